@@ -115,16 +115,17 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         let (get, put) = match f.presence {
             Presence::Required => {
                 decode.push(quote!(#fi: crate::runtime::correction::required(&mut map, #wire, path, &mut filled)?,));
-                encode.push(quote!(crate::runtime::correction::put_required(&mut map, #wire, &self.#fi, &self.filled);));
+                encode.push(quote!(crate::runtime::encode::required(map, skip, #wire, &self.#fi, &self.filled)?;));
                 continue;
             }
-            Presence::Optional => (quote!(optional), quote!(put_optional)),
-            Presence::RequiredNullable => (quote!(optional), quote!(put_or_null)),
-            Presence::OptionalNullable => (quote!(nullable), quote!(put_nullable)),
+            Presence::Optional => (quote!(optional), quote!(optional)),
+            Presence::RequiredNullable => (quote!(optional), quote!(or_null)),
+            Presence::OptionalNullable => (quote!(nullable), quote!(nullable)),
         };
         decode.push(quote!(#fi: crate::runtime::#get(&mut map, #wire, path)?,));
-        encode.push(quote!(crate::runtime::#put(&mut map, #wire, &self.#fi);));
+        encode.push(quote!(crate::runtime::encode::#put(map, skip, #wire, &self.#fi)?;));
     }
+    let declared = s.fields.iter().map(|f| f.wire_name.as_str());
     let filled = ident(FILLED_FIELD);
     let (filled_field, filled_start, filled_end) = if s.has_required() {
         (
@@ -174,13 +175,17 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
                 Ok(Self { #(#decode)* #filled_end #extra: map })
             }
             #[inline]
-            fn to_json(&self) -> serde_json::Value {
-                let mut map = serde_json::Map::new();
-                #(#encode)*
-                crate::runtime::put_undeclared(&mut map, &self.#extra);
-                serde_json::Value::Object(map)
+            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::encode::object(serializer, self)
             }
             #zero
+        }
+        impl crate::runtime::Members for #name {
+            #[inline]
+            fn encode_members<M: serde::ser::SerializeMap>(&self, map: &mut M, skip: Option<&str>) -> Result<(), M::Error> {
+                #(#encode)*
+                crate::runtime::encode::undeclared(map, skip, &self.#extra, &[#(#declared),*])
+            }
         }
     };
     (derives, item, impls)
@@ -389,8 +394,8 @@ fn emit_enum(type_name: &str, e: &StringEnum, zero: Option<Zero>) -> Parts {
                 Ok(Self::from(text.as_str()))
             }
             #[inline]
-            fn to_json(&self) -> serde_json::Value {
-                serde_json::Value::String(self.as_str().to_owned())
+            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
             #[inline]
             fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
@@ -467,8 +472,8 @@ fn emit_tag_values(type_name: &str, values: &[EnumValue], zero: Option<Zero>) ->
                 #decode
             }
             #[inline]
-            fn to_json(&self) -> serde_json::Value {
-                serde_json::Value::String(self.as_str().to_owned())
+            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
             #[inline]
             fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
@@ -519,7 +524,15 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
         );
         let keep = v.payload_keeps_tag;
         let decoded = quote!(crate::runtime::Json::from_json(crate::runtime::variant_payload(map, #property, #keep), path)?);
-        let read = if keep || is_struct(ir, v.ty) {
+        let struct_payload = is_struct(ir, v.ty);
+        let tagged_encode = |pattern: TokenStream, tag: &TokenStream, members: bool| {
+            if members {
+                quote! { #pattern => crate::runtime::encode::tagged(serializer, #property, #tag, value), }
+            } else {
+                quote! { #pattern => serde::Serialize::serialize(&crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), serializer), }
+            }
+        };
+        let read = if keep || struct_payload {
             quote!(payload.payload(#keep)?)
         } else {
             quote!(payload.payload_via_value()?)
@@ -529,7 +542,11 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                 variants.push(quote! { #[doc = #doc] #vi(#payload), });
                 decode.push(quote! { Some(#tag) => Ok(Self::#vi(#decoded)), });
                 reads.push(quote! { Some(#tag) => Ok(Self::#vi(#read)), });
-                encode.push(quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), });
+                encode.push(tagged_encode(
+                    quote!(Self::#vi(value)),
+                    &quote!(#tag),
+                    struct_payload,
+                ));
                 froms.push(from_branch(&name, &vi, &sub, v.boxed));
             }
             VariantTag::Carried { field, ty } => {
@@ -557,7 +574,11 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                         value: #read,
                     }),
                 });
-                encode.push(quote! { Self::#vi { #fi, value } => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #fi.as_str()), });
+                encode.push(tagged_encode(
+                    quote!(Self::#vi { #fi, value }),
+                    &quote!(#fi.as_str()),
+                    struct_payload,
+                ));
             }
         }
     }
@@ -599,10 +620,10 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                 })
             }
             #[inline]
-            fn to_json(&self) -> serde_json::Value {
+            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#encode)*
-                    Self::#unknown(value) => value.to_json(),
+                    Self::#unknown(value) => serde::Serialize::serialize(value.object(), serializer),
                 }
             }
             #zero
@@ -643,7 +664,8 @@ fn emit_untagged(
                 Err(e) => attempts.push((#label, e)),
             }
         });
-        encode.push(quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), });
+        encode
+            .push(quote! { Self::#vi(value) => crate::runtime::Json::encode(value, serializer), });
     }
     let froms = branch_conversions(ir, &name, variants);
     let ranked = variants.iter().any(|v| v.shape.is_some());
@@ -699,7 +721,7 @@ fn emit_untagged(
                 })
             }
             #[inline]
-            fn to_json(&self) -> serde_json::Value {
+            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#encode)*
                 }

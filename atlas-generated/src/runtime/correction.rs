@@ -133,23 +133,11 @@ fn note_filled(key: &'static str, path: &Path<'_>, filled: &mut Filled) -> bool 
 }
 
 /// Sets the required member `key`, unless decoding filled it and it still holds the zero
-/// value it was filled with.
+/// value it was filled with (the rule of [`encode::is_filled_zero`](super::encode::is_filled_zero)).
 #[inline]
 pub fn put_required<T: Json>(map: &mut Map<String, Value>, key: &str, value: &T, filled: &Filled) {
-    let encoded = value.to_json();
-    if filled.contains(key) && encodes_as_zero::<T>(&encoded) {
-        return;
-    }
-    map.insert(key.to_owned(), encoded);
-}
-
-/// Whether `encoded` is what `T`'s zero value encodes to. Compared as JSON so that types
-/// need no `PartialEq` here (deriving their comparisons into every build).
-#[cold]
-fn encodes_as_zero<T: Json>(encoded: &Value) -> bool {
-    match T::zero() {
-        Some(zero) => zero.to_json() == *encoded,
-        None => false,
+    if filled.is_empty() || !super::encode::is_filled_zero(key, value, filled) {
+        map.insert(key.to_owned(), value.to_json());
     }
 }
 

@@ -21,6 +21,9 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use super::encode::Encoded;
 use super::reader::{Bail, Reader};
 
 /// A type that converts from and to a [`serde_json::Value`].
@@ -38,7 +41,26 @@ pub trait Json: Sized {
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError>;
 
     /// Encodes `self` as a JSON value.
-    fn to_json(&self) -> Value;
+    ///
+    /// Provided through [`Json::encode`] (and JSON text); a type implements at least one
+    /// of the two.
+    #[inline]
+    fn to_json(&self) -> Value {
+        serde_json::from_slice(&to_vec(self)).unwrap_or(Value::Null)
+    }
+
+    /// Encodes `self` into a serde [`Serializer`]: what `serde::Serialize` does for the
+    /// crate's types (see [`encode`](super::encode)).
+    ///
+    /// Provided through [`Json::to_json`]; a type implements at least one of the two.
+    ///
+    /// # Errors
+    ///
+    /// The serializer's.
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
 
     /// The value a response's missing required field of this type takes (see
     /// [`correction`](super::correction)): `""`, `0`, `false`, an empty list or map, a
@@ -277,6 +299,11 @@ impl Json for Value {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         reader.untyped()
     }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 impl Json for Map<String, Value> {
@@ -301,6 +328,11 @@ impl Json for Map<String, Value> {
             Value::Object(map) => Ok(map),
             _ => Err(Bail),
         }
+    }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -327,6 +359,11 @@ impl Json for String {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         reader.string().map(str::to_owned)
     }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 impl Json for bool {
@@ -351,6 +388,11 @@ impl Json for bool {
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         reader.bool()
+    }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(*self)
     }
 }
 
@@ -416,6 +458,11 @@ impl Json for i64 {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         reader.integer()
     }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(*self)
+    }
 }
 
 impl Json for i32 {
@@ -441,6 +488,11 @@ impl Json for i32 {
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         i32::try_from(reader.integer()?).map_err(|_| Bail)
+    }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(i64::from(*self))
     }
 }
 
@@ -470,6 +522,16 @@ impl Json for f64 {
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         reader.float()
+    }
+
+    /// A non-finite value (which JSON cannot express) encodes as `null`.
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_finite() {
+            serializer.serialize_f64(*self)
+        } else {
+            serializer.serialize_unit()
+        }
     }
 }
 
@@ -521,6 +583,12 @@ impl Json for f32 {
             Err(Bail)
         }
     }
+
+    /// As [`Json::to_json`]: the shortest decimal of the `f32`; `null` when not finite.
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
 }
 
 impl<T: Json> Json for Vec<T> {
@@ -541,15 +609,6 @@ impl<T: Json> Json for Vec<T> {
     }
 
     #[inline]
-    fn to_json(&self) -> Value {
-        let mut out = Vec::with_capacity(self.len());
-        for item in self {
-            out.push(item.to_json());
-        }
-        Value::Array(out)
-    }
-
-    #[inline]
     fn zero() -> Option<Self> {
         Some(Vec::new())
     }
@@ -564,6 +623,15 @@ impl<T: Json> Json for Vec<T> {
         }
         Ok(out)
     }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for item in self {
+            seq.serialize_element(&Encoded(item))?;
+        }
+        seq.end()
+    }
 }
 
 impl<T: Json> Json for BTreeMap<String, T> {
@@ -576,15 +644,6 @@ impl<T: Json> Json for BTreeMap<String, T> {
             out.insert(key, decoded);
         }
         Ok(out)
-    }
-
-    #[inline]
-    fn to_json(&self) -> Value {
-        let mut out = Map::new();
-        for (key, item) in self {
-            out.insert(key.clone(), item.to_json());
-        }
-        Value::Object(out)
     }
 
     #[inline]
@@ -603,17 +662,21 @@ impl<T: Json> Json for BTreeMap<String, T> {
         }
         Ok(out)
     }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (key, item) in self {
+            map.serialize_entry(key, &Encoded(item))?;
+        }
+        map.end()
+    }
 }
 
 impl<T: Json> Json for Box<T> {
     #[inline]
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         T::from_json(value, path).map(Box::new)
-    }
-
-    #[inline]
-    fn to_json(&self) -> Value {
-        (**self).to_json()
     }
 
     #[inline]
@@ -624,6 +687,11 @@ impl<T: Json> Json for Box<T> {
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         T::read(reader).map(Box::new)
+    }
+
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).encode(serializer)
     }
 }
 
@@ -637,21 +705,21 @@ impl<T: Json> Json for Option<T> {
         }
     }
 
-    /// `None` encodes as `null`.
-    #[inline]
-    fn to_json(&self) -> Value {
-        match self {
-            Some(value) => value.to_json(),
-            None => Value::Null,
-        }
-    }
-
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
         if reader.null()? {
             Ok(None)
         } else {
             T::read(reader).map(Some)
+        }
+    }
+
+    /// `None` encodes as `null`.
+    #[inline]
+    fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(value) => value.encode(serializer),
+            None => serializer.serialize_unit(),
         }
     }
 }
@@ -948,7 +1016,8 @@ impl UnknownVariant {
 }
 
 /// Implements `serde::Serialize` and `serde::Deserialize` for types that
-/// implement [`Json`](crate::runtime::Json), by going through
+/// implement [`Json`](crate::runtime::Json): serializing with
+/// [`Json::encode`](crate::runtime::Json::encode), deserializing through
 /// [`serde_json::Value`].
 ///
 /// Takes a comma-separated list of types. Deserialization errors carry the
@@ -992,10 +1061,7 @@ macro_rules! impl_serde_via_json {
                 where
                     S: ::serde::Serializer,
                 {
-                    ::serde::Serialize::serialize(
-                        &$crate::runtime::Json::to_json(self),
-                        serializer,
-                    )
+                    $crate::runtime::Json::encode(self, serializer)
                 }
             }
 
@@ -1039,11 +1105,20 @@ fn parse(bytes: &[u8]) -> Result<Value, DecodeError> {
         .map_err(|error| DecodeError::new(&Path::Root, format!("invalid JSON: {error}")))
 }
 
-/// Encodes `value` as compact JSON text.
+/// Encodes `value` as compact JSON text, through [`Json::encode`].
+///
+/// # Panics
+///
+/// If `T`'s [`Json::encode`] returns an error of its own: writing into memory cannot
+/// fail, nor can the crate's types (every map key is a string).
 #[inline]
 #[must_use]
 pub fn to_vec<T: Json>(value: &T) -> Vec<u8> {
-    value.to_json().to_string().into_bytes()
+    let mut out = Vec::with_capacity(128);
+    Encoded(value)
+        .serialize(&mut serde_json::Serializer::new(&mut out))
+        .expect("writing JSON into memory cannot fail for a `Json` type");
+    out
 }
 
 #[cfg(test)]

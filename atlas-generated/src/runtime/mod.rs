@@ -7,12 +7,15 @@
 //! - [`enums`]: [`OpenEnum`], implemented by generated string enums.
 //! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
 //! - [`response`]: [`Endpoint`] and the interpretation of responses.
+//! - [`encode`]: [`Members`] and the helpers of generated `Json::encode` methods, which
+//!   write models into serde serializers.
 //! - [`reader`]: [`Reader`], decoding straight from JSON text when it decodes cleanly.
 //! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
 
 pub mod correction;
+pub mod encode;
 pub mod enums;
 pub mod json;
 pub mod pagination;
@@ -24,6 +27,7 @@ pub mod time;
 
 pub use crate::impl_serde_via_json;
 pub use correction::{Corrected, Correction, Filled};
+pub use encode::{Encoded, Members};
 pub use enums::OpenEnum;
 pub use json::{
     Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,

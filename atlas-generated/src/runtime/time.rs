@@ -164,6 +164,11 @@ impl Json for Timestamp {
         Value::String(self.text.to_string())
     }
 
+    #[inline]
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+
     /// The Unix epoch.
     #[inline]
     fn zero() -> Option<Self> {
@@ -202,6 +207,11 @@ impl Json for NaiveDate {
     #[inline]
     fn to_json(&self) -> Value {
         Value::String(self.format(DATE_FORMAT).to_string())
+    }
+
+    #[inline]
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.format(DATE_FORMAT))
     }
 
     /// The Unix epoch.

@@ -66,12 +66,25 @@ impl crate::runtime::Json for AccessListItemView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_nullable(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AccessListItemView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::nullable(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["cidrBlock", "ipAddress"],
+        )
     }
 }
 crate::impl_serde_via_json!(AccessListItemView);

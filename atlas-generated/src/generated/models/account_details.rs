@@ -92,30 +92,25 @@ impl crate::runtime::Json for AccountDetails {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Aws(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "cloudProvider",
-                    "aws",
-                )
+                crate::runtime::encode::tagged(serializer, "cloudProvider", "aws", value)
             }
             Self::Azure(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "cloudProvider",
                     "azure",
+                    value,
                 )
             }
             Self::Gcp(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "cloudProvider",
-                    "gcp",
-                )
+                crate::runtime::encode::tagged(serializer, "cloudProvider", "gcp", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -64,13 +64,31 @@ impl crate::runtime::Json for AdditionalData {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "processorId", &self.processor_id);
-        crate::runtime::put_optional(&mut map, "processorName", &self.processor_name);
-        crate::runtime::put_optional(&mut map, "workspace", &self.workspace);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AdditionalData {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "processorId", &self.processor_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "processorName",
+            &self.processor_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "workspace", &self.workspace)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["processorId", "processorName", "workspace"],
+        )
     }
 }
 crate::impl_serde_via_json!(AdditionalData);

@@ -144,22 +144,53 @@ impl crate::runtime::Json for AiModelApiKeyResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
-        crate::runtime::put_optional(&mut map, "cloud", &self.cloud);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "createdBy", &self.created_by);
-        crate::runtime::put_optional(&mut map, "endpoint", &self.endpoint);
-        crate::runtime::put_optional(&mut map, "geography", &self.geography);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
-        crate::runtime::put_optional(&mut map, "maskedSecret", &self.masked_secret);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_nullable(&mut map, "secret", &self.secret);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AiModelApiKeyResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "apiKeyId", &self.api_key_id)?;
+        crate::runtime::encode::optional(map, skip, "cloud", &self.cloud)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "createdBy", &self.created_by)?;
+        crate::runtime::encode::optional(map, skip, "endpoint", &self.endpoint)?;
+        crate::runtime::encode::optional(map, skip, "geography", &self.geography)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::nullable(map, skip, "lastUsedAt", &self.last_used_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "maskedSecret",
+            &self.masked_secret,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::nullable(map, skip, "secret", &self.secret)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiKeyId",
+                "cloud",
+                "createdAt",
+                "createdBy",
+                "endpoint",
+                "geography",
+                "groupId",
+                "lastUsedAt",
+                "maskedSecret",
+                "name",
+                "secret",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AiModelApiKeyResponse);

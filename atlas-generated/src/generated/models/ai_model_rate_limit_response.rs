@@ -114,25 +114,53 @@ impl crate::runtime::Json for AiModelRateLimitResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloud", &self.cloud);
-        crate::runtime::put_optional(&mut map, "endpoint", &self.endpoint);
-        crate::runtime::put_optional(&mut map, "geography", &self.geography);
-        crate::runtime::put_optional(&mut map, "modelGroupName", &self.model_group_name);
-        crate::runtime::put_optional(&mut map, "modelNames", &self.model_names);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AiModelRateLimitResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "cloud", &self.cloud)?;
+        crate::runtime::encode::optional(map, skip, "endpoint", &self.endpoint)?;
+        crate::runtime::encode::optional(map, skip, "geography", &self.geography)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "modelGroupName",
+            &self.model_group_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "modelNames", &self.model_names)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requestsPerMinuteLimit",
             &self.requests_per_minute_limit,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "tokensPerMinuteLimit",
             &self.tokens_per_minute_limit,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloud",
+                "endpoint",
+                "geography",
+                "modelGroupName",
+                "modelNames",
+                "requestsPerMinuteLimit",
+                "tokensPerMinuteLimit",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AiModelRateLimitResponse);

@@ -811,16 +811,24 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AppServiceAlertView(value) => crate::runtime::Json::to_json(value),
-            Self::Cluster(value) => crate::runtime::Json::to_json(value),
-            Self::Host(value) => crate::runtime::Json::to_json(value),
-            Self::FlexMetricAlert(value) => crate::runtime::Json::to_json(value),
-            Self::HostMetricAlert(value) => crate::runtime::Json::to_json(value),
-            Self::ReplicaSet(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessor(value) => crate::runtime::Json::to_json(value),
-            Self::Default(value) => crate::runtime::Json::to_json(value),
+            Self::AppServiceAlertView(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Cluster(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Host(value) => crate::runtime::Json::encode(value, serializer),
+            Self::FlexMetricAlert(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::HostMetricAlert(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ReplicaSet(value) => crate::runtime::Json::encode(value, serializer),
+            Self::StreamProcessor(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Default(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }

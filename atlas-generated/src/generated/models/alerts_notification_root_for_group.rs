@@ -722,22 +722,24 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Datadog(value) => crate::runtime::Json::to_json(value),
-            Self::Email(value) => crate::runtime::Json::to_json(value),
-            Self::Group(value) => crate::runtime::Json::to_json(value),
-            Self::HipChat(value) => crate::runtime::Json::to_json(value),
-            Self::MicrosoftTeams(value) => crate::runtime::Json::to_json(value),
-            Self::OpsGenie(value) => crate::runtime::Json::to_json(value),
-            Self::Org(value) => crate::runtime::Json::to_json(value),
-            Self::PagerDuty(value) => crate::runtime::Json::to_json(value),
-            Self::Slack(value) => crate::runtime::Json::to_json(value),
-            Self::Sms(value) => crate::runtime::Json::to_json(value),
-            Self::Team(value) => crate::runtime::Json::to_json(value),
-            Self::User(value) => crate::runtime::Json::to_json(value),
-            Self::VictorOps(value) => crate::runtime::Json::to_json(value),
-            Self::Webhook(value) => crate::runtime::Json::to_json(value),
+            Self::Datadog(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Email(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Group(value) => crate::runtime::Json::encode(value, serializer),
+            Self::HipChat(value) => crate::runtime::Json::encode(value, serializer),
+            Self::MicrosoftTeams(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::OpsGenie(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Org(value) => crate::runtime::Json::encode(value, serializer),
+            Self::PagerDuty(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Slack(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Sms(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Team(value) => crate::runtime::Json::encode(value, serializer),
+            Self::User(value) => crate::runtime::Json::encode(value, serializer),
+            Self::VictorOps(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Webhook(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }

@@ -121,19 +121,42 @@ impl crate::runtime::Json for ApiAtlasCheckpointView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "completed", &self.completed);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "parts", &self.parts);
-        crate::runtime::put_optional(&mut map, "restorable", &self.restorable);
-        crate::runtime::put_optional(&mut map, "started", &self.started);
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasCheckpointView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(map, skip, "completed", &self.completed)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "parts", &self.parts)?;
+        crate::runtime::encode::optional(map, skip, "restorable", &self.restorable)?;
+        crate::runtime::encode::optional(map, skip, "started", &self.started)?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clusterId",
+                "completed",
+                "groupId",
+                "id",
+                "links",
+                "parts",
+                "restorable",
+                "started",
+                "timestamp",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasCheckpointView);

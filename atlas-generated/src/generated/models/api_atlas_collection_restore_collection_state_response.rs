@@ -120,33 +120,63 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasCollectionRestoreCollectionStateResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "effectiveTargetNamespace",
             &self.effective_target_namespace,
-        );
-        crate::runtime::put_optional(&mut map, "indexStatus", &self.index_status);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "indexStatus", &self.index_status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoredDocuments",
             &self.restored_documents,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sourceNamespace",
             &self.source_namespace,
-        );
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "targetNamespace",
             &self.target_namespace,
-        );
-        crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "totalDocuments",
+            &self.total_documents,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "effectiveTargetNamespace",
+                "indexStatus",
+                "restoredDocuments",
+                "sourceNamespace",
+                "state",
+                "targetNamespace",
+                "totalDocuments",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreCollectionStateResponse);
@@ -258,8 +288,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponseSt
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -64,13 +64,36 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "failedIndexes", &self.failed_indexes);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasCollectionRestoreIndexStatus {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "failedIndexes",
+            &self.failed_indexes,
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["errorMessage", "failedIndexes", "state"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreIndexStatus);
@@ -157,8 +180,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

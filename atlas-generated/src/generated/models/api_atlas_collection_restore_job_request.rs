@@ -183,50 +183,87 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasCollectionRestoreJobRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "collectionSuffix",
             &self.collection_suffix,
-        );
-        crate::runtime::put_optional(&mut map, "collections", &self.collections);
-        crate::runtime::put_nullable(&mut map, "databaseSuffix", &self.database_suffix);
-        crate::runtime::put_optional(&mut map, "databases", &self.databases);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "collections", &self.collections)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "databaseSuffix",
+            &self.database_suffix,
+        )?;
+        crate::runtime::encode::optional(map, skip, "databases", &self.databases)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "indexStrategy",
             &self.index_strategy,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "oplogInc", &self.oplog_inc);
-        crate::runtime::put_nullable(&mut map, "oplogTs", &self.oplog_ts);
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "oplogInc", &self.oplog_inc)?;
+        crate::runtime::encode::nullable(map, skip, "oplogTs", &self.oplog_ts)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "pointInTimeUtcSeconds",
             &self.point_in_time_utc_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "targetClusterName",
             &self.target_cluster_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "targetGroupId",
             &self.target_group_id,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "writeStrategy",
             &self.write_strategy,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collectionSuffix",
+                "collections",
+                "databaseSuffix",
+                "databases",
+                "indexStrategy",
+                "oplogInc",
+                "oplogTs",
+                "pointInTimeUtcSeconds",
+                "snapshotId",
+                "targetClusterName",
+                "targetGroupId",
+                "writeStrategy",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequest);
@@ -299,8 +336,8 @@ impl crate::runtime::Json for IndexStrategy {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -385,8 +422,8 @@ impl crate::runtime::Json for WriteStrategy {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -198,46 +198,114 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasCollectionRestoreJobResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "collectionSuffix",
             &self.collection_suffix,
-        );
-        crate::runtime::put_optional(&mut map, "collections", &self.collections);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "databaseSuffix", &self.database_suffix);
-        crate::runtime::put_optional(&mut map, "databases", &self.databases);
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "finishedAt", &self.finished_at);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "indexStatus", &self.index_status);
-        crate::runtime::put_optional(&mut map, "indexStrategy", &self.index_strategy);
-        crate::runtime::put_optional(&mut map, "oplogInc", &self.oplog_inc);
-        crate::runtime::put_optional(&mut map, "oplogTs", &self.oplog_ts);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "collections", &self.collections)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "databaseSuffix",
+            &self.database_suffix,
+        )?;
+        crate::runtime::encode::optional(map, skip, "databases", &self.databases)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(map, skip, "finishedAt", &self.finished_at)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "indexStatus", &self.index_status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "indexStrategy",
+            &self.index_strategy,
+        )?;
+        crate::runtime::encode::optional(map, skip, "oplogInc", &self.oplog_inc)?;
+        crate::runtime::encode::optional(map, skip, "oplogTs", &self.oplog_ts)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "pointInTimeUtcSeconds",
             &self.point_in_time_utc_seconds,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoredDocuments",
             &self.restored_documents,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "targetClusterName",
             &self.target_cluster_name,
-        );
-        crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
-        crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
-        crate::runtime::put_optional(&mut map, "writeStrategy", &self.write_strategy);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "targetGroupId",
+            &self.target_group_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "totalDocuments",
+            &self.total_documents,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "writeStrategy",
+            &self.write_strategy,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collectionSuffix",
+                "collections",
+                "createdAt",
+                "databaseSuffix",
+                "databases",
+                "errorMessage",
+                "finishedAt",
+                "id",
+                "indexStatus",
+                "indexStrategy",
+                "oplogInc",
+                "oplogTs",
+                "pointInTimeUtcSeconds",
+                "restoredDocuments",
+                "snapshotId",
+                "state",
+                "targetClusterName",
+                "targetGroupId",
+                "totalDocuments",
+                "writeStrategy",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobResponse);
@@ -329,8 +397,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponseState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -108,24 +108,38 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "charFilters", &self.char_filters);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "name",
-            &self.name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "tokenFilters", &self.token_filters);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasFtsAnalyzersViewManual {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "charFilters", &self.char_filters)?;
+        crate::runtime::encode::required(map, skip, "name", &self.name, &self.filled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "tokenFilters",
+            &self.token_filters,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "tokenizer",
             &self.tokenizer,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["charFilters", "name", "tokenFilters", "tokenizer"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManual);
@@ -250,12 +264,16 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::FilterhtmlStrip(value) => crate::runtime::Json::to_json(value),
-            Self::FiltericuNormalize(value) => crate::runtime::Json::to_json(value),
-            Self::Filtermapping(value) => crate::runtime::Json::to_json(value),
-            Self::Filterpersian(value) => crate::runtime::Json::to_json(value),
+            Self::FilterhtmlStrip(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FiltericuNormalize(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Filtermapping(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Filterpersian(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }
@@ -844,33 +862,57 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::FilterasciiFolding(value) => crate::runtime::Json::to_json(value),
+            Self::FilterasciiFolding(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
             Self::FilterdaitchMokotoffSoundex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::FilteredgeGram(value) => crate::runtime::Json::to_json(value),
-            Self::FilterEnglishPossessive(value) => crate::runtime::Json::to_json(value),
-            Self::FilterFlattenGraph(value) => crate::runtime::Json::to_json(value),
-            Self::FiltericuFolding(value) => crate::runtime::Json::to_json(value),
-            Self::FiltericuNormalizer(value) => crate::runtime::Json::to_json(value),
-            Self::FilterkStemming(value) => crate::runtime::Json::to_json(value),
-            Self::Filterlength(value) => crate::runtime::Json::to_json(value),
-            Self::Filterlowercase(value) => crate::runtime::Json::to_json(value),
-            Self::FilternGram(value) => crate::runtime::Json::to_json(value),
-            Self::FilterPorterStemming(value) => crate::runtime::Json::to_json(value),
-            Self::Filterregex(value) => crate::runtime::Json::to_json(value),
-            Self::Filterreverse(value) => crate::runtime::Json::to_json(value),
-            Self::Filtershingle(value) => crate::runtime::Json::to_json(value),
-            Self::FiltersnowballStemming(value) => crate::runtime::Json::to_json(value),
+            Self::FilteredgeGram(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FilterEnglishPossessive(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FilterFlattenGraph(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FiltericuFolding(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FiltericuNormalizer(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FilterkStemming(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Filterlength(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Filterlowercase(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FilternGram(value) => crate::runtime::Json::encode(value, serializer),
+            Self::FilterPorterStemming(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Filterregex(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Filterreverse(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Filtershingle(value) => crate::runtime::Json::encode(value, serializer),
+            Self::FiltersnowballStemming(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
             Self::FilterSpanishPluralStemming(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::FilterStempel(value) => crate::runtime::Json::to_json(value),
-            Self::Filterstopword(value) => crate::runtime::Json::to_json(value),
-            Self::Filtertrim(value) => crate::runtime::Json::to_json(value),
-            Self::FilterWordDelimiterGraph(value) => crate::runtime::Json::to_json(value),
+            Self::FilterStempel(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Filterstopword(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Filtertrim(value) => crate::runtime::Json::encode(value, serializer),
+            Self::FilterWordDelimiterGraph(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
         }
     }
 }
@@ -1183,65 +1225,40 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::EdgeGram(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "edgeGram",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "edgeGram", value)
             }
             Self::Keyword(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "keyword",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "keyword", value)
             }
             Self::NGram(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "nGram",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "nGram", value)
             }
             Self::RegexCaptureGroup(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "regexCaptureGroup",
+                    value,
                 )
             }
             Self::RegexSplit(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "regexSplit",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "regexSplit", value)
             }
             Self::Standard(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "standard",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "standard", value)
             }
             Self::UaxUrlEmail(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "uaxUrlEmail",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "uaxUrlEmail", value)
             }
             Self::Whitespace(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "whitespace",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "whitespace", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
     #[inline]

@@ -62,12 +62,25 @@ impl crate::runtime::Json for ApiAtlasInvalidPolicyView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "body", &self.body);
-        crate::runtime::put_optional(&mut map, "errors", &self.errors);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasInvalidPolicyView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "body", &self.body)?;
+        crate::runtime::encode::optional(map, skip, "errors", &self.errors)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["body", "errors"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasInvalidPolicyView);

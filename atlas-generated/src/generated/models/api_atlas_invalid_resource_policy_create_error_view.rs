@@ -66,16 +66,30 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "errorType", &self.error_type);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "errorType", &self.error_type)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "invalidPolicies",
             &self.invalid_policies,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["errorType", "invalidPolicies"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasInvalidResourcePolicyCreateErrorView);
@@ -162,8 +176,8 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorViewErrorT
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -81,21 +81,36 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasModifyEndpointServiceRequestView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "cloudProvider",
             &self.cloud_provider,
             &self.filled,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "supportedRemoteRegions",
             &self.supported_remote_regions,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["cloudProvider", "supportedRemoteRegions"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasModifyEndpointServiceRequestView);
@@ -160,8 +175,8 @@ impl crate::runtime::Json for EndpointCloudProvider {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

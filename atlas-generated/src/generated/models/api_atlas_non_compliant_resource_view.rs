@@ -96,19 +96,49 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "resourceId", &self.resource_id);
-        crate::runtime::put_optional(&mut map, "resourceName", &self.resource_name);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasNonCompliantResourceView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "resourceId", &self.resource_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "resourceName",
+            &self.resource_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "resourcePoliciesCausingNonCompliance",
             &self.resource_policies_causing_non_compliance,
-        );
-        crate::runtime::put_optional(&mut map, "resourceType", &self.resource_type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "resourceType",
+            &self.resource_type,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "orgId",
+                "resourceId",
+                "resourceName",
+                "resourcePoliciesCausingNonCompliance",
+                "resourceType",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasNonCompliantResourceView);
@@ -190,8 +220,8 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceViewResourceType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

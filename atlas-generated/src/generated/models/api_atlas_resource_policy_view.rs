@@ -130,28 +130,59 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "createdByUser", &self.created_by_user);
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasResourcePolicyView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "createdByUser",
+            &self.created_by_user,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastUpdatedByUser",
             &self.last_updated_by_user,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastUpdatedDate",
             &self.last_updated_date,
-        );
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "policies", &self.policies);
-        crate::runtime::put_optional(&mut map, "version", &self.version);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "policies", &self.policies)?;
+        crate::runtime::encode::optional(map, skip, "version", &self.version)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "createdByUser",
+                "createdDate",
+                "description",
+                "id",
+                "lastUpdatedByUser",
+                "lastUpdatedDate",
+                "name",
+                "orgId",
+                "policies",
+                "version",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasResourcePolicyView);

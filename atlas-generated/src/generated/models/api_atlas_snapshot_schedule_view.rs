@@ -198,60 +198,92 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiAtlasSnapshotScheduleView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "clusterCheckpointIntervalMin",
             &self.cluster_checkpoint_interval_min,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "clusterId",
             &self.cluster_id,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "dailySnapshotRetentionDays",
             &self.daily_snapshot_retention_days,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "monthlySnapshotRetentionMonths",
             &self.monthly_snapshot_retention_months,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "pointInTimeWindowHours",
             &self.point_in_time_window_hours,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "snapshotIntervalHours",
             &self.snapshot_interval_hours,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "snapshotRetentionDays",
             &self.snapshot_retention_days,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "weeklySnapshotRetentionWeeks",
             &self.weekly_snapshot_retention_weeks,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clusterCheckpointIntervalMin",
+                "clusterId",
+                "dailySnapshotRetentionDays",
+                "groupId",
+                "links",
+                "monthlySnapshotRetentionMonths",
+                "pointInTimeWindowHours",
+                "snapshotIntervalHours",
+                "snapshotRetentionDays",
+                "weeklySnapshotRetentionWeeks",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiAtlasSnapshotScheduleView);

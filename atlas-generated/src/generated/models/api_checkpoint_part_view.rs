@@ -92,19 +92,49 @@ impl crate::runtime::Json for ApiCheckpointPartView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_optional(&mut map, "shardName", &self.shard_name);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiCheckpointPartView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "shardName", &self.shard_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "tokenDiscovered",
             &self.token_discovered,
-        );
-        crate::runtime::put_optional(&mut map, "tokenTimestamp", &self.token_timestamp);
-        crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "tokenTimestamp",
+            &self.token_timestamp,
+        )?;
+        crate::runtime::encode::optional(map, skip, "typeName", &self.type_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "replicaSetName",
+                "shardName",
+                "tokenDiscovered",
+                "tokenTimestamp",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiCheckpointPartView);
@@ -181,8 +211,8 @@ impl crate::runtime::Json for ApiCheckpointPartViewTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -100,20 +100,34 @@ impl crate::runtime::Json for ApiError {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiError {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "badRequestDetail",
             &self.bad_request_detail,
-        );
-        crate::runtime::put_nullable(&mut map, "detail", &self.detail);
-        crate::runtime::put_optional(&mut map, "error", &self.error);
-        crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);
-        crate::runtime::put_optional(&mut map, "parameters", &self.parameters);
-        crate::runtime::put_nullable(&mut map, "reason", &self.reason);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "detail", &self.detail)?;
+        crate::runtime::encode::optional(map, skip, "error", &self.error)?;
+        crate::runtime::encode::optional(map, skip, "errorCode", &self.error_code)?;
+        crate::runtime::encode::optional(map, skip, "parameters", &self.parameters)?;
+        crate::runtime::encode::nullable(map, skip, "reason", &self.reason)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["badRequestDetail", "detail", "error", "errorCode", "parameters", "reason"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiError);

@@ -146,22 +146,53 @@ impl crate::runtime::Json for ApiHostViewAtlas {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "lastPing", &self.last_ping);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "port", &self.port);
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_optional(&mut map, "shardName", &self.shard_name);
-        crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
-        crate::runtime::put_optional(&mut map, "userAlias", &self.user_alias);
-        crate::runtime::put_optional(&mut map, "version", &self.version);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiHostViewAtlas {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "hostname", &self.hostname)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "lastPing", &self.last_ping)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "port", &self.port)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "shardName", &self.shard_name)?;
+        crate::runtime::encode::optional(map, skip, "typeName", &self.type_name)?;
+        crate::runtime::encode::optional(map, skip, "userAlias", &self.user_alias)?;
+        crate::runtime::encode::optional(map, skip, "version", &self.version)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "created",
+                "groupId",
+                "hostname",
+                "id",
+                "lastPing",
+                "links",
+                "port",
+                "replicaSetName",
+                "shardName",
+                "typeName",
+                "userAlias",
+                "version",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiHostViewAtlas);
@@ -268,8 +299,8 @@ impl crate::runtime::Json for ApiHostViewAtlasTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

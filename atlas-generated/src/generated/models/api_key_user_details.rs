@@ -90,16 +90,29 @@ impl crate::runtime::Json for ApiKeyUserDetails {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "desc", &self.desc);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "privateKey", &self.private_key);
-        crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiKeyUserDetails {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "desc", &self.desc)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "privateKey", &self.private_key)?;
+        crate::runtime::encode::optional(map, skip, "publicKey", &self.public_key)?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["desc", "id", "links", "privateKey", "publicKey", "roles"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiKeyUserDetails);

@@ -64,13 +64,26 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "filters", &self.filters);
-        crate::runtime::put_optional(&mut map, "sortField", &self.sort_field);
-        crate::runtime::put_optional(&mut map, "sortOrder", &self.sort_order);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiPublicUsageDetailsQueryRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "filters", &self.filters)?;
+        crate::runtime::encode::optional(map, skip, "sortField", &self.sort_field)?;
+        crate::runtime::encode::optional(map, skip, "sortOrder", &self.sort_order)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["filters", "sortField", "sortOrder"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiPublicUsageDetailsQueryRequest);
@@ -147,8 +160,8 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequestSortField {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -229,8 +242,8 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequestSortOrder {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

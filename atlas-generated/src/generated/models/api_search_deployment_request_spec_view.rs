@@ -97,19 +97,38 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiSearchDeploymentRequestSpecView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "instanceSize",
             &self.instance_size,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "nodeCount", &self.node_count);
-        crate::runtime::put_nullable(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "nodeCount", &self.node_count)?;
+        crate::runtime::encode::nullable(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["cloudProvider", "instanceSize", "nodeCount", "regionName"],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecView);
@@ -182,8 +201,8 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecViewCloudProvider {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -387,8 +406,8 @@ impl crate::runtime::Json for ApiSearchDeploymentInstanceSize {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -107,20 +107,46 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "effectiveSpecs", &self.effective_specs);
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiSearchDeploymentResponseView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "effectiveSpecs",
+            &self.effective_specs,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "encryptionAtRestProvider",
             &self.encryption_at_rest_provider,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "specs", &self.specs);
-        crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "specs", &self.specs)?;
+        crate::runtime::encode::optional(map, skip, "stateName", &self.state_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "effectiveSpecs",
+                "encryptionAtRestProvider",
+                "groupId",
+                "id",
+                "specs",
+                "stateName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentResponseView);
@@ -200,8 +226,8 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseViewEncryptionAtRestPro
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -287,8 +313,8 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseViewStateName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -90,22 +90,47 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiStandbyLinkFailoverReadinessResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "estimatedDataLossSeconds",
             &self.estimated_data_loss_seconds,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "estimatedFailoverTimeSeconds",
             &self.estimated_failover_time_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "standbyLinkId",
+            &self.standby_link_id,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "estimatedDataLossSeconds",
+                "estimatedFailoverTimeSeconds",
+                "groupId",
+                "standbyLinkId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverReadinessResponse);

@@ -102,17 +102,48 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "completedAt", &self.completed_at);
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "failoverId", &self.failover_id);
-        crate::runtime::put_optional(&mut map, "failoverStage", &self.failover_stage);
-        crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiStandbyLinkFailoverResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "completedAt", &self.completed_at)?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(map, skip, "failoverId", &self.failover_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "failoverStage",
+            &self.failover_stage,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "standbyLinkId",
+            &self.standby_link_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "completedAt",
+                "createdDate",
+                "failoverId",
+                "failoverStage",
+                "standbyLinkId",
+                "status",
+                "type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverResponse);
@@ -194,8 +225,8 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponseFailoverStage {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -280,8 +311,8 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponseStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

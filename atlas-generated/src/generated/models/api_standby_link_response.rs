@@ -125,26 +125,53 @@ impl crate::runtime::Json for ApiStandbyLinkResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ApiStandbyLinkResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "activeClusterUniqueId",
             &self.active_cluster_unique_id,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "errorReason", &self.error_reason);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "errorReason", &self.error_reason)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "standbyClusterUniqueId",
             &self.standby_cluster_unique_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "standbyLinkId",
+            &self.standby_link_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "activeClusterUniqueId",
+                "errorReason",
+                "groupId",
+                "standbyClusterUniqueId",
+                "standbyLinkId",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ApiStandbyLinkResponse);

@@ -106,24 +106,33 @@ impl crate::runtime::Json for AtlasOrganization {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "isDeleted", &self.is_deleted);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "name",
-            &self.name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AtlasOrganization {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "isDeleted", &self.is_deleted)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(map, skip, "name", &self.name, &self.filled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "skipDefaultAlertsSettings",
             &self.skip_default_alerts_settings,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["id", "isDeleted", "links", "name", "skipDefaultAlertsSettings"],
+        )
     }
 }
 crate::impl_serde_via_json!(AtlasOrganization);

@@ -102,24 +102,38 @@ impl crate::runtime::Json for AtlasSearchAnalyzer {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "charFilters", &self.char_filters);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "name",
-            &self.name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "tokenFilters", &self.token_filters);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AtlasSearchAnalyzer {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "charFilters", &self.char_filters)?;
+        crate::runtime::encode::required(map, skip, "name", &self.name, &self.filled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "tokenFilters",
+            &self.token_filters,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "tokenizer",
             &self.tokenizer,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["charFilters", "name", "tokenFilters", "tokenizer"],
+        )
     }
 }
 crate::impl_serde_via_json!(AtlasSearchAnalyzer);

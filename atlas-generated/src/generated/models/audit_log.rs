@@ -82,22 +82,37 @@ impl crate::runtime::Json for AuditLog {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AuditLog {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "auditAuthorizationSuccess",
             &self.audit_authorization_success,
-        );
-        crate::runtime::put_optional(&mut map, "auditFilter", &self.audit_filter);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "auditFilter", &self.audit_filter)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "configurationType",
             &self.configuration_type,
-        );
-        crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["auditAuthorizationSuccess", "auditFilter", "configurationType", "enabled"],
+        )
     }
 }
 crate::impl_serde_via_json!(AuditLog);
@@ -170,8 +185,8 @@ impl crate::runtime::Json for AuditLogConfigurationType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

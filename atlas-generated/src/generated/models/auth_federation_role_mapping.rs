@@ -92,23 +92,38 @@ impl crate::runtime::Json for AuthFederationRoleMapping {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AuthFederationRoleMapping {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "externalGroupName",
             &self.external_group_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "roleAssignments",
             &self.role_assignments,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["externalGroupName", "id", "roleAssignments"],
+        )
     }
 }
 crate::impl_serde_via_json!(AuthFederationRoleMapping);

@@ -64,12 +64,35 @@ impl crate::runtime::Json for AutoExportPolicyView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "exportBucketId", &self.export_bucket_id);
-        crate::runtime::put_optional(&mut map, "frequencyType", &self.frequency_type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AutoExportPolicyView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "exportBucketId",
+            &self.export_bucket_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "frequencyType",
+            &self.frequency_type,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["exportBucketId", "frequencyType"],
+        )
     }
 }
 crate::impl_serde_via_json!(AutoExportPolicyView);
@@ -138,8 +161,8 @@ impl crate::runtime::Json for AutoExportPolicyViewFrequencyType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

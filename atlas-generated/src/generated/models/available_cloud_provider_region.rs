@@ -62,12 +62,25 @@ impl crate::runtime::Json for AvailableCloudProviderRegion {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "default", &self.default);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AvailableCloudProviderRegion {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "default", &self.default)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["default", "name"],
+        )
     }
 }
 crate::impl_serde_via_json!(AvailableCloudProviderRegion);

@@ -149,25 +149,61 @@ impl crate::runtime::Json for AvailableClustersDeployment {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "agentVersion", &self.agent_version);
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "dbSizeBytes", &self.db_size_bytes);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AvailableClustersDeployment {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "agentVersion",
+            &self.agent_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(map, skip, "dbSizeBytes", &self.db_size_bytes)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "featureCompatibilityVersion",
             &self.feature_compatibility_version,
-        );
-        crate::runtime::put_optional(&mut map, "managed", &self.managed);
-        crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "oplogSizeMB", &self.oplog_size_mb);
-        crate::runtime::put_optional(&mut map, "sharded", &self.sharded);
-        crate::runtime::put_optional(&mut map, "shardsSize", &self.shards_size);
-        crate::runtime::put_optional(&mut map, "tlsEnabled", &self.tls_enabled);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "managed", &self.managed)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBVersion",
+            &self.mongo_db_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "oplogSizeMB", &self.oplog_size_mb)?;
+        crate::runtime::encode::optional(map, skip, "sharded", &self.sharded)?;
+        crate::runtime::encode::optional(map, skip, "shardsSize", &self.shards_size)?;
+        crate::runtime::encode::optional(map, skip, "tlsEnabled", &self.tls_enabled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "agentVersion",
+                "clusterId",
+                "dbSizeBytes",
+                "featureCompatibilityVersion",
+                "managed",
+                "mongoDBVersion",
+                "name",
+                "oplogSizeMB",
+                "sharded",
+                "shardsSize",
+                "tlsEnabled",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AvailableClustersDeployment);

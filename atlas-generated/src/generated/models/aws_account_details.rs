@@ -72,14 +72,32 @@ impl crate::runtime::Json for AwsAccountDetails {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "awsAccountId", &self.aws_account_id);
-        crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "vpcId", &self.vpc_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AwsAccountDetails {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "awsAccountId",
+            &self.aws_account_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "vpcId", &self.vpc_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["awsAccountId", "cidrBlock", "links", "vpcId"],
+        )
     }
 }
 crate::impl_serde_via_json!(AwsAccountDetails);

@@ -119,20 +119,39 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
-        crate::runtime::put_optional(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AwsCloudProviderContainer {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "provisioned", &self.provisioned)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "atlasCidrBlock",
+            &self.atlas_cidr_block,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "regionName",
             &self.region_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "vpcId", &self.vpc_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "vpcId", &self.vpc_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["id", "provisioned", "atlasCidrBlock", "regionName", "vpcId"],
+        )
     }
 }
 crate::impl_serde_via_json!(AwsCloudProviderContainer);
@@ -389,8 +408,8 @@ impl crate::runtime::Json for AwsCloudProviderContainerRegionName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -91,24 +91,46 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
-        crate::runtime::put_optional(&mut map, "diskIOPS", &self.disk_iops);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AwsCloudProviderSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "autoScaling", &self.auto_scaling)?;
+        crate::runtime::encode::optional(map, skip, "diskIOPS", &self.disk_iops)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "encryptEBSVolume",
             &self.encrypt_ebs_volume,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "instanceSizeName",
             &self.instance_size_name,
-        );
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "volumeType", &self.volume_type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(map, skip, "volumeType", &self.volume_type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "autoScaling",
+                "diskIOPS",
+                "encryptEBSVolume",
+                "instanceSizeName",
+                "regionName",
+                "volumeType",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AwsCloudProviderSettings);
@@ -407,8 +429,8 @@ impl crate::runtime::Json for AwsInstanceSize {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -681,8 +703,8 @@ impl crate::runtime::Json for AwsCloudProviderSettingsRegionName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -771,8 +793,8 @@ impl crate::runtime::Json for VolumeType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -172,44 +172,82 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AwsNetworkPeeringConnectionSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "accepterRegionName",
             &self.accepter_region_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "awsAccountId",
             &self.aws_account_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "connectionId", &self.connection_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "connectionId",
+            &self.connection_id,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "containerId",
             &self.container_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "errorStateName", &self.error_state_name);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorStateName",
+            &self.error_state_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "routeTableCidrBlock",
             &self.route_table_cidr_block,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "statusName", &self.status_name)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "vpcId",
             &self.vpc_id,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "accepterRegionName",
+                "awsAccountId",
+                "connectionId",
+                "containerId",
+                "errorStateName",
+                "id",
+                "routeTableCidrBlock",
+                "statusName",
+                "vpcId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AwsNetworkPeeringConnectionSettings);
@@ -282,8 +320,8 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettingsErrorStateName 
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -387,8 +425,8 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettingsStatusName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

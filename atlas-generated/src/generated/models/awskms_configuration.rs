@@ -118,30 +118,55 @@ impl crate::runtime::Json for AwskmsConfiguration {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "accessKeyID", &self.access_key_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AwskmsConfiguration {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "accessKeyID", &self.access_key_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customerMasterKeyID",
             &self.customer_master_key_id,
-        );
-        crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requirePrivateNetworking",
             &self.require_private_networking,
-        );
-        crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "roleId", &self.role_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "secretAccessKey",
             &self.secret_access_key,
-        );
-        crate::runtime::put_optional(&mut map, "valid", &self.valid);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "valid", &self.valid)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "accessKeyID",
+                "customerMasterKeyID",
+                "enabled",
+                "region",
+                "requirePrivateNetworking",
+                "roleId",
+                "secretAccessKey",
+                "valid",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AwskmsConfiguration);

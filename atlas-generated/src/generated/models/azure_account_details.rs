@@ -80,22 +80,37 @@ impl crate::runtime::Json for AzureAccountDetails {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AzureAccountDetails {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "azureSubscriptionId",
             &self.azure_subscription_id,
-        );
-        crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "virtualNetworkName",
             &self.virtual_network_name,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["azureSubscriptionId", "cidrBlock", "links", "virtualNetworkName"],
+        )
     }
 }
 crate::impl_serde_via_json!(AzureAccountDetails);

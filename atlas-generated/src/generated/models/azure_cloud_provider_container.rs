@@ -134,30 +134,53 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AzureCloudProviderContainer {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "provisioned", &self.provisioned)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "atlasCidrBlock",
             &self.atlas_cidr_block,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "azureSubscriptionId",
             &self.azure_subscription_id,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "region",
             &self.region,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "vnetName", &self.vnet_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "vnetName", &self.vnet_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "id",
+                "provisioned",
+                "atlasCidrBlock",
+                "azureSubscriptionId",
+                "region",
+                "vnetName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AzureCloudProviderContainer);
@@ -519,8 +542,8 @@ impl crate::runtime::Json for AzureCloudProviderContainerRegion {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

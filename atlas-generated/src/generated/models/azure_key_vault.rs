@@ -138,34 +138,78 @@ impl crate::runtime::Json for AzureKeyVault {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AzureKeyVault {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "azureEnvironment",
             &self.azure_environment,
-        );
-        crate::runtime::put_optional(&mut map, "clientID", &self.client_id);
-        crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_optional(&mut map, "keyIdentifier", &self.key_identifier);
-        crate::runtime::put_optional(&mut map, "keyVaultName", &self.key_vault_name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clientID", &self.client_id)?;
+        crate::runtime::encode::optional(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "keyIdentifier",
+            &self.key_identifier,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "keyVaultName",
+            &self.key_vault_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requirePrivateNetworking",
             &self.require_private_networking,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "resourceGroupName",
             &self.resource_group_name,
-        );
-        crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        crate::runtime::put_optional(&mut map, "subscriptionID", &self.subscription_id);
-        crate::runtime::put_optional(&mut map, "tenantID", &self.tenant_id);
-        crate::runtime::put_optional(&mut map, "valid", &self.valid);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "roleId", &self.role_id)?;
+        crate::runtime::encode::optional(map, skip, "secret", &self.secret)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "subscriptionID",
+            &self.subscription_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "tenantID", &self.tenant_id)?;
+        crate::runtime::encode::optional(map, skip, "valid", &self.valid)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "azureEnvironment",
+                "clientID",
+                "enabled",
+                "keyIdentifier",
+                "keyVaultName",
+                "requirePrivateNetworking",
+                "resourceGroupName",
+                "roleId",
+                "secret",
+                "subscriptionID",
+                "tenantID",
+                "valid",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AzureKeyVault);
@@ -242,8 +286,8 @@ impl crate::runtime::Json for AzureKeyVaultAzureEnvironment {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -152,43 +152,70 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AzureNetworkPeeringConnectionSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "azureDirectoryId",
             &self.azure_directory_id,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "azureSubscriptionId",
             &self.azure_subscription_id,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "containerId",
             &self.container_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "errorState", &self.error_state);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "errorState", &self.error_state)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "resourceGroupName",
             &self.resource_group_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "vnetName",
             &self.vnet_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "azureDirectoryId",
+                "azureSubscriptionId",
+                "containerId",
+                "errorState",
+                "id",
+                "resourceGroupName",
+                "status",
+                "vnetName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AzureNetworkPeeringConnectionSettings);
@@ -275,8 +302,8 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettingsStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

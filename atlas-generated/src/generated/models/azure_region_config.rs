@@ -98,21 +98,58 @@ impl crate::runtime::Json for AzureRegionConfig {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "electableSpecs", &self.electable_specs);
-        crate::runtime::put_optional(&mut map, "priority", &self.priority);
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for AzureRegionConfig {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "electableSpecs",
+            &self.electable_specs,
+        )?;
+        crate::runtime::encode::optional(map, skip, "priority", &self.priority)?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "analyticsAutoScaling",
             &self.analytics_auto_scaling,
-        );
-        crate::runtime::put_optional(&mut map, "analyticsSpecs", &self.analytics_specs);
-        crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
-        crate::runtime::put_optional(&mut map, "readOnlySpecs", &self.read_only_specs);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "analyticsSpecs",
+            &self.analytics_specs,
+        )?;
+        crate::runtime::encode::optional(map, skip, "autoScaling", &self.auto_scaling)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "readOnlySpecs",
+            &self.read_only_specs,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "electableSpecs",
+                "priority",
+                "regionName",
+                "analyticsAutoScaling",
+                "analyticsSpecs",
+                "autoScaling",
+                "readOnlySpecs",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(AzureRegionConfig);

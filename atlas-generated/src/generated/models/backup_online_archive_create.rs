@@ -199,41 +199,78 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "collName", &self.coll_name);
-        crate::runtime::put_optional(&mut map, "collectionType", &self.collection_type);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BackupOnlineArchiveCreate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "collName", &self.coll_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "collectionType",
+            &self.collection_type,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "criteria",
             &self.criteria,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "dataExpirationRule",
             &self.data_expiration_rule,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "dataProcessRegion",
             &self.data_process_region,
-        );
-        crate::runtime::put_optional(&mut map, "dataSetName", &self.data_set_name);
-        crate::runtime::put_optional(&mut map, "dbName", &self.db_name);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "dataSetName", &self.data_set_name)?;
+        crate::runtime::encode::optional(map, skip, "dbName", &self.db_name)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "partitionFields",
             &self.partition_fields,
-        );
-        crate::runtime::put_optional(&mut map, "paused", &self.paused);
-        crate::runtime::put_optional(&mut map, "schedule", &self.schedule);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "paused", &self.paused)?;
+        crate::runtime::encode::optional(map, skip, "schedule", &self.schedule)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "clusterName",
+                "collName",
+                "collectionType",
+                "criteria",
+                "dataExpirationRule",
+                "dataProcessRegion",
+                "dataSetName",
+                "dbName",
+                "groupId",
+                "partitionFields",
+                "paused",
+                "schedule",
+                "state",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupOnlineArchiveCreate);
@@ -304,8 +341,8 @@ impl crate::runtime::Json for BackupOnlineArchiveCreateCollectionType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -250,46 +250,93 @@ impl crate::runtime::Json for BackupRestoreJob {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "batchId", &self.batch_id);
-        crate::runtime::put_optional(&mut map, "checkpointId", &self.checkpoint_id);
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BackupRestoreJob {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "batchId", &self.batch_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "checkpointId",
+            &self.checkpoint_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "delivery",
             &self.delivery,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deploymentJobId",
             &self.deployment_job_id,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "encryptionEnabled",
             &self.encryption_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hashes", &self.hashes);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "masterKeyUUID", &self.master_key_uuid);
-        crate::runtime::put_optional(&mut map, "oplogInc", &self.oplog_inc);
-        crate::runtime::put_optional(&mut map, "oplogTs", &self.oplog_ts);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "hashes", &self.hashes)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "masterKeyUUID",
+            &self.master_key_uuid,
+        )?;
+        crate::runtime::encode::optional(map, skip, "oplogInc", &self.oplog_inc)?;
+        crate::runtime::encode::optional(map, skip, "oplogTs", &self.oplog_ts)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "pointInTimeUTCMillis",
             &self.point_in_time_utc_millis,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::optional(map, skip, "statusName", &self.status_name)?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "batchId",
+                "checkpointId",
+                "clusterId",
+                "clusterName",
+                "created",
+                "delivery",
+                "deploymentJobId",
+                "encryptionEnabled",
+                "groupId",
+                "hashes",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "oplogInc",
+                "oplogTs",
+                "pointInTimeUTCMillis",
+                "snapshotId",
+                "statusName",
+                "timestamp",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupRestoreJob);
@@ -371,8 +418,8 @@ impl crate::runtime::Json for BackupRestoreJobStatusName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

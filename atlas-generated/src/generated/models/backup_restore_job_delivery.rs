@@ -186,39 +186,8 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "authHeader", &self.auth_header);
-        crate::runtime::put_optional(&mut map, "authValue", &self.auth_value);
-        crate::runtime::put_optional(
-            &mut map,
-            "expirationHours",
-            &self.expiration_hours,
-        );
-        crate::runtime::put_optional(&mut map, "expires", &self.expires);
-        crate::runtime::put_optional(&mut map, "maxDownloads", &self.max_downloads);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "methodName",
-            &self.method_name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put_optional(
-            &mut map,
-            "targetClusterId",
-            &self.target_cluster_id,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "targetClusterName",
-            &self.target_cluster_name,
-        );
-        crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
-        crate::runtime::put_optional(&mut map, "url", &self.url);
-        crate::runtime::put_optional(&mut map, "urlV2", &self.url_v2);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -238,6 +207,77 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
             filled: crate::runtime::Filled::all(&["methodName"]),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for BackupRestoreJobDelivery {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "authHeader", &self.auth_header)?;
+        crate::runtime::encode::optional(map, skip, "authValue", &self.auth_value)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "expirationHours",
+            &self.expiration_hours,
+        )?;
+        crate::runtime::encode::optional(map, skip, "expires", &self.expires)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "maxDownloads",
+            &self.max_downloads,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "methodName",
+            &self.method_name,
+            &self.filled,
+        )?;
+        crate::runtime::encode::optional(map, skip, "statusName", &self.status_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "targetClusterId",
+            &self.target_cluster_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "targetClusterName",
+            &self.target_cluster_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "targetGroupId",
+            &self.target_group_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "url", &self.url)?;
+        crate::runtime::encode::optional(map, skip, "urlV2", &self.url_v2)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "authHeader",
+                "authValue",
+                "expirationHours",
+                "expires",
+                "maxDownloads",
+                "methodName",
+                "statusName",
+                "targetClusterId",
+                "targetClusterName",
+                "targetGroupId",
+                "url",
+                "urlV2",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupRestoreJobDelivery);
@@ -334,8 +374,8 @@ impl crate::runtime::Json for BackupRestoreJobDeliveryMethodName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -453,8 +493,8 @@ impl crate::runtime::Json for BackupRestoreJobDeliveryStatusName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

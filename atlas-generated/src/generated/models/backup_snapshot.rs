@@ -145,26 +145,53 @@ impl crate::runtime::Json for BackupSnapshot {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_nullable(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "complete", &self.complete);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "doNotDelete", &self.do_not_delete);
-        crate::runtime::put_optional(&mut map, "expires", &self.expires);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "incremental", &self.incremental);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BackupSnapshot {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::nullable(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "complete", &self.complete)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "doNotDelete", &self.do_not_delete)?;
+        crate::runtime::encode::optional(map, skip, "expires", &self.expires)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "incremental", &self.incremental)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastOplogAppliedTimestamp",
             &self.last_oplog_applied_timestamp,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "parts", &self.parts);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "parts", &self.parts)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clusterId",
+                "clusterName",
+                "complete",
+                "created",
+                "doNotDelete",
+                "expires",
+                "groupId",
+                "id",
+                "incremental",
+                "lastOplogAppliedTimestamp",
+                "links",
+                "parts",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupSnapshot);

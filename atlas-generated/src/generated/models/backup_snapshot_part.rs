@@ -176,36 +176,102 @@ impl crate::runtime::Json for BackupSnapshotPart {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "completedTime", &self.completed_time);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BackupSnapshotPart {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "completedTime",
+            &self.completed_time,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "compressionSetting",
             &self.compression_setting,
-        );
-        crate::runtime::put_optional(&mut map, "dataSizeBytes", &self.data_size_bytes);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "dataSizeBytes",
+            &self.data_size_bytes,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "encryptionEnabled",
             &self.encryption_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "fcv", &self.fcv);
-        crate::runtime::put_optional(&mut map, "fileSizeBytes", &self.file_size_bytes);
-        crate::runtime::put_optional(&mut map, "machineId", &self.machine_id);
-        crate::runtime::put_optional(&mut map, "masterKeyUUID", &self.master_key_uuid);
-        crate::runtime::put_optional(&mut map, "mongodVersion", &self.mongod_version);
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_optional(&mut map, "replicaState", &self.replica_state);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "fcv", &self.fcv)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "fileSizeBytes",
+            &self.file_size_bytes,
+        )?;
+        crate::runtime::encode::optional(map, skip, "machineId", &self.machine_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "masterKeyUUID",
+            &self.master_key_uuid,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongodVersion",
+            &self.mongod_version,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaState",
+            &self.replica_state,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "storageSizeBytes",
             &self.storage_size_bytes,
-        );
-        crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "typeName", &self.type_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clusterId",
+                "completedTime",
+                "compressionSetting",
+                "dataSizeBytes",
+                "encryptionEnabled",
+                "fcv",
+                "fileSizeBytes",
+                "machineId",
+                "masterKeyUUID",
+                "mongodVersion",
+                "replicaSetName",
+                "replicaState",
+                "storageSizeBytes",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupSnapshotPart);
@@ -274,8 +340,8 @@ impl crate::runtime::Json for BackupSnapshotPartCompressionSetting {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -369,8 +435,8 @@ impl crate::runtime::Json for BackupSnapshotPartTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

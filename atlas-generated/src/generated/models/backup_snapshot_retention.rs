@@ -90,23 +90,38 @@ impl crate::runtime::Json for BackupSnapshotRetention {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BackupSnapshotRetention {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "retentionUnit",
             &self.retention_unit,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "retentionValue",
             &self.retention_value,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["links", "retentionUnit", "retentionValue"],
+        )
     }
 }
 crate::impl_serde_via_json!(BackupSnapshotRetention);
@@ -183,8 +198,8 @@ impl crate::runtime::Json for BackupSnapshotRetentionRetentionUnit {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

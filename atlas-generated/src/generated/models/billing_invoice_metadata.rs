@@ -187,37 +187,89 @@ impl crate::runtime::Json for BillingInvoiceMetadata {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BillingInvoiceMetadata {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "amountBilledCents",
             &self.amount_billed_cents,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "amountPaidCents",
             &self.amount_paid_cents,
-        );
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "creditsCents", &self.credits_cents);
-        crate::runtime::put_optional(&mut map, "endDate", &self.end_date);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "linkedInvoices", &self.linked_invoices);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "salesTaxCents", &self.sales_tax_cents);
-        crate::runtime::put_optional(&mut map, "startDate", &self.start_date);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "creditsCents",
+            &self.credits_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "endDate", &self.end_date)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "linkedInvoices",
+            &self.linked_invoices,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "salesTaxCents",
+            &self.sales_tax_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "startDate", &self.start_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "startingBalanceCents",
             &self.starting_balance_cents,
-        );
-        crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put_optional(&mut map, "subtotalCents", &self.subtotal_cents);
-        crate::runtime::put_optional(&mut map, "updated", &self.updated);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "statusName", &self.status_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "subtotalCents",
+            &self.subtotal_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "updated", &self.updated)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "amountBilledCents",
+                "amountPaidCents",
+                "created",
+                "creditsCents",
+                "endDate",
+                "id",
+                "linkedInvoices",
+                "links",
+                "orgId",
+                "salesTaxCents",
+                "startDate",
+                "startingBalanceCents",
+                "statusName",
+                "subtotalCents",
+                "updated",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BillingInvoiceMetadata);

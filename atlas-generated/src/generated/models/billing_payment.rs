@@ -144,28 +144,64 @@ impl crate::runtime::Json for BillingPayment {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BillingPayment {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "amountBilledCents",
             &self.amount_billed_cents,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "amountPaidCents",
             &self.amount_paid_cents,
-        );
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "currency", &self.currency);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "salesTaxCents", &self.sales_tax_cents);
-        crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put_optional(&mut map, "subtotalCents", &self.subtotal_cents);
-        crate::runtime::put_optional(&mut map, "unitPrice", &self.unit_price);
-        crate::runtime::put_optional(&mut map, "updated", &self.updated);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "currency", &self.currency)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "salesTaxCents",
+            &self.sales_tax_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "statusName", &self.status_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "subtotalCents",
+            &self.subtotal_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "unitPrice", &self.unit_price)?;
+        crate::runtime::encode::optional(map, skip, "updated", &self.updated)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "amountBilledCents",
+                "amountPaidCents",
+                "created",
+                "currency",
+                "id",
+                "salesTaxCents",
+                "statusName",
+                "subtotalCents",
+                "unitPrice",
+                "updated",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(BillingPayment);
@@ -292,8 +328,8 @@ impl crate::runtime::Json for BillingPaymentStatusName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

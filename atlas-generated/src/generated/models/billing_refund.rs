@@ -80,14 +80,27 @@ impl crate::runtime::Json for BillingRefund {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "amountCents", &self.amount_cents);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "paymentId", &self.payment_id);
-        crate::runtime::put_optional(&mut map, "reason", &self.reason);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for BillingRefund {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "amountCents", &self.amount_cents)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "paymentId", &self.payment_id)?;
+        crate::runtime::encode::optional(map, skip, "reason", &self.reason)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["amountCents", "created", "paymentId", "reason"],
+        )
     }
 }
 crate::impl_serde_via_json!(BillingRefund);

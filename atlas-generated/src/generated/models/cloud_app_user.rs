@@ -201,58 +201,91 @@ impl crate::runtime::Json for CloudAppUser {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudAppUser {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "country",
             &self.country,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "emailAddress", &self.email_address);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "emailAddress",
+            &self.email_address,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "firstName",
             &self.first_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "lastAuth", &self.last_auth);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "lastAuth", &self.last_auth)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "lastName",
             &self.last_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "mobileNumber",
             &self.mobile_number,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "password",
             &self.password,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "roles",
-            &self.roles,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(map, skip, "roles", &self.roles, &self.filled)?;
+        crate::runtime::encode::optional(map, skip, "teamIds", &self.team_ids)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "username",
             &self.username,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "country",
+                "createdAt",
+                "emailAddress",
+                "firstName",
+                "id",
+                "lastAuth",
+                "lastName",
+                "links",
+                "mobileNumber",
+                "password",
+                "roles",
+                "teamIds",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudAppUser);

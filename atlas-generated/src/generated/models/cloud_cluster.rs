@@ -134,21 +134,56 @@ impl crate::runtime::Json for CloudCluster {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "alertCount", &self.alert_count);
-        crate::runtime::put_optional(&mut map, "authEnabled", &self.auth_enabled);
-        crate::runtime::put_optional(&mut map, "availability", &self.availability);
-        crate::runtime::put_optional(&mut map, "backupEnabled", &self.backup_enabled);
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "dataSizeBytes", &self.data_size_bytes);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "nodeCount", &self.node_count);
-        crate::runtime::put_optional(&mut map, "sslEnabled", &self.ssl_enabled);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_optional(&mut map, "versions", &self.versions);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudCluster {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "alertCount", &self.alert_count)?;
+        crate::runtime::encode::optional(map, skip, "authEnabled", &self.auth_enabled)?;
+        crate::runtime::encode::optional(map, skip, "availability", &self.availability)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "backupEnabled",
+            &self.backup_enabled,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "dataSizeBytes",
+            &self.data_size_bytes,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "nodeCount", &self.node_count)?;
+        crate::runtime::encode::optional(map, skip, "sslEnabled", &self.ssl_enabled)?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::optional(map, skip, "versions", &self.versions)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "alertCount",
+                "authEnabled",
+                "availability",
+                "backupEnabled",
+                "clusterId",
+                "dataSizeBytes",
+                "name",
+                "nodeCount",
+                "sslEnabled",
+                "type",
+                "versions",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudCluster);
@@ -230,8 +265,8 @@ impl crate::runtime::Json for CloudClusterAvailability {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -312,8 +347,8 @@ impl crate::runtime::Json for CloudClusterType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

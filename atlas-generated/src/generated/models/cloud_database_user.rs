@@ -198,43 +198,79 @@ impl crate::runtime::Json for CloudDatabaseUser {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "awsIAMType", &self.aws_iam_type);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudDatabaseUser {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "awsIAMType", &self.aws_iam_type)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "databaseName",
             &self.database_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteAfterDate",
             &self.delete_after_date,
-        );
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "labels", &self.labels);
-        crate::runtime::put_optional(&mut map, "ldapAuthType", &self.ldap_auth_type);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "oidcAuthType", &self.oidc_auth_type);
-        crate::runtime::put_optional(&mut map, "password", &self.password);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "roles",
-            &self.roles,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "scopes", &self.scopes);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "labels", &self.labels)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "ldapAuthType",
+            &self.ldap_auth_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "oidcAuthType",
+            &self.oidc_auth_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "password", &self.password)?;
+        crate::runtime::encode::required(map, skip, "roles", &self.roles, &self.filled)?;
+        crate::runtime::encode::optional(map, skip, "scopes", &self.scopes)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "username",
             &self.username,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "x509Type", &self.x509_type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "x509Type", &self.x509_type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "awsIAMType",
+                "databaseName",
+                "deleteAfterDate",
+                "description",
+                "groupId",
+                "labels",
+                "ldapAuthType",
+                "links",
+                "oidcAuthType",
+                "password",
+                "roles",
+                "scopes",
+                "username",
+                "x509Type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudDatabaseUser);
@@ -307,8 +343,8 @@ impl crate::runtime::Json for CloudDatabaseUserAwsIamType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -389,8 +425,8 @@ impl crate::runtime::Json for CloudDatabaseUserDatabaseName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -479,8 +515,8 @@ impl crate::runtime::Json for CloudDatabaseUserLdapAuthType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -565,8 +601,8 @@ impl crate::runtime::Json for CloudDatabaseUserOidcAuthType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -656,8 +692,8 @@ impl crate::runtime::Json for CloudDatabaseUserX509Type {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -104,24 +104,56 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderAccessAwsiamRoleRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "atlasAWSAccountArn",
             &self.atlas_aws_account_arn,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "atlasAssumedRoleExternalId",
             &self.atlas_assumed_role_external_id,
-        );
-        crate::runtime::put_optional(&mut map, "authorizedDate", &self.authorized_date);
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "authorizedDate",
+            &self.authorized_date,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureUsages",
+            &self.feature_usages,
+        )?;
+        crate::runtime::encode::optional(map, skip, "roleId", &self.role_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "atlasAWSAccountArn",
+                "atlasAssumedRoleExternalId",
+                "authorizedDate",
+                "createdDate",
+                "featureUsages",
+                "roleId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAwsiamRoleRequest);

@@ -139,35 +139,66 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderAccessAzureServicePrincipal {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "providerName",
             &self.provider_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "atlasAzureAppId",
             &self.atlas_azure_app_id,
-        );
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureUsages",
+            &self.feature_usages,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastUpdatedDate",
             &self.last_updated_date,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "servicePrincipalId",
             &self.service_principal_id,
-        );
-        crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "tenantId", &self.tenant_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "providerName",
+                "_id",
+                "atlasAzureAppId",
+                "createdDate",
+                "featureUsages",
+                "lastUpdatedDate",
+                "servicePrincipalId",
+                "tenantId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipal);
@@ -208,8 +239,8 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalProviderNa
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -108,29 +108,58 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequestUpd
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderAccessAzureServicePrincipalRequestUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "atlasAzureAppId",
             &self.atlas_azure_app_id,
-        );
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureUsages",
+            &self.feature_usages,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastUpdatedDate",
             &self.last_updated_date,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "servicePrincipalId",
             &self.service_principal_id,
-        );
-        crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "tenantId", &self.tenant_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "atlasAzureAppId",
+                "createdDate",
+                "featureUsages",
+                "lastUpdatedDate",
+                "servicePrincipalId",
+                "tenantId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipalRequestUpdate);

@@ -136,44 +136,51 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AtlasDataLake(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "featureType",
                     "ATLAS_DATA_LAKE",
+                    value,
                 )
             }
             Self::AtlasLogIntegration(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "featureType",
                     "ATLAS_LOG_INTEGRATION",
+                    value,
                 )
             }
             Self::EncryptionAtRest(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "featureType",
                     "ENCRYPTION_AT_REST",
+                    value,
                 )
             }
             Self::ExportSnapshot(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "featureType",
                     "EXPORT_SNAPSHOT",
+                    value,
                 )
             }
             Self::PushBasedLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "featureType",
                     "PUSH_BASED_LOG_EXPORT",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

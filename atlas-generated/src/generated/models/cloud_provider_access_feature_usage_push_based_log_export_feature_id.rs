@@ -63,12 +63,26 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members
+for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "bucketName", &self.bucket_name)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["bucketName", "groupId"],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId);

@@ -119,25 +119,52 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderAccessGcpServiceAccount {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "providerName",
             &self.provider_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
-        crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdDate", &self.created_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureUsages",
+            &self.feature_usages,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "gcpServiceAccountForAtlas",
             &self.gcp_service_account_for_atlas,
-        );
-        crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "roleId", &self.role_id)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "providerName",
+                "createdDate",
+                "featureUsages",
+                "gcpServiceAccountForAtlas",
+                "roleId",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccount);
@@ -219,8 +246,8 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -273,8 +300,8 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountProviderName {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

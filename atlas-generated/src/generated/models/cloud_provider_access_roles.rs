@@ -78,21 +78,36 @@ impl crate::runtime::Json for CloudProviderAccessRoles {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "awsIamRoles", &self.aws_iam_roles);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderAccessRoles {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "awsIamRoles", &self.aws_iam_roles)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "azureServicePrincipals",
             &self.azure_service_principals,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "gcpServiceAccounts",
             &self.gcp_service_accounts,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["awsIamRoles", "azureServicePrincipals", "gcpServiceAccounts"],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessRoles);

@@ -92,22 +92,42 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderEndpointServiceRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "portMappingEnabled",
             &self.port_mapping_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "providerName",
+            &self.provider_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "supportedRemoteRegions",
             &self.supported_remote_regions,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["portMappingEnabled", "providerName", "region", "supportedRemoteRegions"],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderEndpointServiceRequest);
@@ -180,8 +200,8 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequestProviderName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -62,12 +62,30 @@ impl crate::runtime::Json for CloudProviderRegions {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "instanceSizes", &self.instance_sizes);
-        crate::runtime::put_optional(&mut map, "provider", &self.provider);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudProviderRegions {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "instanceSizes",
+            &self.instance_sizes,
+        )?;
+        crate::runtime::encode::optional(map, skip, "provider", &self.provider)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["instanceSizes", "provider"],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudProviderRegions);

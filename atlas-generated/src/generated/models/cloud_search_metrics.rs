@@ -115,25 +115,52 @@ impl crate::runtime::Json for CloudSearchMetrics {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CloudSearchMetrics {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "hardwareMetrics",
             &self.hardware_metrics,
-        );
-        crate::runtime::put_optional(&mut map, "indexMetrics", &self.index_metrics);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "processId", &self.process_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "indexMetrics",
+            &self.index_metrics,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "processId", &self.process_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "statusMetrics",
             &self.status_metrics,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "groupId",
+                "hardwareMetrics",
+                "indexMetrics",
+                "links",
+                "processId",
+                "statusMetrics",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CloudSearchMetrics);

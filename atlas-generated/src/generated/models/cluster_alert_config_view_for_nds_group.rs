@@ -155,34 +155,61 @@ impl crate::runtime::Json for ClusterAlertConfigViewForNdsGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterAlertConfigViewForNdsGroup {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "eventTypeName",
             &self.event_type_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "matchers", &self.matchers);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "matchers", &self.matchers)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "notifications",
             &self.notifications,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "severityOverride",
             &self.severity_override,
-        );
-        crate::runtime::put_optional(&mut map, "updated", &self.updated);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "updated", &self.updated)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "created",
+                "enabled",
+                "eventTypeName",
+                "groupId",
+                "id",
+                "links",
+                "matchers",
+                "notifications",
+                "severityOverride",
+                "updated",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterAlertConfigViewForNdsGroup);

@@ -62,12 +62,30 @@ impl crate::runtime::Json for ClusterAutoScalingSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "compute", &self.compute);
-        crate::runtime::put_optional(&mut map, "diskGBEnabled", &self.disk_gb_enabled);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterAutoScalingSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "compute", &self.compute)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "diskGBEnabled",
+            &self.disk_gb_enabled,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["compute", "diskGBEnabled"],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterAutoScalingSettings);

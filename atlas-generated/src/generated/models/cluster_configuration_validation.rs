@@ -123,34 +123,58 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterConfigurationValidation {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "advancedConfiguration",
             &self.advanced_configuration,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "clusterDescription",
             &self.cluster_description,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "editing",
             &self.editing,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "searchDeploymentSpec",
             &self.search_deployment_spec,
-        );
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "advancedConfiguration",
+                "clusterDescription",
+                "clusterName",
+                "editing",
+                "searchDeploymentSpec",
+                "tags",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterConfigurationValidation);

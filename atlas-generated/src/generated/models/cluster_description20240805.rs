@@ -448,131 +448,8 @@ impl crate::runtime::Json for ClusterDescription20240805 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
-            "acceptDataRisksAndForceReplicaSetReconfig",
-            &self.accept_data_risks_and_force_replica_set_reconfig,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
-            "adaptiveCapacity",
-            &self.adaptive_capacity,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "advancedConfiguration",
-            &self.advanced_configuration,
-        );
-        crate::runtime::put_optional(&mut map, "backupEnabled", &self.backup_enabled);
-        crate::runtime::put_optional(&mut map, "biConnector", &self.bi_connector);
-        crate::runtime::put_optional(&mut map, "clusterType", &self.cluster_type);
-        crate::runtime::put_optional(
-            &mut map,
-            "configServerManagementMode",
-            &self.config_server_management_mode,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "configServerType",
-            &self.config_server_type,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "connectionStrings",
-            &self.connection_strings,
-        );
-        crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
-        crate::runtime::put_optional(
-            &mut map,
-            "diskWarmingMode",
-            &self.disk_warming_mode,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "effectiveReplicationSpecs",
-            &self.effective_replication_specs,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "encryptionAtRestProvider",
-            &self.encryption_at_rest_provider,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "featureCompatibilityVersion",
-            &self.feature_compatibility_version,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "featureCompatibilityVersionExpirationDate",
-            &self.feature_compatibility_version_expiration_date,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "globalClusterSelfManagedSharding",
-            &self.global_cluster_self_managed_sharding,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
-            "internalClusterRole",
-            &self.internal_cluster_role,
-        );
-        crate::runtime::put_optional(&mut map, "labels", &self.labels);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
-            "mongoDBEmployeeAccessGrant",
-            &self.mongo_db_employee_access_grant,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "mongoDBMajorVersion",
-            &self.mongo_db_major_version,
-        );
-        crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "paused", &self.paused);
-        crate::runtime::put_optional(&mut map, "pitEnabled", &self.pit_enabled);
-        crate::runtime::put_optional(
-            &mut map,
-            "redactClientLogData",
-            &self.redact_client_log_data,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "replicaSetScalingStrategy",
-            &self.replica_set_scaling_strategy,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "replicationSpecs",
-            &self.replication_specs,
-        );
-        crate::runtime::put_optional(&mut map, "retainBackups", &self.retain_backups);
-        crate::runtime::put_optional(&mut map, "rootCertType", &self.root_cert_type);
-        crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_optional(
-            &mut map,
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "useAwsTimeBasedSnapshotCopyForFastInitialSync",
-            &self.use_aws_time_based_snapshot_copy_for_fast_initial_sync,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "versionReleaseSystem",
-            &self.version_release_system,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -616,6 +493,221 @@ impl crate::runtime::Json for ClusterDescription20240805 {
             version_release_system: None,
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for ClusterDescription20240805 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "adaptiveCapacity",
+            &self.adaptive_capacity,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "advancedConfiguration",
+            &self.advanced_configuration,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "backupEnabled",
+            &self.backup_enabled,
+        )?;
+        crate::runtime::encode::optional(map, skip, "biConnector", &self.bi_connector)?;
+        crate::runtime::encode::optional(map, skip, "clusterType", &self.cluster_type)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "configServerManagementMode",
+            &self.config_server_management_mode,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "configServerType",
+            &self.config_server_type,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "connectionStrings",
+            &self.connection_strings,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createDate", &self.create_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "effectiveReplicationSpecs",
+            &self.effective_replication_specs,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "encryptionAtRestProvider",
+            &self.encryption_at_rest_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "internalClusterRole",
+            &self.internal_cluster_role,
+        )?;
+        crate::runtime::encode::optional(map, skip, "labels", &self.labels)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBEmployeeAccessGrant",
+            &self.mongo_db_employee_access_grant,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBMajorVersion",
+            &self.mongo_db_major_version,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBVersion",
+            &self.mongo_db_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "paused", &self.paused)?;
+        crate::runtime::encode::optional(map, skip, "pitEnabled", &self.pit_enabled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "redactClientLogData",
+            &self.redact_client_log_data,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetScalingStrategy",
+            &self.replica_set_scaling_strategy,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicationSpecs",
+            &self.replication_specs,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "retainBackups",
+            &self.retain_backups,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "rootCertType",
+            &self.root_cert_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "stateName", &self.state_name)?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "useAwsTimeBasedSnapshotCopyForFastInitialSync",
+            &self.use_aws_time_based_snapshot_copy_for_fast_initial_sync,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "versionReleaseSystem",
+            &self.version_release_system,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "acceptDataRisksAndForceReplicaSetReconfig",
+                "adaptiveCapacity",
+                "advancedConfiguration",
+                "backupEnabled",
+                "biConnector",
+                "clusterType",
+                "configServerManagementMode",
+                "configServerType",
+                "connectionStrings",
+                "createDate",
+                "diskWarmingMode",
+                "effectiveReplicationSpecs",
+                "encryptionAtRestProvider",
+                "featureCompatibilityVersion",
+                "featureCompatibilityVersionExpirationDate",
+                "globalClusterSelfManagedSharding",
+                "groupId",
+                "id",
+                "internalClusterRole",
+                "labels",
+                "links",
+                "mongoDBEmployeeAccessGrant",
+                "mongoDBMajorVersion",
+                "mongoDBVersion",
+                "name",
+                "paused",
+                "pitEnabled",
+                "redactClientLogData",
+                "replicaSetScalingStrategy",
+                "replicationSpecs",
+                "retainBackups",
+                "rootCertType",
+                "stateName",
+                "tags",
+                "terminationProtectionEnabled",
+                "useAwsTimeBasedSnapshotCopyForFastInitialSync",
+                "versionReleaseSystem",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterDescription20240805);

@@ -108,27 +108,49 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "connectionString",
             &self.connection_string,
-        );
-        crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "endpoints", &self.endpoints)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "srvConnectionString",
             &self.srv_connection_string,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "srvShardOptimizedConnectionString",
             &self.srv_shard_optimized_connection_string,
-        );
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "connectionString",
+                "endpoints",
+                "srvConnectionString",
+                "srvShardOptimizedConnectionString",
+                "type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterDescriptionConnectionStringsPrivateEndpoint);
@@ -198,8 +220,8 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -73,13 +73,32 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "endpointId", &self.endpoint_id);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members
+for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "endpointId", &self.endpoint_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "providerName",
+            &self.provider_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["endpointId", "providerName", "region"],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterDescriptionConnectionStringsPrivateEndpointEndpoint);

@@ -260,92 +260,140 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterDescriptionProcessArgs {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
             &self.change_stream_options_pre_and_post_images_expire_after_seconds,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "chunkMigrationConcurrency",
             &self.chunk_migration_concurrency,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customOpensslCipherConfigTls12",
             &self.custom_openssl_cipher_config_tls12,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customOpensslCipherConfigTls13",
             &self.custom_openssl_cipher_config_tls13,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "defaultMaxTimeMS",
             &self.default_max_time_ms,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "defaultReadConcern",
             &self.default_read_concern,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "defaultWriteConcern",
             &self.default_write_concern,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "failIndexKeyTooLong",
             &self.fail_index_key_too_long,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "javascriptEnabled",
             &self.javascript_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "minimumEnabledTlsProtocol",
             &self.minimum_enabled_tls_protocol,
-        );
-        crate::runtime::put_optional(&mut map, "noTableScan", &self.no_table_scan);
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "noTableScan", &self.no_table_scan)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "oplogMinRetentionHours",
             &self.oplog_min_retention_hours,
-        );
-        crate::runtime::put_nullable(&mut map, "oplogSizeMB", &self.oplog_size_mb);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "oplogSizeMB", &self.oplog_size_mb)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "queryStatsLogVerbosity",
             &self.query_stats_log_verbosity,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sampleRefreshIntervalBIConnector",
             &self.sample_refresh_interval_bi_connector,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sampleSizeBIConnector",
             &self.sample_size_bi_connector,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "tlsCipherConfigMode",
             &self.tls_cipher_config_mode,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "transactionLifetimeLimitSeconds",
             &self.transaction_lifetime_limit_seconds,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
+                "chunkMigrationConcurrency",
+                "customOpensslCipherConfigTls12",
+                "customOpensslCipherConfigTls13",
+                "defaultMaxTimeMS",
+                "defaultReadConcern",
+                "defaultWriteConcern",
+                "failIndexKeyTooLong",
+                "javascriptEnabled",
+                "minimumEnabledTlsProtocol",
+                "noTableScan",
+                "oplogMinRetentionHours",
+                "oplogSizeMB",
+                "queryStatsLogVerbosity",
+                "sampleRefreshIntervalBIConnector",
+                "sampleSizeBIConnector",
+                "tlsCipherConfigMode",
+                "transactionLifetimeLimitSeconds",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterDescriptionProcessArgs);
@@ -418,8 +466,8 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgsDefaultReadConcern {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -131,23 +131,46 @@ impl crate::runtime::Json for ClusterEventViewForNdsGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterEventViewForNdsGroup {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "eventTypeName",
             &self.event_type_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "raw", &self.raw);
-        crate::runtime::put_optional(&mut map, "shardName", &self.shard_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "raw", &self.raw)?;
+        crate::runtime::encode::optional(map, skip, "shardName", &self.shard_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "created",
+                "eventTypeName",
+                "groupId",
+                "id",
+                "links",
+                "orgId",
+                "raw",
+                "shardName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterEventViewForNdsGroup);

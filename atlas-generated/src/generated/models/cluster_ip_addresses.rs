@@ -88,15 +88,38 @@ impl crate::runtime::Json for ClusterIpAddresses {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "futureInbound", &self.future_inbound);
-        crate::runtime::put_optional(&mut map, "futureOutbound", &self.future_outbound);
-        crate::runtime::put_optional(&mut map, "inbound", &self.inbound);
-        crate::runtime::put_optional(&mut map, "outbound", &self.outbound);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ClusterIpAddresses {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "futureInbound",
+            &self.future_inbound,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "futureOutbound",
+            &self.future_outbound,
+        )?;
+        crate::runtime::encode::optional(map, skip, "inbound", &self.inbound)?;
+        crate::runtime::encode::optional(map, skip, "outbound", &self.outbound)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["clusterName", "futureInbound", "futureOutbound", "inbound", "outbound"],
+        )
     }
 }
 crate::impl_serde_via_json!(ClusterIpAddresses);

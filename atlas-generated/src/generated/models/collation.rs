@@ -142,28 +142,58 @@ impl crate::runtime::Json for Collation {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "alternate", &self.alternate);
-        crate::runtime::put_optional(&mut map, "backwards", &self.backwards);
-        crate::runtime::put_optional(&mut map, "caseFirst", &self.case_first);
-        crate::runtime::put_optional(&mut map, "caseLevel", &self.case_level);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Collation {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "alternate", &self.alternate)?;
+        crate::runtime::encode::optional(map, skip, "backwards", &self.backwards)?;
+        crate::runtime::encode::optional(map, skip, "caseFirst", &self.case_first)?;
+        crate::runtime::encode::optional(map, skip, "caseLevel", &self.case_level)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "locale",
             &self.locale,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "maxVariable", &self.max_variable);
-        crate::runtime::put_optional(&mut map, "normalization", &self.normalization);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "maxVariable", &self.max_variable)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "normalization",
+            &self.normalization,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "numericOrdering",
             &self.numeric_ordering,
-        );
-        crate::runtime::put_optional(&mut map, "strength", &self.strength);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "strength", &self.strength)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "alternate",
+                "backwards",
+                "caseFirst",
+                "caseLevel",
+                "locale",
+                "maxVariable",
+                "normalization",
+                "numericOrdering",
+                "strength",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(Collation);
@@ -232,8 +262,8 @@ impl crate::runtime::Json for CollationAlternate {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -318,8 +348,8 @@ impl crate::runtime::Json for CollationCaseFirst {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -943,8 +973,8 @@ impl crate::runtime::Json for CollationLocale {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -1029,8 +1059,8 @@ impl crate::runtime::Json for CollationMaxVariable {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -44,10 +44,18 @@ impl crate::runtime::Json for ConfluentSaslInheritAuthentication {
         Ok(Self { additional_properties: map })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ConfluentSaslInheritAuthentication {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::undeclared(map, skip, &self.additional_properties, &[])
     }
 }
 crate::impl_serde_via_json!(ConfluentSaslInheritAuthentication);

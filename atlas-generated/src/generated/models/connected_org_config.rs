@@ -159,44 +159,83 @@ impl crate::runtime::Json for ConnectedOrgConfig {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ConnectedOrgConfig {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "dataAccessIdentityProviderIds",
             &self.data_access_identity_provider_ids,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "domainAllowList",
             &self.domain_allow_list,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "domainRestrictionEnabled",
             &self.domain_restriction_enabled,
             &self.filled,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "identityProviderId",
             &self.identity_provider_id,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "instantUserProvisioningDisabled",
             &self.instant_user_provisioning_disabled,
-        );
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "postAuthRoleGrants",
             &self.post_auth_role_grants,
-        );
-        crate::runtime::put_optional(&mut map, "roleMappings", &self.role_mappings);
-        crate::runtime::put_optional(&mut map, "userConflicts", &self.user_conflicts);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "roleMappings",
+            &self.role_mappings,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "userConflicts",
+            &self.user_conflicts,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "dataAccessIdentityProviderIds",
+                "domainAllowList",
+                "domainRestrictionEnabled",
+                "identityProviderId",
+                "instantUserProvisioningDisabled",
+                "orgId",
+                "postAuthRoleGrants",
+                "roleMappings",
+                "userConflicts",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ConnectedOrgConfig);
@@ -293,8 +332,8 @@ impl crate::runtime::Json for ConnectedOrgConfigPostAuthRoleGrantsItem {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

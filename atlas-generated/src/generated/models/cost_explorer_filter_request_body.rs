@@ -129,32 +129,62 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusters", &self.clusters);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CostExplorerFilterRequestBody {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusters", &self.clusters)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "endDate",
             &self.end_date,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupBy", &self.group_by);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupBy", &self.group_by)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "includePartialMatches",
             &self.include_partial_matches,
-        );
-        crate::runtime::put_optional(&mut map, "organizations", &self.organizations);
-        crate::runtime::put_optional(&mut map, "projects", &self.projects);
-        crate::runtime::put_optional(&mut map, "services", &self.services);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "organizations",
+            &self.organizations,
+        )?;
+        crate::runtime::encode::optional(map, skip, "projects", &self.projects)?;
+        crate::runtime::encode::optional(map, skip, "services", &self.services)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "startDate",
             &self.start_date,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clusters",
+                "endDate",
+                "groupBy",
+                "includePartialMatches",
+                "organizations",
+                "projects",
+                "services",
+                "startDate",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CostExplorerFilterRequestBody);
@@ -236,8 +266,8 @@ impl crate::runtime::Json for CostExplorerFilterRequestBodyGroupBy {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -426,8 +456,8 @@ impl crate::runtime::Json for CostExplorerFilterRequestBodyServicesItem {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -74,17 +74,36 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CreateGcpEndpointGroupRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "endpointGroupName",
             &self.endpoint_group_name,
-        );
-        crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "endpoints", &self.endpoints)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "gcpProjectId",
+            &self.gcp_project_id,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["endpointGroupName", "endpoints", "gcpProjectId"],
+        )
     }
 }
 crate::impl_serde_via_json!(CreateGcpEndpointGroupRequest);

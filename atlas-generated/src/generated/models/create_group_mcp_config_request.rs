@@ -88,23 +88,37 @@ impl crate::runtime::Json for CreateGroupMcpConfigRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "ipAccessList", &self.ip_access_list);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CreateGroupMcpConfigRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "ipAccessList",
+            &self.ip_access_list,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "mcpConfigName",
             &self.mcp_config_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "roles",
-            &self.roles,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::required(map, skip, "roles", &self.roles, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["ipAccessList", "mcpConfigName", "roles"],
+        )
     }
 }
 crate::impl_serde_via_json!(CreateGroupMcpConfigRequest);

@@ -98,24 +98,51 @@ impl crate::runtime::Json for CreateOrganizationResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "apiKey", &self.api_key);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for CreateOrganizationResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "apiKey", &self.api_key)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "federationSettingsId",
             &self.federation_settings_id,
-        );
-        crate::runtime::put_optional(&mut map, "orgOwnerId", &self.org_owner_id);
-        crate::runtime::put_optional(&mut map, "organization", &self.organization);
-        crate::runtime::put_optional(&mut map, "serviceAccount", &self.service_account);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "orgOwnerId", &self.org_owner_id)?;
+        crate::runtime::encode::optional(map, skip, "organization", &self.organization)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "serviceAccount",
+            &self.service_account,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "skipDefaultAlertsSettings",
             &self.skip_default_alerts_settings,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiKey",
+                "federationSettingsId",
+                "orgOwnerId",
+                "organization",
+                "serviceAccount",
+                "skipDefaultAlertsSettings",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(CreateOrganizationResponse);

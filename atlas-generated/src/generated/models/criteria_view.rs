@@ -77,23 +77,17 @@ impl crate::runtime::Json for CriteriaView {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "CUSTOM",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "CUSTOM", value)
             }
             Self::Date(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "DATE",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "DATE", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
     #[inline]

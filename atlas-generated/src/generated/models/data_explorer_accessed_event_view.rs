@@ -214,36 +214,79 @@ impl crate::runtime::Json for DataExplorerAccessedEventView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
-        crate::runtime::put_optional(&mut map, "collection", &self.collection);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataExplorerAccessedEventView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "apiKeyId", &self.api_key_id)?;
+        crate::runtime::encode::optional(map, skip, "collection", &self.collection)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "database", &self.database)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "delegatePrincipal",
             &self.delegate_principal,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "eventTypeName",
             &self.event_type_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "opType", &self.op_type);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
-        crate::runtime::put_optional(&mut map, "raw", &self.raw);
-        crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
-        crate::runtime::put_optional(&mut map, "userId", &self.user_id);
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "isGlobalAdmin",
+            &self.is_global_admin,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "opType", &self.op_type)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "publicKey", &self.public_key)?;
+        crate::runtime::encode::optional(map, skip, "raw", &self.raw)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "remoteAddress",
+            &self.remote_address,
+        )?;
+        crate::runtime::encode::optional(map, skip, "userId", &self.user_id)?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiKeyId",
+                "collection",
+                "created",
+                "database",
+                "delegatePrincipal",
+                "eventTypeName",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "opType",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataExplorerAccessedEventView);

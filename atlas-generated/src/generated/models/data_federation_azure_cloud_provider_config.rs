@@ -97,23 +97,38 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "atlasAppId", &self.atlas_app_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataFederationAzureCloudProviderConfig {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "atlasAppId", &self.atlas_app_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "roleId",
             &self.role_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "servicePrincipalId",
             &self.service_principal_id,
-        );
-        crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "tenantId", &self.tenant_id)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["atlasAppId", "roleId", "servicePrincipalId", "tenantId"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataFederationAzureCloudProviderConfig);

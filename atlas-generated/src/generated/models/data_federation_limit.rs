@@ -98,16 +98,14 @@ impl crate::runtime::Json for DataFederationLimit {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::DefaultLimit { name, value } => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "name",
-                    name.as_str(),
-                )
+                crate::runtime::encode::tagged(serializer, "name", name.as_str(), value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }
@@ -204,8 +202,8 @@ impl crate::runtime::Json for DataFederationLimitDefaultLimitName {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -135,27 +135,65 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "currentUsage", &self.current_usage);
-        crate::runtime::put_optional(&mut map, "defaultLimit", &self.default_limit);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataFederationTenantQueryLimit {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "currentUsage",
+            &self.current_usage,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "defaultLimit",
+            &self.default_limit,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastModifiedDate",
             &self.last_modified_date,
-        );
-        crate::runtime::put_optional(&mut map, "maximumLimit", &self.maximum_limit);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "overrunPolicy", &self.overrun_policy);
-        crate::runtime::put_optional(&mut map, "tenantName", &self.tenant_name);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "value",
-            &self.value,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "maximumLimit",
+            &self.maximum_limit,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "overrunPolicy",
+            &self.overrun_policy,
+        )?;
+        crate::runtime::encode::optional(map, skip, "tenantName", &self.tenant_name)?;
+        crate::runtime::encode::required(map, skip, "value", &self.value, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "currentUsage",
+                "defaultLimit",
+                "lastModifiedDate",
+                "maximumLimit",
+                "name",
+                "overrunPolicy",
+                "tenantName",
+                "value",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataFederationTenantQueryLimit);
@@ -224,8 +262,8 @@ impl crate::runtime::Json for DataFederationTenantQueryLimitOverrunPolicy {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -78,15 +78,33 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
-        crate::runtime::put_optional(&mut map, "readConcern", &self.read_concern);
-        crate::runtime::put_optional(&mut map, "readPreference", &self.read_preference);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeAtlasStoreInstance {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "projectId", &self.project_id)?;
+        crate::runtime::encode::optional(map, skip, "readConcern", &self.read_concern)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "readPreference",
+            &self.read_preference,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["name", "clusterName", "projectId", "readConcern", "readPreference"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeAtlasStoreInstance);

@@ -68,17 +68,31 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeAtlasStoreReadPreference {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "maxStalenessSeconds",
             &self.max_staleness_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "mode", &self.mode);
-        crate::runtime::put_optional(&mut map, "tagSets", &self.tag_sets);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "mode", &self.mode)?;
+        crate::runtime::encode::optional(map, skip, "tagSets", &self.tag_sets)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["maxStalenessSeconds", "mode", "tagSets"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeAtlasStoreReadPreference);
@@ -167,8 +181,8 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreferenceMode {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -106,24 +106,44 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "externalId", &self.external_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeAwsCloudProviderConfig {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "externalId", &self.external_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "iamAssumedRoleARN",
             &self.iam_assumed_role_arn,
-        );
-        crate::runtime::put_optional(&mut map, "iamUserARN", &self.iam_user_arn);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "iamUserARN", &self.iam_user_arn)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "roleId",
             &self.role_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "testS3Bucket", &self.test_s3_bucket);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "testS3Bucket",
+            &self.test_s3_bucket,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["externalId", "iamAssumedRoleARN", "iamUserARN", "roleId", "testS3Bucket"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeAwsCloudProviderConfig);

@@ -100,22 +100,50 @@ impl crate::runtime::Json for DataLakeAzureBlobStore {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "containerName", &self.container_name);
-        crate::runtime::put_optional(&mut map, "delimiter", &self.delimiter);
-        crate::runtime::put_optional(&mut map, "prefix", &self.prefix);
-        crate::runtime::put_optional(&mut map, "public", &self.public);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeAzureBlobStore {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "containerName",
+            &self.container_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "delimiter", &self.delimiter)?;
+        crate::runtime::encode::optional(map, skip, "prefix", &self.prefix)?;
+        crate::runtime::encode::optional(map, skip, "public", &self.public)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "replacementDelimiter",
             &self.replacement_delimiter,
-        );
-        crate::runtime::put_optional(&mut map, "serviceURL", &self.service_url);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "serviceURL", &self.service_url)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "name",
+                "containerName",
+                "delimiter",
+                "prefix",
+                "public",
+                "region",
+                "replacementDelimiter",
+                "serviceURL",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeAzureBlobStore);
@@ -424,8 +452,8 @@ impl crate::runtime::Json for DataLakeAzureBlobStoreRegion {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -134,31 +134,80 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "allowInsecure", &self.allow_insecure);
-        crate::runtime::put_optional(&mut map, "collection", &self.collection);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeDatabaseDataSourceSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "allowInsecure",
+            &self.allow_insecure,
+        )?;
+        crate::runtime::encode::optional(map, skip, "collection", &self.collection)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "collectionRegex",
             &self.collection_regex,
-        );
-        crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(&mut map, "databaseRegex", &self.database_regex);
-        crate::runtime::put_optional(&mut map, "datasetName", &self.dataset_name);
-        crate::runtime::put_optional(&mut map, "datasetPrefix", &self.dataset_prefix);
-        crate::runtime::put_optional(&mut map, "defaultFormat", &self.default_format);
-        crate::runtime::put_optional(&mut map, "path", &self.path);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "database", &self.database)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "databaseRegex",
+            &self.database_regex,
+        )?;
+        crate::runtime::encode::optional(map, skip, "datasetName", &self.dataset_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "datasetPrefix",
+            &self.dataset_prefix,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "defaultFormat",
+            &self.default_format,
+        )?;
+        crate::runtime::encode::optional(map, skip, "path", &self.path)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "provenanceFieldName",
             &self.provenance_field_name,
-        );
-        crate::runtime::put_optional(&mut map, "storeName", &self.store_name);
-        crate::runtime::put_optional(&mut map, "trimLevel", &self.trim_level);
-        crate::runtime::put_optional(&mut map, "urls", &self.urls);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "storeName", &self.store_name)?;
+        crate::runtime::encode::optional(map, skip, "trimLevel", &self.trim_level)?;
+        crate::runtime::encode::optional(map, skip, "urls", &self.urls)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "allowInsecure",
+                "collection",
+                "collectionRegex",
+                "database",
+                "databaseRegex",
+                "datasetName",
+                "datasetPrefix",
+                "defaultFormat",
+                "path",
+                "provenanceFieldName",
+                "storeName",
+                "trimLevel",
+                "urls",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeDatabaseDataSourceSettings);
@@ -310,8 +359,8 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettingsDefaultFormat {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

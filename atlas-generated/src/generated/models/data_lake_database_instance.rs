@@ -76,18 +76,32 @@ impl crate::runtime::Json for DataLakeDatabaseInstance {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collections", &self.collections);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeDatabaseInstance {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "collections", &self.collections)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "maxWildcardCollections",
             &self.max_wildcard_collections,
-        );
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "views", &self.views);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "views", &self.views)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["collections", "maxWildcardCollections", "name", "views"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeDatabaseInstance);

@@ -94,21 +94,43 @@ impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "bucket", &self.bucket);
-        crate::runtime::put_optional(&mut map, "delimiter", &self.delimiter);
-        crate::runtime::put_optional(&mut map, "prefix", &self.prefix);
-        crate::runtime::put_optional(&mut map, "public", &self.public);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeGoogleCloudStorageStore {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "bucket", &self.bucket)?;
+        crate::runtime::encode::optional(map, skip, "delimiter", &self.delimiter)?;
+        crate::runtime::encode::optional(map, skip, "prefix", &self.prefix)?;
+        crate::runtime::encode::optional(map, skip, "public", &self.public)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "replacementDelimiter",
             &self.replacement_delimiter,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "name",
+                "bucket",
+                "delimiter",
+                "prefix",
+                "public",
+                "region",
+                "replacementDelimiter",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeGoogleCloudStorageStore);

@@ -58,12 +58,25 @@ impl crate::runtime::Json for DataLakeStorage {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "databases", &self.databases);
-        crate::runtime::put_optional(&mut map, "stores", &self.stores);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeStorage {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "databases", &self.databases)?;
+        crate::runtime::encode::optional(map, skip, "stores", &self.stores)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["databases", "stores"],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeStorage);

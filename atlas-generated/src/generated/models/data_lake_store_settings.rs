@@ -160,65 +160,40 @@ impl crate::runtime::Json for DataLakeStoreSettings {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Atlas(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "atlas",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "atlas", value)
             }
             Self::Azure(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "azure",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "azure", value)
             }
             Self::DlsAws(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "dls:aws",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "dls:aws", value)
             }
             Self::DlsAzure(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "provider",
                     "dls:azure",
+                    value,
                 )
             }
             Self::DlsGcp(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "dls:gcp",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "dls:gcp", value)
             }
             Self::Gcs(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "gcs",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "gcs", value)
             }
             Self::Http(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "http",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "http", value)
             }
             Self::S3(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "provider",
-                    "s3",
-                )
+                crate::runtime::encode::tagged(serializer, "provider", "s3", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -116,30 +116,55 @@ impl crate::runtime::Json for DataLakeTenant {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataLakeTenant {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "cloudProviderConfig",
             &self.cloud_provider_config,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "dataProcessRegion",
             &self.data_process_region,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostnames", &self.hostnames);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "hostnames", &self.hostnames)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateEndpointHostnames",
             &self.private_endpoint_hostnames,
-        );
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "storage", &self.storage);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(map, skip, "storage", &self.storage)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProviderConfig",
+                "dataProcessRegion",
+                "groupId",
+                "hostnames",
+                "name",
+                "privateEndpointHostnames",
+                "state",
+                "storage",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataLakeTenant);
@@ -212,8 +237,8 @@ impl crate::runtime::Json for DataLakeTenantState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -213,59 +213,95 @@ impl crate::runtime::Json for DataProtectionSettings20231001 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DataProtectionSettings20231001 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "authorizedEmail",
             &self.authorized_email,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "authorizedUserFirstName",
             &self.authorized_user_first_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "authorizedUserLastName",
             &self.authorized_user_last_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "copyProtectionEnabled",
             &self.copy_protection_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "deletable", &self.deletable);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "deletable", &self.deletable)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "encryptionAtRestEnabled",
             &self.encryption_at_rest_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "onDemandPolicyItem",
             &self.on_demand_policy_item,
-        );
-        crate::runtime::put_optional(&mut map, "pitEnabled", &self.pit_enabled);
-        crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "pitEnabled", &self.pit_enabled)?;
+        crate::runtime::encode::optional(map, skip, "projectId", &self.project_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoreWindowDays",
             &self.restore_window_days,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "scheduledPolicyItems",
             &self.scheduled_policy_items,
-        );
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "updatedDate", &self.updated_date);
-        crate::runtime::put_optional(&mut map, "updatedUser", &self.updated_user);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(map, skip, "updatedDate", &self.updated_date)?;
+        crate::runtime::encode::optional(map, skip, "updatedUser", &self.updated_user)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "authorizedEmail",
+                "authorizedUserFirstName",
+                "authorizedUserLastName",
+                "copyProtectionEnabled",
+                "deletable",
+                "encryptionAtRestEnabled",
+                "onDemandPolicyItem",
+                "pitEnabled",
+                "projectId",
+                "restoreWindowDays",
+                "scheduledPolicyItems",
+                "state",
+                "updatedDate",
+                "updatedUser",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DataProtectionSettings20231001);

@@ -77,17 +77,25 @@ impl crate::runtime::Json for DatabaseInheritedRole {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(&mut map, "db", &self.db, &self.filled);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "role",
-            &self.role,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DatabaseInheritedRole {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(map, skip, "db", &self.db, &self.filled)?;
+        crate::runtime::encode::required(map, skip, "role", &self.role, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["db", "role"],
+        )
     }
 }
 crate::impl_serde_via_json!(DatabaseInheritedRole);

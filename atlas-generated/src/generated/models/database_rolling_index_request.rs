@@ -82,15 +82,28 @@ impl crate::runtime::Json for DatabaseRollingIndexRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collation", &self.collation);
-        crate::runtime::put_optional(&mut map, "collection", &self.collection);
-        crate::runtime::put_optional(&mut map, "db", &self.db);
-        crate::runtime::put_optional(&mut map, "keys", &self.keys);
-        crate::runtime::put_optional(&mut map, "options", &self.options);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DatabaseRollingIndexRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "collation", &self.collation)?;
+        crate::runtime::encode::optional(map, skip, "collection", &self.collection)?;
+        crate::runtime::encode::optional(map, skip, "db", &self.db)?;
+        crate::runtime::encode::optional(map, skip, "keys", &self.keys)?;
+        crate::runtime::encode::optional(map, skip, "options", &self.options)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["collation", "collection", "db", "keys", "options"],
+        )
     }
 }
 crate::impl_serde_via_json!(DatabaseRollingIndexRequest);

@@ -140,38 +140,64 @@ impl crate::runtime::Json for Datadog {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Datadog {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "apiKey",
             &self.api_key,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sendCollectionLatencyMetrics",
             &self.send_collection_latency_metrics,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sendDatabaseMetrics",
             &self.send_database_metrics,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sendQueryStatsMetrics",
             &self.send_query_stats_metrics,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sendUserProvidedResourceTags",
             &self.send_user_provided_resource_tags,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiKey",
+                "id",
+                "region",
+                "sendCollectionLatencyMetrics",
+                "sendDatabaseMetrics",
+                "sendQueryStatsMetrics",
+                "sendUserProvidedResourceTags",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(Datadog);
@@ -265,8 +291,8 @@ impl crate::runtime::Json for DatadogRegion {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -343,8 +369,8 @@ impl crate::runtime::Json for DatadogType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

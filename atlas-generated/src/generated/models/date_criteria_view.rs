@@ -71,17 +71,31 @@ impl crate::runtime::Json for DateCriteriaView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "dateField", &self.date_field);
-        crate::runtime::put_optional(&mut map, "dateFormat", &self.date_format);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DateCriteriaView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "dateField", &self.date_field)?;
+        crate::runtime::encode::optional(map, skip, "dateFormat", &self.date_format)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "expireAfterDays",
             &self.expire_after_days,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["dateField", "dateFormat", "expireAfterDays"],
+        )
     }
 }
 crate::impl_serde_via_json!(DateCriteriaView);
@@ -169,8 +183,8 @@ impl crate::runtime::Json for DateCriteriaViewDateFormat {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

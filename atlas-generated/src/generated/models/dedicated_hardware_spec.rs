@@ -121,11 +121,11 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::Gcp(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Azure(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Gcp(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }

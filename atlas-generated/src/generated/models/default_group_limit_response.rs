@@ -84,14 +84,37 @@ impl crate::runtime::Json for DefaultGroupLimitResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "defaultLimit", &self.default_limit);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_nullable(&mut map, "maximumLimit", &self.maximum_limit);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DefaultGroupLimitResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "defaultLimit",
+            &self.default_limit,
+        )?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "maximumLimit",
+            &self.maximum_limit,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["defaultLimit", "description", "maximumLimit", "name"],
+        )
     }
 }
 crate::impl_serde_via_json!(DefaultGroupLimitResponse);

@@ -95,19 +95,42 @@ impl crate::runtime::Json for DefaultLimit {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "currentUsage", &self.current_usage);
-        crate::runtime::put_optional(&mut map, "defaultLimit", &self.default_limit);
-        crate::runtime::put_optional(&mut map, "maximumLimit", &self.maximum_limit);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "value",
-            &self.value,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DefaultLimit {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "currentUsage",
+            &self.current_usage,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "defaultLimit",
+            &self.default_limit,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "maximumLimit",
+            &self.maximum_limit,
+        )?;
+        crate::runtime::encode::required(map, skip, "value", &self.value, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["currentUsage", "defaultLimit", "maximumLimit", "value"],
+        )
     }
 }
 crate::impl_serde_via_json!(DefaultLimit);

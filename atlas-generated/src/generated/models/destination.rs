@@ -106,29 +106,8 @@ impl crate::runtime::Json for Destination {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
-            "clusterName",
-            &self.cluster_name,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "groupId",
-            &self.group_id,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "hostnameSchemaType",
-            &self.hostname_schema_type,
-            &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "privateLinkId", &self.private_link_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -142,6 +121,48 @@ impl crate::runtime::Json for Destination {
             ),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for Destination {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "clusterName",
+            &self.cluster_name,
+            &self.filled,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "groupId",
+            &self.group_id,
+            &self.filled,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "hostnameSchemaType",
+            &self.hostname_schema_type,
+            &self.filled,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "privateLinkId",
+            &self.private_link_id,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["clusterName", "groupId", "hostnameSchemaType", "privateLinkId"],
+        )
     }
 }
 crate::impl_serde_via_json!(Destination);
@@ -214,8 +235,8 @@ impl crate::runtime::Json for DestinationHostnameSchemaType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

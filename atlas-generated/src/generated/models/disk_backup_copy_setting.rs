@@ -107,33 +107,63 @@ impl crate::runtime::Json for DiskBackupCopySetting {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupCopySetting {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "copyPolicyItems",
             &self.copy_policy_items,
-        );
-        crate::runtime::put_optional(&mut map, "frequencies", &self.frequencies);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "frequencies", &self.frequencies)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastNumberOfSnapshots",
             &self.last_number_of_snapshots,
-        );
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "replicationSpecId",
             &self.replication_spec_id,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "shouldCopyOplogs",
             &self.should_copy_oplogs,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "copyPolicyItems",
+                "frequencies",
+                "lastNumberOfSnapshots",
+                "regionName",
+                "replicationSpecId",
+                "shouldCopyOplogs",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupCopySetting);
@@ -225,8 +255,8 @@ impl crate::runtime::Json for DiskBackupCopySettingFrequenciesItem {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -123,34 +123,64 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupCopySetting20240805 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "copyPolicyItems",
             &self.copy_policy_items,
-        );
-        crate::runtime::put_optional(&mut map, "frequencies", &self.frequencies);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "frequencies", &self.frequencies)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastNumberOfSnapshots",
             &self.last_number_of_snapshots,
-        );
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "shouldCopyOplogs",
             &self.should_copy_oplogs,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "zoneId",
             &self.zone_id,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "copyPolicyItems",
+                "frequencies",
+                "lastNumberOfSnapshots",
+                "regionName",
+                "shouldCopyOplogs",
+                "zoneId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupCopySetting20240805);

@@ -138,22 +138,58 @@ impl crate::runtime::Json for DiskBackupExportJob {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "components", &self.components);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "customData", &self.custom_data);
-        crate::runtime::put_optional(&mut map, "exportBucketId", &self.export_bucket_id);
-        crate::runtime::put_optional(&mut map, "exportStatus", &self.export_status);
-        crate::runtime::put_optional(&mut map, "finishedAt", &self.finished_at);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "prefix", &self.prefix);
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "stateReason", &self.state_reason);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupExportJob {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "components", &self.components)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "customData", &self.custom_data)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "exportBucketId",
+            &self.export_bucket_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "exportStatus",
+            &self.export_status,
+        )?;
+        crate::runtime::encode::optional(map, skip, "finishedAt", &self.finished_at)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "prefix", &self.prefix)?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(map, skip, "stateReason", &self.state_reason)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "components",
+                "createdAt",
+                "customData",
+                "exportBucketId",
+                "exportStatus",
+                "finishedAt",
+                "id",
+                "links",
+                "prefix",
+                "snapshotId",
+                "state",
+                "stateReason",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupExportJob);
@@ -240,8 +276,8 @@ impl crate::runtime::Json for DiskBackupExportJobState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -66,12 +66,30 @@ impl crate::runtime::Json for DiskBackupExportMember {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "exportId", &self.export_id);
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupExportMember {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "exportId", &self.export_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["exportId", "replicaSetName"],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupExportMember);

@@ -184,30 +184,91 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "copyRegions", &self.copy_regions);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "frequencyType", &self.frequency_type);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "masterKeyUUID", &self.master_key_uuid);
-        crate::runtime::put_optional(&mut map, "mongodVersion", &self.mongod_version);
-        crate::runtime::put_optional(&mut map, "policyItems", &self.policy_items);
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_optional(&mut map, "snapshotType", &self.snapshot_type);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupReplicaSet {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(map, skip, "copyRegions", &self.copy_regions)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "frequencyType",
+            &self.frequency_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "masterKeyUUID",
+            &self.master_key_uuid,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongodVersion",
+            &self.mongod_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "policyItems", &self.policy_items)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "snapshotType",
+            &self.snapshot_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "storageSizeBytes",
             &self.storage_size_bytes,
-        );
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "copyRegions",
+                "createdAt",
+                "description",
+                "expiresAt",
+                "frequencyType",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "mongodVersion",
+                "policyItems",
+                "replicaSetName",
+                "snapshotType",
+                "status",
+                "storageSizeBytes",
+                "type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupReplicaSet);
@@ -294,8 +355,8 @@ impl crate::runtime::Json for FrequencyType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -380,8 +441,8 @@ impl crate::runtime::Json for SnapshotType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -475,8 +536,8 @@ impl crate::runtime::Json for BackupStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -529,8 +590,8 @@ impl crate::runtime::Json for DiskBackupReplicaSetType2 {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

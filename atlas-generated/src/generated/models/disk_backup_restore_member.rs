@@ -82,17 +82,36 @@ impl crate::runtime::Json for DiskBackupRestoreMember {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "downloadUrl", &self.download_url);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupRestoreMember {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "downloadUrl", &self.download_url)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateDownloadDeliveryUrls",
             &self.private_download_delivery_urls,
-        );
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["downloadUrl", "privateDownloadDeliveryUrls", "replicaSetName"],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupRestoreMember);

@@ -186,34 +186,86 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupShardedClusterSnapshot {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "configServerType",
             &self.config_server_type,
-        );
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "frequencyType", &self.frequency_type);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "masterKeyUUID", &self.master_key_uuid);
-        crate::runtime::put_optional(&mut map, "members", &self.members);
-        crate::runtime::put_optional(&mut map, "mongodVersion", &self.mongod_version);
-        crate::runtime::put_optional(&mut map, "policyItems", &self.policy_items);
-        crate::runtime::put_optional(&mut map, "snapshotIds", &self.snapshot_ids);
-        crate::runtime::put_optional(&mut map, "snapshotType", &self.snapshot_type);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "frequencyType",
+            &self.frequency_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "masterKeyUUID",
+            &self.master_key_uuid,
+        )?;
+        crate::runtime::encode::optional(map, skip, "members", &self.members)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongodVersion",
+            &self.mongod_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "policyItems", &self.policy_items)?;
+        crate::runtime::encode::optional(map, skip, "snapshotIds", &self.snapshot_ids)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "snapshotType",
+            &self.snapshot_type,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "storageSizeBytes",
             &self.storage_size_bytes,
-        );
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "configServerType",
+                "createdAt",
+                "description",
+                "expiresAt",
+                "frequencyType",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "members",
+                "mongodVersion",
+                "policyItems",
+                "snapshotIds",
+                "snapshotType",
+                "status",
+                "storageSizeBytes",
+                "type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshot);
@@ -282,8 +334,8 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotConfigServerType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -336,8 +388,8 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotType {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -140,41 +140,61 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
-            "_id",
-            &self.id,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupSnapshotAwsExportBucketResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(map, skip, "_id", &self.id, &self.filled)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "bucketName",
             &self.bucket_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "cloudProvider",
             &self.cloud_provider,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "iamRoleId",
             &self.iam_role_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requirePrivateNetworking",
             &self.require_private_networking,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "bucketName",
+                "cloudProvider",
+                "iamRoleId",
+                "links",
+                "region",
+                "requirePrivateNetworking",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponse);
@@ -215,8 +235,8 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponseCloudProv
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

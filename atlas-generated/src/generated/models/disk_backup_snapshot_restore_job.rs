@@ -236,50 +236,93 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cancelled", &self.cancelled);
-        crate::runtime::put_optional(&mut map, "components", &self.components);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupSnapshotRestoreJob {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "cancelled", &self.cancelled)?;
+        crate::runtime::encode::optional(map, skip, "components", &self.components)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "deliveryType",
             &self.delivery_type,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "deliveryUrl", &self.delivery_url)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "desiredTimestamp",
             &self.desired_timestamp,
-        );
-        crate::runtime::put_optional(&mut map, "expired", &self.expired);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "failed", &self.failed);
-        crate::runtime::put_optional(&mut map, "finishedAt", &self.finished_at);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "oplogInc", &self.oplog_inc);
-        crate::runtime::put_optional(&mut map, "oplogTs", &self.oplog_ts);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "expired", &self.expired)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(map, skip, "failed", &self.failed)?;
+        crate::runtime::encode::optional(map, skip, "finishedAt", &self.finished_at)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "oplogInc", &self.oplog_inc)?;
+        crate::runtime::encode::optional(map, skip, "oplogTs", &self.oplog_ts)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "pointInTimeUTCSeconds",
             &self.point_in_time_utc_seconds,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateDownloadDeliveryUrls",
             &self.private_download_delivery_urls,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "targetClusterName",
             &self.target_cluster_name,
-        );
-        crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "targetGroupId",
+            &self.target_group_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cancelled",
+                "components",
+                "deliveryType",
+                "deliveryUrl",
+                "desiredTimestamp",
+                "expired",
+                "expiresAt",
+                "failed",
+                "finishedAt",
+                "id",
+                "links",
+                "oplogInc",
+                "oplogTs",
+                "pointInTimeUTCSeconds",
+                "privateDownloadDeliveryUrls",
+                "snapshotId",
+                "targetClusterName",
+                "targetGroupId",
+                "timestamp",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotRestoreJob);
@@ -352,8 +395,8 @@ impl crate::runtime::Json for RestoreJobDeliveryType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -281,87 +281,145 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DiskBackupSnapshotSchedule20240805 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "autoCopySettingsEnabled",
             &self.auto_copy_settings_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "autoExportEnabled",
             &self.auto_export_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterId", &self.cluster_id)?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "copyPolicyItemsEnabled",
             &self.copy_policy_items_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "copySettings", &self.copy_settings);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "copySettings",
+            &self.copy_settings,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteCopiedBackups",
             &self.delete_copied_backups,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteCopySnapshots",
             &self.delete_copy_snapshots,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteSnapshots",
             &self.delete_snapshots,
-        );
-        crate::runtime::put_optional(&mut map, "export", &self.export);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "export", &self.export)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "extraRetentionSettings",
             &self.extra_retention_settings,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "nextSnapshot", &self.next_snapshot);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "nextSnapshot",
+            &self.next_snapshot,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "policies",
             &self.policies,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "referenceHourOfDay",
             &self.reference_hour_of_day,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "referenceMinuteOfHour",
             &self.reference_minute_of_hour,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoreWindowDays",
             &self.restore_window_days,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "updateCopySnapshots",
             &self.update_copy_snapshots,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "updateSnapshots",
             &self.update_snapshots,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "useOrgAndGroupNamesInExportPrefix",
             &self.use_org_and_group_names_in_export_prefix,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "autoCopySettingsEnabled",
+                "autoExportEnabled",
+                "clusterId",
+                "clusterName",
+                "copyPolicyItemsEnabled",
+                "copySettings",
+                "deleteCopiedBackups",
+                "deleteCopySnapshots",
+                "deleteSnapshots",
+                "export",
+                "extraRetentionSettings",
+                "links",
+                "nextSnapshot",
+                "policies",
+                "referenceHourOfDay",
+                "referenceMinuteOfHour",
+                "restoreWindowDays",
+                "updateCopySnapshots",
+                "updateSnapshots",
+                "useOrgAndGroupNamesInExportPrefix",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotSchedule20240805);

@@ -88,17 +88,38 @@ impl crate::runtime::Json for DropIndexSuggestionsIndex {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "accessCount", &self.access_count);
-        crate::runtime::put_optional(&mut map, "index", &self.index);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "shards", &self.shards);
-        crate::runtime::put_optional(&mut map, "since", &self.since);
-        crate::runtime::put_optional(&mut map, "sizeBytes", &self.size_bytes);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for DropIndexSuggestionsIndex {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "accessCount", &self.access_count)?;
+        crate::runtime::encode::optional(map, skip, "index", &self.index)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "shards", &self.shards)?;
+        crate::runtime::encode::optional(map, skip, "since", &self.since)?;
+        crate::runtime::encode::optional(map, skip, "sizeBytes", &self.size_bytes)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "accessCount",
+                "index",
+                "name",
+                "namespace",
+                "shards",
+                "since",
+                "sizeBytes",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(DropIndexSuggestionsIndex);

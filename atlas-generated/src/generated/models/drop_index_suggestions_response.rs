@@ -74,17 +74,8 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "hiddenIndexes", &self.hidden_indexes);
-        crate::runtime::put_optional(
-            &mut map,
-            "redundantIndexes",
-            &self.redundant_indexes,
-        );
-        crate::runtime::put_optional(&mut map, "unusedIndexes", &self.unused_indexes);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -94,6 +85,39 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
             unused_indexes: None,
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for DropIndexSuggestionsResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "hiddenIndexes",
+            &self.hidden_indexes,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "redundantIndexes",
+            &self.redundant_indexes,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "unusedIndexes",
+            &self.unused_indexes,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["hiddenIndexes", "redundantIndexes", "unusedIndexes"],
+        )
     }
 }
 crate::impl_serde_via_json!(DropIndexSuggestionsResponse);

@@ -80,18 +80,42 @@ impl crate::runtime::Json for EncryptionAtRest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "awsKms", &self.aws_kms);
-        crate::runtime::put_optional(&mut map, "azureKeyVault", &self.azure_key_vault);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for EncryptionAtRest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "awsKms", &self.aws_kms)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "azureKeyVault",
+            &self.azure_key_vault,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "enabledForSearchNodes",
             &self.enabled_for_search_nodes,
-        );
-        crate::runtime::put_optional(&mut map, "googleCloudKms", &self.google_cloud_kms);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "googleCloudKms",
+            &self.google_cloud_kms,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["awsKms", "azureKeyVault", "enabledForSearchNodes", "googleCloudKms"],
+        )
     }
 }
 crate::impl_serde_via_json!(EncryptionAtRest);

@@ -92,30 +92,25 @@ impl crate::runtime::Json for EndpointService {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Aws(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "cloudProvider",
-                    "AWS",
-                )
+                crate::runtime::encode::tagged(serializer, "cloudProvider", "AWS", value)
             }
             Self::Azure(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "cloudProvider",
                     "AZURE",
+                    value,
                 )
             }
             Self::Gcp(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "cloudProvider",
-                    "GCP",
-                )
+                crate::runtime::encode::tagged(serializer, "cloudProvider", "GCP", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -93,19 +93,33 @@ impl crate::runtime::Json for EnvelopedPerformanceAdvisorResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for EnvelopedPerformanceAdvisorResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "content",
             &self.content,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "locations", &self.locations);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "locations", &self.locations)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["content", "links", "locations", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(EnvelopedPerformanceAdvisorResponse);

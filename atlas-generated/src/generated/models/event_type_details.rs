@@ -72,13 +72,26 @@ impl crate::runtime::Json for EventTypeDetails {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "alertable", &self.alertable);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "eventType", &self.event_type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for EventTypeDetails {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "alertable", &self.alertable)?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "eventType", &self.event_type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["alertable", "description", "eventType"],
+        )
     }
 }
 crate::impl_serde_via_json!(EventTypeDetails);

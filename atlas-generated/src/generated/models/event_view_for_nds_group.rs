@@ -2400,50 +2400,64 @@ impl crate::runtime::Json for EventViewForNdsGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Default(value) => crate::runtime::Json::to_json(value),
-            Self::AlertAudit(value) => crate::runtime::Json::to_json(value),
-            Self::AlertConfigAudit(value) => crate::runtime::Json::to_json(value),
-            Self::ApiUser(value) => crate::runtime::Json::to_json(value),
+            Self::Default(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AlertAudit(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AlertConfigAudit(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ApiUser(value) => crate::runtime::Json::encode(value, serializer),
             Self::ServiceAccountGroupEvents(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
             Self::AutomationConfigEventView(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::AppServiceEventView(value) => crate::runtime::Json::to_json(value),
-            Self::Billing(value) => crate::runtime::Json::to_json(value),
-            Self::Cluster(value) => crate::runtime::Json::to_json(value),
+            Self::AppServiceEventView(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Billing(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Cluster(value) => crate::runtime::Json::encode(value, serializer),
             Self::DataExplorerAccessedEventView(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::DataExplorerEvent(value) => crate::runtime::Json::to_json(value),
-            Self::FtsIndexAuditView(value) => crate::runtime::Json::to_json(value),
-            Self::Host(value) => crate::runtime::Json::to_json(value),
-            Self::HostMetricEvent(value) => crate::runtime::Json::to_json(value),
-            Self::NdsAuditViewForNdsGroup(value) => crate::runtime::Json::to_json(value),
+            Self::DataExplorerEvent(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FtsIndexAuditView(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Host(value) => crate::runtime::Json::encode(value, serializer),
+            Self::HostMetricEvent(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::NdsAuditViewForNdsGroup(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
             Self::NdsAutoScalingAuditViewForNdsGroup(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
             Self::NdsServerlessInstanceAuditView(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
             Self::NdsTenantEndpointAuditView(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::ForNdsGroup(value) => crate::runtime::Json::to_json(value),
+            Self::ForNdsGroup(value) => crate::runtime::Json::encode(value, serializer),
             Self::SearchDeploymentAuditView(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::Team(value) => crate::runtime::Json::to_json(value),
-            Self::User(value) => crate::runtime::Json::to_json(value),
-            Self::Resource(value) => crate::runtime::Json::to_json(value),
-            Self::Streams(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessor(value) => crate::runtime::Json::to_json(value),
-            Self::ChartsAudit(value) => crate::runtime::Json::to_json(value),
+            Self::Team(value) => crate::runtime::Json::encode(value, serializer),
+            Self::User(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Resource(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Streams(value) => crate::runtime::Json::encode(value, serializer),
+            Self::StreamProcessor(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ChartsAudit(value) => crate::runtime::Json::encode(value, serializer),
             Self::AtlasResourcePolicyAuditForNdsGroup(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
         }
     }

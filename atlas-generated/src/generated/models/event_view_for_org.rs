@@ -1118,21 +1118,27 @@ impl crate::runtime::Json for EventViewForOrg {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Default(value) => crate::runtime::Json::to_json(value),
-            Self::AlertAudit(value) => crate::runtime::Json::to_json(value),
-            Self::AlertConfigAudit(value) => crate::runtime::Json::to_json(value),
-            Self::ApiUser(value) => crate::runtime::Json::to_json(value),
-            Self::ServiceAccountOrgEvents(value) => crate::runtime::Json::to_json(value),
-            Self::Billing(value) => crate::runtime::Json::to_json(value),
-            Self::NdsAuditViewForOrg(value) => crate::runtime::Json::to_json(value),
-            Self::Org(value) => crate::runtime::Json::to_json(value),
-            Self::TeamEvent(value) => crate::runtime::Json::to_json(value),
-            Self::User(value) => crate::runtime::Json::to_json(value),
-            Self::Resource(value) => crate::runtime::Json::to_json(value),
+            Self::Default(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AlertAudit(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AlertConfigAudit(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ApiUser(value) => crate::runtime::Json::encode(value, serializer),
+            Self::ServiceAccountOrgEvents(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Billing(value) => crate::runtime::Json::encode(value, serializer),
+            Self::NdsAuditViewForOrg(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Org(value) => crate::runtime::Json::encode(value, serializer),
+            Self::TeamEvent(value) => crate::runtime::Json::encode(value, serializer),
+            Self::User(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Resource(value) => crate::runtime::Json::encode(value, serializer),
             Self::AtlasResourcePolicyAuditForOrg(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::Json::encode(value, serializer)
             }
         }
     }

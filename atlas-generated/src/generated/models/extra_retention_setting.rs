@@ -58,12 +58,35 @@ impl crate::runtime::Json for ExtraRetentionSetting {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "frequencyType", &self.frequency_type);
-        crate::runtime::put_optional(&mut map, "retentionDays", &self.retention_days);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ExtraRetentionSetting {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "frequencyType",
+            &self.frequency_type,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "retentionDays",
+            &self.retention_days,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["frequencyType", "retentionDays"],
+        )
     }
 }
 crate::impl_serde_via_json!(ExtraRetentionSetting);

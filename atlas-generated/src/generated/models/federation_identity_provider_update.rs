@@ -247,11 +247,11 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Saml(value) => crate::runtime::Json::to_json(value),
-            Self::OidcWorkforce(value) => crate::runtime::Json::to_json(value),
-            Self::OidcWorkload(value) => crate::runtime::Json::to_json(value),
+            Self::Saml(value) => crate::runtime::Json::encode(value, serializer),
+            Self::OidcWorkforce(value) => crate::runtime::Json::encode(value, serializer),
+            Self::OidcWorkload(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }

@@ -167,10 +167,10 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Workforce(value) => crate::runtime::Json::to_json(value),
-            Self::Workload(value) => crate::runtime::Json::to_json(value),
+            Self::Workforce(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Workload(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
 }

@@ -132,34 +132,63 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FederationOidcWorkforceIdentityProviderUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "associatedDomains",
             &self.associated_domains,
-        );
-        crate::runtime::put_optional(&mut map, "audience", &self.audience);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "audience", &self.audience)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authorizationType",
             &self.authorization_type,
-        );
-        crate::runtime::put_optional(&mut map, "clientId", &self.client_id);
-        crate::runtime::put_nullable(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
-        crate::runtime::put_optional(&mut map, "groupsClaim", &self.groups_claim);
-        crate::runtime::put_optional(&mut map, "idpType", &self.idp_type);
-        crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
-        crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clientId", &self.client_id)?;
+        crate::runtime::encode::nullable(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "displayName", &self.display_name)?;
+        crate::runtime::encode::optional(map, skip, "groupsClaim", &self.groups_claim)?;
+        crate::runtime::encode::optional(map, skip, "idpType", &self.idp_type)?;
+        crate::runtime::encode::optional(map, skip, "issuerUri", &self.issuer_uri)?;
+        crate::runtime::encode::optional(map, skip, "protocol", &self.protocol)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requestedScopes",
             &self.requested_scopes,
-        );
-        crate::runtime::put_optional(&mut map, "userClaim", &self.user_claim);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "userClaim", &self.user_claim)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "associatedDomains",
+                "audience",
+                "authorizationType",
+                "clientId",
+                "description",
+                "displayName",
+                "groupsClaim",
+                "idpType",
+                "issuerUri",
+                "protocol",
+                "requestedScopes",
+                "userClaim",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProviderUpdate);

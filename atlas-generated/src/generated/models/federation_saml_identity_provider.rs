@@ -198,42 +198,89 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "acsUrl", &self.acs_url);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FederationSamlIdentityProvider {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(map, skip, "acsUrl", &self.acs_url)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "associatedDomains",
             &self.associated_domains,
-        );
-        crate::runtime::put_optional(&mut map, "associatedOrgs", &self.associated_orgs);
-        crate::runtime::put_nullable(&mut map, "audienceUri", &self.audience_uri);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_nullable(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "idpType", &self.idp_type);
-        crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
-        crate::runtime::put_or_null(&mut map, "oktaIdpId", &self.okta_idp_id);
-        crate::runtime::put_nullable(&mut map, "pemFileInfo", &self.pem_file_info);
-        crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
-        crate::runtime::put_optional(&mut map, "requestBinding", &self.request_binding);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "associatedOrgs",
+            &self.associated_orgs,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "audienceUri", &self.audience_uri)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::nullable(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "displayName", &self.display_name)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "idpType", &self.idp_type)?;
+        crate::runtime::encode::optional(map, skip, "issuerUri", &self.issuer_uri)?;
+        crate::runtime::encode::or_null(map, skip, "oktaIdpId", &self.okta_idp_id)?;
+        crate::runtime::encode::nullable(map, skip, "pemFileInfo", &self.pem_file_info)?;
+        crate::runtime::encode::optional(map, skip, "protocol", &self.protocol)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requestBinding",
+            &self.request_binding,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "responseSignatureAlgorithm",
             &self.response_signature_algorithm,
-        );
-        crate::runtime::put_nullable(&mut map, "slug", &self.slug);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "slug", &self.slug)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "ssoDebugEnabled",
             &self.sso_debug_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_nullable(&mut map, "updatedAt", &self.updated_at);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "ssoUrl", &self.sso_url)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::nullable(map, skip, "updatedAt", &self.updated_at)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "acsUrl",
+                "associatedDomains",
+                "associatedOrgs",
+                "audienceUri",
+                "createdAt",
+                "description",
+                "displayName",
+                "id",
+                "idpType",
+                "issuerUri",
+                "oktaIdpId",
+                "pemFileInfo",
+                "protocol",
+                "requestBinding",
+                "responseSignatureAlgorithm",
+                "slug",
+                "ssoDebugEnabled",
+                "ssoUrl",
+                "status",
+                "updatedAt",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FederationSamlIdentityProvider);
@@ -302,8 +349,8 @@ impl crate::runtime::Json for RequestBinding {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -384,8 +431,8 @@ impl crate::runtime::Json for ResponseSignatureAlgorithm {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -466,8 +513,8 @@ impl crate::runtime::Json for FederationStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -166,36 +166,71 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FederationSamlIdentityProviderUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "associatedDomains",
             &self.associated_domains,
-        );
-        crate::runtime::put_nullable(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
-        crate::runtime::put_optional(&mut map, "idpType", &self.idp_type);
-        crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
-        crate::runtime::put_optional(&mut map, "pemFileInfo", &self.pem_file_info);
-        crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
-        crate::runtime::put_optional(&mut map, "requestBinding", &self.request_binding);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "displayName", &self.display_name)?;
+        crate::runtime::encode::optional(map, skip, "idpType", &self.idp_type)?;
+        crate::runtime::encode::optional(map, skip, "issuerUri", &self.issuer_uri)?;
+        crate::runtime::encode::optional(map, skip, "pemFileInfo", &self.pem_file_info)?;
+        crate::runtime::encode::optional(map, skip, "protocol", &self.protocol)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requestBinding",
+            &self.request_binding,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "responseSignatureAlgorithm",
             &self.response_signature_algorithm,
-        );
-        crate::runtime::put_optional(&mut map, "slug", &self.slug);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "slug", &self.slug)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "ssoDebugEnabled",
             &self.sso_debug_enabled,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
-        crate::runtime::put_nullable(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "ssoUrl", &self.sso_url)?;
+        crate::runtime::encode::nullable(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "associatedDomains",
+                "description",
+                "displayName",
+                "idpType",
+                "issuerUri",
+                "pemFileInfo",
+                "protocol",
+                "requestBinding",
+                "responseSignatureAlgorithm",
+                "slug",
+                "ssoDebugEnabled",
+                "ssoUrl",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FederationSamlIdentityProviderUpdate);
@@ -264,8 +299,8 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdateStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

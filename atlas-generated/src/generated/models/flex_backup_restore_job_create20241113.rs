@@ -186,44 +186,92 @@ impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "deliveryType", &self.delivery_type);
-        crate::runtime::put_optional(&mut map, "expirationDate", &self.expiration_date);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "instanceName", &self.instance_name);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FlexBackupRestoreJobCreate20241113 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "deliveryType",
+            &self.delivery_type,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "expirationDate",
+            &self.expiration_date,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "instanceName",
+            &self.instance_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "projectId", &self.project_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoreFinishedDate",
             &self.restore_finished_date,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restoreScheduledDate",
             &self.restore_scheduled_date,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "snapshotFinishedDate",
             &self.snapshot_finished_date,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(&mut map, "snapshotUrl", &self.snapshot_url);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::optional(map, skip, "snapshotUrl", &self.snapshot_url)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "targetDeploymentItemName",
             &self.target_deployment_item_name,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "targetProjectId",
             &self.target_project_id,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "deliveryType",
+                "expirationDate",
+                "id",
+                "instanceName",
+                "links",
+                "projectId",
+                "restoreFinishedDate",
+                "restoreScheduledDate",
+                "snapshotFinishedDate",
+                "snapshotId",
+                "snapshotUrl",
+                "status",
+                "targetDeploymentItemName",
+                "targetProjectId",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FlexBackupRestoreJobCreate20241113);

@@ -116,18 +116,50 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "expiration", &self.expiration);
-        crate::runtime::put_optional(&mut map, "finishTime", &self.finish_time);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
-        crate::runtime::put_optional(&mut map, "scheduledTime", &self.scheduled_time);
-        crate::runtime::put_optional(&mut map, "startTime", &self.start_time);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FlexBackupSnapshot20241113 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "expiration", &self.expiration)?;
+        crate::runtime::encode::optional(map, skip, "finishTime", &self.finish_time)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBVersion",
+            &self.mongo_db_version,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "scheduledTime",
+            &self.scheduled_time,
+        )?;
+        crate::runtime::encode::optional(map, skip, "startTime", &self.start_time)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "expiration",
+                "finishTime",
+                "id",
+                "links",
+                "mongoDBVersion",
+                "scheduledTime",
+                "startTime",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FlexBackupSnapshot20241113);

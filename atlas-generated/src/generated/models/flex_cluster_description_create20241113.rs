@@ -92,23 +92,44 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FlexClusterDescriptionCreate20241113 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "providerSettings",
             &self.provider_settings,
-        );
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "terminationProtectionEnabled",
             &self.termination_protection_enabled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "links",
+                "name",
+                "providerSettings",
+                "tags",
+                "terminationProtectionEnabled",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(FlexClusterDescriptionCreate20241113);

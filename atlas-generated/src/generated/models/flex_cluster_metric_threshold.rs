@@ -296,114 +296,131 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::FlexAvgCommandExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_AVG_COMMAND_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::FlexAvgReadExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_AVG_READ_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::FlexAvgWriteExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_AVG_WRITE_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::FlexConnections(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_CONNECTIONS",
+                    value,
                 )
             }
             Self::FlexConnectionsPercent(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_CONNECTIONS_PERCENT",
+                    value,
                 )
             }
             Self::FlexDataSizeTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_DATA_SIZE_TOTAL",
+                    value,
                 )
             }
             Self::FlexNetworkBytesIn(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_NETWORK_BYTES_IN",
+                    value,
                 )
             }
             Self::FlexNetworkBytesOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_NETWORK_BYTES_OUT",
+                    value,
                 )
             }
             Self::FlexNetworkNumRequests(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_NETWORK_NUM_REQUESTS",
+                    value,
                 )
             }
             Self::FlexOpcounterCmd(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_CMD",
+                    value,
                 )
             }
             Self::FlexOpcounterDelete(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_DELETE",
+                    value,
                 )
             }
             Self::FlexOpcounterGetmore(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_GETMORE",
+                    value,
                 )
             }
             Self::FlexOpcounterInsert(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_INSERT",
+                    value,
                 )
             }
             Self::FlexOpcounterQuery(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_QUERY",
+                    value,
                 )
             }
             Self::FlexOpcounterUpdate(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FLEX_OPCOUNTER_UPDATE",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -86,18 +86,37 @@ impl crate::runtime::Json for FlexProviderSettingsCreate20241113 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for FlexProviderSettingsCreate20241113 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "backingProviderName",
             &self.backing_provider_name,
-        );
-        crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "diskSizeGB", &self.disk_size_gb)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "providerName",
+            &self.provider_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["backingProviderName", "diskSizeGB", "providerName", "regionName"],
+        )
     }
 }
 crate::impl_serde_via_json!(FlexProviderSettingsCreate20241113);

@@ -76,14 +76,37 @@ impl crate::runtime::Json for GcpAccountDetails {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "vpcNetworkName", &self.vpc_network_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GcpAccountDetails {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "gcpProjectId",
+            &self.gcp_project_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "vpcNetworkName",
+            &self.vpc_network_name,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["cidrBlock", "gcpProjectId", "links", "vpcNetworkName"],
+        )
     }
 }
 crate::impl_serde_via_json!(GcpAccountDetails);

@@ -70,13 +70,31 @@ impl crate::runtime::Json for GcpConsumerForwardingRule {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "endpointName", &self.endpoint_name);
-        crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GcpConsumerForwardingRule {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "endpointName",
+            &self.endpoint_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["endpointName", "ipAddress", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(GcpConsumerForwardingRule);

@@ -123,31 +123,59 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GcpNetworkPeeringConnectionSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "containerId",
             &self.container_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "gcpProjectId",
             &self.gcp_project_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "networkName",
             &self.network_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "containerId",
+                "errorMessage",
+                "gcpProjectId",
+                "id",
+                "networkName",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GcpNetworkPeeringConnectionSettings);
@@ -234,8 +262,8 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettingsStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -92,23 +92,38 @@ impl crate::runtime::Json for GoogleCloudKms {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GoogleCloudKms {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "keyVersionResourceID",
             &self.key_version_resource_id,
-        );
-        crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "roleId", &self.role_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "serviceAccountKey",
             &self.service_account_key,
-        );
-        crate::runtime::put_optional(&mut map, "valid", &self.valid);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "valid", &self.valid)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["enabled", "keyVersionResourceID", "roleId", "serviceAccountKey", "valid"],
+        )
     }
 }
 crate::impl_serde_via_json!(GoogleCloudKms);

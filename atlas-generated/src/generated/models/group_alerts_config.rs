@@ -1260,28 +1260,44 @@ impl crate::runtime::Json for GroupAlertsConfig {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Default(value) => crate::runtime::Json::to_json(value),
-            Self::AppService(value) => crate::runtime::Json::to_json(value),
-            Self::AppServiceMetric(value) => crate::runtime::Json::to_json(value),
-            Self::BillingThreshold(value) => crate::runtime::Json::to_json(value),
-            Self::Cluster(value) => crate::runtime::Json::to_json(value),
-            Self::CpsBackupThreshold(value) => crate::runtime::Json::to_json(value),
-            Self::EncryptionKey(value) => crate::runtime::Json::to_json(value),
-            Self::Host(value) => crate::runtime::Json::to_json(value),
-            Self::HostMetric(value) => crate::runtime::Json::to_json(value),
-            Self::Mongotune(value) => crate::runtime::Json::to_json(value),
-            Self::NdsAutoscaling(value) => crate::runtime::Json::to_json(value),
-            Self::Ndsx509UserAuthentication(value) => {
-                crate::runtime::Json::to_json(value)
+            Self::Default(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AppService(value) => crate::runtime::Json::encode(value, serializer),
+            Self::AppServiceMetric(value) => {
+                crate::runtime::Json::encode(value, serializer)
             }
-            Self::ReplicaSet(value) => crate::runtime::Json::to_json(value),
-            Self::ReplicaSetThreshold(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessMetric(value) => crate::runtime::Json::to_json(value),
-            Self::FlexMetric(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessor(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessorMetric(value) => crate::runtime::Json::to_json(value),
+            Self::BillingThreshold(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Cluster(value) => crate::runtime::Json::encode(value, serializer),
+            Self::CpsBackupThreshold(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::EncryptionKey(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Host(value) => crate::runtime::Json::encode(value, serializer),
+            Self::HostMetric(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Mongotune(value) => crate::runtime::Json::encode(value, serializer),
+            Self::NdsAutoscaling(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::Ndsx509UserAuthentication(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ReplicaSet(value) => crate::runtime::Json::encode(value, serializer),
+            Self::ReplicaSetThreshold(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::ServerlessMetric(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::FlexMetric(value) => crate::runtime::Json::encode(value, serializer),
+            Self::StreamProcessor(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
+            Self::StreamProcessorMetric(value) => {
+                crate::runtime::Json::encode(value, serializer)
+            }
         }
     }
 }

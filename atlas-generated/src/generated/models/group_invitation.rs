@@ -120,23 +120,47 @@ impl crate::runtime::Json for GroupInvitation {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "groupName", &self.group_name);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GroupInvitation {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "groupName", &self.group_name)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "inviterUsername",
             &self.inviter_username,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "createdAt",
+                "expiresAt",
+                "groupId",
+                "groupName",
+                "id",
+                "inviterUsername",
+                "links",
+                "roles",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GroupInvitation);

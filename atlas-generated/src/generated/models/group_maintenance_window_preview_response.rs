@@ -154,36 +154,73 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GroupMaintenanceWindowPreviewResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "autoDeferOnceEnabled",
             &self.auto_defer_once_enabled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "dayOfWeek",
             &self.day_of_week,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "effectiveWaveAssignment",
             &self.effective_wave_assignment,
-        );
-        crate::runtime::put_optional(&mut map, "hourOfDay", &self.hour_of_day);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "hourOfDay", &self.hour_of_day)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "numberOfDeferrals",
             &self.number_of_deferrals,
-        );
-        crate::runtime::put_optional(&mut map, "protectedHours", &self.protected_hours);
-        crate::runtime::put_optional(&mut map, "startASAP", &self.start_asap);
-        crate::runtime::put_optional(&mut map, "timeZoneId", &self.time_zone_id);
-        crate::runtime::put_nullable(&mut map, "waveAssignment", &self.wave_assignment);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "protectedHours",
+            &self.protected_hours,
+        )?;
+        crate::runtime::encode::optional(map, skip, "startASAP", &self.start_asap)?;
+        crate::runtime::encode::optional(map, skip, "timeZoneId", &self.time_zone_id)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "waveAssignment",
+            &self.wave_assignment,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "autoDeferOnceEnabled",
+                "dayOfWeek",
+                "effectiveWaveAssignment",
+                "hourOfDay",
+                "numberOfDeferrals",
+                "protectedHours",
+                "startASAP",
+                "timeZoneId",
+                "waveAssignment",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GroupMaintenanceWindowPreviewResponse);

@@ -94,16 +94,51 @@ impl crate::runtime::Json for GroupMcpConfigResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clientId", &self.client_id);
-        crate::runtime::put_optional(&mut map, "egressClientId", &self.egress_client_id);
-        crate::runtime::put_optional(&mut map, "ipAccessList", &self.ip_access_list);
-        crate::runtime::put_optional(&mut map, "mcpConfigId", &self.mcp_config_id);
-        crate::runtime::put_nullable(&mut map, "mcpConfigName", &self.mcp_config_name);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GroupMcpConfigResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clientId", &self.client_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "egressClientId",
+            &self.egress_client_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "ipAccessList",
+            &self.ip_access_list,
+        )?;
+        crate::runtime::encode::optional(map, skip, "mcpConfigId", &self.mcp_config_id)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "mcpConfigName",
+            &self.mcp_config_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "clientId",
+                "egressClientId",
+                "ipAccessList",
+                "mcpConfigId",
+                "mcpConfigName",
+                "roles",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GroupMcpConfigResponse);

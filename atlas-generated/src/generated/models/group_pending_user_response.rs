@@ -110,28 +110,51 @@ impl crate::runtime::Json for GroupPendingUserResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GroupPendingUserResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "invitationCreatedAt",
             &self.invitation_created_at,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "invitationExpiresAt",
             &self.invitation_expires_at,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "inviterUsername",
             &self.inviter_username,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "id",
+                "roles",
+                "username",
+                "invitationCreatedAt",
+                "invitationExpiresAt",
+                "inviterUsername",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GroupPendingUserResponse);

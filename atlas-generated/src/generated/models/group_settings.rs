@@ -180,65 +180,101 @@ impl crate::runtime::Json for GroupSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for GroupSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isClusterAiAssistantEnabled",
             &self.is_cluster_ai_assistant_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isCollectDatabaseSpecificsStatisticsEnabled",
             &self.is_collect_database_specifics_statistics_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isDataExplorerEnabled",
             &self.is_data_explorer_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isDataExplorerGenAIFeaturesEnabled",
             &self.is_data_explorer_gen_ai_features_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isDataExplorerGenAISampleDocumentPassingEnabled",
             &self.is_data_explorer_gen_ai_sample_document_passing_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isDataValidationEnabled",
             &self.is_data_validation_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isExtendedStorageSizesEnabled",
             &self.is_extended_storage_sizes_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isNativeRerankingEnabled",
             &self.is_native_reranking_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isPerformanceAdvisorEnabled",
             &self.is_performance_advisor_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isRealtimePerformancePanelEnabled",
             &self.is_realtime_performance_panel_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isSchemaAdvisorEnabled",
             &self.is_schema_advisor_enabled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "isClusterAiAssistantEnabled",
+                "isCollectDatabaseSpecificsStatisticsEnabled",
+                "isDataExplorerEnabled",
+                "isDataExplorerGenAIFeaturesEnabled",
+                "isDataExplorerGenAISampleDocumentPassingEnabled",
+                "isDataValidationEnabled",
+                "isExtendedStorageSizesEnabled",
+                "isNativeRerankingEnabled",
+                "isPerformanceAdvisorEnabled",
+                "isRealtimePerformancePanelEnabled",
+                "isSchemaAdvisorEnabled",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(GroupSettings);

@@ -124,26 +124,54 @@ impl crate::runtime::Json for HipChatNotification {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
-        crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
-        crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for HipChatNotification {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "delayMin", &self.delay_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "integrationId",
+            &self.integration_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "intervalMin", &self.interval_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "notificationToken",
             &self.notification_token,
-        );
-        crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put_optional(&mut map, "roomName", &self.room_name);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "notifierId", &self.notifier_id)?;
+        crate::runtime::encode::optional(map, skip, "roomName", &self.room_name)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "typeName",
             &self.type_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "delayMin",
+                "integrationId",
+                "intervalMin",
+                "notificationToken",
+                "notifierId",
+                "roomName",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(HipChatNotification);
@@ -208,8 +236,8 @@ impl crate::runtime::Json for HipChatNotificationTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -513,37 +513,43 @@ impl crate::runtime::Json for HostMetricEvent {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Raw { metric_name, value } => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     metric_name.as_str(),
+                    value,
                 )
             }
             Self::Time { metric_name, value } => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     metric_name.as_str(),
+                    value,
                 )
             }
             Self::Data { metric_name, value } => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     metric_name.as_str(),
+                    value,
                 )
             }
             Self::SearchMaxNumberOfLuceneDocs(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_MAX_NUMBER_OF_LUCENE_DOCS",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }
@@ -1198,8 +1204,8 @@ impl crate::runtime::Json for HostMetricEventRawMetricName {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -1551,8 +1557,8 @@ impl crate::runtime::Json for HostMetricEventTimeMetricName {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -1826,8 +1832,8 @@ impl crate::runtime::Json for HostMetricEventDataMetricName {
         )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -2818,1129 +2818,1291 @@ impl crate::runtime::Json for HostMetricThreshold {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AssertMsg(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "ASSERT_MSG",
+                    value,
                 )
             }
             Self::AssertRegular(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "ASSERT_REGULAR",
+                    value,
                 )
             }
             Self::AssertUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "ASSERT_USER",
+                    value,
                 )
             }
             Self::AssertWarning(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "ASSERT_WARNING",
+                    value,
                 )
             }
             Self::AvgCommandExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "AVG_COMMAND_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::AvgReadExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "AVG_READ_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::AvgWriteExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "AVG_WRITE_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::BackgroundFlushAvg(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "BACKGROUND_FLUSH_AVG",
+                    value,
                 )
             }
             Self::CacheBytesReadInto(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CACHE_BYTES_READ_INTO",
+                    value,
                 )
             }
             Self::CacheBytesWrittenFrom(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CACHE_BYTES_WRITTEN_FROM",
+                    value,
                 )
             }
             Self::CacheUsageDirty(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CACHE_USAGE_DIRTY",
+                    value,
                 )
             }
             Self::CacheUsageUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CACHE_USAGE_USED",
+                    value,
                 )
             }
             Self::ComputedMemory(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "COMPUTED_MEMORY",
+                    value,
                 )
             }
             Self::Connections(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CONNECTIONS",
+                    value,
                 )
             }
             Self::ConnectionsMax(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CONNECTIONS_MAX",
+                    value,
                 )
             }
             Self::ConnectionsPercent(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CONNECTIONS_PERCENT",
+                    value,
                 )
             }
             Self::CursorsTotalClientCursorsSize(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CURSORS_TOTAL_CLIENT_CURSORS_SIZE",
+                    value,
                 )
             }
             Self::CursorsTotalOpen(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CURSORS_TOTAL_OPEN",
+                    value,
                 )
             }
             Self::CursorsTotalTimedOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "CURSORS_TOTAL_TIMED_OUT",
+                    value,
                 )
             }
             Self::DbDataSizeTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DB_DATA_SIZE_TOTAL",
+                    value,
                 )
             }
             Self::DbDataSizeTotalWoSystem(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DB_DATA_SIZE_TOTAL_WO_SYSTEM",
+                    value,
                 )
             }
             Self::DbIndexSizeTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DB_INDEX_SIZE_TOTAL",
+                    value,
                 )
             }
             Self::DbStorageTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DB_STORAGE_TOTAL",
+                    value,
                 )
             }
             Self::DiskPartitionQueueDepthData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_QUEUE_DEPTH_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionQueueDepthIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionQueueDepthJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                    value,
                 )
             }
             Self::DiskPartitionReadIopsData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_IOPS_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionReadIopsIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_IOPS_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionReadIopsJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_IOPS_JOURNAL",
+                    value,
                 )
             }
             Self::DiskPartitionReadLatencyData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_LATENCY_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionReadLatencyIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_LATENCY_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionReadLatencyJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_READ_LATENCY_JOURNAL",
+                    value,
                 )
             }
             Self::DiskPartitionSpaceUsedData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_SPACE_USED_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionSpaceUsedIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_SPACE_USED_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionSpaceUsedJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_SPACE_USED_JOURNAL",
+                    value,
                 )
             }
             Self::DiskPartitionWriteIopsData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_IOPS_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionWriteIopsIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_IOPS_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionWriteIopsJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                    value,
                 )
             }
             Self::DiskPartitionWriteLatencyData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_LATENCY_DATA",
+                    value,
                 )
             }
             Self::DiskPartitionWriteLatencyIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_LATENCY_INDEX",
+                    value,
                 )
             }
             Self::DiskPartitionWriteLatencyJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                    value,
                 )
             }
             Self::DocumentDeleted(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DOCUMENT_DELETED",
+                    value,
                 )
             }
             Self::DocumentInserted(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DOCUMENT_INSERTED",
+                    value,
                 )
             }
             Self::DocumentReturned(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DOCUMENT_RETURNED",
+                    value,
                 )
             }
             Self::DocumentUpdated(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "DOCUMENT_UPDATED",
+                    value,
                 )
             }
             Self::ExtraInfoPageFaults(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "EXTRA_INFO_PAGE_FAULTS",
+                    value,
                 )
             }
             Self::FtsDiskUtilization(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_DISK_UTILIZATION",
+                    value,
                 )
             }
             Self::FtsJvmCurrentMemory(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_JVM_CURRENT_MEMORY",
+                    value,
                 )
             }
             Self::FtsJvmMaxMemory(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_JVM_MAX_MEMORY",
+                    value,
                 )
             }
             Self::FtsMemoryMapped(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_MEMORY_MAPPED",
+                    value,
                 )
             }
             Self::FtsMemoryResident(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_MEMORY_RESIDENT",
+                    value,
                 )
             }
             Self::FtsMemoryVirtual(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_MEMORY_VIRTUAL",
+                    value,
                 )
             }
             Self::FtsProcessCpuKernel(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_PROCESS_CPU_KERNEL",
+                    value,
                 )
             }
             Self::FtsProcessCpuUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "FTS_PROCESS_CPU_USER",
+                    value,
                 )
             }
             Self::GlobalAccessesNotInMemory(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_ACCESSES_NOT_IN_MEMORY",
+                    value,
                 )
             }
             Self::GlobalLockCurrentQueueReaders(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
+                    value,
                 )
             }
             Self::GlobalLockCurrentQueueTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
+                    value,
                 )
             }
             Self::GlobalLockCurrentQueueWriters(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
+                    value,
                 )
             }
             Self::GlobalLockPercentage(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_LOCK_PERCENTAGE",
+                    value,
                 )
             }
             Self::GlobalPageFaultExceptionsThrown(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN",
+                    value,
                 )
             }
             Self::IndexCountersBtreeAccesses(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "INDEX_COUNTERS_BTREE_ACCESSES",
+                    value,
                 )
             }
             Self::IndexCountersBtreeHits(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "INDEX_COUNTERS_BTREE_HITS",
+                    value,
                 )
             }
             Self::IndexCountersBtreeMissRatio(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "INDEX_COUNTERS_BTREE_MISS_RATIO",
+                    value,
                 )
             }
             Self::IndexCountersBtreeMisses(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "INDEX_COUNTERS_BTREE_MISSES",
+                    value,
                 )
             }
             Self::JournalingCommitsInWriteLock(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "JOURNALING_COMMITS_IN_WRITE_LOCK",
+                    value,
                 )
             }
             Self::JournalingMb(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "JOURNALING_MB",
+                    value,
                 )
             }
             Self::JournalingWriteDataFilesMb(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "JOURNALING_WRITE_DATA_FILES_MB",
+                    value,
                 )
             }
             Self::LogicalSize(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "LOGICAL_SIZE",
+                    value,
                 )
             }
             Self::MaxDiskPartitionQueueDepthData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionQueueDepthIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionQueueDepthJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadIopsData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_IOPS_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadIopsIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_IOPS_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadIopsJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_IOPS_JOURNAL",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadLatencyData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_LATENCY_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadLatencyIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_LATENCY_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionReadLatencyJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL",
+                    value,
                 )
             }
             Self::MaxDiskPartitionSpaceUsedData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_SPACE_USED_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionSpaceUsedIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_SPACE_USED_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionSpaceUsedJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_SPACE_USED_JOURNAL",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteIopsData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_IOPS_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteIopsIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_IOPS_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteIopsJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteLatencyData(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_LATENCY_DATA",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteLatencyIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX",
+                    value,
                 )
             }
             Self::MaxDiskPartitionWriteLatencyJournal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                    value,
                 )
             }
             Self::MaxNormalizedSystemCpuSteal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_NORMALIZED_SYSTEM_CPU_STEAL",
+                    value,
                 )
             }
             Self::MaxNormalizedSystemCpuUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_NORMALIZED_SYSTEM_CPU_USER",
+                    value,
                 )
             }
             Self::MaxSwapUsageFree(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SWAP_USAGE_FREE",
+                    value,
                 )
             }
             Self::MaxSwapUsageUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SWAP_USAGE_USED",
+                    value,
                 )
             }
             Self::MaxSystemMemoryAvailable(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SYSTEM_MEMORY_AVAILABLE",
+                    value,
                 )
             }
             Self::MaxSystemMemoryPercentUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SYSTEM_MEMORY_PERCENT_USED",
+                    value,
                 )
             }
             Self::MaxSystemMemoryUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SYSTEM_MEMORY_USED",
+                    value,
                 )
             }
             Self::MaxSystemNetworkIn(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SYSTEM_NETWORK_IN",
+                    value,
                 )
             }
             Self::MaxSystemNetworkOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MAX_SYSTEM_NETWORK_OUT",
+                    value,
                 )
             }
             Self::MemoryMapped(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MEMORY_MAPPED",
+                    value,
                 )
             }
             Self::MemoryResident(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MEMORY_RESIDENT",
+                    value,
                 )
             }
             Self::MemoryVirtual(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MEMORY_VIRTUAL",
+                    value,
                 )
             }
             Self::MuninCpuIowait(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_IOWAIT",
+                    value,
                 )
             }
             Self::MuninCpuIrq(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_IRQ",
+                    value,
                 )
             }
             Self::MuninCpuNice(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_NICE",
+                    value,
                 )
             }
             Self::MuninCpuSoftirq(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_SOFTIRQ",
+                    value,
                 )
             }
             Self::MuninCpuSteal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_STEAL",
+                    value,
                 )
             }
             Self::MuninCpuSystem(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_SYSTEM",
+                    value,
                 )
             }
             Self::MuninCpuUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "MUNIN_CPU_USER",
+                    value,
                 )
             }
             Self::NetworkBytesIn(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NETWORK_BYTES_IN",
+                    value,
                 )
             }
             Self::NetworkBytesOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NETWORK_BYTES_OUT",
+                    value,
                 )
             }
             Self::NetworkNumRequests(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NETWORK_NUM_REQUESTS",
+                    value,
                 )
             }
             Self::NormalizedFtsProcessCpuKernel(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NORMALIZED_FTS_PROCESS_CPU_KERNEL",
+                    value,
                 )
             }
             Self::NormalizedFtsProcessCpuUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NORMALIZED_FTS_PROCESS_CPU_USER",
+                    value,
                 )
             }
             Self::NormalizedSystemCpuSteal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NORMALIZED_SYSTEM_CPU_STEAL",
+                    value,
                 )
             }
             Self::NormalizedSystemCpuUser(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "NORMALIZED_SYSTEM_CPU_USER",
+                    value,
                 )
             }
             Self::OpcounterCmd(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_CMD",
+                    value,
                 )
             }
             Self::OpcounterDelete(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_DELETE",
+                    value,
                 )
             }
             Self::OpcounterGetmore(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_GETMORE",
+                    value,
                 )
             }
             Self::OpcounterInsert(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_INSERT",
+                    value,
                 )
             }
             Self::OpcounterQuery(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_QUERY",
+                    value,
                 )
             }
             Self::OpcounterReplCmd(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_REPL_CMD",
+                    value,
                 )
             }
             Self::OpcounterReplDelete(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_REPL_DELETE",
+                    value,
                 )
             }
             Self::OpcounterReplInsert(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_REPL_INSERT",
+                    value,
                 )
             }
             Self::OpcounterReplUpdate(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_REPL_UPDATE",
+                    value,
                 )
             }
             Self::OpcounterTtlDeleted(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_TTL_DELETED",
+                    value,
                 )
             }
             Self::OpcounterUpdate(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPCOUNTER_UPDATE",
+                    value,
                 )
             }
             Self::OperationThrottlingRejectedOperations(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPERATION_THROTTLING_REJECTED_OPERATIONS",
+                    value,
                 )
             }
             Self::OperationsQueriesKilled(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPERATIONS_QUERIES_KILLED",
+                    value,
                 )
             }
             Self::OperationsScanAndOrder(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPERATIONS_SCAN_AND_ORDER",
+                    value,
                 )
             }
             Self::OplogMasterLagTimeDiff(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPLOG_MASTER_LAG_TIME_DIFF",
+                    value,
                 )
             }
             Self::OplogMasterTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPLOG_MASTER_TIME",
+                    value,
                 )
             }
             Self::OplogMasterTimeEstimatedTtl(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPLOG_MASTER_TIME_ESTIMATED_TTL",
+                    value,
                 )
             }
             Self::OplogRateGbPerHour(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPLOG_RATE_GB_PER_HOUR",
+                    value,
                 )
             }
             Self::OplogSlaveLagMasterTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "OPLOG_SLAVE_LAG_MASTER_TIME",
+                    value,
                 )
             }
             Self::QueryExecutorScanned(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "QUERY_EXECUTOR_SCANNED",
+                    value,
                 )
             }
             Self::QueryExecutorScannedObjects(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "QUERY_EXECUTOR_SCANNED_OBJECTS",
+                    value,
                 )
             }
             Self::QuerySpillToDiskDuringSort(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "QUERY_SPILL_TO_DISK_DURING_SORT",
+                    value,
                 )
             }
             Self::QueryTargetingScannedObjectsPerReturned(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED",
+                    value,
                 )
             }
             Self::QueryTargetingScannedPerReturned(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "QUERY_TARGETING_SCANNED_PER_RETURNED",
+                    value,
                 )
             }
             Self::RestartsInLastHour(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "RESTARTS_IN_LAST_HOUR",
+                    value,
                 )
             }
             Self::SearchIndexSize(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_INDEX_SIZE",
+                    value,
                 )
             }
             Self::SearchMaxFieldsIndexed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_MAX_FIELDS_INDEXED",
+                    value,
                 )
             }
             Self::SearchMaxNgramFieldsIndexed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_MAX_NGRAM_FIELDS_INDEXED",
+                    value,
                 )
             }
             Self::SearchMaxNumberOfLuceneDocs(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_MAX_NUMBER_OF_LUCENE_DOCS",
+                    value,
                 )
             }
             Self::SearchNumberOfFieldsInIndex(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_NUMBER_OF_FIELDS_IN_INDEX",
+                    value,
                 )
             }
             Self::SearchNumberOfQueriesError(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_NUMBER_OF_QUERIES_ERROR",
+                    value,
                 )
             }
             Self::SearchNumberOfQueriesSuccess(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_NUMBER_OF_QUERIES_SUCCESS",
+                    value,
                 )
             }
             Self::SearchNumberOfQueriesTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_NUMBER_OF_QUERIES_TOTAL",
+                    value,
                 )
             }
             Self::SearchOpcounterDelete(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_OPCOUNTER_DELETE",
+                    value,
                 )
             }
             Self::SearchOpcounterGetmore(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_OPCOUNTER_GETMORE",
+                    value,
                 )
             }
             Self::SearchOpcounterInsert(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_OPCOUNTER_INSERT",
+                    value,
                 )
             }
             Self::SearchOpcounterUpdate(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_OPCOUNTER_UPDATE",
+                    value,
                 )
             }
             Self::SearchProcessThrottling(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_PROCESS_THROTTLING",
+                    value,
                 )
             }
             Self::SearchReplicationLag(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SEARCH_REPLICATION_LAG",
+                    value,
                 )
             }
             Self::SwapUsageFree(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SWAP_USAGE_FREE",
+                    value,
                 )
             }
             Self::SwapUsageUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SWAP_USAGE_USED",
+                    value,
                 )
             }
             Self::SystemMemoryAvailable(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SYSTEM_MEMORY_AVAILABLE",
+                    value,
                 )
             }
             Self::SystemMemoryPercentUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SYSTEM_MEMORY_PERCENT_USED",
+                    value,
                 )
             }
             Self::SystemMemoryUsed(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SYSTEM_MEMORY_USED",
+                    value,
                 )
             }
             Self::SystemNetworkIn(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SYSTEM_NETWORK_IN",
+                    value,
                 )
             }
             Self::SystemNetworkOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SYSTEM_NETWORK_OUT",
+                    value,
                 )
             }
             Self::TicketsAvailableReads(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "TICKETS_AVAILABLE_READS",
+                    value,
                 )
             }
             Self::TicketsAvailableWrites(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "TICKETS_AVAILABLE_WRITES",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

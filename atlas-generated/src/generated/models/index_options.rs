@@ -199,55 +199,98 @@ impl crate::runtime::Json for IndexOptions {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for IndexOptions {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "2dsphereIndexVersion",
             &self._2dsphere_index_version,
-        );
-        crate::runtime::put_optional(&mut map, "background", &self.background);
-        crate::runtime::put_optional(&mut map, "bits", &self.bits);
-        crate::runtime::put_optional(&mut map, "bucketSize", &self.bucket_size);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "background", &self.background)?;
+        crate::runtime::encode::optional(map, skip, "bits", &self.bits)?;
+        crate::runtime::encode::optional(map, skip, "bucketSize", &self.bucket_size)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "columnstoreProjection",
             &self.columnstore_projection,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "default_language",
             &self.default_language,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "expireAfterSeconds",
             &self.expire_after_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "hidden", &self.hidden);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "hidden", &self.hidden)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "language_override",
             &self.language_override,
-        );
-        crate::runtime::put_optional(&mut map, "max", &self.max);
-        crate::runtime::put_optional(&mut map, "min", &self.min);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "max", &self.max)?;
+        crate::runtime::encode::optional(map, skip, "min", &self.min)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "partialFilterExpression",
             &self.partial_filter_expression,
-        );
-        crate::runtime::put_optional(&mut map, "sparse", &self.sparse);
-        crate::runtime::put_optional(&mut map, "storageEngine", &self.storage_engine);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "sparse", &self.sparse)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "storageEngine",
+            &self.storage_engine,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "textIndexVersion",
             &self.text_index_version,
-        );
-        crate::runtime::put_optional(&mut map, "weights", &self.weights);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "weights", &self.weights)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "2dsphereIndexVersion",
+                "background",
+                "bits",
+                "bucketSize",
+                "columnstoreProjection",
+                "default_language",
+                "expireAfterSeconds",
+                "hidden",
+                "language_override",
+                "max",
+                "min",
+                "name",
+                "partialFilterExpression",
+                "sparse",
+                "storageEngine",
+                "textIndexVersion",
+                "weights",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(IndexOptions);

@@ -222,41 +222,102 @@ impl crate::runtime::Json for InvoiceLineItem {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "discountCents", &self.discount_cents);
-        crate::runtime::put_optional(&mut map, "endDate", &self.end_date);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "groupName", &self.group_name);
-        crate::runtime::put_optional(&mut map, "note", &self.note);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for InvoiceLineItem {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "discountCents",
+            &self.discount_cents,
+        )?;
+        crate::runtime::encode::optional(map, skip, "endDate", &self.end_date)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "groupName", &self.group_name)?;
+        crate::runtime::encode::optional(map, skip, "note", &self.note)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "percentDiscount",
             &self.percent_discount,
-        );
-        crate::runtime::put_optional(&mut map, "quantity", &self.quantity);
-        crate::runtime::put_optional(&mut map, "sku", &self.sku);
-        crate::runtime::put_optional(&mut map, "startDate", &self.start_date);
-        crate::runtime::put_optional(&mut map, "stitchAppName", &self.stitch_app_name);
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_optional(&mut map, "tierLowerBound", &self.tier_lower_bound);
-        crate::runtime::put_optional(&mut map, "tierUpperBound", &self.tier_upper_bound);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "quantity", &self.quantity)?;
+        crate::runtime::encode::optional(map, skip, "sku", &self.sku)?;
+        crate::runtime::encode::optional(map, skip, "startDate", &self.start_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "stitchAppName",
+            &self.stitch_app_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "tierLowerBound",
+            &self.tier_lower_bound,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "tierUpperBound",
+            &self.tier_upper_bound,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "totalPriceCents",
             &self.total_price_cents,
-        );
-        crate::runtime::put_optional(&mut map, "unit", &self.unit);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "unit", &self.unit)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "unitPriceDollars",
             &self.unit_price_dollars,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "clusterName",
+                "created",
+                "discountCents",
+                "endDate",
+                "groupId",
+                "groupName",
+                "note",
+                "percentDiscount",
+                "quantity",
+                "sku",
+                "startDate",
+                "stitchAppName",
+                "tags",
+                "tierLowerBound",
+                "tierUpperBound",
+                "totalPriceCents",
+                "unit",
+                "unitPriceDollars",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(InvoiceLineItem);
@@ -333,8 +394,8 @@ impl crate::runtime::Json for LineItemCloudProvider {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -146,33 +146,64 @@ impl crate::runtime::Json for InvoiceReportResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "downloadUrl", &self.download_url);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "failureReason", &self.failure_reason);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for InvoiceReportResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "downloadUrl", &self.download_url)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "failureReason",
+            &self.failure_reason,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "formatSpecVersion",
             &self.format_spec_version,
-        );
-        crate::runtime::put_optional(&mut map, "invoiceId", &self.invoice_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "invoiceId", &self.invoice_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "reportFormat",
             &self.report_format,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "reportId", &self.report_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "reportId", &self.report_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "reportType",
             &self.report_type,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "downloadUrl",
+                "expiresAt",
+                "failureReason",
+                "formatSpecVersion",
+                "invoiceId",
+                "reportFormat",
+                "reportId",
+                "reportType",
+                "state",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(InvoiceReportResponse);
@@ -254,8 +285,8 @@ impl crate::runtime::Json for InvoiceReportResponseState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

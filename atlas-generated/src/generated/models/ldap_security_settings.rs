@@ -132,36 +132,79 @@ impl crate::runtime::Json for LdapSecuritySettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for LdapSecuritySettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authenticationEnabled",
             &self.authentication_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authorizationEnabled",
             &self.authorization_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authzQueryTemplate",
             &self.authz_query_template,
-        );
-        crate::runtime::put_optional(&mut map, "bindPassword", &self.bind_password);
-        crate::runtime::put_optional(&mut map, "bindUsername", &self.bind_username);
-        crate::runtime::put_optional(&mut map, "caCertificate", &self.ca_certificate);
-        crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "port", &self.port);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "bindPassword",
+            &self.bind_password,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "bindUsername",
+            &self.bind_username,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "caCertificate",
+            &self.ca_certificate,
+        )?;
+        crate::runtime::encode::optional(map, skip, "hostname", &self.hostname)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "port", &self.port)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "userToDNMapping",
             &self.user_to_dn_mapping,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "authenticationEnabled",
+                "authorizationEnabled",
+                "authzQueryTemplate",
+                "bindPassword",
+                "bindUsername",
+                "caCertificate",
+                "hostname",
+                "links",
+                "port",
+                "userToDNMapping",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(LdapSecuritySettings);

@@ -134,36 +134,65 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for LdapVerifyConnectivityJobRequestParams {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authzQueryTemplate",
             &self.authz_query_template,
-        );
-        crate::runtime::put_optional(&mut map, "bindPassword", &self.bind_password);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "bindPassword",
+            &self.bind_password,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "bindUsername",
             &self.bind_username,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "caCertificate", &self.ca_certificate);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "caCertificate",
+            &self.ca_certificate,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "hostname",
             &self.hostname,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "port",
-            &self.port,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(map, skip, "port", &self.port, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "authzQueryTemplate",
+                "bindPassword",
+                "bindUsername",
+                "caCertificate",
+                "hostname",
+                "links",
+                "port",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequestParams);

@@ -121,31 +121,54 @@ impl crate::runtime::Json for LiveMigrationRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for LiveMigrationRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "destination",
             &self.destination,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "dropEnabled", &self.drop_enabled);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "dropEnabled", &self.drop_enabled)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "migrationHosts",
             &self.migration_hosts,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "sharding", &self.sharding);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "sharding", &self.sharding)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "source",
             &self.source,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "destination",
+                "dropEnabled",
+                "migrationHosts",
+                "sharding",
+                "source",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(LiveMigrationRequest);

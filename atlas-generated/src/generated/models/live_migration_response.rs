@@ -113,19 +113,43 @@ impl crate::runtime::Json for LiveMigrationResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_nullable(&mut map, "lagTimeSeconds", &self.lag_time_seconds);
-        crate::runtime::put_optional(&mut map, "migrationHosts", &self.migration_hosts);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for LiveMigrationResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "lagTimeSeconds",
+            &self.lag_time_seconds,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "migrationHosts",
+            &self.migration_hosts,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "readyForCutover",
             &self.ready_for_cutover,
-        );
-        crate::runtime::put_nullable(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["_id", "lagTimeSeconds", "migrationHosts", "readyForCutover", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(LiveMigrationResponse);
@@ -227,8 +251,8 @@ impl crate::runtime::Json for LiveMigrationResponseStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

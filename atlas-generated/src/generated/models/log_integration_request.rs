@@ -146,51 +146,59 @@ impl crate::runtime::Json for LogIntegrationRequest {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "AZURE_LOG_EXPORT",
+                    value,
                 )
             }
             Self::DatadogLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "DATADOG_LOG_EXPORT",
+                    value,
                 )
             }
             Self::GcsLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "GCS_LOG_EXPORT",
+                    value,
                 )
             }
             Self::OtelLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "OTEL_LOG_EXPORT",
+                    value,
                 )
             }
             Self::S3LogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "S3_LOG_EXPORT",
+                    value,
                 )
             }
             Self::SplunkLogExport(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "SPLUNK_LOG_EXPORT",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }
@@ -309,8 +317,8 @@ impl crate::runtime::Json for LogIntegrationRequestLogTypesItem {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -135,43 +135,70 @@ impl crate::runtime::Json for ManagedNamespaces {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ManagedNamespaces {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "collection",
             &self.collection,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "customShardKey",
             &self.custom_shard_key,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(&mut map, "db", &self.db, &self.filled);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(map, skip, "db", &self.db, &self.filled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isCustomShardKeyHashed",
             &self.is_custom_shard_key_hashed,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "isShardKeyUnique",
             &self.is_shard_key_unique,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "numInitialChunks",
             &self.num_initial_chunks,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "presplitHashedZones",
             &self.presplit_hashed_zones,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collection",
+                "customShardKey",
+                "db",
+                "isCustomShardKeyHashed",
+                "isShardKeyUnique",
+                "numInitialChunks",
+                "presplitHashedZones",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ManagedNamespaces);

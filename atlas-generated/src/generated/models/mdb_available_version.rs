@@ -78,15 +78,43 @@ impl crate::runtime::Json for MdbAvailableVersion {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "defaultStatus", &self.default_status);
-        crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "version", &self.version);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for MdbAvailableVersion {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "defaultStatus",
+            &self.default_status,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "instanceSize",
+            &self.instance_size,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "version", &self.version)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["cloudProvider", "defaultStatus", "instanceSize", "links", "version"],
+        )
     }
 }
 crate::impl_serde_via_json!(MdbAvailableVersion);
@@ -155,8 +183,8 @@ impl crate::runtime::Json for MdbAvailableVersionDefaultStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

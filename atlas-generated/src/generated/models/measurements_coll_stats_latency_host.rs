@@ -118,19 +118,52 @@ impl crate::runtime::Json for MeasurementsCollStatsLatencyHost {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put_optional(&mut map, "databaseName", &self.database_name);
-        crate::runtime::put_optional(&mut map, "end", &self.end);
-        crate::runtime::put_optional(&mut map, "granularity", &self.granularity);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "measurements", &self.measurements);
-        crate::runtime::put_optional(&mut map, "processId", &self.process_id);
-        crate::runtime::put_optional(&mut map, "start", &self.start);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for MeasurementsCollStatsLatencyHost {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "collectionName",
+            &self.collection_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "databaseName",
+            &self.database_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "end", &self.end)?;
+        crate::runtime::encode::optional(map, skip, "granularity", &self.granularity)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "measurements", &self.measurements)?;
+        crate::runtime::encode::optional(map, skip, "processId", &self.process_id)?;
+        crate::runtime::encode::optional(map, skip, "start", &self.start)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collectionName",
+                "databaseName",
+                "end",
+                "granularity",
+                "groupId",
+                "links",
+                "measurements",
+                "processId",
+                "start",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(MeasurementsCollStatsLatencyHost);

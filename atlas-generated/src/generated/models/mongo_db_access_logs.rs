@@ -116,19 +116,47 @@ impl crate::runtime::Json for MongoDbAccessLogs {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "authResult", &self.auth_result);
-        crate::runtime::put_optional(&mut map, "authSource", &self.auth_source);
-        crate::runtime::put_optional(&mut map, "failureReason", &self.failure_reason);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_optional(&mut map, "logLine", &self.log_line);
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for MongoDbAccessLogs {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "authResult", &self.auth_result)?;
+        crate::runtime::encode::optional(map, skip, "authSource", &self.auth_source)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "failureReason",
+            &self.failure_reason,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "hostname", &self.hostname)?;
+        crate::runtime::encode::optional(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::optional(map, skip, "logLine", &self.log_line)?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "authResult",
+                "authSource",
+                "failureReason",
+                "groupId",
+                "hostname",
+                "ipAddress",
+                "logLine",
+                "timestamp",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(MongoDbAccessLogs);

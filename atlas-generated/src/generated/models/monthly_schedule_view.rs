@@ -76,15 +76,28 @@ impl crate::runtime::Json for MonthlyScheduleView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "dayOfMonth", &self.day_of_month);
-        crate::runtime::put_optional(&mut map, "endHour", &self.end_hour);
-        crate::runtime::put_optional(&mut map, "endMinute", &self.end_minute);
-        crate::runtime::put_optional(&mut map, "startHour", &self.start_hour);
-        crate::runtime::put_optional(&mut map, "startMinute", &self.start_minute);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for MonthlyScheduleView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "dayOfMonth", &self.day_of_month)?;
+        crate::runtime::encode::optional(map, skip, "endHour", &self.end_hour)?;
+        crate::runtime::encode::optional(map, skip, "endMinute", &self.end_minute)?;
+        crate::runtime::encode::optional(map, skip, "startHour", &self.start_hour)?;
+        crate::runtime::encode::optional(map, skip, "startMinute", &self.start_minute)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["dayOfMonth", "endHour", "endMinute", "startHour", "startMinute"],
+        )
     }
 }
 crate::impl_serde_via_json!(MonthlyScheduleView);

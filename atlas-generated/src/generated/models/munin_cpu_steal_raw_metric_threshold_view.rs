@@ -70,14 +70,27 @@ impl crate::runtime::Json for MuninCpuStealRawMetricThresholdView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "mode", &self.mode);
-        crate::runtime::put_optional(&mut map, "operator", &self.operator);
-        crate::runtime::put_optional(&mut map, "threshold", &self.threshold);
-        crate::runtime::put_optional(&mut map, "units", &self.units);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for MuninCpuStealRawMetricThresholdView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "mode", &self.mode)?;
+        crate::runtime::encode::optional(map, skip, "operator", &self.operator)?;
+        crate::runtime::encode::optional(map, skip, "threshold", &self.threshold)?;
+        crate::runtime::encode::optional(map, skip, "units", &self.units)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["mode", "operator", "threshold", "units"],
+        )
     }
 }
 crate::impl_serde_via_json!(MuninCpuStealRawMetricThresholdView);

@@ -100,25 +100,48 @@ impl crate::runtime::Json for NetworkPermissionEntry {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for NetworkPermissionEntry {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "awsSecurityGroup",
             &self.aws_security_group,
-        );
-        crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(map, skip, "comment", &self.comment)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteAfterDate",
             &self.delete_after_date,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "awsSecurityGroup",
+                "cidrBlock",
+                "comment",
+                "deleteAfterDate",
+                "groupId",
+                "ipAddress",
+                "links",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(NetworkPermissionEntry);

@@ -102,21 +102,58 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ObjectStoragePrivateEndpointResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateEndpointConnectionName",
             &self.private_endpoint_connection_name,
-        );
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "vpcRegionName", &self.vpc_region_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "vpcRegionName",
+            &self.vpc_region_name,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "errorMessage",
+                "id",
+                "privateEndpointConnectionName",
+                "regionName",
+                "status",
+                "vpcRegionName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ObjectStoragePrivateEndpointResponse);

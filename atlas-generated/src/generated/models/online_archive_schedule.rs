@@ -101,37 +101,23 @@ impl crate::runtime::Json for OnlineArchiveSchedule {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Daily(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "DAILY",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "DAILY", value)
             }
             Self::Default(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "DEFAULT",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "DEFAULT", value)
             }
             Self::Monthly(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "MONTHLY",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "MONTHLY", value)
             }
             Self::Weekly(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "WEEKLY",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "WEEKLY", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

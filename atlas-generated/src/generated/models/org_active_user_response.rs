@@ -124,20 +124,49 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_optional(&mut map, "country", &self.country);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "firstName", &self.first_name);
-        crate::runtime::put_optional(&mut map, "lastAuth", &self.last_auth);
-        crate::runtime::put_optional(&mut map, "lastName", &self.last_name);
-        crate::runtime::put_optional(&mut map, "mobileNumber", &self.mobile_number);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgActiveUserResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::optional(map, skip, "teamIds", &self.team_ids)?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::optional(map, skip, "country", &self.country)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "firstName", &self.first_name)?;
+        crate::runtime::encode::optional(map, skip, "lastAuth", &self.last_auth)?;
+        crate::runtime::encode::optional(map, skip, "lastName", &self.last_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mobileNumber",
+            &self.mobile_number,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "id",
+                "roles",
+                "teamIds",
+                "username",
+                "country",
+                "createdAt",
+                "firstName",
+                "lastAuth",
+                "lastName",
+                "mobileNumber",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgActiveUserResponse);

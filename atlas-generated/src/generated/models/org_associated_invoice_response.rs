@@ -74,17 +74,31 @@ impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgAssociatedInvoiceResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "associatedInvoices",
             &self.associated_invoices,
-        );
-        crate::runtime::put_optional(&mut map, "month", &self.month);
-        crate::runtime::put_optional(&mut map, "year", &self.year);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "month", &self.month)?;
+        crate::runtime::encode::optional(map, skip, "year", &self.year)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["associatedInvoices", "month", "year"],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgAssociatedInvoiceResponse);

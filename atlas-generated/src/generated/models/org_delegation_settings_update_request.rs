@@ -102,30 +102,52 @@ impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgDelegationSettingsUpdateRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "delegatedMcpAccess",
             &self.delegated_mcp_access,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "delegatedPartnerAccess",
             &self.delegated_partner_access,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "idleRefreshTokenLifetime",
             &self.idle_refresh_token_lifetime,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "maximumRefreshTokenLifetime",
             &self.maximum_refresh_token_lifetime,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "delegatedMcpAccess",
+                "delegatedPartnerAccess",
+                "idleRefreshTokenLifetime",
+                "maximumRefreshTokenLifetime",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgDelegationSettingsUpdateRequest);

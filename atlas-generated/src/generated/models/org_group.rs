@@ -98,17 +98,30 @@ impl crate::runtime::Json for OrgGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clusters", &self.clusters);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "groupName", &self.group_name);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "orgName", &self.org_name);
-        crate::runtime::put_optional(&mut map, "planType", &self.plan_type);
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgGroup {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "clusters", &self.clusters)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "groupName", &self.group_name)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "orgName", &self.org_name)?;
+        crate::runtime::encode::optional(map, skip, "planType", &self.plan_type)?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["clusters", "groupId", "groupName", "orgId", "orgName", "planType", "tags"],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgGroup);

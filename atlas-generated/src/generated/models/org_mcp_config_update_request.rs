@@ -66,13 +66,36 @@ impl crate::runtime::Json for OrgMcpConfigUpdateRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "ipAccessList", &self.ip_access_list);
-        crate::runtime::put_nullable(&mut map, "mcpConfigName", &self.mcp_config_name);
-        crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgMcpConfigUpdateRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "ipAccessList",
+            &self.ip_access_list,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "mcpConfigName",
+            &self.mcp_config_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "roles", &self.roles)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["ipAccessList", "mcpConfigName", "roles"],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgMcpConfigUpdateRequest);
@@ -169,8 +192,8 @@ impl crate::runtime::Json for OrgMcpConfigUpdateRequestRolesItem {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -110,34 +110,39 @@ impl crate::runtime::Json for OrgServiceAccountRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrgServiceAccountRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "description",
             &self.description,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "name",
-            &self.name,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "roles",
-            &self.roles,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(map, skip, "name", &self.name, &self.filled)?;
+        crate::runtime::encode::required(map, skip, "roles", &self.roles, &self.filled)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "secretExpiresAfterHours",
             &self.secret_expires_after_hours,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["description", "name", "roles", "secretExpiresAfterHours"],
+        )
     }
 }
 crate::impl_serde_via_json!(OrgServiceAccountRequest);

@@ -78,20 +78,35 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrganizationMaintenanceSettingsResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "effectiveWaveAssignmentMode",
             &self.effective_wave_assignment_mode,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "waveAssignmentMode",
             &self.wave_assignment_mode,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["effectiveWaveAssignmentMode", "waveAssignmentMode"],
+        )
     }
 }
 crate::impl_serde_via_json!(OrganizationMaintenanceSettingsResponse);
@@ -164,8 +179,8 @@ for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -250,8 +265,8 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponseWaveAssignm
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

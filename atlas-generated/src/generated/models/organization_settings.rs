@@ -155,55 +155,87 @@ impl crate::runtime::Json for OrganizationSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OrganizationSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "apiAccessListRequired",
             &self.api_access_list_required,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customSessionTimeouts",
             &self.custom_session_timeouts,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "genAIFeaturesEnabled",
             &self.gen_ai_features_enabled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "maxServiceAccountSecretValidityInHours",
             &self.max_service_account_secret_validity_in_hours,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "multiFactorAuthRequired",
             &self.multi_factor_auth_required,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "operationsContact",
             &self.operations_contact,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "restrictEmployeeAccess",
             &self.restrict_employee_access,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "securityContact",
             &self.security_contact,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "streamsCrossGroupEnabled",
             &self.streams_cross_group_enabled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiAccessListRequired",
+                "customSessionTimeouts",
+                "genAIFeaturesEnabled",
+                "maxServiceAccountSecretValidityInHours",
+                "multiFactorAuthRequired",
+                "operationsContact",
+                "restrictEmployeeAccess",
+                "securityContact",
+                "streamsCrossGroupEnabled",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(OrganizationSettings);

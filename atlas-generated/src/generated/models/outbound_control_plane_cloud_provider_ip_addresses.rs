@@ -72,13 +72,26 @@ impl crate::runtime::Json for OutboundControlPlaneCloudProviderIpAddresses {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "aws", &self.aws);
-        crate::runtime::put_optional(&mut map, "azure", &self.azure);
-        crate::runtime::put_optional(&mut map, "gcp", &self.gcp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OutboundControlPlaneCloudProviderIpAddresses {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "aws", &self.aws)?;
+        crate::runtime::encode::optional(map, skip, "azure", &self.azure)?;
+        crate::runtime::encode::optional(map, skip, "gcp", &self.gcp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["aws", "azure", "gcp"],
+        )
     }
 }
 crate::impl_serde_via_json!(OutboundControlPlaneCloudProviderIpAddresses);

@@ -116,26 +116,55 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for OverloadProtectionSimulationResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "cancelRequestedAt",
             &self.cancel_requested_at,
-        );
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "durationSeconds",
             &self.duration_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "requestDate", &self.request_date);
-        crate::runtime::put_optional(&mut map, "simulationId", &self.simulation_id);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "requestDate", &self.request_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "simulationId",
+            &self.simulation_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cancelRequestedAt",
+                "clusterName",
+                "durationSeconds",
+                "expiresAt",
+                "groupId",
+                "requestDate",
+                "simulationId",
+                "state",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(OverloadProtectionSimulationResponse);

@@ -118,22 +118,49 @@ impl crate::runtime::Json for PagerDutyNotification {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
-        crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
-        crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "serviceKey", &self.service_key);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PagerDutyNotification {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "delayMin", &self.delay_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "integrationId",
+            &self.integration_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "intervalMin", &self.interval_min)?;
+        crate::runtime::encode::optional(map, skip, "notifierId", &self.notifier_id)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(map, skip, "serviceKey", &self.service_key)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "typeName",
             &self.type_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "delayMin",
+                "integrationId",
+                "intervalMin",
+                "notifierId",
+                "region",
+                "serviceKey",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(PagerDutyNotification);

@@ -70,13 +70,26 @@ impl crate::runtime::Json for PaginatedApiInvoiceMetadataView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "results", &self.results);
-        crate::runtime::put_optional(&mut map, "totalCount", &self.total_count);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PaginatedApiInvoiceMetadataView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "results", &self.results)?;
+        crate::runtime::encode::optional(map, skip, "totalCount", &self.total_count)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["links", "results", "totalCount"],
+        )
     }
 }
 crate::impl_serde_via_json!(PaginatedApiInvoiceMetadataView);

@@ -89,23 +89,32 @@ impl crate::runtime::Json for PartitionFieldView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PartitionFieldView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "fieldName",
             &self.field_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "fieldType", &self.field_type);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "order",
-            &self.order,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "fieldType", &self.field_type)?;
+        crate::runtime::encode::required(map, skip, "order", &self.order, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["fieldName", "fieldType", "order"],
+        )
     }
 }
 crate::impl_serde_via_json!(PartitionFieldView);
@@ -199,8 +208,8 @@ impl crate::runtime::Json for PartitionFieldViewFieldType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -58,12 +58,25 @@ impl crate::runtime::Json for PemFileInfoUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "certificates", &self.certificates);
-        crate::runtime::put_optional(&mut map, "fileName", &self.file_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PemFileInfoUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "certificates", &self.certificates)?;
+        crate::runtime::encode::optional(map, skip, "fileName", &self.file_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["certificates", "fileName"],
+        )
     }
 }
 crate::impl_serde_via_json!(PemFileInfoUpdate);

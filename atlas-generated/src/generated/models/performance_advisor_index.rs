@@ -94,16 +94,29 @@ impl crate::runtime::Json for PerformanceAdvisorIndex {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "avgObjSize", &self.avg_obj_size);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "impact", &self.impact);
-        crate::runtime::put_optional(&mut map, "index", &self.index);
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "weight", &self.weight);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorIndex {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "avgObjSize", &self.avg_obj_size)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "impact", &self.impact)?;
+        crate::runtime::encode::optional(map, skip, "index", &self.index)?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "weight", &self.weight)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["avgObjSize", "id", "impact", "index", "namespace", "weight"],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorIndex);

@@ -78,14 +78,27 @@ impl crate::runtime::Json for PerformanceAdvisorOpStats {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "ms", &self.ms);
-        crate::runtime::put_optional(&mut map, "nReturned", &self.n_returned);
-        crate::runtime::put_optional(&mut map, "nScanned", &self.n_scanned);
-        crate::runtime::put_optional(&mut map, "ts", &self.ts);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorOpStats {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "ms", &self.ms)?;
+        crate::runtime::encode::optional(map, skip, "nReturned", &self.n_returned)?;
+        crate::runtime::encode::optional(map, skip, "nScanned", &self.n_scanned)?;
+        crate::runtime::encode::optional(map, skip, "ts", &self.ts)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["ms", "nReturned", "nScanned", "ts"],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorOpStats);

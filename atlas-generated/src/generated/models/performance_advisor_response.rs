@@ -66,16 +66,8 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "shapes", &self.shapes);
-        crate::runtime::put_optional(
-            &mut map,
-            "suggestedIndexes",
-            &self.suggested_indexes,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -84,6 +76,28 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
             suggested_indexes: None,
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "shapes", &self.shapes)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "suggestedIndexes",
+            &self.suggested_indexes,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["shapes", "suggestedIndexes"],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorResponse);

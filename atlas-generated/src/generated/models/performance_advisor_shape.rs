@@ -98,20 +98,34 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "avgMs", &self.avg_ms);
-        crate::runtime::put_optional(&mut map, "count", &self.count);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorShape {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "avgMs", &self.avg_ms)?;
+        crate::runtime::encode::optional(map, skip, "count", &self.count)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "inefficiencyScore",
             &self.inefficiency_score,
-        );
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "operations", &self.operations);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "operations", &self.operations)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["avgMs", "count", "id", "inefficiencyScore", "namespace", "operations"],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorShape);

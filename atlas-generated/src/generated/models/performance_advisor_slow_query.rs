@@ -84,15 +84,33 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQuery {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "line", &self.line);
-        crate::runtime::put_optional(&mut map, "metrics", &self.metrics);
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "opType", &self.op_type);
-        crate::runtime::put_optional(&mut map, "replicaState", &self.replica_state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorSlowQuery {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "line", &self.line)?;
+        crate::runtime::encode::optional(map, skip, "metrics", &self.metrics)?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "opType", &self.op_type)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaState",
+            &self.replica_state,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["line", "metrics", "namespace", "opType", "replicaState"],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorSlowQuery);

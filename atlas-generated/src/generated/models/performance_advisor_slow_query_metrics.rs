@@ -188,48 +188,102 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "docsExamined", &self.docs_examined);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PerformanceAdvisorSlowQueryMetrics {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "docsExamined",
+            &self.docs_examined,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "docsExaminedReturnedRatio",
             &self.docs_examined_returned_ratio,
-        );
-        crate::runtime::put_optional(&mut map, "docsReturned", &self.docs_returned);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "docsReturned",
+            &self.docs_returned,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "fromUserConnection",
             &self.from_user_connection,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "hasAutoEmbedding",
             &self.has_auto_embedding,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "hasIndexCoverage",
             &self.has_index_coverage,
-        );
-        crate::runtime::put_optional(&mut map, "hasRerank", &self.has_rerank);
-        crate::runtime::put_optional(&mut map, "hasSort", &self.has_sort);
-        crate::runtime::put_optional(&mut map, "keysExamined", &self.keys_examined);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "hasRerank", &self.has_rerank)?;
+        crate::runtime::encode::optional(map, skip, "hasSort", &self.has_sort)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "keysExamined",
+            &self.keys_examined,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "keysExaminedReturnedRatio",
             &self.keys_examined_returned_ratio,
-        );
-        crate::runtime::put_optional(&mut map, "numYields", &self.num_yields);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "numYields", &self.num_yields)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "operationExecutionTime",
             &self.operation_execution_time,
-        );
-        crate::runtime::put_optional(&mut map, "responseLength", &self.response_length);
-        crate::runtime::put_optional(&mut map, "tokensUsed", &self.tokens_used);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "responseLength",
+            &self.response_length,
+        )?;
+        crate::runtime::encode::optional(map, skip, "tokensUsed", &self.tokens_used)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "docsExamined",
+                "docsExaminedReturnedRatio",
+                "docsReturned",
+                "fromUserConnection",
+                "hasAutoEmbedding",
+                "hasIndexCoverage",
+                "hasRerank",
+                "hasSort",
+                "keysExamined",
+                "keysExaminedReturnedRatio",
+                "numYields",
+                "operationExecutionTime",
+                "responseLength",
+                "tokensUsed",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorSlowQueryMetrics);

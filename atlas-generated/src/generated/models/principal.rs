@@ -64,13 +64,26 @@ impl crate::runtime::Json for Principal {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "onBehalfOf", &self.on_behalf_of);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Principal {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "onBehalfOf", &self.on_behalf_of)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["id", "name", "onBehalfOf"],
+        )
     }
 }
 crate::impl_serde_via_json!(Principal);

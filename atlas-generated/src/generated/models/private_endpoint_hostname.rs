@@ -66,16 +66,30 @@ impl crate::runtime::Json for PrivateEndpointHostname {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PrivateEndpointHostname {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "hostname", &self.hostname)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateEndpoint",
             &self.private_endpoint,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["hostname", "privateEndpoint"],
+        )
     }
 }
 crate::impl_serde_via_json!(PrivateEndpointHostname);

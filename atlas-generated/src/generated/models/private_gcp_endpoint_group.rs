@@ -114,29 +114,63 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PrivateGcpEndpointGroup {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "deleteRequested",
             &self.delete_requested,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "endpointGroupName",
             &self.endpoint_group_name,
-        );
-        crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "endpoints", &self.endpoints)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "gcpProjectId",
+            &self.gcp_project_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "portMappingEnabled",
             &self.port_mapping_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "deleteRequested",
+                "endpointGroupName",
+                "endpoints",
+                "errorMessage",
+                "gcpProjectId",
+                "portMappingEnabled",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(PrivateGcpEndpointGroup);
@@ -228,8 +262,8 @@ impl crate::runtime::Json for PrivateGcpEndpointGroupStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -141,33 +141,65 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "azureLinkId", &self.azure_link_id);
-        crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PrivateNetworkEndpointIdEntry {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "azureLinkId", &self.azure_link_id)?;
+        crate::runtime::encode::optional(map, skip, "comment", &self.comment)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customerEndpointDNSName",
             &self.customer_endpoint_dns_name,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "customerEndpointIPAddress",
             &self.customer_endpoint_ip_address,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "endpointId",
             &self.endpoint_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "provider", &self.provider);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(map, skip, "provider", &self.provider)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(map, skip, "type", &self.r#type)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "azureLinkId",
+                "comment",
+                "customerEndpointDNSName",
+                "customerEndpointIPAddress",
+                "endpointId",
+                "errorMessage",
+                "provider",
+                "region",
+                "status",
+                "type",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntry);
@@ -236,8 +268,8 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryProvider {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -326,8 +358,8 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -404,8 +436,8 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

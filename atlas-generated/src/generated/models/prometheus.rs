@@ -127,35 +127,59 @@ impl crate::runtime::Json for Prometheus {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Prometheus {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "enabled",
             &self.enabled,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "password", &self.password);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "password", &self.password)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sendUserProvidedResourceTagsEnabled",
             &self.send_user_provided_resource_tags_enabled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "serviceDiscovery",
             &self.service_discovery,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "username",
             &self.username,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "enabled",
+                "id",
+                "password",
+                "sendUserProvidedResourceTagsEnabled",
+                "serviceDiscovery",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(Prometheus);
@@ -224,8 +248,8 @@ impl crate::runtime::Json for PrometheusServiceDiscovery {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -62,16 +62,35 @@ impl crate::runtime::Json for ProtectedHours {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "endHourOfDay", &self.end_hour_of_day);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ProtectedHours {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "endHourOfDay",
+            &self.end_hour_of_day,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "startHourOfDay",
             &self.start_hour_of_day,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["endHourOfDay", "startHourOfDay"],
+        )
     }
 }
 crate::impl_serde_via_json!(ProtectedHours);

@@ -118,28 +118,64 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "additionalData", &self.additional_data);
-        crate::runtime::put_optional(&mut map, "billDate", &self.bill_date);
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "quantity", &self.quantity);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PublicApiUsageDetailsLineItemView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "additionalData",
+            &self.additional_data,
+        )?;
+        crate::runtime::encode::optional(map, skip, "billDate", &self.bill_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "quantity", &self.quantity)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "totalPriceCents",
             &self.total_price_cents,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "unitPriceDollars",
             &self.unit_price_dollars,
-        );
-        crate::runtime::put_optional(&mut map, "usageDate", &self.usage_date);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "usageDate", &self.usage_date)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "additionalData",
+                "billDate",
+                "cloudProvider",
+                "clusterName",
+                "description",
+                "groupId",
+                "quantity",
+                "totalPriceCents",
+                "unitPriceDollars",
+                "usageDate",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(PublicApiUsageDetailsLineItemView);

@@ -88,16 +88,29 @@ impl crate::runtime::Json for PushBasedLogExportProject {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
-        crate::runtime::put_optional(&mut map, "iamRoleId", &self.iam_role_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "prefixPath", &self.prefix_path);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for PushBasedLogExportProject {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "bucketName", &self.bucket_name)?;
+        crate::runtime::encode::optional(map, skip, "createDate", &self.create_date)?;
+        crate::runtime::encode::optional(map, skip, "iamRoleId", &self.iam_role_id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "prefixPath", &self.prefix_path)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["bucketName", "createDate", "iamRoleId", "links", "prefixPath", "state"],
+        )
     }
 }
 crate::impl_serde_via_json!(PushBasedLogExportProject);
@@ -189,8 +202,8 @@ impl crate::runtime::Json for PushBasedLogExportProjectState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

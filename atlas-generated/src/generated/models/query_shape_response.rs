@@ -106,20 +106,39 @@ impl crate::runtime::Json for QueryShapeResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "command", &self.command);
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "queryShape", &self.query_shape);
-        crate::runtime::put_optional(&mut map, "queryShapeHash", &self.query_shape_hash);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for QueryShapeResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "command", &self.command)?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "queryShape", &self.query_shape)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "queryShapeHash",
+            &self.query_shape_hash,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "status",
             &self.status,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["command", "namespace", "queryShape", "queryShapeHash", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(QueryShapeResponse);
@@ -192,8 +211,8 @@ impl crate::runtime::Json for QueryShapeResponseCommand {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -274,8 +293,8 @@ impl crate::runtime::Json for QueryShapeStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

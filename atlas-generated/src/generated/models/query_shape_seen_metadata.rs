@@ -74,18 +74,37 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for QueryShapeSeenMetadata {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "applicationName",
             &self.application_name,
-        );
-        crate::runtime::put_optional(&mut map, "driverName", &self.driver_name);
-        crate::runtime::put_optional(&mut map, "driverVersion", &self.driver_version);
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "driverName", &self.driver_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "driverVersion",
+            &self.driver_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["applicationName", "driverName", "driverVersion", "timestamp"],
+        )
     }
 }
 crate::impl_serde_via_json!(QueryShapeSeenMetadata);

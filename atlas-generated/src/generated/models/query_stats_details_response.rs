@@ -64,13 +64,26 @@ impl crate::runtime::Json for QueryStatsDetailsResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "firstSeen", &self.first_seen);
-        crate::runtime::put_optional(&mut map, "lastSeen", &self.last_seen);
-        crate::runtime::put_optional(&mut map, "queryStats", &self.query_stats);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for QueryStatsDetailsResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "firstSeen", &self.first_seen)?;
+        crate::runtime::encode::optional(map, skip, "lastSeen", &self.last_seen)?;
+        crate::runtime::encode::optional(map, skip, "queryStats", &self.query_stats)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["firstSeen", "lastSeen", "queryStats"],
+        )
     }
 }
 crate::impl_serde_via_json!(QueryStatsDetailsResponse);

@@ -201,50 +201,129 @@ impl crate::runtime::Json for QueryStatsSummary {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for QueryStatsSummary {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "avgWorkingMillis",
             &self.avg_working_millis,
-        );
-        crate::runtime::put_optional(&mut map, "bytesRead", &self.bytes_read);
-        crate::runtime::put_optional(&mut map, "command", &self.command);
-        crate::runtime::put_nullable(&mut map, "cpuTime", &self.cpu_time);
-        crate::runtime::put_optional(&mut map, "docsExamined", &self.docs_examined);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "bytesRead", &self.bytes_read)?;
+        crate::runtime::encode::optional(map, skip, "command", &self.command)?;
+        crate::runtime::encode::nullable(map, skip, "cpuTime", &self.cpu_time)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "docsExamined",
+            &self.docs_examined,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "docsExaminedRatio",
             &self.docs_examined_ratio,
-        );
-        crate::runtime::put_optional(&mut map, "docsReturned", &self.docs_returned);
-        crate::runtime::put_optional(&mut map, "execCount", &self.exec_count);
-        crate::runtime::put_optional(&mut map, "keysExamined", &self.keys_examined);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "docsReturned",
+            &self.docs_returned,
+        )?;
+        crate::runtime::encode::optional(map, skip, "execCount", &self.exec_count)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "keysExamined",
+            &self.keys_examined,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "keysExaminedRatio",
             &self.keys_examined_ratio,
-        );
-        crate::runtime::put_optional(&mut map, "lastExecMicros", &self.last_exec_micros);
-        crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "p50ExecMicros", &self.p50_exec_micros);
-        crate::runtime::put_optional(&mut map, "p90ExecMicros", &self.p90_exec_micros);
-        crate::runtime::put_optional(&mut map, "p99ExecMicros", &self.p99_exec_micros);
-        crate::runtime::put_optional(&mut map, "queryShape", &self.query_shape);
-        crate::runtime::put_optional(&mut map, "queryShapeHash", &self.query_shape_hash);
-        crate::runtime::put_optional(&mut map, "systemQuery", &self.system_query);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "lastExecMicros",
+            &self.last_exec_micros,
+        )?;
+        crate::runtime::encode::optional(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "p50ExecMicros",
+            &self.p50_exec_micros,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "p90ExecMicros",
+            &self.p90_exec_micros,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "p99ExecMicros",
+            &self.p99_exec_micros,
+        )?;
+        crate::runtime::encode::optional(map, skip, "queryShape", &self.query_shape)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "queryShapeHash",
+            &self.query_shape_hash,
+        )?;
+        crate::runtime::encode::optional(map, skip, "systemQuery", &self.system_query)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "totalTimeToResponseMicros",
             &self.total_time_to_response_micros,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "totalWorkingMillis",
             &self.total_working_millis,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "avgWorkingMillis",
+                "bytesRead",
+                "command",
+                "cpuTime",
+                "docsExamined",
+                "docsExaminedRatio",
+                "docsReturned",
+                "execCount",
+                "keysExamined",
+                "keysExaminedRatio",
+                "lastExecMicros",
+                "namespace",
+                "p50ExecMicros",
+                "p90ExecMicros",
+                "p99ExecMicros",
+                "queryShape",
+                "queryShapeHash",
+                "systemQuery",
+                "totalTimeToResponseMicros",
+                "totalWorkingMillis",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(QueryStatsSummary);
@@ -317,8 +396,8 @@ impl crate::runtime::Json for QueryStatsSummaryCommand {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

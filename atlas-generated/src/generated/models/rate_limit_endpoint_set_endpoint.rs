@@ -58,12 +58,25 @@ impl crate::runtime::Json for RateLimitEndpointSetEndpoint {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "method", &self.method);
-        crate::runtime::put_optional(&mut map, "path", &self.path);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for RateLimitEndpointSetEndpoint {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "method", &self.method)?;
+        crate::runtime::encode::optional(map, skip, "path", &self.path)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["method", "path"],
+        )
     }
 }
 crate::impl_serde_via_json!(RateLimitEndpointSetEndpoint);
@@ -144,8 +157,8 @@ impl crate::runtime::Json for RateLimitEndpointSetEndpointMethod {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -60,12 +60,30 @@ impl crate::runtime::Json for RateLimitEndpointSetRefillDurationSeconds {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "defaultValue", &self.default_value);
-        crate::runtime::put_optional(&mut map, "value", &self.value);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for RateLimitEndpointSetRefillDurationSeconds {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "defaultValue",
+            &self.default_value,
+        )?;
+        crate::runtime::encode::optional(map, skip, "value", &self.value)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["defaultValue", "value"],
+        )
     }
 }
 crate::impl_serde_via_json!(RateLimitEndpointSetRefillDurationSeconds);

@@ -100,25 +100,53 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "capacity", &self.capacity);
-        crate::runtime::put_optional(&mut map, "endpointSetId", &self.endpoint_set_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for RateLimitEndpointSetResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "capacity", &self.capacity)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "endpointSetId",
+            &self.endpoint_set_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "endpointSetName",
             &self.endpoint_set_name,
-        );
-        crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "endpoints", &self.endpoints)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "refillDurationSeconds",
             &self.refill_duration_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "refillRate", &self.refill_rate);
-        crate::runtime::put_optional(&mut map, "scope", &self.scope);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "refillRate", &self.refill_rate)?;
+        crate::runtime::encode::optional(map, skip, "scope", &self.scope)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "capacity",
+                "endpointSetId",
+                "endpointSetName",
+                "endpoints",
+                "refillDurationSeconds",
+                "refillRate",
+                "scope",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(RateLimitEndpointSetResponse);
@@ -195,8 +223,8 @@ impl crate::runtime::Json for RateLimitEndpointSetResponseScope {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

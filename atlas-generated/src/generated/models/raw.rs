@@ -118,20 +118,49 @@ impl crate::runtime::Json for Raw {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_t", &self.t);
-        crate::runtime::put_optional(&mut map, "alertConfigId", &self.alert_config_id);
-        crate::runtime::put_optional(&mut map, "cid", &self.cid);
-        crate::runtime::put_optional(&mut map, "cre", &self.cre);
-        crate::runtime::put_nullable(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "gn", &self.gn);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "orgName", &self.org_name);
-        crate::runtime::put_optional(&mut map, "severity", &self.severity);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Raw {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_t", &self.t)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "alertConfigId",
+            &self.alert_config_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "cid", &self.cid)?;
+        crate::runtime::encode::optional(map, skip, "cre", &self.cre)?;
+        crate::runtime::encode::nullable(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(map, skip, "gn", &self.gn)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(map, skip, "orgName", &self.org_name)?;
+        crate::runtime::encode::optional(map, skip, "severity", &self.severity)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_t",
+                "alertConfigId",
+                "cid",
+                "cre",
+                "description",
+                "gn",
+                "id",
+                "orgId",
+                "orgName",
+                "severity",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(Raw);
@@ -208,8 +237,8 @@ impl crate::runtime::Json for RawSeverity {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -243,49 +243,106 @@ impl crate::runtime::Json for RawMetricAlertView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for RawMetricAlertView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "acknowledgedUntil",
             &self.acknowledged_until,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "acknowledgementComment",
             &self.acknowledgement_comment,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "acknowledgingUsername",
             &self.acknowledging_username,
-        );
-        crate::runtime::put_optional(&mut map, "alertConfigId", &self.alert_config_id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "currentValue", &self.current_value);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "alertConfigId",
+            &self.alert_config_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "currentValue",
+            &self.current_value,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "eventTypeName",
             &self.event_type_name,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "hostnameAndPort",
             &self.hostname_and_port,
-        );
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        crate::runtime::put_optional(&mut map, "resolved", &self.resolved);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "updated", &self.updated);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "lastNotified",
+            &self.last_notified,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "orgId", &self.org_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "replicaSetName",
+            &self.replica_set_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "resolved", &self.resolved)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(map, skip, "updated", &self.updated)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "acknowledgedUntil",
+                "acknowledgementComment",
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "currentValue",
+                "eventTypeName",
+                "groupId",
+                "hostnameAndPort",
+                "id",
+                "lastNotified",
+                "links",
+                "orgId",
+                "replicaSetName",
+                "resolved",
+                "status",
+                "updated",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(RawMetricAlertView);

@@ -72,14 +72,42 @@ impl crate::runtime::Json for RegionSpec {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "analyticsNodes", &self.analytics_nodes);
-        crate::runtime::put_optional(&mut map, "electableNodes", &self.electable_nodes);
-        crate::runtime::put_optional(&mut map, "priority", &self.priority);
-        crate::runtime::put_optional(&mut map, "readOnlyNodes", &self.read_only_nodes);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for RegionSpec {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "analyticsNodes",
+            &self.analytics_nodes,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "electableNodes",
+            &self.electable_nodes,
+        )?;
+        crate::runtime::encode::optional(map, skip, "priority", &self.priority)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "readOnlyNodes",
+            &self.read_only_nodes,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["analyticsNodes", "electableNodes", "priority", "readOnlyNodes"],
+        )
     }
 }
 crate::impl_serde_via_json!(RegionSpec);

@@ -94,23 +94,27 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ReplicationOplogWindowRunningOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "eventTypeName",
                     "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+                    value,
                 )
             }
             Self::TooManyElections(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "eventTypeName",
                     "TOO_MANY_ELECTIONS",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -88,15 +88,33 @@ impl crate::runtime::Json for ReplicationSpec {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "numShards", &self.num_shards);
-        crate::runtime::put_optional(&mut map, "regionConfigs", &self.region_configs);
-        crate::runtime::put_optional(&mut map, "zoneId", &self.zone_id);
-        crate::runtime::put_optional(&mut map, "zoneName", &self.zone_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ReplicationSpec {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "numShards", &self.num_shards)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "regionConfigs",
+            &self.region_configs,
+        )?;
+        crate::runtime::encode::optional(map, skip, "zoneId", &self.zone_id)?;
+        crate::runtime::encode::optional(map, skip, "zoneName", &self.zone_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["id", "numShards", "regionConfigs", "zoneId", "zoneName"],
+        )
     }
 }
 crate::impl_serde_via_json!(ReplicationSpec);

@@ -64,13 +64,31 @@ impl crate::runtime::Json for ReportGenerationRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "reportFormat", &self.report_format);
-        crate::runtime::put_optional(&mut map, "reportType", &self.report_type);
-        crate::runtime::put_optional(&mut map, "version", &self.version);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ReportGenerationRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "reportFormat",
+            &self.report_format,
+        )?;
+        crate::runtime::encode::optional(map, skip, "reportType", &self.report_type)?;
+        crate::runtime::encode::optional(map, skip, "version", &self.version)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["reportFormat", "reportType", "version"],
+        )
     }
 }
 crate::impl_serde_via_json!(ReportGenerationRequest);

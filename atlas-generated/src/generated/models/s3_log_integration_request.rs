@@ -133,40 +133,65 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for S3LogIntegrationRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "logTypes",
             &self.log_types,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "bucketName",
             &self.bucket_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "iamRoleId",
             &self.iam_role_id,
             &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "kmsKey", &self.kms_key);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "kmsKey", &self.kms_key)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "prefixPath",
             &self.prefix_path,
             &self.filled,
-        );
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "useLegacyPathStructure",
             &self.use_legacy_path_structure,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "logTypes",
+                "bucketName",
+                "iamRoleId",
+                "kmsKey",
+                "prefixPath",
+                "useLegacyPathStructure",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(S3LogIntegrationRequest);

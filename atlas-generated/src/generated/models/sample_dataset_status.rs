@@ -94,16 +94,46 @@ impl crate::runtime::Json for SampleDatasetStatus {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "completeDate", &self.complete_date);
-        crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SampleDatasetStatus {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "completeDate",
+            &self.complete_date,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createDate", &self.create_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "clusterName",
+                "completeDate",
+                "createDate",
+                "errorMessage",
+                "state",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(SampleDatasetStatus);
@@ -176,8 +206,8 @@ impl crate::runtime::Json for SampleDatasetStatusState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

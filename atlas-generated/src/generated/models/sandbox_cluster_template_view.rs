@@ -64,13 +64,26 @@ impl crate::runtime::Json for SandboxClusterTemplateView {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "provider", &self.provider);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SandboxClusterTemplateView {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "provider", &self.provider)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(map, skip, "tier", &self.tier)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["provider", "region", "tier"],
+        )
     }
 }
 crate::impl_serde_via_json!(SandboxClusterTemplateView);

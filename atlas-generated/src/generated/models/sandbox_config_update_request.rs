@@ -64,16 +64,30 @@ impl crate::runtime::Json for SandboxConfigUpdateRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SandboxConfigUpdateRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "clusterTemplate",
             &self.cluster_template,
-        );
-        crate::runtime::put_nullable(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "enabled", &self.enabled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["clusterTemplate", "enabled"],
+        )
     }
 }
 crate::impl_serde_via_json!(SandboxConfigUpdateRequest);

@@ -76,17 +76,36 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SchemaAdvisorItemRecommendation {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "affectedNamespaces",
             &self.affected_namespaces,
-        );
-        crate::runtime::put_optional(&mut map, "description", &self.description);
-        crate::runtime::put_optional(&mut map, "recommendation", &self.recommendation);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "description", &self.description)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "recommendation",
+            &self.recommendation,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["affectedNamespaces", "description", "recommendation"],
+        )
     }
 }
 crate::impl_serde_via_json!(SchemaAdvisorItemRecommendation);
@@ -187,8 +206,8 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendationRecommendation {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

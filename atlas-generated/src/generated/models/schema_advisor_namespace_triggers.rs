@@ -64,12 +64,25 @@ impl crate::runtime::Json for SchemaAdvisorNamespaceTriggers {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "namespace", &self.namespace);
-        crate::runtime::put_optional(&mut map, "triggers", &self.triggers);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SchemaAdvisorNamespaceTriggers {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(map, skip, "namespace", &self.namespace)?;
+        crate::runtime::encode::optional(map, skip, "triggers", &self.triggers)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["namespace", "triggers"],
+        )
     }
 }
 crate::impl_serde_via_json!(SchemaAdvisorNamespaceTriggers);

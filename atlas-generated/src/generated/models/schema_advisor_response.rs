@@ -58,11 +58,8 @@ impl crate::runtime::Json for SchemaAdvisorResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "recommendations", &self.recommendations);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -70,6 +67,27 @@ impl crate::runtime::Json for SchemaAdvisorResponse {
             recommendations: None,
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for SchemaAdvisorResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "recommendations",
+            &self.recommendations,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["recommendations"],
+        )
     }
 }
 crate::impl_serde_via_json!(SchemaAdvisorResponse);

@@ -75,23 +75,17 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SaslInherit(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "SASL_INHERIT",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "SASL_INHERIT", value)
             }
             Self::UserInfo(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "USER_INFO",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "USER_INFO", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
     #[inline]

@@ -75,23 +75,17 @@ impl crate::runtime::Json for SearchIndexCreateRequest {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Search(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "search",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "search", value)
             }
             Self::VectorSearch(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "vectorSearch",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "vectorSearch", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

@@ -60,12 +60,35 @@ impl crate::runtime::Json for SearchIndexDefinition {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
-        crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SearchIndexDefinition {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "numPartitions",
+            &self.num_partitions,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "storedSource",
+            &self.stored_source,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["numPartitions", "storedSource"],
+        )
     }
 }
 crate::impl_serde_via_json!(SearchIndexDefinition);

@@ -68,16 +68,30 @@ impl crate::runtime::Json for SearchIndexUpdateRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SearchIndexUpdateRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "definition",
             &self.definition,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["definition"],
+        )
     }
 }
 crate::impl_serde_via_json!(SearchIndexUpdateRequest);
@@ -207,10 +221,10 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Text(value) => crate::runtime::Json::to_json(value),
-            Self::Vector(value) => crate::runtime::Json::to_json(value),
+            Self::Text(value) => crate::runtime::Json::encode(value, serializer),
+            Self::Vector(value) => crate::runtime::Json::encode(value, serializer),
         }
     }
     #[inline]

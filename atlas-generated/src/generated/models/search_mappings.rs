@@ -60,12 +60,8 @@ impl crate::runtime::Json for SearchMappings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "dynamic", &self.dynamic);
-        crate::runtime::put_optional(&mut map, "fields", &self.fields);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -74,6 +70,23 @@ impl crate::runtime::Json for SearchMappings {
             fields: None,
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for SearchMappings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "dynamic", &self.dynamic)?;
+        crate::runtime::encode::optional(map, skip, "fields", &self.fields)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["dynamic", "fields"],
+        )
     }
 }
 crate::impl_serde_via_json!(SearchMappings);

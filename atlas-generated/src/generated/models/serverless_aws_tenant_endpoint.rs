@@ -114,25 +114,58 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServerlessAwsTenantEndpoint {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "cloudProviderEndpointId",
             &self.cloud_provider_endpoint_id,
-        );
-        crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "comment", &self.comment)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "endpointServiceName",
             &self.endpoint_service_name,
-        );
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "providerName",
+            &self.provider_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "cloudProviderEndpointId",
+                "comment",
+                "endpointServiceName",
+                "errorMessage",
+                "providerName",
+                "status",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpoint);
@@ -197,8 +230,8 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointProviderName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -302,8 +335,8 @@ impl crate::runtime::Json for TenantEndpointStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -84,21 +84,36 @@ impl crate::runtime::Json for ServerlessAzureTenantEndpointUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServerlessAzureTenantEndpointUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "comment", &self.comment)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "cloudProviderEndpointId",
             &self.cloud_provider_endpoint_id,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateEndpointIpAddress",
             &self.private_endpoint_ip_address,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["comment", "cloudProviderEndpointId", "privateEndpointIpAddress"],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessAzureTenantEndpointUpdate);

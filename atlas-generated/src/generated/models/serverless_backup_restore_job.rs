@@ -220,50 +220,86 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cancelled", &self.cancelled);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServerlessBackupRestoreJob {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "cancelled", &self.cancelled)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "deliveryType",
             &self.delivery_type,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "deliveryUrl", &self.delivery_url)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "desiredTimestamp",
             &self.desired_timestamp,
-        );
-        crate::runtime::put_optional(&mut map, "expired", &self.expired);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "failed", &self.failed);
-        crate::runtime::put_optional(&mut map, "finishedAt", &self.finished_at);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "oplogInc", &self.oplog_inc);
-        crate::runtime::put_optional(&mut map, "oplogTs", &self.oplog_ts);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "expired", &self.expired)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(map, skip, "failed", &self.failed)?;
+        crate::runtime::encode::optional(map, skip, "finishedAt", &self.finished_at)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "oplogInc", &self.oplog_inc)?;
+        crate::runtime::encode::optional(map, skip, "oplogTs", &self.oplog_ts)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "pointInTimeUTCSeconds",
             &self.point_in_time_utc_seconds,
-        );
-        crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "snapshotId", &self.snapshot_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "targetClusterName",
             &self.target_cluster_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "targetGroupId",
             &self.target_group_id,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "timestamp", &self.timestamp)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cancelled",
+                "deliveryType",
+                "deliveryUrl",
+                "desiredTimestamp",
+                "expired",
+                "expiresAt",
+                "failed",
+                "finishedAt",
+                "id",
+                "links",
+                "oplogInc",
+                "oplogTs",
+                "pointInTimeUTCSeconds",
+                "snapshotId",
+                "targetClusterName",
+                "targetGroupId",
+                "timestamp",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessBackupRestoreJob);

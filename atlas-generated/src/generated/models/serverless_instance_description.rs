@@ -187,39 +187,74 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServerlessInstanceDescription {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "connectionStrings",
             &self.connection_strings,
-        );
-        crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "createDate", &self.create_date)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mongoDBVersion",
+            &self.mongo_db_version,
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "providerSettings",
             &self.provider_settings,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "serverlessBackupOptions",
             &self.serverless_backup_options,
-        );
-        crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
-        crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "stateName", &self.state_name)?;
+        crate::runtime::encode::optional(map, skip, "tags", &self.tags)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "terminationProtectionEnabled",
             &self.termination_protection_enabled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "connectionStrings",
+                "createDate",
+                "groupId",
+                "id",
+                "links",
+                "mongoDBVersion",
+                "name",
+                "providerSettings",
+                "serverlessBackupOptions",
+                "stateName",
+                "tags",
+                "terminationProtectionEnabled",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessInstanceDescription);

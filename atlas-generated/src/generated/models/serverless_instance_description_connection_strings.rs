@@ -72,16 +72,30 @@ impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServerlessInstanceDescriptionConnectionStrings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "privateEndpoint",
             &self.private_endpoint,
-        );
-        crate::runtime::put_optional(&mut map, "standardSrv", &self.standard_srv);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "standardSrv", &self.standard_srv)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["privateEndpoint", "standardSrv"],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessInstanceDescriptionConnectionStrings);

@@ -356,128 +356,147 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ServerlessAvgCommandExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_AVG_COMMAND_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::ServerlessAvgReadExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_AVG_READ_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::ServerlessAvgWriteExecutionTime(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_AVG_WRITE_EXECUTION_TIME",
+                    value,
                 )
             }
             Self::ServerlessConnections(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_CONNECTIONS",
+                    value,
                 )
             }
             Self::ServerlessConnectionsPercent(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_CONNECTIONS_PERCENT",
+                    value,
                 )
             }
             Self::ServerlessDataSizeTotal(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_DATA_SIZE_TOTAL",
+                    value,
                 )
             }
             Self::ServerlessNetworkBytesIn(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_NETWORK_BYTES_IN",
+                    value,
                 )
             }
             Self::ServerlessNetworkBytesOut(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_NETWORK_BYTES_OUT",
+                    value,
                 )
             }
             Self::ServerlessNetworkNumRequests(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_NETWORK_NUM_REQUESTS",
+                    value,
                 )
             }
             Self::ServerlessOpcounterCmd(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_CMD",
+                    value,
                 )
             }
             Self::ServerlessOpcounterDelete(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_DELETE",
+                    value,
                 )
             }
             Self::ServerlessOpcounterGetmore(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_GETMORE",
+                    value,
                 )
             }
             Self::ServerlessOpcounterInsert(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_INSERT",
+                    value,
                 )
             }
             Self::ServerlessOpcounterQuery(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_QUERY",
+                    value,
                 )
             }
             Self::ServerlessOpcounterUpdate(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_OPCOUNTER_UPDATE",
+                    value,
                 )
             }
             Self::ServerlessTotalReadUnits(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_TOTAL_READ_UNITS",
+                    value,
                 )
             }
             Self::ServerlessTotalWriteUnits(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "SERVERLESS_TOTAL_WRITE_UNITS",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

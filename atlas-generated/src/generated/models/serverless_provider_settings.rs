@@ -140,38 +140,8 @@ impl crate::runtime::Json for ServerlessProviderSettings {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
-            "backingProviderName",
-            &self.backing_provider_name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "effectiveDiskSizeGBLimit",
-            &self.effective_disk_size_gb_limit,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "effectiveInstanceSizeName",
-            &self.effective_instance_size_name,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "effectiveProviderName",
-            &self.effective_provider_name,
-        );
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "regionName",
-            &self.region_name,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -185,6 +155,66 @@ impl crate::runtime::Json for ServerlessProviderSettings {
             filled: crate::runtime::Filled::all(&["backingProviderName", "regionName"]),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for ServerlessProviderSettings {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "backingProviderName",
+            &self.backing_provider_name,
+            &self.filled,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "effectiveDiskSizeGBLimit",
+            &self.effective_disk_size_gb_limit,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "effectiveInstanceSizeName",
+            &self.effective_instance_size_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "effectiveProviderName",
+            &self.effective_provider_name,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "providerName",
+            &self.provider_name,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "regionName",
+            &self.region_name,
+            &self.filled,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "backingProviderName",
+                "effectiveDiskSizeGBLimit",
+                "effectiveInstanceSizeName",
+                "effectiveProviderName",
+                "providerName",
+                "regionName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServerlessProviderSettings);
@@ -249,8 +279,8 @@ impl crate::runtime::Json for ServerlessProviderSettingsProviderName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

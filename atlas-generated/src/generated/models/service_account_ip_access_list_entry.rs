@@ -102,20 +102,46 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_nullable(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServiceAccountIpAccessListEntry {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::nullable(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "lastUsedAddress",
             &self.last_used_address,
-        );
-        crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
-        crate::runtime::put_optional(&mut map, "requestCount", &self.request_count);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "lastUsedAt", &self.last_used_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requestCount",
+            &self.request_count,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cidrBlock",
+                "createdAt",
+                "ipAddress",
+                "lastUsedAddress",
+                "lastUsedAt",
+                "requestCount",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServiceAccountIpAccessListEntry);

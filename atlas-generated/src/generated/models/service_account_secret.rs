@@ -100,20 +100,41 @@ impl crate::runtime::Json for ServiceAccountSecret {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ServiceAccountSecret {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "expiresAt", &self.expires_at)?;
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::nullable(map, skip, "lastUsedAt", &self.last_used_at)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "maskedSecretValue",
             &self.masked_secret_value,
-        );
-        crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "secret", &self.secret)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "createdAt",
+                "expiresAt",
+                "id",
+                "lastUsedAt",
+                "maskedSecretValue",
+                "secret",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(ServiceAccountSecret);

@@ -72,17 +72,31 @@ impl crate::runtime::Json for ShardEntry {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collection", &self.collection);
-        crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for ShardEntry {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "collection", &self.collection)?;
+        crate::runtime::encode::optional(map, skip, "database", &self.database)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "shardCollection",
             &self.shard_collection,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["collection", "database", "shardCollection"],
+        )
     }
 }
 crate::impl_serde_via_json!(ShardEntry);

@@ -101,19 +101,33 @@ impl crate::runtime::Json for Slack {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Slack {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "apiToken",
             &self.api_token,
             &self.filled,
-        );
-        crate::runtime::put_or_null(&mut map, "channelName", &self.channel_name);
-        crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::or_null(map, skip, "channelName", &self.channel_name)?;
+        crate::runtime::encode::nullable(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "teamName", &self.team_name)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["apiToken", "channelName", "id", "teamName"],
+        )
     }
 }
 crate::impl_serde_via_json!(Slack);
@@ -178,8 +192,8 @@ impl crate::runtime::Json for SlackType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -118,22 +118,49 @@ impl crate::runtime::Json for SlackNotification {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "apiToken", &self.api_token);
-        crate::runtime::put_optional(&mut map, "channelName", &self.channel_name);
-        crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
-        crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
-        crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SlackNotification {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "apiToken", &self.api_token)?;
+        crate::runtime::encode::optional(map, skip, "channelName", &self.channel_name)?;
+        crate::runtime::encode::optional(map, skip, "delayMin", &self.delay_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "integrationId",
+            &self.integration_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "intervalMin", &self.interval_min)?;
+        crate::runtime::encode::optional(map, skip, "notifierId", &self.notifier_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "typeName",
             &self.type_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "apiToken",
+                "channelName",
+                "delayMin",
+                "integrationId",
+                "intervalMin",
+                "notifierId",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(SlackNotification);

@@ -98,20 +98,39 @@ impl crate::runtime::Json for SmsNotification {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
-        crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(&mut map, "mobileNumber", &self.mobile_number);
-        crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SmsNotification {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "delayMin", &self.delay_min)?;
+        crate::runtime::encode::optional(map, skip, "intervalMin", &self.interval_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "mobileNumber",
+            &self.mobile_number,
+        )?;
+        crate::runtime::encode::optional(map, skip, "notifierId", &self.notifier_id)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "typeName",
             &self.type_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["delayMin", "intervalMin", "mobileNumber", "notifierId", "typeName"],
+        )
     }
 }
 crate::impl_serde_via_json!(SmsNotification);
@@ -176,8 +195,8 @@ impl crate::runtime::Json for SmsNotificationTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -147,41 +147,8 @@ impl crate::runtime::Json for Source {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
-            "caCertificatePath",
-            &self.ca_certificate_path,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "clusterName",
-            &self.cluster_name,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "groupId",
-            &self.group_id,
-            &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "managedAuthentication",
-            &self.managed_authentication,
-            &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "password", &self.password);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "ssl",
-            &self.ssl,
-            &self.filled,
-        );
-        crate::runtime::put_nullable(&mut map, "username", &self.username);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -198,6 +165,59 @@ impl crate::runtime::Json for Source {
             ),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for Source {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "caCertificatePath",
+            &self.ca_certificate_path,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "clusterName",
+            &self.cluster_name,
+            &self.filled,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "groupId",
+            &self.group_id,
+            &self.filled,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "managedAuthentication",
+            &self.managed_authentication,
+            &self.filled,
+        )?;
+        crate::runtime::encode::nullable(map, skip, "password", &self.password)?;
+        crate::runtime::encode::required(map, skip, "ssl", &self.ssl, &self.filled)?;
+        crate::runtime::encode::nullable(map, skip, "username", &self.username)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "caCertificatePath",
+                "clusterName",
+                "groupId",
+                "managedAuthentication",
+                "password",
+                "ssl",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(Source);

@@ -94,22 +94,37 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SqlInterfaceStatusResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "status",
             &self.status,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "supported", &self.supported);
-        crate::runtime::put_nullable(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "supported", &self.supported)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "unsupportedReason",
             &self.unsupported_reason,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["status", "supported", "unsupportedReason"],
+        )
     }
 }
 crate::impl_serde_via_json!(SqlInterfaceStatusResponse);
@@ -178,8 +193,8 @@ impl crate::runtime::Json for SqlInterfaceStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(
@@ -272,8 +287,8 @@ impl crate::runtime::Json for SqlInterfaceStatusResponseUnsupportedReason {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -58,12 +58,25 @@ impl crate::runtime::Json for StateReason {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);
-        crate::runtime::put_optional(&mut map, "message", &self.message);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StateReason {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "errorCode", &self.error_code)?;
+        crate::runtime::encode::optional(map, skip, "message", &self.message)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["errorCode", "message"],
+        )
     }
 }
 crate::impl_serde_via_json!(StateReason);

@@ -120,37 +120,43 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::StreamProcessorChangeStreamLag(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "STREAM_PROCESSOR_CHANGE_STREAM_LAG",
+                    value,
                 )
             }
             Self::StreamProcessorDlqMessageCount(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT",
+                    value,
                 )
             }
             Self::StreamProcessorKafkaLag(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "STREAM_PROCESSOR_KAFKA_LAG",
+                    value,
                 )
             }
             Self::StreamProcessorOutputMessageCount(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "metricName",
                     "STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

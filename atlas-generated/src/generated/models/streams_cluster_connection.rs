@@ -110,22 +110,50 @@ impl crate::runtime::Json for StreamsClusterConnection {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_nullable(&mut map, "clusterGroupId", &self.cluster_group_id);
-        crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_nullable(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsClusterConnection {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "clusterGroupId",
+            &self.cluster_group_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterName", &self.cluster_name)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
             "dbRoleToExecute",
             &self.db_role_to_execute,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "id",
+                "links",
+                "name",
+                "region",
+                "state",
+                "clusterGroupId",
+                "clusterName",
+                "dbRoleToExecute",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsClusterConnection);

@@ -194,79 +194,56 @@ impl crate::runtime::Json for StreamsConnection {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AwsKinesisDataStreams(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "AWSKinesisDataStreams",
+                    value,
                 )
             }
             Self::AwsLambda(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "AWSLambda",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "AWSLambda", value)
             }
             Self::AzureBlobStorage(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "AzureBlobStorage",
+                    value,
                 )
             }
             Self::Cluster(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Cluster",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Cluster", value)
             }
             Self::GcpPubSub(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "GCPPubSub",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "GCPPubSub", value)
             }
             Self::Https(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Https",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Https", value)
             }
             Self::Kafka(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Kafka",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Kafka", value)
             }
             Self::S3(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "S3",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "S3", value)
             }
             Self::Sample(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Sample",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Sample", value)
             }
             Self::SchemaRegistry(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "SchemaRegistry",
+                    value,
                 )
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }
@@ -404,8 +381,8 @@ impl crate::runtime::Json for StreamsState {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

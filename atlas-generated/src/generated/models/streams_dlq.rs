@@ -74,14 +74,32 @@ impl crate::runtime::Json for StreamsDlq {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "coll", &self.coll);
-        crate::runtime::put_optional(&mut map, "connectionName", &self.connection_name);
-        crate::runtime::put_optional(&mut map, "db", &self.db);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsDlq {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "coll", &self.coll)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "connectionName",
+            &self.connection_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "db", &self.db)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["coll", "connectionName", "db", "links"],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsDlq);

@@ -73,23 +73,17 @@ impl crate::runtime::Json for StreamsFailoverConnection {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Cluster(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Cluster",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Cluster", value)
             }
             Self::Kafka(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "Kafka",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "Kafka", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

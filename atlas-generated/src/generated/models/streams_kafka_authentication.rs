@@ -154,32 +154,77 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "aws", &self.aws);
-        crate::runtime::put_optional(&mut map, "clientId", &self.client_id);
-        crate::runtime::put_optional(&mut map, "clientSecret", &self.client_secret);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "mechanism", &self.mechanism);
-        crate::runtime::put_optional(&mut map, "method", &self.method);
-        crate::runtime::put_optional(&mut map, "password", &self.password);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsKafkaAuthentication {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "aws", &self.aws)?;
+        crate::runtime::encode::optional(map, skip, "clientId", &self.client_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "clientSecret",
+            &self.client_secret,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "mechanism", &self.mechanism)?;
+        crate::runtime::encode::optional(map, skip, "method", &self.method)?;
+        crate::runtime::encode::optional(map, skip, "password", &self.password)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "saslOauthbearerExtensions",
             &self.sasl_oauthbearer_extensions,
-        );
-        crate::runtime::put_optional(&mut map, "scope", &self.scope);
-        crate::runtime::put_optional(&mut map, "sslCertificate", &self.ssl_certificate);
-        crate::runtime::put_optional(&mut map, "sslKey", &self.ssl_key);
-        crate::runtime::put_optional(&mut map, "sslKeyPassword", &self.ssl_key_password);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "scope", &self.scope)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "sslCertificate",
+            &self.ssl_certificate,
+        )?;
+        crate::runtime::encode::optional(map, skip, "sslKey", &self.ssl_key)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "sslKeyPassword",
+            &self.ssl_key_password,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "tokenEndpointUrl",
             &self.token_endpoint_url,
-        );
-        crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "username", &self.username)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "aws",
+                "clientId",
+                "clientSecret",
+                "links",
+                "mechanism",
+                "method",
+                "password",
+                "saslOauthbearerExtensions",
+                "scope",
+                "sslCertificate",
+                "sslKey",
+                "sslKeyPassword",
+                "tokenEndpointUrl",
+                "username",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsKafkaAuthentication);

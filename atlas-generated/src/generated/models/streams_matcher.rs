@@ -96,28 +96,38 @@ impl crate::runtime::Json for StreamsMatcher {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsMatcher {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "fieldName",
             &self.field_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "operator",
             &self.operator,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
-            "value",
-            &self.value,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::required(map, skip, "value", &self.value, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["fieldName", "operator", "value"],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsMatcher);

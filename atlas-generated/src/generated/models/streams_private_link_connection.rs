@@ -258,65 +258,116 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "arn", &self.arn);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsPrivateLinkConnection {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "arn", &self.arn)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "authenticationScheme",
             &self.authentication_scheme,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "azureResourceIds",
             &self.azure_resource_ids,
-        );
-        crate::runtime::put_optional(&mut map, "dnsDomain", &self.dns_domain);
-        crate::runtime::put_optional(&mut map, "dnsSubDomain", &self.dns_sub_domain);
-        crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "dnsDomain", &self.dns_domain)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "dnsSubDomain",
+            &self.dns_sub_domain,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "gcpConnectionIds",
             &self.gcp_connection_ids,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "gcpServiceAttachmentUris",
             &self.gcp_service_attachment_uris,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "interfaceEndpointId",
             &self.interface_endpoint_id,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "interfaceEndpointName",
             &self.interface_endpoint_name,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "provider",
             &self.provider,
             &self.filled,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "providerAccountId",
             &self.provider_account_id,
-        );
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "serviceEndpointId",
             &self.service_endpoint_id,
-        );
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "vendor", &self.vendor);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(map, skip, "vendor", &self.vendor)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "arn",
+                "authenticationScheme",
+                "azureResourceIds",
+                "dnsDomain",
+                "dnsSubDomain",
+                "errorMessage",
+                "gcpConnectionIds",
+                "gcpServiceAttachmentUris",
+                "interfaceEndpointId",
+                "interfaceEndpointName",
+                "links",
+                "provider",
+                "providerAccountId",
+                "region",
+                "serviceEndpointId",
+                "state",
+                "vendor",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsPrivateLinkConnection);
@@ -389,8 +440,8 @@ impl crate::runtime::Json for StreamsPrivateLinkConnectionAuthenticationScheme {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -130,28 +130,54 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsProcessorWithStats {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "eligibleForFailover",
             &self.eligible_for_failover,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "failoverEnabled",
             &self.failover_enabled,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "options", &self.options);
-        crate::runtime::put_optional(&mut map, "pipeline", &self.pipeline);
-        crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "stats", &self.stats);
-        crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "options", &self.options)?;
+        crate::runtime::encode::optional(map, skip, "pipeline", &self.pipeline)?;
+        crate::runtime::encode::optional(map, skip, "state", &self.state)?;
+        crate::runtime::encode::optional(map, skip, "stats", &self.stats)?;
+        crate::runtime::encode::optional(map, skip, "tier", &self.tier)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "eligibleForFailover",
+                "failoverEnabled",
+                "links",
+                "name",
+                "options",
+                "pipeline",
+                "state",
+                "stats",
+                "tier",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsProcessorWithStats);

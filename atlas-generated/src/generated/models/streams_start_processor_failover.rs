@@ -91,23 +91,38 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsStartProcessorFailover {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "clearCheckpoint",
             &self.clear_checkpoint,
-        );
-        crate::runtime::put_optional(&mut map, "dryRun", &self.dry_run);
-        crate::runtime::put_optional(&mut map, "mode", &self.mode);
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "dryRun", &self.dry_run)?;
+        crate::runtime::encode::optional(map, skip, "mode", &self.mode)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "region",
             &self.region,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["clearCheckpoint", "dryRun", "mode", "region"],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsStartProcessorFailover);
@@ -176,8 +191,8 @@ impl crate::runtime::Json for StreamsStartProcessorFailoverMode {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -90,23 +90,44 @@ impl crate::runtime::Json for StreamsStartStreamProcessorWith {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "failover", &self.failover);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsStartStreamProcessorWith {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "failover", &self.failover)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "resumeFromCheckpoint",
             &self.resume_from_checkpoint,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "startAtOperationTime",
             &self.start_at_operation_time,
-        );
-        crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "tier", &self.tier)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "failover",
+                "links",
+                "resumeFromCheckpoint",
+                "startAtOperationTime",
+                "tier",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsStartStreamProcessorWith);

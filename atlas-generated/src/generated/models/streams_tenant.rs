@@ -128,32 +128,64 @@ impl crate::runtime::Json for StreamsTenant {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "connections", &self.connections);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsTenant {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "connections", &self.connections)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "dataProcessRegion",
             &self.data_process_region,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "failoverRegions",
             &self.failover_regions,
-        );
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostnames", &self.hostnames);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "hostnames", &self.hostnames)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "sampleConnections",
             &self.sample_connections,
-        );
-        crate::runtime::put_nullable(&mut map, "streamConfig", &self.stream_config);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "streamConfig",
+            &self.stream_config,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "connections",
+                "dataProcessRegion",
+                "failoverRegions",
+                "groupId",
+                "hostnames",
+                "links",
+                "name",
+                "sampleConnections",
+                "streamConfig",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsTenant);

@@ -92,24 +92,56 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for StreamsTenantUpdateRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "cloudProvider",
+            &self.cloud_provider,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "failoverRegions",
             &self.failover_regions,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "processorStatus",
             &self.processor_status,
-        );
-        crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_nullable(&mut map, "streamConfig", &self.stream_config);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "region", &self.region)?;
+        crate::runtime::encode::nullable(
+            map,
+            skip,
+            "streamConfig",
+            &self.stream_config,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cloudProvider",
+                "failoverRegions",
+                "links",
+                "processorStatus",
+                "region",
+                "streamConfig",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(StreamsTenantUpdateRequest);

@@ -66,16 +66,8 @@ impl crate::runtime::Json for SynonymSource {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
-            "collection",
-            &self.collection,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -84,6 +76,28 @@ impl crate::runtime::Json for SynonymSource {
             filled: crate::runtime::Filled::all(&["collection"]),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for SynonymSource {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "collection",
+            &self.collection,
+            &self.filled,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["collection"],
+        )
     }
 }
 crate::impl_serde_via_json!(SynonymSource);

@@ -86,15 +86,28 @@ impl crate::runtime::Json for SystemStatus {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "apiKey", &self.api_key);
-        crate::runtime::put_optional(&mut map, "appName", &self.app_name);
-        crate::runtime::put_optional(&mut map, "build", &self.build);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "throttling", &self.throttling);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for SystemStatus {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::nullable(map, skip, "apiKey", &self.api_key)?;
+        crate::runtime::encode::optional(map, skip, "appName", &self.app_name)?;
+        crate::runtime::encode::optional(map, skip, "build", &self.build)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "throttling", &self.throttling)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["apiKey", "appName", "build", "links", "throttling"],
+        )
     }
 }
 crate::impl_serde_via_json!(SystemStatus);
@@ -159,8 +172,8 @@ impl crate::runtime::Json for SystemStatusAppName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -127,23 +127,51 @@ impl crate::runtime::Json for TeamNotification {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
-        crate::runtime::put_optional(&mut map, "emailEnabled", &self.email_enabled);
-        crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put_optional(&mut map, "smsEnabled", &self.sms_enabled);
-        crate::runtime::put_optional(&mut map, "teamId", &self.team_id);
-        crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TeamNotification {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "delayMin", &self.delay_min)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "emailEnabled",
+            &self.email_enabled,
+        )?;
+        crate::runtime::encode::optional(map, skip, "intervalMin", &self.interval_min)?;
+        crate::runtime::encode::optional(map, skip, "notifierId", &self.notifier_id)?;
+        crate::runtime::encode::optional(map, skip, "smsEnabled", &self.sms_enabled)?;
+        crate::runtime::encode::optional(map, skip, "teamId", &self.team_id)?;
+        crate::runtime::encode::optional(map, skip, "teamName", &self.team_name)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "typeName",
             &self.type_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "delayMin",
+                "emailEnabled",
+                "intervalMin",
+                "notifierId",
+                "smsEnabled",
+                "teamId",
+                "teamName",
+                "typeName",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(TeamNotification);
@@ -208,8 +236,8 @@ impl crate::runtime::Json for TeamNotificationTypeName {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -86,17 +86,36 @@ impl crate::runtime::Json for TenantHardwareSpec20240805 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TenantHardwareSpec20240805 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "diskSizeGB", &self.disk_size_gb)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "effectiveInstanceSize",
             &self.effective_instance_size,
-        );
-        crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "instanceSize",
+            &self.instance_size,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["diskSizeGB", "effectiveInstanceSize", "instanceSize"],
+        )
     }
 }
 crate::impl_serde_via_json!(TenantHardwareSpec20240805);

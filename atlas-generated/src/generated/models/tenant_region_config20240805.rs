@@ -82,18 +82,37 @@ impl crate::runtime::Json for TenantRegionConfig20240805 {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "electableSpecs", &self.electable_specs);
-        crate::runtime::put_optional(&mut map, "priority", &self.priority);
-        crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TenantRegionConfig20240805 {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "electableSpecs",
+            &self.electable_specs,
+        )?;
+        crate::runtime::encode::optional(map, skip, "priority", &self.priority)?;
+        crate::runtime::encode::optional(map, skip, "regionName", &self.region_name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "backingProviderName",
             &self.backing_provider_name,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["electableSpecs", "priority", "regionName", "backingProviderName"],
+        )
     }
 }
 crate::impl_serde_via_json!(TenantRegionConfig20240805);

@@ -83,15 +83,28 @@ impl crate::runtime::Json for TextSearchHostStatusDetail {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(&mut map, "mainIndex", &self.main_index);
-        crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
-        crate::runtime::put_optional(&mut map, "stagedIndex", &self.staged_index);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TextSearchHostStatusDetail {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "hostname", &self.hostname)?;
+        crate::runtime::encode::optional(map, skip, "mainIndex", &self.main_index)?;
+        crate::runtime::encode::optional(map, skip, "queryable", &self.queryable)?;
+        crate::runtime::encode::optional(map, skip, "stagedIndex", &self.staged_index)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["hostname", "mainIndex", "queryable", "stagedIndex", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(TextSearchHostStatusDetail);

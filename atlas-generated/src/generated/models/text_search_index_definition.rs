@@ -133,24 +133,8 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "analyzer", &self.analyzer);
-        crate::runtime::put_optional(&mut map, "analyzers", &self.analyzers);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "mappings",
-            &self.mappings,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
-        crate::runtime::put_optional(&mut map, "searchAnalyzer", &self.search_analyzer);
-        crate::runtime::put_optional(&mut map, "sort", &self.sort);
-        crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_optional(&mut map, "synonyms", &self.synonyms);
-        crate::runtime::put_optional(&mut map, "typeSets", &self.type_sets);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -167,6 +151,61 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
             filled: crate::runtime::Filled::all(&["mappings"]),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for TextSearchIndexDefinition {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "analyzer", &self.analyzer)?;
+        crate::runtime::encode::optional(map, skip, "analyzers", &self.analyzers)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "mappings",
+            &self.mappings,
+            &self.filled,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "numPartitions",
+            &self.num_partitions,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "searchAnalyzer",
+            &self.search_analyzer,
+        )?;
+        crate::runtime::encode::optional(map, skip, "sort", &self.sort)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "storedSource",
+            &self.stored_source,
+        )?;
+        crate::runtime::encode::optional(map, skip, "synonyms", &self.synonyms)?;
+        crate::runtime::encode::optional(map, skip, "typeSets", &self.type_sets)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "analyzer",
+                "analyzers",
+                "mappings",
+                "numPartitions",
+                "searchAnalyzer",
+                "sort",
+                "storedSource",
+                "synonyms",
+                "typeSets",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(TextSearchIndexDefinition);

@@ -178,72 +178,43 @@ impl crate::runtime::Json for ThirdPartyIntegration {
             )
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Datadog(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "DATADOG",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "DATADOG", value)
             }
             Self::MicrosoftTeams(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
+                crate::runtime::encode::tagged(
+                    serializer,
                     "type",
                     "MICROSOFT_TEAMS",
+                    value,
                 )
             }
             Self::NewRelic(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "NEW_RELIC",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "NEW_RELIC", value)
             }
             Self::OpsGenie(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "OPS_GENIE",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "OPS_GENIE", value)
             }
             Self::PagerDuty(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "PAGER_DUTY",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "PAGER_DUTY", value)
             }
             Self::Prometheus(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "PROMETHEUS",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "PROMETHEUS", value)
             }
             Self::Slack(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "SLACK",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "SLACK", value)
             }
             Self::VictorOps(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "VICTOR_OPS",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "VICTOR_OPS", value)
             }
             Self::Webhook(value) => {
-                crate::runtime::with_tag(
-                    crate::runtime::Json::to_json(value),
-                    "type",
-                    "WEBHOOK",
-                )
+                crate::runtime::encode::tagged(serializer, "type", "WEBHOOK", value)
             }
-            Self::Unknown(value) => value.to_json(),
+            Self::Unknown(value) => {
+                serde::Serialize::serialize(value.object(), serializer)
+            }
         }
     }
 }

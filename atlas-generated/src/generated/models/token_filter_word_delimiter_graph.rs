@@ -92,22 +92,36 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TokenFilterWordDelimiterGraph {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "delimiterOptions",
             &self.delimiter_options,
-        );
-        crate::runtime::put_optional(&mut map, "protectedWords", &self.protected_words);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "type",
-            &self.r#type,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "protectedWords",
+            &self.protected_words,
+        )?;
+        crate::runtime::encode::required(map, skip, "type", &self.r#type, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["delimiterOptions", "protectedWords", "type"],
+        )
     }
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraph);
@@ -250,52 +264,94 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "concatenateAll", &self.concatenate_all);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TokenFilterWordDelimiterGraphDelimiterOptions {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "concatenateAll",
+            &self.concatenate_all,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "concatenateNumbers",
             &self.concatenate_numbers,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "concatenateWords",
             &self.concatenate_words,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "generateNumberParts",
             &self.generate_number_parts,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "generateWordParts",
             &self.generate_word_parts,
-        );
-        crate::runtime::put_optional(&mut map, "ignoreKeywords", &self.ignore_keywords);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "ignoreKeywords",
+            &self.ignore_keywords,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "preserveOriginal",
             &self.preserve_original,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "splitOnCaseChange",
             &self.split_on_case_change,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "splitOnNumerics",
             &self.split_on_numerics,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "stemEnglishPossessive",
             &self.stem_english_possessive,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "concatenateAll",
+                "concatenateNumbers",
+                "concatenateWords",
+                "generateNumberParts",
+                "generateWordParts",
+                "ignoreKeywords",
+                "preserveOriginal",
+                "splitOnCaseChange",
+                "splitOnNumerics",
+                "stemEnglishPossessive",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphDelimiterOptions);
@@ -371,17 +427,25 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "ignoreCase", &self.ignore_case);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "words",
-            &self.words,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TokenFilterWordDelimiterGraphProtectedWords {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "ignoreCase", &self.ignore_case)?;
+        crate::runtime::encode::required(map, skip, "words", &self.words, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["ignoreCase", "words"],
+        )
     }
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphProtectedWords);
@@ -446,8 +510,8 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -88,17 +88,30 @@ impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundex {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "originalTokens", &self.original_tokens);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "type",
-            &self.r#type,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TokenFilterdaitchMokotoffSoundex {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "originalTokens",
+            &self.original_tokens,
+        )?;
+        crate::runtime::encode::required(map, skip, "type", &self.r#type, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["originalTokens", "type"],
+        )
     }
 }
 crate::impl_serde_via_json!(TokenFilterdaitchMokotoffSoundex);
@@ -163,8 +176,8 @@ impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundexType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

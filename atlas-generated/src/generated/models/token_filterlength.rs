@@ -82,18 +82,26 @@ impl crate::runtime::Json for TokenFilterlength {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "max", &self.max);
-        crate::runtime::put_optional(&mut map, "min", &self.min);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "type",
-            &self.r#type,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for TokenFilterlength {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "max", &self.max)?;
+        crate::runtime::encode::optional(map, skip, "min", &self.min)?;
+        crate::runtime::encode::required(map, skip, "type", &self.r#type, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["max", "min", "type"],
+        )
     }
 }
 crate::impl_serde_via_json!(TokenFilterlength);
@@ -158,8 +166,8 @@ impl crate::runtime::Json for TokenFilterlengthType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

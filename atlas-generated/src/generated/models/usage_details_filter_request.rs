@@ -106,22 +106,60 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "billEndDate", &self.bill_end_date);
-        crate::runtime::put_optional(&mut map, "billStartDate", &self.bill_start_date);
-        crate::runtime::put_optional(&mut map, "clusterIds", &self.cluster_ids);
-        crate::runtime::put_optional(&mut map, "groupIds", &self.group_ids);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UsageDetailsFilterRequest {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "billEndDate", &self.bill_end_date)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "billStartDate",
+            &self.bill_start_date,
+        )?;
+        crate::runtime::encode::optional(map, skip, "clusterIds", &self.cluster_ids)?;
+        crate::runtime::encode::optional(map, skip, "groupIds", &self.group_ids)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "includeZeroCentLineItems",
             &self.include_zero_cent_line_items,
-        );
-        crate::runtime::put_optional(&mut map, "skuServices", &self.sku_services);
-        crate::runtime::put_optional(&mut map, "usageEndDate", &self.usage_end_date);
-        crate::runtime::put_optional(&mut map, "usageStartDate", &self.usage_start_date);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "skuServices", &self.sku_services)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "usageEndDate",
+            &self.usage_end_date,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "usageStartDate",
+            &self.usage_start_date,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "billEndDate",
+                "billStartDate",
+                "clusterIds",
+                "groupIds",
+                "includeZeroCentLineItems",
+                "skuServices",
+                "usageEndDate",
+                "usageStartDate",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(UsageDetailsFilterRequest);

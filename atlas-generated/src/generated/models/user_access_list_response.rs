@@ -102,21 +102,43 @@ impl crate::runtime::Json for UserAccessListResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "count", &self.count);
-        crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_optional(&mut map, "lastUsed", &self.last_used);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UserAccessListResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "cidrBlock", &self.cidr_block)?;
+        crate::runtime::encode::optional(map, skip, "count", &self.count)?;
+        crate::runtime::encode::optional(map, skip, "created", &self.created)?;
+        crate::runtime::encode::optional(map, skip, "ipAddress", &self.ip_address)?;
+        crate::runtime::encode::optional(map, skip, "lastUsed", &self.last_used)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "lastUsedAddress",
             &self.last_used_address,
-        );
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "cidrBlock",
+                "count",
+                "created",
+                "ipAddress",
+                "lastUsed",
+                "lastUsedAddress",
+                "links",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(UserAccessListResponse);

@@ -108,21 +108,43 @@ impl crate::runtime::Json for UserCert {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UserCert {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "createdAt", &self.created_at)?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "monthsUntilExpiration",
             &self.months_until_expiration,
-        );
-        crate::runtime::put_optional(&mut map, "notAfter", &self.not_after);
-        crate::runtime::put_optional(&mut map, "subject", &self.subject);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "notAfter", &self.not_after)?;
+        crate::runtime::encode::optional(map, skip, "subject", &self.subject)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "createdAt",
+                "groupId",
+                "links",
+                "monthsUntilExpiration",
+                "notAfter",
+                "subject",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(UserCert);

@@ -80,18 +80,37 @@ impl crate::runtime::Json for UserCustomDbRole {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "actions", &self.actions);
-        crate::runtime::put_optional(&mut map, "inheritedRoles", &self.inherited_roles);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UserCustomDbRole {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "actions", &self.actions)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "inheritedRoles",
+            &self.inherited_roles,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "roleName",
             &self.role_name,
             &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["actions", "inheritedRoles", "roleName"],
+        )
     }
 }
 crate::impl_serde_via_json!(UserCustomDbRole);

@@ -66,13 +66,31 @@ impl crate::runtime::Json for UserSecurity {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "customerX509", &self.customer_x509);
-        crate::runtime::put_optional(&mut map, "ldap", &self.ldap);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UserSecurity {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "customerX509",
+            &self.customer_x509,
+        )?;
+        crate::runtime::encode::optional(map, skip, "ldap", &self.ldap)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["customerX509", "ldap", "links"],
+        )
     }
 }
 crate::impl_serde_via_json!(UserSecurity);

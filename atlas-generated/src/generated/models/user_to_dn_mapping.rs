@@ -82,18 +82,32 @@ impl crate::runtime::Json for UserToDnMapping {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "ldapQuery", &self.ldap_query);
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for UserToDnMapping {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "ldapQuery", &self.ldap_query)?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "match",
             &self.r#match,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "substitution", &self.substitution);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "substitution", &self.substitution)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["ldapQuery", "match", "substitution"],
+        )
     }
 }
 crate::impl_serde_via_json!(UserToDnMapping);

@@ -146,34 +146,64 @@ impl crate::runtime::Json for VectorSearchIndex {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for VectorSearchIndex {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
             "collectionName",
             &self.collection_name,
             &self.filled,
-        );
-        crate::runtime::correction::put_required(
-            &mut map,
+        )?;
+        crate::runtime::encode::required(
+            map,
+            skip,
             "database",
             &self.database,
             &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "name",
-            &self.name,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_optional(&mut map, "fields", &self.fields);
-        crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "indexID", &self.index_id)?;
+        crate::runtime::encode::required(map, skip, "name", &self.name, &self.filled)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "numPartitions",
+            &self.num_partitions,
+        )?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "storedSource",
+            &self.stored_source,
+        )?;
+        crate::runtime::encode::optional(map, skip, "fields", &self.fields)?;
+        crate::runtime::encode::optional(map, skip, "nestedRoot", &self.nested_root)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collectionName",
+                "database",
+                "indexID",
+                "name",
+                "numPartitions",
+                "status",
+                "storedSource",
+                "fields",
+                "nestedRoot",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndex);

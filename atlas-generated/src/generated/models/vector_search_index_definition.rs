@@ -89,19 +89,8 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::correction::put_required(
-            &mut map,
-            "fields",
-            &self.fields,
-            &self.filled,
-        );
-        crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
-        crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
-        crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -113,6 +102,41 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
             filled: crate::runtime::Filled::all(&["fields"]),
             additional_properties: serde_json::Map::new(),
         })
+    }
+}
+impl crate::runtime::Members for VectorSearchIndexDefinition {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::required(
+            map,
+            skip,
+            "fields",
+            &self.fields,
+            &self.filled,
+        )?;
+        crate::runtime::encode::optional(map, skip, "nestedRoot", &self.nested_root)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "numPartitions",
+            &self.num_partitions,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "storedSource",
+            &self.stored_source,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["fields", "nestedRoot", "numPartitions", "storedSource"],
+        )
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndexDefinition);

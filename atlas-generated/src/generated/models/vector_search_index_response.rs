@@ -117,27 +117,62 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for VectorSearchIndexResponse {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "collectionName",
+            &self.collection_name,
+        )?;
+        crate::runtime::encode::optional(map, skip, "database", &self.database)?;
+        crate::runtime::encode::optional(map, skip, "indexID", &self.index_id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "latestDefinition",
             &self.latest_definition,
-        );
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "latestDefinitionVersion",
             &self.latest_definition_version,
-        );
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "statusDetail", &self.status_detail);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(map, skip, "queryable", &self.queryable)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "statusDetail",
+            &self.status_detail,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "collectionName",
+                "database",
+                "indexID",
+                "latestDefinition",
+                "latestDefinitionVersion",
+                "name",
+                "queryable",
+                "status",
+                "statusDetail",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndexResponse);

@@ -89,19 +89,33 @@ impl crate::runtime::Json for VectorSearchIndexStatusDetail {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "definition", &self.definition);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for VectorSearchIndexStatusDetail {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "definition", &self.definition)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "definitionVersion",
             &self.definition_version,
-        );
-        crate::runtime::put_optional(&mut map, "message", &self.message);
-        crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
-        crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(map, skip, "message", &self.message)?;
+        crate::runtime::encode::optional(map, skip, "queryable", &self.queryable)?;
+        crate::runtime::encode::optional(map, skip, "status", &self.status)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["definition", "definitionVersion", "message", "queryable", "status"],
+        )
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndexStatusDetail);

@@ -74,17 +74,36 @@ impl crate::runtime::Json for VpcPeeringActionChallenge {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for VpcPeeringActionChallenge {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requesterAccountId",
             &self.requester_account_id,
-        );
-        crate::runtime::put_optional(&mut map, "requesterVpcId", &self.requester_vpc_id);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requesterVpcId",
+            &self.requester_vpc_id,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["links", "requesterAccountId", "requesterVpcId"],
+        )
     }
 }
 crate::impl_serde_via_json!(VpcPeeringActionChallenge);

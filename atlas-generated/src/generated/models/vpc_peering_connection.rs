@@ -144,32 +144,92 @@ impl crate::runtime::Json for VpcPeeringConnection {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for VpcPeeringConnection {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "_id", &self.id)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "accepterAccountId",
             &self.accepter_account_id,
-        );
-        crate::runtime::put_optional(&mut map, "accepterCidr", &self.accepter_cidr);
-        crate::runtime::put_optional(&mut map, "accepterVpcId", &self.accepter_vpc_id);
-        crate::runtime::put_optional(&mut map, "cloudStatus", &self.cloud_status);
-        crate::runtime::put_optional(&mut map, "expirationTime", &self.expiration_time);
-        crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "localStatus", &self.local_status);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(
-            &mut map,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "accepterCidr",
+            &self.accepter_cidr,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "accepterVpcId",
+            &self.accepter_vpc_id,
+        )?;
+        crate::runtime::encode::optional(map, skip, "cloudStatus", &self.cloud_status)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "expirationTime",
+            &self.expiration_time,
+        )?;
+        crate::runtime::encode::optional(map, skip, "groupId", &self.group_id)?;
+        crate::runtime::encode::optional(map, skip, "links", &self.links)?;
+        crate::runtime::encode::optional(map, skip, "localStatus", &self.local_status)?;
+        crate::runtime::encode::optional(map, skip, "name", &self.name)?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "requesterAccountId",
             &self.requester_account_id,
-        );
-        crate::runtime::put_optional(&mut map, "requesterCidr", &self.requester_cidr);
-        crate::runtime::put_optional(&mut map, "requesterVpcId", &self.requester_vpc_id);
-        crate::runtime::put_optional(&mut map, "statusMessage", &self.status_message);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requesterCidr",
+            &self.requester_cidr,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "requesterVpcId",
+            &self.requester_vpc_id,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "statusMessage",
+            &self.status_message,
+        )?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &[
+                "_id",
+                "accepterAccountId",
+                "accepterCidr",
+                "accepterVpcId",
+                "cloudStatus",
+                "expirationTime",
+                "groupId",
+                "links",
+                "localStatus",
+                "name",
+                "requesterAccountId",
+                "requesterCidr",
+                "requesterVpcId",
+                "statusMessage",
+            ],
+        )
     }
 }
 crate::impl_serde_via_json!(VpcPeeringConnection);
@@ -281,8 +341,8 @@ impl crate::runtime::Json for VpcPeeringConnectionLocalStatus {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

@@ -106,24 +106,38 @@ impl crate::runtime::Json for Webhook {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "bodyTemplate", &self.body_template);
-        crate::runtime::put_optional(
-            &mut map,
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for Webhook {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(
+            map,
+            skip,
+            "bodyTemplate",
+            &self.body_template,
+        )?;
+        crate::runtime::encode::optional(
+            map,
+            skip,
             "headersTemplate",
             &self.headers_template,
-        );
-        crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        crate::runtime::correction::put_required(
-            &mut map,
-            "url",
-            &self.url,
-            &self.filled,
-        );
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+        )?;
+        crate::runtime::encode::nullable(map, skip, "id", &self.id)?;
+        crate::runtime::encode::optional(map, skip, "secret", &self.secret)?;
+        crate::runtime::encode::required(map, skip, "url", &self.url, &self.filled)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["bodyTemplate", "headersTemplate", "id", "secret", "url"],
+        )
     }
 }
 crate::impl_serde_via_json!(Webhook);
@@ -188,8 +202,8 @@ impl crate::runtime::Json for WebhookType {
         Ok(Self::from(text.as_str()))
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
     #[inline]
     fn read(

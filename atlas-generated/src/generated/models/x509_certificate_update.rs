@@ -64,13 +64,26 @@ impl crate::runtime::Json for X509CertificateUpdate {
         })
     }
     #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "content", &self.content);
-        crate::runtime::put_optional(&mut map, "notAfter", &self.not_after);
-        crate::runtime::put_optional(&mut map, "notBefore", &self.not_before);
-        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
-        serde_json::Value::Object(map)
+    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::encode::object(serializer, self)
+    }
+}
+impl crate::runtime::Members for X509CertificateUpdate {
+    #[inline]
+    fn encode_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        crate::runtime::encode::optional(map, skip, "content", &self.content)?;
+        crate::runtime::encode::optional(map, skip, "notAfter", &self.not_after)?;
+        crate::runtime::encode::optional(map, skip, "notBefore", &self.not_before)?;
+        crate::runtime::encode::undeclared(
+            map,
+            skip,
+            &self.additional_properties,
+            &["content", "notAfter", "notBefore"],
+        )
     }
 }
 crate::impl_serde_via_json!(X509CertificateUpdate);
