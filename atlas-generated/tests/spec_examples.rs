@@ -8,7 +8,7 @@ mod common;
 mod cases;
 
 use atlas_generated::runtime::json::{Path, from_slice};
-use atlas_generated::runtime::reader::cross_checking;
+use atlas_generated::runtime::reader::{counting, through_value};
 use atlas_generated::runtime::{Bytes, Endpoint, Json};
 use http::HeaderMap;
 use http::header::CONTENT_TYPE;
@@ -27,6 +27,17 @@ impl Checker {
         match from_slice::<T>(json.as_bytes()) {
             Ok(decoded) => {
                 let again = decoded.to_json();
+                // The reader is invisible: decoding through `Value` gives the same.
+                match through_value(|| from_slice::<T>(json.as_bytes())) {
+                    Ok(slow) if slow.to_json() == again => {}
+                    Ok(slow) => self.failures.push(format!(
+                        "{pointer}: the reader decoded {again} where `Value` gives {}",
+                        slow.to_json()
+                    )),
+                    Err(e) => self
+                        .failures
+                        .push(format!("{pointer}: only the reader decodes: {e}")),
+                }
                 if let Some(d) = common::first_difference(&original, &again) {
                     self.failures
                         .push(format!("{pointer}: re-encoded differs at {d}"));
@@ -76,7 +87,7 @@ fn every_spec_example_round_trips() {
         checked: 0,
         failures: Vec::new(),
     };
-    let ((), reader) = cross_checking(|| cases::all(&mut check));
+    let ((), reader) = counting(|| cases::all(&mut check));
     assert_eq!(check.checked, cases::COUNT);
     println!(
         "spec examples: {} of {} decoded and round-tripped; the reader decoded {} \
@@ -86,11 +97,6 @@ fn every_spec_example_round_trips() {
         reader.read,
         reader.bailed
     );
-    for (read, value) in reader.mismatches {
-        check.failures.push(format!(
-            "the reader decoded {read} where `Value` gives {value}"
-        ));
-    }
     assert!(
         check.failures.is_empty(),
         "{} of {} examples failed:\n{}",

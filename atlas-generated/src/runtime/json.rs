@@ -1091,10 +1091,12 @@ macro_rules! impl_serde_via_json {
 pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Straight from the text when it decodes cleanly; otherwise through `Value`, which
     // locates errors and fills what a response lacks.
-    let read = Reader::decode::<T>(bytes).ok();
-    super::reader::note(bytes, read.as_ref());
-    if let Some(value) = read {
-        return Ok(value);
+    if super::reader::enabled() {
+        let read = Reader::decode::<T>(bytes);
+        super::reader::note(read.is_ok());
+        if let Ok(value) = read {
+            return Ok(value);
+        }
     }
     let value = parse(bytes)?;
     T::from_json(value, &Path::Root)

@@ -92,6 +92,39 @@ impl<'j> Reader<'j> {
         Option::<T>::read(self)
     }
 
+    /// Reads the next value as a `T` into `slot`, replacing what it held.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not a `T`.
+    #[inline]
+    pub fn set<T: Json>(&mut self, slot: &mut Option<T>) -> Result<(), Bail> {
+        *slot = Some(T::read(self)?);
+        Ok(())
+    }
+
+    /// Reads the next value as an optional `T` into `slot`: `null` empties it.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is neither `null` nor a `T`.
+    #[inline]
+    pub fn set_optional<T: Json>(&mut self, slot: &mut Option<T>) -> Result<(), Bail> {
+        *slot = Option::<T>::read(self)?;
+        Ok(())
+    }
+
+    /// Reads the next value as a nullable `T` into `slot`, present: `null` is `Some(None)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is neither `null` nor a `T`.
+    #[inline]
+    pub fn set_nullable<T: Json>(&mut self, slot: &mut Option<Option<T>>) -> Result<(), Bail> {
+        *slot = Some(Option::<T>::read(self)?);
+        Ok(())
+    }
+
     /// Enters the object that is the next value, returning its first key (`None` when
     /// it is empty).
     ///
@@ -369,55 +402,56 @@ fn tag_of(raw: &[u8], property: &str) -> Result<Option<String>, Bail> {
     }
 }
 
-/// What [`cross_checking`] found.
+/// How many documents [`from_slice`](super::from_slice) read straight from the text, and
+/// how many it left to `Value`, while [`counting`].
 #[doc(hidden)]
-#[derive(Debug, Default)]
-pub struct CrossCheck {
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderCount {
     /// Documents the reader decoded.
     pub read: usize,
     /// Documents the reader left to `Value`.
     pub bailed: usize,
-    /// Documents the reader decoded differently from `Value`, as the two encodings.
-    pub mismatches: Vec<(Value, Value)>,
 }
 
 thread_local! {
-    static CROSS_CHECK: std::cell::RefCell<Option<CrossCheck>> =
-        const { std::cell::RefCell::new(None) };
+    static COUNT: std::cell::Cell<Option<ReaderCount>> = const { std::cell::Cell::new(None) };
+    static DISABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `decode` decoding every document both ways (reader and `Value`), and tells how
-/// the two compared: the test of the reader's promise that it is invisible.
+/// Runs `decode`, counting how [`from_slice`](super::from_slice) decoded each document.
 #[doc(hidden)]
-pub fn cross_checking<R>(decode: impl FnOnce() -> R) -> (R, CrossCheck) {
-    let outer = CROSS_CHECK.replace(Some(CrossCheck::default()));
+pub fn counting<R>(decode: impl FnOnce() -> R) -> (R, ReaderCount) {
+    let outer = COUNT.replace(Some(ReaderCount::default()));
     let result = decode();
-    let check = CROSS_CHECK.replace(outer).unwrap_or_default();
-    (result, check)
+    let count = COUNT.replace(outer).unwrap_or_default();
+    (result, count)
 }
 
-/// Notes, while [`cross_checking`], how the reader's result compares with `Value`'s.
+/// Runs `decode` with the reader off: every document goes through `Value`. What tests
+/// compare the reader with, to check that it is invisible.
+#[doc(hidden)]
+pub fn through_value<R>(decode: impl FnOnce() -> R) -> R {
+    let outer = DISABLED.replace(true);
+    let result = decode();
+    DISABLED.set(outer);
+    result
+}
+
+/// Whether [`from_slice`](super::from_slice) tries the reader first.
 #[inline]
-pub(super) fn note<T: Json>(text: &[u8], read: Option<&T>) {
-    if CROSS_CHECK.with_borrow(Option::is_none) {
-        return;
-    }
-    let compared = read.map(|value| {
-        let again = serde_json::from_slice(text)
-            .ok()
-            .and_then(|v| correction::uncorrected(|| T::from_json(v, &Path::Root).ok()));
-        (value.to_json(), again.map_or(Value::Null, |v| v.to_json()))
-    });
-    CROSS_CHECK.with_borrow_mut(|state| {
-        let Some(state) = state else { return };
-        match compared {
-            None => state.bailed += 1,
-            Some((read, value)) => {
-                state.read += 1;
-                if read != value {
-                    state.mismatches.push((read, value));
-                }
-            }
+pub(super) fn enabled() -> bool {
+    !DISABLED.get()
+}
+
+/// Notes, while [`counting`], whether the reader decoded a document.
+#[inline]
+pub(super) fn note(read: bool) {
+    if let Some(mut count) = COUNT.get() {
+        if read {
+            count.read += 1;
+        } else {
+            count.bailed += 1;
         }
-    });
+        COUNT.set(Some(count));
+    }
 }
