@@ -131,6 +131,20 @@ pub struct TypeDef {
     /// Set by the zeros pass for a type a required field can have: the value that field
     /// takes when a response lacks it. `None`: no zero (missing stays an error).
     pub zero: Option<Zero>,
+    /// Set by the features pass: the cargo features that compile this type.
+    pub gate: Gate,
+}
+
+/// Which cargo features compile a model: those of the tags whose operations reach it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Gate {
+    /// Every build: every tag reaches it, or the hand-written runtime uses it.
+    #[default]
+    Always,
+    /// A build with the feature of one of these tags (indices into [`Ir::tags`], sorted).
+    Tags(Vec<usize>),
+    /// Only `full`: no operation reaches it (a component schema, kept as vocabulary).
+    Full,
 }
 
 /// Where a type's zero value comes from.
@@ -314,6 +328,7 @@ pub enum TypeRef {
 #[derive(Debug, Clone)]
 pub struct Tag {
     pub name: String,
+    /// The tag's module under `operations`, and the name of its cargo feature.
     pub module: String,
     pub description: Option<String>,
 }

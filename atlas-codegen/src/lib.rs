@@ -21,6 +21,7 @@ mod refs;
 mod schema_view;
 pub mod testgen;
 
+pub use emit::features::{BEGIN as FEATURES_BEGIN, END as FEATURES_END};
 pub use emit::reports::Counts;
 pub use error::{CodegenError, Location};
 
@@ -32,6 +33,9 @@ use std::collections::BTreeMap;
 pub struct Generated {
     pub files: BTreeMap<String, String>,
     pub counts: Counts,
+    /// The cargo features of `atlas-generated` (a feature per tag, and `full`): the lines of
+    /// its `Cargo.toml` between [`FEATURES_BEGIN`] and [`FEATURES_END`].
+    pub cargo_features: String,
     /// The IR the files print, for tools and tests that want the facts rather than the text
     /// (the untyped fallbacks, the operations and their versions).
     pub ir: ir::Ir,
@@ -69,7 +73,13 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
         tests.unchecked_examples(),
     ));
     drop(jobs);
-    Ok(Generated { files, counts, ir })
+    let cargo_features = emit::features::cargo_features(&ir);
+    Ok(Generated {
+        files,
+        counts,
+        cargo_features,
+        ir,
+    })
 }
 
 /// How much of the spec the IR and the generated tests cover.

@@ -43,6 +43,12 @@ pub struct BenchOptions {
     /// Skip the client's per-request overhead benchmark.
     #[arg(long)]
     pub skip_client: bool,
+    /// Skip the codec's throughput benchmark.
+    #[arg(long)]
+    pub skip_codec: bool,
+    /// Skip the release build and the example binary's size.
+    #[arg(long)]
+    pub skip_release: bool,
     /// The spec to read instead of the usual places.
     #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
@@ -146,6 +152,16 @@ pub fn bench(workspace_root: &Path, options: &BenchOptions) -> Result<(), XtaskE
         bench_compile(workspace_root, options, &mut results)?;
     }
     print_comparison(&results);
+    if options.skip_release {
+        println!("\nrelease: skipped (--skip-release)");
+    } else {
+        bench_release(workspace_root)?;
+    }
+    if options.skip_codec {
+        println!("\ncodec: skipped (--skip-codec)");
+    } else {
+        bench_codec(workspace_root)?;
+    }
     if options.skip_client {
         println!("\nclient overhead: skipped (--skip-client)");
     } else {
@@ -277,113 +293,257 @@ fn bench_memory(
     Ok(())
 }
 
+/// A target directory of its own: cleaning atlas-generated there does not disturb the
+/// developer's builds.
+const BENCH_TARGET_DIR: &str = "target/xtask-bench";
+
+/// `cargo ARGS` in the benchmark's target directory, not incremental.
+fn bench_cargo(workspace_root: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(cargo_program());
+    cmd.args(args)
+        .arg("--target-dir")
+        .arg(workspace_root.join(BENCH_TARGET_DIR))
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(workspace_root)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `cmd` capturing its output; an error unless it succeeds.
+fn run_checked(cmd: &mut Command) -> Result<Measured, XtaskError> {
+    let measured = run_measured(cmd, true)?;
+    ensure_success(cmd, &measured)?;
+    Ok(measured)
+}
+
+/// The builds of atlas-generated the compile benchmark alternates: (label, feature arguments).
+const COMPILE_VARIANTS: &[(&str, &[&str])] = &[
+    ("all features", &["--all-features"]),
+    ("full", &["--no-default-features", "--features", "full"]),
+    (
+        "clusters",
+        &["--no-default-features", "--features", "clusters"],
+    ),
+];
+
+/// The most a build of the `clusters` tag alone may take, as a share of `full`'s.
+const TARGET_ONE_TAG_SHARE: f64 = 0.25;
+
 fn bench_compile(
     workspace_root: &Path,
     options: &BenchOptions,
     results: &mut Results,
 ) -> Result<(), XtaskError> {
-    // A target directory of its own: cleaning atlas-generated there does not disturb
-    // the developer's builds.
-    let target_dir = workspace_root.join("target").join("xtask-bench");
-    let cargo = |args: &[&str]| {
-        let mut cmd = Command::new(cargo_program());
-        cmd.args(args)
-            .arg("--target-dir")
-            .arg(&target_dir)
-            .env("CARGO_INCREMENTAL", "0")
-            .current_dir(workspace_root)
-            .stdin(Stdio::null());
-        cmd
+    let cargo = |args: &[&str]| bench_cargo(workspace_root, args);
+    let build = |features: &[&str]| {
+        let mut args = vec!["build", "--package", "atlas-generated"];
+        args.extend(features);
+        cargo(&args)
     };
-    let build_args = ["build", "--package", "atlas-generated", "--all-features"];
-    // The same crate without the `client` feature: the difference is what the client adds.
-    let sans_client_args = [
-        "build",
-        "--package",
-        "atlas-generated",
-        "--no-default-features",
-        "--features",
-        "dynamic",
-    ];
 
     println!("\ncompile: building atlas-generated's dependencies first (not measured)");
-    for args in [&build_args[..], &sans_client_args[..]] {
-        let mut warm = cargo(args);
-        let measured = run_measured(&mut warm, true)?;
-        ensure_success(&warm, &measured)?;
+    for (_, features) in COMPILE_VARIANTS {
+        run_checked(&mut build(features))?;
     }
 
-    let mut walls = Vec::new();
-    let mut peaks = Vec::new();
-    let mut sans_client = Vec::new();
+    let mut walls = vec![Vec::new(); COMPILE_VARIANTS.len()];
+    let mut peaks = vec![Vec::new(); COMPILE_VARIANTS.len()];
     for run in 1..=options.compile_runs {
-        // The two builds alternate, so that a drift of the machine hits both alike.
-        for (args, full) in [(&build_args[..], true), (&sans_client_args[..], false)] {
-            let mut clean = cargo(&["clean", "--quiet", "--package", "atlas-generated"]);
-            let cleaned = run_measured(&mut clean, true)?;
-            ensure_success(&clean, &cleaned)?;
-            let mut build = cargo(args);
+        // The builds alternate, so that a drift of the machine hits all alike.
+        for (i, (label, features)) in COMPILE_VARIANTS.iter().enumerate() {
+            run_checked(&mut cargo(&[
+                "clean",
+                "--quiet",
+                "--package",
+                "atlas-generated",
+            ]))?;
+            let mut cmd = build(features);
             if run == 1 {
-                println!("compile: measuring `{}`", show(&build));
+                println!("compile: measuring `{}`", show(&cmd));
             }
-            let measured = run_measured(&mut build, true)?;
-            ensure_success(&build, &measured)?;
-            let label = if full {
-                "all features"
-            } else {
-                "without client"
-            };
+            let measured = run_checked(&mut cmd)?;
             println!("  run {run}, {label}: {:.2} s", measured.wall.as_secs_f64());
             if run == 1 {
                 note_warnings(&measured);
             }
-            if full {
-                walls.push(measured.wall);
-                if let Some(bytes) = measured.peak_rss_bytes {
-                    peaks.push(megabytes(bytes));
-                }
-            } else {
-                sans_client.push(measured.wall);
+            walls[i].push(measured.wall);
+            if let Some(bytes) = measured.peak_rss_bytes {
+                peaks[i].push(megabytes(bytes));
             }
         }
     }
     println!(
-        "\ncompile of atlas-generated: dev profile, all features, CARGO_INCREMENTAL=0, dependencies prebuilt, {} runs",
+        "\ncompile of atlas-generated: dev profile, CARGO_INCREMENTAL=0, dependencies prebuilt, {} runs",
         options.compile_runs
     );
-    let wall = Stats::of(&secs(&walls));
-    if let Some(stats) = wall {
-        line(
-            "wall",
-            "s",
-            stats,
-            2,
-            Some(("< 60 s", stats.median < TARGET_COMPILE.as_secs_f64())),
-        );
+    let mut medians = Vec::new();
+    for (i, (label, _)) in COMPILE_VARIANTS.iter().enumerate() {
+        let wall = Stats::of(&secs(&walls[i]));
+        let peak = Stats::of(&peaks[i]);
+        println!("  {label}:");
+        if let Some(stats) = wall {
+            let target = (i == 0).then(|| ("< 60 s", stats.median < TARGET_COMPILE.as_secs_f64()));
+            line("wall", "s", stats, 2, target);
+        }
+        match peak {
+            // The limit is about the worst case, so the maximum is what is judged.
+            Some(stats) => {
+                let target = (i == 0).then_some(("< 2 GB", stats.max < TARGET_COMPILE_MB));
+                line("peak RSS", "MB", stats, 1, target);
+            }
+            None => println!("  peak RSS: not measurable on this platform"),
+        }
+        medians.push(wall.map(|s| s.median));
+        if i == 0 {
+            results.compile = wall;
+            results.compile_mb_max = peak.map(|s| s.max);
+        }
     }
-    if let Some(stats) = Stats::of(&peaks) {
-        // The limit is about the worst case, so the maximum is what is judged.
-        line(
-            "peak RSS",
-            "MB",
-            stats,
-            1,
-            Some(("< 2 GB", stats.max < TARGET_COMPILE_MB)),
-        );
-        results.compile_mb_max = Some(stats.max);
-    } else {
-        println!("  peak RSS: not measurable on this platform");
-    }
-    if let (Some(full), Some(sans)) = (wall, Stats::of(&secs(&sans_client))) {
-        line("without client", "s", sans, 2, None);
+    if let [Some(all), Some(full), Some(one)] = medians[..] {
+        let share = one / full;
         println!(
-            "  the `client` feature adds {:.2} s ({:.3}x the compile without it)",
-            full.median - sans.median,
-            full.median / sans.median
+            "  `clusters` alone takes {share:.3}x the time of `full`   target <= {TARGET_ONE_TAG_SHARE}x  {}",
+            verdict(share <= TARGET_ONE_TAG_SHARE)
+        );
+        println!(
+            "  `client` and `dynamic` add {:.2} s to `full` ({:.3}x)",
+            all - full,
+            all / full
         );
     }
-    results.compile = wall;
     Ok(())
+}
+
+/// A clean release build of atlas-generated with its default features, and the size of a
+/// small program using only the `clusters` tag (`examples/clusters.rs`), for the record.
+fn bench_release(workspace_root: &Path) -> Result<(), XtaskError> {
+    let target_dir = workspace_root.join(BENCH_TARGET_DIR);
+    let cargo = |args: &[&str]| bench_cargo(workspace_root, args);
+    let release = ["build", "--release", "--package", "atlas-generated"];
+    println!("\nrelease: building atlas-generated's dependencies first (not measured)");
+    run_checked(&mut cargo(&release))?;
+    run_checked(&mut cargo(&[
+        "clean",
+        "--quiet",
+        "--release",
+        "--package",
+        "atlas-generated",
+    ]))?;
+    let mut build = cargo(&release);
+    let measured = run_checked(&mut build)?;
+    println!(
+        "  `{}` (default features: full, client): {:.2} s, peak RSS {}",
+        show(&build),
+        measured.wall.as_secs_f64(),
+        measured
+            .peak_rss_bytes
+            .map_or_else(|| "-".to_owned(), |b| format!("{:.1} MB", megabytes(b)))
+    );
+    for (profile, flags) in [("release", &["--release"][..]), ("dev", &[][..])] {
+        let mut args = vec![
+            "build",
+            "--package",
+            "atlas-generated",
+            "--example",
+            "clusters",
+        ];
+        args.extend(flags);
+        args.extend(["--no-default-features", "--features", "clusters,client"]);
+        run_checked(&mut cargo(&args))?;
+        let dir = if profile == "release" {
+            "release"
+        } else {
+            "debug"
+        };
+        let binary = target_dir.join(dir).join("examples").join("clusters");
+        let size = std::fs::metadata(&binary)
+            .map_err(|e| XtaskError::io_at("cannot read the size of", &binary, e))?
+            .len();
+        println!(
+            "  the `clusters` example (features clusters, client), {profile} binary: {:.1} MB",
+            megabytes(size)
+        );
+    }
+    Ok(())
+}
+
+/// Codec throughput targets (issue 11), as ratios of time for the same bytes: typed decoding
+/// against a `Value` parse, typed encoding against serializing the `Value`.
+const TARGET_DECODE: f64 = 0.9;
+const TARGET_ENCODE: f64 = 0.5;
+
+/// Runs the codec benchmark (`atlas-generated/benches/codec.rs`, criterion, release) and
+/// prints the throughput ratios measured in that run against their targets.
+fn bench_codec(workspace_root: &Path) -> Result<(), XtaskError> {
+    run_criterion(workspace_root, "codec")?;
+    let group = workspace_root.join("target/criterion/codec");
+    let median = |name: &str| criterion_median_ns(&group.join(name));
+    let (value_decode, typed_decode) = (median("decode_value")?, median("decode_typed")?);
+    let value_encode = median("encode_value")?;
+    let (serde_encode, crate_encode) = (
+        median("encode_typed_serde")?,
+        median("encode_typed_runtime")?,
+    );
+    println!("\ncodec throughput on the real cluster bodies (criterion medians, same run):");
+    let row = |what: &str, ns: f64, baseline: f64, target: f64| {
+        let ratio = baseline / ns;
+        println!(
+            "  {what:<44} {:8.1} µs   {ratio:.3}x   target >= {target}x  {}",
+            ns / 1e3,
+            verdict(ratio >= target)
+        );
+    };
+    println!(
+        "  {:<44} {:8.1} µs",
+        "decode: serde_json::from_slice::<Value>",
+        value_decode / 1e3
+    );
+    row(
+        "decode: GetCluster::decode_response",
+        typed_decode,
+        value_decode,
+        TARGET_DECODE,
+    );
+    println!(
+        "  {:<44} {:8.1} µs",
+        "encode: serde_json::to_vec(&value)",
+        value_encode / 1e3
+    );
+    row(
+        "encode: serde_json::to_vec(&model)",
+        serde_encode,
+        value_encode,
+        TARGET_ENCODE,
+    );
+    row(
+        "encode: runtime::to_vec(&model)",
+        crate_encode,
+        value_encode,
+        TARGET_ENCODE,
+    );
+    Ok(())
+}
+
+/// `cargo bench -p atlas-generated --bench NAME`.
+fn run_criterion(workspace_root: &Path, name: &str) -> Result<(), XtaskError> {
+    println!("\n{name}: cargo bench -p atlas-generated --bench {name}");
+    let mut bench = Command::new(cargo_program());
+    bench
+        .args(["bench", "--package", "atlas-generated", "--bench", name])
+        .current_dir(workspace_root)
+        .stdin(Stdio::null());
+    let status = bench.status().map_err(|e| XtaskError::Command {
+        command: show(&bench),
+        message: format!("could not be started: {e}"),
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(XtaskError::Command {
+            command: show(&bench),
+            message: format!("failed ({status})"),
+        })
+    }
 }
 
 /// The per-request cost `Client::send` may add over raw `reqwest` + `serde_json::Value`.
@@ -393,28 +553,7 @@ const TARGET_CLIENT_OVERHEAD: f64 = 1.2;
 /// criterion, release): `client.send` against raw `reqwest` and `serde_json::Value` on
 /// loopback, then prints the two medians criterion estimated in that run and their ratio.
 fn bench_client_overhead(workspace_root: &Path) -> Result<(), XtaskError> {
-    println!("\nclient overhead: cargo bench -p atlas-generated --bench client_overhead");
-    let mut bench = Command::new(cargo_program());
-    bench
-        .args([
-            "bench",
-            "--package",
-            "atlas-generated",
-            "--bench",
-            "client_overhead",
-        ])
-        .current_dir(workspace_root)
-        .stdin(Stdio::null());
-    let status = bench.status().map_err(|e| XtaskError::Command {
-        command: show(&bench),
-        message: format!("could not be started: {e}"),
-    })?;
-    if !status.success() {
-        return Err(XtaskError::Command {
-            command: show(&bench),
-            message: format!("failed ({status})"),
-        });
-    }
+    run_criterion(workspace_root, "client_overhead")?;
     let group = workspace_root.join("target/criterion/client_overhead");
     let median = |name: &str| criterion_median_ns(&group.join(name));
     let baseline = median("raw_reqwest_value")?;

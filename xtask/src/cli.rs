@@ -55,6 +55,9 @@ enum Command {
     Prism(PrismOptions),
     /// Install httpbin (PyPI) into target/httpbin, for the client's Digest test.
     Httpbin,
+    /// Check with cargo-hack (installed if missing) that every cargo feature of
+    /// atlas-generated compiles alone and with the others, without warnings.
+    Features,
     /// The whole test pipeline (what CI runs).
     Test,
     /// Read, parse and generate once (what `bench` measures the memory of).
@@ -98,6 +101,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         }
         Command::Prism(options) => crate::prism::command(root, &options),
         Command::Httpbin => crate::httpbin::command(root),
+        Command::Features => crate::features::command(root),
         Command::Test => crate::test_pipeline::run_pipeline(root),
         Command::GenerateOnce { spec } => {
             let start = Instant::now();

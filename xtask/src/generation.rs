@@ -1,11 +1,12 @@
 //! Generation in memory from the pinned spec, and what the `codegen` commands do with it:
 //! compare it with the committed crate ([`check`]) or replace the crate's generated roots
-//! ([`codegen`]).
+//! and the generated features of its manifest ([`codegen`]).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::XtaskError;
+use crate::manifest;
 use crate::spec::{self, LoadedSpec};
 use crate::tree::{self, Drift};
 
@@ -71,11 +72,17 @@ pub fn parse_and_generate(text: &str, path: &Path) -> Result<Run, XtaskError> {
 /// committed crate is up to date.
 pub fn check(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Vec<Drift>, XtaskError> {
     let generation = generate(workspace_root, spec_path)?;
-    tree::diff_tree(
-        &workspace_root.join(GENERATED_CRATE),
+    let crate_dir = workspace_root.join(GENERATED_CRATE);
+    let mut drift = tree::diff_tree(
+        &crate_dir,
         &generation.generated.files,
         atlas_codegen::GENERATED_ROOTS,
-    )
+    )?;
+    drift.extend(manifest::drift(
+        &crate_dir,
+        &generation.generated.cargo_features,
+    )?);
+    Ok(drift)
 }
 
 /// What `cargo xtask codegen` did.
@@ -96,7 +103,9 @@ pub fn codegen(
     let generation = generate(workspace_root, spec_path)?;
     let crate_dir = workspace_root.join(GENERATED_CRATE);
     let roots = atlas_codegen::GENERATED_ROOTS;
-    let drift = tree::diff_tree(&crate_dir, &generation.generated.files, roots)?;
+    let features = &generation.generated.cargo_features;
+    let mut drift = tree::diff_tree(&crate_dir, &generation.generated.files, roots)?;
+    drift.extend(manifest::drift(&crate_dir, features)?);
     if drift.is_empty() {
         return Ok(CodegenOutcome {
             generation,
@@ -104,6 +113,7 @@ pub fn codegen(
         });
     }
     tree::write_tree(&crate_dir, &generation.generated.files, roots)?;
+    manifest::write(&crate_dir, features)?;
     Ok(CodegenOutcome {
         generation,
         written: true,

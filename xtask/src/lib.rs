@@ -5,16 +5,18 @@
 //! [`cli::run`]; the pieces are public so that tests can call them directly.
 //!
 //! Modules depend on each other in one direction only: [`cli`] on the commands
-//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`]); the
+//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`], [`features`]); the
 //! commands on [`spec`], [`pin`], [`tree`] and [`process`]; everything on [`error`].
 //! [`scratch`] (compiling generated code as throwaway crates) serves the tests.
 
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod features;
 pub mod fetch;
 pub mod generation;
 pub mod httpbin;
+pub mod manifest;
 pub mod pin;
 pub mod prism;
 pub mod process;

@@ -27,6 +27,8 @@ pub struct ScratchCrate {
     pub name: String,
     /// Generated path (relative to the crate root, under `src/`) → contents.
     pub files: BTreeMap<String, String>,
+    /// The generated cargo features (`Generated::cargo_features`), all on by default.
+    pub features: String,
     pub behaviour: Option<PathBuf>,
 }
 
@@ -141,8 +143,8 @@ fn lib_rs(krate: &ScratchCrate) -> String {
 fn manifest(krate: &ScratchCrate, dependencies: &str) -> String {
     format!(
         "[package]\nname = {:?}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\"]\ndynamic = []\n\n{dependencies}",
-        krate.name
+         [lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\", \"full\"]\ndynamic = []\n{}\n{dependencies}",
+        krate.name, krate.features
     )
 }
 

@@ -89,6 +89,11 @@ pub const STEPS: &[Step] = &[
         run: Run::Xtask(&["codegen", "--check"]),
         ..Step::cargo(&[])
     },
+    // Every cargo feature alone and with the others (cargo-hack, installed if missing).
+    Step {
+        run: Run::Xtask(&["features"]),
+        ..Step::cargo(&[])
+    },
     Step {
         env: &[("RUSTDOCFLAGS", "-D warnings")],
         ..Step::cargo(&["doc", "--workspace", "--no-deps", "--all-features"])
@@ -413,6 +418,7 @@ mod tests {
                 "cargo test --doc --workspace --all-features",
                 "cargo clippy --workspace --all-targets --all-features -- -D warnings",
                 "cargo xtask codegen --check",
+                "cargo xtask features",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps --all-features",
                 &format!(
                     "ATLAS_EXPORT_REQUESTS={} cargo test -p atlas-generated --all-features --test spec_requests",

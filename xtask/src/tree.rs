@@ -122,7 +122,7 @@ pub fn diff_tree(
 }
 
 /// 1-based number of the first line where `a` and `b` differ.
-fn first_differing_line(a: &[u8], b: &[u8]) -> usize {
+pub(crate) fn first_differing_line(a: &[u8], b: &[u8]) -> usize {
     // Lines with their terminators, so that a missing final newline counts on its line.
     let a_lines = a.split_inclusive(|&c| c == b'\n');
     let b_lines = b.split_inclusive(|&c| c == b'\n');

@@ -50,6 +50,7 @@ fn scratch_crate(fixture: &str) -> ScratchCrate {
             .into_iter()
             .filter(|(p, _)| p.starts_with("src/"))
             .collect(),
+        features: generated.cargo_features,
         behaviour: behaviour.is_file().then_some(behaviour),
     }
 }

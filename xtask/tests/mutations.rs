@@ -94,12 +94,13 @@ fn every_mutant_is_a_located_error_or_compiles_without_warnings() {
                 }
             }
             Outcome::Generated => match cut_down(mutant) {
-                Ok(files) => compiled.push(ScratchCrate {
+                Ok((files, features)) => compiled.push(ScratchCrate {
                     name: format!(
                         "mutant-{index:02}-{}",
                         mutant.name.split('@').next().unwrap_or("x")
                     ),
                     files,
+                    features,
                     behaviour: None,
                 }),
                 Err(why) => failures.push(format!("{}: {why}", mutant.name)),
@@ -585,7 +586,10 @@ fn located(error: &CodegenError, mutant: &Mutant) -> Result<(), String> {
 
 /// The mutant cut down to its seeds and what they reference, generated: the files of a
 /// scratch crate.
-fn cut_down(mutant: &Mutant) -> Result<std::collections::BTreeMap<String, String>, String> {
+/// The generated files under `src/` and the cargo features of the mutant's part.
+fn cut_down(
+    mutant: &Mutant,
+) -> Result<(std::collections::BTreeMap<String, String>, String), String> {
     let document = mutant.document.as_ref().ok_or("a text mutant generated")?;
     let part = prune(document, &mutant.seeds);
     let text = serde_json::to_string(&part).map_err(|e| e.to_string())?;
@@ -593,11 +597,12 @@ fn cut_down(mutant: &Mutant) -> Result<std::collections::BTreeMap<String, String
         atlas_codegen::parse_spec(&text).map_err(|e| format!("its part does not parse: {e}"))?;
     let generated = atlas_codegen::generate(&spec)
         .map_err(|e| format!("the whole generated, its part does not: {e}"))?;
-    Ok(generated
+    let files = generated
         .files
         .into_iter()
         .filter(|(path, _)| path.starts_with("src/"))
-        .collect())
+        .collect();
+    Ok((files, generated.cargo_features))
 }
 
 /// The document with only the seed operations, the seed schemas, and every component they

@@ -6,6 +6,7 @@
 //! in parallel; [`reports`] writes the Markdown reports.
 
 pub(crate) mod docs;
+pub mod features;
 mod models;
 mod operations;
 mod render;
@@ -16,13 +17,13 @@ pub(crate) mod tokens;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use proc_macro2::Ident;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::Ir;
+use crate::ir::{Gate, Ir};
 
 pub(crate) use render::{Job, render_all};
-use tokens::ident;
+use tokens::{gate_cfg, ident, tag_cfg};
 
 /// Every Rust file of `atlas-generated/src/generated`.
 pub(crate) fn jobs(ir: &Ir) -> Vec<Job<'_>> {
@@ -56,15 +57,21 @@ fn model_jobs(ir: &Ir) -> Vec<Job<'_>> {
     for (id, def) in ir.types.iter().enumerate() {
         by_file.entry(def.file.as_str()).or_default().push(id);
     }
-    let files: Vec<&str> = by_file.keys().copied().collect();
+    // Every type of a file has the same gate (the features pass reaches files whole).
+    let files: Vec<(&str, &Gate)> = by_file
+        .iter()
+        .map(|(file, ids)| (*file, &ir.types[ids[0]].gate))
+        .collect();
     let mut jobs = vec![Job::new(
         "src/generated/models/mod.rs",
         "#/components/schemas",
         move || {
-            let mods: Vec<Ident> = files.iter().map(|f| ident(f)).collect();
+            let mods: Vec<Ident> = files.iter().map(|(f, _)| ident(f)).collect();
+            let cfgs: Vec<TokenStream> = files.iter().map(|(_, g)| gate_cfg(ir, g)).collect();
             Ok(quote! {
-                //! A type for every schema of the spec: component schemas and the inline schemas they contain.
-                #( mod #mods; pub use #mods::*; )*
+                //! A type for every schema of the spec: component schemas and the inline schemas they
+                //! contain. A model is compiled with the feature of every tag whose operations use it.
+                #( #cfgs mod #mods; #cfgs pub use #mods::*; )*
             })
         },
     )];
@@ -104,12 +111,14 @@ fn operation_jobs(ir: &Ir) -> Vec<Job<'_>> {
         "#/paths",
         move || {
             let mods: Vec<Ident> = tags.iter().map(|&t| ident(&ir.tags[t].module)).collect();
+            let cfgs: Vec<TokenStream> = tags.iter().map(|&t| tag_cfg(ir, t)).collect();
             Ok(quote! {
-                //! Every operation of the spec, a module per tag. Each (operation, API version) pair is a
-                //! request type implementing [`crate::runtime::Endpoint`]. Every request type is also
-                //! here, without its tag: `operations::CreateCluster` is `operations::clusters::CreateCluster`.
-                #( pub mod #mods; )*
-                #( pub use #mods::*; )*
+                //! Every operation of the spec, a module per tag, each compiled with the cargo feature
+                //! of the same name. Each (operation, API version) pair is a request type implementing
+                //! [`crate::runtime::Endpoint`]. Every request type is also here, without its tag:
+                //! `operations::CreateCluster` is `operations::clusters::CreateCluster`.
+                #( #cfgs pub mod #mods; )*
+                #( #cfgs pub use #mods::*; )*
             })
         },
     ));

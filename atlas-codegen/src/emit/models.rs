@@ -193,10 +193,13 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
 
 /// `Json::read`: each member read into its field's local as it comes (a later member of
 /// the same name replaces an earlier one, as in a parsed `Value`), undeclared ones kept;
-/// a missing required field bails, so that the `Value` path fills or reports it.
+/// a missing required field bails, so that the `Value` path fills or reports it. Written
+/// with one early return per step rather than one per field, which keeps the function cheap
+/// to compile: every return drops every local.
 fn struct_read(s: &Struct) -> TokenStream {
     let mut locals = Vec::new();
     let mut arms = Vec::new();
+    let mut required = Vec::new();
     let mut inits = Vec::new();
     for f in &s.fields {
         let fi = ident(&f.ident);
@@ -207,40 +210,50 @@ fn struct_read(s: &Struct) -> TokenStream {
         ));
         let wire = &f.wire_name;
         locals.push(quote!(let mut #local = None;));
-        arms.push(match f.presence {
-            Presence::Required => quote!(#wire => #local = Some(reader.value()?),),
-            Presence::Optional | Presence::RequiredNullable => {
-                quote!(#wire => #local = reader.optional()?,)
-            }
-            Presence::OptionalNullable => quote!(#wire => #local = Some(reader.optional()?),),
-        });
-        inits.push(match f.presence {
-            Presence::Required => quote!(#fi: #local.ok_or(crate::runtime::Bail)?,),
-            _ => quote!(#fi: #local,),
-        });
+        let setter = match f.presence {
+            Presence::Required => quote!(set),
+            Presence::Optional | Presence::RequiredNullable => quote!(set_optional),
+            Presence::OptionalNullable => quote!(set_nullable),
+        };
+        arms.push(quote!(#wire => reader.#setter(&mut #local),));
+        if f.presence == Presence::Required {
+            required.push(local.clone());
+        }
+        inits.push(quote!(#fi: #local,));
     }
     let filled = s.has_required().then(|| {
         let filled = ident(FILLED_FIELD);
         quote!(#filled: crate::runtime::Filled::default(),)
+    });
+    let check_required = (!required.is_empty()).then(|| {
+        quote! {
+            let (#(Some(#required),)*) = (#(#required,)*) else {
+                return Err(crate::runtime::Bail);
+            };
+        }
     });
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
     quote! {
         #[inline]
         fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
             let hidden = reader.take_hidden();
+            let mut member = reader.first_key()?;
             #(#locals)*
             let mut undeclared = serde_json::Map::new();
-            let mut member = reader.first_key()?;
             while let Some(key) = member {
-                match key {
+                let read = match key {
                     #(#arms)*
                     _ => {
                         let key = key.to_owned();
-                        reader.undeclared(key, hidden, &mut undeclared)?;
+                        reader.undeclared(key, hidden, &mut undeclared)
                     }
-                }
-                member = reader.next_key()?;
+                };
+                member = match read {
+                    Ok(()) => reader.next_key(),
+                    Err(bail) => Err(bail),
+                }?;
             }
+            #check_required
             Ok(Self { #(#inits)* #filled #extra: undeclared })
         }
     }

@@ -1,6 +1,6 @@
 //! Generated reports: completeness counts, unchecked examples, untyped fallbacks.
 
-use crate::ir::{Ir, Paging};
+use crate::ir::{Gate, Ir, Paging};
 use crate::passes::pagination::{ITEMS_PER_PAGE, PAGE_NUM, RESULTS};
 
 /// How much of the spec was generated; asserted by the completeness test.
@@ -49,6 +49,7 @@ pub(crate) fn emit(
         counts.examples,
     );
     completeness.push_str(&lists(ir));
+    completeness.push_str(&features(ir));
     completeness.push_str("\n## Parameters typed requests leave out\n\n");
     if ir.left_out.is_empty() {
         completeness.push_str("None.\n");
@@ -119,6 +120,39 @@ pub(crate) fn emit(
 }
 
 /// The section on list operations: how many are paginated, and why the others are not.
+/// Each tag's cargo feature: its operations, and how many models a build with it alone
+/// compiles.
+fn features(ir: &Ir) -> String {
+    let always = ir.types.iter().filter(|t| t.gate == Gate::Always).count();
+    let only_full = ir.types.iter().filter(|t| t.gate == Gate::Full).count();
+    let mut out = format!(
+        "\n## Cargo features\n\nA feature per tag compiles the tag's operations and the models \
+         they use; `full` (a default feature) compiles every tag. {always} models are in every \
+         build; {only_full} that no operation uses come only with `full`, of {} in all.\n\n\
+         | feature | tag | operations | models | operation ids |\n| --- | --- | --- | --- | --- |\n",
+        ir.types.len()
+    );
+    let mut tags: Vec<usize> = (0..ir.tags.len()).collect();
+    tags.sort_by_key(|&t| &ir.tags[t].module);
+    for tag in tags {
+        let ids: Vec<String> = ir
+            .operations
+            .iter()
+            .filter(|op| op.tag == tag)
+            .map(|op| format!("`{}`", op.operation_id))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            ir.tags[tag].module,
+            ir.tags[tag].name,
+            super::features::operation_count(ir, tag),
+            super::features::model_count(ir, tag),
+            ids.join(", ")
+        ));
+    }
+    out
+}
+
 fn lists(ir: &Ir) -> String {
     let lists: Vec<_> = ir
         .operations

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::ident;
+use super::tokens::{ident, tag_cfg};
 use crate::ir::Ir;
 
 /// The static table of every operation, for tools that work by operation id.
@@ -47,7 +47,9 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
                 crate::runtime::VersionInfo { version: #version, request_media_type: #request, response_media_type: #accept, other_response_media_types: &[#(#others),*], sunset: #sunset, preview: #preview }
             }
         });
+        let cfg = tag_cfg(ir, op.tag);
         entries.push(quote! {
+            #cfg
             crate::runtime::OperationInfo {
                 operation_id: #operation_id,
                 short_name: #short_name,
@@ -62,8 +64,8 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
         });
     }
     quote! {
-        //! Every operation of the spec, in spec order.
-        /// One entry per operation of the spec.
+        //! Every operation of the spec, in spec order: those of the tags whose features are on.
+        /// One entry per operation of the spec whose tag's feature is on.
         pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[#(#entries)*];
     }
 }
@@ -72,9 +74,10 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
 pub fn emit_dynamic(ir: &Ir) -> TokenStream {
     let entries = ir.operations.iter().flat_map(|op| {
         let module = ident(&ir.tags[op.tag].module);
+        let cfg = tag_cfg(ir, op.tag);
         op.versions.iter().map(move |v| {
             let name = ident(&v.endpoints[0].type_name);
-            quote!(crate::dynamic::Entry::of::<crate::operations::#module::#name>(),)
+            quote!(#cfg crate::dynamic::Entry::of::<crate::operations::#module::#name>(),)
         })
     });
     quote! {

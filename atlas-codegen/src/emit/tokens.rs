@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Ir, TypeRef};
+use crate::ir::{Gate, Ir, TypeRef};
 
 /// The identifier `name` (a raw identifier for `r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
@@ -44,5 +44,26 @@ pub(crate) fn type_tokens_from(ir: &Ir, ty: &TypeRef, root: &TokenStream) -> Tok
             quote!(std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Any => quote!(serde_json::Value),
+    }
+}
+
+/// The `#[cfg]` that compiles an item with the cargo feature of tag `tag` (its module's
+/// name).
+pub(crate) fn tag_cfg(ir: &Ir, tag: usize) -> TokenStream {
+    let feature = &ir.tags[tag].module;
+    quote!(#[cfg(feature = #feature)])
+}
+
+/// The `#[cfg]` that compiles a model with the features its gate names; nothing for a
+/// model every build has.
+pub(crate) fn gate_cfg(ir: &Ir, gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => quote!(),
+        Gate::Full => quote!(#[cfg(feature = "full")]),
+        Gate::Tags(tags) if tags.len() == 1 => tag_cfg(ir, tags[0]),
+        Gate::Tags(tags) => {
+            let features = tags.iter().map(|&t| ir.tags[t].module.as_str());
+            quote!(#[cfg(any(#(feature = #features),*))])
+        }
     }
 }

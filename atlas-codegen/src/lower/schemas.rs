@@ -107,6 +107,7 @@ impl<'a> Builder<'a> {
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
                 zero: None,
+                gate: Gate::Always,
             });
             self.components.insert(name.clone(), id);
         }
@@ -229,6 +230,7 @@ impl<'a> Builder<'a> {
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
                 zero: None,
+                gate: Gate::Always,
             });
             self.inline_by_pointer.insert(pointer.to_owned(), id);
             self.inline_by_content.insert(content, id);
@@ -346,6 +348,7 @@ impl<'a> Builder<'a> {
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
             zero: None,
+            gate: Gate::Always,
         });
         self.types.len() - 1
     }

@@ -15,12 +15,14 @@
 //!    missing field takes;
 //! 9. [`endpoints`] decides the request types of every (operation, version);
 //! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
-//!     reads one.
+//!     reads one;
+//! 11. [`features`] decides which cargo features (a feature per tag) compile each model.
 
 mod context;
 mod cycles;
 mod defaults;
 mod endpoints;
+pub(crate) mod features;
 pub(crate) mod pagination;
 mod shapes;
 mod shared_names;
@@ -42,4 +44,5 @@ pub fn run(ir: &mut Ir) {
     zeros::plan_zeros(ir);
     endpoints::plan_endpoints(ir);
     pagination::plan_pagination(ir);
+    features::gate_models(ir);
 }

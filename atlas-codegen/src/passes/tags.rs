@@ -8,7 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Docs, EnumValue, Ir, ResponseBody, Struct, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Docs, EnumValue, Gate, Ir, ResponseBody, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use crate::names::{constant_tag_type, enum_variants, numbered};
 
 pub fn assign_tags(ir: &mut Ir) {
@@ -160,6 +162,7 @@ fn constant_field(ir: &mut Ir, subtype: TypeId, property: &str, tag: &str) {
         base_examples: Vec::new(),
         tag_examples: Vec::new(),
         zero: None,
+        gate: Gate::Always,
     };
     ir.types.push(def);
     let id = ir.types.len() - 1;

@@ -2,7 +2,7 @@
 //! pass removed), so that no dead type is generated. Component schemas stay, used or not:
 //! they are the crate's vocabulary.
 
-use crate::ir::{Ir, ResponseBody, Success, TypeId, TypeKind, TypeRef, VariantTag};
+use crate::ir::{Ir, Operation, ResponseBody, Success, TypeId, TypeKind, TypeRef, VariantTag};
 
 pub fn drop_unused_types(ir: &mut Ir) {
     let used = used_types(ir);
@@ -53,38 +53,45 @@ fn each_type_id(ir: &mut Ir, f: &mut dyn FnMut(&mut TypeId)) {
 /// and of component responses.
 fn each_root_type_id(ir: &mut Ir, f: &mut dyn FnMut(&mut TypeId)) {
     for op in &mut ir.operations {
-        op.params
-            .iter_mut()
-            .for_each(|p| type_ref_ids(&mut p.ty, f));
-        for case in &mut op.shared_responses {
-            body_ids(&mut case.body, f);
-        }
-        for v in &mut op.versions {
-            if let Some(body) = &mut v.request {
-                type_ref_ids(&mut body.ty, f);
-            }
-            v.responses
-                .iter_mut()
-                .for_each(|c| body_ids(&mut c.body, f));
-            for endpoint in &mut v.endpoints {
-                if let Some(error) = &mut endpoint.error {
-                    type_ref_ids(error, f);
-                }
-                let cases = match &mut endpoint.success {
-                    Success::Undeclared => &mut [][..],
-                    Success::One(case) => std::slice::from_mut(case),
-                    Success::Many { cases, .. } => cases,
-                };
-                cases.iter_mut().for_each(|c| body_ids(&mut c.body, f));
-            }
-        }
+        operation_type_ids(op, f);
     }
     for example in &mut ir.component_response_examples {
         type_ref_ids(&mut example.ty, f);
     }
 }
 
-fn kind_type_ids(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeId)) {
+/// Calls `f` on every type id an operation refers to directly: its parameters', bodies'
+/// and responses' types.
+pub(super) fn operation_type_ids(op: &mut Operation, f: &mut dyn FnMut(&mut TypeId)) {
+    op.params
+        .iter_mut()
+        .for_each(|p| type_ref_ids(&mut p.ty, f));
+    for case in &mut op.shared_responses {
+        body_ids(&mut case.body, f);
+    }
+    for v in &mut op.versions {
+        if let Some(body) = &mut v.request {
+            type_ref_ids(&mut body.ty, f);
+        }
+        v.responses
+            .iter_mut()
+            .for_each(|c| body_ids(&mut c.body, f));
+        for endpoint in &mut v.endpoints {
+            if let Some(error) = &mut endpoint.error {
+                type_ref_ids(error, f);
+            }
+            let cases = match &mut endpoint.success {
+                Success::Undeclared => &mut [][..],
+                Success::One(case) => std::slice::from_mut(case),
+                Success::Many { cases, .. } => cases,
+            };
+            cases.iter_mut().for_each(|c| body_ids(&mut c.body, f));
+        }
+    }
+}
+
+/// Calls `f` on every type id a type definition refers to.
+pub(super) fn kind_type_ids(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeId)) {
     match kind {
         TypeKind::Struct(s) => s.fields.iter_mut().for_each(|x| type_ref_ids(&mut x.ty, f)),
         TypeKind::Untagged(vs) => {
@@ -124,7 +131,7 @@ fn type_ref_ids(ty: &mut TypeRef, f: &mut dyn FnMut(&mut TypeId)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Struct, TypeDef};
+    use crate::ir::{Gate, Struct, TypeDef};
 
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
@@ -138,6 +145,7 @@ mod tests {
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
             zero: None,
+            gate: Gate::Always,
         }
     }
 

@@ -3,1669 +3,2267 @@
 #![allow(deprecated)]
 //! One entry per (operation, version) pair, in registry order.
 pub(crate) static ENDPOINTS: &[crate::dynamic::Entry] = &[
+    #[cfg(feature = "root")]
     crate::dynamic::Entry::of::<crate::operations::root::GetSystemStatusV20230101>(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::ListMatcherFieldNamesV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::ListClusterDetailsV20230101,
     >(),
+    #[cfg(feature = "limit_description")]
     crate::dynamic::Entry::of::<
         crate::operations::limit_description::ListDefaultGroupLimitsVPreview,
     >(),
+    #[cfg(feature = "limit_description")]
     crate::dynamic::Entry::of::<
         crate::operations::limit_description::GetDefaultGroupLimitVPreview,
     >(),
+    #[cfg(feature = "events")]
     crate::dynamic::Entry::of::<crate::operations::events::ListEventTypesV20230101>(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::DeleteFederationSettingV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::ListConnectedOrgConfigsV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetConnectedOrgConfigV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::RemoveConnectedOrgConfigV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::UpdateConnectedOrgConfigV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::ListRoleMappingsV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::CreateRoleMappingV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetRoleMappingV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::UpdateRoleMappingV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::DeleteRoleMappingV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::ListIdentityProvidersV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::CreateIdentityProviderV20231115,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetIdentityProviderV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetIdentityProviderV20231115,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::DeleteIdentityProviderV20231115,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::UpdateIdentityProviderV20230101,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::UpdateIdentityProviderV20231115,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::RevokeIdentityProviderJwksV20231115,
     >(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetIdentityProviderMetadataV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::ListGroupsV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::CreateGroupV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::GetGroupV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::DeleteGroupV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::UpdateGroupV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::AddGroupUserV20230201>(),
+    #[cfg(feature = "project_ip_access_list")]
     crate::dynamic::Entry::of::<
         crate::operations::project_ip_access_list::ListAccessListEntriesV20230101,
     >(),
+    #[cfg(feature = "project_ip_access_list")]
     crate::dynamic::Entry::of::<
         crate::operations::project_ip_access_list::CreateAccessListEntryV20230101,
     >(),
+    #[cfg(feature = "project_ip_access_list")]
     crate::dynamic::Entry::of::<
         crate::operations::project_ip_access_list::GetAccessListEntryV20230101,
     >(),
+    #[cfg(feature = "project_ip_access_list")]
     crate::dynamic::Entry::of::<
         crate::operations::project_ip_access_list::DeleteAccessListEntryV20230101,
     >(),
+    #[cfg(feature = "project_ip_access_list")]
     crate::dynamic::Entry::of::<
         crate::operations::project_ip_access_list::GetAccessListStatusV20230101,
     >(),
+    #[cfg(feature = "activity_feed")]
     crate::dynamic::Entry::of::<
         crate::operations::activity_feed::GetGroupActivityFeedV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::GetGroupRateLimitsV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::UpdateGroupRateLimitsV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::ResetGroupModelLimitsV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::ListGroupModelKeysV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::CreateGroupModelKeyV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::GetGroupModelKeyV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::DeleteGroupModelKeyV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::UpdateGroupModelKeyV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::GetGroupModelLimitsV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::ResetGroupRateLimitsV20250312,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::ListAlertConfigsV20230101,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::CreateAlertConfigV20230101,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::GetAlertConfigV20230101,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::UpdateAlertConfigV20230101,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::DeleteAlertConfigV20230101,
     >(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::ToggleAlertConfigV20230101,
     >(),
+    #[cfg(feature = "alerts")]
     crate::dynamic::Entry::of::<
         crate::operations::alerts::GetAlertConfigAlertsV20230101,
     >(),
+    #[cfg(feature = "alerts")]
     crate::dynamic::Entry::of::<crate::operations::alerts::ListAlertsV20230101>(),
+    #[cfg(feature = "alerts")]
     crate::dynamic::Entry::of::<crate::operations::alerts::GetAlertV20230101>(),
+    #[cfg(feature = "alerts")]
     crate::dynamic::Entry::of::<crate::operations::alerts::AcknowledgeAlertV20230101>(),
+    #[cfg(feature = "alerts")]
     crate::dynamic::Entry::of::<crate::operations::alerts::AcknowledgeAlertV20240530>(),
+    #[cfg(feature = "alert_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::alert_configurations::GetAlertConfigsV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::ListGroupApiKeysV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::CreateGroupApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::AddGroupApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::RemoveGroupApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::UpdateApiKeyRolesV20230101,
     >(),
+    #[cfg(feature = "auditing")]
     crate::dynamic::Entry::of::<
         crate::operations::auditing::GetGroupAuditLogV20230101,
     >(),
+    #[cfg(feature = "auditing")]
     crate::dynamic::Entry::of::<crate::operations::auditing::UpdateAuditLogV20230101>(),
+    #[cfg(feature = "aws_clusters_dns")]
     crate::dynamic::Entry::of::<
         crate::operations::aws_clusters_dns::GetAwsCustomDnsV20230101,
     >(),
+    #[cfg(feature = "aws_clusters_dns")]
     crate::dynamic::Entry::of::<
         crate::operations::aws_clusters_dns::ToggleAwsCustomDnsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupPrivateEndpointsV20241113,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateBackupPrivateEndpointV20241113,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupPrivateEndpointV20241113,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteBackupPrivateEndpointV20241113,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListExportBucketsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListExportBucketsV20240530,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateExportBucketV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateExportBucketV20240530,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetExportBucketV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetExportBucketV20240530,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteExportBucketV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateBackupExportBucketV20240530,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetCompliancePolicyV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetCompliancePolicyV20231001,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateCompliancePolicyV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateCompliancePolicyV20231001,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DisableCompliancePolicyV20241113,
     >(),
+    #[cfg(feature = "cloud_provider_access")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_provider_access::ListCloudProviderAccessV20230101,
     >(),
+    #[cfg(feature = "cloud_provider_access")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_provider_access::CreateCloudProviderAccessV20230101,
     >(),
+    #[cfg(feature = "cloud_provider_access")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_provider_access::DeauthorizeProviderAccessRoleV20230101,
     >(),
+    #[cfg(feature = "cloud_provider_access")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_provider_access::GetCloudProviderAccessV20230101,
     >(),
+    #[cfg(feature = "cloud_provider_access")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_provider_access::AuthorizeProviderAccessRoleV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::ValidateGroupClusterConfigurationsV20250312,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::ListClustersV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::ListClustersV20230201>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::ListClustersV20240805>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::CreateClusterV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::CreateClusterV20230201>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::CreateClusterV20240805>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::CreateClusterV20241023>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::GetClusterV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::GetClusterV20230201>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::GetClusterV20240805>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::DeleteClusterV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::DeleteClusterV20230201>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::UpdateClusterV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::UpdateClusterV20230201>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::UpdateClusterV20240805>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::UpdateClusterV20241023>(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::ListCollStatMeasurementsV20231115,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::GetClusterNamespacesV20231115,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::AutoScalingConfigurationV20240805,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupExportsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateBackupExportV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupExportV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupRestoreJobsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateBackupRestoreJobV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupRestoreJobV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CancelBackupRestoreJobV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupScheduleV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupScheduleV20240805,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteClusterBackupScheduleV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteClusterBackupScheduleV20240805,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateBackupScheduleV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateBackupScheduleV20240805,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupSnapshotsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::TakeSnapshotsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetClusterBackupSnapshotV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteClusterBackupSnapshotV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::UpdateBackupSnapshotV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupSnapshotDatabasesV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupSnapshotDatabaseV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListSnapshotDatabaseCollectionsV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetSnapshotDatabaseCollectionV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetBackupShardedClusterV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::DeleteBackupShardedClusterV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListBackupShardedClustersV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::ListClusterBackupCheckpointsV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::GetClusterBackupCheckpointV20230101,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::ListPinnedNamespacesV20231115,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::PinNamespacesV20231115,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::UpdatePinnedNamespacesV20231115,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::UnpinNamespacesV20231115,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListCollectionRestoreJobsV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateCollectionRestoreJobV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetCollectionRestoreJobV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListRestoreJobCollectionsV20250312,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetRestoreJobCollectionV20250312,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::CreateClusterFtsIndexV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::ListClusterFtsIndexV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetClusterFtsIndexV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::DeleteClusterFtsIndexV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::UpdateClusterFtsIndexV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::GetClusterGlobalWritesV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::GetClusterGlobalWritesV20230201,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::GetClusterGlobalWritesV20240805,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateCustomZoneMappingV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateCustomZoneMappingV20230201,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateCustomZoneMappingV20240805,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteCustomZoneMappingV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteCustomZoneMappingV20230201,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteCustomZoneMappingV20240805,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateManagedNamespaceV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateManagedNamespaceV20230201,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::CreateManagedNamespaceV20240805,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteManagedNamespacesV20230101,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteManagedNamespacesV20230201,
     >(),
+    #[cfg(feature = "global_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::global_clusters::DeleteManagedNamespacesV20240805,
     >(),
+    #[cfg(feature = "rolling_index")]
     crate::dynamic::Entry::of::<
         crate::operations::rolling_index::CreateRollingIndexV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::ListOnlineArchivesV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::CreateOnlineArchiveV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::GetOnlineArchiveV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::DeleteOnlineArchiveV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::UpdateOnlineArchiveV20230101,
     >(),
+    #[cfg(feature = "online_archive")]
     crate::dynamic::Entry::of::<
         crate::operations::online_archive::DownloadQueryLogsV20230101,
     >(),
+    #[cfg(feature = "cluster_outage_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::cluster_outage_simulation::GetOutageSimulationV20230101,
     >(),
+    #[cfg(feature = "cluster_outage_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::cluster_outage_simulation::StartOutageSimulationV20230101,
     >(),
+    #[cfg(feature = "cluster_outage_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::cluster_outage_simulation::EndOutageSimulationV20230101,
     >(),
+    #[cfg(feature = "overload_protection_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::overload_protection_simulation::ListClusterOverloadSimulationsVPreview,
     >(),
+    #[cfg(feature = "overload_protection_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::overload_protection_simulation::CreateClusterOverloadSimulationVPreview,
     >(),
+    #[cfg(feature = "overload_protection_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::overload_protection_simulation::GetClusterOverloadSimulationVPreview,
     >(),
+    #[cfg(feature = "overload_protection_simulation")]
     crate::dynamic::Entry::of::<
         crate::operations::overload_protection_simulation::DeleteClusterOverloadSimulationVPreview,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListDropIndexSuggestionsV20240805,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListSchemaAdviceV20240805,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListClusterSuggestedIndexesV20240805,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::GetProcessArgsV20230101>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<crate::operations::clusters::GetProcessArgsV20240805>(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UpdateProcessArgsV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UpdateProcessArgsV20240805,
     >(),
+    #[cfg(feature = "query_shape_insights")]
     crate::dynamic::Entry::of::<
         crate::operations::query_shape_insights::GetQueryShapeDetailsV20250312,
     >(),
+    #[cfg(feature = "query_shape_insights")]
     crate::dynamic::Entry::of::<
         crate::operations::query_shape_insights::ListQueryShapeSummariesV20250312,
     >(),
+    #[cfg(feature = "query_shape_insights")]
     crate::dynamic::Entry::of::<
         crate::operations::query_shape_insights::ListClusterQueryShapesV20250312,
     >(),
+    #[cfg(feature = "query_shape_insights")]
     crate::dynamic::Entry::of::<
         crate::operations::query_shape_insights::GetClusterQueryShapeV20250312,
     >(),
+    #[cfg(feature = "query_shape_insights")]
     crate::dynamic::Entry::of::<
         crate::operations::query_shape_insights::UpdateClusterQueryShapeV20250312,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::RestartPrimariesV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::RestartPrimariesV20230201,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::ListClusterRestoreJobsV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::CreateClusterRestoreJobV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::GetClusterRestoreJobV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetClusterSearchDeploymentV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetClusterSearchDeploymentV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetClusterSearchDeploymentV20250312,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::CreateClusterSearchDeploymentV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::CreateClusterSearchDeploymentV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::DeleteClusterSearchDeploymentV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::DeleteClusterSearchDeploymentV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::UpdateClusterSearchDeploymentV20230101,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::UpdateClusterSearchDeploymentV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::ListClusterSearchIndexesV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::CreateClusterSearchIndexV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::ListSearchIndexV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetIndexByNameV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::DeleteIndexByNameV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::UpdateIndexByNameV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::GetClusterSearchIndexV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::DeleteClusterSearchIndexV20240530,
     >(),
+    #[cfg(feature = "atlas_search")]
     crate::dynamic::Entry::of::<
         crate::operations::atlas_search::UpdateClusterSearchIndexV20240530,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::GetClusterSnapshotScheduleV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::UpdateClusterSnapshotScheduleV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::ListClusterSnapshotsV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::GetClusterSnapshotV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::DeleteClusterSnapshotV20230101,
     >(),
+    #[cfg(feature = "legacy_backup")]
     crate::dynamic::Entry::of::<
         crate::operations::legacy_backup::UpdateClusterSnapshotV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::GetClusterSqlInterfaceVPreview,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UpdateClusterSqlInterfaceVPreview,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::GetClusterStatusV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::GrantMongoEmployeeAccessV20240805,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::PinFeatureCompatibilityVersionV20240530,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::RevokeMongoEmployeeAccessV20240805,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UnpinFeatureCompatibilityVersionV20240530,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::DownloadClusterLogV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::DownloadClusterLogV20230201,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::ListClusterProviderRegionsV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UpgradeTenantUpgradeV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::UpgradeClusterToServerlessV20230101,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::ListCollStatMetricsV20231115,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::ListGroupContainersV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::CreateGroupContainerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::GetGroupContainerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::DeleteGroupContainerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::UpdateGroupContainerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::ListGroupContainerAllV20230101,
     >(),
+    #[cfg(feature = "custom_database_roles")]
     crate::dynamic::Entry::of::<
         crate::operations::custom_database_roles::ListCustomDbRolesV20230101,
     >(),
+    #[cfg(feature = "custom_database_roles")]
     crate::dynamic::Entry::of::<
         crate::operations::custom_database_roles::CreateCustomDbRoleV20230101,
     >(),
+    #[cfg(feature = "custom_database_roles")]
     crate::dynamic::Entry::of::<
         crate::operations::custom_database_roles::GetCustomDbRoleV20230101,
     >(),
+    #[cfg(feature = "custom_database_roles")]
     crate::dynamic::Entry::of::<
         crate::operations::custom_database_roles::DeleteCustomDbRoleV20230101,
     >(),
+    #[cfg(feature = "custom_database_roles")]
     crate::dynamic::Entry::of::<
         crate::operations::custom_database_roles::UpdateCustomDbRoleV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::ListDataFederationV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::CreateDataFederationV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::GetDataFederationV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::DeleteDataFederationV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::UpdateDataFederationV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::ListDataFederationLimitsV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::GetDataFederationLimitV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::DeleteDataFederationLimitV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::SetDataFederationLimitV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::DownloadFederationQueryLogsV20230101,
     >(),
+    #[cfg(feature = "database_users")]
     crate::dynamic::Entry::of::<
         crate::operations::database_users::ListDatabaseUsersV20230101,
     >(),
+    #[cfg(feature = "database_users")]
     crate::dynamic::Entry::of::<
         crate::operations::database_users::CreateDatabaseUserV20230101,
     >(),
+    #[cfg(feature = "database_users")]
     crate::dynamic::Entry::of::<
         crate::operations::database_users::GetDatabaseUserV20230101,
     >(),
+    #[cfg(feature = "database_users")]
     crate::dynamic::Entry::of::<
         crate::operations::database_users::DeleteDatabaseUserV20230101,
     >(),
+    #[cfg(feature = "database_users")]
     crate::dynamic::Entry::of::<
         crate::operations::database_users::UpdateDatabaseUserV20230101,
     >(),
+    #[cfg(feature = "x_509_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::x_509_authentication::ListDatabaseUserCertsV20230101,
     >(),
+    #[cfg(feature = "x_509_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::x_509_authentication::CreateDatabaseUserCertV20230101,
     >(),
+    #[cfg(feature = "access_tracking")]
     crate::dynamic::Entry::of::<
         crate::operations::access_tracking::GetAccessHistoryClusterV20230101,
     >(),
+    #[cfg(feature = "access_tracking")]
     crate::dynamic::Entry::of::<
         crate::operations::access_tracking::GetAccessHistoryProcessV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::GetEncryptionAtRestV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::UpdateEncryptionAtRestV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::ListRestPrivateEndpointsV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::CreateRestPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::GetRestPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "encryption_at_rest_using_customer_key_management")]
     crate::dynamic::Entry::of::<
         crate::operations::encryption_at_rest_using_customer_key_management::RequestPrivateEndpointDeletionV20230101,
     >(),
+    #[cfg(feature = "events")]
     crate::dynamic::Entry::of::<crate::operations::events::ListGroupEventsV20230101>(),
+    #[cfg(feature = "events")]
     crate::dynamic::Entry::of::<crate::operations::events::GetGroupEventV20230101>(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::ListFlexClustersV20241113,
     >(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::CreateFlexClusterV20241113,
     >(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::GetFlexClusterV20241113,
     >(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::DeleteFlexClusterV20241113,
     >(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::UpdateFlexClusterV20241113,
     >(),
+    #[cfg(feature = "flex_snapshots")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_snapshots::DownloadFlexBackupV20241113,
     >(),
+    #[cfg(feature = "flex_restore_jobs")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_restore_jobs::ListFlexRestoreJobsV20241113,
     >(),
+    #[cfg(feature = "flex_restore_jobs")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_restore_jobs::CreateFlexRestoreJobV20241113,
     >(),
+    #[cfg(feature = "flex_restore_jobs")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_restore_jobs::GetFlexRestoreJobV20241113,
     >(),
+    #[cfg(feature = "flex_snapshots")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_snapshots::ListFlexBackupSnapshotsV20241113,
     >(),
+    #[cfg(feature = "flex_snapshots")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_snapshots::GetFlexBackupSnapshotV20241113,
     >(),
+    #[cfg(feature = "flex_clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::flex_clusters::TenantUpgradeV20241113,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListHostFtsMetricsV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetIndexMeasurementsV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListIndexMeasurementsV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListMeasurementsV20230101,
     >(),
+    #[cfg(feature = "third_party_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::third_party_integrations::ListGroupIntegrationsV20230101,
     >(),
+    #[cfg(feature = "third_party_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::third_party_integrations::GetGroupIntegrationV20230101,
     >(),
+    #[cfg(feature = "third_party_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::third_party_integrations::UpdateGroupIntegrationV20230101,
     >(),
+    #[cfg(feature = "third_party_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::third_party_integrations::CreateGroupIntegrationV20230101,
     >(),
+    #[cfg(feature = "third_party_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::third_party_integrations::DeleteGroupIntegrationV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::ListGroupInvitesV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::CreateGroupInviteV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::UpdateGroupInvitesV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::GetGroupInviteV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::DeleteGroupInviteV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::UpdateInviteByIdV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::GetGroupIpAddressesV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::ListGroupLimitsV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::GetGroupLimitV20230101>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::DeleteGroupLimitV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::SetGroupLimitV20230101>(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::CreateGroupLiveMigrationV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::CreateGroupLiveMigrationV20240530,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::GetGroupLiveMigrationV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::CutoverMigrationV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::ValidateLiveMigrationsV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::ValidateLiveMigrationsV20240530,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::GetMigrationValidateStatusV20230101,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::ListGroupLogIntegrationsV20250312,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::CreateGroupLogIntegrationV20250312,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::GetGroupLogIntegrationV20250312,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::UpdateGroupLogIntegrationV20250312,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::DeleteGroupLogIntegrationV20250312,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::GetMaintenanceWindowV20230101,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::GetMaintenanceWindowVPreview,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::ResetMaintenanceWindowV20230101,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::UpdateMaintenanceWindowV20230101,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::UpdateMaintenanceWindowVPreview,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::ToggleMaintenanceAutoDeferV20230101,
     >(),
+    #[cfg(feature = "maintenance_windows")]
     crate::dynamic::Entry::of::<
         crate::operations::maintenance_windows::DeferMaintenanceWindowV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::GetManagedSlowMsV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::DisableManagedSlowMsV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::EnableManagedSlowMsV20230101,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::ListGroupMcpConfigsV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::CreateGroupMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::GetGroupMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::DeleteGroupMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::UpdateGroupMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::ListGroupMcpSecretsV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::CreateGroupMcpSecretV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::GetGroupMcpSecretV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::DeleteGroupMcpSecretV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::ListGroupMetricIntegrationsV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::ListGroupMetricIntegrationsVPreview,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::CreateGroupMetricIntegrationV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::CreateGroupMetricIntegrationVPreview,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::GetGroupMetricIntegrationV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::GetGroupMetricIntegrationVPreview,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::UpdateGroupMetricIntegrationV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::UpdateGroupMetricIntegrationVPreview,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::DeleteGroupMetricIntegrationV20250312,
     >(),
+    #[cfg(feature = "metric_integrations")]
     crate::dynamic::Entry::of::<
         crate::operations::metric_integrations::DeleteGroupMetricIntegrationVPreview,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::GetMongoDbVersionsV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::ListGroupPeersV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::CreateGroupPeerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::GetGroupPeerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::DeleteGroupPeerV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::UpdateGroupPeerV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::ListPrivateEndpointServiceV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::GetPrivateEndpointServiceV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::DeletePrivateEndpointServiceV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::CreatePrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::GetPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::DeletePrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::CreatePrivateEndpointServiceV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::UpdatePrivateEndpointServiceV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::GetRegionalEndpointModeV20230101,
     >(),
+    #[cfg(feature = "private_endpoint_services")]
     crate::dynamic::Entry::of::<
         crate::operations::private_endpoint_services::ToggleRegionalEndpointModeV20230101,
     >(),
+    #[cfg(feature = "serverless_private_endpoints")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_private_endpoints::ListServerlessPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "serverless_private_endpoints")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_private_endpoints::CreateServerlessPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "serverless_private_endpoints")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_private_endpoints::GetServerlessPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "serverless_private_endpoints")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_private_endpoints::DeleteServerlessPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "serverless_private_endpoints")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_private_endpoints::UpdateServerlessPrivateEndpointV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::VerifyPrivateIpModeV20230101,
     >(),
+    #[cfg(feature = "network_peering")]
     crate::dynamic::Entry::of::<
         crate::operations::network_peering::DisablePeeringV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::ListPrivateEndpointIdsV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::CreatePrivateEndpointIdV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::GetPrivateEndpointIdV20230101,
     >(),
+    #[cfg(feature = "data_federation")]
     crate::dynamic::Entry::of::<
         crate::operations::data_federation::DeletePrivateEndpointIdV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListGroupProcessesV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetGroupProcessV20230101,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::ListProcessMeasurementsV20231115,
     >(),
+    #[cfg(feature = "collection_level_metrics")]
     crate::dynamic::Entry::of::<
         crate::operations::collection_level_metrics::GetProcessNamespacesV20231115,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListDatabasesV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetDatabaseV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetDatabaseMeasurementsV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::ListProcessDisksV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetProcessDiskV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetProcessDiskMeasurementsV20230101,
     >(),
+    #[cfg(feature = "monitoring_and_logs")]
     crate::dynamic::Entry::of::<
         crate::operations::monitoring_and_logs::GetProcessMeasurementsV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListPerformanceAdvisorNamespacesV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListSlowQueryLogsV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::ListSuggestedIndexesV20230101,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::GetLogExportV20230101,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::CreateLogExportV20230101,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::DeleteLogExportV20230101,
     >(),
+    #[cfg(feature = "push_based_log_export")]
     crate::dynamic::Entry::of::<
         crate::operations::push_based_log_export::UpdateLogExportV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::RequestSampleDatasetLoadV20230101,
     >(),
+    #[cfg(feature = "clusters")]
     crate::dynamic::Entry::of::<
         crate::operations::clusters::GetSampleDatasetLoadV20230101,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::GenerateSandboxClusterDescriptionVPreview,
     >(),
+    #[cfg(feature = "serverless_instances")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_instances::ListServerlessInstancesV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListServerlessRestoreJobsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::CreateServerlessRestoreJobV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetServerlessRestoreJobV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::ListServerlessBackupSnapshotsV20230101,
     >(),
+    #[cfg(feature = "cloud_backups")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_backups::GetServerlessBackupSnapshotV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::GetServerlessAutoIndexingV20230101,
     >(),
+    #[cfg(feature = "performance_advisor")]
     crate::dynamic::Entry::of::<
         crate::operations::performance_advisor::SetServerlessAutoIndexingV20230101,
     >(),
+    #[cfg(feature = "serverless_instances")]
     crate::dynamic::Entry::of::<
         crate::operations::serverless_instances::GetServerlessInstanceV20230101,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::ListGroupServiceAccountsV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateGroupServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::GetGroupServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteGroupServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::UpdateGroupServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::ListAccessListV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateAccessListV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteGroupAccessEntryV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateGroupSecretV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteGroupSecretV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::InviteGroupServiceAccountV20240805,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::GetGroupSettingsV20230101,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::UpdateGroupSettingsV20230101,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::ListGroupStandbyLinksVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::CreateGroupStandbyLinkVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::GetGroupStandbyLinkVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::DeleteGroupStandbyLinkVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::ListStandbyLinkFailoversVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::CreateStandbyLinkFailoverVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::GetStandbyLinkFailoverVPreview,
     >(),
+    #[cfg(feature = "standby_links")]
     crate::dynamic::Entry::of::<
         crate::operations::standby_links::InspectFailoverReadinessVPreview,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListStreamWorkspacesV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::CreateStreamWorkspaceV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetStreamWorkspaceV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeleteStreamWorkspaceV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::UpdateStreamWorkspaceV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DownloadAuditLogsV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListStreamConnectionsV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::CreateStreamConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetStreamConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeleteStreamConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::UpdateStreamConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListFailoverConnectionsV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::CreateFailoverConnectionV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetStreamFailoverConnectionV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeleteStreamFailoverConnectionV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::UpdateStreamFailoverConnectionV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::CreateStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeleteStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::UpdateStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::StartStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::StartStreamProcessorWithV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::StopStreamProcessorV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetStreamProcessorsV20240530,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DownloadOperationalLogsV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetAccountDetailsV20241113,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListActivePeeringConnectionsV20241113,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListPrivateLinkConnectionsV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::CreatePrivateLinkConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::GetPrivateLinkConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeletePrivateLinkConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::UpdatePrivateLinkConnectionV20250312,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::ListVpcPeeringConnectionsV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::DeleteVpcPeeringConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::AcceptVpcPeeringConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::RejectVpcPeeringConnectionV20230201,
     >(),
+    #[cfg(feature = "streams")]
     crate::dynamic::Entry::of::<
         crate::operations::streams::WithStreamSampleConnectionsV20240805,
     >(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::ListGroupTeamsV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::AddGroupTeamsV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::GetGroupTeamV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::RemoveGroupTeamV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::UpdateGroupTeamV20230101>(),
+    #[cfg(feature = "ldap_configuration")]
     crate::dynamic::Entry::of::<
         crate::operations::ldap_configuration::GetUserSecurityV20230101,
     >(),
+    #[cfg(feature = "ldap_configuration")]
     crate::dynamic::Entry::of::<
         crate::operations::ldap_configuration::UpdateUserSecurityV20230101,
     >(),
+    #[cfg(feature = "x_509_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::x_509_authentication::DisableSecurityCustomerX509V20230101,
     >(),
+    #[cfg(feature = "ldap_configuration")]
     crate::dynamic::Entry::of::<
         crate::operations::ldap_configuration::DeleteLdapUserMappingV20230101,
     >(),
+    #[cfg(feature = "ldap_configuration")]
     crate::dynamic::Entry::of::<
         crate::operations::ldap_configuration::VerifyUserSecurityLdapV20230101,
     >(),
+    #[cfg(feature = "ldap_configuration")]
     crate::dynamic::Entry::of::<
         crate::operations::ldap_configuration::GetUserSecurityVerifyV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListGroupUsersV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListGroupUsersV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::AddGroupUsersV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::GetGroupUserV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveGroupUserV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveGroupUserV20250219,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<
         crate::operations::projects::UpdateGroupUserRolesV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::AddGroupUserRoleV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveGroupUserRoleV20250219,
     >(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::MigrateGroupV20240530>(),
+    #[cfg(feature = "projects")]
     crate::dynamic::Entry::of::<crate::operations::projects::GetGroupByNameV20230101>(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<crate::operations::organizations::ListOrgsV20230101>(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<crate::operations::organizations::CreateOrgV20230101>(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<crate::operations::organizations::GetOrgV20230101>(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<crate::operations::organizations::DeleteOrgV20230101>(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<crate::operations::organizations::UpdateOrgV20230101>(),
+    #[cfg(feature = "activity_feed")]
     crate::dynamic::Entry::of::<
         crate::operations::activity_feed::GetOrgActivityFeedV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::GetOrgRateLimitsV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::ListOrgModelKeysV20250312,
     >(),
+    #[cfg(feature = "ai_model_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_api_keys::GetOrgModelKeyV20250312,
     >(),
+    #[cfg(feature = "ai_model_rate_limits")]
     crate::dynamic::Entry::of::<
         crate::operations::ai_model_rate_limits::GetOrgModelLimitsV20250312,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::ListOrgApiKeysV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::CreateOrgApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::GetOrgApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::DeleteOrgApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::UpdateOrgApiKeyV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::ListOrgAccessEntriesV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::CreateOrgAccessEntryV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::GetOrgAccessEntryV20230101,
     >(),
+    #[cfg(feature = "programmatic_api_keys")]
     crate::dynamic::Entry::of::<
         crate::operations::programmatic_api_keys::DeleteAccessEntryV20230101,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::GetOrgAssociatedInvoicesV20250312,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::GetOrgAssociatedInvoicesVPreview,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::CreateCostExplorerProcessV20230101,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::GetCostExplorerUsageV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::GetOrgDelegationSettingsV20250312,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgDelegationSettingsV20250312,
     >(),
+    #[cfg(feature = "events")]
     crate::dynamic::Entry::of::<crate::operations::events::ListOrgEventsV20230101>(),
+    #[cfg(feature = "events")]
     crate::dynamic::Entry::of::<crate::operations::events::GetOrgEventV20230101>(),
+    #[cfg(feature = "federated_authentication")]
     crate::dynamic::Entry::of::<
         crate::operations::federated_authentication::GetFederationSettingsV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::GetOrgGroupsV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::ListOrgInvitesV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::CreateOrgInviteV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgInvitesV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::GetOrgInviteV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::DeleteOrgInviteV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgInviteByIdV20230101,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<crate::operations::invoices::ListInvoicesV20230101>(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<crate::operations::invoices::GetInvoiceV20230101>(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<crate::operations::invoices::GetInvoiceCsvV20230101>(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::SearchInvoiceLineItemsV20240805,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::ListOrgInvoiceReportsV20250312,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::CreateOrgInvoiceReportV20250312,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::GetOrgInvoiceReportV20250312,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::GenerateInvoiceReportVPreview,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<
         crate::operations::invoices::ListInvoicePendingV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::ListAvailableProjectsV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::CreateLinkTokenV20230101,
     >(),
+    #[cfg(feature = "cloud_migration_service")]
     crate::dynamic::Entry::of::<
         crate::operations::cloud_migration_service::DeleteLinkTokensV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::GetOrgMaintenanceSettingsVPreview,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgMaintenanceSettingsVPreview,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::ResetOrgMaintenanceSettingsVPreview,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::ListOrgMcpConfigsV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::CreateOrgMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::GetOrgMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::DeleteOrgMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::UpdateOrgMcpConfigV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::ListOrgMcpSecretsV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::CreateOrgMcpSecretV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::GetOrgMcpSecretV20250312,
     >(),
+    #[cfg(feature = "remote_mcp_configurations")]
     crate::dynamic::Entry::of::<
         crate::operations::remote_mcp_configurations::DeleteOrgMcpSecretV20250312,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::GetNonCompliantResourcesV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::ListOrgResourcePoliciesV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::CreateOrgResourcePolicyV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::GetOrgResourcePolicyV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::DeleteOrgResourcePolicyV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::UpdateOrgResourcePolicyV20240805,
     >(),
+    #[cfg(feature = "resource_policies")]
     crate::dynamic::Entry::of::<
         crate::operations::resource_policies::ValidateResourcePoliciesV20240805,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::ListOrgSandboxConfigVPreview,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::CreateOrgSandboxConfigVPreview,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::GetOrgSandboxConfigVPreview,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::DeleteOrgSandboxConfigVPreview,
     >(),
+    #[cfg(feature = "sandbox")]
     crate::dynamic::Entry::of::<
         crate::operations::sandbox::UpdateOrgSandboxConfigVPreview,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::ListOrgServiceAccountsV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateOrgServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::GetOrgServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteOrgServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::UpdateOrgServiceAccountV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::ListOrgAccessListV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateOrgAccessListV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteOrgAccessEntryV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::GetServiceAccountGroupsV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::CreateOrgSecretV20240805,
     >(),
+    #[cfg(feature = "service_accounts")]
     crate::dynamic::Entry::of::<
         crate::operations::service_accounts::DeleteOrgSecretV20240805,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::GetOrgSettingsV20230101,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgSettingsV20230101,
     >(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::ListOrgTeamsV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::CreateOrgTeamV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::GetOrgTeamV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::DeleteOrgTeamV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::RenameOrgTeamV20230101>(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListTeamUsersV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListTeamUsersV20250219,
     >(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::AddTeamUsersV20230101>(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::RemoveUserFromTeamV20230101>(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::AddOrgTeamUserV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveOrgTeamUserV20250219,
     >(),
+    #[cfg(feature = "teams")]
     crate::dynamic::Entry::of::<crate::operations::teams::GetTeamByNameV20230101>(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListOrgUsersV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::ListOrgUsersV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::CreateOrgUserV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::GetOrgUserV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveOrgUserV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveOrgUserV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::UpdateOrgUserV20250219,
     >(),
+    #[cfg(feature = "organizations")]
     crate::dynamic::Entry::of::<
         crate::operations::organizations::UpdateOrgUserRolesV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::AddOrgRoleV20250219,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::RemoveOrgRoleV20250219,
     >(),
+    #[cfg(feature = "rate_limiting")]
     crate::dynamic::Entry::of::<
         crate::operations::rate_limiting::ListRateLimitsV20250312,
     >(),
+    #[cfg(feature = "rate_limiting")]
     crate::dynamic::Entry::of::<
         crate::operations::rate_limiting::ListRateLimitsVPreview,
     >(),
+    #[cfg(feature = "rate_limiting")]
     crate::dynamic::Entry::of::<
         crate::operations::rate_limiting::GetRateLimitV20250312,
     >(),
+    #[cfg(feature = "rate_limiting")]
     crate::dynamic::Entry::of::<
         crate::operations::rate_limiting::GetRateLimitVPreview,
     >(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<crate::operations::invoices::ListSkusV20250312>(),
+    #[cfg(feature = "invoices")]
     crate::dynamic::Entry::of::<crate::operations::invoices::GetSkuV20250312>(),
+    #[cfg(feature = "root")]
     crate::dynamic::Entry::of::<
         crate::operations::root::ListControlPlaneAddressesV20231115,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::CreateUserV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::GetUserV20230101,
     >(),
+    #[cfg(feature = "mongo_db_cloud_users")]
     crate::dynamic::Entry::of::<
         crate::operations::mongo_db_cloud_users::GetUserByNameV20230101,
     >(),

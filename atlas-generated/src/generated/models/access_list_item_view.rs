@@ -32,20 +32,23 @@ impl crate::runtime::Json for AccessListItemView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cidr_block = None;
         let mut field_ip_address = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cidrBlock" => field_cidr_block = Some(reader.optional()?),
-                "ipAddress" => field_ip_address = Some(reader.optional()?),
+            let read = match key {
+                "cidrBlock" => reader.set_nullable(&mut field_cidr_block),
+                "ipAddress" => reader.set_nullable(&mut field_ip_address),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cidr_block: field_cidr_block,

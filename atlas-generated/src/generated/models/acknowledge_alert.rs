@@ -32,26 +32,31 @@ impl crate::runtime::Json for AcknowledgeAlert {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_acknowledged_until = None;
         let mut field_acknowledgement_comment = None;
         let mut field_links = None;
         let mut field_unacknowledge_alert = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "acknowledgedUntil" => field_acknowledged_until = reader.optional()?,
+            let read = match key {
+                "acknowledgedUntil" => reader.set_optional(&mut field_acknowledged_until),
                 "acknowledgementComment" => {
-                    field_acknowledgement_comment = reader.optional()?;
+                    reader.set_optional(&mut field_acknowledgement_comment)
                 }
-                "links" => field_links = reader.optional()?,
-                "unacknowledgeAlert" => field_unacknowledge_alert = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "unacknowledgeAlert" => {
+                    reader.set_optional(&mut field_unacknowledge_alert)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             acknowledged_until: field_acknowledged_until,

@@ -33,23 +33,29 @@ impl crate::runtime::Json for ActivityFeedLinkResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_link = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "link" => field_link = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "link" => reader.set(&mut field_link),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_link),) = (field_link,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            link: field_link.ok_or(crate::runtime::Bail)?,
+            link: field_link,
             links: field_links,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

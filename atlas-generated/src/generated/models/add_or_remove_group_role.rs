@@ -28,21 +28,27 @@ impl crate::runtime::Json for AddOrRemoveGroupRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_role = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "groupRole" => field_group_role = Some(reader.value()?),
+            let read = match key {
+                "groupRole" => reader.set(&mut field_group_role),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_group_role),) = (field_group_role,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            group_role: field_group_role.ok_or(crate::runtime::Bail)?,
+            group_role: field_group_role,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

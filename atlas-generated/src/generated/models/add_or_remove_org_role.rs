@@ -28,21 +28,27 @@ impl crate::runtime::Json for AddOrRemoveOrgRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_org_role = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "orgRole" => field_org_role = Some(reader.value()?),
+            let read = match key {
+                "orgRole" => reader.set(&mut field_org_role),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_org_role),) = (field_org_role,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            org_role: field_org_role.ok_or(crate::runtime::Bail)?,
+            org_role: field_org_role,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

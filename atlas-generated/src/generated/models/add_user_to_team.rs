@@ -28,21 +28,27 @@ impl crate::runtime::Json for AddUserToTeam {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set(&mut field_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_id),) = (field_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
+            id: field_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

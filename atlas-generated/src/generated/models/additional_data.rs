@@ -26,22 +26,25 @@ impl crate::runtime::Json for AdditionalData {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_processor_id = None;
         let mut field_processor_name = None;
         let mut field_workspace = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "processorId" => field_processor_id = reader.optional()?,
-                "processorName" => field_processor_name = reader.optional()?,
-                "workspace" => field_workspace = reader.optional()?,
+            let read = match key {
+                "processorId" => reader.set_optional(&mut field_processor_id),
+                "processorName" => reader.set_optional(&mut field_processor_name),
+                "workspace" => reader.set_optional(&mut field_workspace),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             processor_id: field_processor_id,

@@ -33,24 +33,27 @@ impl crate::runtime::Json for AdvancedComputeAutoScaling {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_enabled = None;
         let mut field_max_instance_size = None;
         let mut field_min_instance_size = None;
         let mut field_scale_down_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "enabled" => field_enabled = reader.optional()?,
-                "maxInstanceSize" => field_max_instance_size = reader.optional()?,
-                "minInstanceSize" => field_min_instance_size = reader.optional()?,
-                "scaleDownEnabled" => field_scale_down_enabled = reader.optional()?,
+            let read = match key {
+                "enabled" => reader.set_optional(&mut field_enabled),
+                "maxInstanceSize" => reader.set_optional(&mut field_max_instance_size),
+                "minInstanceSize" => reader.set_optional(&mut field_min_instance_size),
+                "scaleDownEnabled" => reader.set_optional(&mut field_scale_down_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             enabled: field_enabled,

@@ -33,24 +33,30 @@ impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_policy_items = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "policyItems" => field_policy_items = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "policyItems" => reader.set(&mut field_policy_items),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_policy_items),) = (field_policy_items,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
-            policy_items: field_policy_items.ok_or(crate::runtime::Bail)?,
+            policy_items: field_policy_items,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -38,27 +38,33 @@ impl crate::runtime::Json for AiModelApiKeyCreateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud = None;
         let mut field_geography = None;
         let mut field_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloud" => field_cloud = reader.optional()?,
-                "geography" => field_geography = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
+            let read = match key {
+                "cloud" => reader.set_optional(&mut field_cloud),
+                "geography" => reader.set_optional(&mut field_geography),
+                "name" => reader.set(&mut field_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name),) = (field_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cloud: field_cloud,
             geography: field_geography,
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -70,6 +70,7 @@ impl crate::runtime::Json for AiModelApiKeyResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key_id = None;
         let mut field_cloud = None;
         let mut field_created_at = None;
@@ -83,27 +84,29 @@ impl crate::runtime::Json for AiModelApiKeyResponse {
         let mut field_secret = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKeyId" => field_api_key_id = reader.optional()?,
-                "cloud" => field_cloud = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "createdBy" => field_created_by = reader.optional()?,
-                "endpoint" => field_endpoint = reader.optional()?,
-                "geography" => field_geography = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
-                "maskedSecret" => field_masked_secret = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "secret" => field_secret = Some(reader.optional()?),
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "apiKeyId" => reader.set_optional(&mut field_api_key_id),
+                "cloud" => reader.set_optional(&mut field_cloud),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "createdBy" => reader.set_optional(&mut field_created_by),
+                "endpoint" => reader.set_optional(&mut field_endpoint),
+                "geography" => reader.set_optional(&mut field_geography),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "lastUsedAt" => reader.set_nullable(&mut field_last_used_at),
+                "maskedSecret" => reader.set_optional(&mut field_masked_secret),
+                "name" => reader.set_optional(&mut field_name),
+                "secret" => reader.set_nullable(&mut field_secret),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             api_key_id: field_api_key_id,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for AiModelRateLimitResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud = None;
         let mut field_endpoint = None;
         let mut field_geography = None;
@@ -52,26 +53,28 @@ impl crate::runtime::Json for AiModelRateLimitResponse {
         let mut field_requests_per_minute_limit = None;
         let mut field_tokens_per_minute_limit = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloud" => field_cloud = reader.optional()?,
-                "endpoint" => field_endpoint = reader.optional()?,
-                "geography" => field_geography = reader.optional()?,
-                "modelGroupName" => field_model_group_name = reader.optional()?,
-                "modelNames" => field_model_names = reader.optional()?,
+            let read = match key {
+                "cloud" => reader.set_optional(&mut field_cloud),
+                "endpoint" => reader.set_optional(&mut field_endpoint),
+                "geography" => reader.set_optional(&mut field_geography),
+                "modelGroupName" => reader.set_optional(&mut field_model_group_name),
+                "modelNames" => reader.set_optional(&mut field_model_names),
                 "requestsPerMinuteLimit" => {
-                    field_requests_per_minute_limit = reader.optional()?;
+                    reader.set_optional(&mut field_requests_per_minute_limit)
                 }
                 "tokensPerMinuteLimit" => {
-                    field_tokens_per_minute_limit = reader.optional()?;
+                    reader.set_optional(&mut field_tokens_per_minute_limit)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud: field_cloud,

@@ -34,30 +34,35 @@ impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_requests_per_minute_limit = None;
         let mut field_tokens_per_minute_limit = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "requestsPerMinuteLimit" => {
-                    field_requests_per_minute_limit = Some(reader.value()?);
+                    reader.set(&mut field_requests_per_minute_limit)
                 }
-                "tokensPerMinuteLimit" => {
-                    field_tokens_per_minute_limit = Some(reader.value()?);
-                }
+                "tokensPerMinuteLimit" => reader.set(&mut field_tokens_per_minute_limit),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_requests_per_minute_limit),
+            Some(field_tokens_per_minute_limit),
+        ) = (field_requests_per_minute_limit, field_tokens_per_minute_limit) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            requests_per_minute_limit: field_requests_per_minute_limit
-                .ok_or(crate::runtime::Bail)?,
-            tokens_per_minute_limit: field_tokens_per_minute_limit
-                .ok_or(crate::runtime::Bail)?,
+            requests_per_minute_limit: field_requests_per_minute_limit,
+            tokens_per_minute_limit: field_tokens_per_minute_limit,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

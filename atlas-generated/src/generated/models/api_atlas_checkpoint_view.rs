@@ -59,6 +59,7 @@ impl crate::runtime::Json for ApiAtlasCheckpointView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_id = None;
         let mut field_completed = None;
         let mut field_group_id = None;
@@ -69,24 +70,26 @@ impl crate::runtime::Json for ApiAtlasCheckpointView {
         let mut field_started = None;
         let mut field_timestamp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "completed" => field_completed = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "parts" => field_parts = reader.optional()?,
-                "restorable" => field_restorable = reader.optional()?,
-                "started" => field_started = reader.optional()?,
-                "timestamp" => field_timestamp = reader.optional()?,
+            let read = match key {
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "completed" => reader.set_optional(&mut field_completed),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "parts" => reader.set_optional(&mut field_parts),
+                "restorable" => reader.set_optional(&mut field_restorable),
+                "started" => reader.set_optional(&mut field_started),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_id: field_cluster_id,

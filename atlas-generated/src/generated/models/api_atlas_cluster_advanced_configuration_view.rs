@@ -36,32 +36,35 @@ impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_custom_openssl_cipher_config_tls12 = None;
         let mut field_custom_openssl_cipher_config_tls13 = None;
         let mut field_minimum_enabled_tls_protocol = None;
         let mut field_tls_cipher_config_mode = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "customOpensslCipherConfigTls12" => {
-                    field_custom_openssl_cipher_config_tls12 = reader.optional()?;
+                    reader.set_optional(&mut field_custom_openssl_cipher_config_tls12)
                 }
                 "customOpensslCipherConfigTls13" => {
-                    field_custom_openssl_cipher_config_tls13 = reader.optional()?;
+                    reader.set_optional(&mut field_custom_openssl_cipher_config_tls13)
                 }
                 "minimumEnabledTlsProtocol" => {
-                    field_minimum_enabled_tls_protocol = reader.optional()?;
+                    reader.set_optional(&mut field_minimum_enabled_tls_protocol)
                 }
                 "tlsCipherConfigMode" => {
-                    field_tls_cipher_config_mode = reader.optional()?;
+                    reader.set_optional(&mut field_tls_cipher_config_mode)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             custom_openssl_cipher_config_tls12: field_custom_openssl_cipher_config_tls12,

@@ -48,6 +48,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_effective_target_namespace = None;
         let mut field_index_status = None;
         let mut field_restored_documents = None;
@@ -56,24 +57,26 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
         let mut field_target_namespace = None;
         let mut field_total_documents = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "effectiveTargetNamespace" => {
-                    field_effective_target_namespace = reader.optional()?;
+                    reader.set_optional(&mut field_effective_target_namespace)
                 }
-                "indexStatus" => field_index_status = reader.optional()?,
-                "restoredDocuments" => field_restored_documents = reader.optional()?,
-                "sourceNamespace" => field_source_namespace = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "targetNamespace" => field_target_namespace = reader.optional()?,
-                "totalDocuments" => field_total_documents = reader.optional()?,
+                "indexStatus" => reader.set_optional(&mut field_index_status),
+                "restoredDocuments" => reader.set_optional(&mut field_restored_documents),
+                "sourceNamespace" => reader.set_optional(&mut field_source_namespace),
+                "state" => reader.set_optional(&mut field_state),
+                "targetNamespace" => reader.set_optional(&mut field_target_namespace),
+                "totalDocuments" => reader.set_optional(&mut field_total_documents),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             effective_target_namespace: field_effective_target_namespace,

@@ -26,22 +26,25 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_error_message = None;
         let mut field_failed_indexes = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "errorMessage" => field_error_message = reader.optional()?,
-                "failedIndexes" => field_failed_indexes = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "failedIndexes" => reader.set_optional(&mut field_failed_indexes),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             error_message: field_error_message,

@@ -24,22 +24,25 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobIndexStatus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_failed_collection_count = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "failedCollectionCount" => {
-                    field_failed_collection_count = reader.optional()?;
+                    reader.set_optional(&mut field_failed_collection_count)
                 }
-                "state" => field_state = reader.optional()?,
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             failed_collection_count: field_failed_collection_count,

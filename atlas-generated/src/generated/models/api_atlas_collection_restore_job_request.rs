@@ -76,6 +76,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_suffix = None;
         let mut field_collections = None;
         let mut field_database_suffix = None;
@@ -89,43 +90,58 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         let mut field_target_group_id = None;
         let mut field_write_strategy = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionSuffix" => field_collection_suffix = Some(reader.optional()?),
-                "collections" => field_collections = reader.optional()?,
-                "databaseSuffix" => field_database_suffix = Some(reader.optional()?),
-                "databases" => field_databases = reader.optional()?,
-                "indexStrategy" => field_index_strategy = Some(reader.value()?),
-                "oplogInc" => field_oplog_inc = Some(reader.optional()?),
-                "oplogTs" => field_oplog_ts = Some(reader.optional()?),
+            let read = match key {
+                "collectionSuffix" => reader.set_nullable(&mut field_collection_suffix),
+                "collections" => reader.set_optional(&mut field_collections),
+                "databaseSuffix" => reader.set_nullable(&mut field_database_suffix),
+                "databases" => reader.set_optional(&mut field_databases),
+                "indexStrategy" => reader.set(&mut field_index_strategy),
+                "oplogInc" => reader.set_nullable(&mut field_oplog_inc),
+                "oplogTs" => reader.set_nullable(&mut field_oplog_ts),
                 "pointInTimeUtcSeconds" => {
-                    field_point_in_time_utc_seconds = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_point_in_time_utc_seconds)
                 }
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "targetClusterName" => field_target_cluster_name = Some(reader.value()?),
-                "targetGroupId" => field_target_group_id = Some(reader.value()?),
-                "writeStrategy" => field_write_strategy = Some(reader.value()?),
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "targetClusterName" => reader.set(&mut field_target_cluster_name),
+                "targetGroupId" => reader.set(&mut field_target_group_id),
+                "writeStrategy" => reader.set(&mut field_write_strategy),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_index_strategy),
+            Some(field_target_cluster_name),
+            Some(field_target_group_id),
+            Some(field_write_strategy),
+        ) = (
+            field_index_strategy,
+            field_target_cluster_name,
+            field_target_group_id,
+            field_write_strategy,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             collection_suffix: field_collection_suffix,
             collections: field_collections,
             database_suffix: field_database_suffix,
             databases: field_databases,
-            index_strategy: field_index_strategy.ok_or(crate::runtime::Bail)?,
+            index_strategy: field_index_strategy,
             oplog_inc: field_oplog_inc,
             oplog_ts: field_oplog_ts,
             point_in_time_utc_seconds: field_point_in_time_utc_seconds,
             snapshot_id: field_snapshot_id,
-            target_cluster_name: field_target_cluster_name.ok_or(crate::runtime::Bail)?,
-            target_group_id: field_target_group_id.ok_or(crate::runtime::Bail)?,
-            write_strategy: field_write_strategy.ok_or(crate::runtime::Bail)?,
+            target_cluster_name: field_target_cluster_name,
+            target_group_id: field_target_group_id,
+            write_strategy: field_write_strategy,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

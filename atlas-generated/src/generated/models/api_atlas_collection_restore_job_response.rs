@@ -74,6 +74,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_suffix = None;
         let mut field_collections = None;
         let mut field_created_at = None;
@@ -95,37 +96,41 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
         let mut field_total_documents = None;
         let mut field_write_strategy = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionSuffix" => field_collection_suffix = reader.optional()?,
-                "collections" => field_collections = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "databaseSuffix" => field_database_suffix = reader.optional()?,
-                "databases" => field_databases = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "finishedAt" => field_finished_at = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "indexStatus" => field_index_status = reader.optional()?,
-                "indexStrategy" => field_index_strategy = reader.optional()?,
-                "oplogInc" => field_oplog_inc = reader.optional()?,
-                "oplogTs" => field_oplog_ts = reader.optional()?,
+            let read = match key {
+                "collectionSuffix" => reader.set_optional(&mut field_collection_suffix),
+                "collections" => reader.set_optional(&mut field_collections),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "databaseSuffix" => reader.set_optional(&mut field_database_suffix),
+                "databases" => reader.set_optional(&mut field_databases),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "finishedAt" => reader.set_optional(&mut field_finished_at),
+                "id" => reader.set_optional(&mut field_id),
+                "indexStatus" => reader.set_optional(&mut field_index_status),
+                "indexStrategy" => reader.set_optional(&mut field_index_strategy),
+                "oplogInc" => reader.set_optional(&mut field_oplog_inc),
+                "oplogTs" => reader.set_optional(&mut field_oplog_ts),
                 "pointInTimeUtcSeconds" => {
-                    field_point_in_time_utc_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_point_in_time_utc_seconds)
                 }
-                "restoredDocuments" => field_restored_documents = reader.optional()?,
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "targetClusterName" => field_target_cluster_name = reader.optional()?,
-                "targetGroupId" => field_target_group_id = reader.optional()?,
-                "totalDocuments" => field_total_documents = reader.optional()?,
-                "writeStrategy" => field_write_strategy = reader.optional()?,
+                "restoredDocuments" => reader.set_optional(&mut field_restored_documents),
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "state" => reader.set_optional(&mut field_state),
+                "targetClusterName" => {
+                    reader.set_optional(&mut field_target_cluster_name)
+                }
+                "targetGroupId" => reader.set_optional(&mut field_target_group_id),
+                "totalDocuments" => reader.set_optional(&mut field_total_documents),
+                "writeStrategy" => reader.set_optional(&mut field_write_strategy),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             collection_suffix: field_collection_suffix,

@@ -53,30 +53,37 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_char_filters = None;
         let mut field_name = None;
         let mut field_token_filters = None;
         let mut field_tokenizer = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "charFilters" => field_char_filters = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
-                "tokenFilters" => field_token_filters = reader.optional()?,
-                "tokenizer" => field_tokenizer = Some(reader.value()?),
+            let read = match key {
+                "charFilters" => reader.set_optional(&mut field_char_filters),
+                "name" => reader.set(&mut field_name),
+                "tokenFilters" => reader.set_optional(&mut field_token_filters),
+                "tokenizer" => reader.set(&mut field_tokenizer),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name), Some(field_tokenizer)) = (field_name, field_tokenizer)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             char_filters: field_char_filters,
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             token_filters: field_token_filters,
-            tokenizer: field_tokenizer.ok_or(crate::runtime::Bail)?,
+            tokenizer: field_tokenizer,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

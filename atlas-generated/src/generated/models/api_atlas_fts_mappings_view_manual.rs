@@ -26,20 +26,23 @@ impl crate::runtime::Json for ApiAtlasFtsMappingsViewManual {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_dynamic = None;
         let mut field_fields = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dynamic" => field_dynamic = reader.optional()?,
-                "fields" => field_fields = reader.optional()?,
+            let read = match key {
+                "dynamic" => reader.set_optional(&mut field_dynamic),
+                "fields" => reader.set_optional(&mut field_fields),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             dynamic: field_dynamic,

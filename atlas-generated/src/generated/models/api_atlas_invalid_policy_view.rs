@@ -28,20 +28,23 @@ impl crate::runtime::Json for ApiAtlasInvalidPolicyView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_body = None;
         let mut field_errors = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "body" => field_body = reader.optional()?,
-                "errors" => field_errors = reader.optional()?,
+            let read = match key {
+                "body" => reader.set_optional(&mut field_body),
+                "errors" => reader.set_optional(&mut field_errors),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             body: field_body,

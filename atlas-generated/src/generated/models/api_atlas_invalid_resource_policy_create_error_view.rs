@@ -28,20 +28,23 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_error_type = None;
         let mut field_invalid_policies = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "errorType" => field_error_type = reader.optional()?,
-                "invalidPolicies" => field_invalid_policies = reader.optional()?,
+            let read = match key {
+                "errorType" => reader.set_optional(&mut field_error_type),
+                "invalidPolicies" => reader.set_optional(&mut field_invalid_policies),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             error_type: field_error_type,

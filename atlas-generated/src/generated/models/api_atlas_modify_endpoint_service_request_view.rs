@@ -33,25 +33,31 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_supported_remote_regions = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = Some(reader.value()?),
+            let read = match key {
+                "cloudProvider" => reader.set(&mut field_cloud_provider),
                 "supportedRemoteRegions" => {
-                    field_supported_remote_regions = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_supported_remote_regions)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_cloud_provider),) = (field_cloud_provider,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cloud_provider: field_cloud_provider.ok_or(crate::runtime::Bail)?,
+            cloud_provider: field_cloud_provider,
             supported_remote_regions: field_supported_remote_regions,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

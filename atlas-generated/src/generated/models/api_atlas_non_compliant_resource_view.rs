@@ -44,28 +44,34 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_org_id = None;
         let mut field_resource_id = None;
         let mut field_resource_name = None;
         let mut field_resource_policies_causing_non_compliance = None;
         let mut field_resource_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "orgId" => field_org_id = reader.optional()?,
-                "resourceId" => field_resource_id = reader.optional()?,
-                "resourceName" => field_resource_name = reader.optional()?,
+            let read = match key {
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "resourceId" => reader.set_optional(&mut field_resource_id),
+                "resourceName" => reader.set_optional(&mut field_resource_name),
                 "resourcePoliciesCausingNonCompliance" => {
-                    field_resource_policies_causing_non_compliance = reader.optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_resource_policies_causing_non_compliance,
+                        )
                 }
-                "resourceType" => field_resource_type = reader.optional()?,
+                "resourceType" => reader.set_optional(&mut field_resource_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             org_id: field_org_id,

@@ -28,21 +28,27 @@ impl crate::runtime::Json for ApiAtlasPolicyCreateView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_body = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "body" => field_body = Some(reader.value()?),
+            let read = match key {
+                "body" => reader.set(&mut field_body),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_body),) = (field_body,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            body: field_body.ok_or(crate::runtime::Bail)?,
+            body: field_body,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

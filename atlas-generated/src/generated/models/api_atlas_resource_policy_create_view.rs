@@ -39,27 +39,33 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_description = None;
         let mut field_name = None;
         let mut field_policies = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "description" => field_description = Some(reader.optional()?),
-                "name" => field_name = Some(reader.value()?),
-                "policies" => field_policies = Some(reader.value()?),
+            let read = match key {
+                "description" => reader.set_nullable(&mut field_description),
+                "name" => reader.set(&mut field_name),
+                "policies" => reader.set(&mut field_policies),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name), Some(field_policies)) = (field_name, field_policies) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             description: field_description,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            policies: field_policies.ok_or(crate::runtime::Bail)?,
+            name: field_name,
+            policies: field_policies,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -34,24 +34,29 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_policies_causing_non_compliance = None;
         let mut field_resource_policy_id = None;
         let mut field_resource_policy_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "policiesCausingNonCompliance" => {
-                    field_policies_causing_non_compliance = reader.optional()?;
+                    reader.set_optional(&mut field_policies_causing_non_compliance)
                 }
-                "resourcePolicyId" => field_resource_policy_id = reader.optional()?,
-                "resourcePolicyName" => field_resource_policy_name = reader.optional()?,
+                "resourcePolicyId" => reader.set_optional(&mut field_resource_policy_id),
+                "resourcePolicyName" => {
+                    reader.set_optional(&mut field_resource_policy_name)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             policies_causing_non_compliance: field_policies_causing_non_compliance,

@@ -56,6 +56,7 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_by_user = None;
         let mut field_created_date = None;
         let mut field_description = None;
@@ -67,25 +68,29 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         let mut field_policies = None;
         let mut field_version = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdByUser" => field_created_by_user = reader.optional()?,
-                "createdDate" => field_created_date = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "lastUpdatedByUser" => field_last_updated_by_user = reader.optional()?,
-                "lastUpdatedDate" => field_last_updated_date = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "policies" => field_policies = reader.optional()?,
-                "version" => field_version = reader.optional()?,
+            let read = match key {
+                "createdByUser" => reader.set_optional(&mut field_created_by_user),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "description" => reader.set_optional(&mut field_description),
+                "id" => reader.set_optional(&mut field_id),
+                "lastUpdatedByUser" => {
+                    reader.set_optional(&mut field_last_updated_by_user)
+                }
+                "lastUpdatedDate" => reader.set_optional(&mut field_last_updated_date),
+                "name" => reader.set_optional(&mut field_name),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "policies" => reader.set_optional(&mut field_policies),
+                "version" => reader.set_optional(&mut field_version),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_by_user: field_created_by_user,

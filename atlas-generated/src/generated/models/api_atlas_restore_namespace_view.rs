@@ -31,23 +31,29 @@ impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_source_namespace = None;
         let mut field_target_namespace = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "sourceNamespace" => field_source_namespace = Some(reader.value()?),
-                "targetNamespace" => field_target_namespace = reader.optional()?,
+            let read = match key {
+                "sourceNamespace" => reader.set(&mut field_source_namespace),
+                "targetNamespace" => reader.set_optional(&mut field_target_namespace),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_source_namespace),) = (field_source_namespace,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            source_namespace: field_source_namespace.ok_or(crate::runtime::Bail)?,
+            source_namespace: field_source_namespace,
             target_namespace: field_target_namespace,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -68,6 +68,7 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_checkpoint_interval_min = None;
         let mut field_cluster_id = None;
         let mut field_daily_snapshot_retention_days = None;
@@ -79,58 +80,70 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
         let mut field_snapshot_retention_days = None;
         let mut field_weekly_snapshot_retention_weeks = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "clusterCheckpointIntervalMin" => {
-                    field_cluster_checkpoint_interval_min = Some(reader.value()?);
+                    reader.set(&mut field_cluster_checkpoint_interval_min)
                 }
-                "clusterId" => field_cluster_id = Some(reader.value()?),
+                "clusterId" => reader.set(&mut field_cluster_id),
                 "dailySnapshotRetentionDays" => {
-                    field_daily_snapshot_retention_days = Some(reader.value()?);
+                    reader.set(&mut field_daily_snapshot_retention_days)
                 }
-                "groupId" => field_group_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "links" => reader.set_optional(&mut field_links),
                 "monthlySnapshotRetentionMonths" => {
-                    field_monthly_snapshot_retention_months = Some(reader.value()?);
+                    reader.set(&mut field_monthly_snapshot_retention_months)
                 }
                 "pointInTimeWindowHours" => {
-                    field_point_in_time_window_hours = Some(reader.value()?);
+                    reader.set(&mut field_point_in_time_window_hours)
                 }
-                "snapshotIntervalHours" => {
-                    field_snapshot_interval_hours = Some(reader.value()?);
-                }
-                "snapshotRetentionDays" => {
-                    field_snapshot_retention_days = Some(reader.value()?);
-                }
+                "snapshotIntervalHours" => reader.set(&mut field_snapshot_interval_hours),
+                "snapshotRetentionDays" => reader.set(&mut field_snapshot_retention_days),
                 "weeklySnapshotRetentionWeeks" => {
-                    field_weekly_snapshot_retention_weeks = Some(reader.value()?);
+                    reader.set(&mut field_weekly_snapshot_retention_weeks)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_cluster_checkpoint_interval_min),
+            Some(field_cluster_id),
+            Some(field_daily_snapshot_retention_days),
+            Some(field_monthly_snapshot_retention_months),
+            Some(field_point_in_time_window_hours),
+            Some(field_snapshot_interval_hours),
+            Some(field_snapshot_retention_days),
+            Some(field_weekly_snapshot_retention_weeks),
+        ) = (
+            field_cluster_checkpoint_interval_min,
+            field_cluster_id,
+            field_daily_snapshot_retention_days,
+            field_monthly_snapshot_retention_months,
+            field_point_in_time_window_hours,
+            field_snapshot_interval_hours,
+            field_snapshot_retention_days,
+            field_weekly_snapshot_retention_weeks,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cluster_checkpoint_interval_min: field_cluster_checkpoint_interval_min
-                .ok_or(crate::runtime::Bail)?,
-            cluster_id: field_cluster_id.ok_or(crate::runtime::Bail)?,
-            daily_snapshot_retention_days: field_daily_snapshot_retention_days
-                .ok_or(crate::runtime::Bail)?,
+            cluster_checkpoint_interval_min: field_cluster_checkpoint_interval_min,
+            cluster_id: field_cluster_id,
+            daily_snapshot_retention_days: field_daily_snapshot_retention_days,
             group_id: field_group_id,
             links: field_links,
-            monthly_snapshot_retention_months: field_monthly_snapshot_retention_months
-                .ok_or(crate::runtime::Bail)?,
-            point_in_time_window_hours: field_point_in_time_window_hours
-                .ok_or(crate::runtime::Bail)?,
-            snapshot_interval_hours: field_snapshot_interval_hours
-                .ok_or(crate::runtime::Bail)?,
-            snapshot_retention_days: field_snapshot_retention_days
-                .ok_or(crate::runtime::Bail)?,
-            weekly_snapshot_retention_weeks: field_weekly_snapshot_retention_weeks
-                .ok_or(crate::runtime::Bail)?,
+            monthly_snapshot_retention_months: field_monthly_snapshot_retention_months,
+            point_in_time_window_hours: field_point_in_time_window_hours,
+            snapshot_interval_hours: field_snapshot_interval_hours,
+            snapshot_retention_days: field_snapshot_retention_days,
+            weekly_snapshot_retention_weeks: field_weekly_snapshot_retention_weeks,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

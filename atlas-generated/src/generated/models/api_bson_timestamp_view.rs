@@ -30,20 +30,23 @@ impl crate::runtime::Json for ApiBsonTimestampView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_date = None;
         let mut field_increment = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "date" => field_date = reader.optional()?,
-                "increment" => field_increment = reader.optional()?,
+            let read = match key {
+                "date" => reader.set_optional(&mut field_date),
+                "increment" => reader.set_optional(&mut field_increment),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             date: field_date,

@@ -38,26 +38,29 @@ impl crate::runtime::Json for ApiCheckpointPartView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_replica_set_name = None;
         let mut field_shard_name = None;
         let mut field_token_discovered = None;
         let mut field_token_timestamp = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
-                "shardName" => field_shard_name = reader.optional()?,
-                "tokenDiscovered" => field_token_discovered = reader.optional()?,
-                "tokenTimestamp" => field_token_timestamp = reader.optional()?,
-                "typeName" => field_type_name = reader.optional()?,
+            let read = match key {
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
+                "shardName" => reader.set_optional(&mut field_shard_name),
+                "tokenDiscovered" => reader.set_optional(&mut field_token_discovered),
+                "tokenTimestamp" => reader.set_optional(&mut field_token_timestamp),
+                "typeName" => reader.set_optional(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             replica_set_name: field_replica_set_name,

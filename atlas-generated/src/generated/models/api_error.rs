@@ -46,6 +46,7 @@ impl crate::runtime::Json for ApiError {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_bad_request_detail = None;
         let mut field_detail = None;
         let mut field_error = None;
@@ -53,21 +54,23 @@ impl crate::runtime::Json for ApiError {
         let mut field_parameters = None;
         let mut field_reason = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "badRequestDetail" => field_bad_request_detail = Some(reader.optional()?),
-                "detail" => field_detail = Some(reader.optional()?),
-                "error" => field_error = reader.optional()?,
-                "errorCode" => field_error_code = reader.optional()?,
-                "parameters" => field_parameters = reader.optional()?,
-                "reason" => field_reason = Some(reader.optional()?),
+            let read = match key {
+                "badRequestDetail" => reader.set_nullable(&mut field_bad_request_detail),
+                "detail" => reader.set_nullable(&mut field_detail),
+                "error" => reader.set_optional(&mut field_error),
+                "errorCode" => reader.set_optional(&mut field_error_code),
+                "parameters" => reader.set_optional(&mut field_parameters),
+                "reason" => reader.set_nullable(&mut field_reason),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             bad_request_detail: field_bad_request_detail,

@@ -68,6 +68,7 @@ impl crate::runtime::Json for ApiHostViewAtlas {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created = None;
         let mut field_group_id = None;
         let mut field_hostname = None;
@@ -81,27 +82,29 @@ impl crate::runtime::Json for ApiHostViewAtlas {
         let mut field_user_alias = None;
         let mut field_version = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "created" => field_created = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "hostname" => field_hostname = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "lastPing" => field_last_ping = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "port" => field_port = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
-                "shardName" => field_shard_name = reader.optional()?,
-                "typeName" => field_type_name = reader.optional()?,
-                "userAlias" => field_user_alias = reader.optional()?,
-                "version" => field_version = reader.optional()?,
+            let read = match key {
+                "created" => reader.set_optional(&mut field_created),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hostname" => reader.set_optional(&mut field_hostname),
+                "id" => reader.set_optional(&mut field_id),
+                "lastPing" => reader.set_optional(&mut field_last_ping),
+                "links" => reader.set_optional(&mut field_links),
+                "port" => reader.set_optional(&mut field_port),
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
+                "shardName" => reader.set_optional(&mut field_shard_name),
+                "typeName" => reader.set_optional(&mut field_type_name),
+                "userAlias" => reader.set_optional(&mut field_user_alias),
+                "version" => reader.set_optional(&mut field_version),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created: field_created,

@@ -36,24 +36,27 @@ impl crate::runtime::Json for ApiKey {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_access_list = None;
         let mut field_id = None;
         let mut field_public_key = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "accessList" => field_access_list = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "publicKey" => field_public_key = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
+            let read = match key {
+                "accessList" => reader.set_optional(&mut field_access_list),
+                "id" => reader.set_optional(&mut field_id),
+                "publicKey" => reader.set_optional(&mut field_public_key),
+                "roles" => reader.set_optional(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             access_list: field_access_list,

@@ -40,6 +40,7 @@ impl crate::runtime::Json for ApiKeyUserDetails {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_desc = None;
         let mut field_id = None;
         let mut field_links = None;
@@ -47,21 +48,23 @@ impl crate::runtime::Json for ApiKeyUserDetails {
         let mut field_public_key = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "desc" => field_desc = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "privateKey" => field_private_key = reader.optional()?,
-                "publicKey" => field_public_key = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
+            let read = match key {
+                "desc" => reader.set_optional(&mut field_desc),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "privateKey" => reader.set_optional(&mut field_private_key),
+                "publicKey" => reader.set_optional(&mut field_public_key),
+                "roles" => reader.set_optional(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             desc: field_desc,

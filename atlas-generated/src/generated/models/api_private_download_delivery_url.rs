@@ -24,20 +24,23 @@ impl crate::runtime::Json for ApiPrivateDownloadDeliveryUrl {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delivery_url = None;
         let mut field_endpoint_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "deliveryUrl" => field_delivery_url = reader.optional()?,
-                "endpointId" => field_endpoint_id = reader.optional()?,
+            let read = match key {
+                "deliveryUrl" => reader.set_optional(&mut field_delivery_url),
+                "endpointId" => reader.set_optional(&mut field_endpoint_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             delivery_url: field_delivery_url,

@@ -26,22 +26,25 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_filters = None;
         let mut field_sort_field = None;
         let mut field_sort_order = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "filters" => field_filters = reader.optional()?,
-                "sortField" => field_sort_field = reader.optional()?,
-                "sortOrder" => field_sort_order = reader.optional()?,
+            let read = match key {
+                "filters" => reader.set_optional(&mut field_filters),
+                "sortField" => reader.set_optional(&mut field_sort_field),
+                "sortOrder" => reader.set_optional(&mut field_sort_order),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             filters: field_filters,

@@ -38,24 +38,27 @@ impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_instance_size = None;
         let mut field_node_count = None;
         let mut field_region_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "instanceSize" => field_instance_size = reader.optional()?,
-                "nodeCount" => field_node_count = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "instanceSize" => reader.set_optional(&mut field_instance_size),
+                "nodeCount" => reader.set_optional(&mut field_node_count),
+                "regionName" => reader.set_optional(&mut field_region_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -47,28 +47,34 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_instance_size = None;
         let mut field_node_count = None;
         let mut field_region_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = Some(reader.optional()?),
-                "instanceSize" => field_instance_size = Some(reader.value()?),
-                "nodeCount" => field_node_count = Some(reader.optional()?),
-                "regionName" => field_region_name = Some(reader.optional()?),
+            let read = match key {
+                "cloudProvider" => reader.set_nullable(&mut field_cloud_provider),
+                "instanceSize" => reader.set(&mut field_instance_size),
+                "nodeCount" => reader.set_nullable(&mut field_node_count),
+                "regionName" => reader.set_nullable(&mut field_region_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_instance_size),) = (field_instance_size,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cloud_provider: field_cloud_provider,
-            instance_size: field_instance_size.ok_or(crate::runtime::Bail)?,
+            instance_size: field_instance_size,
             node_count: field_node_count,
             region_name: field_region_name,
             filled: crate::runtime::Filled::default(),

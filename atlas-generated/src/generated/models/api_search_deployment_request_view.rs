@@ -35,24 +35,30 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_default_node_count = None;
         let mut field_specs = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "defaultNodeCount" => field_default_node_count = Some(reader.optional()?),
-                "specs" => field_specs = Some(reader.value()?),
+            let read = match key {
+                "defaultNodeCount" => reader.set_nullable(&mut field_default_node_count),
+                "specs" => reader.set(&mut field_specs),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_specs),) = (field_specs,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             default_node_count: field_default_node_count,
-            specs: field_specs.ok_or(crate::runtime::Bail)?,
+            specs: field_specs,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

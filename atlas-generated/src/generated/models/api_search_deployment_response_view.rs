@@ -51,6 +51,7 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_effective_specs = None;
         let mut field_encryption_at_rest_provider = None;
         let mut field_group_id = None;
@@ -58,23 +59,25 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseView {
         let mut field_specs = None;
         let mut field_state_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "effectiveSpecs" => field_effective_specs = reader.optional()?,
+            let read = match key {
+                "effectiveSpecs" => reader.set_optional(&mut field_effective_specs),
                 "encryptionAtRestProvider" => {
-                    field_encryption_at_rest_provider = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_encryption_at_rest_provider)
                 }
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "specs" => field_specs = reader.optional()?,
-                "stateName" => field_state_name = reader.optional()?,
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "specs" => reader.set_optional(&mut field_specs),
+                "stateName" => reader.set_optional(&mut field_state_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             effective_specs: field_effective_specs,

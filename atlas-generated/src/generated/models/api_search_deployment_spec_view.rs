@@ -34,24 +34,33 @@ impl crate::runtime::Json for ApiSearchDeploymentSpecView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_instance_size = None;
         let mut field_node_count = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "instanceSize" => field_instance_size = Some(reader.value()?),
-                "nodeCount" => field_node_count = Some(reader.value()?),
+            let read = match key {
+                "instanceSize" => reader.set(&mut field_instance_size),
+                "nodeCount" => reader.set(&mut field_node_count),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_instance_size), Some(field_node_count)) = (
+            field_instance_size,
+            field_node_count,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            instance_size: field_instance_size.ok_or(crate::runtime::Bail)?,
-            node_count: field_node_count.ok_or(crate::runtime::Bail)?,
+            instance_size: field_instance_size,
+            node_count: field_node_count,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -36,28 +36,31 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_estimated_data_loss_seconds = None;
         let mut field_estimated_failover_time_seconds = None;
         let mut field_group_id = None;
         let mut field_standby_link_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "estimatedDataLossSeconds" => {
-                    field_estimated_data_loss_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_estimated_data_loss_seconds)
                 }
                 "estimatedFailoverTimeSeconds" => {
-                    field_estimated_failover_time_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_estimated_failover_time_seconds)
                 }
-                "groupId" => field_group_id = reader.optional()?,
-                "standbyLinkId" => field_standby_link_id = reader.optional()?,
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "standbyLinkId" => reader.set_optional(&mut field_standby_link_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             estimated_data_loss_seconds: field_estimated_data_loss_seconds,

@@ -48,6 +48,7 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_completed_at = None;
         let mut field_created_date = None;
         let mut field_failover_id = None;
@@ -56,22 +57,24 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
         let mut field_status = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "completedAt" => field_completed_at = reader.optional()?,
-                "createdDate" => field_created_date = reader.optional()?,
-                "failoverId" => field_failover_id = reader.optional()?,
-                "failoverStage" => field_failover_stage = reader.optional()?,
-                "standbyLinkId" => field_standby_link_id = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+            let read = match key {
+                "completedAt" => reader.set_optional(&mut field_completed_at),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "failoverId" => reader.set_optional(&mut field_failover_id),
+                "failoverStage" => reader.set_optional(&mut field_failover_stage),
+                "standbyLinkId" => reader.set_optional(&mut field_standby_link_id),
+                "status" => reader.set_optional(&mut field_status),
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             completed_at: field_completed_at,

@@ -34,30 +34,37 @@ impl crate::runtime::Json for ApiStandbyLinkRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_active_cluster_unique_id = None;
         let mut field_standby_cluster_unique_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "activeClusterUniqueId" => {
-                    field_active_cluster_unique_id = Some(reader.value()?);
+                    reader.set(&mut field_active_cluster_unique_id)
                 }
                 "standbyClusterUniqueId" => {
-                    field_standby_cluster_unique_id = Some(reader.value()?);
+                    reader.set(&mut field_standby_cluster_unique_id)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_active_cluster_unique_id),
+            Some(field_standby_cluster_unique_id),
+        ) = (field_active_cluster_unique_id, field_standby_cluster_unique_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            active_cluster_unique_id: field_active_cluster_unique_id
-                .ok_or(crate::runtime::Bail)?,
-            standby_cluster_unique_id: field_standby_cluster_unique_id
-                .ok_or(crate::runtime::Bail)?,
+            active_cluster_unique_id: field_active_cluster_unique_id,
+            standby_cluster_unique_id: field_standby_cluster_unique_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -56,6 +56,7 @@ impl crate::runtime::Json for ApiStandbyLinkResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_active_cluster_unique_id = None;
         let mut field_error_reason = None;
         let mut field_group_id = None;
@@ -63,33 +64,39 @@ impl crate::runtime::Json for ApiStandbyLinkResponse {
         let mut field_standby_link_id = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "activeClusterUniqueId" => {
-                    field_active_cluster_unique_id = Some(reader.value()?);
+                    reader.set(&mut field_active_cluster_unique_id)
                 }
-                "errorReason" => field_error_reason = Some(reader.optional()?),
-                "groupId" => field_group_id = reader.optional()?,
+                "errorReason" => reader.set_nullable(&mut field_error_reason),
+                "groupId" => reader.set_optional(&mut field_group_id),
                 "standbyClusterUniqueId" => {
-                    field_standby_cluster_unique_id = Some(reader.value()?);
+                    reader.set(&mut field_standby_cluster_unique_id)
                 }
-                "standbyLinkId" => field_standby_link_id = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+                "standbyLinkId" => reader.set_optional(&mut field_standby_link_id),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_active_cluster_unique_id),
+            Some(field_standby_cluster_unique_id),
+        ) = (field_active_cluster_unique_id, field_standby_cluster_unique_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            active_cluster_unique_id: field_active_cluster_unique_id
-                .ok_or(crate::runtime::Bail)?,
+            active_cluster_unique_id: field_active_cluster_unique_id,
             error_reason: field_error_reason,
             group_id: field_group_id,
-            standby_cluster_unique_id: field_standby_cluster_unique_id
-                .ok_or(crate::runtime::Bail)?,
+            standby_cluster_unique_id: field_standby_cluster_unique_id,
             standby_link_id: field_standby_link_id,
             status: field_status,
             filled: crate::runtime::Filled::default(),

@@ -60,6 +60,7 @@ impl crate::runtime::Json for AppServiceEventView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created = None;
         let mut field_event_type_name = None;
         let mut field_group_id = None;
@@ -68,26 +69,31 @@ impl crate::runtime::Json for AppServiceEventView {
         let mut field_org_id = None;
         let mut field_raw = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "created" => field_created = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "raw" => field_raw = reader.optional()?,
+            let read = match key {
+                "created" => reader.set_optional(&mut field_created),
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "raw" => reader.set_optional(&mut field_raw),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name),) = (field_event_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             created: field_created,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             group_id: field_group_id,
             id: field_id,
             links: field_links,

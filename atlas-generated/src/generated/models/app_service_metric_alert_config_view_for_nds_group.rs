@@ -75,6 +75,7 @@ impl crate::runtime::Json for AppServiceMetricAlertConfigViewForNdsGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created = None;
         let mut field_enabled = None;
         let mut field_event_type_name = None;
@@ -87,37 +88,45 @@ impl crate::runtime::Json for AppServiceMetricAlertConfigViewForNdsGroup {
         let mut field_severity_override = None;
         let mut field_updated = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "created" => field_created = reader.optional()?,
-                "enabled" => field_enabled = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "matchers" => field_matchers = reader.optional()?,
-                "metricThreshold" => field_metric_threshold = reader.optional()?,
-                "notifications" => field_notifications = Some(reader.value()?),
-                "severityOverride" => field_severity_override = reader.optional()?,
-                "updated" => field_updated = reader.optional()?,
+            let read = match key {
+                "created" => reader.set_optional(&mut field_created),
+                "enabled" => reader.set_optional(&mut field_enabled),
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "matchers" => reader.set_optional(&mut field_matchers),
+                "metricThreshold" => reader.set_optional(&mut field_metric_threshold),
+                "notifications" => reader.set(&mut field_notifications),
+                "severityOverride" => reader.set_optional(&mut field_severity_override),
+                "updated" => reader.set_optional(&mut field_updated),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name), Some(field_notifications)) = (
+            field_event_type_name,
+            field_notifications,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             created: field_created,
             enabled: field_enabled,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             group_id: field_group_id,
             id: field_id,
             links: field_links,
             matchers: field_matchers,
             metric_threshold: field_metric_threshold,
-            notifications: field_notifications.ok_or(crate::runtime::Bail)?,
+            notifications: field_notifications,
             severity_override: field_severity_override,
             updated: field_updated,
             filled: crate::runtime::Filled::default(),

@@ -28,20 +28,23 @@ impl crate::runtime::Json for AssociatedInvoice {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_invoice_id = None;
         let mut field_org_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "invoiceId" => field_invoice_id = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
+            let read = match key {
+                "invoiceId" => reader.set_optional(&mut field_invoice_id),
+                "orgId" => reader.set_optional(&mut field_org_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             invoice_id: field_invoice_id,

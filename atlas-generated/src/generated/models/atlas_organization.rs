@@ -46,34 +46,40 @@ impl crate::runtime::Json for AtlasOrganization {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_is_deleted = None;
         let mut field_links = None;
         let mut field_name = None;
         let mut field_skip_default_alerts_settings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "isDeleted" => field_is_deleted = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "isDeleted" => reader.set_optional(&mut field_is_deleted),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set(&mut field_name),
                 "skipDefaultAlertsSettings" => {
-                    field_skip_default_alerts_settings = reader.optional()?;
+                    reader.set_optional(&mut field_skip_default_alerts_settings)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name),) = (field_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             is_deleted: field_is_deleted,
             links: field_links,
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             skip_default_alerts_settings: field_skip_default_alerts_settings,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -30,26 +30,29 @@ impl crate::runtime::Json for AuditLog {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_audit_authorization_success = None;
         let mut field_audit_filter = None;
         let mut field_configuration_type = None;
         let mut field_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "auditAuthorizationSuccess" => {
-                    field_audit_authorization_success = reader.optional()?;
+                    reader.set_optional(&mut field_audit_authorization_success)
                 }
-                "auditFilter" => field_audit_filter = reader.optional()?,
-                "configurationType" => field_configuration_type = reader.optional()?,
-                "enabled" => field_enabled = reader.optional()?,
+                "auditFilter" => reader.set_optional(&mut field_audit_filter),
+                "configurationType" => reader.set_optional(&mut field_configuration_type),
+                "enabled" => reader.set_optional(&mut field_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             audit_authorization_success: field_audit_authorization_success,

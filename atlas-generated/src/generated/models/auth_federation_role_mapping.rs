@@ -41,27 +41,36 @@ impl crate::runtime::Json for AuthFederationRoleMapping {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_external_group_name = None;
         let mut field_id = None;
         let mut field_role_assignments = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "externalGroupName" => field_external_group_name = Some(reader.value()?),
-                "id" => field_id = reader.optional()?,
-                "roleAssignments" => field_role_assignments = Some(reader.value()?),
+            let read = match key {
+                "externalGroupName" => reader.set(&mut field_external_group_name),
+                "id" => reader.set_optional(&mut field_id),
+                "roleAssignments" => reader.set(&mut field_role_assignments),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_external_group_name), Some(field_role_assignments)) = (
+            field_external_group_name,
+            field_role_assignments,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            external_group_name: field_external_group_name.ok_or(crate::runtime::Bail)?,
+            external_group_name: field_external_group_name,
             id: field_id,
-            role_assignments: field_role_assignments.ok_or(crate::runtime::Bail)?,
+            role_assignments: field_role_assignments,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -69,6 +69,7 @@ impl crate::runtime::Json for AvailableClustersDeployment {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_agent_version = None;
         let mut field_cluster_id = None;
         let mut field_db_size_bytes = None;
@@ -81,28 +82,30 @@ impl crate::runtime::Json for AvailableClustersDeployment {
         let mut field_shards_size = None;
         let mut field_tls_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "agentVersion" => field_agent_version = reader.optional()?,
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "dbSizeBytes" => field_db_size_bytes = reader.optional()?,
+            let read = match key {
+                "agentVersion" => reader.set_optional(&mut field_agent_version),
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "dbSizeBytes" => reader.set_optional(&mut field_db_size_bytes),
                 "featureCompatibilityVersion" => {
-                    field_feature_compatibility_version = reader.optional()?;
+                    reader.set_optional(&mut field_feature_compatibility_version)
                 }
-                "managed" => field_managed = reader.optional()?,
-                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "oplogSizeMB" => field_oplog_size_mb = reader.optional()?,
-                "sharded" => field_sharded = reader.optional()?,
-                "shardsSize" => field_shards_size = reader.optional()?,
-                "tlsEnabled" => field_tls_enabled = reader.optional()?,
+                "managed" => reader.set_optional(&mut field_managed),
+                "mongoDBVersion" => reader.set_optional(&mut field_mongo_db_version),
+                "name" => reader.set_optional(&mut field_name),
+                "oplogSizeMB" => reader.set_optional(&mut field_oplog_size_mb),
+                "sharded" => reader.set_optional(&mut field_sharded),
+                "shardsSize" => reader.set_optional(&mut field_shards_size),
+                "tlsEnabled" => reader.set_optional(&mut field_tls_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             agent_version: field_agent_version,

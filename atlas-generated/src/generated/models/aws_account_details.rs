@@ -30,24 +30,27 @@ impl crate::runtime::Json for AwsAccountDetails {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_account_id = None;
         let mut field_cidr_block = None;
         let mut field_links = None;
         let mut field_vpc_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsAccountId" => field_aws_account_id = reader.optional()?,
-                "cidrBlock" => field_cidr_block = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "vpcId" => field_vpc_id = reader.optional()?,
+            let read = match key {
+                "awsAccountId" => reader.set_optional(&mut field_aws_account_id),
+                "cidrBlock" => reader.set_optional(&mut field_cidr_block),
+                "links" => reader.set_optional(&mut field_links),
+                "vpcId" => reader.set_optional(&mut field_vpc_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws_account_id: field_aws_account_id,

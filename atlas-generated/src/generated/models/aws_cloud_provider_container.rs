@@ -61,32 +61,38 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_provisioned = None;
         let mut field_atlas_cidr_block = None;
         let mut field_region_name = None;
         let mut field_vpc_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "provisioned" => field_provisioned = reader.optional()?,
-                "atlasCidrBlock" => field_atlas_cidr_block = reader.optional()?,
-                "regionName" => field_region_name = Some(reader.value()?),
-                "vpcId" => field_vpc_id = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "provisioned" => reader.set_optional(&mut field_provisioned),
+                "atlasCidrBlock" => reader.set_optional(&mut field_atlas_cidr_block),
+                "regionName" => reader.set(&mut field_region_name),
+                "vpcId" => reader.set_optional(&mut field_vpc_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_region_name),) = (field_region_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             provisioned: field_provisioned,
             atlas_cidr_block: field_atlas_cidr_block,
-            region_name: field_region_name.ok_or(crate::runtime::Bail)?,
+            region_name: field_region_name,
             vpc_id: field_vpc_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -29,21 +29,27 @@ impl crate::runtime::Json for AwsCustomDnsEnabledView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "enabled" => field_enabled = Some(reader.value()?),
+            let read = match key {
+                "enabled" => reader.set(&mut field_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_enabled),) = (field_enabled,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            enabled: field_enabled.ok_or(crate::runtime::Bail)?,
+            enabled: field_enabled,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

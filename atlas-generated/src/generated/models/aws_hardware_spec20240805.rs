@@ -73,6 +73,7 @@ impl crate::runtime::Json for AwsHardwareSpec20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_disk_iops = None;
         let mut field_disk_size_gb = None;
         let mut field_disk_throughput = None;
@@ -80,21 +81,23 @@ impl crate::runtime::Json for AwsHardwareSpec20240805 {
         let mut field_instance_size = None;
         let mut field_node_count = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "diskIOPS" => field_disk_iops = reader.optional()?,
-                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
-                "diskThroughput" => field_disk_throughput = reader.optional()?,
-                "ebsVolumeType" => field_ebs_volume_type = reader.optional()?,
-                "instanceSize" => field_instance_size = reader.optional()?,
-                "nodeCount" => field_node_count = reader.optional()?,
+            let read = match key {
+                "diskIOPS" => reader.set_optional(&mut field_disk_iops),
+                "diskSizeGB" => reader.set_optional(&mut field_disk_size_gb),
+                "diskThroughput" => reader.set_optional(&mut field_disk_throughput),
+                "ebsVolumeType" => reader.set_optional(&mut field_ebs_volume_type),
+                "instanceSize" => reader.set_optional(&mut field_instance_size),
+                "nodeCount" => reader.set_optional(&mut field_node_count),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             disk_iops: field_disk_iops,

@@ -38,24 +38,29 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_connection_status = None;
         let mut field_delete_requested = None;
         let mut field_error_message = None;
         let mut field_interface_endpoint_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "connectionStatus" => field_connection_status = reader.optional()?,
-                "deleteRequested" => field_delete_requested = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "interfaceEndpointId" => field_interface_endpoint_id = reader.optional()?,
+            let read = match key {
+                "connectionStatus" => reader.set_optional(&mut field_connection_status),
+                "deleteRequested" => reader.set_optional(&mut field_delete_requested),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "interfaceEndpointId" => {
+                    reader.set_optional(&mut field_interface_endpoint_id)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             connection_status: field_connection_status,

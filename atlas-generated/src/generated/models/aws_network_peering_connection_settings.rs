@@ -72,6 +72,7 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_accepter_region_name = None;
         let mut field_aws_account_id = None;
         let mut field_connection_id = None;
@@ -82,41 +83,52 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         let mut field_status_name = None;
         let mut field_vpc_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "accepterRegionName" => {
-                    field_accepter_region_name = Some(reader.value()?);
-                }
-                "awsAccountId" => field_aws_account_id = Some(reader.value()?),
-                "connectionId" => field_connection_id = reader.optional()?,
-                "containerId" => field_container_id = Some(reader.value()?),
-                "errorStateName" => field_error_state_name = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "routeTableCidrBlock" => {
-                    field_route_table_cidr_block = Some(reader.value()?);
-                }
-                "statusName" => field_status_name = reader.optional()?,
-                "vpcId" => field_vpc_id = Some(reader.value()?),
+            let read = match key {
+                "accepterRegionName" => reader.set(&mut field_accepter_region_name),
+                "awsAccountId" => reader.set(&mut field_aws_account_id),
+                "connectionId" => reader.set_optional(&mut field_connection_id),
+                "containerId" => reader.set(&mut field_container_id),
+                "errorStateName" => reader.set_optional(&mut field_error_state_name),
+                "id" => reader.set_optional(&mut field_id),
+                "routeTableCidrBlock" => reader.set(&mut field_route_table_cidr_block),
+                "statusName" => reader.set_optional(&mut field_status_name),
+                "vpcId" => reader.set(&mut field_vpc_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_accepter_region_name),
+            Some(field_aws_account_id),
+            Some(field_container_id),
+            Some(field_route_table_cidr_block),
+            Some(field_vpc_id),
+        ) = (
+            field_accepter_region_name,
+            field_aws_account_id,
+            field_container_id,
+            field_route_table_cidr_block,
+            field_vpc_id,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            accepter_region_name: field_accepter_region_name
-                .ok_or(crate::runtime::Bail)?,
-            aws_account_id: field_aws_account_id.ok_or(crate::runtime::Bail)?,
+            accepter_region_name: field_accepter_region_name,
+            aws_account_id: field_aws_account_id,
             connection_id: field_connection_id,
-            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            container_id: field_container_id,
             error_state_name: field_error_state_name,
             id: field_id,
-            route_table_cidr_block: field_route_table_cidr_block
-                .ok_or(crate::runtime::Bail)?,
+            route_table_cidr_block: field_route_table_cidr_block,
             status_name: field_status_name,
-            vpc_id: field_vpc_id.ok_or(crate::runtime::Bail)?,
+            vpc_id: field_vpc_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

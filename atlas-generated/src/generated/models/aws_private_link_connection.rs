@@ -50,6 +50,7 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoint_service_name = None;
         let mut field_error_message = None;
         let mut field_id = None;
@@ -58,24 +59,30 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
         let mut field_status = None;
         let mut field_supported_remote_regions = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpointServiceName" => field_endpoint_service_name = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "interfaceEndpoints" => field_interface_endpoints = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "endpointServiceName" => {
+                    reader.set_optional(&mut field_endpoint_service_name)
+                }
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "id" => reader.set_optional(&mut field_id),
+                "interfaceEndpoints" => {
+                    reader.set_optional(&mut field_interface_endpoints)
+                }
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "status" => reader.set_optional(&mut field_status),
                 "supportedRemoteRegions" => {
-                    field_supported_remote_regions = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_supported_remote_regions)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoint_service_name: field_endpoint_service_name,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for AwskmsConfiguration {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_access_key_id = None;
         let mut field_customer_master_key_id = None;
         let mut field_enabled = None;
@@ -53,27 +54,29 @@ impl crate::runtime::Json for AwskmsConfiguration {
         let mut field_secret_access_key = None;
         let mut field_valid = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "accessKeyID" => field_access_key_id = reader.optional()?,
+            let read = match key {
+                "accessKeyID" => reader.set_optional(&mut field_access_key_id),
                 "customerMasterKeyID" => {
-                    field_customer_master_key_id = reader.optional()?;
+                    reader.set_optional(&mut field_customer_master_key_id)
                 }
-                "enabled" => field_enabled = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+                "enabled" => reader.set_optional(&mut field_enabled),
+                "region" => reader.set_optional(&mut field_region),
                 "requirePrivateNetworking" => {
-                    field_require_private_networking = reader.optional()?;
+                    reader.set_optional(&mut field_require_private_networking)
                 }
-                "roleId" => field_role_id = reader.optional()?,
-                "secretAccessKey" => field_secret_access_key = reader.optional()?,
-                "valid" => field_valid = reader.optional()?,
+                "roleId" => reader.set_optional(&mut field_role_id),
+                "secretAccessKey" => reader.set_optional(&mut field_secret_access_key),
+                "valid" => reader.set_optional(&mut field_valid),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             access_key_id: field_access_key_id,

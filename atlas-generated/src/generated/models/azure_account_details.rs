@@ -30,24 +30,31 @@ impl crate::runtime::Json for AzureAccountDetails {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_azure_subscription_id = None;
         let mut field_cidr_block = None;
         let mut field_links = None;
         let mut field_virtual_network_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "azureSubscriptionId" => field_azure_subscription_id = reader.optional()?,
-                "cidrBlock" => field_cidr_block = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "virtualNetworkName" => field_virtual_network_name = reader.optional()?,
+            let read = match key {
+                "azureSubscriptionId" => {
+                    reader.set_optional(&mut field_azure_subscription_id)
+                }
+                "cidrBlock" => reader.set_optional(&mut field_cidr_block),
+                "links" => reader.set_optional(&mut field_links),
+                "virtualNetworkName" => {
+                    reader.set_optional(&mut field_virtual_network_name)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             azure_subscription_id: field_azure_subscription_id,

@@ -67,6 +67,7 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_provisioned = None;
         let mut field_atlas_cidr_block = None;
@@ -74,28 +75,38 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         let mut field_region = None;
         let mut field_vnet_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "provisioned" => field_provisioned = reader.optional()?,
-                "atlasCidrBlock" => field_atlas_cidr_block = Some(reader.value()?),
-                "azureSubscriptionId" => field_azure_subscription_id = reader.optional()?,
-                "region" => field_region = Some(reader.value()?),
-                "vnetName" => field_vnet_name = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "provisioned" => reader.set_optional(&mut field_provisioned),
+                "atlasCidrBlock" => reader.set(&mut field_atlas_cidr_block),
+                "azureSubscriptionId" => {
+                    reader.set_optional(&mut field_azure_subscription_id)
+                }
+                "region" => reader.set(&mut field_region),
+                "vnetName" => reader.set_optional(&mut field_vnet_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_atlas_cidr_block), Some(field_region)) = (
+            field_atlas_cidr_block,
+            field_region,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             provisioned: field_provisioned,
-            atlas_cidr_block: field_atlas_cidr_block.ok_or(crate::runtime::Bail)?,
+            atlas_cidr_block: field_atlas_cidr_block,
             azure_subscription_id: field_azure_subscription_id,
-            region: field_region.ok_or(crate::runtime::Bail)?,
+            region: field_region,
             vnet_name: field_vnet_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -26,20 +26,23 @@ impl crate::runtime::Json for AzureComputeAutoScalingRules {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_max_instance_size = None;
         let mut field_min_instance_size = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "maxInstanceSize" => field_max_instance_size = reader.optional()?,
-                "minInstanceSize" => field_min_instance_size = reader.optional()?,
+            let read = match key {
+                "maxInstanceSize" => reader.set_optional(&mut field_max_instance_size),
+                "minInstanceSize" => reader.set_optional(&mut field_min_instance_size),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             max_instance_size: field_max_instance_size,

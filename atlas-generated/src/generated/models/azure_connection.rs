@@ -31,24 +31,31 @@ impl crate::runtime::Json for AzureConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_region = None;
         let mut field_service_principal_id = None;
         let mut field_storage_account_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
-                "storageAccountName" => field_storage_account_name = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "region" => reader.set_optional(&mut field_region),
+                "servicePrincipalId" => {
+                    reader.set_optional(&mut field_service_principal_id)
+                }
+                "storageAccountName" => {
+                    reader.set_optional(&mut field_storage_account_name)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             links: field_links,

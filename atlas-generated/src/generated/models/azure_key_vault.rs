@@ -50,6 +50,7 @@ impl crate::runtime::Json for AzureKeyVault {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_azure_environment = None;
         let mut field_client_id = None;
         let mut field_enabled = None;
@@ -63,29 +64,33 @@ impl crate::runtime::Json for AzureKeyVault {
         let mut field_tenant_id = None;
         let mut field_valid = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "azureEnvironment" => field_azure_environment = reader.optional()?,
-                "clientID" => field_client_id = reader.optional()?,
-                "enabled" => field_enabled = reader.optional()?,
-                "keyIdentifier" => field_key_identifier = reader.optional()?,
-                "keyVaultName" => field_key_vault_name = reader.optional()?,
+            let read = match key {
+                "azureEnvironment" => reader.set_optional(&mut field_azure_environment),
+                "clientID" => reader.set_optional(&mut field_client_id),
+                "enabled" => reader.set_optional(&mut field_enabled),
+                "keyIdentifier" => reader.set_optional(&mut field_key_identifier),
+                "keyVaultName" => reader.set_optional(&mut field_key_vault_name),
                 "requirePrivateNetworking" => {
-                    field_require_private_networking = reader.optional()?;
+                    reader.set_optional(&mut field_require_private_networking)
                 }
-                "resourceGroupName" => field_resource_group_name = reader.optional()?,
-                "roleId" => field_role_id = reader.optional()?,
-                "secret" => field_secret = reader.optional()?,
-                "subscriptionID" => field_subscription_id = reader.optional()?,
-                "tenantID" => field_tenant_id = reader.optional()?,
-                "valid" => field_valid = reader.optional()?,
+                "resourceGroupName" => {
+                    reader.set_optional(&mut field_resource_group_name)
+                }
+                "roleId" => reader.set_optional(&mut field_role_id),
+                "secret" => reader.set_optional(&mut field_secret),
+                "subscriptionID" => reader.set_optional(&mut field_subscription_id),
+                "tenantID" => reader.set_optional(&mut field_tenant_id),
+                "valid" => reader.set_optional(&mut field_valid),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             azure_environment: field_azure_environment,

@@ -40,28 +40,31 @@ impl crate::runtime::Json for AzureKeyVaultEarPrivateEndpoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_error_message = None;
         let mut field_id = None;
         let mut field_private_endpoint_connection_name = None;
         let mut field_region_name = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "errorMessage" => field_error_message = reader.optional()?,
-                "id" => field_id = reader.optional()?,
+            let read = match key {
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "id" => reader.set_optional(&mut field_id),
                 "privateEndpointConnectionName" => {
-                    field_private_endpoint_connection_name = reader.optional()?;
+                    reader.set_optional(&mut field_private_endpoint_connection_name)
                 }
-                "regionName" => field_region_name = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             error_message: field_error_message,

@@ -48,39 +48,51 @@ impl crate::runtime::Json for AzureLogIntegrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_log_types = None;
         let mut field_prefix_path = None;
         let mut field_role_id = None;
         let mut field_storage_account_name = None;
         let mut field_storage_container_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "prefixPath" => field_prefix_path = Some(reader.value()?),
-                "roleId" => field_role_id = Some(reader.value()?),
-                "storageAccountName" => {
-                    field_storage_account_name = Some(reader.value()?);
-                }
-                "storageContainerName" => {
-                    field_storage_container_name = Some(reader.value()?);
-                }
+            let read = match key {
+                "logTypes" => reader.set(&mut field_log_types),
+                "prefixPath" => reader.set(&mut field_prefix_path),
+                "roleId" => reader.set(&mut field_role_id),
+                "storageAccountName" => reader.set(&mut field_storage_account_name),
+                "storageContainerName" => reader.set(&mut field_storage_container_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_log_types),
+            Some(field_prefix_path),
+            Some(field_role_id),
+            Some(field_storage_account_name),
+            Some(field_storage_container_name),
+        ) = (
+            field_log_types,
+            field_prefix_path,
+            field_role_id,
+            field_storage_account_name,
+            field_storage_container_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
-            storage_account_name: field_storage_account_name
-                .ok_or(crate::runtime::Bail)?,
-            storage_container_name: field_storage_container_name
-                .ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types,
+            prefix_path: field_prefix_path,
+            role_id: field_role_id,
+            storage_account_name: field_storage_account_name,
+            storage_container_name: field_storage_container_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -63,6 +63,7 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_azure_directory_id = None;
         let mut field_azure_subscription_id = None;
         let mut field_container_id = None;
@@ -72,36 +73,50 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         let mut field_status = None;
         let mut field_vnet_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "azureDirectoryId" => field_azure_directory_id = Some(reader.value()?),
-                "azureSubscriptionId" => {
-                    field_azure_subscription_id = Some(reader.value()?);
-                }
-                "containerId" => field_container_id = Some(reader.value()?),
-                "errorState" => field_error_state = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "resourceGroupName" => field_resource_group_name = Some(reader.value()?),
-                "status" => field_status = reader.optional()?,
-                "vnetName" => field_vnet_name = Some(reader.value()?),
+            let read = match key {
+                "azureDirectoryId" => reader.set(&mut field_azure_directory_id),
+                "azureSubscriptionId" => reader.set(&mut field_azure_subscription_id),
+                "containerId" => reader.set(&mut field_container_id),
+                "errorState" => reader.set_optional(&mut field_error_state),
+                "id" => reader.set_optional(&mut field_id),
+                "resourceGroupName" => reader.set(&mut field_resource_group_name),
+                "status" => reader.set_optional(&mut field_status),
+                "vnetName" => reader.set(&mut field_vnet_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_azure_directory_id),
+            Some(field_azure_subscription_id),
+            Some(field_container_id),
+            Some(field_resource_group_name),
+            Some(field_vnet_name),
+        ) = (
+            field_azure_directory_id,
+            field_azure_subscription_id,
+            field_container_id,
+            field_resource_group_name,
+            field_vnet_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            azure_directory_id: field_azure_directory_id.ok_or(crate::runtime::Bail)?,
-            azure_subscription_id: field_azure_subscription_id
-                .ok_or(crate::runtime::Bail)?,
-            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            azure_directory_id: field_azure_directory_id,
+            azure_subscription_id: field_azure_subscription_id,
+            container_id: field_container_id,
             error_state: field_error_state,
             id: field_id,
-            resource_group_name: field_resource_group_name.ok_or(crate::runtime::Bail)?,
+            resource_group_name: field_resource_group_name,
             status: field_status,
-            vnet_name: field_vnet_name.ok_or(crate::runtime::Bail)?,
+            vnet_name: field_vnet_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -44,6 +44,7 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delete_requested = None;
         let mut field_error_message = None;
         let mut field_private_endpoint_connection_name = None;
@@ -51,27 +52,29 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
         let mut field_private_endpoint_resource_id = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "deleteRequested" => field_delete_requested = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
+            let read = match key {
+                "deleteRequested" => reader.set_optional(&mut field_delete_requested),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
                 "privateEndpointConnectionName" => {
-                    field_private_endpoint_connection_name = reader.optional()?;
+                    reader.set_optional(&mut field_private_endpoint_connection_name)
                 }
                 "privateEndpointIPAddress" => {
-                    field_private_endpoint_ip_address = reader.optional()?;
+                    reader.set_optional(&mut field_private_endpoint_ip_address)
                 }
                 "privateEndpointResourceId" => {
-                    field_private_endpoint_resource_id = reader.optional()?;
+                    reader.set_optional(&mut field_private_endpoint_resource_id)
                 }
-                "status" => field_status = reader.optional()?,
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             delete_requested: field_delete_requested,

@@ -38,6 +38,7 @@ impl crate::runtime::Json for AzureRegionConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_electable_specs = None;
         let mut field_priority = None;
         let mut field_region_name = None;
@@ -46,24 +47,26 @@ impl crate::runtime::Json for AzureRegionConfig {
         let mut field_auto_scaling = None;
         let mut field_read_only_specs = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "electableSpecs" => field_electable_specs = reader.optional()?,
-                "priority" => field_priority = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
+            let read = match key {
+                "electableSpecs" => reader.set_optional(&mut field_electable_specs),
+                "priority" => reader.set_optional(&mut field_priority),
+                "regionName" => reader.set_optional(&mut field_region_name),
                 "analyticsAutoScaling" => {
-                    field_analytics_auto_scaling = reader.optional()?;
+                    reader.set_optional(&mut field_analytics_auto_scaling)
                 }
-                "analyticsSpecs" => field_analytics_specs = reader.optional()?,
-                "autoScaling" => field_auto_scaling = reader.optional()?,
-                "readOnlySpecs" => field_read_only_specs = reader.optional()?,
+                "analyticsSpecs" => reader.set_optional(&mut field_analytics_specs),
+                "autoScaling" => reader.set_optional(&mut field_auto_scaling),
+                "readOnlySpecs" => reader.set_optional(&mut field_read_only_specs),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             electable_specs: field_electable_specs,

@@ -51,33 +51,49 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_frequency_interval = None;
         let mut field_frequency_type = None;
         let mut field_id = None;
         let mut field_retention_unit = None;
         let mut field_retention_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "frequencyInterval" => field_frequency_interval = Some(reader.value()?),
-                "frequencyType" => field_frequency_type = Some(reader.value()?),
-                "id" => field_id = reader.optional()?,
-                "retentionUnit" => field_retention_unit = Some(reader.value()?),
-                "retentionValue" => field_retention_value = Some(reader.value()?),
+            let read = match key {
+                "frequencyInterval" => reader.set(&mut field_frequency_interval),
+                "frequencyType" => reader.set(&mut field_frequency_type),
+                "id" => reader.set_optional(&mut field_id),
+                "retentionUnit" => reader.set(&mut field_retention_unit),
+                "retentionValue" => reader.set(&mut field_retention_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_frequency_interval),
+            Some(field_frequency_type),
+            Some(field_retention_unit),
+            Some(field_retention_value),
+        ) = (
+            field_frequency_interval,
+            field_frequency_type,
+            field_retention_unit,
+            field_retention_value,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            frequency_interval: field_frequency_interval.ok_or(crate::runtime::Bail)?,
-            frequency_type: field_frequency_type.ok_or(crate::runtime::Bail)?,
+            frequency_interval: field_frequency_interval,
+            frequency_type: field_frequency_type,
             id: field_id,
-            retention_unit: field_retention_unit.ok_or(crate::runtime::Bail)?,
-            retention_value: field_retention_value.ok_or(crate::runtime::Bail)?,
+            retention_unit: field_retention_unit,
+            retention_value: field_retention_value,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -78,6 +78,7 @@ impl crate::runtime::Json for BackupOnlineArchive {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_cluster_name = None;
         let mut field_coll_name = None;
@@ -93,29 +94,35 @@ impl crate::runtime::Json for BackupOnlineArchive {
         let mut field_schedule = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "collName" => field_coll_name = reader.optional()?,
-                "collectionType" => field_collection_type = reader.optional()?,
-                "criteria" => field_criteria = reader.optional()?,
-                "dataExpirationRule" => field_data_expiration_rule = reader.optional()?,
-                "dataProcessRegion" => field_data_process_region = reader.optional()?,
-                "dataSetName" => field_data_set_name = reader.optional()?,
-                "dbName" => field_db_name = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "partitionFields" => field_partition_fields = reader.optional()?,
-                "paused" => field_paused = reader.optional()?,
-                "schedule" => field_schedule = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "collName" => reader.set_optional(&mut field_coll_name),
+                "collectionType" => reader.set_optional(&mut field_collection_type),
+                "criteria" => reader.set_optional(&mut field_criteria),
+                "dataExpirationRule" => {
+                    reader.set_optional(&mut field_data_expiration_rule)
+                }
+                "dataProcessRegion" => {
+                    reader.set_optional(&mut field_data_process_region)
+                }
+                "dataSetName" => reader.set_optional(&mut field_data_set_name),
+                "dbName" => reader.set_optional(&mut field_db_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "partitionFields" => reader.set_optional(&mut field_partition_fields),
+                "paused" => reader.set_optional(&mut field_paused),
+                "schedule" => reader.set_optional(&mut field_schedule),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -126,6 +126,7 @@ impl crate::runtime::Json for BackupRestoreJob {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_batch_id = None;
         let mut field_checkpoint_id = None;
         let mut field_cluster_id = None;
@@ -146,44 +147,49 @@ impl crate::runtime::Json for BackupRestoreJob {
         let mut field_status_name = None;
         let mut field_timestamp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "batchId" => field_batch_id = reader.optional()?,
-                "checkpointId" => field_checkpoint_id = reader.optional()?,
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "delivery" => field_delivery = Some(reader.value()?),
-                "deploymentJobId" => field_deployment_job_id = reader.optional()?,
-                "encryptionEnabled" => field_encryption_enabled = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "hashes" => field_hashes = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
-                "oplogInc" => field_oplog_inc = reader.optional()?,
-                "oplogTs" => field_oplog_ts = reader.optional()?,
+            let read = match key {
+                "batchId" => reader.set_optional(&mut field_batch_id),
+                "checkpointId" => reader.set_optional(&mut field_checkpoint_id),
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "created" => reader.set_optional(&mut field_created),
+                "delivery" => reader.set(&mut field_delivery),
+                "deploymentJobId" => reader.set_optional(&mut field_deployment_job_id),
+                "encryptionEnabled" => reader.set_optional(&mut field_encryption_enabled),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hashes" => reader.set_optional(&mut field_hashes),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "masterKeyUUID" => reader.set_optional(&mut field_master_key_uuid),
+                "oplogInc" => reader.set_optional(&mut field_oplog_inc),
+                "oplogTs" => reader.set_optional(&mut field_oplog_ts),
                 "pointInTimeUTCMillis" => {
-                    field_point_in_time_utc_millis = reader.optional()?;
+                    reader.set_optional(&mut field_point_in_time_utc_millis)
                 }
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "statusName" => field_status_name = reader.optional()?,
-                "timestamp" => field_timestamp = reader.optional()?,
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "statusName" => reader.set_optional(&mut field_status_name),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_delivery),) = (field_delivery,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             batch_id: field_batch_id,
             checkpoint_id: field_checkpoint_id,
             cluster_id: field_cluster_id,
             cluster_name: field_cluster_name,
             created: field_created,
-            delivery: field_delivery.ok_or(crate::runtime::Bail)?,
+            delivery: field_delivery,
             deployment_job_id: field_deployment_job_id,
             encryption_enabled: field_encryption_enabled,
             group_id: field_group_id,

@@ -92,6 +92,7 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_auth_header = None;
         let mut field_auth_value = None;
         let mut field_expiration_hours = None;
@@ -105,35 +106,42 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         let mut field_url = None;
         let mut field_url_v2 = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "authHeader" => field_auth_header = reader.optional()?,
-                "authValue" => field_auth_value = reader.optional()?,
-                "expirationHours" => field_expiration_hours = reader.optional()?,
-                "expires" => field_expires = reader.optional()?,
-                "maxDownloads" => field_max_downloads = reader.optional()?,
-                "methodName" => field_method_name = Some(reader.value()?),
-                "statusName" => field_status_name = reader.optional()?,
-                "targetClusterId" => field_target_cluster_id = reader.optional()?,
-                "targetClusterName" => field_target_cluster_name = reader.optional()?,
-                "targetGroupId" => field_target_group_id = reader.optional()?,
-                "url" => field_url = reader.optional()?,
-                "urlV2" => field_url_v2 = reader.optional()?,
+            let read = match key {
+                "authHeader" => reader.set_optional(&mut field_auth_header),
+                "authValue" => reader.set_optional(&mut field_auth_value),
+                "expirationHours" => reader.set_optional(&mut field_expiration_hours),
+                "expires" => reader.set_optional(&mut field_expires),
+                "maxDownloads" => reader.set_optional(&mut field_max_downloads),
+                "methodName" => reader.set(&mut field_method_name),
+                "statusName" => reader.set_optional(&mut field_status_name),
+                "targetClusterId" => reader.set_optional(&mut field_target_cluster_id),
+                "targetClusterName" => {
+                    reader.set_optional(&mut field_target_cluster_name)
+                }
+                "targetGroupId" => reader.set_optional(&mut field_target_group_id),
+                "url" => reader.set_optional(&mut field_url),
+                "urlV2" => reader.set_optional(&mut field_url_v2),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_method_name),) = (field_method_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             auth_header: field_auth_header,
             auth_value: field_auth_value,
             expiration_hours: field_expiration_hours,
             expires: field_expires,
             max_downloads: field_max_downloads,
-            method_name: field_method_name.ok_or(crate::runtime::Bail)?,
+            method_name: field_method_name,
             status_name: field_status_name,
             target_cluster_id: field_target_cluster_id,
             target_cluster_name: field_target_cluster_name,

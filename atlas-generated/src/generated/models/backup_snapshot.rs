@@ -65,6 +65,7 @@ impl crate::runtime::Json for BackupSnapshot {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_id = None;
         let mut field_cluster_name = None;
         let mut field_complete = None;
@@ -78,29 +79,31 @@ impl crate::runtime::Json for BackupSnapshot {
         let mut field_links = None;
         let mut field_parts = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "clusterName" => field_cluster_name = Some(reader.optional()?),
-                "complete" => field_complete = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "doNotDelete" => field_do_not_delete = reader.optional()?,
-                "expires" => field_expires = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "incremental" => field_incremental = reader.optional()?,
+            let read = match key {
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "clusterName" => reader.set_nullable(&mut field_cluster_name),
+                "complete" => reader.set_optional(&mut field_complete),
+                "created" => reader.set_optional(&mut field_created),
+                "doNotDelete" => reader.set_optional(&mut field_do_not_delete),
+                "expires" => reader.set_optional(&mut field_expires),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "incremental" => reader.set_optional(&mut field_incremental),
                 "lastOplogAppliedTimestamp" => {
-                    field_last_oplog_applied_timestamp = reader.optional()?;
+                    reader.set_optional(&mut field_last_oplog_applied_timestamp)
                 }
-                "links" => field_links = reader.optional()?,
-                "parts" => field_parts = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "parts" => reader.set_optional(&mut field_parts),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_id: field_cluster_id,

@@ -78,6 +78,7 @@ impl crate::runtime::Json for BackupSnapshotPart {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_id = None;
         let mut field_completed_time = None;
         let mut field_compression_setting = None;
@@ -93,29 +94,33 @@ impl crate::runtime::Json for BackupSnapshotPart {
         let mut field_storage_size_bytes = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "completedTime" => field_completed_time = reader.optional()?,
-                "compressionSetting" => field_compression_setting = reader.optional()?,
-                "dataSizeBytes" => field_data_size_bytes = reader.optional()?,
-                "encryptionEnabled" => field_encryption_enabled = reader.optional()?,
-                "fcv" => field_fcv = reader.optional()?,
-                "fileSizeBytes" => field_file_size_bytes = reader.optional()?,
-                "machineId" => field_machine_id = reader.optional()?,
-                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
-                "mongodVersion" => field_mongod_version = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
-                "replicaState" => field_replica_state = reader.optional()?,
-                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
-                "typeName" => field_type_name = reader.optional()?,
+            let read = match key {
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "completedTime" => reader.set_optional(&mut field_completed_time),
+                "compressionSetting" => {
+                    reader.set_optional(&mut field_compression_setting)
+                }
+                "dataSizeBytes" => reader.set_optional(&mut field_data_size_bytes),
+                "encryptionEnabled" => reader.set_optional(&mut field_encryption_enabled),
+                "fcv" => reader.set_optional(&mut field_fcv),
+                "fileSizeBytes" => reader.set_optional(&mut field_file_size_bytes),
+                "machineId" => reader.set_optional(&mut field_machine_id),
+                "masterKeyUUID" => reader.set_optional(&mut field_master_key_uuid),
+                "mongodVersion" => reader.set_optional(&mut field_mongod_version),
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
+                "replicaState" => reader.set_optional(&mut field_replica_state),
+                "storageSizeBytes" => reader.set_optional(&mut field_storage_size_bytes),
+                "typeName" => reader.set_optional(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_id: field_cluster_id,

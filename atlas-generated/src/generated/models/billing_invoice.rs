@@ -99,6 +99,7 @@ impl crate::runtime::Json for BillingInvoice {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_amount_billed_cents = None;
         let mut field_amount_paid_cents = None;
         let mut field_created = None;
@@ -118,35 +119,39 @@ impl crate::runtime::Json for BillingInvoice {
         let mut field_subtotal_cents = None;
         let mut field_updated = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "amountBilledCents" => field_amount_billed_cents = reader.optional()?,
-                "amountPaidCents" => field_amount_paid_cents = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "creditsCents" => field_credits_cents = reader.optional()?,
-                "endDate" => field_end_date = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "lineItems" => field_line_items = reader.optional()?,
-                "linkedInvoices" => field_linked_invoices = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "payments" => field_payments = reader.optional()?,
-                "refunds" => field_refunds = reader.optional()?,
-                "salesTaxCents" => field_sales_tax_cents = reader.optional()?,
-                "startDate" => field_start_date = reader.optional()?,
-                "startingBalanceCents" => {
-                    field_starting_balance_cents = reader.optional()?;
+            let read = match key {
+                "amountBilledCents" => {
+                    reader.set_optional(&mut field_amount_billed_cents)
                 }
-                "statusName" => field_status_name = reader.optional()?,
-                "subtotalCents" => field_subtotal_cents = reader.optional()?,
-                "updated" => field_updated = reader.optional()?,
+                "amountPaidCents" => reader.set_optional(&mut field_amount_paid_cents),
+                "created" => reader.set_optional(&mut field_created),
+                "creditsCents" => reader.set_optional(&mut field_credits_cents),
+                "endDate" => reader.set_optional(&mut field_end_date),
+                "id" => reader.set_optional(&mut field_id),
+                "lineItems" => reader.set_optional(&mut field_line_items),
+                "linkedInvoices" => reader.set_optional(&mut field_linked_invoices),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "payments" => reader.set_optional(&mut field_payments),
+                "refunds" => reader.set_optional(&mut field_refunds),
+                "salesTaxCents" => reader.set_optional(&mut field_sales_tax_cents),
+                "startDate" => reader.set_optional(&mut field_start_date),
+                "startingBalanceCents" => {
+                    reader.set_optional(&mut field_starting_balance_cents)
+                }
+                "statusName" => reader.set_optional(&mut field_status_name),
+                "subtotalCents" => reader.set_optional(&mut field_subtotal_cents),
+                "updated" => reader.set_optional(&mut field_updated),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             amount_billed_cents: field_amount_billed_cents,

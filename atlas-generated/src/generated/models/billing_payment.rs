@@ -70,6 +70,7 @@ impl crate::runtime::Json for BillingPayment {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_amount_billed_cents = None;
         let mut field_amount_paid_cents = None;
         let mut field_created = None;
@@ -81,25 +82,29 @@ impl crate::runtime::Json for BillingPayment {
         let mut field_unit_price = None;
         let mut field_updated = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "amountBilledCents" => field_amount_billed_cents = reader.optional()?,
-                "amountPaidCents" => field_amount_paid_cents = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "currency" => field_currency = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "salesTaxCents" => field_sales_tax_cents = reader.optional()?,
-                "statusName" => field_status_name = reader.optional()?,
-                "subtotalCents" => field_subtotal_cents = reader.optional()?,
-                "unitPrice" => field_unit_price = reader.optional()?,
-                "updated" => field_updated = reader.optional()?,
+            let read = match key {
+                "amountBilledCents" => {
+                    reader.set_optional(&mut field_amount_billed_cents)
+                }
+                "amountPaidCents" => reader.set_optional(&mut field_amount_paid_cents),
+                "created" => reader.set_optional(&mut field_created),
+                "currency" => reader.set_optional(&mut field_currency),
+                "id" => reader.set_optional(&mut field_id),
+                "salesTaxCents" => reader.set_optional(&mut field_sales_tax_cents),
+                "statusName" => reader.set_optional(&mut field_status_name),
+                "subtotalCents" => reader.set_optional(&mut field_subtotal_cents),
+                "unitPrice" => reader.set_optional(&mut field_unit_price),
+                "updated" => reader.set_optional(&mut field_updated),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             amount_billed_cents: field_amount_billed_cents,

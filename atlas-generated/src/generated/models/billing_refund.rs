@@ -38,24 +38,27 @@ impl crate::runtime::Json for BillingRefund {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_amount_cents = None;
         let mut field_created = None;
         let mut field_payment_id = None;
         let mut field_reason = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "amountCents" => field_amount_cents = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "paymentId" => field_payment_id = reader.optional()?,
-                "reason" => field_reason = reader.optional()?,
+            let read = match key {
+                "amountCents" => reader.set_optional(&mut field_amount_cents),
+                "created" => reader.set_optional(&mut field_created),
+                "paymentId" => reader.set_optional(&mut field_payment_id),
+                "reason" => reader.set_optional(&mut field_reason),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             amount_cents: field_amount_cents,

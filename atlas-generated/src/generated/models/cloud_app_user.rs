@@ -85,6 +85,7 @@ impl crate::runtime::Json for CloudAppUser {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_country = None;
         let mut field_created_at = None;
         let mut field_email_address = None;
@@ -99,43 +100,64 @@ impl crate::runtime::Json for CloudAppUser {
         let mut field_team_ids = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "country" => field_country = Some(reader.value()?),
-                "createdAt" => field_created_at = reader.optional()?,
-                "emailAddress" => field_email_address = reader.optional()?,
-                "firstName" => field_first_name = Some(reader.value()?),
-                "id" => field_id = reader.optional()?,
-                "lastAuth" => field_last_auth = reader.optional()?,
-                "lastName" => field_last_name = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "mobileNumber" => field_mobile_number = Some(reader.value()?),
-                "password" => field_password = Some(reader.value()?),
-                "roles" => field_roles = Some(reader.value()?),
-                "teamIds" => field_team_ids = reader.optional()?,
-                "username" => field_username = Some(reader.value()?),
+            let read = match key {
+                "country" => reader.set(&mut field_country),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "emailAddress" => reader.set_optional(&mut field_email_address),
+                "firstName" => reader.set(&mut field_first_name),
+                "id" => reader.set_optional(&mut field_id),
+                "lastAuth" => reader.set_optional(&mut field_last_auth),
+                "lastName" => reader.set(&mut field_last_name),
+                "links" => reader.set_optional(&mut field_links),
+                "mobileNumber" => reader.set(&mut field_mobile_number),
+                "password" => reader.set(&mut field_password),
+                "roles" => reader.set(&mut field_roles),
+                "teamIds" => reader.set_optional(&mut field_team_ids),
+                "username" => reader.set(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_country),
+            Some(field_first_name),
+            Some(field_last_name),
+            Some(field_mobile_number),
+            Some(field_password),
+            Some(field_roles),
+            Some(field_username),
+        ) = (
+            field_country,
+            field_first_name,
+            field_last_name,
+            field_mobile_number,
+            field_password,
+            field_roles,
+            field_username,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            country: field_country.ok_or(crate::runtime::Bail)?,
+            country: field_country,
             created_at: field_created_at,
             email_address: field_email_address,
-            first_name: field_first_name.ok_or(crate::runtime::Bail)?,
+            first_name: field_first_name,
             id: field_id,
             last_auth: field_last_auth,
-            last_name: field_last_name.ok_or(crate::runtime::Bail)?,
+            last_name: field_last_name,
             links: field_links,
-            mobile_number: field_mobile_number.ok_or(crate::runtime::Bail)?,
-            password: field_password.ok_or(crate::runtime::Bail)?,
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            mobile_number: field_mobile_number,
+            password: field_password,
+            roles: field_roles,
             team_ids: field_team_ids,
-            username: field_username.ok_or(crate::runtime::Bail)?,
+            username: field_username,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -64,6 +64,7 @@ impl crate::runtime::Json for CloudCluster {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_alert_count = None;
         let mut field_auth_enabled = None;
         let mut field_availability = None;
@@ -76,26 +77,28 @@ impl crate::runtime::Json for CloudCluster {
         let mut field_type = None;
         let mut field_versions = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "alertCount" => field_alert_count = reader.optional()?,
-                "authEnabled" => field_auth_enabled = reader.optional()?,
-                "availability" => field_availability = reader.optional()?,
-                "backupEnabled" => field_backup_enabled = reader.optional()?,
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "dataSizeBytes" => field_data_size_bytes = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "nodeCount" => field_node_count = reader.optional()?,
-                "sslEnabled" => field_ssl_enabled = reader.optional()?,
-                "type" => field_type = reader.optional()?,
-                "versions" => field_versions = reader.optional()?,
+            let read = match key {
+                "alertCount" => reader.set_optional(&mut field_alert_count),
+                "authEnabled" => reader.set_optional(&mut field_auth_enabled),
+                "availability" => reader.set_optional(&mut field_availability),
+                "backupEnabled" => reader.set_optional(&mut field_backup_enabled),
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "dataSizeBytes" => reader.set_optional(&mut field_data_size_bytes),
+                "name" => reader.set_optional(&mut field_name),
+                "nodeCount" => reader.set_optional(&mut field_node_count),
+                "sslEnabled" => reader.set_optional(&mut field_ssl_enabled),
+                "type" => reader.set_optional(&mut field_type),
+                "versions" => reader.set_optional(&mut field_versions),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             alert_count: field_alert_count,

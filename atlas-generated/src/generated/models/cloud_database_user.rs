@@ -94,6 +94,7 @@ impl crate::runtime::Json for CloudDatabaseUser {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_iam_type = None;
         let mut field_database_name = None;
         let mut field_delete_after_date = None;
@@ -109,33 +110,42 @@ impl crate::runtime::Json for CloudDatabaseUser {
         let mut field_username = None;
         let mut field_x509_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsIAMType" => field_aws_iam_type = reader.optional()?,
-                "databaseName" => field_database_name = Some(reader.value()?),
-                "deleteAfterDate" => field_delete_after_date = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "labels" => field_labels = reader.optional()?,
-                "ldapAuthType" => field_ldap_auth_type = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "oidcAuthType" => field_oidc_auth_type = reader.optional()?,
-                "password" => field_password = reader.optional()?,
-                "roles" => field_roles = Some(reader.value()?),
-                "scopes" => field_scopes = reader.optional()?,
-                "username" => field_username = Some(reader.value()?),
-                "x509Type" => field_x509_type = reader.optional()?,
+            let read = match key {
+                "awsIAMType" => reader.set_optional(&mut field_aws_iam_type),
+                "databaseName" => reader.set(&mut field_database_name),
+                "deleteAfterDate" => reader.set_optional(&mut field_delete_after_date),
+                "description" => reader.set_optional(&mut field_description),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "labels" => reader.set_optional(&mut field_labels),
+                "ldapAuthType" => reader.set_optional(&mut field_ldap_auth_type),
+                "links" => reader.set_optional(&mut field_links),
+                "oidcAuthType" => reader.set_optional(&mut field_oidc_auth_type),
+                "password" => reader.set_optional(&mut field_password),
+                "roles" => reader.set(&mut field_roles),
+                "scopes" => reader.set_optional(&mut field_scopes),
+                "username" => reader.set(&mut field_username),
+                "x509Type" => reader.set_optional(&mut field_x509_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_database_name), Some(field_roles), Some(field_username)) = (
+            field_database_name,
+            field_roles,
+            field_username,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             aws_iam_type: field_aws_iam_type,
-            database_name: field_database_name.ok_or(crate::runtime::Bail)?,
+            database_name: field_database_name,
             delete_after_date: field_delete_after_date,
             description: field_description,
             group_id: field_group_id,
@@ -144,9 +154,9 @@ impl crate::runtime::Json for CloudDatabaseUser {
             links: field_links,
             oidc_auth_type: field_oidc_auth_type,
             password: field_password,
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            roles: field_roles,
             scopes: field_scopes,
-            username: field_username.ok_or(crate::runtime::Bail)?,
+            username: field_username,
             x509_type: field_x509_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

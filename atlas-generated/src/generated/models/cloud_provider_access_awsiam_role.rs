@@ -65,6 +65,7 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_provider_name = None;
         let mut field_atlas_aws_account_arn = None;
         let mut field_atlas_assumed_role_external_id = None;
@@ -74,28 +75,37 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
         let mut field_iam_assumed_role_arn = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "providerName" => field_provider_name = Some(reader.value()?),
-                "atlasAWSAccountArn" => field_atlas_aws_account_arn = reader.optional()?,
-                "atlasAssumedRoleExternalId" => {
-                    field_atlas_assumed_role_external_id = reader.optional()?;
+            let read = match key {
+                "providerName" => reader.set(&mut field_provider_name),
+                "atlasAWSAccountArn" => {
+                    reader.set_optional(&mut field_atlas_aws_account_arn)
                 }
-                "authorizedDate" => field_authorized_date = reader.optional()?,
-                "createdDate" => field_created_date = reader.optional()?,
-                "featureUsages" => field_feature_usages = reader.optional()?,
-                "iamAssumedRoleArn" => field_iam_assumed_role_arn = reader.optional()?,
-                "roleId" => field_role_id = reader.optional()?,
+                "atlasAssumedRoleExternalId" => {
+                    reader.set_optional(&mut field_atlas_assumed_role_external_id)
+                }
+                "authorizedDate" => reader.set_optional(&mut field_authorized_date),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "featureUsages" => reader.set_optional(&mut field_feature_usages),
+                "iamAssumedRoleArn" => {
+                    reader.set_optional(&mut field_iam_assumed_role_arn)
+                }
+                "roleId" => reader.set_optional(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_provider_name),) = (field_provider_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            provider_name: field_provider_name.ok_or(crate::runtime::Bail)?,
+            provider_name: field_provider_name,
             atlas_aws_account_arn: field_atlas_aws_account_arn,
             atlas_assumed_role_external_id: field_atlas_assumed_role_external_id,
             authorized_date: field_authorized_date,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_atlas_aws_account_arn = None;
         let mut field_atlas_assumed_role_external_id = None;
         let mut field_authorized_date = None;
@@ -51,23 +52,27 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         let mut field_feature_usages = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "atlasAWSAccountArn" => field_atlas_aws_account_arn = reader.optional()?,
-                "atlasAssumedRoleExternalId" => {
-                    field_atlas_assumed_role_external_id = reader.optional()?;
+            let read = match key {
+                "atlasAWSAccountArn" => {
+                    reader.set_optional(&mut field_atlas_aws_account_arn)
                 }
-                "authorizedDate" => field_authorized_date = reader.optional()?,
-                "createdDate" => field_created_date = reader.optional()?,
-                "featureUsages" => field_feature_usages = reader.optional()?,
-                "roleId" => field_role_id = reader.optional()?,
+                "atlasAssumedRoleExternalId" => {
+                    reader.set_optional(&mut field_atlas_assumed_role_external_id)
+                }
+                "authorizedDate" => reader.set_optional(&mut field_authorized_date),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "featureUsages" => reader.set_optional(&mut field_feature_usages),
+                "roleId" => reader.set_optional(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             atlas_aws_account_arn: field_atlas_aws_account_arn,

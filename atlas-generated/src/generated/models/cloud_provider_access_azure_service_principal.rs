@@ -61,6 +61,7 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_provider_name = None;
         let mut field_id = None;
         let mut field_atlas_azure_app_id = None;
@@ -70,26 +71,33 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
         let mut field_service_principal_id = None;
         let mut field_tenant_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "providerName" => field_provider_name = Some(reader.value()?),
-                "_id" => field_id = reader.optional()?,
-                "atlasAzureAppId" => field_atlas_azure_app_id = reader.optional()?,
-                "createdDate" => field_created_date = reader.optional()?,
-                "featureUsages" => field_feature_usages = reader.optional()?,
-                "lastUpdatedDate" => field_last_updated_date = reader.optional()?,
-                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
-                "tenantId" => field_tenant_id = reader.optional()?,
+            let read = match key {
+                "providerName" => reader.set(&mut field_provider_name),
+                "_id" => reader.set_optional(&mut field_id),
+                "atlasAzureAppId" => reader.set_optional(&mut field_atlas_azure_app_id),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "featureUsages" => reader.set_optional(&mut field_feature_usages),
+                "lastUpdatedDate" => reader.set_optional(&mut field_last_updated_date),
+                "servicePrincipalId" => {
+                    reader.set_optional(&mut field_service_principal_id)
+                }
+                "tenantId" => reader.set_optional(&mut field_tenant_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_provider_name),) = (field_provider_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            provider_name: field_provider_name.ok_or(crate::runtime::Bail)?,
+            provider_name: field_provider_name,
             id: field_id,
             atlas_azure_app_id: field_atlas_azure_app_id,
             created_date: field_created_date,

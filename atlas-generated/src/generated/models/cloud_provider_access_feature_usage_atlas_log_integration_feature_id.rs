@@ -33,22 +33,25 @@ for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_config_id = None;
         let mut field_group_id = None;
         let mut field_sink_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "configId" => field_config_id = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "sinkName" => field_sink_name = reader.optional()?,
+            let read = match key {
+                "configId" => reader.set_optional(&mut field_config_id),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "sinkName" => reader.set_optional(&mut field_sink_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             config_id: field_config_id,

@@ -28,20 +28,23 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsageExportSnapshotFeatu
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_export_bucket_id = None;
         let mut field_group_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "exportBucketId" => field_export_bucket_id = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
+            let read = match key {
+                "exportBucketId" => reader.set_optional(&mut field_export_bucket_id),
+                "groupId" => reader.set_optional(&mut field_group_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             export_bucket_id: field_export_bucket_id,

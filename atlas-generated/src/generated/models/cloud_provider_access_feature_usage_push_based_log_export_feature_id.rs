@@ -29,20 +29,23 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_bucket_name = None;
         let mut field_group_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "bucketName" => field_bucket_name = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
+            let read = match key {
+                "bucketName" => reader.set_optional(&mut field_bucket_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             bucket_name: field_bucket_name,

@@ -55,6 +55,7 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_provider_name = None;
         let mut field_created_date = None;
         let mut field_feature_usages = None;
@@ -62,26 +63,31 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         let mut field_role_id = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "providerName" => field_provider_name = Some(reader.value()?),
-                "createdDate" => field_created_date = reader.optional()?,
-                "featureUsages" => field_feature_usages = reader.optional()?,
+            let read = match key {
+                "providerName" => reader.set(&mut field_provider_name),
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "featureUsages" => reader.set_optional(&mut field_feature_usages),
                 "gcpServiceAccountForAtlas" => {
-                    field_gcp_service_account_for_atlas = reader.optional()?;
+                    reader.set_optional(&mut field_gcp_service_account_for_atlas)
                 }
-                "roleId" => field_role_id = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+                "roleId" => reader.set_optional(&mut field_role_id),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_provider_name),) = (field_provider_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            provider_name: field_provider_name.ok_or(crate::runtime::Bail)?,
+            provider_name: field_provider_name,
             created_date: field_created_date,
             feature_usages: field_feature_usages,
             gcp_service_account_for_atlas: field_gcp_service_account_for_atlas,

@@ -36,26 +36,29 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_date = None;
         let mut field_feature_usages = None;
         let mut field_gcp_service_account_for_atlas = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdDate" => field_created_date = reader.optional()?,
-                "featureUsages" => field_feature_usages = reader.optional()?,
+            let read = match key {
+                "createdDate" => reader.set_optional(&mut field_created_date),
+                "featureUsages" => reader.set_optional(&mut field_feature_usages),
                 "gcpServiceAccountForAtlas" => {
-                    field_gcp_service_account_for_atlas = reader.optional()?;
+                    reader.set_optional(&mut field_gcp_service_account_for_atlas)
                 }
-                "roleId" => field_role_id = reader.optional()?,
+                "roleId" => reader.set_optional(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_date: field_created_date,

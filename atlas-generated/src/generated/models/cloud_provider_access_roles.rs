@@ -30,24 +30,29 @@ impl crate::runtime::Json for CloudProviderAccessRoles {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_iam_roles = None;
         let mut field_azure_service_principals = None;
         let mut field_gcp_service_accounts = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsIamRoles" => field_aws_iam_roles = reader.optional()?,
+            let read = match key {
+                "awsIamRoles" => reader.set_optional(&mut field_aws_iam_roles),
                 "azureServicePrincipals" => {
-                    field_azure_service_principals = reader.optional()?;
+                    reader.set_optional(&mut field_azure_service_principals)
                 }
-                "gcpServiceAccounts" => field_gcp_service_accounts = reader.optional()?,
+                "gcpServiceAccounts" => {
+                    reader.set_optional(&mut field_gcp_service_accounts)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws_iam_roles: field_aws_iam_roles,

@@ -40,26 +40,31 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_port_mapping_enabled = None;
         let mut field_provider_name = None;
         let mut field_region = None;
         let mut field_supported_remote_regions = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
-                "providerName" => field_provider_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+            let read = match key {
+                "portMappingEnabled" => {
+                    reader.set_optional(&mut field_port_mapping_enabled)
+                }
+                "providerName" => reader.set_optional(&mut field_provider_name),
+                "region" => reader.set_optional(&mut field_region),
                 "supportedRemoteRegions" => {
-                    field_supported_remote_regions = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_supported_remote_regions)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             port_mapping_enabled: field_port_mapping_enabled,

@@ -28,20 +28,23 @@ impl crate::runtime::Json for CloudProviderRegions {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_instance_sizes = None;
         let mut field_provider = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "instanceSizes" => field_instance_sizes = reader.optional()?,
-                "provider" => field_provider = reader.optional()?,
+            let read = match key {
+                "instanceSizes" => reader.set_optional(&mut field_instance_sizes),
+                "provider" => reader.set_optional(&mut field_provider),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             instance_sizes: field_instance_sizes,

@@ -53,6 +53,7 @@ impl crate::runtime::Json for CloudSearchMetrics {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_id = None;
         let mut field_hardware_metrics = None;
         let mut field_index_metrics = None;
@@ -60,29 +61,34 @@ impl crate::runtime::Json for CloudSearchMetrics {
         let mut field_process_id = None;
         let mut field_status_metrics = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "groupId" => field_group_id = reader.optional()?,
-                "hardwareMetrics" => field_hardware_metrics = reader.optional()?,
-                "indexMetrics" => field_index_metrics = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "processId" => field_process_id = reader.optional()?,
-                "statusMetrics" => field_status_metrics = Some(reader.value()?),
+            let read = match key {
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hardwareMetrics" => reader.set_optional(&mut field_hardware_metrics),
+                "indexMetrics" => reader.set_optional(&mut field_index_metrics),
+                "links" => reader.set_optional(&mut field_links),
+                "processId" => reader.set_optional(&mut field_process_id),
+                "statusMetrics" => reader.set(&mut field_status_metrics),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_status_metrics),) = (field_status_metrics,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             group_id: field_group_id,
             hardware_metrics: field_hardware_metrics,
             index_metrics: field_index_metrics,
             links: field_links,
             process_id: field_process_id,
-            status_metrics: field_status_metrics.ok_or(crate::runtime::Bail)?,
+            status_metrics: field_status_metrics,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -28,20 +28,23 @@ impl crate::runtime::Json for ClusterAutoScalingSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_compute = None;
         let mut field_disk_gb_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "compute" => field_compute = reader.optional()?,
-                "diskGBEnabled" => field_disk_gb_enabled = reader.optional()?,
+            let read = match key {
+                "compute" => reader.set_optional(&mut field_compute),
+                "diskGBEnabled" => reader.set_optional(&mut field_disk_gb_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             compute: field_compute,

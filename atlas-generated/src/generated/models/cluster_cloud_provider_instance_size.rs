@@ -28,20 +28,23 @@ impl crate::runtime::Json for ClusterCloudProviderInstanceSize {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_available_regions = None;
         let mut field_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "availableRegions" => field_available_regions = reader.optional()?,
-                "name" => field_name = reader.optional()?,
+            let read = match key {
+                "availableRegions" => reader.set_optional(&mut field_available_regions),
+                "name" => reader.set_optional(&mut field_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             available_regions: field_available_regions,

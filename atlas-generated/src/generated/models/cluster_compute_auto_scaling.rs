@@ -27,20 +27,23 @@ impl crate::runtime::Json for ClusterComputeAutoScaling {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_enabled = None;
         let mut field_scale_down_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "enabled" => field_enabled = reader.optional()?,
-                "scaleDownEnabled" => field_scale_down_enabled = reader.optional()?,
+            let read = match key {
+                "enabled" => reader.set_optional(&mut field_enabled),
+                "scaleDownEnabled" => reader.set_optional(&mut field_scale_down_enabled),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             enabled: field_enabled,

@@ -48,6 +48,7 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_advanced_configuration = None;
         let mut field_cluster_description = None;
         let mut field_cluster_name = None;
@@ -55,31 +56,39 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
         let mut field_search_deployment_spec = None;
         let mut field_tags = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "advancedConfiguration" => {
-                    field_advanced_configuration = reader.optional()?;
+                    reader.set_optional(&mut field_advanced_configuration)
                 }
-                "clusterDescription" => field_cluster_description = Some(reader.value()?),
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "editing" => field_editing = Some(reader.value()?),
+                "clusterDescription" => reader.set(&mut field_cluster_description),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "editing" => reader.set(&mut field_editing),
                 "searchDeploymentSpec" => {
-                    field_search_deployment_spec = reader.optional()?;
+                    reader.set_optional(&mut field_search_deployment_spec)
                 }
-                "tags" => field_tags = reader.optional()?,
+                "tags" => reader.set_optional(&mut field_tags),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_cluster_description), Some(field_editing)) = (
+            field_cluster_description,
+            field_editing,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             advanced_configuration: field_advanced_configuration,
-            cluster_description: field_cluster_description.ok_or(crate::runtime::Bail)?,
+            cluster_description: field_cluster_description,
             cluster_name: field_cluster_name,
-            editing: field_editing.ok_or(crate::runtime::Bail)?,
+            editing: field_editing,
             search_deployment_spec: field_search_deployment_spec,
             tags: field_tags,
             filled: crate::runtime::Filled::default(),

@@ -24,20 +24,23 @@ impl crate::runtime::Json for ClusterConfigurationValidationResult {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_errors = None;
         let mut field_valid = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "errors" => field_errors = reader.optional()?,
-                "valid" => field_valid = reader.optional()?,
+            let read = match key {
+                "errors" => reader.set_optional(&mut field_errors),
+                "valid" => reader.set_optional(&mut field_valid),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             errors: field_errors,

@@ -54,6 +54,7 @@ impl crate::runtime::Json for ClusterConnectionStrings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_private_link = None;
         let mut field_aws_private_link_srv = None;
         let mut field_private = None;
@@ -62,22 +63,26 @@ impl crate::runtime::Json for ClusterConnectionStrings {
         let mut field_standard = None;
         let mut field_standard_srv = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsPrivateLink" => field_aws_private_link = reader.optional()?,
-                "awsPrivateLinkSrv" => field_aws_private_link_srv = reader.optional()?,
-                "private" => field_private = reader.optional()?,
-                "privateEndpoint" => field_private_endpoint = reader.optional()?,
-                "privateSrv" => field_private_srv = reader.optional()?,
-                "standard" => field_standard = reader.optional()?,
-                "standardSrv" => field_standard_srv = reader.optional()?,
+            let read = match key {
+                "awsPrivateLink" => reader.set_optional(&mut field_aws_private_link),
+                "awsPrivateLinkSrv" => {
+                    reader.set_optional(&mut field_aws_private_link_srv)
+                }
+                "private" => reader.set_optional(&mut field_private),
+                "privateEndpoint" => reader.set_optional(&mut field_private_endpoint),
+                "privateSrv" => reader.set_optional(&mut field_private_srv),
+                "standard" => reader.set_optional(&mut field_standard),
+                "standardSrv" => reader.set_optional(&mut field_standard_srv),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws_private_link: field_aws_private_link,

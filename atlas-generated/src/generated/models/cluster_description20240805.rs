@@ -153,6 +153,7 @@ impl crate::runtime::Json for ClusterDescription20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_accept_data_risks_and_force_replica_set_reconfig = None;
         let mut field_adaptive_capacity = None;
         let mut field_advanced_configuration = None;
@@ -191,85 +192,95 @@ impl crate::runtime::Json for ClusterDescription20240805 {
         let mut field_use_aws_time_based_snapshot_copy_for_fast_initial_sync = None;
         let mut field_version_release_system = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "acceptDataRisksAndForceReplicaSetReconfig" => {
-                    field_accept_data_risks_and_force_replica_set_reconfig = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_accept_data_risks_and_force_replica_set_reconfig,
+                        )
                 }
-                "adaptiveCapacity" => field_adaptive_capacity = Some(reader.optional()?),
+                "adaptiveCapacity" => reader.set_nullable(&mut field_adaptive_capacity),
                 "advancedConfiguration" => {
-                    field_advanced_configuration = reader.optional()?;
+                    reader.set_optional(&mut field_advanced_configuration)
                 }
-                "backupEnabled" => field_backup_enabled = reader.optional()?,
-                "biConnector" => field_bi_connector = reader.optional()?,
-                "clusterType" => field_cluster_type = reader.optional()?,
+                "backupEnabled" => reader.set_optional(&mut field_backup_enabled),
+                "biConnector" => reader.set_optional(&mut field_bi_connector),
+                "clusterType" => reader.set_optional(&mut field_cluster_type),
                 "configServerManagementMode" => {
-                    field_config_server_management_mode = reader.optional()?;
+                    reader.set_optional(&mut field_config_server_management_mode)
                 }
-                "configServerType" => field_config_server_type = reader.optional()?,
-                "connectionStrings" => field_connection_strings = reader.optional()?,
-                "createDate" => field_create_date = reader.optional()?,
-                "diskWarmingMode" => field_disk_warming_mode = reader.optional()?,
+                "configServerType" => reader.set_optional(&mut field_config_server_type),
+                "connectionStrings" => reader.set_optional(&mut field_connection_strings),
+                "createDate" => reader.set_optional(&mut field_create_date),
+                "diskWarmingMode" => reader.set_optional(&mut field_disk_warming_mode),
                 "effectiveReplicationSpecs" => {
-                    field_effective_replication_specs = reader.optional()?;
+                    reader.set_optional(&mut field_effective_replication_specs)
                 }
                 "encryptionAtRestProvider" => {
-                    field_encryption_at_rest_provider = reader.optional()?;
+                    reader.set_optional(&mut field_encryption_at_rest_provider)
                 }
                 "featureCompatibilityVersion" => {
-                    field_feature_compatibility_version = reader.optional()?;
+                    reader.set_optional(&mut field_feature_compatibility_version)
                 }
                 "featureCompatibilityVersionExpirationDate" => {
-                    field_feature_compatibility_version_expiration_date = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_feature_compatibility_version_expiration_date,
+                        )
                 }
                 "globalClusterSelfManagedSharding" => {
-                    field_global_cluster_self_managed_sharding = reader.optional()?;
+                    reader.set_optional(&mut field_global_cluster_self_managed_sharding)
                 }
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "internalClusterRole" => field_internal_cluster_role = reader.optional()?,
-                "labels" => field_labels = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "internalClusterRole" => {
+                    reader.set_optional(&mut field_internal_cluster_role)
+                }
+                "labels" => reader.set_optional(&mut field_labels),
+                "links" => reader.set_optional(&mut field_links),
                 "mongoDBEmployeeAccessGrant" => {
-                    field_mongo_db_employee_access_grant = reader.optional()?;
+                    reader.set_optional(&mut field_mongo_db_employee_access_grant)
                 }
                 "mongoDBMajorVersion" => {
-                    field_mongo_db_major_version = reader.optional()?;
+                    reader.set_optional(&mut field_mongo_db_major_version)
                 }
-                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "paused" => field_paused = reader.optional()?,
-                "pitEnabled" => field_pit_enabled = reader.optional()?,
+                "mongoDBVersion" => reader.set_optional(&mut field_mongo_db_version),
+                "name" => reader.set_optional(&mut field_name),
+                "paused" => reader.set_optional(&mut field_paused),
+                "pitEnabled" => reader.set_optional(&mut field_pit_enabled),
                 "redactClientLogData" => {
-                    field_redact_client_log_data = reader.optional()?;
+                    reader.set_optional(&mut field_redact_client_log_data)
                 }
                 "replicaSetScalingStrategy" => {
-                    field_replica_set_scaling_strategy = reader.optional()?;
+                    reader.set_optional(&mut field_replica_set_scaling_strategy)
                 }
-                "replicationSpecs" => field_replication_specs = reader.optional()?,
-                "retainBackups" => field_retain_backups = reader.optional()?,
-                "rootCertType" => field_root_cert_type = reader.optional()?,
-                "stateName" => field_state_name = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+                "replicationSpecs" => reader.set_optional(&mut field_replication_specs),
+                "retainBackups" => reader.set_optional(&mut field_retain_backups),
+                "rootCertType" => reader.set_optional(&mut field_root_cert_type),
+                "stateName" => reader.set_optional(&mut field_state_name),
+                "tags" => reader.set_optional(&mut field_tags),
                 "terminationProtectionEnabled" => {
-                    field_termination_protection_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_termination_protection_enabled)
                 }
                 "useAwsTimeBasedSnapshotCopyForFastInitialSync" => {
-                    field_use_aws_time_based_snapshot_copy_for_fast_initial_sync = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_use_aws_time_based_snapshot_copy_for_fast_initial_sync,
+                        )
                 }
                 "versionReleaseSystem" => {
-                    field_version_release_system = reader.optional()?;
+                    reader.set_optional(&mut field_version_release_system)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             accept_data_risks_and_force_replica_set_reconfig: field_accept_data_risks_and_force_replica_set_reconfig,

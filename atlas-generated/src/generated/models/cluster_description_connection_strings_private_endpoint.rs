@@ -48,28 +48,33 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_connection_string = None;
         let mut field_endpoints = None;
         let mut field_srv_connection_string = None;
         let mut field_srv_shard_optimized_connection_string = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "connectionString" => field_connection_string = reader.optional()?,
-                "endpoints" => field_endpoints = reader.optional()?,
-                "srvConnectionString" => field_srv_connection_string = reader.optional()?,
-                "srvShardOptimizedConnectionString" => {
-                    field_srv_shard_optimized_connection_string = reader.optional()?;
+            let read = match key {
+                "connectionString" => reader.set_optional(&mut field_connection_string),
+                "endpoints" => reader.set_optional(&mut field_endpoints),
+                "srvConnectionString" => {
+                    reader.set_optional(&mut field_srv_connection_string)
                 }
-                "type" => field_type = reader.optional()?,
+                "srvShardOptimizedConnectionString" => {
+                    reader.set_optional(&mut field_srv_shard_optimized_connection_string)
+                }
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             connection_string: field_connection_string,

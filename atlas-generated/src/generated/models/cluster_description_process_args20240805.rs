@@ -64,6 +64,7 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_change_stream_options_pre_and_post_images_expire_after_seconds = None;
         let mut field_chunk_migration_concurrency = None;
         let mut field_custom_openssl_cipher_config_tls12 = None;
@@ -81,54 +82,60 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
         let mut field_tls_cipher_config_mode = None;
         let mut field_transaction_lifetime_limit_seconds = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "changeStreamOptionsPreAndPostImagesExpireAfterSeconds" => {
-                    field_change_stream_options_pre_and_post_images_expire_after_seconds = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_change_stream_options_pre_and_post_images_expire_after_seconds,
+                        )
                 }
                 "chunkMigrationConcurrency" => {
-                    field_chunk_migration_concurrency = reader.optional()?;
+                    reader.set_optional(&mut field_chunk_migration_concurrency)
                 }
                 "customOpensslCipherConfigTls12" => {
-                    field_custom_openssl_cipher_config_tls12 = reader.optional()?;
+                    reader.set_optional(&mut field_custom_openssl_cipher_config_tls12)
                 }
                 "customOpensslCipherConfigTls13" => {
-                    field_custom_openssl_cipher_config_tls13 = reader.optional()?;
+                    reader.set_optional(&mut field_custom_openssl_cipher_config_tls13)
                 }
-                "defaultMaxTimeMS" => field_default_max_time_ms = reader.optional()?,
-                "defaultWriteConcern" => field_default_write_concern = reader.optional()?,
-                "javascriptEnabled" => field_javascript_enabled = reader.optional()?,
+                "defaultMaxTimeMS" => reader.set_optional(&mut field_default_max_time_ms),
+                "defaultWriteConcern" => {
+                    reader.set_optional(&mut field_default_write_concern)
+                }
+                "javascriptEnabled" => reader.set_optional(&mut field_javascript_enabled),
                 "minimumEnabledTlsProtocol" => {
-                    field_minimum_enabled_tls_protocol = reader.optional()?;
+                    reader.set_optional(&mut field_minimum_enabled_tls_protocol)
                 }
-                "noTableScan" => field_no_table_scan = reader.optional()?,
+                "noTableScan" => reader.set_optional(&mut field_no_table_scan),
                 "oplogMinRetentionHours" => {
-                    field_oplog_min_retention_hours = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_oplog_min_retention_hours)
                 }
-                "oplogSizeMB" => field_oplog_size_mb = Some(reader.optional()?),
+                "oplogSizeMB" => reader.set_nullable(&mut field_oplog_size_mb),
                 "queryStatsLogVerbosity" => {
-                    field_query_stats_log_verbosity = reader.optional()?;
+                    reader.set_optional(&mut field_query_stats_log_verbosity)
                 }
                 "sampleRefreshIntervalBIConnector" => {
-                    field_sample_refresh_interval_bi_connector = reader.optional()?;
+                    reader.set_optional(&mut field_sample_refresh_interval_bi_connector)
                 }
                 "sampleSizeBIConnector" => {
-                    field_sample_size_bi_connector = reader.optional()?;
+                    reader.set_optional(&mut field_sample_size_bi_connector)
                 }
                 "tlsCipherConfigMode" => {
-                    field_tls_cipher_config_mode = reader.optional()?;
+                    reader.set_optional(&mut field_tls_cipher_config_mode)
                 }
                 "transactionLifetimeLimitSeconds" => {
-                    field_transaction_lifetime_limit_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_transaction_lifetime_limit_seconds)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             change_stream_options_pre_and_post_images_expire_after_seconds: field_change_stream_options_pre_and_post_images_expire_after_seconds,

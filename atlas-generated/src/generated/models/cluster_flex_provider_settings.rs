@@ -30,22 +30,27 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_backing_provider_name = None;
         let mut field_instance_size_name = None;
         let mut field_region_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "backingProviderName" => field_backing_provider_name = reader.optional()?,
-                "instanceSizeName" => field_instance_size_name = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
+            let read = match key {
+                "backingProviderName" => {
+                    reader.set_optional(&mut field_backing_provider_name)
+                }
+                "instanceSizeName" => reader.set_optional(&mut field_instance_size_name),
+                "regionName" => reader.set_optional(&mut field_region_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             backing_provider_name: field_backing_provider_name,

@@ -42,26 +42,29 @@ impl crate::runtime::Json for ClusterIpAddresses {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_name = None;
         let mut field_future_inbound = None;
         let mut field_future_outbound = None;
         let mut field_inbound = None;
         let mut field_outbound = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "futureInbound" => field_future_inbound = reader.optional()?,
-                "futureOutbound" => field_future_outbound = reader.optional()?,
-                "inbound" => field_inbound = reader.optional()?,
-                "outbound" => field_outbound = reader.optional()?,
+            let read = match key {
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "futureInbound" => reader.set_optional(&mut field_future_inbound),
+                "futureOutbound" => reader.set_optional(&mut field_future_outbound),
+                "inbound" => reader.set_optional(&mut field_inbound),
+                "outbound" => reader.set_optional(&mut field_outbound),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_name: field_cluster_name,

@@ -57,6 +57,7 @@ impl crate::runtime::Json for ClusterOutageSimulation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_name = None;
         let mut field_expiration_date = None;
         let mut field_group_id = None;
@@ -65,22 +66,24 @@ impl crate::runtime::Json for ClusterOutageSimulation {
         let mut field_start_request_date = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "expirationDate" => field_expiration_date = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "outageFilters" => field_outage_filters = reader.optional()?,
-                "startRequestDate" => field_start_request_date = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "expirationDate" => reader.set_optional(&mut field_expiration_date),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "outageFilters" => reader.set_optional(&mut field_outage_filters),
+                "startRequestDate" => reader.set_optional(&mut field_start_request_date),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_name: field_cluster_name,

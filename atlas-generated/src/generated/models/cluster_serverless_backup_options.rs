@@ -30,20 +30,23 @@ impl crate::runtime::Json for ClusterServerlessBackupOptions {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_serverless_continuous_backup_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "serverlessContinuousBackupEnabled" => {
-                    field_serverless_continuous_backup_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_serverless_continuous_backup_enabled)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             serverless_continuous_backup_enabled: field_serverless_continuous_backup_enabled,

@@ -68,6 +68,7 @@ impl crate::runtime::Json for Collation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_alternate = None;
         let mut field_backwards = None;
         let mut field_case_first = None;
@@ -78,31 +79,36 @@ impl crate::runtime::Json for Collation {
         let mut field_numeric_ordering = None;
         let mut field_strength = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "alternate" => field_alternate = reader.optional()?,
-                "backwards" => field_backwards = reader.optional()?,
-                "caseFirst" => field_case_first = reader.optional()?,
-                "caseLevel" => field_case_level = reader.optional()?,
-                "locale" => field_locale = Some(reader.value()?),
-                "maxVariable" => field_max_variable = reader.optional()?,
-                "normalization" => field_normalization = reader.optional()?,
-                "numericOrdering" => field_numeric_ordering = reader.optional()?,
-                "strength" => field_strength = reader.optional()?,
+            let read = match key {
+                "alternate" => reader.set_optional(&mut field_alternate),
+                "backwards" => reader.set_optional(&mut field_backwards),
+                "caseFirst" => reader.set_optional(&mut field_case_first),
+                "caseLevel" => reader.set_optional(&mut field_case_level),
+                "locale" => reader.set(&mut field_locale),
+                "maxVariable" => reader.set_optional(&mut field_max_variable),
+                "normalization" => reader.set_optional(&mut field_normalization),
+                "numericOrdering" => reader.set_optional(&mut field_numeric_ordering),
+                "strength" => reader.set_optional(&mut field_strength),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_locale),) = (field_locale,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             alternate: field_alternate,
             backwards: field_backwards,
             case_first: field_case_first,
             case_level: field_case_level,
-            locale: field_locale.ok_or(crate::runtime::Bail)?,
+            locale: field_locale,
             max_variable: field_max_variable,
             normalization: field_normalization,
             numeric_ordering: field_numeric_ordering,

@@ -33,24 +33,30 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_password = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "password" => field_password = reader.optional()?,
-                "username" => field_username = Some(reader.value()?),
+            let read = match key {
+                "password" => reader.set_optional(&mut field_password),
+                "username" => reader.set(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_username),) = (field_username,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             password: field_password,
-            username: field_username.ok_or(crate::runtime::Bail)?,
+            username: field_username,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

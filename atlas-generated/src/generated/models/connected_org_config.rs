@@ -60,6 +60,7 @@ impl crate::runtime::Json for ConnectedOrgConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_data_access_identity_provider_ids = None;
         let mut field_domain_allow_list = None;
         let mut field_domain_restriction_enabled = None;
@@ -70,38 +71,46 @@ impl crate::runtime::Json for ConnectedOrgConfig {
         let mut field_role_mappings = None;
         let mut field_user_conflicts = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "dataAccessIdentityProviderIds" => {
-                    field_data_access_identity_provider_ids = reader.optional()?;
+                    reader.set_optional(&mut field_data_access_identity_provider_ids)
                 }
-                "domainAllowList" => field_domain_allow_list = reader.optional()?,
+                "domainAllowList" => reader.set_optional(&mut field_domain_allow_list),
                 "domainRestrictionEnabled" => {
-                    field_domain_restriction_enabled = Some(reader.value()?);
+                    reader.set(&mut field_domain_restriction_enabled)
                 }
                 "identityProviderId" => {
-                    field_identity_provider_id = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_identity_provider_id)
                 }
                 "instantUserProvisioningDisabled" => {
-                    field_instant_user_provisioning_disabled = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_instant_user_provisioning_disabled)
                 }
-                "orgId" => field_org_id = reader.optional()?,
-                "postAuthRoleGrants" => field_post_auth_role_grants = reader.optional()?,
-                "roleMappings" => field_role_mappings = reader.optional()?,
-                "userConflicts" => field_user_conflicts = reader.optional()?,
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "postAuthRoleGrants" => {
+                    reader.set_optional(&mut field_post_auth_role_grants)
+                }
+                "roleMappings" => reader.set_optional(&mut field_role_mappings),
+                "userConflicts" => reader.set_optional(&mut field_user_conflicts),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_domain_restriction_enabled),) = (
+            field_domain_restriction_enabled,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             data_access_identity_provider_ids: field_data_access_identity_provider_ids,
             domain_allow_list: field_domain_allow_list,
-            domain_restriction_enabled: field_domain_restriction_enabled
-                .ok_or(crate::runtime::Bail)?,
+            domain_restriction_enabled: field_domain_restriction_enabled,
             identity_provider_id: field_identity_provider_id,
             instant_user_provisioning_disabled: field_instant_user_provisioning_disabled,
             org_id: field_org_id,

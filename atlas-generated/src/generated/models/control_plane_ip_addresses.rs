@@ -30,22 +30,25 @@ impl crate::runtime::Json for ControlPlaneIpAddresses {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_gateways = None;
         let mut field_inbound = None;
         let mut field_outbound = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "gateways" => field_gateways = reader.optional()?,
-                "inbound" => field_inbound = reader.optional()?,
-                "outbound" => field_outbound = reader.optional()?,
+            let read = match key {
+                "gateways" => reader.set_optional(&mut field_gateways),
+                "inbound" => reader.set_optional(&mut field_inbound),
+                "outbound" => reader.set_optional(&mut field_outbound),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             gateways: field_gateways,

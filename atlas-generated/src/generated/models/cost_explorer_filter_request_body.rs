@@ -52,6 +52,7 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_clusters = None;
         let mut field_end_date = None;
         let mut field_group_by = None;
@@ -61,35 +62,43 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         let mut field_services = None;
         let mut field_start_date = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusters" => field_clusters = reader.optional()?,
-                "endDate" => field_end_date = Some(reader.value()?),
-                "groupBy" => field_group_by = reader.optional()?,
+            let read = match key {
+                "clusters" => reader.set_optional(&mut field_clusters),
+                "endDate" => reader.set(&mut field_end_date),
+                "groupBy" => reader.set_optional(&mut field_group_by),
                 "includePartialMatches" => {
-                    field_include_partial_matches = reader.optional()?;
+                    reader.set_optional(&mut field_include_partial_matches)
                 }
-                "organizations" => field_organizations = reader.optional()?,
-                "projects" => field_projects = reader.optional()?,
-                "services" => field_services = reader.optional()?,
-                "startDate" => field_start_date = Some(reader.value()?),
+                "organizations" => reader.set_optional(&mut field_organizations),
+                "projects" => reader.set_optional(&mut field_projects),
+                "services" => reader.set_optional(&mut field_services),
+                "startDate" => reader.set(&mut field_start_date),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_end_date), Some(field_start_date)) = (
+            field_end_date,
+            field_start_date,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             clusters: field_clusters,
-            end_date: field_end_date.ok_or(crate::runtime::Bail)?,
+            end_date: field_end_date,
             group_by: field_group_by,
             include_partial_matches: field_include_partial_matches,
             organizations: field_organizations,
             projects: field_projects,
             services: field_services,
-            start_date: field_start_date.ok_or(crate::runtime::Bail)?,
+            start_date: field_start_date,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

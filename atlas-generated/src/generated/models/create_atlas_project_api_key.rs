@@ -31,24 +31,30 @@ impl crate::runtime::Json for CreateAtlasProjectApiKey {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_desc = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "desc" => field_desc = Some(reader.value()?),
-                "roles" => field_roles = Some(reader.value()?),
+            let read = match key {
+                "desc" => reader.set(&mut field_desc),
+                "roles" => reader.set(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_desc), Some(field_roles)) = (field_desc, field_roles) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            desc: field_desc.ok_or(crate::runtime::Bail)?,
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            desc: field_desc,
+            roles: field_roles,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -35,27 +35,34 @@ impl crate::runtime::Json for CreateAzureEndpointRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_private_endpoint_ip_address = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
                 "privateEndpointIPAddress" => {
-                    field_private_endpoint_ip_address = Some(reader.value()?);
+                    reader.set(&mut field_private_endpoint_ip_address)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_private_endpoint_ip_address),) = (
+            field_private_endpoint_ip_address,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
-            private_endpoint_ip_address: field_private_endpoint_ip_address
-                .ok_or(crate::runtime::Bail)?,
+            private_endpoint_ip_address: field_private_endpoint_ip_address,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -32,22 +32,27 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoint_group_name = None;
         let mut field_endpoints = None;
         let mut field_gcp_project_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpointGroupName" => field_endpoint_group_name = reader.optional()?,
-                "endpoints" => field_endpoints = reader.optional()?,
-                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
+            let read = match key {
+                "endpointGroupName" => {
+                    reader.set_optional(&mut field_endpoint_group_name)
+                }
+                "endpoints" => reader.set_optional(&mut field_endpoints),
+                "gcpProjectId" => reader.set_optional(&mut field_gcp_project_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoint_group_name: field_endpoint_group_name,

@@ -28,20 +28,23 @@ impl crate::runtime::Json for CreateGcpForwardingRuleRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoint_name = None;
         let mut field_ip_address = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpointName" => field_endpoint_name = reader.optional()?,
-                "ipAddress" => field_ip_address = reader.optional()?,
+            let read = match key {
+                "endpointName" => reader.set_optional(&mut field_endpoint_name),
+                "ipAddress" => reader.set_optional(&mut field_ip_address),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoint_name: field_endpoint_name,

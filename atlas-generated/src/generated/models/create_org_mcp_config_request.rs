@@ -37,27 +37,36 @@ impl crate::runtime::Json for CreateOrgMcpConfigRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ip_access_list = None;
         let mut field_mcp_config_name = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ipAccessList" => field_ip_access_list = reader.optional()?,
-                "mcpConfigName" => field_mcp_config_name = Some(reader.value()?),
-                "roles" => field_roles = Some(reader.value()?),
+            let read = match key {
+                "ipAccessList" => reader.set_optional(&mut field_ip_access_list),
+                "mcpConfigName" => reader.set(&mut field_mcp_config_name),
+                "roles" => reader.set(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_mcp_config_name), Some(field_roles)) = (
+            field_mcp_config_name,
+            field_roles,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             ip_access_list: field_ip_access_list,
-            mcp_config_name: field_mcp_config_name.ok_or(crate::runtime::Bail)?,
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            mcp_config_name: field_mcp_config_name,
+            roles: field_roles,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -43,6 +43,7 @@ impl crate::runtime::Json for CreateOrganizationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key = None;
         let mut field_federation_settings_id = None;
         let mut field_name = None;
@@ -50,30 +51,35 @@ impl crate::runtime::Json for CreateOrganizationRequest {
         let mut field_service_account = None;
         let mut field_skip_default_alerts_settings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKey" => field_api_key = reader.optional()?,
+            let read = match key {
+                "apiKey" => reader.set_optional(&mut field_api_key),
                 "federationSettingsId" => {
-                    field_federation_settings_id = reader.optional()?;
+                    reader.set_optional(&mut field_federation_settings_id)
                 }
-                "name" => field_name = Some(reader.value()?),
-                "orgOwnerId" => field_org_owner_id = reader.optional()?,
-                "serviceAccount" => field_service_account = Some(reader.optional()?),
+                "name" => reader.set(&mut field_name),
+                "orgOwnerId" => reader.set_optional(&mut field_org_owner_id),
+                "serviceAccount" => reader.set_nullable(&mut field_service_account),
                 "skipDefaultAlertsSettings" => {
-                    field_skip_default_alerts_settings = reader.optional()?;
+                    reader.set_optional(&mut field_skip_default_alerts_settings)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name),) = (field_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             api_key: field_api_key,
             federation_settings_id: field_federation_settings_id,
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             org_owner_id: field_org_owner_id,
             service_account: field_service_account,
             skip_default_alerts_settings: field_skip_default_alerts_settings,

@@ -36,6 +36,7 @@ impl crate::runtime::Json for CreateOrganizationResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key = None;
         let mut field_federation_settings_id = None;
         let mut field_org_owner_id = None;
@@ -43,25 +44,27 @@ impl crate::runtime::Json for CreateOrganizationResponse {
         let mut field_service_account = None;
         let mut field_skip_default_alerts_settings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKey" => field_api_key = reader.optional()?,
+            let read = match key {
+                "apiKey" => reader.set_optional(&mut field_api_key),
                 "federationSettingsId" => {
-                    field_federation_settings_id = reader.optional()?;
+                    reader.set_optional(&mut field_federation_settings_id)
                 }
-                "orgOwnerId" => field_org_owner_id = reader.optional()?,
-                "organization" => field_organization = reader.optional()?,
-                "serviceAccount" => field_service_account = reader.optional()?,
+                "orgOwnerId" => reader.set_optional(&mut field_org_owner_id),
+                "organization" => reader.set_optional(&mut field_organization),
+                "serviceAccount" => reader.set_optional(&mut field_service_account),
                 "skipDefaultAlertsSettings" => {
-                    field_skip_default_alerts_settings = reader.optional()?;
+                    reader.set_optional(&mut field_skip_default_alerts_settings)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             api_key: field_api_key,

@@ -38,27 +38,37 @@ impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_bucket_name = None;
         let mut field_iam_role_id = None;
         let mut field_prefix_path = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
-                "prefixPath" => field_prefix_path = Some(reader.value()?),
+            let read = match key {
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "iamRoleId" => reader.set(&mut field_iam_role_id),
+                "prefixPath" => reader.set(&mut field_prefix_path),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_bucket_name),
+            Some(field_iam_role_id),
+            Some(field_prefix_path),
+        ) = (field_bucket_name, field_iam_role_id, field_prefix_path) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
-            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name,
+            iam_role_id: field_iam_role_id,
+            prefix_path: field_prefix_path,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -30,21 +30,27 @@ impl crate::runtime::Json for CustomCriteriaView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_query = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "query" => field_query = Some(reader.value()?),
+            let read = match key {
+                "query" => reader.set(&mut field_query),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_query),) = (field_query,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            query: field_query.ok_or(crate::runtime::Bail)?,
+            query: field_query,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

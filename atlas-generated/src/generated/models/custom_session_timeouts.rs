@@ -24,24 +24,27 @@ impl crate::runtime::Json for CustomSessionTimeouts {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_absolute_session_timeout_in_seconds = None;
         let mut field_idle_session_timeout_in_seconds = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "absoluteSessionTimeoutInSeconds" => {
-                    field_absolute_session_timeout_in_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_absolute_session_timeout_in_seconds)
                 }
                 "idleSessionTimeoutInSeconds" => {
-                    field_idle_session_timeout_in_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_idle_session_timeout_in_seconds)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             absolute_session_timeout_in_seconds: field_absolute_session_timeout_in_seconds,

@@ -32,24 +32,27 @@ impl crate::runtime::Json for CustomZoneMappings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_custom_zone_mappings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "customZoneMappings" => {
-                    field_custom_zone_mappings = Some(reader.value()?);
-                }
+            let read = match key {
+                "customZoneMappings" => reader.set(&mut field_custom_zone_mappings),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_custom_zone_mappings),) = (field_custom_zone_mappings,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            custom_zone_mappings: field_custom_zone_mappings
-                .ok_or(crate::runtime::Bail)?,
+            custom_zone_mappings: field_custom_zone_mappings,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -43,28 +43,36 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_atlas_app_id = None;
         let mut field_role_id = None;
         let mut field_service_principal_id = None;
         let mut field_tenant_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "atlasAppId" => field_atlas_app_id = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
-                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
-                "tenantId" => field_tenant_id = reader.optional()?,
+            let read = match key {
+                "atlasAppId" => reader.set_optional(&mut field_atlas_app_id),
+                "roleId" => reader.set(&mut field_role_id),
+                "servicePrincipalId" => {
+                    reader.set_optional(&mut field_service_principal_id)
+                }
+                "tenantId" => reader.set_optional(&mut field_tenant_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_id),) = (field_role_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             atlas_app_id: field_atlas_app_id,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
             service_principal_id: field_service_principal_id,
             tenant_id: field_tenant_id,
             filled: crate::runtime::Filled::default(),

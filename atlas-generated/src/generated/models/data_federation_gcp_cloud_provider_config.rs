@@ -33,24 +33,32 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_gcp_service_account = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "gcpServiceAccount" => field_gcp_service_account = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
+            let read = match key {
+                "gcpServiceAccount" => {
+                    reader.set_optional(&mut field_gcp_service_account)
+                }
+                "roleId" => reader.set(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_id),) = (field_role_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             gcp_service_account: field_gcp_service_account,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

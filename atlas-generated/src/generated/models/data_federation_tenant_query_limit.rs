@@ -65,6 +65,7 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_current_usage = None;
         let mut field_default_limit = None;
         let mut field_last_modified_date = None;
@@ -74,24 +75,29 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         let mut field_tenant_name = None;
         let mut field_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "currentUsage" => field_current_usage = reader.optional()?,
-                "defaultLimit" => field_default_limit = reader.optional()?,
-                "lastModifiedDate" => field_last_modified_date = reader.optional()?,
-                "maximumLimit" => field_maximum_limit = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "overrunPolicy" => field_overrun_policy = reader.optional()?,
-                "tenantName" => field_tenant_name = reader.optional()?,
-                "value" => field_value = Some(reader.value()?),
+            let read = match key {
+                "currentUsage" => reader.set_optional(&mut field_current_usage),
+                "defaultLimit" => reader.set_optional(&mut field_default_limit),
+                "lastModifiedDate" => reader.set_optional(&mut field_last_modified_date),
+                "maximumLimit" => reader.set_optional(&mut field_maximum_limit),
+                "name" => reader.set_optional(&mut field_name),
+                "overrunPolicy" => reader.set_optional(&mut field_overrun_policy),
+                "tenantName" => reader.set_optional(&mut field_tenant_name),
+                "value" => reader.set(&mut field_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_value),) = (field_value,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             current_usage: field_current_usage,
             default_limit: field_default_limit,
@@ -100,7 +106,7 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
             name: field_name,
             overrun_policy: field_overrun_policy,
             tenant_name: field_tenant_name,
-            value: field_value.ok_or(crate::runtime::Bail)?,
+            value: field_value,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

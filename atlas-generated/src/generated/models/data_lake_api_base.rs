@@ -26,22 +26,25 @@ impl crate::runtime::Json for DataLakeApiBase {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_pipeline = None;
         let mut field_source = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
-                "pipeline" => field_pipeline = reader.optional()?,
-                "source" => field_source = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
+                "pipeline" => reader.set_optional(&mut field_pipeline),
+                "source" => reader.set_optional(&mut field_source),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

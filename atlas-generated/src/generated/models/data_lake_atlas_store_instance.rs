@@ -32,26 +32,29 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_cluster_name = None;
         let mut field_project_id = None;
         let mut field_read_concern = None;
         let mut field_read_preference = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "projectId" => field_project_id = reader.optional()?,
-                "readConcern" => field_read_concern = reader.optional()?,
-                "readPreference" => field_read_preference = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "projectId" => reader.set_optional(&mut field_project_id),
+                "readConcern" => reader.set_optional(&mut field_read_concern),
+                "readPreference" => reader.set_optional(&mut field_read_preference),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

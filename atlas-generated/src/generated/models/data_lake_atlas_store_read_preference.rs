@@ -26,22 +26,27 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_max_staleness_seconds = None;
         let mut field_mode = None;
         let mut field_tag_sets = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "maxStalenessSeconds" => field_max_staleness_seconds = reader.optional()?,
-                "mode" => field_mode = reader.optional()?,
-                "tagSets" => field_tag_sets = reader.optional()?,
+            let read = match key {
+                "maxStalenessSeconds" => {
+                    reader.set_optional(&mut field_max_staleness_seconds)
+                }
+                "mode" => reader.set_optional(&mut field_mode),
+                "tagSets" => reader.set_optional(&mut field_tag_sets),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             max_staleness_seconds: field_max_staleness_seconds,

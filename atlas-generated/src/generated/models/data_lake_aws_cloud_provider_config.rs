@@ -48,32 +48,40 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_external_id = None;
         let mut field_iam_assumed_role_arn = None;
         let mut field_iam_user_arn = None;
         let mut field_role_id = None;
         let mut field_test_s3_bucket = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "externalId" => field_external_id = reader.optional()?,
-                "iamAssumedRoleARN" => field_iam_assumed_role_arn = reader.optional()?,
-                "iamUserARN" => field_iam_user_arn = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
-                "testS3Bucket" => field_test_s3_bucket = reader.optional()?,
+            let read = match key {
+                "externalId" => reader.set_optional(&mut field_external_id),
+                "iamAssumedRoleARN" => {
+                    reader.set_optional(&mut field_iam_assumed_role_arn)
+                }
+                "iamUserARN" => reader.set_optional(&mut field_iam_user_arn),
+                "roleId" => reader.set(&mut field_role_id),
+                "testS3Bucket" => reader.set_optional(&mut field_test_s3_bucket),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_id),) = (field_role_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             external_id: field_external_id,
             iam_assumed_role_arn: field_iam_assumed_role_arn,
             iam_user_arn: field_iam_user_arn,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
             test_s3_bucket: field_test_s3_bucket,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for DataLakeDatabaseCollection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_data_sources = None;
         let mut field_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dataSources" => field_data_sources = reader.optional()?,
-                "name" => field_name = reader.optional()?,
+            let read = match key {
+                "dataSources" => reader.set_optional(&mut field_data_sources),
+                "name" => reader.set_optional(&mut field_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             data_sources: field_data_sources,

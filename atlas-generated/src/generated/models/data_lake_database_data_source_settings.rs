@@ -48,6 +48,7 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_allow_insecure = None;
         let mut field_collection = None;
         let mut field_collection_regex = None;
@@ -62,28 +63,32 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         let mut field_trim_level = None;
         let mut field_urls = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "allowInsecure" => field_allow_insecure = reader.optional()?,
-                "collection" => field_collection = reader.optional()?,
-                "collectionRegex" => field_collection_regex = reader.optional()?,
-                "database" => field_database = reader.optional()?,
-                "databaseRegex" => field_database_regex = reader.optional()?,
-                "datasetName" => field_dataset_name = reader.optional()?,
-                "datasetPrefix" => field_dataset_prefix = reader.optional()?,
-                "defaultFormat" => field_default_format = reader.optional()?,
-                "path" => field_path = reader.optional()?,
-                "provenanceFieldName" => field_provenance_field_name = reader.optional()?,
-                "storeName" => field_store_name = reader.optional()?,
-                "trimLevel" => field_trim_level = reader.optional()?,
-                "urls" => field_urls = reader.optional()?,
+            let read = match key {
+                "allowInsecure" => reader.set_optional(&mut field_allow_insecure),
+                "collection" => reader.set_optional(&mut field_collection),
+                "collectionRegex" => reader.set_optional(&mut field_collection_regex),
+                "database" => reader.set_optional(&mut field_database),
+                "databaseRegex" => reader.set_optional(&mut field_database_regex),
+                "datasetName" => reader.set_optional(&mut field_dataset_name),
+                "datasetPrefix" => reader.set_optional(&mut field_dataset_prefix),
+                "defaultFormat" => reader.set_optional(&mut field_default_format),
+                "path" => reader.set_optional(&mut field_path),
+                "provenanceFieldName" => {
+                    reader.set_optional(&mut field_provenance_field_name)
+                }
+                "storeName" => reader.set_optional(&mut field_store_name),
+                "trimLevel" => reader.set_optional(&mut field_trim_level),
+                "urls" => reader.set_optional(&mut field_urls),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             allow_insecure: field_allow_insecure,

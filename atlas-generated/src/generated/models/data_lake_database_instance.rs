@@ -28,26 +28,29 @@ impl crate::runtime::Json for DataLakeDatabaseInstance {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collections = None;
         let mut field_max_wildcard_collections = None;
         let mut field_name = None;
         let mut field_views = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collections" => field_collections = reader.optional()?,
+            let read = match key {
+                "collections" => reader.set_optional(&mut field_collections),
                 "maxWildcardCollections" => {
-                    field_max_wildcard_collections = reader.optional()?;
+                    reader.set_optional(&mut field_max_wildcard_collections)
                 }
-                "name" => field_name = reader.optional()?,
-                "views" => field_views = reader.optional()?,
+                "name" => reader.set_optional(&mut field_name),
+                "views" => reader.set_optional(&mut field_views),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             collections: field_collections,

@@ -34,6 +34,7 @@ impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_bucket = None;
         let mut field_delimiter = None;
@@ -42,24 +43,26 @@ impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {
         let mut field_region = None;
         let mut field_replacement_delimiter = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
-                "bucket" => field_bucket = reader.optional()?,
-                "delimiter" => field_delimiter = reader.optional()?,
-                "prefix" => field_prefix = reader.optional()?,
-                "public" => field_public = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
+                "bucket" => reader.set_optional(&mut field_bucket),
+                "delimiter" => reader.set_optional(&mut field_delimiter),
+                "prefix" => reader.set_optional(&mut field_prefix),
+                "public" => reader.set_optional(&mut field_public),
+                "region" => reader.set_optional(&mut field_region),
                 "replacementDelimiter" => {
-                    field_replacement_delimiter = reader.optional()?;
+                    reader.set_optional(&mut field_replacement_delimiter)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

@@ -28,24 +28,27 @@ impl crate::runtime::Json for DataLakeHttpStore {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_allow_insecure = None;
         let mut field_default_format = None;
         let mut field_urls = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
-                "allowInsecure" => field_allow_insecure = reader.optional()?,
-                "defaultFormat" => field_default_format = reader.optional()?,
-                "urls" => field_urls = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
+                "allowInsecure" => reader.set_optional(&mut field_allow_insecure),
+                "defaultFormat" => reader.set_optional(&mut field_default_format),
+                "urls" => reader.set_optional(&mut field_urls),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

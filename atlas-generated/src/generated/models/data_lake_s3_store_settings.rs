@@ -38,6 +38,7 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_additional_storage_classes = None;
         let mut field_bucket = None;
@@ -47,25 +48,27 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
         let mut field_public = None;
         let mut field_region = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
                 "additionalStorageClasses" => {
-                    field_additional_storage_classes = reader.optional()?;
+                    reader.set_optional(&mut field_additional_storage_classes)
                 }
-                "bucket" => field_bucket = reader.optional()?,
-                "delimiter" => field_delimiter = reader.optional()?,
-                "includeTags" => field_include_tags = reader.optional()?,
-                "prefix" => field_prefix = reader.optional()?,
-                "public" => field_public = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+                "bucket" => reader.set_optional(&mut field_bucket),
+                "delimiter" => reader.set_optional(&mut field_delimiter),
+                "includeTags" => reader.set_optional(&mut field_include_tags),
+                "prefix" => reader.set_optional(&mut field_prefix),
+                "public" => reader.set_optional(&mut field_public),
+                "region" => reader.set_optional(&mut field_region),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for DataLakeStorage {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_databases = None;
         let mut field_stores = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "databases" => field_databases = reader.optional()?,
-                "stores" => field_stores = reader.optional()?,
+            let read = match key {
+                "databases" => reader.set_optional(&mut field_databases),
+                "stores" => reader.set_optional(&mut field_stores),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             databases: field_databases,

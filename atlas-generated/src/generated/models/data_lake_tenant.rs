@@ -44,6 +44,7 @@ impl crate::runtime::Json for DataLakeTenant {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider_config = None;
         let mut field_data_process_region = None;
         let mut field_group_id = None;
@@ -53,25 +54,31 @@ impl crate::runtime::Json for DataLakeTenant {
         let mut field_state = None;
         let mut field_storage = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProviderConfig" => field_cloud_provider_config = reader.optional()?,
-                "dataProcessRegion" => field_data_process_region = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "hostnames" => field_hostnames = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "privateEndpointHostnames" => {
-                    field_private_endpoint_hostnames = reader.optional()?;
+            let read = match key {
+                "cloudProviderConfig" => {
+                    reader.set_optional(&mut field_cloud_provider_config)
                 }
-                "state" => field_state = reader.optional()?,
-                "storage" => field_storage = reader.optional()?,
+                "dataProcessRegion" => {
+                    reader.set_optional(&mut field_data_process_region)
+                }
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hostnames" => reader.set_optional(&mut field_hostnames),
+                "name" => reader.set_optional(&mut field_name),
+                "privateEndpointHostnames" => {
+                    reader.set_optional(&mut field_private_endpoint_hostnames)
+                }
+                "state" => reader.set_optional(&mut field_state),
+                "storage" => reader.set_optional(&mut field_storage),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider_config: field_cloud_provider_config,

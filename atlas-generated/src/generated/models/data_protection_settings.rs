@@ -77,6 +77,7 @@ impl crate::runtime::Json for DataProtectionSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_authorized_email = None;
         let mut field_authorized_user_first_name = None;
         let mut field_authorized_user_last_name = None;
@@ -92,42 +93,51 @@ impl crate::runtime::Json for DataProtectionSettings {
         let mut field_updated_date = None;
         let mut field_updated_user = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "authorizedEmail" => field_authorized_email = Some(reader.value()?),
+            let read = match key {
+                "authorizedEmail" => reader.set(&mut field_authorized_email),
                 "authorizedUserFirstName" => {
-                    field_authorized_user_first_name = reader.optional()?;
+                    reader.set_optional(&mut field_authorized_user_first_name)
                 }
                 "authorizedUserLastName" => {
-                    field_authorized_user_last_name = reader.optional()?;
+                    reader.set_optional(&mut field_authorized_user_last_name)
                 }
                 "copyProtectionEnabled" => {
-                    field_copy_protection_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_copy_protection_enabled)
                 }
-                "deletable" => field_deletable = reader.optional()?,
+                "deletable" => reader.set_optional(&mut field_deletable),
                 "encryptionAtRestEnabled" => {
-                    field_encryption_at_rest_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_encryption_at_rest_enabled)
                 }
-                "onDemandPolicyItem" => field_on_demand_policy_item = reader.optional()?,
-                "pitEnabled" => field_pit_enabled = reader.optional()?,
-                "projectId" => field_project_id = reader.optional()?,
-                "restoreWindowDays" => field_restore_window_days = reader.optional()?,
+                "onDemandPolicyItem" => {
+                    reader.set_optional(&mut field_on_demand_policy_item)
+                }
+                "pitEnabled" => reader.set_optional(&mut field_pit_enabled),
+                "projectId" => reader.set_optional(&mut field_project_id),
+                "restoreWindowDays" => {
+                    reader.set_optional(&mut field_restore_window_days)
+                }
                 "scheduledPolicyItems" => {
-                    field_scheduled_policy_items = reader.optional()?;
+                    reader.set_optional(&mut field_scheduled_policy_items)
                 }
-                "state" => field_state = reader.optional()?,
-                "updatedDate" => field_updated_date = reader.optional()?,
-                "updatedUser" => field_updated_user = reader.optional()?,
+                "state" => reader.set_optional(&mut field_state),
+                "updatedDate" => reader.set_optional(&mut field_updated_date),
+                "updatedUser" => reader.set_optional(&mut field_updated_user),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_authorized_email),) = (field_authorized_email,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            authorized_email: field_authorized_email.ok_or(crate::runtime::Bail)?,
+            authorized_email: field_authorized_email,
             authorized_user_first_name: field_authorized_user_first_name,
             authorized_user_last_name: field_authorized_user_last_name,
             copy_protection_enabled: field_copy_protection_enabled,

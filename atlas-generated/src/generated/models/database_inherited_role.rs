@@ -35,24 +35,30 @@ impl crate::runtime::Json for DatabaseInheritedRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_db = None;
         let mut field_role = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "db" => field_db = Some(reader.value()?),
-                "role" => field_role = Some(reader.value()?),
+            let read = match key {
+                "db" => reader.set(&mut field_db),
+                "role" => reader.set(&mut field_role),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_db), Some(field_role)) = (field_db, field_role) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            db: field_db.ok_or(crate::runtime::Bail)?,
-            role: field_role.ok_or(crate::runtime::Bail)?,
+            db: field_db,
+            role: field_role,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -42,27 +42,37 @@ impl crate::runtime::Json for DatabasePermittedNamespaceResource {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster = None;
         let mut field_collection = None;
         let mut field_db = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cluster" => field_cluster = Some(reader.value()?),
-                "collection" => field_collection = Some(reader.value()?),
-                "db" => field_db = Some(reader.value()?),
+            let read = match key {
+                "cluster" => reader.set(&mut field_cluster),
+                "collection" => reader.set(&mut field_collection),
+                "db" => reader.set(&mut field_db),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_cluster), Some(field_collection), Some(field_db)) = (
+            field_cluster,
+            field_collection,
+            field_db,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cluster: field_cluster.ok_or(crate::runtime::Bail)?,
-            collection: field_collection.ok_or(crate::runtime::Bail)?,
-            db: field_db.ok_or(crate::runtime::Bail)?,
+            cluster: field_cluster,
+            collection: field_collection,
+            db: field_db,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

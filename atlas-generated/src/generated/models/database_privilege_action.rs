@@ -36,24 +36,31 @@ impl crate::runtime::Json for DatabasePrivilegeAction {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_action = None;
         let mut field_resources = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "action" => field_action = Some(reader.value()?),
-                "resources" => field_resources = Some(reader.value()?),
+            let read = match key {
+                "action" => reader.set(&mut field_action),
+                "resources" => reader.set(&mut field_resources),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_action), Some(field_resources)) = (field_action, field_resources)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            action: field_action.ok_or(crate::runtime::Bail)?,
-            resources: field_resources.ok_or(crate::runtime::Bail)?,
+            action: field_action,
+            resources: field_resources,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

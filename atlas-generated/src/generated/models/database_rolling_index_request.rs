@@ -36,26 +36,29 @@ impl crate::runtime::Json for DatabaseRollingIndexRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collation = None;
         let mut field_collection = None;
         let mut field_db = None;
         let mut field_keys = None;
         let mut field_options = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collation" => field_collation = reader.optional()?,
-                "collection" => field_collection = reader.optional()?,
-                "db" => field_db = reader.optional()?,
-                "keys" => field_keys = reader.optional()?,
-                "options" => field_options = reader.optional()?,
+            let read = match key {
+                "collation" => reader.set_optional(&mut field_collation),
+                "collection" => reader.set_optional(&mut field_collection),
+                "db" => reader.set_optional(&mut field_db),
+                "keys" => reader.set_optional(&mut field_keys),
+                "options" => reader.set_optional(&mut field_options),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             collation: field_collation,

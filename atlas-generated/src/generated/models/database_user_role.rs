@@ -39,27 +39,36 @@ impl crate::runtime::Json for DatabaseUserRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_name = None;
         let mut field_database_name = None;
         let mut field_role_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionName" => field_collection_name = reader.optional()?,
-                "databaseName" => field_database_name = Some(reader.value()?),
-                "roleName" => field_role_name = Some(reader.value()?),
+            let read = match key {
+                "collectionName" => reader.set_optional(&mut field_collection_name),
+                "databaseName" => reader.set(&mut field_database_name),
+                "roleName" => reader.set(&mut field_role_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_database_name), Some(field_role_name)) = (
+            field_database_name,
+            field_role_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             collection_name: field_collection_name,
-            database_name: field_database_name.ok_or(crate::runtime::Bail)?,
-            role_name: field_role_name.ok_or(crate::runtime::Bail)?,
+            database_name: field_database_name,
+            role_name: field_role_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -44,30 +44,41 @@ impl crate::runtime::Json for DatadogLogIntegrationResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_log_types = None;
         let mut field_api_key = None;
         let mut field_region = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = Some(reader.value()?),
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "apiKey" => field_api_key = Some(reader.value()?),
-                "region" => field_region = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set(&mut field_id),
+                "logTypes" => reader.set(&mut field_log_types),
+                "apiKey" => reader.set(&mut field_api_key),
+                "region" => reader.set(&mut field_region),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_id),
+            Some(field_log_types),
+            Some(field_api_key),
+            Some(field_region),
+        ) = (field_id, field_log_types, field_api_key, field_region) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            api_key: field_api_key.ok_or(crate::runtime::Bail)?,
-            region: field_region.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            log_types: field_log_types,
+            api_key: field_api_key,
+            region: field_region,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

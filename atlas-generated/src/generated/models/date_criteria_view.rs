@@ -29,22 +29,25 @@ impl crate::runtime::Json for DateCriteriaView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_date_field = None;
         let mut field_date_format = None;
         let mut field_expire_after_days = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dateField" => field_date_field = reader.optional()?,
-                "dateFormat" => field_date_format = reader.optional()?,
-                "expireAfterDays" => field_expire_after_days = reader.optional()?,
+            let read = match key {
+                "dateField" => reader.set_optional(&mut field_date_field),
+                "dateFormat" => reader.set_optional(&mut field_date_format),
+                "expireAfterDays" => reader.set_optional(&mut field_expire_after_days),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             date_field: field_date_field,

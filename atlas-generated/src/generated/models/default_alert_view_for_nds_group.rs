@@ -78,6 +78,7 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_acknowledged_until = None;
         let mut field_acknowledgement_comment = None;
         let mut field_acknowledging_username = None;
@@ -93,33 +94,35 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
         let mut field_status = None;
         let mut field_updated = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "acknowledgedUntil" => field_acknowledged_until = reader.optional()?,
+            let read = match key {
+                "acknowledgedUntil" => reader.set_optional(&mut field_acknowledged_until),
                 "acknowledgementComment" => {
-                    field_acknowledgement_comment = reader.optional()?;
+                    reader.set_optional(&mut field_acknowledgement_comment)
                 }
                 "acknowledgingUsername" => {
-                    field_acknowledging_username = reader.optional()?;
+                    reader.set_optional(&mut field_acknowledging_username)
                 }
-                "alertConfigId" => field_alert_config_id = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "eventTypeName" => field_event_type_name = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "lastNotified" => field_last_notified = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "resolved" => field_resolved = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "updated" => field_updated = reader.optional()?,
+                "alertConfigId" => reader.set_optional(&mut field_alert_config_id),
+                "created" => reader.set_optional(&mut field_created),
+                "eventTypeName" => reader.set_optional(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "lastNotified" => reader.set_optional(&mut field_last_notified),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "resolved" => reader.set_optional(&mut field_resolved),
+                "status" => reader.set_optional(&mut field_status),
+                "updated" => reader.set_optional(&mut field_updated),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             acknowledged_until: field_acknowledged_until,

@@ -42,24 +42,27 @@ impl crate::runtime::Json for DefaultGroupLimitResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_default_limit = None;
         let mut field_description = None;
         let mut field_maximum_limit = None;
         let mut field_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "defaultLimit" => field_default_limit = Some(reader.optional()?),
-                "description" => field_description = reader.optional()?,
-                "maximumLimit" => field_maximum_limit = Some(reader.optional()?),
-                "name" => field_name = reader.optional()?,
+            let read = match key {
+                "defaultLimit" => reader.set_nullable(&mut field_default_limit),
+                "description" => reader.set_optional(&mut field_description),
+                "maximumLimit" => reader.set_nullable(&mut field_maximum_limit),
+                "name" => reader.set_optional(&mut field_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             default_limit: field_default_limit,

@@ -38,24 +38,29 @@ impl crate::runtime::Json for DeleteCopiedBackups {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_region_name = None;
         let mut field_replication_spec_id = None;
         let mut field_zone_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
-                "replicationSpecId" => field_replication_spec_id = reader.optional()?,
-                "zoneId" => field_zone_id = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "replicationSpecId" => {
+                    reader.set_optional(&mut field_replication_spec_id)
+                }
+                "zoneId" => reader.set_optional(&mut field_zone_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -43,32 +43,39 @@ impl crate::runtime::Json for Destination {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_name = None;
         let mut field_group_id = None;
         let mut field_hostname_schema_type = None;
         let mut field_private_link_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterName" => field_cluster_name = Some(reader.value()?),
-                "groupId" => field_group_id = Some(reader.value()?),
-                "hostnameSchemaType" => {
-                    field_hostname_schema_type = Some(reader.value()?);
-                }
-                "privateLinkId" => field_private_link_id = Some(reader.optional()?),
+            let read = match key {
+                "clusterName" => reader.set(&mut field_cluster_name),
+                "groupId" => reader.set(&mut field_group_id),
+                "hostnameSchemaType" => reader.set(&mut field_hostname_schema_type),
+                "privateLinkId" => reader.set_nullable(&mut field_private_link_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_cluster_name),
+            Some(field_group_id),
+            Some(field_hostname_schema_type),
+        ) = (field_cluster_name, field_group_id, field_hostname_schema_type) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cluster_name: field_cluster_name.ok_or(crate::runtime::Bail)?,
-            group_id: field_group_id.ok_or(crate::runtime::Bail)?,
-            hostname_schema_type: field_hostname_schema_type
-                .ok_or(crate::runtime::Bail)?,
+            cluster_name: field_cluster_name,
+            group_id: field_group_id,
+            hostname_schema_type: field_hostname_schema_type,
             private_link_id: field_private_link_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

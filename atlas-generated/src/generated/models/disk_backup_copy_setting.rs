@@ -35,6 +35,7 @@ impl crate::runtime::Json for DiskBackupCopySetting {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_copy_policy_items = None;
         let mut field_frequencies = None;
@@ -43,24 +44,28 @@ impl crate::runtime::Json for DiskBackupCopySetting {
         let mut field_replication_spec_id = None;
         let mut field_should_copy_oplogs = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "copyPolicyItems" => field_copy_policy_items = reader.optional()?,
-                "frequencies" => field_frequencies = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "copyPolicyItems" => reader.set_optional(&mut field_copy_policy_items),
+                "frequencies" => reader.set_optional(&mut field_frequencies),
                 "lastNumberOfSnapshots" => {
-                    field_last_number_of_snapshots = reader.optional()?;
+                    reader.set_optional(&mut field_last_number_of_snapshots)
                 }
-                "regionName" => field_region_name = reader.optional()?,
-                "replicationSpecId" => field_replication_spec_id = reader.optional()?,
-                "shouldCopyOplogs" => field_should_copy_oplogs = reader.optional()?,
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "replicationSpecId" => {
+                    reader.set_optional(&mut field_replication_spec_id)
+                }
+                "shouldCopyOplogs" => reader.set_optional(&mut field_should_copy_oplogs),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -47,6 +47,7 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_copy_policy_items = None;
         let mut field_frequencies = None;
@@ -55,25 +56,30 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         let mut field_should_copy_oplogs = None;
         let mut field_zone_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "copyPolicyItems" => field_copy_policy_items = reader.optional()?,
-                "frequencies" => field_frequencies = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "copyPolicyItems" => reader.set_optional(&mut field_copy_policy_items),
+                "frequencies" => reader.set_optional(&mut field_frequencies),
                 "lastNumberOfSnapshots" => {
-                    field_last_number_of_snapshots = reader.optional()?;
+                    reader.set_optional(&mut field_last_number_of_snapshots)
                 }
-                "regionName" => field_region_name = reader.optional()?,
-                "shouldCopyOplogs" => field_should_copy_oplogs = reader.optional()?,
-                "zoneId" => field_zone_id = Some(reader.value()?),
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "shouldCopyOplogs" => reader.set_optional(&mut field_should_copy_oplogs),
+                "zoneId" => reader.set(&mut field_zone_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_zone_id),) = (field_zone_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cloud_provider: field_cloud_provider,
             copy_policy_items: field_copy_policy_items,
@@ -81,7 +87,7 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
             last_number_of_snapshots: field_last_number_of_snapshots,
             region_name: field_region_name,
             should_copy_oplogs: field_should_copy_oplogs,
-            zone_id: field_zone_id.ok_or(crate::runtime::Bail)?,
+            zone_id: field_zone_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

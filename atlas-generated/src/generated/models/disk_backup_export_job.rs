@@ -60,6 +60,7 @@ impl crate::runtime::Json for DiskBackupExportJob {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_components = None;
         let mut field_created_at = None;
         let mut field_custom_data = None;
@@ -73,27 +74,29 @@ impl crate::runtime::Json for DiskBackupExportJob {
         let mut field_state = None;
         let mut field_state_reason = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "components" => field_components = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "customData" => field_custom_data = reader.optional()?,
-                "exportBucketId" => field_export_bucket_id = reader.optional()?,
-                "exportStatus" => field_export_status = reader.optional()?,
-                "finishedAt" => field_finished_at = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "prefix" => field_prefix = reader.optional()?,
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "stateReason" => field_state_reason = reader.optional()?,
+            let read = match key {
+                "components" => reader.set_optional(&mut field_components),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "customData" => reader.set_optional(&mut field_custom_data),
+                "exportBucketId" => reader.set_optional(&mut field_export_bucket_id),
+                "exportStatus" => reader.set_optional(&mut field_export_status),
+                "finishedAt" => reader.set_optional(&mut field_finished_at),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "prefix" => reader.set_optional(&mut field_prefix),
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "state" => reader.set_optional(&mut field_state),
+                "stateReason" => reader.set_optional(&mut field_state_reason),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             components: field_components,

@@ -34,24 +34,27 @@ impl crate::runtime::Json for DiskBackupExportJobRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_custom_data = None;
         let mut field_export_bucket_id = None;
         let mut field_links = None;
         let mut field_snapshot_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "customData" => field_custom_data = reader.optional()?,
-                "exportBucketId" => field_export_bucket_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "snapshotId" => field_snapshot_id = reader.optional()?,
+            let read = match key {
+                "customData" => reader.set_optional(&mut field_custom_data),
+                "exportBucketId" => reader.set_optional(&mut field_export_bucket_id),
+                "links" => reader.set_optional(&mut field_links),
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             custom_data: field_custom_data,

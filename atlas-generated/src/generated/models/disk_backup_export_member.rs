@@ -28,20 +28,23 @@ impl crate::runtime::Json for DiskBackupExportMember {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_export_id = None;
         let mut field_replica_set_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "exportId" => field_export_id = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
+            let read = match key {
+                "exportId" => reader.set_optional(&mut field_export_id),
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             export_id: field_export_id,

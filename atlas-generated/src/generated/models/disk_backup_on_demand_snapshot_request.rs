@@ -28,22 +28,25 @@ impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_description = None;
         let mut field_links = None;
         let mut field_retention_in_days = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "description" => field_description = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "retentionInDays" => field_retention_in_days = reader.optional()?,
+            let read = match key {
+                "description" => reader.set_optional(&mut field_description),
+                "links" => reader.set_optional(&mut field_links),
+                "retentionInDays" => reader.set_optional(&mut field_retention_in_days),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             description: field_description,

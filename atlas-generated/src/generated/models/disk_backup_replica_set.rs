@@ -86,6 +86,7 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_copy_regions = None;
         let mut field_created_at = None;
@@ -103,31 +104,33 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
         let mut field_storage_size_bytes = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "copyRegions" => field_copy_regions = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "frequencyType" => field_frequency_type = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
-                "mongodVersion" => field_mongod_version = reader.optional()?,
-                "policyItems" => field_policy_items = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
-                "snapshotType" => field_snapshot_type = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "copyRegions" => reader.set_optional(&mut field_copy_regions),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "description" => reader.set_optional(&mut field_description),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "frequencyType" => reader.set_optional(&mut field_frequency_type),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "masterKeyUUID" => reader.set_optional(&mut field_master_key_uuid),
+                "mongodVersion" => reader.set_optional(&mut field_mongod_version),
+                "policyItems" => reader.set_optional(&mut field_policy_items),
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
+                "snapshotType" => reader.set_optional(&mut field_snapshot_type),
+                "status" => reader.set_optional(&mut field_status),
+                "storageSizeBytes" => reader.set_optional(&mut field_storage_size_bytes),
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -34,24 +34,27 @@ impl crate::runtime::Json for DiskBackupRestoreMember {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_download_url = None;
         let mut field_private_download_delivery_urls = None;
         let mut field_replica_set_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "downloadUrl" => field_download_url = reader.optional()?,
+            let read = match key {
+                "downloadUrl" => reader.set_optional(&mut field_download_url),
                 "privateDownloadDeliveryUrls" => {
-                    field_private_download_delivery_urls = reader.optional()?;
+                    reader.set_optional(&mut field_private_download_delivery_urls)
                 }
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             download_url: field_download_url,

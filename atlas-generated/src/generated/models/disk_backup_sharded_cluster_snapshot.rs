@@ -88,6 +88,7 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_config_server_type = None;
         let mut field_created_at = None;
         let mut field_description = None;
@@ -105,31 +106,33 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
         let mut field_storage_size_bytes = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "configServerType" => field_config_server_type = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "frequencyType" => field_frequency_type = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
-                "members" => field_members = reader.optional()?,
-                "mongodVersion" => field_mongod_version = reader.optional()?,
-                "policyItems" => field_policy_items = reader.optional()?,
-                "snapshotIds" => field_snapshot_ids = reader.optional()?,
-                "snapshotType" => field_snapshot_type = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+            let read = match key {
+                "configServerType" => reader.set_optional(&mut field_config_server_type),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "description" => reader.set_optional(&mut field_description),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "frequencyType" => reader.set_optional(&mut field_frequency_type),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "masterKeyUUID" => reader.set_optional(&mut field_master_key_uuid),
+                "members" => reader.set_optional(&mut field_members),
+                "mongodVersion" => reader.set_optional(&mut field_mongod_version),
+                "policyItems" => reader.set_optional(&mut field_policy_items),
+                "snapshotIds" => reader.set_optional(&mut field_snapshot_ids),
+                "snapshotType" => reader.set_optional(&mut field_snapshot_type),
+                "status" => reader.set_optional(&mut field_status),
+                "storageSizeBytes" => reader.set_optional(&mut field_storage_size_bytes),
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             config_server_type: field_config_server_type,

@@ -48,34 +48,44 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_links = None;
         let mut field_bucket_name = None;
         let mut field_iam_role_id = None;
         let mut field_require_private_networking = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
+            let read = match key {
+                "cloudProvider" => reader.set(&mut field_cloud_provider),
+                "links" => reader.set_optional(&mut field_links),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "iamRoleId" => reader.set(&mut field_iam_role_id),
                 "requirePrivateNetworking" => {
-                    field_require_private_networking = reader.optional()?;
+                    reader.set_optional(&mut field_require_private_networking)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_cloud_provider),
+            Some(field_bucket_name),
+            Some(field_iam_role_id),
+        ) = (field_cloud_provider, field_bucket_name, field_iam_role_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cloud_provider: field_cloud_provider.ok_or(crate::runtime::Bail)?,
+            cloud_provider: field_cloud_provider,
             links: field_links,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name,
+            iam_role_id: field_iam_role_id,
             require_private_networking: field_require_private_networking,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -57,6 +57,7 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_bucket_name = None;
         let mut field_cloud_provider = None;
@@ -65,30 +66,40 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
         let mut field_region = None;
         let mut field_require_private_networking = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = Some(reader.value()?),
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "cloudProvider" => field_cloud_provider = Some(reader.value()?),
-                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set(&mut field_id),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "cloudProvider" => reader.set(&mut field_cloud_provider),
+                "iamRoleId" => reader.set(&mut field_iam_role_id),
+                "links" => reader.set_optional(&mut field_links),
+                "region" => reader.set_optional(&mut field_region),
                 "requirePrivateNetworking" => {
-                    field_require_private_networking = reader.optional()?;
+                    reader.set_optional(&mut field_require_private_networking)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_id),
+            Some(field_bucket_name),
+            Some(field_cloud_provider),
+            Some(field_iam_role_id),
+        ) = (field_id, field_bucket_name, field_cloud_provider, field_iam_role_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            cloud_provider: field_cloud_provider.ok_or(crate::runtime::Bail)?,
-            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            bucket_name: field_bucket_name,
+            cloud_provider: field_cloud_provider,
+            iam_role_id: field_iam_role_id,
             links: field_links,
             region: field_region,
             require_private_networking: field_require_private_networking,

@@ -43,32 +43,41 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_bucket_name = None;
         let mut field_role_id = None;
         let mut field_service_url = None;
         let mut field_tenant_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "bucketName" => field_bucket_name = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
-                "serviceUrl" => field_service_url = Some(reader.value()?),
-                "tenantId" => field_tenant_id = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "bucketName" => reader.set_optional(&mut field_bucket_name),
+                "roleId" => reader.set(&mut field_role_id),
+                "serviceUrl" => reader.set(&mut field_service_url),
+                "tenantId" => reader.set_optional(&mut field_tenant_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_id), Some(field_service_url)) = (
+            field_role_id,
+            field_service_url,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             links: field_links,
             bucket_name: field_bucket_name,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
-            service_url: field_service_url.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
+            service_url: field_service_url,
             tenant_id: field_tenant_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

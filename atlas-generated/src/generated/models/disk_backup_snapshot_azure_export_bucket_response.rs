@@ -51,6 +51,7 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_bucket_name = None;
         let mut field_links = None;
@@ -58,29 +59,46 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
         let mut field_service_url = None;
         let mut field_tenant_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = Some(reader.value()?),
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
-                "serviceUrl" => field_service_url = Some(reader.value()?),
-                "tenantId" => field_tenant_id = Some(reader.value()?),
+            let read = match key {
+                "_id" => reader.set(&mut field_id),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "links" => reader.set_optional(&mut field_links),
+                "roleId" => reader.set(&mut field_role_id),
+                "serviceUrl" => reader.set(&mut field_service_url),
+                "tenantId" => reader.set(&mut field_tenant_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_id),
+            Some(field_bucket_name),
+            Some(field_role_id),
+            Some(field_service_url),
+            Some(field_tenant_id),
+        ) = (
+            field_id,
+            field_bucket_name,
+            field_role_id,
+            field_service_url,
+            field_tenant_id,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            bucket_name: field_bucket_name,
             links: field_links,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
-            service_url: field_service_url.ok_or(crate::runtime::Bail)?,
-            tenant_id: field_tenant_id.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
+            service_url: field_service_url,
+            tenant_id: field_tenant_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -36,27 +36,36 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_bucket_name = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "roleId" => field_role_id = Some(reader.value()?),
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "roleId" => reader.set(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_bucket_name), Some(field_role_id)) = (
+            field_bucket_name,
+            field_role_id,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             links: field_links,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name,
+            role_id: field_role_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

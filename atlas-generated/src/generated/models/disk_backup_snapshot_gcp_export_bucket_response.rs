@@ -43,30 +43,40 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_bucket_name = None;
         let mut field_links = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = Some(reader.value()?),
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "roleId" => field_role_id = Some(reader.value()?),
+            let read = match key {
+                "_id" => reader.set(&mut field_id),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "links" => reader.set_optional(&mut field_links),
+                "roleId" => reader.set(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_id), Some(field_bucket_name), Some(field_role_id)) = (
+            field_id,
+            field_bucket_name,
+            field_role_id,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            bucket_name: field_bucket_name,
             links: field_links,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

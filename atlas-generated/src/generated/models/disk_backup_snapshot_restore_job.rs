@@ -106,6 +106,7 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cancelled = None;
         let mut field_components = None;
         let mut field_delivery_type = None;
@@ -126,43 +127,50 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         let mut field_target_group_id = None;
         let mut field_timestamp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cancelled" => field_cancelled = reader.optional()?,
-                "components" => field_components = reader.optional()?,
-                "deliveryType" => field_delivery_type = Some(reader.value()?),
-                "deliveryUrl" => field_delivery_url = reader.optional()?,
-                "desiredTimestamp" => field_desired_timestamp = reader.optional()?,
-                "expired" => field_expired = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "failed" => field_failed = reader.optional()?,
-                "finishedAt" => field_finished_at = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "oplogInc" => field_oplog_inc = reader.optional()?,
-                "oplogTs" => field_oplog_ts = reader.optional()?,
+            let read = match key {
+                "cancelled" => reader.set_optional(&mut field_cancelled),
+                "components" => reader.set_optional(&mut field_components),
+                "deliveryType" => reader.set(&mut field_delivery_type),
+                "deliveryUrl" => reader.set_optional(&mut field_delivery_url),
+                "desiredTimestamp" => reader.set_optional(&mut field_desired_timestamp),
+                "expired" => reader.set_optional(&mut field_expired),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "failed" => reader.set_optional(&mut field_failed),
+                "finishedAt" => reader.set_optional(&mut field_finished_at),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "oplogInc" => reader.set_optional(&mut field_oplog_inc),
+                "oplogTs" => reader.set_optional(&mut field_oplog_ts),
                 "pointInTimeUTCSeconds" => {
-                    field_point_in_time_utc_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_point_in_time_utc_seconds)
                 }
                 "privateDownloadDeliveryUrls" => {
-                    field_private_download_delivery_urls = reader.optional()?;
+                    reader.set_optional(&mut field_private_download_delivery_urls)
                 }
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "targetClusterName" => field_target_cluster_name = reader.optional()?,
-                "targetGroupId" => field_target_group_id = reader.optional()?,
-                "timestamp" => field_timestamp = reader.optional()?,
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "targetClusterName" => {
+                    reader.set_optional(&mut field_target_cluster_name)
+                }
+                "targetGroupId" => reader.set_optional(&mut field_target_group_id),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_delivery_type),) = (field_delivery_type,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cancelled: field_cancelled,
             components: field_components,
-            delivery_type: field_delivery_type.ok_or(crate::runtime::Bail)?,
+            delivery_type: field_delivery_type,
             delivery_url: field_delivery_url,
             desired_timestamp: field_desired_timestamp,
             expired: field_expired,

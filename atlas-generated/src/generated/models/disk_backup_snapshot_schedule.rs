@@ -102,6 +102,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_auto_export_enabled = None;
         let mut field_cluster_id = None;
         let mut field_cluster_name = None;
@@ -122,43 +123,63 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         let mut field_update_snapshots = None;
         let mut field_use_org_and_group_names_in_export_prefix = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "autoExportEnabled" => field_auto_export_enabled = reader.optional()?,
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
+            let read = match key {
+                "autoExportEnabled" => {
+                    reader.set_optional(&mut field_auto_export_enabled)
+                }
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
                 "copyPolicyItemsEnabled" => {
-                    field_copy_policy_items_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_copy_policy_items_enabled)
                 }
-                "copySettings" => field_copy_settings = reader.optional()?,
-                "deleteCopiedBackups" => field_delete_copied_backups = reader.optional()?,
-                "deleteCopySnapshots" => field_delete_copy_snapshots = reader.optional()?,
-                "deleteSnapshots" => field_delete_snapshots = reader.optional()?,
-                "export" => field_export = reader.optional()?,
+                "copySettings" => reader.set_optional(&mut field_copy_settings),
+                "deleteCopiedBackups" => {
+                    reader.set_optional(&mut field_delete_copied_backups)
+                }
+                "deleteCopySnapshots" => {
+                    reader.set_optional(&mut field_delete_copy_snapshots)
+                }
+                "deleteSnapshots" => reader.set_optional(&mut field_delete_snapshots),
+                "export" => reader.set_optional(&mut field_export),
                 "extraRetentionSettings" => {
-                    field_extra_retention_settings = reader.optional()?;
+                    reader.set_optional(&mut field_extra_retention_settings)
                 }
-                "links" => field_links = reader.optional()?,
-                "nextSnapshot" => field_next_snapshot = reader.optional()?,
-                "policies" => field_policies = Some(reader.value()?),
-                "referenceHourOfDay" => field_reference_hour_of_day = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "nextSnapshot" => reader.set_optional(&mut field_next_snapshot),
+                "policies" => reader.set(&mut field_policies),
+                "referenceHourOfDay" => {
+                    reader.set_optional(&mut field_reference_hour_of_day)
+                }
                 "referenceMinuteOfHour" => {
-                    field_reference_minute_of_hour = reader.optional()?;
+                    reader.set_optional(&mut field_reference_minute_of_hour)
                 }
-                "restoreWindowDays" => field_restore_window_days = reader.optional()?,
-                "updateCopySnapshots" => field_update_copy_snapshots = reader.optional()?,
-                "updateSnapshots" => field_update_snapshots = reader.optional()?,
+                "restoreWindowDays" => {
+                    reader.set_optional(&mut field_restore_window_days)
+                }
+                "updateCopySnapshots" => {
+                    reader.set_optional(&mut field_update_copy_snapshots)
+                }
+                "updateSnapshots" => reader.set_optional(&mut field_update_snapshots),
                 "useOrgAndGroupNamesInExportPrefix" => {
-                    field_use_org_and_group_names_in_export_prefix = reader.optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_use_org_and_group_names_in_export_prefix,
+                        )
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_policies),) = (field_policies,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             auto_export_enabled: field_auto_export_enabled,
             cluster_id: field_cluster_id,
@@ -172,7 +193,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
             extra_retention_settings: field_extra_retention_settings,
             links: field_links,
             next_snapshot: field_next_snapshot,
-            policies: field_policies.ok_or(crate::runtime::Bail)?,
+            policies: field_policies,
             reference_hour_of_day: field_reference_hour_of_day,
             reference_minute_of_hour: field_reference_minute_of_hour,
             restore_window_days: field_restore_window_days,

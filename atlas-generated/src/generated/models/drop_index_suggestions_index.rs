@@ -34,6 +34,7 @@ impl crate::runtime::Json for DropIndexSuggestionsIndex {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_access_count = None;
         let mut field_index = None;
         let mut field_name = None;
@@ -42,22 +43,24 @@ impl crate::runtime::Json for DropIndexSuggestionsIndex {
         let mut field_since = None;
         let mut field_size_bytes = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "accessCount" => field_access_count = reader.optional()?,
-                "index" => field_index = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "shards" => field_shards = reader.optional()?,
-                "since" => field_since = reader.optional()?,
-                "sizeBytes" => field_size_bytes = reader.optional()?,
+            let read = match key {
+                "accessCount" => reader.set_optional(&mut field_access_count),
+                "index" => reader.set_optional(&mut field_index),
+                "name" => reader.set_optional(&mut field_name),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "shards" => reader.set_optional(&mut field_shards),
+                "since" => reader.set_optional(&mut field_since),
+                "sizeBytes" => reader.set_optional(&mut field_size_bytes),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             access_count: field_access_count,

@@ -32,22 +32,25 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_hidden_indexes = None;
         let mut field_redundant_indexes = None;
         let mut field_unused_indexes = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "hiddenIndexes" => field_hidden_indexes = reader.optional()?,
-                "redundantIndexes" => field_redundant_indexes = reader.optional()?,
-                "unusedIndexes" => field_unused_indexes = reader.optional()?,
+            let read = match key {
+                "hiddenIndexes" => reader.set_optional(&mut field_hidden_indexes),
+                "redundantIndexes" => reader.set_optional(&mut field_redundant_indexes),
+                "unusedIndexes" => reader.set_optional(&mut field_unused_indexes),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             hidden_indexes: field_hidden_indexes,

@@ -51,33 +51,39 @@ impl crate::runtime::Json for EmailNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_email_address = None;
         let mut field_interval_min = None;
         let mut field_notifier_id = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "emailAddress" => field_email_address = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "emailAddress" => reader.set_optional(&mut field_email_address),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             email_address: field_email_address,
             interval_min: field_interval_min,
             notifier_id: field_notifier_id,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

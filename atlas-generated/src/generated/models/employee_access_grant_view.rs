@@ -39,26 +39,35 @@ impl crate::runtime::Json for EmployeeAccessGrantView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_expiration_time = None;
         let mut field_grant_type = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "expirationTime" => field_expiration_time = Some(reader.value()?),
-                "grantType" => field_grant_type = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "expirationTime" => reader.set(&mut field_expiration_time),
+                "grantType" => reader.set(&mut field_grant_type),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_expiration_time), Some(field_grant_type)) = (
+            field_expiration_time,
+            field_grant_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            expiration_time: field_expiration_time.ok_or(crate::runtime::Bail)?,
-            grant_type: field_grant_type.ok_or(crate::runtime::Bail)?,
+            expiration_time: field_expiration_time,
+            grant_type: field_grant_type,
             links: field_links,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

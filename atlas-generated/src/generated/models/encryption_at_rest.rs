@@ -28,26 +28,29 @@ impl crate::runtime::Json for EncryptionAtRest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_kms = None;
         let mut field_azure_key_vault = None;
         let mut field_enabled_for_search_nodes = None;
         let mut field_google_cloud_kms = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsKms" => field_aws_kms = reader.optional()?,
-                "azureKeyVault" => field_azure_key_vault = reader.optional()?,
+            let read = match key {
+                "awsKms" => reader.set_optional(&mut field_aws_kms),
+                "azureKeyVault" => reader.set_optional(&mut field_azure_key_vault),
                 "enabledForSearchNodes" => {
-                    field_enabled_for_search_nodes = reader.optional()?;
+                    reader.set_optional(&mut field_enabled_for_search_nodes)
                 }
-                "googleCloudKms" => field_google_cloud_kms = reader.optional()?,
+                "googleCloudKms" => reader.set_optional(&mut field_google_cloud_kms),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws_kms: field_aws_kms,

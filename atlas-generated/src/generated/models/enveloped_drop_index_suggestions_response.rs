@@ -43,27 +43,33 @@ impl crate::runtime::Json for EnvelopedDropIndexSuggestionsResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_content = None;
         let mut field_links = None;
         let mut field_locations = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "content" => field_content = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "locations" => field_locations = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "content" => reader.set(&mut field_content),
+                "links" => reader.set_optional(&mut field_links),
+                "locations" => reader.set_optional(&mut field_locations),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_content),) = (field_content,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            content: field_content.ok_or(crate::runtime::Bail)?,
+            content: field_content,
             links: field_links,
             locations: field_locations,
             status: field_status,

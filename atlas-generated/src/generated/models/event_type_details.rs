@@ -34,22 +34,25 @@ impl crate::runtime::Json for EventTypeDetails {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_alertable = None;
         let mut field_description = None;
         let mut field_event_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "alertable" => field_alertable = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "eventType" => field_event_type = reader.optional()?,
+            let read = match key {
+                "alertable" => reader.set_optional(&mut field_alertable),
+                "description" => reader.set_optional(&mut field_description),
+                "eventType" => reader.set_optional(&mut field_event_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             alertable: field_alertable,

@@ -28,20 +28,25 @@ impl crate::runtime::Json for ExportStatus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_exported_collections = None;
         let mut field_total_collections = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "exportedCollections" => field_exported_collections = reader.optional()?,
-                "totalCollections" => field_total_collections = reader.optional()?,
+            let read = match key {
+                "exportedCollections" => {
+                    reader.set_optional(&mut field_exported_collections)
+                }
+                "totalCollections" => reader.set_optional(&mut field_total_collections),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             exported_collections: field_exported_collections,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for ExtraRetentionSetting {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_frequency_type = None;
         let mut field_retention_days = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "frequencyType" => field_frequency_type = reader.optional()?,
-                "retentionDays" => field_retention_days = reader.optional()?,
+            let read = match key {
+                "frequencyType" => reader.set_optional(&mut field_frequency_type),
+                "retentionDays" => reader.set_optional(&mut field_retention_days),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             frequency_type: field_frequency_type,

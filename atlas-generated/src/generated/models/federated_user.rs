@@ -49,35 +49,48 @@ impl crate::runtime::Json for FederatedUser {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_email_address = None;
         let mut field_federation_settings_id = None;
         let mut field_first_name = None;
         let mut field_last_name = None;
         let mut field_user_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "emailAddress" => field_email_address = Some(reader.value()?),
-                "federationSettingsId" => {
-                    field_federation_settings_id = Some(reader.value()?);
-                }
-                "firstName" => field_first_name = Some(reader.value()?),
-                "lastName" => field_last_name = Some(reader.value()?),
-                "userId" => field_user_id = reader.optional()?,
+            let read = match key {
+                "emailAddress" => reader.set(&mut field_email_address),
+                "federationSettingsId" => reader.set(&mut field_federation_settings_id),
+                "firstName" => reader.set(&mut field_first_name),
+                "lastName" => reader.set(&mut field_last_name),
+                "userId" => reader.set_optional(&mut field_user_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_email_address),
+            Some(field_federation_settings_id),
+            Some(field_first_name),
+            Some(field_last_name),
+        ) = (
+            field_email_address,
+            field_federation_settings_id,
+            field_first_name,
+            field_last_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            email_address: field_email_address.ok_or(crate::runtime::Bail)?,
-            federation_settings_id: field_federation_settings_id
-                .ok_or(crate::runtime::Bail)?,
-            first_name: field_first_name.ok_or(crate::runtime::Bail)?,
-            last_name: field_last_name.ok_or(crate::runtime::Bail)?,
+            email_address: field_email_address,
+            federation_settings_id: field_federation_settings_id,
+            first_name: field_first_name,
+            last_name: field_last_name,
             user_id: field_user_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

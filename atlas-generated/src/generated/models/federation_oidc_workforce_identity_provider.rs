@@ -72,6 +72,7 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_associated_domains = None;
         let mut field_associated_orgs = None;
         let mut field_audience = None;
@@ -90,32 +91,34 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
         let mut field_updated_at = None;
         let mut field_user_claim = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "associatedDomains" => field_associated_domains = reader.optional()?,
-                "associatedOrgs" => field_associated_orgs = reader.optional()?,
-                "audience" => field_audience = Some(reader.optional()?),
-                "authorizationType" => field_authorization_type = reader.optional()?,
-                "clientId" => field_client_id = Some(reader.optional()?),
-                "createdAt" => field_created_at = reader.optional()?,
-                "description" => field_description = Some(reader.optional()?),
-                "displayName" => field_display_name = reader.optional()?,
-                "groupsClaim" => field_groups_claim = Some(reader.optional()?),
-                "id" => field_id = reader.optional()?,
-                "idpType" => field_idp_type = reader.optional()?,
-                "issuerUri" => field_issuer_uri = reader.optional()?,
-                "oktaIdpId" => field_okta_idp_id = reader.optional()?,
-                "protocol" => field_protocol = reader.optional()?,
-                "requestedScopes" => field_requested_scopes = reader.optional()?,
-                "updatedAt" => field_updated_at = Some(reader.optional()?),
-                "userClaim" => field_user_claim = reader.optional()?,
+            let read = match key {
+                "associatedDomains" => reader.set_optional(&mut field_associated_domains),
+                "associatedOrgs" => reader.set_optional(&mut field_associated_orgs),
+                "audience" => reader.set_nullable(&mut field_audience),
+                "authorizationType" => reader.set_optional(&mut field_authorization_type),
+                "clientId" => reader.set_nullable(&mut field_client_id),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "description" => reader.set_nullable(&mut field_description),
+                "displayName" => reader.set_optional(&mut field_display_name),
+                "groupsClaim" => reader.set_nullable(&mut field_groups_claim),
+                "id" => reader.set_optional(&mut field_id),
+                "idpType" => reader.set_optional(&mut field_idp_type),
+                "issuerUri" => reader.set_optional(&mut field_issuer_uri),
+                "oktaIdpId" => reader.set_optional(&mut field_okta_idp_id),
+                "protocol" => reader.set_optional(&mut field_protocol),
+                "requestedScopes" => reader.set_optional(&mut field_requested_scopes),
+                "updatedAt" => reader.set_nullable(&mut field_updated_at),
+                "userClaim" => reader.set_optional(&mut field_user_claim),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             associated_domains: field_associated_domains,

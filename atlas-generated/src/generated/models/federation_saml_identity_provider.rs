@@ -78,6 +78,7 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_acs_url = None;
         let mut field_associated_domains = None;
         let mut field_associated_orgs = None;
@@ -99,37 +100,39 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
         let mut field_status = None;
         let mut field_updated_at = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "acsUrl" => field_acs_url = Some(reader.optional()?),
-                "associatedDomains" => field_associated_domains = reader.optional()?,
-                "associatedOrgs" => field_associated_orgs = reader.optional()?,
-                "audienceUri" => field_audience_uri = Some(reader.optional()?),
-                "createdAt" => field_created_at = reader.optional()?,
-                "description" => field_description = Some(reader.optional()?),
-                "displayName" => field_display_name = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "idpType" => field_idp_type = reader.optional()?,
-                "issuerUri" => field_issuer_uri = reader.optional()?,
-                "oktaIdpId" => field_okta_idp_id = reader.optional()?,
-                "pemFileInfo" => field_pem_file_info = Some(reader.optional()?),
-                "protocol" => field_protocol = reader.optional()?,
-                "requestBinding" => field_request_binding = reader.optional()?,
+            let read = match key {
+                "acsUrl" => reader.set_nullable(&mut field_acs_url),
+                "associatedDomains" => reader.set_optional(&mut field_associated_domains),
+                "associatedOrgs" => reader.set_optional(&mut field_associated_orgs),
+                "audienceUri" => reader.set_nullable(&mut field_audience_uri),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "description" => reader.set_nullable(&mut field_description),
+                "displayName" => reader.set_optional(&mut field_display_name),
+                "id" => reader.set_optional(&mut field_id),
+                "idpType" => reader.set_optional(&mut field_idp_type),
+                "issuerUri" => reader.set_optional(&mut field_issuer_uri),
+                "oktaIdpId" => reader.set_optional(&mut field_okta_idp_id),
+                "pemFileInfo" => reader.set_nullable(&mut field_pem_file_info),
+                "protocol" => reader.set_optional(&mut field_protocol),
+                "requestBinding" => reader.set_optional(&mut field_request_binding),
                 "responseSignatureAlgorithm" => {
-                    field_response_signature_algorithm = reader.optional()?;
+                    reader.set_optional(&mut field_response_signature_algorithm)
                 }
-                "slug" => field_slug = Some(reader.optional()?),
-                "ssoDebugEnabled" => field_sso_debug_enabled = reader.optional()?,
-                "ssoUrl" => field_sso_url = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "updatedAt" => field_updated_at = Some(reader.optional()?),
+                "slug" => reader.set_nullable(&mut field_slug),
+                "ssoDebugEnabled" => reader.set_optional(&mut field_sso_debug_enabled),
+                "ssoUrl" => reader.set_optional(&mut field_sso_url),
+                "status" => reader.set_optional(&mut field_status),
+                "updatedAt" => reader.set_nullable(&mut field_updated_at),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             acs_url: field_acs_url,

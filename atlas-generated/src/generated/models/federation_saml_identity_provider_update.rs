@@ -70,6 +70,7 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_associated_domains = None;
         let mut field_description = None;
         let mut field_display_name = None;
@@ -84,31 +85,36 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         let mut field_sso_url = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "associatedDomains" => field_associated_domains = reader.optional()?,
-                "description" => field_description = Some(reader.optional()?),
-                "displayName" => field_display_name = reader.optional()?,
-                "idpType" => field_idp_type = reader.optional()?,
-                "issuerUri" => field_issuer_uri = reader.optional()?,
-                "pemFileInfo" => field_pem_file_info = reader.optional()?,
-                "protocol" => field_protocol = reader.optional()?,
-                "requestBinding" => field_request_binding = reader.optional()?,
+            let read = match key {
+                "associatedDomains" => reader.set_optional(&mut field_associated_domains),
+                "description" => reader.set_nullable(&mut field_description),
+                "displayName" => reader.set_optional(&mut field_display_name),
+                "idpType" => reader.set_optional(&mut field_idp_type),
+                "issuerUri" => reader.set_optional(&mut field_issuer_uri),
+                "pemFileInfo" => reader.set_optional(&mut field_pem_file_info),
+                "protocol" => reader.set_optional(&mut field_protocol),
+                "requestBinding" => reader.set_optional(&mut field_request_binding),
                 "responseSignatureAlgorithm" => {
-                    field_response_signature_algorithm = reader.optional()?;
+                    reader.set_optional(&mut field_response_signature_algorithm)
                 }
-                "slug" => field_slug = reader.optional()?,
-                "ssoDebugEnabled" => field_sso_debug_enabled = Some(reader.value()?),
-                "ssoUrl" => field_sso_url = reader.optional()?,
-                "status" => field_status = Some(reader.optional()?),
+                "slug" => reader.set_optional(&mut field_slug),
+                "ssoDebugEnabled" => reader.set(&mut field_sso_debug_enabled),
+                "ssoUrl" => reader.set_optional(&mut field_sso_url),
+                "status" => reader.set_nullable(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_sso_debug_enabled),) = (field_sso_debug_enabled,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             associated_domains: field_associated_domains,
             description: field_description,
@@ -120,7 +126,7 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
             request_binding: field_request_binding,
             response_signature_algorithm: field_response_signature_algorithm,
             slug: field_slug,
-            sso_debug_enabled: field_sso_debug_enabled.ok_or(crate::runtime::Bail)?,
+            sso_debug_enabled: field_sso_debug_enabled,
             sso_url: field_sso_url,
             status: field_status,
             filled: crate::runtime::Filled::default(),

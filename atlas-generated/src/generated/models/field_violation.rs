@@ -31,24 +31,33 @@ impl crate::runtime::Json for FieldViolation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_description = None;
         let mut field_field = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "description" => field_description = Some(reader.value()?),
-                "field" => field_field = Some(reader.value()?),
+            let read = match key {
+                "description" => reader.set(&mut field_description),
+                "field" => reader.set(&mut field_field),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_description), Some(field_field)) = (
+            field_description,
+            field_field,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            description: field_description.ok_or(crate::runtime::Bail)?,
-            field: field_field.ok_or(crate::runtime::Bail)?,
+            description: field_description,
+            field: field_field,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

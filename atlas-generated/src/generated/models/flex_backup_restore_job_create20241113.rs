@@ -78,6 +78,7 @@ impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delivery_type = None;
         let mut field_expiration_date = None;
         let mut field_id = None;
@@ -93,35 +94,39 @@ impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {
         let mut field_target_deployment_item_name = None;
         let mut field_target_project_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "deliveryType" => field_delivery_type = reader.optional()?,
-                "expirationDate" => field_expiration_date = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "instanceName" => field_instance_name = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "projectId" => field_project_id = reader.optional()?,
-                "restoreFinishedDate" => field_restore_finished_date = reader.optional()?,
+            let read = match key {
+                "deliveryType" => reader.set_optional(&mut field_delivery_type),
+                "expirationDate" => reader.set_optional(&mut field_expiration_date),
+                "id" => reader.set_optional(&mut field_id),
+                "instanceName" => reader.set_optional(&mut field_instance_name),
+                "links" => reader.set_optional(&mut field_links),
+                "projectId" => reader.set_optional(&mut field_project_id),
+                "restoreFinishedDate" => {
+                    reader.set_optional(&mut field_restore_finished_date)
+                }
                 "restoreScheduledDate" => {
-                    field_restore_scheduled_date = reader.optional()?;
+                    reader.set_optional(&mut field_restore_scheduled_date)
                 }
                 "snapshotFinishedDate" => {
-                    field_snapshot_finished_date = reader.optional()?;
+                    reader.set_optional(&mut field_snapshot_finished_date)
                 }
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "snapshotUrl" => field_snapshot_url = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "snapshotUrl" => reader.set_optional(&mut field_snapshot_url),
+                "status" => reader.set_optional(&mut field_status),
                 "targetDeploymentItemName" => {
-                    field_target_deployment_item_name = reader.optional()?;
+                    reader.set_optional(&mut field_target_deployment_item_name)
                 }
-                "targetProjectId" => field_target_project_id = reader.optional()?,
+                "targetProjectId" => reader.set_optional(&mut field_target_project_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             delivery_type: field_delivery_type,

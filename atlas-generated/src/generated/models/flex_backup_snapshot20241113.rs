@@ -54,6 +54,7 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_expiration = None;
         let mut field_finish_time = None;
         let mut field_id = None;
@@ -63,23 +64,25 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
         let mut field_start_time = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "expiration" => field_expiration = reader.optional()?,
-                "finishTime" => field_finish_time = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
-                "scheduledTime" => field_scheduled_time = reader.optional()?,
-                "startTime" => field_start_time = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "expiration" => reader.set_optional(&mut field_expiration),
+                "finishTime" => reader.set_optional(&mut field_finish_time),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "mongoDBVersion" => reader.set_optional(&mut field_mongo_db_version),
+                "scheduledTime" => reader.set_optional(&mut field_scheduled_time),
+                "startTime" => reader.set_optional(&mut field_start_time),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             expiration: field_expiration,

@@ -76,6 +76,7 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_backup_settings = None;
         let mut field_cluster_type = None;
         let mut field_connection_strings = None;
@@ -91,33 +92,35 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
         let mut field_termination_protection_enabled = None;
         let mut field_version_release_system = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "backupSettings" => field_backup_settings = reader.optional()?,
-                "clusterType" => field_cluster_type = reader.optional()?,
-                "connectionStrings" => field_connection_strings = reader.optional()?,
-                "createDate" => field_create_date = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "providerSettings" => field_provider_settings = reader.optional()?,
-                "stateName" => field_state_name = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+            let read = match key {
+                "backupSettings" => reader.set_optional(&mut field_backup_settings),
+                "clusterType" => reader.set_optional(&mut field_cluster_type),
+                "connectionStrings" => reader.set_optional(&mut field_connection_strings),
+                "createDate" => reader.set_optional(&mut field_create_date),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "mongoDBVersion" => reader.set_optional(&mut field_mongo_db_version),
+                "name" => reader.set_optional(&mut field_name),
+                "providerSettings" => reader.set_optional(&mut field_provider_settings),
+                "stateName" => reader.set_optional(&mut field_state_name),
+                "tags" => reader.set_optional(&mut field_tags),
                 "terminationProtectionEnabled" => {
-                    field_termination_protection_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_termination_protection_enabled)
                 }
                 "versionReleaseSystem" => {
-                    field_version_release_system = reader.optional()?;
+                    reader.set_optional(&mut field_version_release_system)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             backup_settings: field_backup_settings,

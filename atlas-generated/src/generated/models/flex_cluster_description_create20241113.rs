@@ -36,28 +36,31 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_name = None;
         let mut field_provider_settings = None;
         let mut field_tags = None;
         let mut field_termination_protection_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "providerSettings" => field_provider_settings = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "providerSettings" => reader.set_optional(&mut field_provider_settings),
+                "tags" => reader.set_optional(&mut field_tags),
                 "terminationProtectionEnabled" => {
-                    field_termination_protection_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_termination_protection_enabled)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             links: field_links,

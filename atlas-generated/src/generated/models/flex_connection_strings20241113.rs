@@ -32,20 +32,23 @@ impl crate::runtime::Json for FlexConnectionStrings20241113 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_standard = None;
         let mut field_standard_srv = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "standard" => field_standard = reader.optional()?,
-                "standardSrv" => field_standard_srv = reader.optional()?,
+            let read = match key {
+                "standard" => reader.set_optional(&mut field_standard),
+                "standardSrv" => reader.set_optional(&mut field_standard_srv),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             standard: field_standard,

@@ -84,6 +84,7 @@ impl crate::runtime::Json for ForNdsGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created = None;
         let mut field_event_type_name = None;
         let mut field_group_id = None;
@@ -96,30 +97,35 @@ impl crate::runtime::Json for ForNdsGroup {
         let mut field_replica_set_name = None;
         let mut field_shard_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "created" => field_created = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "hostname" => field_hostname = Some(reader.optional()?),
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "port" => field_port = reader.optional()?,
-                "raw" => field_raw = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = Some(reader.optional()?),
-                "shardName" => field_shard_name = reader.optional()?,
+            let read = match key {
+                "created" => reader.set_optional(&mut field_created),
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hostname" => reader.set_nullable(&mut field_hostname),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "port" => reader.set_optional(&mut field_port),
+                "raw" => reader.set_optional(&mut field_raw),
+                "replicaSetName" => reader.set_nullable(&mut field_replica_set_name),
+                "shardName" => reader.set_optional(&mut field_shard_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name),) = (field_event_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             created: field_created,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             group_id: field_group_id,
             hostname: field_hostname,
             id: field_id,

@@ -32,20 +32,23 @@ impl crate::runtime::Json for FtsMetric {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_metric_name = None;
         let mut field_units = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "metricName" => field_metric_name = Some(reader.optional()?),
-                "units" => field_units = Some(reader.optional()?),
+            let read = match key {
+                "metricName" => reader.set_nullable(&mut field_metric_name),
+                "units" => reader.set_nullable(&mut field_units),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             metric_name: field_metric_name,

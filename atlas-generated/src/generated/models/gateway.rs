@@ -28,20 +28,23 @@ impl crate::runtime::Json for Gateway {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ips = None;
         let mut field_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ips" => field_ips = reader.optional()?,
-                "name" => field_name = reader.optional()?,
+            let read = match key {
+                "ips" => reader.set_optional(&mut field_ips),
+                "name" => reader.set_optional(&mut field_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             ips: field_ips,

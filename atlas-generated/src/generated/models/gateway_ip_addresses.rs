@@ -26,20 +26,23 @@ impl crate::runtime::Json for GatewayIpAddresses {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_inbound = None;
         let mut field_outbound = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "inbound" => field_inbound = reader.optional()?,
-                "outbound" => field_outbound = reader.optional()?,
+            let read = match key {
+                "inbound" => reader.set_optional(&mut field_inbound),
+                "outbound" => reader.set_optional(&mut field_outbound),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             inbound: field_inbound,

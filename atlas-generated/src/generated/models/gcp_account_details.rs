@@ -30,24 +30,27 @@ impl crate::runtime::Json for GcpAccountDetails {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cidr_block = None;
         let mut field_gcp_project_id = None;
         let mut field_links = None;
         let mut field_vpc_network_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cidrBlock" => field_cidr_block = reader.optional()?,
-                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "vpcNetworkName" => field_vpc_network_name = reader.optional()?,
+            let read = match key {
+                "cidrBlock" => reader.set_optional(&mut field_cidr_block),
+                "gcpProjectId" => reader.set_optional(&mut field_gcp_project_id),
+                "links" => reader.set_optional(&mut field_links),
+                "vpcNetworkName" => reader.set_optional(&mut field_vpc_network_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cidr_block: field_cidr_block,

@@ -67,6 +67,7 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_provisioned = None;
         let mut field_atlas_cidr_block = None;
@@ -74,29 +75,37 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
         let mut field_network_name = None;
         let mut field_regions = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "provisioned" => field_provisioned = reader.optional()?,
-                "atlasCidrBlock" => field_atlas_cidr_block = Some(reader.value()?),
-                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
-                "networkName" => field_network_name = reader.optional()?,
-                "regions" => field_regions = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "provisioned" => reader.set_optional(&mut field_provisioned),
+                "atlasCidrBlock" => reader.set(&mut field_atlas_cidr_block),
+                "gcpProjectId" => reader.set_optional(&mut field_gcp_project_id),
+                "networkName" => reader.set_optional(&mut field_network_name),
+                "regions" => reader.set(&mut field_regions),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_atlas_cidr_block), Some(field_regions)) = (
+            field_atlas_cidr_block,
+            field_regions,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             provisioned: field_provisioned,
-            atlas_cidr_block: field_atlas_cidr_block.ok_or(crate::runtime::Bail)?,
+            atlas_cidr_block: field_atlas_cidr_block,
             gcp_project_id: field_gcp_project_id,
             network_name: field_network_name,
-            regions: field_regions.ok_or(crate::runtime::Bail)?,
+            regions: field_regions,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

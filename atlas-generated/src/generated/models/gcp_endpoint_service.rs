@@ -44,6 +44,7 @@ impl crate::runtime::Json for GcpEndpointService {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoint_group_names = None;
         let mut field_error_message = None;
         let mut field_id = None;
@@ -52,24 +53,30 @@ impl crate::runtime::Json for GcpEndpointService {
         let mut field_service_attachment_names = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpointGroupNames" => field_endpoint_group_names = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
-                "serviceAttachmentNames" => {
-                    field_service_attachment_names = reader.optional()?;
+            let read = match key {
+                "endpointGroupNames" => {
+                    reader.set_optional(&mut field_endpoint_group_names)
                 }
-                "status" => field_status = reader.optional()?,
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "id" => reader.set_optional(&mut field_id),
+                "portMappingEnabled" => {
+                    reader.set_optional(&mut field_port_mapping_enabled)
+                }
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "serviceAttachmentNames" => {
+                    reader.set_optional(&mut field_service_attachment_names)
+                }
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoint_group_names: field_endpoint_group_names,

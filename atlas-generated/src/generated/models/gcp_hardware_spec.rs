@@ -24,20 +24,23 @@ impl crate::runtime::Json for GcpHardwareSpec {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_instance_size = None;
         let mut field_node_count = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "instanceSize" => field_instance_size = reader.optional()?,
-                "nodeCount" => field_node_count = reader.optional()?,
+            let read = match key {
+                "instanceSize" => reader.set_optional(&mut field_instance_size),
+                "nodeCount" => reader.set_optional(&mut field_node_count),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             instance_size: field_instance_size,

@@ -55,6 +55,7 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_container_id = None;
         let mut field_error_message = None;
         let mut field_gcp_project_id = None;
@@ -62,28 +63,37 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         let mut field_network_name = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "containerId" => field_container_id = Some(reader.value()?),
-                "errorMessage" => field_error_message = reader.optional()?,
-                "gcpProjectId" => field_gcp_project_id = Some(reader.value()?),
-                "id" => field_id = reader.optional()?,
-                "networkName" => field_network_name = Some(reader.value()?),
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "containerId" => reader.set(&mut field_container_id),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "gcpProjectId" => reader.set(&mut field_gcp_project_id),
+                "id" => reader.set_optional(&mut field_id),
+                "networkName" => reader.set(&mut field_network_name),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_container_id),
+            Some(field_gcp_project_id),
+            Some(field_network_name),
+        ) = (field_container_id, field_gcp_project_id, field_network_name) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            container_id: field_container_id,
             error_message: field_error_message,
-            gcp_project_id: field_gcp_project_id.ok_or(crate::runtime::Bail)?,
+            gcp_project_id: field_gcp_project_id,
             id: field_id,
-            network_name: field_network_name.ok_or(crate::runtime::Bail)?,
+            network_name: field_network_name,
             status: field_status,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

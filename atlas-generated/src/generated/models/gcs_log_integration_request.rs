@@ -44,30 +44,41 @@ impl crate::runtime::Json for GcsLogIntegrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_log_types = None;
         let mut field_bucket_name = None;
         let mut field_prefix_path = None;
         let mut field_role_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "prefixPath" => field_prefix_path = Some(reader.value()?),
-                "roleId" => field_role_id = Some(reader.value()?),
+            let read = match key {
+                "logTypes" => reader.set(&mut field_log_types),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "prefixPath" => reader.set(&mut field_prefix_path),
+                "roleId" => reader.set(&mut field_role_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_log_types),
+            Some(field_bucket_name),
+            Some(field_prefix_path),
+            Some(field_role_id),
+        ) = (field_log_types, field_bucket_name, field_prefix_path, field_role_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
-            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types,
+            bucket_name: field_bucket_name,
+            prefix_path: field_prefix_path,
+            role_id: field_role_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -38,22 +38,29 @@ impl crate::runtime::Json for GeoSharding20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_custom_zone_mapping = None;
         let mut field_managed_namespaces = None;
         let mut field_self_managed_sharding = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "customZoneMapping" => field_custom_zone_mapping = reader.optional()?,
-                "managedNamespaces" => field_managed_namespaces = reader.optional()?,
-                "selfManagedSharding" => field_self_managed_sharding = reader.optional()?,
+            let read = match key {
+                "customZoneMapping" => {
+                    reader.set_optional(&mut field_custom_zone_mapping)
+                }
+                "managedNamespaces" => reader.set_optional(&mut field_managed_namespaces),
+                "selfManagedSharding" => {
+                    reader.set_optional(&mut field_self_managed_sharding)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             custom_zone_mapping: field_custom_zone_mapping,

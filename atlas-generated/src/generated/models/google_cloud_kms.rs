@@ -36,28 +36,33 @@ impl crate::runtime::Json for GoogleCloudKms {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_enabled = None;
         let mut field_key_version_resource_id = None;
         let mut field_role_id = None;
         let mut field_service_account_key = None;
         let mut field_valid = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "enabled" => field_enabled = reader.optional()?,
+            let read = match key {
+                "enabled" => reader.set_optional(&mut field_enabled),
                 "keyVersionResourceID" => {
-                    field_key_version_resource_id = reader.optional()?;
+                    reader.set_optional(&mut field_key_version_resource_id)
                 }
-                "roleId" => field_role_id = reader.optional()?,
-                "serviceAccountKey" => field_service_account_key = reader.optional()?,
-                "valid" => field_valid = reader.optional()?,
+                "roleId" => reader.set_optional(&mut field_role_id),
+                "serviceAccountKey" => {
+                    reader.set_optional(&mut field_service_account_key)
+                }
+                "valid" => reader.set_optional(&mut field_valid),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             enabled: field_enabled,

@@ -68,6 +68,7 @@ impl crate::runtime::Json for Group {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_count = None;
         let mut field_created = None;
         let mut field_id = None;
@@ -78,36 +79,41 @@ impl crate::runtime::Json for Group {
         let mut field_tags = None;
         let mut field_with_default_alerts_settings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterCount" => field_cluster_count = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
-                "orgId" => field_org_id = Some(reader.value()?),
+            let read = match key {
+                "clusterCount" => reader.set_optional(&mut field_cluster_count),
+                "created" => reader.set_optional(&mut field_created),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set(&mut field_name),
+                "orgId" => reader.set(&mut field_org_id),
                 "regionUsageRestrictions" => {
-                    field_region_usage_restrictions = reader.optional()?;
+                    reader.set_optional(&mut field_region_usage_restrictions)
                 }
-                "tags" => field_tags = reader.optional()?,
+                "tags" => reader.set_optional(&mut field_tags),
                 "withDefaultAlertsSettings" => {
-                    field_with_default_alerts_settings = reader.optional()?;
+                    reader.set_optional(&mut field_with_default_alerts_settings)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name), Some(field_org_id)) = (field_name, field_org_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cluster_count: field_cluster_count,
             created: field_created,
             id: field_id,
             links: field_links,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            org_id: field_org_id.ok_or(crate::runtime::Bail)?,
+            name: field_name,
+            org_id: field_org_id,
             region_usage_restrictions: field_region_usage_restrictions,
             tags: field_tags,
             with_default_alerts_settings: field_with_default_alerts_settings,

@@ -54,6 +54,7 @@ impl crate::runtime::Json for GroupInvitation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_at = None;
         let mut field_expires_at = None;
         let mut field_group_id = None;
@@ -64,24 +65,26 @@ impl crate::runtime::Json for GroupInvitation {
         let mut field_roles = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdAt" => field_created_at = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "groupName" => field_group_name = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "inviterUsername" => field_inviter_username = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+            let read = match key {
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "groupName" => reader.set_optional(&mut field_group_name),
+                "id" => reader.set_optional(&mut field_id),
+                "inviterUsername" => reader.set_optional(&mut field_inviter_username),
+                "links" => reader.set_optional(&mut field_links),
+                "roles" => reader.set_optional(&mut field_roles),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_at: field_created_at,

@@ -28,20 +28,23 @@ impl crate::runtime::Json for GroupIpAddresses {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_id = None;
         let mut field_services = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "groupId" => field_group_id = reader.optional()?,
-                "services" => field_services = reader.optional()?,
+            let read = match key {
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "services" => reader.set_optional(&mut field_services),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             group_id: field_group_id,

@@ -58,6 +58,7 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_auto_defer_once_enabled = None;
         let mut field_day_of_week = None;
         let mut field_hour_of_day = None;
@@ -66,28 +67,35 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
         let mut field_start_asap = None;
         let mut field_time_zone_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "autoDeferOnceEnabled" => {
-                    field_auto_defer_once_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_auto_defer_once_enabled)
                 }
-                "dayOfWeek" => field_day_of_week = Some(reader.value()?),
-                "hourOfDay" => field_hour_of_day = reader.optional()?,
-                "numberOfDeferrals" => field_number_of_deferrals = reader.optional()?,
-                "protectedHours" => field_protected_hours = reader.optional()?,
-                "startASAP" => field_start_asap = reader.optional()?,
-                "timeZoneId" => field_time_zone_id = reader.optional()?,
+                "dayOfWeek" => reader.set(&mut field_day_of_week),
+                "hourOfDay" => reader.set_optional(&mut field_hour_of_day),
+                "numberOfDeferrals" => {
+                    reader.set_optional(&mut field_number_of_deferrals)
+                }
+                "protectedHours" => reader.set_optional(&mut field_protected_hours),
+                "startASAP" => reader.set_optional(&mut field_start_asap),
+                "timeZoneId" => reader.set_optional(&mut field_time_zone_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_day_of_week),) = (field_day_of_week,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             auto_defer_once_enabled: field_auto_defer_once_enabled,
-            day_of_week: field_day_of_week.ok_or(crate::runtime::Bail)?,
+            day_of_week: field_day_of_week,
             hour_of_day: field_hour_of_day,
             number_of_deferrals: field_number_of_deferrals,
             protected_hours: field_protected_hours,

@@ -40,6 +40,7 @@ impl crate::runtime::Json for GroupMcpConfigResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_client_id = None;
         let mut field_egress_client_id = None;
         let mut field_ip_access_list = None;
@@ -47,21 +48,23 @@ impl crate::runtime::Json for GroupMcpConfigResponse {
         let mut field_mcp_config_name = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clientId" => field_client_id = reader.optional()?,
-                "egressClientId" => field_egress_client_id = reader.optional()?,
-                "ipAccessList" => field_ip_access_list = reader.optional()?,
-                "mcpConfigId" => field_mcp_config_id = reader.optional()?,
-                "mcpConfigName" => field_mcp_config_name = Some(reader.optional()?),
-                "roles" => field_roles = reader.optional()?,
+            let read = match key {
+                "clientId" => reader.set_optional(&mut field_client_id),
+                "egressClientId" => reader.set_optional(&mut field_egress_client_id),
+                "ipAccessList" => reader.set_optional(&mut field_ip_access_list),
+                "mcpConfigId" => reader.set_optional(&mut field_mcp_config_id),
+                "mcpConfigName" => reader.set_nullable(&mut field_mcp_config_name),
+                "roles" => reader.set_optional(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             client_id: field_client_id,

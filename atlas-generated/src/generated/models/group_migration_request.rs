@@ -26,26 +26,29 @@ impl crate::runtime::Json for GroupMigrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_destination_org_id = None;
         let mut field_destination_org_private_api_key = None;
         let mut field_destination_org_public_api_key = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "destinationOrgId" => field_destination_org_id = reader.optional()?,
+            let read = match key {
+                "destinationOrgId" => reader.set_optional(&mut field_destination_org_id),
                 "destinationOrgPrivateApiKey" => {
-                    field_destination_org_private_api_key = reader.optional()?;
+                    reader.set_optional(&mut field_destination_org_private_api_key)
                 }
                 "destinationOrgPublicApiKey" => {
-                    field_destination_org_public_api_key = reader.optional()?;
+                    reader.set_optional(&mut field_destination_org_public_api_key)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             destination_org_id: field_destination_org_id,

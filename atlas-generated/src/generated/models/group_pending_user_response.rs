@@ -46,6 +46,7 @@ impl crate::runtime::Json for GroupPendingUserResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_roles = None;
         let mut field_username = None;
@@ -53,23 +54,27 @@ impl crate::runtime::Json for GroupPendingUserResponse {
         let mut field_invitation_expires_at = None;
         let mut field_inviter_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
-                "username" => field_username = reader.optional()?,
-                "invitationCreatedAt" => field_invitation_created_at = reader.optional()?,
-                "invitationExpiresAt" => {
-                    field_invitation_expires_at = Some(reader.optional()?);
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "roles" => reader.set_optional(&mut field_roles),
+                "username" => reader.set_optional(&mut field_username),
+                "invitationCreatedAt" => {
+                    reader.set_optional(&mut field_invitation_created_at)
                 }
-                "inviterUsername" => field_inviter_username = reader.optional()?,
+                "invitationExpiresAt" => {
+                    reader.set_nullable(&mut field_invitation_expires_at)
+                }
+                "inviterUsername" => reader.set_optional(&mut field_inviter_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -32,6 +32,7 @@ impl crate::runtime::Json for GroupServiceAccount {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_client_id = None;
         let mut field_created_at = None;
         let mut field_description = None;
@@ -39,21 +40,23 @@ impl crate::runtime::Json for GroupServiceAccount {
         let mut field_roles = None;
         let mut field_secrets = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clientId" => field_client_id = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
-                "secrets" => field_secrets = reader.optional()?,
+            let read = match key {
+                "clientId" => reader.set_optional(&mut field_client_id),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "description" => reader.set_optional(&mut field_description),
+                "name" => reader.set_optional(&mut field_name),
+                "roles" => reader.set_optional(&mut field_roles),
+                "secrets" => reader.set_optional(&mut field_secrets),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             client_id: field_client_id,

@@ -42,33 +42,48 @@ impl crate::runtime::Json for GroupServiceAccountRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_description = None;
         let mut field_name = None;
         let mut field_roles = None;
         let mut field_secret_expires_after_hours = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "description" => field_description = Some(reader.value()?),
-                "name" => field_name = Some(reader.value()?),
-                "roles" => field_roles = Some(reader.value()?),
+            let read = match key {
+                "description" => reader.set(&mut field_description),
+                "name" => reader.set(&mut field_name),
+                "roles" => reader.set(&mut field_roles),
                 "secretExpiresAfterHours" => {
-                    field_secret_expires_after_hours = Some(reader.value()?);
+                    reader.set(&mut field_secret_expires_after_hours)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_description),
+            Some(field_name),
+            Some(field_roles),
+            Some(field_secret_expires_after_hours),
+        ) = (
+            field_description,
+            field_name,
+            field_roles,
+            field_secret_expires_after_hours,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            description: field_description.ok_or(crate::runtime::Bail)?,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
-            secret_expires_after_hours: field_secret_expires_after_hours
-                .ok_or(crate::runtime::Bail)?,
+            description: field_description,
+            name: field_name,
+            roles: field_roles,
+            secret_expires_after_hours: field_secret_expires_after_hours,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -28,21 +28,27 @@ impl crate::runtime::Json for GroupServiceAccountRoleAssignment {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "roles" => field_roles = Some(reader.value()?),
+            let read = match key {
+                "roles" => reader.set(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_roles),) = (field_roles,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            roles: field_roles,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

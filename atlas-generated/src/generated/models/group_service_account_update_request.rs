@@ -30,22 +30,25 @@ impl crate::runtime::Json for GroupServiceAccountUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_description = None;
         let mut field_name = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "description" => field_description = Some(reader.optional()?),
-                "name" => field_name = Some(reader.optional()?),
-                "roles" => field_roles = reader.optional()?,
+            let read = match key {
+                "description" => reader.set_nullable(&mut field_description),
+                "name" => reader.set_nullable(&mut field_name),
+                "roles" => reader.set_optional(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             description: field_description,

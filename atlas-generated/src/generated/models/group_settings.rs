@@ -42,6 +42,7 @@ impl crate::runtime::Json for GroupSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_is_cluster_ai_assistant_enabled = None;
         let mut field_is_collect_database_specifics_statistics_enabled = None;
         let mut field_is_data_explorer_enabled = None;
@@ -54,50 +55,59 @@ impl crate::runtime::Json for GroupSettings {
         let mut field_is_realtime_performance_panel_enabled = None;
         let mut field_is_schema_advisor_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "isClusterAiAssistantEnabled" => {
-                    field_is_cluster_ai_assistant_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_cluster_ai_assistant_enabled)
                 }
                 "isCollectDatabaseSpecificsStatisticsEnabled" => {
-                    field_is_collect_database_specifics_statistics_enabled = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_is_collect_database_specifics_statistics_enabled,
+                        )
                 }
                 "isDataExplorerEnabled" => {
-                    field_is_data_explorer_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_data_explorer_enabled)
                 }
                 "isDataExplorerGenAIFeaturesEnabled" => {
-                    field_is_data_explorer_gen_ai_features_enabled = reader.optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_is_data_explorer_gen_ai_features_enabled,
+                        )
                 }
                 "isDataExplorerGenAISampleDocumentPassingEnabled" => {
-                    field_is_data_explorer_gen_ai_sample_document_passing_enabled = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_is_data_explorer_gen_ai_sample_document_passing_enabled,
+                        )
                 }
                 "isDataValidationEnabled" => {
-                    field_is_data_validation_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_data_validation_enabled)
                 }
                 "isExtendedStorageSizesEnabled" => {
-                    field_is_extended_storage_sizes_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_extended_storage_sizes_enabled)
                 }
                 "isNativeRerankingEnabled" => {
-                    field_is_native_reranking_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_native_reranking_enabled)
                 }
                 "isPerformanceAdvisorEnabled" => {
-                    field_is_performance_advisor_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_performance_advisor_enabled)
                 }
                 "isRealtimePerformancePanelEnabled" => {
-                    field_is_realtime_performance_panel_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_realtime_performance_panel_enabled)
                 }
                 "isSchemaAdvisorEnabled" => {
-                    field_is_schema_advisor_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_is_schema_advisor_enabled)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             is_cluster_ai_assistant_enabled: field_is_cluster_ai_assistant_enabled,

@@ -26,24 +26,27 @@ impl crate::runtime::Json for GroupUpdate {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_tags = None;
         let mut field_with_default_alerts_settings = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+            let read = match key {
+                "name" => reader.set_optional(&mut field_name),
+                "tags" => reader.set_optional(&mut field_tags),
                 "withDefaultAlertsSettings" => {
-                    field_with_default_alerts_settings = reader.optional()?;
+                    reader.set_optional(&mut field_with_default_alerts_settings)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             name: field_name,

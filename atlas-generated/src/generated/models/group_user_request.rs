@@ -28,20 +28,23 @@ impl crate::runtime::Json for GroupUserRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_roles = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "roles" => field_roles = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+            let read = match key {
+                "roles" => reader.set_optional(&mut field_roles),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             roles: field_roles,

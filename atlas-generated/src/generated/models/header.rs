@@ -33,23 +33,29 @@ impl crate::runtime::Json for Header {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = Some(reader.value()?),
-                "value" => field_value = reader.optional()?,
+            let read = match key {
+                "name" => reader.set(&mut field_name),
+                "value" => reader.set_optional(&mut field_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name),) = (field_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             value: field_value,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -58,6 +58,7 @@ impl crate::runtime::Json for HipChatNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_integration_id = None;
         let mut field_interval_min = None;
@@ -66,23 +67,28 @@ impl crate::runtime::Json for HipChatNotification {
         let mut field_room_name = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notificationToken" => field_notification_token = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "roomName" => field_room_name = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notificationToken" => reader.set_optional(&mut field_notification_token),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "roomName" => reader.set_optional(&mut field_room_name),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             integration_id: field_integration_id,
@@ -90,7 +96,7 @@ impl crate::runtime::Json for HipChatNotification {
             notification_token: field_notification_token,
             notifier_id: field_notifier_id,
             room_name: field_room_name,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

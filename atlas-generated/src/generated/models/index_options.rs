@@ -71,6 +71,7 @@ impl crate::runtime::Json for IndexOptions {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_2dsphere_index_version = None;
         let mut field_background = None;
         let mut field_bits = None;
@@ -89,38 +90,42 @@ impl crate::runtime::Json for IndexOptions {
         let mut field_text_index_version = None;
         let mut field_weights = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "2dsphereIndexVersion" => {
-                    field_2dsphere_index_version = reader.optional()?;
+                    reader.set_optional(&mut field_2dsphere_index_version)
                 }
-                "background" => field_background = reader.optional()?,
-                "bits" => field_bits = reader.optional()?,
-                "bucketSize" => field_bucket_size = reader.optional()?,
+                "background" => reader.set_optional(&mut field_background),
+                "bits" => reader.set_optional(&mut field_bits),
+                "bucketSize" => reader.set_optional(&mut field_bucket_size),
                 "columnstoreProjection" => {
-                    field_columnstore_projection = reader.optional()?;
+                    reader.set_optional(&mut field_columnstore_projection)
                 }
-                "default_language" => field_default_language = reader.optional()?,
-                "expireAfterSeconds" => field_expire_after_seconds = reader.optional()?,
-                "hidden" => field_hidden = reader.optional()?,
-                "language_override" => field_language_override = reader.optional()?,
-                "max" => field_max = reader.optional()?,
-                "min" => field_min = reader.optional()?,
-                "name" => field_name = reader.optional()?,
+                "default_language" => reader.set_optional(&mut field_default_language),
+                "expireAfterSeconds" => {
+                    reader.set_optional(&mut field_expire_after_seconds)
+                }
+                "hidden" => reader.set_optional(&mut field_hidden),
+                "language_override" => reader.set_optional(&mut field_language_override),
+                "max" => reader.set_optional(&mut field_max),
+                "min" => reader.set_optional(&mut field_min),
+                "name" => reader.set_optional(&mut field_name),
                 "partialFilterExpression" => {
-                    field_partial_filter_expression = reader.optional()?;
+                    reader.set_optional(&mut field_partial_filter_expression)
                 }
-                "sparse" => field_sparse = reader.optional()?,
-                "storageEngine" => field_storage_engine = reader.optional()?,
-                "textIndexVersion" => field_text_index_version = reader.optional()?,
-                "weights" => field_weights = reader.optional()?,
+                "sparse" => reader.set_optional(&mut field_sparse),
+                "storageEngine" => reader.set_optional(&mut field_storage_engine),
+                "textIndexVersion" => reader.set_optional(&mut field_text_index_version),
+                "weights" => reader.set_optional(&mut field_weights),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             _2dsphere_index_version: field_2dsphere_index_version,

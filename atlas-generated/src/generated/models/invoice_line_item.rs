@@ -100,6 +100,7 @@ impl crate::runtime::Json for InvoiceLineItem {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_cluster_name = None;
         let mut field_created = None;
@@ -120,34 +121,36 @@ impl crate::runtime::Json for InvoiceLineItem {
         let mut field_unit = None;
         let mut field_unit_price_dollars = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "discountCents" => field_discount_cents = reader.optional()?,
-                "endDate" => field_end_date = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "groupName" => field_group_name = reader.optional()?,
-                "note" => field_note = reader.optional()?,
-                "percentDiscount" => field_percent_discount = reader.optional()?,
-                "quantity" => field_quantity = reader.optional()?,
-                "sku" => field_sku = reader.optional()?,
-                "startDate" => field_start_date = reader.optional()?,
-                "stitchAppName" => field_stitch_app_name = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
-                "tierLowerBound" => field_tier_lower_bound = reader.optional()?,
-                "tierUpperBound" => field_tier_upper_bound = reader.optional()?,
-                "totalPriceCents" => field_total_price_cents = reader.optional()?,
-                "unit" => field_unit = reader.optional()?,
-                "unitPriceDollars" => field_unit_price_dollars = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "created" => reader.set_optional(&mut field_created),
+                "discountCents" => reader.set_optional(&mut field_discount_cents),
+                "endDate" => reader.set_optional(&mut field_end_date),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "groupName" => reader.set_optional(&mut field_group_name),
+                "note" => reader.set_optional(&mut field_note),
+                "percentDiscount" => reader.set_optional(&mut field_percent_discount),
+                "quantity" => reader.set_optional(&mut field_quantity),
+                "sku" => reader.set_optional(&mut field_sku),
+                "startDate" => reader.set_optional(&mut field_start_date),
+                "stitchAppName" => reader.set_optional(&mut field_stitch_app_name),
+                "tags" => reader.set_optional(&mut field_tags),
+                "tierLowerBound" => reader.set_optional(&mut field_tier_lower_bound),
+                "tierUpperBound" => reader.set_optional(&mut field_tier_upper_bound),
+                "totalPriceCents" => reader.set_optional(&mut field_total_price_cents),
+                "unit" => reader.set_optional(&mut field_unit),
+                "unitPriceDollars" => reader.set_optional(&mut field_unit_price_dollars),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -37,27 +37,38 @@ impl crate::runtime::Json for InvoiceReportRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_format_spec_version = None;
         let mut field_report_format = None;
         let mut field_report_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "formatSpecVersion" => field_format_spec_version = reader.optional()?,
-                "reportFormat" => field_report_format = Some(reader.value()?),
-                "reportType" => field_report_type = Some(reader.value()?),
+            let read = match key {
+                "formatSpecVersion" => {
+                    reader.set_optional(&mut field_format_spec_version)
+                }
+                "reportFormat" => reader.set(&mut field_report_format),
+                "reportType" => reader.set(&mut field_report_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_report_format), Some(field_report_type)) = (
+            field_report_format,
+            field_report_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             format_spec_version: field_format_spec_version,
-            report_format: field_report_format.ok_or(crate::runtime::Bail)?,
-            report_type: field_report_type.ok_or(crate::runtime::Bail)?,
+            report_format: field_report_format,
+            report_type: field_report_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

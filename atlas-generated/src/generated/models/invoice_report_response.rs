@@ -67,6 +67,7 @@ impl crate::runtime::Json for InvoiceReportResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_download_url = None;
         let mut field_expires_at = None;
         let mut field_failure_reason = None;
@@ -77,34 +78,44 @@ impl crate::runtime::Json for InvoiceReportResponse {
         let mut field_report_type = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "downloadUrl" => field_download_url = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "failureReason" => field_failure_reason = reader.optional()?,
-                "formatSpecVersion" => field_format_spec_version = reader.optional()?,
-                "invoiceId" => field_invoice_id = reader.optional()?,
-                "reportFormat" => field_report_format = Some(reader.value()?),
-                "reportId" => field_report_id = reader.optional()?,
-                "reportType" => field_report_type = Some(reader.value()?),
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "downloadUrl" => reader.set_optional(&mut field_download_url),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "failureReason" => reader.set_optional(&mut field_failure_reason),
+                "formatSpecVersion" => {
+                    reader.set_optional(&mut field_format_spec_version)
+                }
+                "invoiceId" => reader.set_optional(&mut field_invoice_id),
+                "reportFormat" => reader.set(&mut field_report_format),
+                "reportId" => reader.set_optional(&mut field_report_id),
+                "reportType" => reader.set(&mut field_report_type),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_report_format), Some(field_report_type)) = (
+            field_report_format,
+            field_report_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             download_url: field_download_url,
             expires_at: field_expires_at,
             failure_reason: field_failure_reason,
             format_spec_version: field_format_spec_version,
             invoice_id: field_invoice_id,
-            report_format: field_report_format.ok_or(crate::runtime::Bail)?,
+            report_format: field_report_format,
             report_id: field_report_id,
-            report_type: field_report_type.ok_or(crate::runtime::Bail)?,
+            report_type: field_report_type,
             state: field_state,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -46,6 +46,7 @@ impl crate::runtime::Json for LdapSecuritySettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_authentication_enabled = None;
         let mut field_authorization_enabled = None;
         let mut field_authz_query_template = None;
@@ -57,29 +58,33 @@ impl crate::runtime::Json for LdapSecuritySettings {
         let mut field_port = None;
         let mut field_user_to_dn_mapping = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "authenticationEnabled" => {
-                    field_authentication_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_authentication_enabled)
                 }
                 "authorizationEnabled" => {
-                    field_authorization_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_authorization_enabled)
                 }
-                "authzQueryTemplate" => field_authz_query_template = reader.optional()?,
-                "bindPassword" => field_bind_password = reader.optional()?,
-                "bindUsername" => field_bind_username = reader.optional()?,
-                "caCertificate" => field_ca_certificate = reader.optional()?,
-                "hostname" => field_hostname = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "port" => field_port = reader.optional()?,
-                "userToDNMapping" => field_user_to_dn_mapping = reader.optional()?,
+                "authzQueryTemplate" => {
+                    reader.set_optional(&mut field_authz_query_template)
+                }
+                "bindPassword" => reader.set_optional(&mut field_bind_password),
+                "bindUsername" => reader.set_optional(&mut field_bind_username),
+                "caCertificate" => reader.set_optional(&mut field_ca_certificate),
+                "hostname" => reader.set_optional(&mut field_hostname),
+                "links" => reader.set_optional(&mut field_links),
+                "port" => reader.set_optional(&mut field_port),
+                "userToDNMapping" => reader.set_optional(&mut field_user_to_dn_mapping),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             authentication_enabled: field_authentication_enabled,

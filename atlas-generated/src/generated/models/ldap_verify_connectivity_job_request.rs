@@ -44,6 +44,7 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_id = None;
         let mut field_links = None;
         let mut field_request = None;
@@ -51,21 +52,23 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
         let mut field_status = None;
         let mut field_validations = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "groupId" => field_group_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "request" => field_request = reader.optional()?,
-                "requestId" => field_request_id = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "validations" => field_validations = reader.optional()?,
+            let read = match key {
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "links" => reader.set_optional(&mut field_links),
+                "request" => reader.set_optional(&mut field_request),
+                "requestId" => reader.set_optional(&mut field_request_id),
+                "status" => reader.set_optional(&mut field_status),
+                "validations" => reader.set_optional(&mut field_validations),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             group_id: field_group_id,

@@ -58,6 +58,7 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_authz_query_template = None;
         let mut field_bind_password = None;
         let mut field_bind_username = None;
@@ -66,31 +67,42 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
         let mut field_links = None;
         let mut field_port = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "authzQueryTemplate" => field_authz_query_template = reader.optional()?,
-                "bindPassword" => field_bind_password = reader.optional()?,
-                "bindUsername" => field_bind_username = Some(reader.value()?),
-                "caCertificate" => field_ca_certificate = reader.optional()?,
-                "hostname" => field_hostname = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "port" => field_port = Some(reader.value()?),
+            let read = match key {
+                "authzQueryTemplate" => {
+                    reader.set_optional(&mut field_authz_query_template)
+                }
+                "bindPassword" => reader.set_optional(&mut field_bind_password),
+                "bindUsername" => reader.set(&mut field_bind_username),
+                "caCertificate" => reader.set_optional(&mut field_ca_certificate),
+                "hostname" => reader.set(&mut field_hostname),
+                "links" => reader.set_optional(&mut field_links),
+                "port" => reader.set(&mut field_port),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_bind_username), Some(field_hostname), Some(field_port)) = (
+            field_bind_username,
+            field_hostname,
+            field_port,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             authz_query_template: field_authz_query_template,
             bind_password: field_bind_password,
-            bind_username: field_bind_username.ok_or(crate::runtime::Bail)?,
+            bind_username: field_bind_username,
             ca_certificate: field_ca_certificate,
-            hostname: field_hostname.ok_or(crate::runtime::Bail)?,
+            hostname: field_hostname,
             links: field_links,
-            port: field_port.ok_or(crate::runtime::Bail)?,
+            port: field_port,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -30,20 +30,23 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_status = None;
         let mut field_validation_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "status" => field_status = reader.optional()?,
-                "validationType" => field_validation_type = reader.optional()?,
+            let read = match key {
+                "status" => reader.set_optional(&mut field_status),
+                "validationType" => reader.set_optional(&mut field_validation_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             status: field_status,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for LinkAtlas {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_href = None;
         let mut field_rel = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "href" => field_href = reader.optional()?,
-                "rel" => field_rel = reader.optional()?,
+            let read = match key {
+                "href" => reader.set_optional(&mut field_href),
+                "rel" => reader.set_optional(&mut field_rel),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             href: field_href,

@@ -44,28 +44,37 @@ impl crate::runtime::Json for LiveImportAvailableProject {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_deployments = None;
         let mut field_migration_hosts = None;
         let mut field_name = None;
         let mut field_project_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "deployments" => field_deployments = Some(reader.value()?),
-                "migrationHosts" => field_migration_hosts = Some(reader.value()?),
-                "name" => field_name = reader.optional()?,
-                "projectId" => field_project_id = reader.optional()?,
+            let read = match key {
+                "deployments" => reader.set(&mut field_deployments),
+                "migrationHosts" => reader.set(&mut field_migration_hosts),
+                "name" => reader.set_optional(&mut field_name),
+                "projectId" => reader.set_optional(&mut field_project_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_deployments), Some(field_migration_hosts)) = (
+            field_deployments,
+            field_migration_hosts,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            deployments: field_deployments.ok_or(crate::runtime::Bail)?,
-            migration_hosts: field_migration_hosts.ok_or(crate::runtime::Bail)?,
+            deployments: field_deployments,
+            migration_hosts: field_migration_hosts,
             name: field_name,
             project_id: field_project_id,
             filled: crate::runtime::Filled::default(),

@@ -42,26 +42,29 @@ impl crate::runtime::Json for LiveImportValidation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_error_message = None;
         let mut field_group_id = None;
         let mut field_source_group_id = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "errorMessage" => field_error_message = Some(reader.optional()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "sourceGroupId" => field_source_group_id = reader.optional()?,
-                "status" => field_status = Some(reader.optional()?),
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "errorMessage" => reader.set_nullable(&mut field_error_message),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "sourceGroupId" => reader.set_optional(&mut field_source_group_id),
+                "status" => reader.set_nullable(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

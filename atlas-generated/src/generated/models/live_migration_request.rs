@@ -53,6 +53,7 @@ impl crate::runtime::Json for LiveMigrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_destination = None;
         let mut field_drop_enabled = None;
@@ -60,29 +61,38 @@ impl crate::runtime::Json for LiveMigrationRequest {
         let mut field_sharding = None;
         let mut field_source = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "destination" => field_destination = Some(reader.value()?),
-                "dropEnabled" => field_drop_enabled = reader.optional()?,
-                "migrationHosts" => field_migration_hosts = Some(reader.value()?),
-                "sharding" => field_sharding = Some(reader.optional()?),
-                "source" => field_source = Some(reader.value()?),
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "destination" => reader.set(&mut field_destination),
+                "dropEnabled" => reader.set_optional(&mut field_drop_enabled),
+                "migrationHosts" => reader.set(&mut field_migration_hosts),
+                "sharding" => reader.set_nullable(&mut field_sharding),
+                "source" => reader.set(&mut field_source),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_destination), Some(field_migration_hosts), Some(field_source)) = (
+            field_destination,
+            field_migration_hosts,
+            field_source,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
-            destination: field_destination.ok_or(crate::runtime::Bail)?,
+            destination: field_destination,
             drop_enabled: field_drop_enabled,
-            migration_hosts: field_migration_hosts.ok_or(crate::runtime::Bail)?,
+            migration_hosts: field_migration_hosts,
             sharding: field_sharding,
-            source: field_source.ok_or(crate::runtime::Bail)?,
+            source: field_source,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

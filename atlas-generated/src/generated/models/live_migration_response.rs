@@ -59,26 +59,29 @@ impl crate::runtime::Json for LiveMigrationResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_lag_time_seconds = None;
         let mut field_migration_hosts = None;
         let mut field_ready_for_cutover = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "lagTimeSeconds" => field_lag_time_seconds = Some(reader.optional()?),
-                "migrationHosts" => field_migration_hosts = reader.optional()?,
-                "readyForCutover" => field_ready_for_cutover = reader.optional()?,
-                "status" => field_status = Some(reader.optional()?),
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "lagTimeSeconds" => reader.set_nullable(&mut field_lag_time_seconds),
+                "migrationHosts" => reader.set_optional(&mut field_migration_hosts),
+                "readyForCutover" => reader.set_optional(&mut field_ready_for_cutover),
+                "status" => reader.set_nullable(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -50,6 +50,7 @@ impl crate::runtime::Json for ManagedNamespaces {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection = None;
         let mut field_custom_shard_key = None;
         let mut field_db = None;
@@ -58,29 +59,40 @@ impl crate::runtime::Json for ManagedNamespaces {
         let mut field_num_initial_chunks = None;
         let mut field_presplit_hashed_zones = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collection" => field_collection = Some(reader.value()?),
-                "customShardKey" => field_custom_shard_key = Some(reader.value()?),
-                "db" => field_db = Some(reader.value()?),
+            let read = match key {
+                "collection" => reader.set(&mut field_collection),
+                "customShardKey" => reader.set(&mut field_custom_shard_key),
+                "db" => reader.set(&mut field_db),
                 "isCustomShardKeyHashed" => {
-                    field_is_custom_shard_key_hashed = reader.optional()?;
+                    reader.set_optional(&mut field_is_custom_shard_key_hashed)
                 }
-                "isShardKeyUnique" => field_is_shard_key_unique = reader.optional()?,
-                "numInitialChunks" => field_num_initial_chunks = reader.optional()?,
-                "presplitHashedZones" => field_presplit_hashed_zones = reader.optional()?,
+                "isShardKeyUnique" => reader.set_optional(&mut field_is_shard_key_unique),
+                "numInitialChunks" => reader.set_optional(&mut field_num_initial_chunks),
+                "presplitHashedZones" => {
+                    reader.set_optional(&mut field_presplit_hashed_zones)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_collection), Some(field_custom_shard_key), Some(field_db)) = (
+            field_collection,
+            field_custom_shard_key,
+            field_db,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            collection: field_collection.ok_or(crate::runtime::Bail)?,
-            custom_shard_key: field_custom_shard_key.ok_or(crate::runtime::Bail)?,
-            db: field_db.ok_or(crate::runtime::Bail)?,
+            collection: field_collection,
+            custom_shard_key: field_custom_shard_key,
+            db: field_db,
             is_custom_shard_key_hashed: field_is_custom_shard_key_hashed,
             is_shard_key_unique: field_is_shard_key_unique,
             num_initial_chunks: field_num_initial_chunks,

@@ -32,26 +32,29 @@ impl crate::runtime::Json for MdbAvailableVersion {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_default_status = None;
         let mut field_instance_size = None;
         let mut field_links = None;
         let mut field_version = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "defaultStatus" => field_default_status = reader.optional()?,
-                "instanceSize" => field_instance_size = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "version" => field_version = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "defaultStatus" => reader.set_optional(&mut field_default_status),
+                "instanceSize" => reader.set_optional(&mut field_instance_size),
+                "links" => reader.set_optional(&mut field_links),
+                "version" => reader.set_optional(&mut field_version),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -64,6 +64,7 @@ impl crate::runtime::Json for MeasurementsCollStatsLatencyCluster {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_id = None;
         let mut field_cluster_view = None;
         let mut field_collection_name = None;
@@ -76,26 +77,28 @@ impl crate::runtime::Json for MeasurementsCollStatsLatencyCluster {
         let mut field_process_id = None;
         let mut field_start = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "clusterView" => field_cluster_view = reader.optional()?,
-                "collectionName" => field_collection_name = reader.optional()?,
-                "databaseName" => field_database_name = reader.optional()?,
-                "end" => field_end = reader.optional()?,
-                "granularity" => field_granularity = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "measurements" => field_measurements = reader.optional()?,
-                "processId" => field_process_id = reader.optional()?,
-                "start" => field_start = reader.optional()?,
+            let read = match key {
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "clusterView" => reader.set_optional(&mut field_cluster_view),
+                "collectionName" => reader.set_optional(&mut field_collection_name),
+                "databaseName" => reader.set_optional(&mut field_database_name),
+                "end" => reader.set_optional(&mut field_end),
+                "granularity" => reader.set_optional(&mut field_granularity),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "links" => reader.set_optional(&mut field_links),
+                "measurements" => reader.set_optional(&mut field_measurements),
+                "processId" => reader.set_optional(&mut field_process_id),
+                "start" => reader.set_optional(&mut field_start),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_id: field_cluster_id,

@@ -52,6 +52,7 @@ impl crate::runtime::Json for MeasurementsNonIndex {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_end = None;
         let mut field_granularity = None;
         let mut field_group_id = None;
@@ -61,25 +62,29 @@ impl crate::runtime::Json for MeasurementsNonIndex {
         let mut field_start = None;
         let mut field_status_measurements = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "end" => field_end = reader.optional()?,
-                "granularity" => field_granularity = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
+            let read = match key {
+                "end" => reader.set_optional(&mut field_end),
+                "granularity" => reader.set_optional(&mut field_granularity),
+                "groupId" => reader.set_optional(&mut field_group_id),
                 "hardwareMeasurements" => {
-                    field_hardware_measurements = reader.optional()?;
+                    reader.set_optional(&mut field_hardware_measurements)
                 }
-                "links" => field_links = reader.optional()?,
-                "processId" => field_process_id = reader.optional()?,
-                "start" => field_start = reader.optional()?,
-                "statusMeasurements" => field_status_measurements = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "processId" => reader.set_optional(&mut field_process_id),
+                "start" => reader.set_optional(&mut field_start),
+                "statusMeasurements" => {
+                    reader.set_optional(&mut field_status_measurements)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             end: field_end,

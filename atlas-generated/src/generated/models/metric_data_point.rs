@@ -28,20 +28,23 @@ impl crate::runtime::Json for MetricDataPoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_timestamp = None;
         let mut field_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "timestamp" => field_timestamp = reader.optional()?,
-                "value" => field_value = reader.optional()?,
+            let read = match key {
+                "timestamp" => reader.set_optional(&mut field_timestamp),
+                "value" => reader.set_optional(&mut field_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             timestamp: field_timestamp,

@@ -61,6 +61,7 @@ impl crate::runtime::Json for MetricIntegrationUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aggregation_temporality = None;
         let mut field_auth_type = None;
         let mut field_endpoint = None;
@@ -69,34 +70,52 @@ impl crate::runtime::Json for MetricIntegrationUpdateRequest {
         let mut field_metric_selection = None;
         let mut field_provider_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "aggregationTemporality" => {
-                    field_aggregation_temporality = Some(reader.value()?);
+                    reader.set(&mut field_aggregation_temporality)
                 }
-                "authType" => field_auth_type = Some(reader.value()?),
-                "endpoint" => field_endpoint = Some(reader.value()?),
-                "headers" => field_headers = reader.optional()?,
-                "integrationType" => field_integration_type = Some(reader.value()?),
-                "metricSelection" => field_metric_selection = Some(reader.value()?),
-                "providerType" => field_provider_type = Some(reader.value()?),
+                "authType" => reader.set(&mut field_auth_type),
+                "endpoint" => reader.set(&mut field_endpoint),
+                "headers" => reader.set_optional(&mut field_headers),
+                "integrationType" => reader.set(&mut field_integration_type),
+                "metricSelection" => reader.set(&mut field_metric_selection),
+                "providerType" => reader.set(&mut field_provider_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_aggregation_temporality),
+            Some(field_auth_type),
+            Some(field_endpoint),
+            Some(field_integration_type),
+            Some(field_metric_selection),
+            Some(field_provider_type),
+        ) = (
+            field_aggregation_temporality,
+            field_auth_type,
+            field_endpoint,
+            field_integration_type,
+            field_metric_selection,
+            field_provider_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            aggregation_temporality: field_aggregation_temporality
-                .ok_or(crate::runtime::Bail)?,
-            auth_type: field_auth_type.ok_or(crate::runtime::Bail)?,
-            endpoint: field_endpoint.ok_or(crate::runtime::Bail)?,
+            aggregation_temporality: field_aggregation_temporality,
+            auth_type: field_auth_type,
+            endpoint: field_endpoint,
             headers: field_headers,
-            integration_type: field_integration_type.ok_or(crate::runtime::Bail)?,
-            metric_selection: field_metric_selection.ok_or(crate::runtime::Bail)?,
-            provider_type: field_provider_type.ok_or(crate::runtime::Bail)?,
+            integration_type: field_integration_type,
+            metric_selection: field_metric_selection,
+            provider_type: field_provider_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

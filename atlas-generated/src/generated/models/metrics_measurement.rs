@@ -32,22 +32,25 @@ impl crate::runtime::Json for MetricsMeasurement {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_data_points = None;
         let mut field_name = None;
         let mut field_units = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dataPoints" => field_data_points = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "units" => field_units = reader.optional()?,
+            let read = match key {
+                "dataPoints" => reader.set_optional(&mut field_data_points),
+                "name" => reader.set_optional(&mut field_name),
+                "units" => reader.set_optional(&mut field_units),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             data_points: field_data_points,

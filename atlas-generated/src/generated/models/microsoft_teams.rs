@@ -37,27 +37,34 @@ impl crate::runtime::Json for MicrosoftTeams {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_microsoft_teams_webhook_url = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = Some(reader.optional()?),
+            let read = match key {
+                "id" => reader.set_nullable(&mut field_id),
                 "microsoftTeamsWebhookUrl" => {
-                    field_microsoft_teams_webhook_url = Some(reader.value()?);
+                    reader.set(&mut field_microsoft_teams_webhook_url)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_microsoft_teams_webhook_url),) = (
+            field_microsoft_teams_webhook_url,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
-            microsoft_teams_webhook_url: field_microsoft_teams_webhook_url
-                .ok_or(crate::runtime::Bail)?,
+            microsoft_teams_webhook_url: field_microsoft_teams_webhook_url,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -49,6 +49,7 @@ impl crate::runtime::Json for MicrosoftTeamsNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_integration_id = None;
         let mut field_interval_min = None;
@@ -56,31 +57,36 @@ impl crate::runtime::Json for MicrosoftTeamsNotification {
         let mut field_notifier_id = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
                 "microsoftTeamsWebhookUrl" => {
-                    field_microsoft_teams_webhook_url = reader.optional()?;
+                    reader.set_optional(&mut field_microsoft_teams_webhook_url)
                 }
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             integration_id: field_integration_id,
             interval_min: field_interval_min,
             microsoft_teams_webhook_url: field_microsoft_teams_webhook_url,
             notifier_id: field_notifier_id,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

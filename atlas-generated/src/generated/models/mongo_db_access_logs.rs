@@ -54,6 +54,7 @@ impl crate::runtime::Json for MongoDbAccessLogs {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_auth_result = None;
         let mut field_auth_source = None;
         let mut field_failure_reason = None;
@@ -64,24 +65,26 @@ impl crate::runtime::Json for MongoDbAccessLogs {
         let mut field_timestamp = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "authResult" => field_auth_result = reader.optional()?,
-                "authSource" => field_auth_source = reader.optional()?,
-                "failureReason" => field_failure_reason = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "hostname" => field_hostname = reader.optional()?,
-                "ipAddress" => field_ip_address = reader.optional()?,
-                "logLine" => field_log_line = reader.optional()?,
-                "timestamp" => field_timestamp = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+            let read = match key {
+                "authResult" => reader.set_optional(&mut field_auth_result),
+                "authSource" => reader.set_optional(&mut field_auth_source),
+                "failureReason" => reader.set_optional(&mut field_failure_reason),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hostname" => reader.set_optional(&mut field_hostname),
+                "ipAddress" => reader.set_optional(&mut field_ip_address),
+                "logLine" => reader.set_optional(&mut field_log_line),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             auth_result: field_auth_result,

@@ -38,6 +38,7 @@ impl crate::runtime::Json for NetworkPermissionEntry {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws_security_group = None;
         let mut field_cidr_block = None;
         let mut field_comment = None;
@@ -46,22 +47,24 @@ impl crate::runtime::Json for NetworkPermissionEntry {
         let mut field_ip_address = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "awsSecurityGroup" => field_aws_security_group = reader.optional()?,
-                "cidrBlock" => field_cidr_block = reader.optional()?,
-                "comment" => field_comment = reader.optional()?,
-                "deleteAfterDate" => field_delete_after_date = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "ipAddress" => field_ip_address = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "awsSecurityGroup" => reader.set_optional(&mut field_aws_security_group),
+                "cidrBlock" => reader.set_optional(&mut field_cidr_block),
+                "comment" => reader.set_optional(&mut field_comment),
+                "deleteAfterDate" => reader.set_optional(&mut field_delete_after_date),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "ipAddress" => reader.set_optional(&mut field_ip_address),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws_security_group: field_aws_security_group,

@@ -58,33 +58,45 @@ impl crate::runtime::Json for NewRelic {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_account_id = None;
         let mut field_id = None;
         let mut field_license_key = None;
         let mut field_read_token = None;
         let mut field_write_token = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "accountId" => field_account_id = Some(reader.value()?),
-                "id" => field_id = Some(reader.optional()?),
-                "licenseKey" => field_license_key = Some(reader.value()?),
-                "readToken" => field_read_token = Some(reader.value()?),
-                "writeToken" => field_write_token = Some(reader.value()?),
+            let read = match key {
+                "accountId" => reader.set(&mut field_account_id),
+                "id" => reader.set_nullable(&mut field_id),
+                "licenseKey" => reader.set(&mut field_license_key),
+                "readToken" => reader.set(&mut field_read_token),
+                "writeToken" => reader.set(&mut field_write_token),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_account_id),
+            Some(field_license_key),
+            Some(field_read_token),
+            Some(field_write_token),
+        ) = (field_account_id, field_license_key, field_read_token, field_write_token)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            account_id: field_account_id.ok_or(crate::runtime::Bail)?,
+            account_id: field_account_id,
             id: field_id,
-            license_key: field_license_key.ok_or(crate::runtime::Bail)?,
-            read_token: field_read_token.ok_or(crate::runtime::Bail)?,
-            write_token: field_write_token.ok_or(crate::runtime::Bail)?,
+            license_key: field_license_key,
+            read_token: field_read_token,
+            write_token: field_write_token,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

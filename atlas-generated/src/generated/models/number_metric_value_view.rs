@@ -28,20 +28,23 @@ impl crate::runtime::Json for NumberMetricValueView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_number = None;
         let mut field_units = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "number" => field_number = reader.optional()?,
-                "units" => field_units = reader.optional()?,
+            let read = match key {
+                "number" => reader.set_optional(&mut field_number),
+                "units" => reader.set_optional(&mut field_units),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             number: field_number,

@@ -42,6 +42,7 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_error_message = None;
         let mut field_id = None;
@@ -50,24 +51,26 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {
         let mut field_status = None;
         let mut field_vpc_region_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "id" => field_id = reader.optional()?,
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "id" => reader.set_optional(&mut field_id),
                 "privateEndpointConnectionName" => {
-                    field_private_endpoint_connection_name = reader.optional()?;
+                    reader.set_optional(&mut field_private_endpoint_connection_name)
                 }
-                "regionName" => field_region_name = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "vpcRegionName" => field_vpc_region_name = reader.optional()?,
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "status" => reader.set_optional(&mut field_status),
+                "vpcRegionName" => reader.set_optional(&mut field_vpc_region_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -56,6 +56,7 @@ impl crate::runtime::Json for OpsGenieNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_integration_id = None;
         let mut field_interval_min = None;
@@ -64,23 +65,28 @@ impl crate::runtime::Json for OpsGenieNotification {
         let mut field_ops_genie_region = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "opsGenieApiKey" => field_ops_genie_api_key = reader.optional()?,
-                "opsGenieRegion" => field_ops_genie_region = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "opsGenieApiKey" => reader.set_optional(&mut field_ops_genie_api_key),
+                "opsGenieRegion" => reader.set_optional(&mut field_ops_genie_region),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             integration_id: field_integration_id,
@@ -88,7 +94,7 @@ impl crate::runtime::Json for OpsGenieNotification {
             notifier_id: field_notifier_id,
             ops_genie_api_key: field_ops_genie_api_key,
             ops_genie_region: field_ops_genie_region,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -58,6 +58,7 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_roles = None;
         let mut field_team_ids = None;
@@ -69,25 +70,27 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         let mut field_last_name = None;
         let mut field_mobile_number = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
-                "teamIds" => field_team_ids = reader.optional()?,
-                "username" => field_username = reader.optional()?,
-                "country" => field_country = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "firstName" => field_first_name = reader.optional()?,
-                "lastAuth" => field_last_auth = reader.optional()?,
-                "lastName" => field_last_name = reader.optional()?,
-                "mobileNumber" => field_mobile_number = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "roles" => reader.set_optional(&mut field_roles),
+                "teamIds" => reader.set_optional(&mut field_team_ids),
+                "username" => reader.set_optional(&mut field_username),
+                "country" => reader.set_optional(&mut field_country),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "firstName" => reader.set_optional(&mut field_first_name),
+                "lastAuth" => reader.set_optional(&mut field_last_auth),
+                "lastName" => reader.set_optional(&mut field_last_name),
+                "mobileNumber" => reader.set_optional(&mut field_mobile_number),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

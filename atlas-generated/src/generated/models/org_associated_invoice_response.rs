@@ -32,22 +32,27 @@ impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_associated_invoices = None;
         let mut field_month = None;
         let mut field_year = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "associatedInvoices" => field_associated_invoices = reader.optional()?,
-                "month" => field_month = reader.optional()?,
-                "year" => field_year = reader.optional()?,
+            let read = match key {
+                "associatedInvoices" => {
+                    reader.set_optional(&mut field_associated_invoices)
+                }
+                "month" => reader.set_optional(&mut field_month),
+                "year" => reader.set_optional(&mut field_year),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             associated_invoices: field_associated_invoices,

@@ -36,32 +36,35 @@ impl crate::runtime::Json for OrgDelegationSettingsResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delegated_mcp_access = None;
         let mut field_delegated_partner_access = None;
         let mut field_idle_refresh_token_lifetime = None;
         let mut field_maximum_refresh_token_lifetime = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "delegatedMcpAccess" => {
-                    field_delegated_mcp_access = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_delegated_mcp_access)
                 }
                 "delegatedPartnerAccess" => {
-                    field_delegated_partner_access = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_delegated_partner_access)
                 }
                 "idleRefreshTokenLifetime" => {
-                    field_idle_refresh_token_lifetime = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_idle_refresh_token_lifetime)
                 }
                 "maximumRefreshTokenLifetime" => {
-                    field_maximum_refresh_token_lifetime = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_maximum_refresh_token_lifetime)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             delegated_mcp_access: field_delegated_mcp_access,

@@ -44,31 +44,39 @@ impl crate::runtime::Json for OrgFederationSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_federated_domains = None;
         let mut field_has_role_mappings = None;
         let mut field_id = None;
         let mut field_identity_provider_id = None;
         let mut field_identity_provider_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "federatedDomains" => field_federated_domains = Some(reader.value()?),
-                "hasRoleMappings" => field_has_role_mappings = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "identityProviderId" => field_identity_provider_id = reader.optional()?,
+            let read = match key {
+                "federatedDomains" => reader.set(&mut field_federated_domains),
+                "hasRoleMappings" => reader.set_optional(&mut field_has_role_mappings),
+                "id" => reader.set_optional(&mut field_id),
+                "identityProviderId" => {
+                    reader.set_optional(&mut field_identity_provider_id)
+                }
                 "identityProviderStatus" => {
-                    field_identity_provider_status = reader.optional()?;
+                    reader.set_optional(&mut field_identity_provider_status)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_federated_domains),) = (field_federated_domains,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            federated_domains: field_federated_domains.ok_or(crate::runtime::Bail)?,
+            federated_domains: field_federated_domains,
             has_role_mappings: field_has_role_mappings,
             id: field_id,
             identity_provider_id: field_identity_provider_id,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for OrgGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_clusters = None;
         let mut field_group_id = None;
         let mut field_group_name = None;
@@ -52,22 +53,24 @@ impl crate::runtime::Json for OrgGroup {
         let mut field_plan_type = None;
         let mut field_tags = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusters" => field_clusters = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "groupName" => field_group_name = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "orgName" => field_org_name = reader.optional()?,
-                "planType" => field_plan_type = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+            let read = match key {
+                "clusters" => reader.set_optional(&mut field_clusters),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "groupName" => reader.set_optional(&mut field_group_name),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "orgName" => reader.set_optional(&mut field_org_name),
+                "planType" => reader.set_optional(&mut field_plan_type),
+                "tags" => reader.set_optional(&mut field_tags),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             clusters: field_clusters,

@@ -33,26 +33,32 @@ impl crate::runtime::Json for OrgUserRolesRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_role_assignments = None;
         let mut field_org_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "groupRoleAssignments" => {
-                    field_group_role_assignments = reader.optional()?;
+                    reader.set_optional(&mut field_group_role_assignments)
                 }
-                "orgRoles" => field_org_roles = Some(reader.value()?),
+                "orgRoles" => reader.set(&mut field_org_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_org_roles),) = (field_org_roles,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             group_role_assignments: field_group_role_assignments,
-            org_roles: field_org_roles.ok_or(crate::runtime::Bail)?,
+            org_roles: field_org_roles,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -24,22 +24,25 @@ impl crate::runtime::Json for OrgUserRolesResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_role_assignments = None;
         let mut field_org_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "groupRoleAssignments" => {
-                    field_group_role_assignments = reader.optional()?;
+                    reader.set_optional(&mut field_group_role_assignments)
                 }
-                "orgRoles" => field_org_roles = reader.optional()?,
+                "orgRoles" => reader.set_optional(&mut field_org_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             group_role_assignments: field_group_role_assignments,

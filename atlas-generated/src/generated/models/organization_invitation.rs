@@ -72,6 +72,7 @@ impl crate::runtime::Json for OrganizationInvitation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_at = None;
         let mut field_expires_at = None;
         let mut field_group_role_assignments = None;
@@ -84,29 +85,34 @@ impl crate::runtime::Json for OrganizationInvitation {
         let mut field_team_ids = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdAt" => field_created_at = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
+            let read = match key {
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
                 "groupRoleAssignments" => {
-                    field_group_role_assignments = reader.optional()?;
+                    reader.set_optional(&mut field_group_role_assignments)
                 }
-                "id" => field_id = reader.optional()?,
-                "inviterUsername" => field_inviter_username = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "orgName" => field_org_name = Some(reader.value()?),
-                "roles" => field_roles = reader.optional()?,
-                "teamIds" => field_team_ids = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+                "id" => reader.set_optional(&mut field_id),
+                "inviterUsername" => reader.set_optional(&mut field_inviter_username),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "orgName" => reader.set(&mut field_org_name),
+                "roles" => reader.set_optional(&mut field_roles),
+                "teamIds" => reader.set_optional(&mut field_team_ids),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_org_name),) = (field_org_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             created_at: field_created_at,
             expires_at: field_expires_at,
@@ -115,7 +121,7 @@ impl crate::runtime::Json for OrganizationInvitation {
             inviter_username: field_inviter_username,
             links: field_links,
             org_id: field_org_id,
-            org_name: field_org_name.ok_or(crate::runtime::Bail)?,
+            org_name: field_org_name,
             roles: field_roles,
             team_ids: field_team_ids,
             username: field_username,

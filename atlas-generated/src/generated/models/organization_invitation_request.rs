@@ -30,26 +30,29 @@ impl crate::runtime::Json for OrganizationInvitationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_group_role_assignments = None;
         let mut field_roles = None;
         let mut field_team_ids = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "groupRoleAssignments" => {
-                    field_group_role_assignments = reader.optional()?;
+                    reader.set_optional(&mut field_group_role_assignments)
                 }
-                "roles" => field_roles = reader.optional()?,
-                "teamIds" => field_team_ids = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+                "roles" => reader.set_optional(&mut field_roles),
+                "teamIds" => reader.set_optional(&mut field_team_ids),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             group_role_assignments: field_group_role_assignments,

@@ -24,18 +24,23 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_wave_assignment_mode = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "waveAssignmentMode" => field_wave_assignment_mode = reader.optional()?,
+            let read = match key {
+                "waveAssignmentMode" => {
+                    reader.set_optional(&mut field_wave_assignment_mode)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             wave_assignment_mode: field_wave_assignment_mode,

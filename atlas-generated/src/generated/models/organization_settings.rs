@@ -40,6 +40,7 @@ impl crate::runtime::Json for OrganizationSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_access_list_required = None;
         let mut field_custom_session_timeouts = None;
         let mut field_gen_ai_features_enabled = None;
@@ -50,41 +51,43 @@ impl crate::runtime::Json for OrganizationSettings {
         let mut field_security_contact = None;
         let mut field_streams_cross_group_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "apiAccessListRequired" => {
-                    field_api_access_list_required = reader.optional()?;
+                    reader.set_optional(&mut field_api_access_list_required)
                 }
                 "customSessionTimeouts" => {
-                    field_custom_session_timeouts = reader.optional()?;
+                    reader.set_optional(&mut field_custom_session_timeouts)
                 }
                 "genAIFeaturesEnabled" => {
-                    field_gen_ai_features_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_gen_ai_features_enabled)
                 }
                 "maxServiceAccountSecretValidityInHours" => {
-                    field_max_service_account_secret_validity_in_hours = reader
-                        .optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_max_service_account_secret_validity_in_hours,
+                        )
                 }
                 "multiFactorAuthRequired" => {
-                    field_multi_factor_auth_required = reader.optional()?;
+                    reader.set_optional(&mut field_multi_factor_auth_required)
                 }
-                "operationsContact" => {
-                    field_operations_contact = Some(reader.optional()?);
-                }
+                "operationsContact" => reader.set_nullable(&mut field_operations_contact),
                 "restrictEmployeeAccess" => {
-                    field_restrict_employee_access = reader.optional()?;
+                    reader.set_optional(&mut field_restrict_employee_access)
                 }
-                "securityContact" => field_security_contact = reader.optional()?,
+                "securityContact" => reader.set_optional(&mut field_security_contact),
                 "streamsCrossGroupEnabled" => {
-                    field_streams_cross_group_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_streams_cross_group_enabled)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             api_access_list_required: field_api_access_list_required,

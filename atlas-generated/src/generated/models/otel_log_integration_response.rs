@@ -44,33 +44,42 @@ impl crate::runtime::Json for OtelLogIntegrationResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_log_types = None;
         let mut field_otel_endpoint = None;
         let mut field_otel_supplied_headers = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = Some(reader.value()?),
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "otelEndpoint" => field_otel_endpoint = Some(reader.value()?),
-                "otelSuppliedHeaders" => {
-                    field_otel_supplied_headers = Some(reader.value()?);
-                }
+            let read = match key {
+                "id" => reader.set(&mut field_id),
+                "logTypes" => reader.set(&mut field_log_types),
+                "otelEndpoint" => reader.set(&mut field_otel_endpoint),
+                "otelSuppliedHeaders" => reader.set(&mut field_otel_supplied_headers),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_id),
+            Some(field_log_types),
+            Some(field_otel_endpoint),
+            Some(field_otel_supplied_headers),
+        ) = (field_id, field_log_types, field_otel_endpoint, field_otel_supplied_headers)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            id: field_id.ok_or(crate::runtime::Bail)?,
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            otel_endpoint: field_otel_endpoint.ok_or(crate::runtime::Bail)?,
-            otel_supplied_headers: field_otel_supplied_headers
-                .ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            log_types: field_log_types,
+            otel_endpoint: field_otel_endpoint,
+            otel_supplied_headers: field_otel_supplied_headers,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

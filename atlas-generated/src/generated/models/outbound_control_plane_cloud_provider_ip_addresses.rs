@@ -34,22 +34,25 @@ impl crate::runtime::Json for OutboundControlPlaneCloudProviderIpAddresses {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws = None;
         let mut field_azure = None;
         let mut field_gcp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "aws" => field_aws = reader.optional()?,
-                "azure" => field_azure = reader.optional()?,
-                "gcp" => field_gcp = reader.optional()?,
+            let read = match key {
+                "aws" => reader.set_optional(&mut field_aws),
+                "azure" => reader.set_optional(&mut field_azure),
+                "gcp" => reader.set_optional(&mut field_gcp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws: field_aws,

@@ -50,6 +50,7 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cancel_requested_at = None;
         let mut field_cluster_name = None;
         let mut field_duration_seconds = None;
@@ -59,23 +60,27 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
         let mut field_simulation_id = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cancelRequestedAt" => field_cancel_requested_at = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "durationSeconds" => field_duration_seconds = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "requestDate" => field_request_date = reader.optional()?,
-                "simulationId" => field_simulation_id = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "cancelRequestedAt" => {
+                    reader.set_optional(&mut field_cancel_requested_at)
+                }
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "durationSeconds" => reader.set_optional(&mut field_duration_seconds),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "requestDate" => reader.set_optional(&mut field_request_date),
+                "simulationId" => reader.set_optional(&mut field_simulation_id),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cancel_requested_at: field_cancel_requested_at,

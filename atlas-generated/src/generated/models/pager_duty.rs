@@ -44,27 +44,33 @@ impl crate::runtime::Json for PagerDuty {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_region = None;
         let mut field_service_key = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = Some(reader.optional()?),
-                "region" => field_region = reader.optional()?,
-                "serviceKey" => field_service_key = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_nullable(&mut field_id),
+                "region" => reader.set_optional(&mut field_region),
+                "serviceKey" => reader.set(&mut field_service_key),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_service_key),) = (field_service_key,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             region: field_region,
-            service_key: field_service_key.ok_or(crate::runtime::Bail)?,
+            service_key: field_service_key,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -32,22 +32,25 @@ impl crate::runtime::Json for PaginatedAtlasGroupView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_results = None;
         let mut field_total_count = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "results" => field_results = reader.optional()?,
-                "totalCount" => field_total_count = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "results" => reader.set_optional(&mut field_results),
+                "totalCount" => reader.set_optional(&mut field_total_count),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             links: field_links,

@@ -38,27 +38,34 @@ impl crate::runtime::Json for PartitionFieldView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_field_name = None;
         let mut field_field_type = None;
         let mut field_order = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "fieldName" => field_field_name = Some(reader.value()?),
-                "fieldType" => field_field_type = reader.optional()?,
-                "order" => field_order = Some(reader.value()?),
+            let read = match key {
+                "fieldName" => reader.set(&mut field_field_name),
+                "fieldType" => reader.set_optional(&mut field_field_type),
+                "order" => reader.set(&mut field_order),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_field_name), Some(field_order)) = (field_field_name, field_order)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            field_name: field_field_name.ok_or(crate::runtime::Bail)?,
+            field_name: field_field_name,
             field_type: field_field_type,
-            order: field_order.ok_or(crate::runtime::Bail)?,
+            order: field_order,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

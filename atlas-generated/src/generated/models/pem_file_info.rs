@@ -24,20 +24,23 @@ impl crate::runtime::Json for PemFileInfo {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_certificates = None;
         let mut field_file_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "certificates" => field_certificates = reader.optional()?,
-                "fileName" => field_file_name = reader.optional()?,
+            let read = match key {
+                "certificates" => reader.set_optional(&mut field_certificates),
+                "fileName" => reader.set_optional(&mut field_file_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             certificates: field_certificates,

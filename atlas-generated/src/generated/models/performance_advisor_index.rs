@@ -44,6 +44,7 @@ impl crate::runtime::Json for PerformanceAdvisorIndex {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_avg_obj_size = None;
         let mut field_id = None;
         let mut field_impact = None;
@@ -51,21 +52,23 @@ impl crate::runtime::Json for PerformanceAdvisorIndex {
         let mut field_namespace = None;
         let mut field_weight = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "avgObjSize" => field_avg_obj_size = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "impact" => field_impact = reader.optional()?,
-                "index" => field_index = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "weight" => field_weight = reader.optional()?,
+            let read = match key {
+                "avgObjSize" => reader.set_optional(&mut field_avg_obj_size),
+                "id" => reader.set_optional(&mut field_id),
+                "impact" => reader.set_optional(&mut field_impact),
+                "index" => reader.set_optional(&mut field_index),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "weight" => reader.set_optional(&mut field_weight),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             avg_obj_size: field_avg_obj_size,

@@ -36,24 +36,27 @@ impl crate::runtime::Json for PerformanceAdvisorOpStats {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ms = None;
         let mut field_n_returned = None;
         let mut field_n_scanned = None;
         let mut field_ts = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ms" => field_ms = reader.optional()?,
-                "nReturned" => field_n_returned = reader.optional()?,
-                "nScanned" => field_n_scanned = reader.optional()?,
-                "ts" => field_ts = reader.optional()?,
+            let read = match key {
+                "ms" => reader.set_optional(&mut field_ms),
+                "nReturned" => reader.set_optional(&mut field_n_returned),
+                "nScanned" => reader.set_optional(&mut field_n_scanned),
+                "ts" => reader.set_optional(&mut field_ts),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             ms: field_ms,

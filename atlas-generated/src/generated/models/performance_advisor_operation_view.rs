@@ -26,20 +26,23 @@ impl crate::runtime::Json for PerformanceAdvisorOperationView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_predicates = None;
         let mut field_stats = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "predicates" => field_predicates = reader.optional()?,
-                "stats" => field_stats = reader.optional()?,
+            let read = match key {
+                "predicates" => reader.set_optional(&mut field_predicates),
+                "stats" => reader.set_optional(&mut field_stats),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             predicates: field_predicates,

@@ -28,20 +28,23 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_shapes = None;
         let mut field_suggested_indexes = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "shapes" => field_shapes = reader.optional()?,
-                "suggestedIndexes" => field_suggested_indexes = reader.optional()?,
+            let read = match key {
+                "shapes" => reader.set_optional(&mut field_shapes),
+                "suggestedIndexes" => reader.set_optional(&mut field_suggested_indexes),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             shapes: field_shapes,

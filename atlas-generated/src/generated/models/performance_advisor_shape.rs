@@ -44,6 +44,7 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_avg_ms = None;
         let mut field_count = None;
         let mut field_id = None;
@@ -51,21 +52,23 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
         let mut field_namespace = None;
         let mut field_operations = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "avgMs" => field_avg_ms = reader.optional()?,
-                "count" => field_count = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "inefficiencyScore" => field_inefficiency_score = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "operations" => field_operations = reader.optional()?,
+            let read = match key {
+                "avgMs" => reader.set_optional(&mut field_avg_ms),
+                "count" => reader.set_optional(&mut field_count),
+                "id" => reader.set_optional(&mut field_id),
+                "inefficiencyScore" => reader.set_optional(&mut field_inefficiency_score),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "operations" => reader.set_optional(&mut field_operations),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             avg_ms: field_avg_ms,

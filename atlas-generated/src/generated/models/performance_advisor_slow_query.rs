@@ -38,26 +38,29 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQuery {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_line = None;
         let mut field_metrics = None;
         let mut field_namespace = None;
         let mut field_op_type = None;
         let mut field_replica_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "line" => field_line = reader.optional()?,
-                "metrics" => field_metrics = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "opType" => field_op_type = reader.optional()?,
-                "replicaState" => field_replica_state = reader.optional()?,
+            let read = match key {
+                "line" => reader.set_optional(&mut field_line),
+                "metrics" => reader.set_optional(&mut field_metrics),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "opType" => reader.set_optional(&mut field_op_type),
+                "replicaState" => reader.set_optional(&mut field_replica_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             line: field_line,

@@ -76,6 +76,7 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_docs_examined = None;
         let mut field_docs_examined_returned_ratio = None;
         let mut field_docs_returned = None;
@@ -91,35 +92,39 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
         let mut field_response_length = None;
         let mut field_tokens_used = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "docsExamined" => field_docs_examined = reader.optional()?,
+            let read = match key {
+                "docsExamined" => reader.set_optional(&mut field_docs_examined),
                 "docsExaminedReturnedRatio" => {
-                    field_docs_examined_returned_ratio = reader.optional()?;
+                    reader.set_optional(&mut field_docs_examined_returned_ratio)
                 }
-                "docsReturned" => field_docs_returned = reader.optional()?,
-                "fromUserConnection" => field_from_user_connection = reader.optional()?,
-                "hasAutoEmbedding" => field_has_auto_embedding = reader.optional()?,
-                "hasIndexCoverage" => field_has_index_coverage = reader.optional()?,
-                "hasRerank" => field_has_rerank = reader.optional()?,
-                "hasSort" => field_has_sort = reader.optional()?,
-                "keysExamined" => field_keys_examined = reader.optional()?,
+                "docsReturned" => reader.set_optional(&mut field_docs_returned),
+                "fromUserConnection" => {
+                    reader.set_optional(&mut field_from_user_connection)
+                }
+                "hasAutoEmbedding" => reader.set_optional(&mut field_has_auto_embedding),
+                "hasIndexCoverage" => reader.set_optional(&mut field_has_index_coverage),
+                "hasRerank" => reader.set_optional(&mut field_has_rerank),
+                "hasSort" => reader.set_optional(&mut field_has_sort),
+                "keysExamined" => reader.set_optional(&mut field_keys_examined),
                 "keysExaminedReturnedRatio" => {
-                    field_keys_examined_returned_ratio = reader.optional()?;
+                    reader.set_optional(&mut field_keys_examined_returned_ratio)
                 }
-                "numYields" => field_num_yields = reader.optional()?,
+                "numYields" => reader.set_optional(&mut field_num_yields),
                 "operationExecutionTime" => {
-                    field_operation_execution_time = reader.optional()?;
+                    reader.set_optional(&mut field_operation_execution_time)
                 }
-                "responseLength" => field_response_length = reader.optional()?,
-                "tokensUsed" => field_tokens_used = reader.optional()?,
+                "responseLength" => reader.set_optional(&mut field_response_length),
+                "tokensUsed" => reader.set_optional(&mut field_tokens_used),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             docs_examined: field_docs_examined,

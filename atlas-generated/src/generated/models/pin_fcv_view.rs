@@ -26,20 +26,23 @@ impl crate::runtime::Json for PinFcvView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_expiration_date = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "expirationDate" => field_expiration_date = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "expirationDate" => reader.set_optional(&mut field_expiration_date),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             expiration_date: field_expiration_date,

@@ -32,22 +32,25 @@ impl crate::runtime::Json for PinnedNamespaces {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_id = None;
         let mut field_group_id = None;
         let mut field_pinned_namespaces = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterId" => field_cluster_id = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "pinnedNamespaces" => field_pinned_namespaces = reader.optional()?,
+            let read = match key {
+                "clusterId" => reader.set_optional(&mut field_cluster_id),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "pinnedNamespaces" => reader.set_optional(&mut field_pinned_namespaces),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_id: field_cluster_id,

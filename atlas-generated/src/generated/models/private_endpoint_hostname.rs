@@ -28,20 +28,23 @@ impl crate::runtime::Json for PrivateEndpointHostname {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_hostname = None;
         let mut field_private_endpoint = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "hostname" => field_hostname = reader.optional()?,
-                "privateEndpoint" => field_private_endpoint = reader.optional()?,
+            let read = match key {
+                "hostname" => reader.set_optional(&mut field_hostname),
+                "privateEndpoint" => reader.set_optional(&mut field_private_endpoint),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             hostname: field_hostname,

@@ -48,6 +48,7 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delete_requested = None;
         let mut field_endpoint_group_name = None;
         let mut field_endpoints = None;
@@ -56,22 +57,28 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
         let mut field_port_mapping_enabled = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "deleteRequested" => field_delete_requested = reader.optional()?,
-                "endpointGroupName" => field_endpoint_group_name = reader.optional()?,
-                "endpoints" => field_endpoints = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
-                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "deleteRequested" => reader.set_optional(&mut field_delete_requested),
+                "endpointGroupName" => {
+                    reader.set_optional(&mut field_endpoint_group_name)
+                }
+                "endpoints" => reader.set_optional(&mut field_endpoints),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "gcpProjectId" => reader.set_optional(&mut field_gcp_project_id),
+                "portMappingEnabled" => {
+                    reader.set_optional(&mut field_port_mapping_enabled)
+                }
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             delete_requested: field_delete_requested,

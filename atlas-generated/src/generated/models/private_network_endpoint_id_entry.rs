@@ -55,6 +55,7 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_azure_link_id = None;
         let mut field_comment = None;
         let mut field_customer_endpoint_dns_name = None;
@@ -66,36 +67,41 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
         let mut field_status = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "azureLinkId" => field_azure_link_id = reader.optional()?,
-                "comment" => field_comment = reader.optional()?,
+            let read = match key {
+                "azureLinkId" => reader.set_optional(&mut field_azure_link_id),
+                "comment" => reader.set_optional(&mut field_comment),
                 "customerEndpointDNSName" => {
-                    field_customer_endpoint_dns_name = reader.optional()?;
+                    reader.set_optional(&mut field_customer_endpoint_dns_name)
                 }
                 "customerEndpointIPAddress" => {
-                    field_customer_endpoint_ip_address = reader.optional()?;
+                    reader.set_optional(&mut field_customer_endpoint_ip_address)
                 }
-                "endpointId" => field_endpoint_id = Some(reader.value()?),
-                "errorMessage" => field_error_message = reader.optional()?,
-                "provider" => field_provider = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+                "endpointId" => reader.set(&mut field_endpoint_id),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "provider" => reader.set_optional(&mut field_provider),
+                "region" => reader.set_optional(&mut field_region),
+                "status" => reader.set_optional(&mut field_status),
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_endpoint_id),) = (field_endpoint_id,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             azure_link_id: field_azure_link_id,
             comment: field_comment,
             customer_endpoint_dns_name: field_customer_endpoint_dns_name,
             customer_endpoint_ip_address: field_customer_endpoint_ip_address,
-            endpoint_id: field_endpoint_id.ok_or(crate::runtime::Bail)?,
+            endpoint_id: field_endpoint_id,
             error_message: field_error_message,
             provider: field_provider,
             region: field_region,

@@ -53,6 +53,7 @@ impl crate::runtime::Json for Prometheus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_enabled = None;
         let mut field_id = None;
         let mut field_password = None;
@@ -60,31 +61,43 @@ impl crate::runtime::Json for Prometheus {
         let mut field_service_discovery = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "enabled" => field_enabled = Some(reader.value()?),
-                "id" => field_id = Some(reader.optional()?),
-                "password" => field_password = reader.optional()?,
+            let read = match key {
+                "enabled" => reader.set(&mut field_enabled),
+                "id" => reader.set_nullable(&mut field_id),
+                "password" => reader.set_optional(&mut field_password),
                 "sendUserProvidedResourceTagsEnabled" => {
-                    field_send_user_provided_resource_tags_enabled = reader.optional()?;
+                    reader
+                        .set_optional(
+                            &mut field_send_user_provided_resource_tags_enabled,
+                        )
                 }
-                "serviceDiscovery" => field_service_discovery = Some(reader.value()?),
-                "username" => field_username = Some(reader.value()?),
+                "serviceDiscovery" => reader.set(&mut field_service_discovery),
+                "username" => reader.set(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_enabled), Some(field_service_discovery), Some(field_username)) = (
+            field_enabled,
+            field_service_discovery,
+            field_username,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            enabled: field_enabled.ok_or(crate::runtime::Bail)?,
+            enabled: field_enabled,
             id: field_id,
             password: field_password,
             send_user_provided_resource_tags_enabled: field_send_user_provided_resource_tags_enabled,
-            service_discovery: field_service_discovery.ok_or(crate::runtime::Bail)?,
-            username: field_username.ok_or(crate::runtime::Bail)?,
+            service_discovery: field_service_discovery,
+            username: field_username,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

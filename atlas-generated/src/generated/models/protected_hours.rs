@@ -24,20 +24,23 @@ impl crate::runtime::Json for ProtectedHours {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_end_hour_of_day = None;
         let mut field_start_hour_of_day = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endHourOfDay" => field_end_hour_of_day = reader.optional()?,
-                "startHourOfDay" => field_start_hour_of_day = reader.optional()?,
+            let read = match key {
+                "endHourOfDay" => reader.set_optional(&mut field_end_hour_of_day),
+                "startHourOfDay" => reader.set_optional(&mut field_start_hour_of_day),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             end_hour_of_day: field_end_hour_of_day,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_additional_data = None;
         let mut field_bill_date = None;
         let mut field_cloud_provider = None;
@@ -55,25 +56,27 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
         let mut field_unit_price_dollars = None;
         let mut field_usage_date = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "additionalData" => field_additional_data = reader.optional()?,
-                "billDate" => field_bill_date = reader.optional()?,
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "quantity" => field_quantity = reader.optional()?,
-                "totalPriceCents" => field_total_price_cents = reader.optional()?,
-                "unitPriceDollars" => field_unit_price_dollars = reader.optional()?,
-                "usageDate" => field_usage_date = reader.optional()?,
+            let read = match key {
+                "additionalData" => reader.set_optional(&mut field_additional_data),
+                "billDate" => reader.set_optional(&mut field_bill_date),
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "description" => reader.set_optional(&mut field_description),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "quantity" => reader.set_optional(&mut field_quantity),
+                "totalPriceCents" => reader.set_optional(&mut field_total_price_cents),
+                "unitPriceDollars" => reader.set_optional(&mut field_unit_price_dollars),
+                "usageDate" => reader.set_optional(&mut field_usage_date),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             additional_data: field_additional_data,

@@ -38,6 +38,7 @@ impl crate::runtime::Json for PushBasedLogExportProject {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_bucket_name = None;
         let mut field_create_date = None;
         let mut field_iam_role_id = None;
@@ -45,21 +46,23 @@ impl crate::runtime::Json for PushBasedLogExportProject {
         let mut field_prefix_path = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "bucketName" => field_bucket_name = reader.optional()?,
-                "createDate" => field_create_date = reader.optional()?,
-                "iamRoleId" => field_iam_role_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "prefixPath" => field_prefix_path = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "bucketName" => reader.set_optional(&mut field_bucket_name),
+                "createDate" => reader.set_optional(&mut field_create_date),
+                "iamRoleId" => reader.set_optional(&mut field_iam_role_id),
+                "links" => reader.set_optional(&mut field_links),
+                "prefixPath" => reader.set_optional(&mut field_prefix_path),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             bucket_name: field_bucket_name,

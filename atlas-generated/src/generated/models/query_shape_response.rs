@@ -48,33 +48,39 @@ impl crate::runtime::Json for QueryShapeResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_command = None;
         let mut field_namespace = None;
         let mut field_query_shape = None;
         let mut field_query_shape_hash = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "command" => field_command = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "queryShape" => field_query_shape = reader.optional()?,
-                "queryShapeHash" => field_query_shape_hash = reader.optional()?,
-                "status" => field_status = Some(reader.value()?),
+            let read = match key {
+                "command" => reader.set_optional(&mut field_command),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "queryShape" => reader.set_optional(&mut field_query_shape),
+                "queryShapeHash" => reader.set_optional(&mut field_query_shape_hash),
+                "status" => reader.set(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_status),) = (field_status,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             command: field_command,
             namespace: field_namespace,
             query_shape: field_query_shape,
             query_shape_hash: field_query_shape_hash,
-            status: field_status.ok_or(crate::runtime::Bail)?,
+            status: field_status,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

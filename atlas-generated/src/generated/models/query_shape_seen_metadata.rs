@@ -28,24 +28,27 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_application_name = None;
         let mut field_driver_name = None;
         let mut field_driver_version = None;
         let mut field_timestamp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "applicationName" => field_application_name = reader.optional()?,
-                "driverName" => field_driver_name = reader.optional()?,
-                "driverVersion" => field_driver_version = reader.optional()?,
-                "timestamp" => field_timestamp = reader.optional()?,
+            let read = match key {
+                "applicationName" => reader.set_optional(&mut field_application_name),
+                "driverName" => reader.set_optional(&mut field_driver_name),
+                "driverVersion" => reader.set_optional(&mut field_driver_version),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             application_name: field_application_name,

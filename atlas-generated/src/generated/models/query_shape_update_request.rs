@@ -28,21 +28,27 @@ impl crate::runtime::Json for QueryShapeUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "status" => field_status = Some(reader.value()?),
+            let read = match key {
+                "status" => reader.set(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_status),) = (field_status,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            status: field_status.ok_or(crate::runtime::Bail)?,
+            status: field_status,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

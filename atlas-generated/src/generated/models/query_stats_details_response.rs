@@ -26,22 +26,25 @@ impl crate::runtime::Json for QueryStatsDetailsResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_first_seen = None;
         let mut field_last_seen = None;
         let mut field_query_stats = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "firstSeen" => field_first_seen = reader.optional()?,
-                "lastSeen" => field_last_seen = reader.optional()?,
-                "queryStats" => field_query_stats = reader.optional()?,
+            let read = match key {
+                "firstSeen" => reader.set_optional(&mut field_first_seen),
+                "lastSeen" => reader.set_optional(&mut field_last_seen),
+                "queryStats" => reader.set_optional(&mut field_query_stats),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             first_seen: field_first_seen,

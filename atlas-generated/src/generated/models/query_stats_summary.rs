@@ -65,6 +65,7 @@ impl crate::runtime::Json for QueryStatsSummary {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_avg_working_millis = None;
         let mut field_bytes_read = None;
         let mut field_command = None;
@@ -86,37 +87,45 @@ impl crate::runtime::Json for QueryStatsSummary {
         let mut field_total_time_to_response_micros = None;
         let mut field_total_working_millis = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "avgWorkingMillis" => field_avg_working_millis = reader.optional()?,
-                "bytesRead" => field_bytes_read = reader.optional()?,
-                "command" => field_command = reader.optional()?,
-                "cpuTime" => field_cpu_time = Some(reader.optional()?),
-                "docsExamined" => field_docs_examined = reader.optional()?,
-                "docsExaminedRatio" => field_docs_examined_ratio = reader.optional()?,
-                "docsReturned" => field_docs_returned = reader.optional()?,
-                "execCount" => field_exec_count = reader.optional()?,
-                "keysExamined" => field_keys_examined = reader.optional()?,
-                "keysExaminedRatio" => field_keys_examined_ratio = reader.optional()?,
-                "lastExecMicros" => field_last_exec_micros = reader.optional()?,
-                "namespace" => field_namespace = reader.optional()?,
-                "p50ExecMicros" => field_p50_exec_micros = reader.optional()?,
-                "p90ExecMicros" => field_p90_exec_micros = reader.optional()?,
-                "p99ExecMicros" => field_p99_exec_micros = reader.optional()?,
-                "queryShape" => field_query_shape = reader.optional()?,
-                "queryShapeHash" => field_query_shape_hash = reader.optional()?,
-                "systemQuery" => field_system_query = reader.optional()?,
-                "totalTimeToResponseMicros" => {
-                    field_total_time_to_response_micros = reader.optional()?;
+            let read = match key {
+                "avgWorkingMillis" => reader.set_optional(&mut field_avg_working_millis),
+                "bytesRead" => reader.set_optional(&mut field_bytes_read),
+                "command" => reader.set_optional(&mut field_command),
+                "cpuTime" => reader.set_nullable(&mut field_cpu_time),
+                "docsExamined" => reader.set_optional(&mut field_docs_examined),
+                "docsExaminedRatio" => {
+                    reader.set_optional(&mut field_docs_examined_ratio)
                 }
-                "totalWorkingMillis" => field_total_working_millis = reader.optional()?,
+                "docsReturned" => reader.set_optional(&mut field_docs_returned),
+                "execCount" => reader.set_optional(&mut field_exec_count),
+                "keysExamined" => reader.set_optional(&mut field_keys_examined),
+                "keysExaminedRatio" => {
+                    reader.set_optional(&mut field_keys_examined_ratio)
+                }
+                "lastExecMicros" => reader.set_optional(&mut field_last_exec_micros),
+                "namespace" => reader.set_optional(&mut field_namespace),
+                "p50ExecMicros" => reader.set_optional(&mut field_p50_exec_micros),
+                "p90ExecMicros" => reader.set_optional(&mut field_p90_exec_micros),
+                "p99ExecMicros" => reader.set_optional(&mut field_p99_exec_micros),
+                "queryShape" => reader.set_optional(&mut field_query_shape),
+                "queryShapeHash" => reader.set_optional(&mut field_query_shape_hash),
+                "systemQuery" => reader.set_optional(&mut field_system_query),
+                "totalTimeToResponseMicros" => {
+                    reader.set_optional(&mut field_total_time_to_response_micros)
+                }
+                "totalWorkingMillis" => {
+                    reader.set_optional(&mut field_total_working_millis)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             avg_working_millis: field_avg_working_millis,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for RateLimitEndpointSetEndpoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_method = None;
         let mut field_path = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "method" => field_method = reader.optional()?,
-                "path" => field_path = reader.optional()?,
+            let read = match key {
+                "method" => reader.set_optional(&mut field_method),
+                "path" => reader.set_optional(&mut field_path),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             method: field_method,

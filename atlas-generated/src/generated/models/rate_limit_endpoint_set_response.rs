@@ -36,6 +36,7 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_capacity = None;
         let mut field_endpoint_set_id = None;
         let mut field_endpoint_set_name = None;
@@ -44,24 +45,26 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         let mut field_refill_rate = None;
         let mut field_scope = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "capacity" => field_capacity = reader.optional()?,
-                "endpointSetId" => field_endpoint_set_id = reader.optional()?,
-                "endpointSetName" => field_endpoint_set_name = reader.optional()?,
-                "endpoints" => field_endpoints = reader.optional()?,
+            let read = match key {
+                "capacity" => reader.set_optional(&mut field_capacity),
+                "endpointSetId" => reader.set_optional(&mut field_endpoint_set_id),
+                "endpointSetName" => reader.set_optional(&mut field_endpoint_set_name),
+                "endpoints" => reader.set_optional(&mut field_endpoints),
                 "refillDurationSeconds" => {
-                    field_refill_duration_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_refill_duration_seconds)
                 }
-                "refillRate" => field_refill_rate = reader.optional()?,
-                "scope" => field_scope = reader.optional()?,
+                "refillRate" => reader.set_optional(&mut field_refill_rate),
+                "scope" => reader.set_optional(&mut field_scope),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             capacity: field_capacity,

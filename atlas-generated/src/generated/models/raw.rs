@@ -52,6 +52,7 @@ impl crate::runtime::Json for Raw {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_t = None;
         let mut field_alert_config_id = None;
         let mut field_cid = None;
@@ -63,25 +64,27 @@ impl crate::runtime::Json for Raw {
         let mut field_org_name = None;
         let mut field_severity = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_t" => field_t = reader.optional()?,
-                "alertConfigId" => field_alert_config_id = reader.optional()?,
-                "cid" => field_cid = reader.optional()?,
-                "cre" => field_cre = reader.optional()?,
-                "description" => field_description = Some(reader.optional()?),
-                "gn" => field_gn = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "orgName" => field_org_name = reader.optional()?,
-                "severity" => field_severity = reader.optional()?,
+            let read = match key {
+                "_t" => reader.set_optional(&mut field_t),
+                "alertConfigId" => reader.set_optional(&mut field_alert_config_id),
+                "cid" => reader.set_optional(&mut field_cid),
+                "cre" => reader.set_optional(&mut field_cre),
+                "description" => reader.set_nullable(&mut field_description),
+                "gn" => reader.set_optional(&mut field_gn),
+                "id" => reader.set_optional(&mut field_id),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "orgName" => reader.set_optional(&mut field_org_name),
+                "severity" => reader.set_optional(&mut field_severity),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             t: field_t,

@@ -30,24 +30,27 @@ impl crate::runtime::Json for RegionSpec {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_analytics_nodes = None;
         let mut field_electable_nodes = None;
         let mut field_priority = None;
         let mut field_read_only_nodes = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "analyticsNodes" => field_analytics_nodes = reader.optional()?,
-                "electableNodes" => field_electable_nodes = reader.optional()?,
-                "priority" => field_priority = reader.optional()?,
-                "readOnlyNodes" => field_read_only_nodes = reader.optional()?,
+            let read = match key {
+                "analyticsNodes" => reader.set_optional(&mut field_analytics_nodes),
+                "electableNodes" => reader.set_optional(&mut field_electable_nodes),
+                "priority" => reader.set_optional(&mut field_priority),
+                "readOnlyNodes" => reader.set_optional(&mut field_read_only_nodes),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             analytics_nodes: field_analytics_nodes,

@@ -42,26 +42,29 @@ impl crate::runtime::Json for ReplicationSpec {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_num_shards = None;
         let mut field_region_configs = None;
         let mut field_zone_id = None;
         let mut field_zone_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "numShards" => field_num_shards = reader.optional()?,
-                "regionConfigs" => field_region_configs = reader.optional()?,
-                "zoneId" => field_zone_id = reader.optional()?,
-                "zoneName" => field_zone_name = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "numShards" => reader.set_optional(&mut field_num_shards),
+                "regionConfigs" => reader.set_optional(&mut field_region_configs),
+                "zoneId" => reader.set_optional(&mut field_zone_id),
+                "zoneName" => reader.set_optional(&mut field_zone_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

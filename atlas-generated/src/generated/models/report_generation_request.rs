@@ -26,22 +26,25 @@ impl crate::runtime::Json for ReportGenerationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_report_format = None;
         let mut field_report_type = None;
         let mut field_version = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "reportFormat" => field_report_format = reader.optional()?,
-                "reportType" => field_report_type = reader.optional()?,
-                "version" => field_version = reader.optional()?,
+            let read = match key {
+                "reportFormat" => reader.set_optional(&mut field_report_format),
+                "reportType" => reader.set_optional(&mut field_report_type),
+                "version" => reader.set_optional(&mut field_version),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             report_format: field_report_format,

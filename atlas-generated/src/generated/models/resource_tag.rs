@@ -33,24 +33,30 @@ impl crate::runtime::Json for ResourceTag {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_key = None;
         let mut field_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "key" => field_key = Some(reader.value()?),
-                "value" => field_value = Some(reader.value()?),
+            let read = match key {
+                "key" => reader.set(&mut field_key),
+                "value" => reader.set(&mut field_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_key), Some(field_value)) = (field_key, field_value) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            key: field_key.ok_or(crate::runtime::Bail)?,
-            value: field_value.ok_or(crate::runtime::Bail)?,
+            key: field_key,
+            value: field_value,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -36,24 +36,27 @@ impl crate::runtime::Json for RestoreJobFileHash {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_file_name = None;
         let mut field_hash = None;
         let mut field_links = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "fileName" => field_file_name = reader.optional()?,
-                "hash" => field_hash = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "typeName" => field_type_name = reader.optional()?,
+            let read = match key {
+                "fileName" => reader.set_optional(&mut field_file_name),
+                "hash" => reader.set_optional(&mut field_hash),
+                "links" => reader.set_optional(&mut field_links),
+                "typeName" => reader.set_optional(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             file_name: field_file_name,

@@ -54,6 +54,7 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_log_types = None;
         let mut field_bucket_name = None;
         let mut field_iam_role_id = None;
@@ -61,30 +62,41 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
         let mut field_prefix_path = None;
         let mut field_use_legacy_path_structure = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "bucketName" => field_bucket_name = Some(reader.value()?),
-                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
-                "kmsKey" => field_kms_key = Some(reader.optional()?),
-                "prefixPath" => field_prefix_path = Some(reader.value()?),
+            let read = match key {
+                "logTypes" => reader.set(&mut field_log_types),
+                "bucketName" => reader.set(&mut field_bucket_name),
+                "iamRoleId" => reader.set(&mut field_iam_role_id),
+                "kmsKey" => reader.set_nullable(&mut field_kms_key),
+                "prefixPath" => reader.set(&mut field_prefix_path),
                 "useLegacyPathStructure" => {
-                    field_use_legacy_path_structure = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_use_legacy_path_structure)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_log_types),
+            Some(field_bucket_name),
+            Some(field_iam_role_id),
+            Some(field_prefix_path),
+        ) = (field_log_types, field_bucket_name, field_iam_role_id, field_prefix_path)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
-            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types,
+            bucket_name: field_bucket_name,
+            iam_role_id: field_iam_role_id,
             kms_key: field_kms_key,
-            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            prefix_path: field_prefix_path,
             use_legacy_path_structure: field_use_legacy_path_structure,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

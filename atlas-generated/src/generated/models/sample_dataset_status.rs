@@ -44,6 +44,7 @@ impl crate::runtime::Json for SampleDatasetStatus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_cluster_name = None;
         let mut field_complete_date = None;
@@ -51,21 +52,23 @@ impl crate::runtime::Json for SampleDatasetStatus {
         let mut field_error_message = None;
         let mut field_state = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "completeDate" => field_complete_date = reader.optional()?,
-                "createDate" => field_create_date = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "state" => field_state = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "completeDate" => reader.set_optional(&mut field_complete_date),
+                "createDate" => reader.set_optional(&mut field_create_date),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "state" => reader.set_optional(&mut field_state),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

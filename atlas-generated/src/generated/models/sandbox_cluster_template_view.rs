@@ -26,22 +26,25 @@ impl crate::runtime::Json for SandboxClusterTemplateView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_provider = None;
         let mut field_region = None;
         let mut field_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "provider" => field_provider = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "tier" => field_tier = reader.optional()?,
+            let read = match key {
+                "provider" => reader.set_optional(&mut field_provider),
+                "region" => reader.set_optional(&mut field_region),
+                "tier" => reader.set_optional(&mut field_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             provider: field_provider,

@@ -30,22 +30,25 @@ impl crate::runtime::Json for SandboxConfigResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cluster_template = None;
         let mut field_enabled = None;
         let mut field_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clusterTemplate" => field_cluster_template = Some(reader.optional()?),
-                "enabled" => field_enabled = Some(reader.optional()?),
-                "id" => field_id = reader.optional()?,
+            let read = match key {
+                "clusterTemplate" => reader.set_nullable(&mut field_cluster_template),
+                "enabled" => reader.set_nullable(&mut field_enabled),
+                "id" => reader.set_optional(&mut field_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cluster_template: field_cluster_template,

@@ -34,22 +34,27 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_affected_namespaces = None;
         let mut field_description = None;
         let mut field_recommendation = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "affectedNamespaces" => field_affected_namespaces = reader.optional()?,
-                "description" => field_description = reader.optional()?,
-                "recommendation" => field_recommendation = reader.optional()?,
+            let read = match key {
+                "affectedNamespaces" => {
+                    reader.set_optional(&mut field_affected_namespaces)
+                }
+                "description" => reader.set_optional(&mut field_description),
+                "recommendation" => reader.set_optional(&mut field_recommendation),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             affected_namespaces: field_affected_namespaces,

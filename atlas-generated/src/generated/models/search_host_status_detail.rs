@@ -37,26 +37,29 @@ impl crate::runtime::Json for SearchHostStatusDetail {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_hostname = None;
         let mut field_main_index = None;
         let mut field_queryable = None;
         let mut field_staged_index = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "hostname" => field_hostname = reader.optional()?,
-                "mainIndex" => field_main_index = reader.optional()?,
-                "queryable" => field_queryable = reader.optional()?,
-                "stagedIndex" => field_staged_index = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "hostname" => reader.set_optional(&mut field_hostname),
+                "mainIndex" => reader.set_optional(&mut field_main_index),
+                "queryable" => reader.set_optional(&mut field_queryable),
+                "stagedIndex" => reader.set_optional(&mut field_staged_index),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             hostname: field_hostname,

@@ -26,20 +26,23 @@ impl crate::runtime::Json for SearchIndexDefinition {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_num_partitions = None;
         let mut field_stored_source = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "numPartitions" => field_num_partitions = reader.optional()?,
-                "storedSource" => field_stored_source = reader.optional()?,
+            let read = match key {
+                "numPartitions" => reader.set_optional(&mut field_num_partitions),
+                "storedSource" => reader.set_optional(&mut field_stored_source),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             num_partitions: field_num_partitions,

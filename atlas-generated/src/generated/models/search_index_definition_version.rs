@@ -26,20 +26,23 @@ impl crate::runtime::Json for SearchIndexDefinitionVersion {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_at = None;
         let mut field_version = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdAt" => field_created_at = reader.optional()?,
-                "version" => field_version = reader.optional()?,
+            let read = match key {
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "version" => reader.set_optional(&mut field_version),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_at: field_created_at,

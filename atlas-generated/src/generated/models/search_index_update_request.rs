@@ -30,21 +30,27 @@ impl crate::runtime::Json for SearchIndexUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_definition = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "definition" => field_definition = Some(reader.value()?),
+            let read = match key {
+                "definition" => reader.set(&mut field_definition),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_definition),) = (field_definition,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            definition: field_definition.ok_or(crate::runtime::Bail)?,
+            definition: field_definition,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

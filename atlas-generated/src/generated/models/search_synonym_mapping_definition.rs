@@ -40,27 +40,37 @@ impl crate::runtime::Json for SearchSynonymMappingDefinition {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_analyzer = None;
         let mut field_name = None;
         let mut field_source = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "analyzer" => field_analyzer = Some(reader.value()?),
-                "name" => field_name = Some(reader.value()?),
-                "source" => field_source = Some(reader.value()?),
+            let read = match key {
+                "analyzer" => reader.set(&mut field_analyzer),
+                "name" => reader.set(&mut field_name),
+                "source" => reader.set(&mut field_source),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_analyzer), Some(field_name), Some(field_source)) = (
+            field_analyzer,
+            field_name,
+            field_source,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            analyzer: field_analyzer.ok_or(crate::runtime::Bail)?,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            source: field_source.ok_or(crate::runtime::Bail)?,
+            analyzer: field_analyzer,
+            name: field_name,
+            source: field_source,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

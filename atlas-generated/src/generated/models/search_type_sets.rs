@@ -38,24 +38,30 @@ impl crate::runtime::Json for SearchTypeSets {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_name = None;
         let mut field_types = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "name" => field_name = Some(reader.value()?),
-                "types" => field_types = Some(reader.value()?),
+            let read = match key {
+                "name" => reader.set(&mut field_name),
+                "types" => reader.set(&mut field_types),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name), Some(field_types)) = (field_name, field_types) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            types: field_types.ok_or(crate::runtime::Bail)?,
+            name: field_name,
+            types: field_types,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -50,6 +50,7 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_cloud_provider_endpoint_id = None;
         let mut field_comment = None;
@@ -58,24 +59,28 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
         let mut field_provider_name = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
                 "cloudProviderEndpointId" => {
-                    field_cloud_provider_endpoint_id = reader.optional()?;
+                    reader.set_optional(&mut field_cloud_provider_endpoint_id)
                 }
-                "comment" => field_comment = reader.optional()?,
-                "endpointServiceName" => field_endpoint_service_name = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "providerName" => field_provider_name = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+                "comment" => reader.set_optional(&mut field_comment),
+                "endpointServiceName" => {
+                    reader.set_optional(&mut field_endpoint_service_name)
+                }
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "providerName" => reader.set_optional(&mut field_provider_name),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -30,22 +30,25 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointUpdate {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_comment = None;
         let mut field_cloud_provider_endpoint_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "comment" => field_comment = reader.optional()?,
+            let read = match key {
+                "comment" => reader.set_optional(&mut field_comment),
                 "cloudProviderEndpointId" => {
-                    field_cloud_provider_endpoint_id = reader.optional()?;
+                    reader.set_optional(&mut field_cloud_provider_endpoint_id)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             comment: field_comment,

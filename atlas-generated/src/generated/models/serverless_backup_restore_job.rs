@@ -98,6 +98,7 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cancelled = None;
         let mut field_delivery_type = None;
         let mut field_delivery_url = None;
@@ -116,38 +117,47 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
         let mut field_target_group_id = None;
         let mut field_timestamp = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cancelled" => field_cancelled = reader.optional()?,
-                "deliveryType" => field_delivery_type = Some(reader.value()?),
-                "deliveryUrl" => field_delivery_url = reader.optional()?,
-                "desiredTimestamp" => field_desired_timestamp = reader.optional()?,
-                "expired" => field_expired = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "failed" => field_failed = reader.optional()?,
-                "finishedAt" => field_finished_at = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "oplogInc" => field_oplog_inc = reader.optional()?,
-                "oplogTs" => field_oplog_ts = reader.optional()?,
+            let read = match key {
+                "cancelled" => reader.set_optional(&mut field_cancelled),
+                "deliveryType" => reader.set(&mut field_delivery_type),
+                "deliveryUrl" => reader.set_optional(&mut field_delivery_url),
+                "desiredTimestamp" => reader.set_optional(&mut field_desired_timestamp),
+                "expired" => reader.set_optional(&mut field_expired),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "failed" => reader.set_optional(&mut field_failed),
+                "finishedAt" => reader.set_optional(&mut field_finished_at),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "oplogInc" => reader.set_optional(&mut field_oplog_inc),
+                "oplogTs" => reader.set_optional(&mut field_oplog_ts),
                 "pointInTimeUTCSeconds" => {
-                    field_point_in_time_utc_seconds = reader.optional()?;
+                    reader.set_optional(&mut field_point_in_time_utc_seconds)
                 }
-                "snapshotId" => field_snapshot_id = reader.optional()?,
-                "targetClusterName" => field_target_cluster_name = Some(reader.value()?),
-                "targetGroupId" => field_target_group_id = Some(reader.value()?),
-                "timestamp" => field_timestamp = reader.optional()?,
+                "snapshotId" => reader.set_optional(&mut field_snapshot_id),
+                "targetClusterName" => reader.set(&mut field_target_cluster_name),
+                "targetGroupId" => reader.set(&mut field_target_group_id),
+                "timestamp" => reader.set_optional(&mut field_timestamp),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_delivery_type),
+            Some(field_target_cluster_name),
+            Some(field_target_group_id),
+        ) = (field_delivery_type, field_target_cluster_name, field_target_group_id) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             cancelled: field_cancelled,
-            delivery_type: field_delivery_type.ok_or(crate::runtime::Bail)?,
+            delivery_type: field_delivery_type,
             delivery_url: field_delivery_url,
             desired_timestamp: field_desired_timestamp,
             expired: field_expired,
@@ -160,8 +170,8 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
             oplog_ts: field_oplog_ts,
             point_in_time_utc_seconds: field_point_in_time_utc_seconds,
             snapshot_id: field_snapshot_id,
-            target_cluster_name: field_target_cluster_name.ok_or(crate::runtime::Bail)?,
-            target_group_id: field_target_group_id.ok_or(crate::runtime::Bail)?,
+            target_cluster_name: field_target_cluster_name,
+            target_group_id: field_target_group_id,
             timestamp: field_timestamp,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

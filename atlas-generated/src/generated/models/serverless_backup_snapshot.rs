@@ -60,6 +60,7 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_at = None;
         let mut field_expires_at = None;
         let mut field_frequency_type = None;
@@ -71,27 +72,29 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
         let mut field_status = None;
         let mut field_storage_size_bytes = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdAt" => field_created_at = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "frequencyType" => field_frequency_type = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "mongodVersion" => field_mongod_version = reader.optional()?,
+            let read = match key {
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "frequencyType" => reader.set_optional(&mut field_frequency_type),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "mongodVersion" => reader.set_optional(&mut field_mongod_version),
                 "serverlessInstanceName" => {
-                    field_serverless_instance_name = reader.optional()?;
+                    reader.set_optional(&mut field_serverless_instance_name)
                 }
-                "snapshotType" => field_snapshot_type = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
+                "snapshotType" => reader.set_optional(&mut field_snapshot_type),
+                "status" => reader.set_optional(&mut field_status),
+                "storageSizeBytes" => reader.set_optional(&mut field_storage_size_bytes),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_at: field_created_at,

@@ -36,22 +36,25 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItem {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoint_id = None;
         let mut field_provider_name = None;
         let mut field_region = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpointId" => field_endpoint_id = reader.optional()?,
-                "providerName" => field_provider_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
+            let read = match key {
+                "endpointId" => reader.set_optional(&mut field_endpoint_id),
+                "providerName" => reader.set_optional(&mut field_provider_name),
+                "region" => reader.set_optional(&mut field_region),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoint_id: field_endpoint_id,

@@ -40,22 +40,27 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_endpoints = None;
         let mut field_srv_connection_string = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "endpoints" => field_endpoints = reader.optional()?,
-                "srvConnectionString" => field_srv_connection_string = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+            let read = match key {
+                "endpoints" => reader.set_optional(&mut field_endpoints),
+                "srvConnectionString" => {
+                    reader.set_optional(&mut field_srv_connection_string)
+                }
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             endpoints: field_endpoints,

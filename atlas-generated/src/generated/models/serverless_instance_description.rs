@@ -85,6 +85,7 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_connection_strings = None;
         let mut field_create_date = None;
         let mut field_group_id = None;
@@ -98,32 +99,37 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         let mut field_tags = None;
         let mut field_termination_protection_enabled = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "connectionStrings" => field_connection_strings = reader.optional()?,
-                "createDate" => field_create_date = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "providerSettings" => field_provider_settings = Some(reader.value()?),
+            let read = match key {
+                "connectionStrings" => reader.set_optional(&mut field_connection_strings),
+                "createDate" => reader.set_optional(&mut field_create_date),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "mongoDBVersion" => reader.set_optional(&mut field_mongo_db_version),
+                "name" => reader.set_optional(&mut field_name),
+                "providerSettings" => reader.set(&mut field_provider_settings),
                 "serverlessBackupOptions" => {
-                    field_serverless_backup_options = reader.optional()?;
+                    reader.set_optional(&mut field_serverless_backup_options)
                 }
-                "stateName" => field_state_name = reader.optional()?,
-                "tags" => field_tags = reader.optional()?,
+                "stateName" => reader.set_optional(&mut field_state_name),
+                "tags" => reader.set_optional(&mut field_tags),
                 "terminationProtectionEnabled" => {
-                    field_termination_protection_enabled = reader.optional()?;
+                    reader.set_optional(&mut field_termination_protection_enabled)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_provider_settings),) = (field_provider_settings,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             connection_strings: field_connection_strings,
             create_date: field_create_date,
@@ -132,7 +138,7 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
             links: field_links,
             mongo_db_version: field_mongo_db_version,
             name: field_name,
-            provider_settings: field_provider_settings.ok_or(crate::runtime::Bail)?,
+            provider_settings: field_provider_settings,
             serverless_backup_options: field_serverless_backup_options,
             state_name: field_state_name,
             tags: field_tags,

@@ -34,20 +34,23 @@ impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_private_endpoint = None;
         let mut field_standard_srv = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "privateEndpoint" => field_private_endpoint = reader.optional()?,
-                "standardSrv" => field_standard_srv = reader.optional()?,
+            let read = match key {
+                "privateEndpoint" => reader.set_optional(&mut field_private_endpoint),
+                "standardSrv" => reader.set_optional(&mut field_standard_srv),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             private_endpoint: field_private_endpoint,

@@ -56,6 +56,7 @@ impl crate::runtime::Json for ServerlessProviderSettings {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_backing_provider_name = None;
         let mut field_effective_disk_size_gb_limit = None;
         let mut field_effective_instance_size_name = None;
@@ -63,38 +64,43 @@ impl crate::runtime::Json for ServerlessProviderSettings {
         let mut field_provider_name = None;
         let mut field_region_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "backingProviderName" => {
-                    field_backing_provider_name = Some(reader.value()?);
-                }
+            let read = match key {
+                "backingProviderName" => reader.set(&mut field_backing_provider_name),
                 "effectiveDiskSizeGBLimit" => {
-                    field_effective_disk_size_gb_limit = reader.optional()?;
+                    reader.set_optional(&mut field_effective_disk_size_gb_limit)
                 }
                 "effectiveInstanceSizeName" => {
-                    field_effective_instance_size_name = reader.optional()?;
+                    reader.set_optional(&mut field_effective_instance_size_name)
                 }
                 "effectiveProviderName" => {
-                    field_effective_provider_name = reader.optional()?;
+                    reader.set_optional(&mut field_effective_provider_name)
                 }
-                "providerName" => field_provider_name = reader.optional()?,
-                "regionName" => field_region_name = Some(reader.value()?),
+                "providerName" => reader.set_optional(&mut field_provider_name),
+                "regionName" => reader.set(&mut field_region_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_backing_provider_name), Some(field_region_name)) = (
+            field_backing_provider_name,
+            field_region_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            backing_provider_name: field_backing_provider_name
-                .ok_or(crate::runtime::Bail)?,
+            backing_provider_name: field_backing_provider_name,
             effective_disk_size_gb_limit: field_effective_disk_size_gb_limit,
             effective_instance_size_name: field_effective_instance_size_name,
             effective_provider_name: field_effective_provider_name,
             provider_name: field_provider_name,
-            region_name: field_region_name.ok_or(crate::runtime::Bail)?,
+            region_name: field_region_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

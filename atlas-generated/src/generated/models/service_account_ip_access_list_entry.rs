@@ -48,6 +48,7 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cidr_block = None;
         let mut field_created_at = None;
         let mut field_ip_address = None;
@@ -55,21 +56,23 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         let mut field_last_used_at = None;
         let mut field_request_count = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cidrBlock" => field_cidr_block = Some(reader.optional()?),
-                "createdAt" => field_created_at = reader.optional()?,
-                "ipAddress" => field_ip_address = Some(reader.optional()?),
-                "lastUsedAddress" => field_last_used_address = Some(reader.optional()?),
-                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
-                "requestCount" => field_request_count = reader.optional()?,
+            let read = match key {
+                "cidrBlock" => reader.set_nullable(&mut field_cidr_block),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "ipAddress" => reader.set_nullable(&mut field_ip_address),
+                "lastUsedAddress" => reader.set_nullable(&mut field_last_used_address),
+                "lastUsedAt" => reader.set_nullable(&mut field_last_used_at),
+                "requestCount" => reader.set_optional(&mut field_request_count),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cidr_block: field_cidr_block,

@@ -46,6 +46,7 @@ impl crate::runtime::Json for ServiceAccountSecret {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created_at = None;
         let mut field_expires_at = None;
         let mut field_id = None;
@@ -53,21 +54,25 @@ impl crate::runtime::Json for ServiceAccountSecret {
         let mut field_masked_secret_value = None;
         let mut field_secret = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "createdAt" => field_created_at = reader.optional()?,
-                "expiresAt" => field_expires_at = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
-                "maskedSecretValue" => field_masked_secret_value = reader.optional()?,
-                "secret" => field_secret = reader.optional()?,
+            let read = match key {
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "expiresAt" => reader.set_optional(&mut field_expires_at),
+                "id" => reader.set_optional(&mut field_id),
+                "lastUsedAt" => reader.set_nullable(&mut field_last_used_at),
+                "maskedSecretValue" => {
+                    reader.set_optional(&mut field_masked_secret_value)
+                }
+                "secret" => reader.set_optional(&mut field_secret),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             created_at: field_created_at,

@@ -28,24 +28,31 @@ impl crate::runtime::Json for ServiceAccountSecretRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_secret_expires_after_hours = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "secretExpiresAfterHours" => {
-                    field_secret_expires_after_hours = Some(reader.value()?);
+                    reader.set(&mut field_secret_expires_after_hours)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_secret_expires_after_hours),) = (
+            field_secret_expires_after_hours,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            secret_expires_after_hours: field_secret_expires_after_hours
-                .ok_or(crate::runtime::Bail)?,
+            secret_expires_after_hours: field_secret_expires_after_hours,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

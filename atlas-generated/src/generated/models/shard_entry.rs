@@ -30,22 +30,25 @@ impl crate::runtime::Json for ShardEntry {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection = None;
         let mut field_database = None;
         let mut field_shard_collection = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collection" => field_collection = reader.optional()?,
-                "database" => field_database = reader.optional()?,
-                "shardCollection" => field_shard_collection = reader.optional()?,
+            let read = match key {
+                "collection" => reader.set_optional(&mut field_collection),
+                "database" => reader.set_optional(&mut field_database),
+                "shardCollection" => reader.set_optional(&mut field_shard_collection),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             collection: field_collection,

@@ -28,22 +28,25 @@ impl crate::runtime::Json for ShardingRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_create_supporting_indexes = None;
         let mut field_sharding_entries = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "createSupportingIndexes" => {
-                    field_create_supporting_indexes = reader.optional()?;
+                    reader.set_optional(&mut field_create_supporting_indexes)
                 }
-                "shardingEntries" => field_sharding_entries = reader.optional()?,
+                "shardingEntries" => reader.set_optional(&mut field_sharding_entries),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             create_supporting_indexes: field_create_supporting_indexes,

@@ -51,27 +51,33 @@ impl crate::runtime::Json for Slack {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_token = None;
         let mut field_channel_name = None;
         let mut field_id = None;
         let mut field_team_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiToken" => field_api_token = Some(reader.value()?),
-                "channelName" => field_channel_name = reader.optional()?,
-                "id" => field_id = Some(reader.optional()?),
-                "teamName" => field_team_name = reader.optional()?,
+            let read = match key {
+                "apiToken" => reader.set(&mut field_api_token),
+                "channelName" => reader.set_optional(&mut field_channel_name),
+                "id" => reader.set_nullable(&mut field_id),
+                "teamName" => reader.set_optional(&mut field_team_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_api_token),) = (field_api_token,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            api_token: field_api_token.ok_or(crate::runtime::Bail)?,
+            api_token: field_api_token,
             channel_name: field_channel_name,
             id: field_id,
             team_name: field_team_name,

@@ -56,6 +56,7 @@ impl crate::runtime::Json for SlackNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_token = None;
         let mut field_channel_name = None;
         let mut field_delay_min = None;
@@ -64,23 +65,28 @@ impl crate::runtime::Json for SlackNotification {
         let mut field_notifier_id = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiToken" => field_api_token = reader.optional()?,
-                "channelName" => field_channel_name = reader.optional()?,
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+            let read = match key {
+                "apiToken" => reader.set_optional(&mut field_api_token),
+                "channelName" => reader.set_optional(&mut field_channel_name),
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             api_token: field_api_token,
             channel_name: field_channel_name,
@@ -88,7 +94,7 @@ impl crate::runtime::Json for SlackNotification {
             integration_id: field_integration_id,
             interval_min: field_interval_min,
             notifier_id: field_notifier_id,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -61,6 +61,7 @@ impl crate::runtime::Json for Source {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ca_certificate_path = None;
         let mut field_cluster_name = None;
         let mut field_group_id = None;
@@ -69,35 +70,43 @@ impl crate::runtime::Json for Source {
         let mut field_ssl = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "caCertificatePath" => {
-                    field_ca_certificate_path = Some(reader.optional()?);
+                    reader.set_nullable(&mut field_ca_certificate_path)
                 }
-                "clusterName" => field_cluster_name = Some(reader.value()?),
-                "groupId" => field_group_id = Some(reader.value()?),
-                "managedAuthentication" => {
-                    field_managed_authentication = Some(reader.value()?);
-                }
-                "password" => field_password = Some(reader.optional()?),
-                "ssl" => field_ssl = Some(reader.value()?),
-                "username" => field_username = Some(reader.optional()?),
+                "clusterName" => reader.set(&mut field_cluster_name),
+                "groupId" => reader.set(&mut field_group_id),
+                "managedAuthentication" => reader.set(&mut field_managed_authentication),
+                "password" => reader.set_nullable(&mut field_password),
+                "ssl" => reader.set(&mut field_ssl),
+                "username" => reader.set_nullable(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_cluster_name),
+            Some(field_group_id),
+            Some(field_managed_authentication),
+            Some(field_ssl),
+        ) = (field_cluster_name, field_group_id, field_managed_authentication, field_ssl)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             ca_certificate_path: field_ca_certificate_path,
-            cluster_name: field_cluster_name.ok_or(crate::runtime::Bail)?,
-            group_id: field_group_id.ok_or(crate::runtime::Bail)?,
-            managed_authentication: field_managed_authentication
-                .ok_or(crate::runtime::Bail)?,
+            cluster_name: field_cluster_name,
+            group_id: field_group_id,
+            managed_authentication: field_managed_authentication,
             password: field_password,
-            ssl: field_ssl.ok_or(crate::runtime::Bail)?,
+            ssl: field_ssl,
             username: field_username,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

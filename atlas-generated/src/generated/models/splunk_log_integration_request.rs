@@ -40,27 +40,37 @@ impl crate::runtime::Json for SplunkLogIntegrationRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_log_types = None;
         let mut field_hec_token = None;
         let mut field_hec_url = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "logTypes" => field_log_types = Some(reader.value()?),
-                "hecToken" => field_hec_token = Some(reader.value()?),
-                "hecUrl" => field_hec_url = Some(reader.value()?),
+            let read = match key {
+                "logTypes" => reader.set(&mut field_log_types),
+                "hecToken" => reader.set(&mut field_hec_token),
+                "hecUrl" => reader.set(&mut field_hec_url),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_log_types), Some(field_hec_token), Some(field_hec_url)) = (
+            field_log_types,
+            field_hec_token,
+            field_hec_url,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
-            hec_token: field_hec_token.ok_or(crate::runtime::Bail)?,
-            hec_url: field_hec_url.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types,
+            hec_token: field_hec_token,
+            hec_url: field_hec_url,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -24,20 +24,23 @@ impl crate::runtime::Json for StateReason {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_error_code = None;
         let mut field_message = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "errorCode" => field_error_code = reader.optional()?,
-                "message" => field_message = reader.optional()?,
+            let read = match key {
+                "errorCode" => reader.set_optional(&mut field_error_code),
+                "message" => reader.set_optional(&mut field_message),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             error_code: field_error_code,

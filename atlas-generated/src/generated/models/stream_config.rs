@@ -28,22 +28,25 @@ impl crate::runtime::Json for StreamConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_max_tier_size = None;
         let mut field_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "maxTierSize" => field_max_tier_size = reader.optional()?,
-                "tier" => field_tier = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "maxTierSize" => reader.set_optional(&mut field_max_tier_size),
+                "tier" => reader.set_optional(&mut field_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             links: field_links,

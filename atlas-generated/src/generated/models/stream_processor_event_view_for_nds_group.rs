@@ -107,6 +107,7 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_created = None;
         let mut field_event_type_name = None;
         let mut field_from_tier = None;
@@ -124,35 +125,42 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         let mut field_region = None;
         let mut field_to_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "created" => field_created = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "fromTier" => field_from_tier = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "instanceName" => field_instance_name = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "modifiedBy" => field_modified_by = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "processorErrorMsg" => field_processor_error_msg = reader.optional()?,
-                "processorName" => field_processor_name = reader.optional()?,
-                "processorState" => field_processor_state = reader.optional()?,
-                "raw" => field_raw = reader.optional()?,
-                "reason" => field_reason = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "toTier" => field_to_tier = reader.optional()?,
+            let read = match key {
+                "created" => reader.set_optional(&mut field_created),
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "fromTier" => reader.set_optional(&mut field_from_tier),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "instanceName" => reader.set_optional(&mut field_instance_name),
+                "links" => reader.set_optional(&mut field_links),
+                "modifiedBy" => reader.set_optional(&mut field_modified_by),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "processorErrorMsg" => {
+                    reader.set_optional(&mut field_processor_error_msg)
+                }
+                "processorName" => reader.set_optional(&mut field_processor_name),
+                "processorState" => reader.set_optional(&mut field_processor_state),
+                "raw" => reader.set_optional(&mut field_raw),
+                "reason" => reader.set_optional(&mut field_reason),
+                "region" => reader.set_optional(&mut field_region),
+                "toTier" => reader.set_optional(&mut field_to_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name),) = (field_event_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             created: field_created,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             from_tier: field_from_tier,
             group_id: field_group_id,
             id: field_id,

@@ -28,22 +28,25 @@ impl crate::runtime::Json for StreamsAwsConnectionConfig {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_role_arn = None;
         let mut field_test_bucket = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "roleArn" => field_role_arn = reader.optional()?,
-                "testBucket" => field_test_bucket = reader.optional()?,
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "roleArn" => reader.set_optional(&mut field_role_arn),
+                "testBucket" => reader.set_optional(&mut field_test_bucket),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             links: field_links,

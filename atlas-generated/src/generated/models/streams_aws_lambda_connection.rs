@@ -42,6 +42,7 @@ impl crate::runtime::Json for StreamsAwsLambdaConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -50,24 +51,26 @@ impl crate::runtime::Json for StreamsAwsLambdaConnection {
         let mut field_aws = None;
         let mut field_public_private_networking = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "aws" => field_aws = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "region" => reader.set_optional(&mut field_region),
+                "state" => reader.set_optional(&mut field_state),
+                "aws" => reader.set_optional(&mut field_aws),
                 "publicPrivateNetworking" => {
-                    field_public_private_networking = reader.optional()?;
+                    reader.set_optional(&mut field_public_private_networking)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -39,27 +39,36 @@ impl crate::runtime::Json for StreamsDataProcessRegion {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_links = None;
         let mut field_region = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = Some(reader.value()?),
-                "links" => field_links = reader.optional()?,
-                "region" => field_region = Some(reader.value()?),
+            let read = match key {
+                "cloudProvider" => reader.set(&mut field_cloud_provider),
+                "links" => reader.set_optional(&mut field_links),
+                "region" => reader.set(&mut field_region),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_cloud_provider), Some(field_region)) = (
+            field_cloud_provider,
+            field_region,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            cloud_provider: field_cloud_provider.ok_or(crate::runtime::Bail)?,
+            cloud_provider: field_cloud_provider,
             links: field_links,
-            region: field_region.ok_or(crate::runtime::Bail)?,
+            region: field_region,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

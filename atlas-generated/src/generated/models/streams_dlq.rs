@@ -32,24 +32,27 @@ impl crate::runtime::Json for StreamsDlq {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_coll = None;
         let mut field_connection_name = None;
         let mut field_db = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "coll" => field_coll = reader.optional()?,
-                "connectionName" => field_connection_name = reader.optional()?,
-                "db" => field_db = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "coll" => reader.set_optional(&mut field_coll),
+                "connectionName" => reader.set_optional(&mut field_connection_name),
+                "db" => reader.set_optional(&mut field_db),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             coll: field_coll,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for StreamsFailoverClusterConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -53,23 +54,25 @@ impl crate::runtime::Json for StreamsFailoverClusterConnection {
         let mut field_cluster_name = None;
         let mut field_db_role_to_execute = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "clusterGroupId" => field_cluster_group_id = Some(reader.optional()?),
-                "clusterName" => field_cluster_name = reader.optional()?,
-                "dbRoleToExecute" => field_db_role_to_execute = Some(reader.optional()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "region" => reader.set_optional(&mut field_region),
+                "state" => reader.set_optional(&mut field_state),
+                "clusterGroupId" => reader.set_nullable(&mut field_cluster_group_id),
+                "clusterName" => reader.set_optional(&mut field_cluster_name),
+                "dbRoleToExecute" => reader.set_nullable(&mut field_db_role_to_execute),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -46,6 +46,7 @@ impl crate::runtime::Json for StreamsFailoverKafkaConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -57,25 +58,27 @@ impl crate::runtime::Json for StreamsFailoverKafkaConnection {
         let mut field_networking = None;
         let mut field_security = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "authentication" => field_authentication = reader.optional()?,
-                "bootstrapServers" => field_bootstrap_servers = reader.optional()?,
-                "config" => field_config = reader.optional()?,
-                "networking" => field_networking = reader.optional()?,
-                "security" => field_security = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "region" => reader.set_optional(&mut field_region),
+                "state" => reader.set_optional(&mut field_state),
+                "authentication" => reader.set_optional(&mut field_authentication),
+                "bootstrapServers" => reader.set_optional(&mut field_bootstrap_servers),
+                "config" => reader.set_optional(&mut field_config),
+                "networking" => reader.set_optional(&mut field_networking),
+                "security" => reader.set_optional(&mut field_security),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

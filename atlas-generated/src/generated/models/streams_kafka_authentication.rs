@@ -58,6 +58,7 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_aws = None;
         let mut field_client_id = None;
         let mut field_client_secret = None;
@@ -73,31 +74,33 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
         let mut field_token_endpoint_url = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "aws" => field_aws = reader.optional()?,
-                "clientId" => field_client_id = reader.optional()?,
-                "clientSecret" => field_client_secret = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "mechanism" => field_mechanism = reader.optional()?,
-                "method" => field_method = reader.optional()?,
-                "password" => field_password = reader.optional()?,
+            let read = match key {
+                "aws" => reader.set_optional(&mut field_aws),
+                "clientId" => reader.set_optional(&mut field_client_id),
+                "clientSecret" => reader.set_optional(&mut field_client_secret),
+                "links" => reader.set_optional(&mut field_links),
+                "mechanism" => reader.set_optional(&mut field_mechanism),
+                "method" => reader.set_optional(&mut field_method),
+                "password" => reader.set_optional(&mut field_password),
                 "saslOauthbearerExtensions" => {
-                    field_sasl_oauthbearer_extensions = reader.optional()?;
+                    reader.set_optional(&mut field_sasl_oauthbearer_extensions)
                 }
-                "scope" => field_scope = reader.optional()?,
-                "sslCertificate" => field_ssl_certificate = reader.optional()?,
-                "sslKey" => field_ssl_key = reader.optional()?,
-                "sslKeyPassword" => field_ssl_key_password = reader.optional()?,
-                "tokenEndpointUrl" => field_token_endpoint_url = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+                "scope" => reader.set_optional(&mut field_scope),
+                "sslCertificate" => reader.set_optional(&mut field_ssl_certificate),
+                "sslKey" => reader.set_optional(&mut field_ssl_key),
+                "sslKeyPassword" => reader.set_optional(&mut field_ssl_key_password),
+                "tokenEndpointUrl" => reader.set_optional(&mut field_token_endpoint_url),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             aws: field_aws,

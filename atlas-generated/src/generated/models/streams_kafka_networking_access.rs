@@ -32,26 +32,29 @@ impl crate::runtime::Json for StreamsKafkaNetworkingAccess {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_connection_id = None;
         let mut field_links = None;
         let mut field_name = None;
         let mut field_tgw_route_id = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "connectionId" => field_connection_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "tgwRouteId" => field_tgw_route_id = reader.optional()?,
-                "type" => field_type = reader.optional()?,
+            let read = match key {
+                "connectionId" => reader.set_optional(&mut field_connection_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "tgwRouteId" => reader.set_optional(&mut field_tgw_route_id),
+                "type" => reader.set_optional(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             connection_id: field_connection_id,

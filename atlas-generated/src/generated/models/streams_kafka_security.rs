@@ -28,24 +28,27 @@ impl crate::runtime::Json for StreamsKafkaSecurity {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_broker_public_certificate = None;
         let mut field_links = None;
         let mut field_protocol = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "brokerPublicCertificate" => {
-                    field_broker_public_certificate = reader.optional()?;
+                    reader.set_optional(&mut field_broker_public_certificate)
                 }
-                "links" => field_links = reader.optional()?,
-                "protocol" => field_protocol = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "protocol" => reader.set_optional(&mut field_protocol),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             broker_public_certificate: field_broker_public_certificate,

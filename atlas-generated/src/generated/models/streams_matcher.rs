@@ -40,27 +40,37 @@ impl crate::runtime::Json for StreamsMatcher {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_field_name = None;
         let mut field_operator = None;
         let mut field_value = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "fieldName" => field_field_name = Some(reader.value()?),
-                "operator" => field_operator = Some(reader.value()?),
-                "value" => field_value = Some(reader.value()?),
+            let read = match key {
+                "fieldName" => reader.set(&mut field_field_name),
+                "operator" => reader.set(&mut field_operator),
+                "value" => reader.set(&mut field_value),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_field_name), Some(field_operator), Some(field_value)) = (
+            field_field_name,
+            field_operator,
+            field_value,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            field_name: field_field_name.ok_or(crate::runtime::Bail)?,
-            operator: field_operator.ok_or(crate::runtime::Bail)?,
-            value: field_value.ok_or(crate::runtime::Bail)?,
+            field_name: field_field_name,
+            operator: field_operator,
+            value: field_value,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

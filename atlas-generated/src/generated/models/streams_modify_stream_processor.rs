@@ -34,6 +34,7 @@ impl crate::runtime::Json for StreamsModifyStreamProcessor {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_failover_enabled = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -41,21 +42,23 @@ impl crate::runtime::Json for StreamsModifyStreamProcessor {
         let mut field_pipeline = None;
         let mut field_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "failoverEnabled" => field_failover_enabled = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "options" => field_options = reader.optional()?,
-                "pipeline" => field_pipeline = reader.optional()?,
-                "tier" => field_tier = reader.optional()?,
+            let read = match key {
+                "failoverEnabled" => reader.set_optional(&mut field_failover_enabled),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "options" => reader.set_optional(&mut field_options),
+                "pipeline" => reader.set_optional(&mut field_pipeline),
+                "tier" => reader.set_optional(&mut field_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             failover_enabled: field_failover_enabled,

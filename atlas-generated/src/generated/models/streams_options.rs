@@ -26,20 +26,23 @@ impl crate::runtime::Json for StreamsOptions {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_dlq = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dlq" => field_dlq = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "dlq" => reader.set_optional(&mut field_dlq),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             dlq: field_dlq,

@@ -114,6 +114,7 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_arn = None;
         let mut field_authentication_scheme = None;
@@ -133,40 +134,51 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         let mut field_state = None;
         let mut field_vendor = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "arn" => field_arn = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "arn" => reader.set_optional(&mut field_arn),
                 "authenticationScheme" => {
-                    field_authentication_scheme = reader.optional()?;
+                    reader.set_optional(&mut field_authentication_scheme)
                 }
-                "azureResourceIds" => field_azure_resource_ids = reader.optional()?,
-                "dnsDomain" => field_dns_domain = reader.optional()?,
-                "dnsSubDomain" => field_dns_sub_domain = reader.optional()?,
-                "errorMessage" => field_error_message = reader.optional()?,
-                "gcpConnectionIds" => field_gcp_connection_ids = reader.optional()?,
+                "azureResourceIds" => reader.set_optional(&mut field_azure_resource_ids),
+                "dnsDomain" => reader.set_optional(&mut field_dns_domain),
+                "dnsSubDomain" => reader.set_optional(&mut field_dns_sub_domain),
+                "errorMessage" => reader.set_optional(&mut field_error_message),
+                "gcpConnectionIds" => reader.set_optional(&mut field_gcp_connection_ids),
                 "gcpServiceAttachmentUris" => {
-                    field_gcp_service_attachment_uris = reader.optional()?;
+                    reader.set_optional(&mut field_gcp_service_attachment_uris)
                 }
-                "interfaceEndpointId" => field_interface_endpoint_id = reader.optional()?,
+                "interfaceEndpointId" => {
+                    reader.set_optional(&mut field_interface_endpoint_id)
+                }
                 "interfaceEndpointName" => {
-                    field_interface_endpoint_name = reader.optional()?;
+                    reader.set_optional(&mut field_interface_endpoint_name)
                 }
-                "links" => field_links = reader.optional()?,
-                "provider" => field_provider = Some(reader.value()?),
-                "providerAccountId" => field_provider_account_id = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "serviceEndpointId" => field_service_endpoint_id = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "vendor" => field_vendor = reader.optional()?,
+                "links" => reader.set_optional(&mut field_links),
+                "provider" => reader.set(&mut field_provider),
+                "providerAccountId" => {
+                    reader.set_optional(&mut field_provider_account_id)
+                }
+                "region" => reader.set_optional(&mut field_region),
+                "serviceEndpointId" => {
+                    reader.set_optional(&mut field_service_endpoint_id)
+                }
+                "state" => reader.set_optional(&mut field_state),
+                "vendor" => reader.set_optional(&mut field_vendor),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_provider),) = (field_provider,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             arn: field_arn,
@@ -180,7 +192,7 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
             interface_endpoint_id: field_interface_endpoint_id,
             interface_endpoint_name: field_interface_endpoint_name,
             links: field_links,
-            provider: field_provider.ok_or(crate::runtime::Bail)?,
+            provider: field_provider,
             provider_account_id: field_provider_account_id,
             region: field_region,
             service_endpoint_id: field_service_endpoint_id,

@@ -56,6 +56,7 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_eligible_for_failover = None;
         let mut field_failover_enabled = None;
@@ -67,25 +68,29 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         let mut field_stats = None;
         let mut field_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "eligibleForFailover" => field_eligible_for_failover = reader.optional()?,
-                "failoverEnabled" => field_failover_enabled = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "options" => field_options = reader.optional()?,
-                "pipeline" => field_pipeline = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "stats" => field_stats = reader.optional()?,
-                "tier" => field_tier = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "eligibleForFailover" => {
+                    reader.set_optional(&mut field_eligible_for_failover)
+                }
+                "failoverEnabled" => reader.set_optional(&mut field_failover_enabled),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "options" => reader.set_optional(&mut field_options),
+                "pipeline" => reader.set_optional(&mut field_pipeline),
+                "state" => reader.set_optional(&mut field_state),
+                "stats" => reader.set_optional(&mut field_stats),
+                "tier" => reader.set_optional(&mut field_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -40,6 +40,7 @@ impl crate::runtime::Json for StreamsS3Connection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -48,22 +49,24 @@ impl crate::runtime::Json for StreamsS3Connection {
         let mut field_aws = None;
         let mut field_networking = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "aws" => field_aws = reader.optional()?,
-                "networking" => field_networking = reader.optional()?,
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "region" => reader.set_optional(&mut field_region),
+                "state" => reader.set_optional(&mut field_state),
+                "aws" => reader.set_optional(&mut field_aws),
+                "networking" => reader.set_optional(&mut field_networking),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

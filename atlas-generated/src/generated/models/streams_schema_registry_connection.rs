@@ -61,6 +61,7 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
@@ -70,39 +71,48 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         let mut field_schema_registry_authentication = None;
         let mut field_schema_registry_urls = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "state" => field_state = reader.optional()?,
-                "provider" => field_provider = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "region" => reader.set_optional(&mut field_region),
+                "state" => reader.set_optional(&mut field_state),
+                "provider" => reader.set(&mut field_provider),
                 "schemaRegistryAuthentication" => {
-                    field_schema_registry_authentication = Some(reader.value()?);
+                    reader.set(&mut field_schema_registry_authentication)
                 }
-                "schemaRegistryUrls" => {
-                    field_schema_registry_urls = Some(reader.value()?);
-                }
+                "schemaRegistryUrls" => reader.set(&mut field_schema_registry_urls),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_provider),
+            Some(field_schema_registry_authentication),
+            Some(field_schema_registry_urls),
+        ) = (
+            field_provider,
+            field_schema_registry_authentication,
+            field_schema_registry_urls,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             links: field_links,
             name: field_name,
             region: field_region,
             state: field_state,
-            provider: field_provider.ok_or(crate::runtime::Bail)?,
-            schema_registry_authentication: field_schema_registry_authentication
-                .ok_or(crate::runtime::Bail)?,
-            schema_registry_urls: field_schema_registry_urls
-                .ok_or(crate::runtime::Bail)?,
+            provider: field_provider,
+            schema_registry_authentication: field_schema_registry_authentication,
+            schema_registry_urls: field_schema_registry_urls,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

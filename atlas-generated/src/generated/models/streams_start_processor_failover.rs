@@ -37,30 +37,36 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_clear_checkpoint = None;
         let mut field_dry_run = None;
         let mut field_mode = None;
         let mut field_region = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "clearCheckpoint" => field_clear_checkpoint = reader.optional()?,
-                "dryRun" => field_dry_run = reader.optional()?,
-                "mode" => field_mode = reader.optional()?,
-                "region" => field_region = Some(reader.value()?),
+            let read = match key {
+                "clearCheckpoint" => reader.set_optional(&mut field_clear_checkpoint),
+                "dryRun" => reader.set_optional(&mut field_dry_run),
+                "mode" => reader.set_optional(&mut field_mode),
+                "region" => reader.set(&mut field_region),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_region),) = (field_region,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             clear_checkpoint: field_clear_checkpoint,
             dry_run: field_dry_run,
             mode: field_mode,
-            region: field_region.ok_or(crate::runtime::Bail)?,
+            region: field_region,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -32,30 +32,33 @@ impl crate::runtime::Json for StreamsStartStreamProcessorWith {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_failover = None;
         let mut field_links = None;
         let mut field_resume_from_checkpoint = None;
         let mut field_start_at_operation_time = None;
         let mut field_tier = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "failover" => field_failover = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "failover" => reader.set_optional(&mut field_failover),
+                "links" => reader.set_optional(&mut field_links),
                 "resumeFromCheckpoint" => {
-                    field_resume_from_checkpoint = reader.optional()?;
+                    reader.set_optional(&mut field_resume_from_checkpoint)
                 }
                 "startAtOperationTime" => {
-                    field_start_at_operation_time = reader.optional()?;
+                    reader.set_optional(&mut field_start_at_operation_time)
                 }
-                "tier" => field_tier = reader.optional()?,
+                "tier" => reader.set_optional(&mut field_tier),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             failover: field_failover,

@@ -50,6 +50,7 @@ impl crate::runtime::Json for StreamsTenant {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_connections = None;
         let mut field_data_process_region = None;
@@ -61,25 +62,29 @@ impl crate::runtime::Json for StreamsTenant {
         let mut field_sample_connections = None;
         let mut field_stream_config = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "connections" => field_connections = reader.optional()?,
-                "dataProcessRegion" => field_data_process_region = reader.optional()?,
-                "failoverRegions" => field_failover_regions = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "hostnames" => field_hostnames = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "sampleConnections" => field_sample_connections = reader.optional()?,
-                "streamConfig" => field_stream_config = Some(reader.optional()?),
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "connections" => reader.set_optional(&mut field_connections),
+                "dataProcessRegion" => {
+                    reader.set_optional(&mut field_data_process_region)
+                }
+                "failoverRegions" => reader.set_optional(&mut field_failover_regions),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "hostnames" => reader.set_optional(&mut field_hostnames),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set_optional(&mut field_name),
+                "sampleConnections" => reader.set_optional(&mut field_sample_connections),
+                "streamConfig" => reader.set_nullable(&mut field_stream_config),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -34,6 +34,7 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cloud_provider = None;
         let mut field_failover_regions = None;
         let mut field_links = None;
@@ -41,21 +42,23 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         let mut field_region = None;
         let mut field_stream_config = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cloudProvider" => field_cloud_provider = reader.optional()?,
-                "failoverRegions" => field_failover_regions = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "processorStatus" => field_processor_status = reader.optional()?,
-                "region" => field_region = reader.optional()?,
-                "streamConfig" => field_stream_config = Some(reader.optional()?),
+            let read = match key {
+                "cloudProvider" => reader.set_optional(&mut field_cloud_provider),
+                "failoverRegions" => reader.set_optional(&mut field_failover_regions),
+                "links" => reader.set_optional(&mut field_links),
+                "processorStatus" => reader.set_optional(&mut field_processor_status),
+                "region" => reader.set_optional(&mut field_region),
+                "streamConfig" => reader.set_nullable(&mut field_stream_config),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cloud_provider: field_cloud_provider,

@@ -28,21 +28,27 @@ impl crate::runtime::Json for SynonymSource {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collection" => field_collection = Some(reader.value()?),
+            let read = match key {
+                "collection" => reader.set(&mut field_collection),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_collection),) = (field_collection,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            collection: field_collection.ok_or(crate::runtime::Bail)?,
+            collection: field_collection,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -28,24 +28,27 @@ impl crate::runtime::Json for SystemNetworkInDataMetricThresholdView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_mode = None;
         let mut field_operator = None;
         let mut field_threshold = None;
         let mut field_units = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "mode" => field_mode = reader.optional()?,
-                "operator" => field_operator = reader.optional()?,
-                "threshold" => field_threshold = reader.optional()?,
-                "units" => field_units = reader.optional()?,
+            let read = match key {
+                "mode" => reader.set_optional(&mut field_mode),
+                "operator" => reader.set_optional(&mut field_operator),
+                "threshold" => reader.set_optional(&mut field_threshold),
+                "units" => reader.set_optional(&mut field_units),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             mode: field_mode,

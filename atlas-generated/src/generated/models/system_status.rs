@@ -40,26 +40,29 @@ impl crate::runtime::Json for SystemStatus {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key = None;
         let mut field_app_name = None;
         let mut field_build = None;
         let mut field_links = None;
         let mut field_throttling = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKey" => field_api_key = Some(reader.optional()?),
-                "appName" => field_app_name = reader.optional()?,
-                "build" => field_build = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "throttling" => field_throttling = reader.optional()?,
+            let read = match key {
+                "apiKey" => reader.set_nullable(&mut field_api_key),
+                "appName" => reader.set_optional(&mut field_app_name),
+                "build" => reader.set_optional(&mut field_build),
+                "links" => reader.set_optional(&mut field_links),
+                "throttling" => reader.set_optional(&mut field_throttling),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             api_key: field_api_key,

@@ -28,21 +28,27 @@ impl crate::runtime::Json for TargetOrg {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_link_token = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "linkToken" => field_link_token = Some(reader.value()?),
+            let read = match key {
+                "linkToken" => reader.set(&mut field_link_token),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_link_token),) = (field_link_token,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            link_token: field_link_token.ok_or(crate::runtime::Bail)?,
+            link_token: field_link_token,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

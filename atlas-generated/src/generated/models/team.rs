@@ -41,30 +41,37 @@ impl crate::runtime::Json for Team {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_links = None;
         let mut field_name = None;
         let mut field_usernames = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "id" => field_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
-                "usernames" => field_usernames = Some(reader.value()?),
+            let read = match key {
+                "id" => reader.set_optional(&mut field_id),
+                "links" => reader.set_optional(&mut field_links),
+                "name" => reader.set(&mut field_name),
+                "usernames" => reader.set(&mut field_usernames),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_name), Some(field_usernames)) = (field_name, field_usernames)
+        else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             id: field_id,
             links: field_links,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            usernames: field_usernames.ok_or(crate::runtime::Bail)?,
+            name: field_name,
+            usernames: field_usernames,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

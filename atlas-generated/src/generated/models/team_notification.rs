@@ -61,6 +61,7 @@ impl crate::runtime::Json for TeamNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_email_enabled = None;
         let mut field_interval_min = None;
@@ -70,24 +71,29 @@ impl crate::runtime::Json for TeamNotification {
         let mut field_team_name = None;
         let mut field_type_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "emailEnabled" => field_email_enabled = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "smsEnabled" => field_sms_enabled = reader.optional()?,
-                "teamId" => field_team_id = reader.optional()?,
-                "teamName" => field_team_name = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "emailEnabled" => reader.set_optional(&mut field_email_enabled),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "smsEnabled" => reader.set_optional(&mut field_sms_enabled),
+                "teamId" => reader.set_optional(&mut field_team_id),
+                "teamName" => reader.set_optional(&mut field_team_name),
+                "typeName" => reader.set(&mut field_type_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             email_enabled: field_email_enabled,
@@ -96,7 +102,7 @@ impl crate::runtime::Json for TeamNotification {
             sms_enabled: field_sms_enabled,
             team_id: field_team_id,
             team_name: field_team_name,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -36,27 +36,36 @@ impl crate::runtime::Json for TeamRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_links = None;
         let mut field_role_names = None;
         let mut field_team_id = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "links" => field_links = reader.optional()?,
-                "roleNames" => field_role_names = Some(reader.value()?),
-                "teamId" => field_team_id = Some(reader.value()?),
+            let read = match key {
+                "links" => reader.set_optional(&mut field_links),
+                "roleNames" => reader.set(&mut field_role_names),
+                "teamId" => reader.set(&mut field_team_id),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_names), Some(field_team_id)) = (
+            field_role_names,
+            field_team_id,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             links: field_links,
-            role_names: field_role_names.ok_or(crate::runtime::Bail)?,
-            team_id: field_team_id.ok_or(crate::runtime::Bail)?,
+            role_names: field_role_names,
+            team_id: field_team_id,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -28,22 +28,25 @@ impl crate::runtime::Json for TenantHardwareSpec {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_effective_instance_size = None;
         let mut field_instance_size = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "effectiveInstanceSize" => {
-                    field_effective_instance_size = reader.optional()?;
+                    reader.set_optional(&mut field_effective_instance_size)
                 }
-                "instanceSize" => field_instance_size = reader.optional()?,
+                "instanceSize" => reader.set_optional(&mut field_instance_size),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             effective_instance_size: field_effective_instance_size,

@@ -36,24 +36,29 @@ impl crate::runtime::Json for TenantRegionConfig20240805 {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_electable_specs = None;
         let mut field_priority = None;
         let mut field_region_name = None;
         let mut field_backing_provider_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "electableSpecs" => field_electable_specs = reader.optional()?,
-                "priority" => field_priority = reader.optional()?,
-                "regionName" => field_region_name = reader.optional()?,
-                "backingProviderName" => field_backing_provider_name = reader.optional()?,
+            let read = match key {
+                "electableSpecs" => reader.set_optional(&mut field_electable_specs),
+                "priority" => reader.set_optional(&mut field_priority),
+                "regionName" => reader.set_optional(&mut field_region_name),
+                "backingProviderName" => {
+                    reader.set_optional(&mut field_backing_provider_name)
+                }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             electable_specs: field_electable_specs,

@@ -42,30 +42,41 @@ impl crate::runtime::Json for TextSearchIndexCreateRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_name = None;
         let mut field_database = None;
         let mut field_name = None;
         let mut field_definition = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionName" => field_collection_name = Some(reader.value()?),
-                "database" => field_database = Some(reader.value()?),
-                "name" => field_name = Some(reader.value()?),
-                "definition" => field_definition = Some(reader.value()?),
+            let read = match key {
+                "collectionName" => reader.set(&mut field_collection_name),
+                "database" => reader.set(&mut field_database),
+                "name" => reader.set(&mut field_name),
+                "definition" => reader.set(&mut field_definition),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_collection_name),
+            Some(field_database),
+            Some(field_name),
+            Some(field_definition),
+        ) = (field_collection_name, field_database, field_name, field_definition) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            collection_name: field_collection_name.ok_or(crate::runtime::Bail)?,
-            database: field_database.ok_or(crate::runtime::Bail)?,
-            name: field_name.ok_or(crate::runtime::Bail)?,
-            definition: field_definition.ok_or(crate::runtime::Bail)?,
+            collection_name: field_collection_name,
+            database: field_database,
+            name: field_name,
+            definition: field_definition,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

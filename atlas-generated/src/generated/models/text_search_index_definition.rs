@@ -63,6 +63,7 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_analyzer = None;
         let mut field_analyzers = None;
         let mut field_mappings = None;
@@ -73,29 +74,34 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         let mut field_synonyms = None;
         let mut field_type_sets = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "analyzer" => field_analyzer = reader.optional()?,
-                "analyzers" => field_analyzers = reader.optional()?,
-                "mappings" => field_mappings = Some(reader.value()?),
-                "numPartitions" => field_num_partitions = reader.optional()?,
-                "searchAnalyzer" => field_search_analyzer = reader.optional()?,
-                "sort" => field_sort = reader.optional()?,
-                "storedSource" => field_stored_source = reader.optional()?,
-                "synonyms" => field_synonyms = reader.optional()?,
-                "typeSets" => field_type_sets = reader.optional()?,
+            let read = match key {
+                "analyzer" => reader.set_optional(&mut field_analyzer),
+                "analyzers" => reader.set_optional(&mut field_analyzers),
+                "mappings" => reader.set(&mut field_mappings),
+                "numPartitions" => reader.set_optional(&mut field_num_partitions),
+                "searchAnalyzer" => reader.set_optional(&mut field_search_analyzer),
+                "sort" => reader.set_optional(&mut field_sort),
+                "storedSource" => reader.set_optional(&mut field_stored_source),
+                "synonyms" => reader.set_optional(&mut field_synonyms),
+                "typeSets" => reader.set_optional(&mut field_type_sets),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_mappings),) = (field_mappings,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             analyzer: field_analyzer,
             analyzers: field_analyzers,
-            mappings: field_mappings.ok_or(crate::runtime::Bail)?,
+            mappings: field_mappings,
             num_partitions: field_num_partitions,
             search_analyzer: field_search_analyzer,
             sort: field_sort,

@@ -119,6 +119,7 @@ impl crate::runtime::Json for TimeMetricEventView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key_id = None;
         let mut field_created = None;
         let mut field_current_value = None;
@@ -140,36 +141,43 @@ impl crate::runtime::Json for TimeMetricEventView {
         let mut field_user_id = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKeyId" => field_api_key_id = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "currentValue" => field_current_value = reader.optional()?,
-                "delegatePrincipal" => field_delegate_principal = reader.optional()?,
-                "deskLocation" => field_desk_location = reader.optional()?,
-                "employeeIdentifier" => field_employee_identifier = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "isGlobalAdmin" => field_is_global_admin = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "port" => field_port = reader.optional()?,
-                "publicKey" => field_public_key = reader.optional()?,
-                "raw" => field_raw = reader.optional()?,
-                "remoteAddress" => field_remote_address = reader.optional()?,
-                "replicaSetName" => field_replica_set_name = reader.optional()?,
-                "shardName" => field_shard_name = reader.optional()?,
-                "userId" => field_user_id = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+            let read = match key {
+                "apiKeyId" => reader.set_optional(&mut field_api_key_id),
+                "created" => reader.set_optional(&mut field_created),
+                "currentValue" => reader.set_optional(&mut field_current_value),
+                "delegatePrincipal" => reader.set_optional(&mut field_delegate_principal),
+                "deskLocation" => reader.set_optional(&mut field_desk_location),
+                "employeeIdentifier" => {
+                    reader.set_optional(&mut field_employee_identifier)
+                }
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "isGlobalAdmin" => reader.set_optional(&mut field_is_global_admin),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "port" => reader.set_optional(&mut field_port),
+                "publicKey" => reader.set_optional(&mut field_public_key),
+                "raw" => reader.set_optional(&mut field_raw),
+                "remoteAddress" => reader.set_optional(&mut field_remote_address),
+                "replicaSetName" => reader.set_optional(&mut field_replica_set_name),
+                "shardName" => reader.set_optional(&mut field_shard_name),
+                "userId" => reader.set_optional(&mut field_user_id),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name),) = (field_event_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             api_key_id: field_api_key_id,
             created: field_created,
@@ -177,7 +185,7 @@ impl crate::runtime::Json for TimeMetricEventView {
             delegate_principal: field_delegate_principal,
             desk_location: field_desk_location,
             employee_identifier: field_employee_identifier,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             group_id: field_group_id,
             id: field_id,
             is_global_admin: field_is_global_admin,

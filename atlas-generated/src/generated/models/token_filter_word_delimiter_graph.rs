@@ -42,27 +42,33 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delimiter_options = None;
         let mut field_protected_words = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delimiterOptions" => field_delimiter_options = reader.optional()?,
-                "protectedWords" => field_protected_words = reader.optional()?,
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "delimiterOptions" => reader.set_optional(&mut field_delimiter_options),
+                "protectedWords" => reader.set_optional(&mut field_protected_words),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type),) = (field_type,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delimiter_options: field_delimiter_options,
             protected_words: field_protected_words,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })
@@ -164,6 +170,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_concatenate_all = None;
         let mut field_concatenate_numbers = None;
         let mut field_concatenate_words = None;
@@ -175,27 +182,37 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
         let mut field_split_on_numerics = None;
         let mut field_stem_english_possessive = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "concatenateAll" => field_concatenate_all = reader.optional()?,
-                "concatenateNumbers" => field_concatenate_numbers = reader.optional()?,
-                "concatenateWords" => field_concatenate_words = reader.optional()?,
-                "generateNumberParts" => field_generate_number_parts = reader.optional()?,
-                "generateWordParts" => field_generate_word_parts = reader.optional()?,
-                "ignoreKeywords" => field_ignore_keywords = reader.optional()?,
-                "preserveOriginal" => field_preserve_original = reader.optional()?,
-                "splitOnCaseChange" => field_split_on_case_change = reader.optional()?,
-                "splitOnNumerics" => field_split_on_numerics = reader.optional()?,
+            let read = match key {
+                "concatenateAll" => reader.set_optional(&mut field_concatenate_all),
+                "concatenateNumbers" => {
+                    reader.set_optional(&mut field_concatenate_numbers)
+                }
+                "concatenateWords" => reader.set_optional(&mut field_concatenate_words),
+                "generateNumberParts" => {
+                    reader.set_optional(&mut field_generate_number_parts)
+                }
+                "generateWordParts" => {
+                    reader.set_optional(&mut field_generate_word_parts)
+                }
+                "ignoreKeywords" => reader.set_optional(&mut field_ignore_keywords),
+                "preserveOriginal" => reader.set_optional(&mut field_preserve_original),
+                "splitOnCaseChange" => {
+                    reader.set_optional(&mut field_split_on_case_change)
+                }
+                "splitOnNumerics" => reader.set_optional(&mut field_split_on_numerics),
                 "stemEnglishPossessive" => {
-                    field_stem_english_possessive = reader.optional()?;
+                    reader.set_optional(&mut field_stem_english_possessive)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             concatenate_all: field_concatenate_all,
@@ -385,24 +402,30 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ignore_case = None;
         let mut field_words = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ignoreCase" => field_ignore_case = reader.optional()?,
-                "words" => field_words = Some(reader.value()?),
+            let read = match key {
+                "ignoreCase" => reader.set_optional(&mut field_ignore_case),
+                "words" => reader.set(&mut field_words),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_words),) = (field_words,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             ignore_case: field_ignore_case,
-            words: field_words.ok_or(crate::runtime::Bail)?,
+            words: field_words,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

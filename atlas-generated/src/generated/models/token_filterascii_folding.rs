@@ -39,24 +39,30 @@ impl crate::runtime::Json for TokenFilterasciiFolding {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_original_tokens = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "originalTokens" => field_original_tokens = reader.optional()?,
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "originalTokens" => reader.set_optional(&mut field_original_tokens),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type),) = (field_type,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             original_tokens: field_original_tokens,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

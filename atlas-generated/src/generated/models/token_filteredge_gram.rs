@@ -43,30 +43,40 @@ impl crate::runtime::Json for TokenFilteredgeGram {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_max_gram = None;
         let mut field_min_gram = None;
         let mut field_term_not_in_bounds = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "maxGram" => field_max_gram = Some(reader.value()?),
-                "minGram" => field_min_gram = Some(reader.value()?),
-                "termNotInBounds" => field_term_not_in_bounds = reader.optional()?,
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "maxGram" => reader.set(&mut field_max_gram),
+                "minGram" => reader.set(&mut field_min_gram),
+                "termNotInBounds" => reader.set_optional(&mut field_term_not_in_bounds),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_max_gram), Some(field_min_gram), Some(field_type)) = (
+            field_max_gram,
+            field_min_gram,
+            field_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            max_gram: field_max_gram.ok_or(crate::runtime::Bail)?,
-            min_gram: field_min_gram.ok_or(crate::runtime::Bail)?,
+            max_gram: field_max_gram,
+            min_gram: field_min_gram,
             term_not_in_bounds: field_term_not_in_bounds,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -44,30 +44,41 @@ impl crate::runtime::Json for TokenFilterregex {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_matches = None;
         let mut field_pattern = None;
         let mut field_replacement = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "matches" => field_matches = Some(reader.value()?),
-                "pattern" => field_pattern = Some(reader.value()?),
-                "replacement" => field_replacement = Some(reader.value()?),
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "matches" => reader.set(&mut field_matches),
+                "pattern" => reader.set(&mut field_pattern),
+                "replacement" => reader.set(&mut field_replacement),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_matches),
+            Some(field_pattern),
+            Some(field_replacement),
+            Some(field_type),
+        ) = (field_matches, field_pattern, field_replacement, field_type) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            matches: field_matches.ok_or(crate::runtime::Bail)?,
-            pattern: field_pattern.ok_or(crate::runtime::Bail)?,
-            replacement: field_replacement.ok_or(crate::runtime::Bail)?,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            matches: field_matches,
+            pattern: field_pattern,
+            replacement: field_replacement,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

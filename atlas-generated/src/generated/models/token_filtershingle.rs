@@ -40,27 +40,37 @@ impl crate::runtime::Json for TokenFiltershingle {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_max_shingle_size = None;
         let mut field_min_shingle_size = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "maxShingleSize" => field_max_shingle_size = Some(reader.value()?),
-                "minShingleSize" => field_min_shingle_size = Some(reader.value()?),
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "maxShingleSize" => reader.set(&mut field_max_shingle_size),
+                "minShingleSize" => reader.set(&mut field_min_shingle_size),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (
+            Some(field_max_shingle_size),
+            Some(field_min_shingle_size),
+            Some(field_type),
+        ) = (field_max_shingle_size, field_min_shingle_size, field_type) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            max_shingle_size: field_max_shingle_size.ok_or(crate::runtime::Bail)?,
-            min_shingle_size: field_min_shingle_size.ok_or(crate::runtime::Bail)?,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            max_shingle_size: field_max_shingle_size,
+            min_shingle_size: field_min_shingle_size,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

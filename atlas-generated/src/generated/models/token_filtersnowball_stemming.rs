@@ -38,24 +38,33 @@ impl crate::runtime::Json for TokenFiltersnowballStemming {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_stemmer_name = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "stemmerName" => field_stemmer_name = Some(reader.value()?),
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "stemmerName" => reader.set(&mut field_stemmer_name),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_stemmer_name), Some(field_type)) = (
+            field_stemmer_name,
+            field_type,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            stemmer_name: field_stemmer_name.ok_or(crate::runtime::Bail)?,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            stemmer_name: field_stemmer_name,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

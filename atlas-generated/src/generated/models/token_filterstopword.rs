@@ -39,27 +39,33 @@ impl crate::runtime::Json for TokenFilterstopword {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ignore_case = None;
         let mut field_tokens = None;
         let mut field_type = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ignoreCase" => field_ignore_case = reader.optional()?,
-                "tokens" => field_tokens = Some(reader.value()?),
-                "type" => field_type = Some(reader.value()?),
+            let read = match key {
+                "ignoreCase" => reader.set_optional(&mut field_ignore_case),
+                "tokens" => reader.set(&mut field_tokens),
+                "type" => reader.set(&mut field_type),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_tokens), Some(field_type)) = (field_tokens, field_type) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             ignore_case: field_ignore_case,
-            tokens: field_tokens.ok_or(crate::runtime::Bail)?,
-            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            tokens: field_tokens,
+            r#type: field_type,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

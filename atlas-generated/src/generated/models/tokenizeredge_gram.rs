@@ -33,24 +33,33 @@ impl crate::runtime::Json for TokenizeredgeGram {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_max_gram = None;
         let mut field_min_gram = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "maxGram" => field_max_gram = Some(reader.value()?),
-                "minGram" => field_min_gram = Some(reader.value()?),
+            let read = match key {
+                "maxGram" => reader.set(&mut field_max_gram),
+                "minGram" => reader.set(&mut field_min_gram),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_max_gram), Some(field_min_gram)) = (
+            field_max_gram,
+            field_min_gram,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            max_gram: field_max_gram.ok_or(crate::runtime::Bail)?,
-            min_gram: field_min_gram.ok_or(crate::runtime::Bail)?,
+            max_gram: field_max_gram,
+            min_gram: field_min_gram,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -22,16 +22,19 @@ impl crate::runtime::Json for Tokenizerkeyword {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
-        let mut undeclared = serde_json::Map::new();
         let mut member = reader.first_key()?;
+        let mut undeclared = serde_json::Map::new();
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             additional_properties: undeclared,

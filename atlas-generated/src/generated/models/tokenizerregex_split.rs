@@ -30,21 +30,27 @@ impl crate::runtime::Json for TokenizerregexSplit {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_pattern = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "pattern" => field_pattern = Some(reader.value()?),
+            let read = match key {
+                "pattern" => reader.set(&mut field_pattern),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_pattern),) = (field_pattern,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            pattern: field_pattern.ok_or(crate::runtime::Bail)?,
+            pattern: field_pattern,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

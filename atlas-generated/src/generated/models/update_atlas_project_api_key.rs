@@ -24,20 +24,23 @@ impl crate::runtime::Json for UpdateAtlasProjectApiKey {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_desc = None;
         let mut field_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "desc" => field_desc = reader.optional()?,
-                "roles" => field_roles = reader.optional()?,
+            let read = match key {
+                "desc" => reader.set_optional(&mut field_desc),
+                "roles" => reader.set_optional(&mut field_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             desc: field_desc,

@@ -24,20 +24,23 @@ impl crate::runtime::Json for UpdateCustomDbRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_actions = None;
         let mut field_inherited_roles = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "actions" => field_actions = reader.optional()?,
-                "inheritedRoles" => field_inherited_roles = reader.optional()?,
+            let read = match key {
+                "actions" => reader.set_optional(&mut field_actions),
+                "inheritedRoles" => reader.set_optional(&mut field_inherited_roles),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             actions: field_actions,

@@ -28,24 +28,31 @@ impl crate::runtime::Json for UpdateRequirePrivateNetworkingRequestView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_require_private_networking = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
+            let read = match key {
                 "requirePrivateNetworking" => {
-                    field_require_private_networking = Some(reader.value()?);
+                    reader.set(&mut field_require_private_networking)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_require_private_networking),) = (
+            field_require_private_networking,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            require_private_networking: field_require_private_networking
-                .ok_or(crate::runtime::Bail)?,
+            require_private_networking: field_require_private_networking,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

@@ -38,6 +38,7 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_bill_end_date = None;
         let mut field_bill_start_date = None;
         let mut field_cluster_ids = None;
@@ -47,25 +48,27 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
         let mut field_usage_end_date = None;
         let mut field_usage_start_date = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "billEndDate" => field_bill_end_date = reader.optional()?,
-                "billStartDate" => field_bill_start_date = reader.optional()?,
-                "clusterIds" => field_cluster_ids = reader.optional()?,
-                "groupIds" => field_group_ids = reader.optional()?,
+            let read = match key {
+                "billEndDate" => reader.set_optional(&mut field_bill_end_date),
+                "billStartDate" => reader.set_optional(&mut field_bill_start_date),
+                "clusterIds" => reader.set_optional(&mut field_cluster_ids),
+                "groupIds" => reader.set_optional(&mut field_group_ids),
                 "includeZeroCentLineItems" => {
-                    field_include_zero_cent_line_items = reader.optional()?;
+                    reader.set_optional(&mut field_include_zero_cent_line_items)
                 }
-                "skuServices" => field_sku_services = reader.optional()?,
-                "usageEndDate" => field_usage_end_date = reader.optional()?,
-                "usageStartDate" => field_usage_start_date = reader.optional()?,
+                "skuServices" => reader.set_optional(&mut field_sku_services),
+                "usageEndDate" => reader.set_optional(&mut field_usage_end_date),
+                "usageStartDate" => reader.set_optional(&mut field_usage_start_date),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             bill_end_date: field_bill_end_date,

@@ -44,6 +44,7 @@ impl crate::runtime::Json for UserAccessListResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_cidr_block = None;
         let mut field_count = None;
         let mut field_created = None;
@@ -52,22 +53,24 @@ impl crate::runtime::Json for UserAccessListResponse {
         let mut field_last_used_address = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "cidrBlock" => field_cidr_block = reader.optional()?,
-                "count" => field_count = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "ipAddress" => field_ip_address = reader.optional()?,
-                "lastUsed" => field_last_used = reader.optional()?,
-                "lastUsedAddress" => field_last_used_address = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "cidrBlock" => reader.set_optional(&mut field_cidr_block),
+                "count" => reader.set_optional(&mut field_count),
+                "created" => reader.set_optional(&mut field_created),
+                "ipAddress" => reader.set_optional(&mut field_ip_address),
+                "lastUsed" => reader.set_optional(&mut field_last_used),
+                "lastUsedAddress" => reader.set_optional(&mut field_last_used_address),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             cidr_block: field_cidr_block,

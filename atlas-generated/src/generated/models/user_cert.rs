@@ -48,6 +48,7 @@ impl crate::runtime::Json for UserCert {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_created_at = None;
         let mut field_group_id = None;
@@ -56,24 +57,26 @@ impl crate::runtime::Json for UserCert {
         let mut field_not_after = None;
         let mut field_subject = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "createdAt" => field_created_at = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "createdAt" => reader.set_optional(&mut field_created_at),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "links" => reader.set_optional(&mut field_links),
                 "monthsUntilExpiration" => {
-                    field_months_until_expiration = reader.optional()?;
+                    reader.set_optional(&mut field_months_until_expiration)
                 }
-                "notAfter" => field_not_after = reader.optional()?,
-                "subject" => field_subject = reader.optional()?,
+                "notAfter" => reader.set_optional(&mut field_not_after),
+                "subject" => reader.set_optional(&mut field_subject),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

@@ -34,27 +34,33 @@ impl crate::runtime::Json for UserCustomDbRole {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_actions = None;
         let mut field_inherited_roles = None;
         let mut field_role_name = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "actions" => field_actions = reader.optional()?,
-                "inheritedRoles" => field_inherited_roles = reader.optional()?,
-                "roleName" => field_role_name = Some(reader.value()?),
+            let read = match key {
+                "actions" => reader.set_optional(&mut field_actions),
+                "inheritedRoles" => reader.set_optional(&mut field_inherited_roles),
+                "roleName" => reader.set(&mut field_role_name),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_role_name),) = (field_role_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             actions: field_actions,
             inherited_roles: field_inherited_roles,
-            role_name: field_role_name.ok_or(crate::runtime::Bail)?,
+            role_name: field_role_name,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

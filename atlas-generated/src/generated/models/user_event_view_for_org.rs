@@ -100,6 +100,7 @@ impl crate::runtime::Json for UserEventViewForOrg {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key_id = None;
         let mut field_created = None;
         let mut field_delegate_principal = None;
@@ -116,36 +117,41 @@ impl crate::runtime::Json for UserEventViewForOrg {
         let mut field_user_id = None;
         let mut field_username = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKeyId" => field_api_key_id = reader.optional()?,
-                "created" => field_created = reader.optional()?,
-                "delegatePrincipal" => field_delegate_principal = reader.optional()?,
-                "eventTypeName" => field_event_type_name = Some(reader.value()?),
-                "groupId" => field_group_id = reader.optional()?,
-                "id" => field_id = reader.optional()?,
-                "isGlobalAdmin" => field_is_global_admin = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "orgId" => field_org_id = reader.optional()?,
-                "publicKey" => field_public_key = reader.optional()?,
-                "raw" => field_raw = reader.optional()?,
-                "remoteAddress" => field_remote_address = reader.optional()?,
-                "targetUsername" => field_target_username = Some(reader.optional()?),
-                "userId" => field_user_id = reader.optional()?,
-                "username" => field_username = reader.optional()?,
+            let read = match key {
+                "apiKeyId" => reader.set_optional(&mut field_api_key_id),
+                "created" => reader.set_optional(&mut field_created),
+                "delegatePrincipal" => reader.set_optional(&mut field_delegate_principal),
+                "eventTypeName" => reader.set(&mut field_event_type_name),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "id" => reader.set_optional(&mut field_id),
+                "isGlobalAdmin" => reader.set_optional(&mut field_is_global_admin),
+                "links" => reader.set_optional(&mut field_links),
+                "orgId" => reader.set_optional(&mut field_org_id),
+                "publicKey" => reader.set_optional(&mut field_public_key),
+                "raw" => reader.set_optional(&mut field_raw),
+                "remoteAddress" => reader.set_optional(&mut field_remote_address),
+                "targetUsername" => reader.set_nullable(&mut field_target_username),
+                "userId" => reader.set_optional(&mut field_user_id),
+                "username" => reader.set_optional(&mut field_username),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_event_type_name),) = (field_event_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             api_key_id: field_api_key_id,
             created: field_created,
             delegate_principal: field_delegate_principal,
-            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            event_type_name: field_event_type_name,
             group_id: field_group_id,
             id: field_id,
             is_global_admin: field_is_global_admin,

@@ -28,22 +28,25 @@ impl crate::runtime::Json for UserSecurity {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_customer_x509 = None;
         let mut field_ldap = None;
         let mut field_links = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "customerX509" => field_customer_x509 = reader.optional()?,
-                "ldap" => field_ldap = reader.optional()?,
-                "links" => field_links = reader.optional()?,
+            let read = match key {
+                "customerX509" => reader.set_optional(&mut field_customer_x509),
+                "ldap" => reader.set_optional(&mut field_ldap),
+                "links" => reader.set_optional(&mut field_links),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             customer_x509: field_customer_x509,

@@ -36,26 +36,32 @@ impl crate::runtime::Json for UserToDnMapping {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_ldap_query = None;
         let mut field_match = None;
         let mut field_substitution = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "ldapQuery" => field_ldap_query = reader.optional()?,
-                "match" => field_match = Some(reader.value()?),
-                "substitution" => field_substitution = reader.optional()?,
+            let read = match key {
+                "ldapQuery" => reader.set_optional(&mut field_ldap_query),
+                "match" => reader.set(&mut field_match),
+                "substitution" => reader.set_optional(&mut field_substitution),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_match),) = (field_match,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             ldap_query: field_ldap_query,
-            r#match: field_match.ok_or(crate::runtime::Bail)?,
+            r#match: field_match,
             substitution: field_substitution,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,

@@ -66,6 +66,7 @@ impl crate::runtime::Json for VectorSearchIndex {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_name = None;
         let mut field_database = None;
         let mut field_index_id = None;
@@ -76,30 +77,39 @@ impl crate::runtime::Json for VectorSearchIndex {
         let mut field_fields = None;
         let mut field_nested_root = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionName" => field_collection_name = Some(reader.value()?),
-                "database" => field_database = Some(reader.value()?),
-                "indexID" => field_index_id = reader.optional()?,
-                "name" => field_name = Some(reader.value()?),
-                "numPartitions" => field_num_partitions = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "storedSource" => field_stored_source = reader.optional()?,
-                "fields" => field_fields = reader.optional()?,
-                "nestedRoot" => field_nested_root = reader.optional()?,
+            let read = match key {
+                "collectionName" => reader.set(&mut field_collection_name),
+                "database" => reader.set(&mut field_database),
+                "indexID" => reader.set_optional(&mut field_index_id),
+                "name" => reader.set(&mut field_name),
+                "numPartitions" => reader.set_optional(&mut field_num_partitions),
+                "status" => reader.set_optional(&mut field_status),
+                "storedSource" => reader.set_optional(&mut field_stored_source),
+                "fields" => reader.set_optional(&mut field_fields),
+                "nestedRoot" => reader.set_optional(&mut field_nested_root),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_collection_name), Some(field_database), Some(field_name)) = (
+            field_collection_name,
+            field_database,
+            field_name,
+        ) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            collection_name: field_collection_name.ok_or(crate::runtime::Bail)?,
-            database: field_database.ok_or(crate::runtime::Bail)?,
+            collection_name: field_collection_name,
+            database: field_database,
             index_id: field_index_id,
-            name: field_name.ok_or(crate::runtime::Bail)?,
+            name: field_name,
             num_partitions: field_num_partitions,
             status: field_status,
             stored_source: field_stored_source,

@@ -39,27 +39,33 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_fields = None;
         let mut field_nested_root = None;
         let mut field_num_partitions = None;
         let mut field_stored_source = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "fields" => field_fields = Some(reader.value()?),
-                "nestedRoot" => field_nested_root = reader.optional()?,
-                "numPartitions" => field_num_partitions = reader.optional()?,
-                "storedSource" => field_stored_source = reader.optional()?,
+            let read = match key {
+                "fields" => reader.set(&mut field_fields),
+                "nestedRoot" => reader.set_optional(&mut field_nested_root),
+                "numPartitions" => reader.set_optional(&mut field_num_partitions),
+                "storedSource" => reader.set_optional(&mut field_stored_source),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_fields),) = (field_fields,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            fields: field_fields.ok_or(crate::runtime::Bail)?,
+            fields: field_fields,
             nested_root: field_nested_root,
             num_partitions: field_num_partitions,
             stored_source: field_stored_source,

@@ -45,6 +45,7 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_collection_name = None;
         let mut field_database = None;
         let mut field_index_id = None;
@@ -55,26 +56,28 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
         let mut field_status = None;
         let mut field_status_detail = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "collectionName" => field_collection_name = reader.optional()?,
-                "database" => field_database = reader.optional()?,
-                "indexID" => field_index_id = reader.optional()?,
-                "latestDefinition" => field_latest_definition = reader.optional()?,
+            let read = match key {
+                "collectionName" => reader.set_optional(&mut field_collection_name),
+                "database" => reader.set_optional(&mut field_database),
+                "indexID" => reader.set_optional(&mut field_index_id),
+                "latestDefinition" => reader.set_optional(&mut field_latest_definition),
                 "latestDefinitionVersion" => {
-                    field_latest_definition_version = reader.optional()?;
+                    reader.set_optional(&mut field_latest_definition_version)
                 }
-                "name" => field_name = reader.optional()?,
-                "queryable" => field_queryable = reader.optional()?,
-                "status" => field_status = reader.optional()?,
-                "statusDetail" => field_status_detail = reader.optional()?,
+                "name" => reader.set_optional(&mut field_name),
+                "queryable" => reader.set_optional(&mut field_queryable),
+                "status" => reader.set_optional(&mut field_status),
+                "statusDetail" => reader.set_optional(&mut field_status_detail),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             collection_name: field_collection_name,

@@ -39,26 +39,29 @@ impl crate::runtime::Json for VectorSearchIndexStatusDetail {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_definition = None;
         let mut field_definition_version = None;
         let mut field_message = None;
         let mut field_queryable = None;
         let mut field_status = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "definition" => field_definition = reader.optional()?,
-                "definitionVersion" => field_definition_version = reader.optional()?,
-                "message" => field_message = reader.optional()?,
-                "queryable" => field_queryable = reader.optional()?,
-                "status" => field_status = reader.optional()?,
+            let read = match key {
+                "definition" => reader.set_optional(&mut field_definition),
+                "definitionVersion" => reader.set_optional(&mut field_definition_version),
+                "message" => reader.set_optional(&mut field_message),
+                "queryable" => reader.set_optional(&mut field_queryable),
+                "status" => reader.set_optional(&mut field_status),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             definition: field_definition,

@@ -44,25 +44,31 @@ impl crate::runtime::Json for VictorOps {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_api_key = None;
         let mut field_id = None;
         let mut field_routing_key = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "apiKey" => field_api_key = Some(reader.value()?),
-                "id" => field_id = Some(reader.optional()?),
-                "routingKey" => field_routing_key = reader.optional()?,
+            let read = match key {
+                "apiKey" => reader.set(&mut field_api_key),
+                "id" => reader.set_nullable(&mut field_id),
+                "routingKey" => reader.set_optional(&mut field_routing_key),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_api_key),) = (field_api_key,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            api_key: field_api_key.ok_or(crate::runtime::Bail)?,
+            api_key: field_api_key,
             id: field_id,
             routing_key: field_routing_key,
             filled: crate::runtime::Filled::default(),

@@ -56,6 +56,7 @@ impl crate::runtime::Json for VictorOpsNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_integration_id = None;
         let mut field_interval_min = None;
@@ -64,31 +65,36 @@ impl crate::runtime::Json for VictorOpsNotification {
         let mut field_victor_ops_api_key = None;
         let mut field_victor_ops_routing_key = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
-                "victorOpsApiKey" => field_victor_ops_api_key = reader.optional()?,
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "typeName" => reader.set(&mut field_type_name),
+                "victorOpsApiKey" => reader.set_optional(&mut field_victor_ops_api_key),
                 "victorOpsRoutingKey" => {
-                    field_victor_ops_routing_key = reader.optional()?;
+                    reader.set_optional(&mut field_victor_ops_routing_key)
                 }
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             integration_id: field_integration_id,
             interval_min: field_interval_min,
             notifier_id: field_notifier_id,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             victor_ops_api_key: field_victor_ops_api_key,
             victor_ops_routing_key: field_victor_ops_routing_key,
             filled: crate::runtime::Filled::default(),

@@ -50,6 +50,7 @@ impl crate::runtime::Json for VpcPeeringConnection {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_id = None;
         let mut field_accepter_account_id = None;
         let mut field_accepter_cidr = None;
@@ -65,29 +66,35 @@ impl crate::runtime::Json for VpcPeeringConnection {
         let mut field_requester_vpc_id = None;
         let mut field_status_message = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "_id" => field_id = reader.optional()?,
-                "accepterAccountId" => field_accepter_account_id = reader.optional()?,
-                "accepterCidr" => field_accepter_cidr = reader.optional()?,
-                "accepterVpcId" => field_accepter_vpc_id = reader.optional()?,
-                "cloudStatus" => field_cloud_status = reader.optional()?,
-                "expirationTime" => field_expiration_time = reader.optional()?,
-                "groupId" => field_group_id = reader.optional()?,
-                "links" => field_links = reader.optional()?,
-                "localStatus" => field_local_status = reader.optional()?,
-                "name" => field_name = reader.optional()?,
-                "requesterAccountId" => field_requester_account_id = reader.optional()?,
-                "requesterCidr" => field_requester_cidr = reader.optional()?,
-                "requesterVpcId" => field_requester_vpc_id = reader.optional()?,
-                "statusMessage" => field_status_message = reader.optional()?,
+            let read = match key {
+                "_id" => reader.set_optional(&mut field_id),
+                "accepterAccountId" => {
+                    reader.set_optional(&mut field_accepter_account_id)
+                }
+                "accepterCidr" => reader.set_optional(&mut field_accepter_cidr),
+                "accepterVpcId" => reader.set_optional(&mut field_accepter_vpc_id),
+                "cloudStatus" => reader.set_optional(&mut field_cloud_status),
+                "expirationTime" => reader.set_optional(&mut field_expiration_time),
+                "groupId" => reader.set_optional(&mut field_group_id),
+                "links" => reader.set_optional(&mut field_links),
+                "localStatus" => reader.set_optional(&mut field_local_status),
+                "name" => reader.set_optional(&mut field_name),
+                "requesterAccountId" => {
+                    reader.set_optional(&mut field_requester_account_id)
+                }
+                "requesterCidr" => reader.set_optional(&mut field_requester_cidr),
+                "requesterVpcId" => reader.set_optional(&mut field_requester_vpc_id),
+                "statusMessage" => reader.set_optional(&mut field_status_message),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             id: field_id,

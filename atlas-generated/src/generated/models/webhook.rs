@@ -48,33 +48,39 @@ impl crate::runtime::Json for Webhook {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_body_template = None;
         let mut field_headers_template = None;
         let mut field_id = None;
         let mut field_secret = None;
         let mut field_url = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "bodyTemplate" => field_body_template = reader.optional()?,
-                "headersTemplate" => field_headers_template = reader.optional()?,
-                "id" => field_id = Some(reader.optional()?),
-                "secret" => field_secret = reader.optional()?,
-                "url" => field_url = Some(reader.value()?),
+            let read = match key {
+                "bodyTemplate" => reader.set_optional(&mut field_body_template),
+                "headersTemplate" => reader.set_optional(&mut field_headers_template),
+                "id" => reader.set_nullable(&mut field_id),
+                "secret" => reader.set_optional(&mut field_secret),
+                "url" => reader.set(&mut field_url),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_url),) = (field_url,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             body_template: field_body_template,
             headers_template: field_headers_template,
             id: field_id,
             secret: field_secret,
-            url: field_url.ok_or(crate::runtime::Bail)?,
+            url: field_url,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })

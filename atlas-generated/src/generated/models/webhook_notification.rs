@@ -68,6 +68,7 @@ impl crate::runtime::Json for WebhookNotification {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_delay_min = None;
         let mut field_integration_id = None;
         let mut field_interval_min = None;
@@ -78,33 +79,40 @@ impl crate::runtime::Json for WebhookNotification {
         let mut field_webhook_secret = None;
         let mut field_webhook_url = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "delayMin" => field_delay_min = reader.optional()?,
-                "integrationId" => field_integration_id = reader.optional()?,
-                "intervalMin" => field_interval_min = reader.optional()?,
-                "notifierId" => field_notifier_id = reader.optional()?,
-                "typeName" => field_type_name = Some(reader.value()?),
-                "webhookBodyTemplate" => field_webhook_body_template = reader.optional()?,
-                "webhookHeadersTemplate" => {
-                    field_webhook_headers_template = reader.optional()?;
+            let read = match key {
+                "delayMin" => reader.set_optional(&mut field_delay_min),
+                "integrationId" => reader.set_optional(&mut field_integration_id),
+                "intervalMin" => reader.set_optional(&mut field_interval_min),
+                "notifierId" => reader.set_optional(&mut field_notifier_id),
+                "typeName" => reader.set(&mut field_type_name),
+                "webhookBodyTemplate" => {
+                    reader.set_optional(&mut field_webhook_body_template)
                 }
-                "webhookSecret" => field_webhook_secret = reader.optional()?,
-                "webhookUrl" => field_webhook_url = reader.optional()?,
+                "webhookHeadersTemplate" => {
+                    reader.set_optional(&mut field_webhook_headers_template)
+                }
+                "webhookSecret" => reader.set_optional(&mut field_webhook_secret),
+                "webhookUrl" => reader.set_optional(&mut field_webhook_url),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_type_name),) = (field_type_name,) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
             delay_min: field_delay_min,
             integration_id: field_integration_id,
             interval_min: field_interval_min,
             notifier_id: field_notifier_id,
-            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            type_name: field_type_name,
             webhook_body_template: field_webhook_body_template,
             webhook_headers_template: field_webhook_headers_template,
             webhook_secret: field_webhook_secret,

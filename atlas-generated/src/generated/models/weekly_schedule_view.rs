@@ -30,26 +30,29 @@ impl crate::runtime::Json for WeeklyScheduleView {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_day_of_week = None;
         let mut field_end_hour = None;
         let mut field_end_minute = None;
         let mut field_start_hour = None;
         let mut field_start_minute = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "dayOfWeek" => field_day_of_week = reader.optional()?,
-                "endHour" => field_end_hour = reader.optional()?,
-                "endMinute" => field_end_minute = reader.optional()?,
-                "startHour" => field_start_hour = reader.optional()?,
-                "startMinute" => field_start_minute = reader.optional()?,
+            let read = match key {
+                "dayOfWeek" => reader.set_optional(&mut field_day_of_week),
+                "endHour" => reader.set_optional(&mut field_end_hour),
+                "endMinute" => reader.set_optional(&mut field_end_minute),
+                "startHour" => reader.set_optional(&mut field_start_hour),
+                "startMinute" => reader.set_optional(&mut field_start_minute),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             day_of_week: field_day_of_week,

@@ -26,22 +26,25 @@ impl crate::runtime::Json for X509CertificateUpdate {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_content = None;
         let mut field_not_after = None;
         let mut field_not_before = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "content" => field_content = reader.optional()?,
-                "notAfter" => field_not_after = reader.optional()?,
-                "notBefore" => field_not_before = reader.optional()?,
+            let read = match key {
+                "content" => reader.set_optional(&mut field_content),
+                "notAfter" => reader.set_optional(&mut field_not_after),
+                "notBefore" => reader.set_optional(&mut field_not_before),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
         Ok(Self {
             content: field_content,

@@ -33,24 +33,30 @@ impl crate::runtime::Json for ZoneMapping {
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::Bail> {
         let hidden = reader.take_hidden();
+        let mut member = reader.first_key()?;
         let mut field_location = None;
         let mut field_zone = None;
         let mut undeclared = serde_json::Map::new();
-        let mut member = reader.first_key()?;
         while let Some(key) = member {
-            match key {
-                "location" => field_location = Some(reader.value()?),
-                "zone" => field_zone = Some(reader.value()?),
+            let read = match key {
+                "location" => reader.set(&mut field_location),
+                "zone" => reader.set(&mut field_zone),
                 _ => {
                     let key = key.to_owned();
-                    reader.undeclared(key, hidden, &mut undeclared)?;
+                    reader.undeclared(key, hidden, &mut undeclared)
                 }
-            }
-            member = reader.next_key()?;
+            };
+            member = match read {
+                Ok(()) => reader.next_key(),
+                Err(bail) => Err(bail),
+            }?;
         }
+        let (Some(field_location), Some(field_zone)) = (field_location, field_zone) else {
+            return Err(crate::runtime::Bail);
+        };
         Ok(Self {
-            location: field_location.ok_or(crate::runtime::Bail)?,
-            zone: field_zone.ok_or(crate::runtime::Bail)?,
+            location: field_location,
+            zone: field_zone,
             filled: crate::runtime::Filled::default(),
             additional_properties: undeclared,
         })
