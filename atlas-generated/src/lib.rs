@@ -18,6 +18,10 @@
 //!   pagination. Without default features the crate is sans-IO only.
 //! - `dynamic` (cargo feature `dynamic`): building requests and decoding bodies by
 //!   operation id with JSON arguments, through the typed layer.
+//!
+//! Each tag is a cargo feature named like its module under [`operations`] (`clusters`,
+//! `atlas_search`, …), compiling the tag's operations and the models they use; `full`, a
+//! default feature, compiles every tag. The registry lists only the compiled operations.
 #![warn(missing_docs)]
 
 pub mod prelude;

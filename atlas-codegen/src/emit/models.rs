@@ -1,11 +1,12 @@
 //! Model types: structs, open enums, tagged and untagged unions, aliases.
 //!
 //! No type derives serde's `Serialize` or `Deserialize`: each implements the runtime's
-//! `Json` trait (from and to `serde_json::Value`) with small inline methods, and gets
-//! serde's traits from one `impl_serde_via_json!` line. Derives on the crate's ~2,500
-//! types made it take 74 s and 4 GB to compile; this way it takes about 23 s and stays
-//! under 2 GB, and decoding keeps undeclared properties and unknown values, naming the
-//! field when it fails. (`atlas-generated/src/runtime/json.rs` says more.)
+//! `Json` trait with small generated methods (`read` from JSON text, `from_json` from a
+//! `serde_json::Value` for what does not read cleanly, `encode` into any serde serializer)
+//! and gets serde's traits from one `impl_serde_via_json!` line. Derives on the crate's
+//! ~2,500 types made it take 74 s and 4 GB to compile; this way every tag takes about 26 s
+//! and 2 GB, and decoding keeps undeclared properties and unknown values, naming the field
+//! when it fails. (`atlas-generated/src/runtime/json.rs` says more.)
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -1,20 +1,25 @@
-//! Conversion between Rust values and [`serde_json::Value`] without serde derive.
+//! The [`Json`] trait, which every generated type implements in place of serde's derives,
+//! and decoding through [`serde_json::Value`].
 //!
-//! Every generated type implements [`Json`]. Decoding takes ownership of the
-//! [`Value`] and reports failures as a [`DecodeError`] that names the exact
-//! location ([`Path`]) inside the document. The helper functions in this module
-//! ([`object`], [`required`], [`put_optional`], …) are what generated
-//! implementations are made of.
+//! A type decodes straight from JSON text with [`Json::read`] (see
+//! [`reader`](super::reader)); what does not decode cleanly is decoded again from a
+//! [`Value`] with [`Json::from_json`], which reports failures as a [`DecodeError`] naming
+//! the exact location ([`Path`]) inside the document and fills what responses lack. It
+//! encodes into any serde serializer with [`Json::encode`] (see [`encode`](super::encode)).
+//! The helper functions in this module ([`object`], [`required`], [`put_optional`], …) are
+//! what `from_json` implementations are made of.
 //!
 //! # Why not `#[derive(Serialize, Deserialize)]`
 //!
 //! The crate has about 2,500 generated types. With serde's derives on each, compiling
 //! it took 74 s and 4 GB of memory on a 2-core machine (measured while the generator was
-//! written); implementing [`Json`] with small `#[inline]` methods built from the helpers
+//! written). Implementing [`Json`] with small generated methods built from the helpers
 //! here, and serde's traits once per type on top of it through
-//! [`impl_serde_via_json!`](crate::impl_serde_via_json), keeps it near 23 s and under
-//! 2 GB (`cargo xtask bench`). It also lets decoding keep what derives would lose or refuse:
-//! undeclared properties, unknown enum values and tags, and errors that name the field.
+//! [`impl_serde_via_json!`](crate::impl_serde_via_json), keeps every tag (feature `full`)
+//! near 26 s and 2 GB, and one tag near 3 s (`cargo xtask bench`): the decoding methods
+//! are not generic, and the encoding ones are compiled only for the serializers a program
+//! uses. It also lets decoding keep what derives would lose or refuse: undeclared
+//! properties, unknown enum values and tags, and errors that name the field.
 
 use std::collections::BTreeMap;
 use std::fmt;
