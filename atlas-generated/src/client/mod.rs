@@ -221,6 +221,21 @@ async fn exchange(request: reqwest::RequestBuilder) -> Result<(u16, HeaderMap, B
     Ok((status, headers, body))
 }
 
+/// The span of one call (`atlas.request`), with the fields the README lists; an
+/// operation's id and API version are recorded into it when the call has them.
+fn request_span(method: &str, path: &str) -> tracing::Span {
+    tracing::info_span!(
+        "atlas.request",
+        operation = tracing::field::Empty,
+        version = tracing::field::Empty,
+        method,
+        path,
+        status = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    )
+}
+
 /// The base URL without a trailing `/`, if it is one credentials may go to.
 fn check_base_url(base_url: &str, secret: bool) -> Result<String, Error> {
     let trimmed = base_url.trim_end_matches('/');
@@ -290,16 +305,9 @@ impl Client {
         let request = endpoint
             .to_request_with_base(&self.inner.base_url)
             .map_err(|e| name(Error::build(e)))?;
-        let span = tracing::info_span!(
-            "atlas.request",
-            operation = E::OPERATION_ID,
-            version = E::VERSION,
-            method = E::METHOD.as_str(),
-            path = E::PATH,
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
+        let span = request_span(E::METHOD.as_str(), E::PATH);
+        span.record("operation", E::OPERATION_ID);
+        span.record("version", E::VERSION);
         let (status, headers, body) = self.execute(request).instrument(span).await.map_err(name)?;
         E::decode_response(status, &headers, &body).map_err(|e| name(Error::response(e, &body)))
     }
@@ -366,14 +374,7 @@ impl Client {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let request = self.rebase(request)?;
-        let span = tracing::info_span!(
-            "atlas.request",
-            method = request.method().as_str(),
-            path = request.uri().path(),
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
+        let span = request_span(request.method().as_str(), request.uri().path());
         let (status, headers, body) = self.execute(request).instrument(span).await?;
         let mut response = http::Response::new(body.to_vec());
         *response.status_mut() = http::StatusCode::from_u16(status)
