@@ -51,6 +51,7 @@ pub trait Json: Sized {
     /// of the two.
     #[inline]
     fn to_json(&self) -> Value {
+        // `to_vec` writes valid JSON by construction, so this parse does not fail.
         serde_json::from_slice(&to_vec(self)).unwrap_or(Value::Null)
     }
 

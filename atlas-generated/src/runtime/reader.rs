@@ -72,26 +72,6 @@ impl<'j> Reader<'j> {
         self.hidden.take()
     }
 
-    /// Reads the next value as a `T`.
-    ///
-    /// # Errors
-    ///
-    /// [`Bail`] when it is not one.
-    #[inline]
-    pub fn value<T: Json>(&mut self) -> Result<T, Bail> {
-        T::read(self)
-    }
-
-    /// Reads the next value as an optional `T`: `null` is `None`.
-    ///
-    /// # Errors
-    ///
-    /// [`Bail`] when it is neither `null` nor a `T`.
-    #[inline]
-    pub fn optional<T: Json>(&mut self) -> Result<Option<T>, Bail> {
-        Option::<T>::read(self)
-    }
-
     /// Reads the next value as a `T` into `slot`, replacing what it held.
     ///
     /// # Errors
