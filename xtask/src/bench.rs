@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::XtaskError;
 use crate::generation::{describe, parse_and_generate};
-use crate::process::{Measured, cargo_program, run_measured, show};
+use crate::process::{Measured, cargo_program, run_measured, run_status, show};
 
 /// Hidden subcommand the memory measurement runs in a child process.
 pub const GENERATE_ONCE: &str = "__generate-once";
@@ -188,18 +188,7 @@ fn rerun_in_release(workspace_root: &Path, options: &BenchOptions) -> Result<(),
          (pass --allow-debug to measure the debug build)",
         show(&cmd)
     );
-    let status = cmd.status().map_err(|e| XtaskError::Command {
-        command: show(&cmd),
-        message: format!("could not be started: {e}"),
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(XtaskError::Command {
-            command: show(&cmd),
-            message: format!("failed ({status})"),
-        })
-    }
+    run_status(&mut cmd)
 }
 
 fn bench_generation(
@@ -439,7 +428,10 @@ fn bench_release(workspace_root: &Path) -> Result<(), XtaskError> {
             .peak_rss_bytes
             .map_or_else(|| "-".to_owned(), |b| format!("{:.1} MB", megabytes(b)))
     );
-    for (profile, flags) in [("release", &["--release"][..]), ("dev", &[][..])] {
+    for (profile, dir, flags) in [
+        ("release", "release", &["--release"][..]),
+        ("dev", "debug", &[][..]),
+    ] {
         let mut args = vec![
             "build",
             "--package",
@@ -450,11 +442,6 @@ fn bench_release(workspace_root: &Path) -> Result<(), XtaskError> {
         args.extend(flags);
         args.extend(["--no-default-features", "--features", "clusters,client"]);
         run_checked(&mut cargo(&args))?;
-        let dir = if profile == "release" {
-            "release"
-        } else {
-            "debug"
-        };
         let binary = target_dir.join(dir).join("examples").join("clusters");
         let size = std::fs::metadata(&binary)
             .map_err(|e| XtaskError::io_at("cannot read the size of", &binary, e))?
@@ -532,18 +519,7 @@ fn run_criterion(workspace_root: &Path, name: &str) -> Result<(), XtaskError> {
         .args(["bench", "--package", "atlas-generated", "--bench", name])
         .current_dir(workspace_root)
         .stdin(Stdio::null());
-    let status = bench.status().map_err(|e| XtaskError::Command {
-        command: show(&bench),
-        message: format!("could not be started: {e}"),
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(XtaskError::Command {
-            command: show(&bench),
-            message: format!("failed ({status})"),
-        })
-    }
+    run_status(&mut bench)
 }
 
 /// The per-request cost `Client::send` may add over raw `reqwest` + `serde_json::Value`.
@@ -568,12 +544,10 @@ fn bench_client_overhead(workspace_root: &Path) -> Result<(), XtaskError> {
     row("Client::send_request + serde_json::Value", transport);
     row("decoding alone: serde_json::Value", value_parse);
     row("decoding alone: GetCluster::decode_response", typed_decode);
-    let verdict = if ratio <= TARGET_CLIENT_OVERHEAD {
-        "PASS"
-    } else {
-        "FAIL"
-    };
-    println!("  ratio {ratio:.3}x   target <= {TARGET_CLIENT_OVERHEAD}x  {verdict}");
+    println!(
+        "  ratio {ratio:.3}x   target <= {TARGET_CLIENT_OVERHEAD}x  {}",
+        verdict(ratio <= TARGET_CLIENT_OVERHEAD)
+    );
     println!(
         "  transport alone {:.3}x; typed decoding takes {:.3}x the time of a Value parse",
         transport / baseline,

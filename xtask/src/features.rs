@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::error::XtaskError;
-use crate::process::{cargo_program, show};
+use crate::process::{cargo_program, cargo_subcommand_available, run_status, show};
 
 /// The `cargo-hack` release installed when none is.
 pub const CARGO_HACK_VERSION: &str = "0.6.46";
@@ -41,7 +41,7 @@ pub fn command(root: &Path) -> Result<(), XtaskError> {
         .stdin(Stdio::null());
         let start = Instant::now();
         println!("features: {}", show(&cmd));
-        run(&mut cmd)?;
+        run_status(&mut cmd)?;
         println!(
             "features: every feature compiles without warnings{}; {:.0} s",
             with.map_or(String::new(), |w| format!(" with {w}")),
@@ -52,14 +52,7 @@ pub fn command(root: &Path) -> Result<(), XtaskError> {
 }
 
 fn ensure_cargo_hack() -> Result<(), XtaskError> {
-    let installed = Command::new(cargo_program())
-        .args(["hack", "--version"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if installed {
+    if cargo_subcommand_available("hack") {
         return Ok(());
     }
     let mut install = Command::new(cargo_program());
@@ -73,20 +66,5 @@ fn ensure_cargo_hack() -> Result<(), XtaskError> {
         ])
         .stdin(Stdio::null());
     println!("features: cargo-hack is missing; {}", show(&install));
-    run(&mut install)
-}
-
-fn run(cmd: &mut Command) -> Result<(), XtaskError> {
-    let status = cmd.status().map_err(|e| XtaskError::Command {
-        command: show(cmd),
-        message: format!("could not be started: {e}"),
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(XtaskError::Command {
-            command: show(cmd),
-            message: format!("failed ({status})"),
-        })
-    }
+    run_status(&mut install)
 }

@@ -129,6 +129,34 @@ fn wait(
     Ok((status, None))
 }
 
+/// Runs `command` with its output shown as it comes; an error naming the command unless
+/// it succeeds.
+pub fn run_status(command: &mut Command) -> Result<(), XtaskError> {
+    let status = command.status().map_err(|e| XtaskError::Command {
+        command: show(command),
+        message: format!("could not be started: {e}"),
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(XtaskError::Command {
+            command: show(command),
+            message: format!("failed ({status})"),
+        })
+    }
+}
+
+/// Whether `cargo SUB` is installed (`cargo SUB --version` succeeds).
+pub fn cargo_subcommand_available(sub: &str) -> bool {
+    Command::new(cargo_program())
+        .args([sub, "--version"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// A command as a shell-like string, for messages.
 pub fn show(command: &Command) -> String {
     let mut out = String::new();

@@ -8,7 +8,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 use crate::error::XtaskError;
-use crate::process::cargo_program;
+use crate::process::{cargo_program, cargo_subcommand_available};
 
 /// What a step runs.
 #[derive(Debug, Clone, Copy)]
@@ -116,16 +116,6 @@ pub const STEPS: &[Step] = &[
         ..Step::cargo(&[])
     },
 ];
-
-fn cargo_subcommand_available(sub: &str) -> bool {
-    Command::new(cargo_program())
-        .args([sub, "--version"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 fn describe(run: Run, env: &[(&str, &str)]) -> String {
     let mut out = String::new();

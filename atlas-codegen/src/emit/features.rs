@@ -10,15 +10,12 @@ pub const END: &str = "# @generated features end";
 
 /// The lines between the markers: `full`, then each tag's feature, named as its module.
 pub fn cargo_features(ir: &Ir) -> String {
-    let mut modules: Vec<&str> = ir.tags.iter().map(|t| t.module.as_str()).collect();
-    modules.sort_unstable();
+    let tags = by_feature(ir);
     let mut out = String::from("# Every tag, and the models no operation uses.\nfull = [\n");
-    for module in &modules {
-        out.push_str(&format!("    \"{module}\",\n"));
+    for &tag in &tags {
+        out.push_str(&format!("    \"{}\",\n", ir.tags[tag].module));
     }
     out.push_str("]\n");
-    let mut tags: Vec<usize> = (0..ir.tags.len()).collect();
-    tags.sort_by_key(|&t| &ir.tags[t].module);
     for tag in tags {
         let (operations, models) = (operation_count(ir, tag), model_count(ir, tag));
         out.push_str(&format!(
@@ -27,6 +24,13 @@ pub fn cargo_features(ir: &Ir) -> String {
         ));
     }
     out
+}
+
+/// Every tag (its index), in the order of its feature's name.
+pub fn by_feature(ir: &Ir) -> Vec<usize> {
+    let mut tags: Vec<usize> = (0..ir.tags.len()).collect();
+    tags.sort_by_key(|&t| &ir.tags[t].module);
+    tags
 }
 
 /// How many operations tag `tag` has.

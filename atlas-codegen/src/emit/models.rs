@@ -539,8 +539,8 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
         let keep = v.payload_keeps_tag;
         let decoded = quote!(crate::runtime::Json::from_json(crate::runtime::variant_payload(map, #property, #keep), path)?);
         let struct_payload = is_struct(ir, v.ty);
-        let tagged_encode = |pattern: TokenStream, tag: &TokenStream, members: bool| {
-            if members {
+        let tagged_encode = |pattern: TokenStream, tag: &TokenStream| {
+            if struct_payload {
                 quote! { #pattern => crate::runtime::encode::tagged(serializer, #property, #tag, value), }
             } else {
                 quote! { #pattern => serde::Serialize::serialize(&crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), serializer), }
@@ -556,11 +556,7 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                 variants.push(quote! { #[doc = #doc] #vi(#payload), });
                 decode.push(quote! { Some(#tag) => Ok(Self::#vi(#decoded)), });
                 reads.push(quote! { Some(#tag) => Ok(Self::#vi(#read)), });
-                encode.push(tagged_encode(
-                    quote!(Self::#vi(value)),
-                    &quote!(#tag),
-                    struct_payload,
-                ));
+                encode.push(tagged_encode(quote!(Self::#vi(value)), &quote!(#tag)));
                 froms.push(from_branch(&name, &vi, &sub, v.boxed));
             }
             VariantTag::Carried { field, ty } => {
@@ -591,7 +587,6 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                 encode.push(tagged_encode(
                     quote!(Self::#vi { #fi, value }),
                     &quote!(#fi.as_str()),
-                    struct_payload,
                 ));
             }
         }

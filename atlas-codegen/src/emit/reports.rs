@@ -132,9 +132,7 @@ fn features(ir: &Ir) -> String {
          | feature | tag | operations | models | operation ids |\n| --- | --- | --- | --- | --- |\n",
         ir.types.len()
     );
-    let mut tags: Vec<usize> = (0..ir.tags.len()).collect();
-    tags.sort_by_key(|&t| &ir.tags[t].module);
-    for tag in tags {
+    for tag in super::features::by_feature(ir) {
         let ids: Vec<String> = ir
             .operations
             .iter()

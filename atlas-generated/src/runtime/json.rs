@@ -835,16 +835,6 @@ pub fn put_or_null<T: Json>(map: &mut Map<String, Value>, key: &str, value: &Opt
     map.insert(key.to_owned(), value.to_json());
 }
 
-/// Adds the properties a struct keeps undeclared, after its declared ones (which win a
-/// clash). One function for every struct, compiled once, rather than a loop in each.
-pub fn put_undeclared(map: &mut Map<String, Value>, undeclared: &Map<String, Value>) {
-    for (key, value) in undeclared {
-        if !map.contains_key(key) {
-            map.insert(key.clone(), value.clone());
-        }
-    }
-}
-
 /// The string value of the discriminator `property`, if it is present and a string.
 #[inline]
 #[must_use]

@@ -31,8 +31,8 @@ pub use encode::{Encoded, Members};
 pub use enums::OpenEnum;
 pub use json::{
     Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,
-    nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null,
-    put_undeclared, required, tag, to_vec, variant_payload, with_tag,
+    nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null, required,
+    tag, to_vec, variant_payload, with_tag,
 };
 pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
 pub use reader::{Bail, Reader, Variant};

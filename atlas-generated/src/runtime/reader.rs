@@ -8,8 +8,9 @@
 //! up with [`Bail`], and the document is decoded again through `Value` by
 //! [`Json::from_json`], which names the place of an error and fills missing required
 //! fields of responses. Whenever the reader succeeds, its value is the one `from_json`
-//! gives (`tests/reader.rs` checks it on every recorded body and spec example), so the
-//! fast path is invisible but for speed.
+//! gives (`tests/traffic.rs` and `tests/spec_examples.rs` check it on every recorded body
+//! and spec example, `tests/reader.rs` on odd documents), so the fast path is invisible
+//! but for speed.
 
 use jiter::{Jiter, NumberInt, Peek};
 use serde_json::{Map, Value};
@@ -33,7 +34,7 @@ impl From<jiter::JiterError> for Bail {
 pub struct Reader<'j> {
     jiter: Jiter<'j>,
     /// A member the next struct read leaves out: the tag of the union whose variant it
-    /// is, which the union holds (see [`Reader::variant`]).
+    /// is, which the union holds (see [`Reader::tagged`]).
     hidden: Option<&'static str>,
 }
 
@@ -182,7 +183,7 @@ impl<'j> Reader<'j> {
     #[inline]
     pub fn via_value<T: Json>(&mut self) -> Result<T, Bail> {
         let value = self.untyped()?;
-        T::from_json(value, &Path::Root).map_err(|_| Bail)
+        from_value(value)
     }
 
     /// Reads the next value, an object, as a variant of a union whose tag is the member
@@ -329,7 +330,7 @@ impl Variant<'_> {
     pub fn payload_via_value<T: Json>(&mut self) -> Result<T, Bail> {
         let object = self.object()?;
         let value = super::json::variant_payload(object, self.property, false);
-        T::from_json(value, &Path::Root).map_err(|_| Bail)
+        from_value(value)
     }
 
     /// Decodes the tag itself as the `T` a variant holds it in, when several tags
@@ -340,7 +341,7 @@ impl Variant<'_> {
     /// [`Bail`] when `tag` is not a `T`.
     #[inline]
     pub fn tag<T: Json>(&self, tag: &str) -> Result<T, Bail> {
-        T::from_json(Value::String(tag.to_owned()), &Path::Root).map_err(|_| Bail)
+        from_value(Value::String(tag.to_owned()))
     }
 
     /// The object, whole: what a union keeps for a tag it does not list.
@@ -352,6 +353,12 @@ impl Variant<'_> {
     pub fn object(&mut self) -> Result<Map<String, Value>, Bail> {
         serde_json::from_slice(self.raw).map_err(|_| Bail)
     }
+}
+
+/// Decodes `value` strictly through [`Json::from_json`], bailing at any failure: what the
+/// reader does for the shapes it leaves to `Value`.
+fn from_value<T: Json>(value: Value) -> Result<T, Bail> {
+    T::from_json(value, &Path::Root).map_err(|_| Bail)
 }
 
 /// The string value of the last member `property` of the object `raw`; `None` when
