@@ -286,13 +286,16 @@ fn bench_memory(
 /// developer's builds.
 const BENCH_TARGET_DIR: &str = "target/xtask-bench";
 
-/// `cargo ARGS` in the benchmark's target directory, not incremental.
+/// `cargo ARGS` in the benchmark's target directory, not incremental, and with full debug
+/// info for workspace crates: what a downstream crate's default dev profile gives
+/// atlas-generated, not the workspace's own lighter setting.
 fn bench_cargo(workspace_root: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(cargo_program());
     cmd.args(args)
         .arg("--target-dir")
         .arg(workspace_root.join(BENCH_TARGET_DIR))
         .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "true")
         .current_dir(workspace_root)
         .stdin(Stdio::null());
     cmd

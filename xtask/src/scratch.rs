@@ -101,8 +101,9 @@ impl Workspace {
         }
         let members: Vec<String> = crates.iter().map(|c| format!("{:?}", c.name)).collect();
         let workspace = format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n{}",
+            members.join(", "),
+            dev_profile()?
         );
         files.insert("Cargo.toml".to_owned(), workspace);
         // The same dependency versions as the main workspace; cargo prunes what is unused.
@@ -152,6 +153,27 @@ fn toml_table(path: &Path) -> Result<toml::Table, XtaskError> {
     let text = fs::read_to_string(path).map_err(|e| XtaskError::io_at("cannot read", path, e))?;
     text.parse()
         .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))
+}
+
+/// The main workspace's `[profile.dev]`, so that scratch crates build as lightly as the
+/// workspace's own tests; overrides naming workspace packages are left out, as no scratch
+/// crate has them.
+fn dev_profile() -> Result<String, XtaskError> {
+    let root = toml_table(&workspace_root().join("Cargo.toml"))?;
+    let Some(dev) = root
+        .get("profile")
+        .and_then(|p| p.get("dev"))
+        .and_then(toml::Value::as_table)
+    else {
+        return Ok(String::new());
+    };
+    let mut dev = dev.clone();
+    if let Some(toml::Value::Table(packages)) = dev.get_mut("package") {
+        packages.retain(|name, _| name == "*");
+    }
+    let profile = toml::Table::from_iter([("dev".to_owned(), dev.into())]);
+    let table = toml::Table::from_iter([("profile".to_owned(), profile.into())]);
+    toml::to_string(&table).map_err(|e| XtaskError::Other(e.to_string()))
 }
 
 /// The `[dependencies]` table of `atlas-generated/Cargo.toml`, with `x.workspace = true`
