@@ -10,6 +10,7 @@
 //! naming rule), [`media`] (media types and API versions), `refs` (`$ref`s) and
 //! `schema_view` (one view of a schema's constraints).
 
+pub mod diff;
 mod emit;
 mod error;
 pub mod ir;
@@ -56,6 +57,11 @@ pub fn build_ir(spec: &openapiv3::OpenAPI) -> Result<ir::Ir, CodegenError> {
     let mut ir = lower::lower(spec)?;
     passes::run(&mut ir);
     Ok(ir)
+}
+
+/// The public API `spec` becomes, as plain data, for [`diff::diff`].
+pub fn surface(spec: &openapiv3::OpenAPI) -> Result<diff::Surface, CodegenError> {
+    Ok(diff::Surface::of(&build_ir(spec)?))
 }
 
 /// Generates every file under [`GENERATED_ROOTS`]: the crate's generated code, its reports

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use crate::bench::{BenchOptions, GENERATE_ONCE};
+use crate::diff::DiffOptions;
 use crate::error::XtaskError;
 use crate::generation::{self, GENERATED_CRATE, describe};
 use crate::prism::PrismOptions;
@@ -48,6 +49,10 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Report what a newer spec changes in atlas-generated's API: operations, versions,
+    /// schemas, fields and values, the Rust items each touches, whether it breaks code, and
+    /// the crate's next version under Cargo's semver rules.
+    Diff(DiffOptions),
     /// Time generation and the compile of atlas-generated (median of repeated runs).
     Bench(BenchOptions),
     /// Check the requests of a JSON Lines file with Stoplight Prism (installed with npm into
@@ -99,6 +104,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
             options.raw_args = args.iter().skip(1).cloned().collect();
             crate::bench::bench(root, &options)
         }
+        Command::Diff(options) => crate::diff::command(root, &options),
         Command::Prism(options) => crate::prism::command(root, &options),
         Command::Httpbin => crate::httpbin::command(root),
         Command::Features => crate::features::command(root),

@@ -11,6 +11,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod features;
 pub mod fetch;

@@ -7,7 +7,7 @@
 
 pub(crate) mod docs;
 pub mod features;
-mod models;
+pub(crate) mod models;
 mod operations;
 mod render;
 pub(crate) mod reports;

@@ -56,7 +56,7 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     })
 }
 
-fn field_type(ir: &Ir, f: &Field) -> TokenStream {
+pub(crate) fn field_type(ir: &Ir, f: &Field) -> TokenStream {
     let mut ty = type_tokens(ir, &f.ty);
     if f.boxed {
         ty = quote!(Box<#ty>);

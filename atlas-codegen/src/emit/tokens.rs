@@ -47,6 +47,23 @@ pub(crate) fn type_tokens_from(ir: &Ir, ty: &TypeRef, root: &TokenStream) -> Tok
     }
 }
 
+/// The Rust type of a reference as text, for reports: `Vec<models::Foo>`.
+pub(crate) fn type_text(ir: &Ir, ty: &TypeRef) -> String {
+    tokens_text(&type_tokens(ir, ty))
+}
+
+/// A type's tokens as a person writes them, paths from the crate root:
+/// `Option<Vec<models::Foo>>`.
+pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
+    let text = tokens.to_string();
+    let text = text
+        .replace(" :: ", "::")
+        .replace(" < ", "<")
+        .replace(" >", ">");
+    let text = text.replace("< ", "<").replace(" ,", ",");
+    text.replace("crate::", "")
+}
+
 /// The `#[cfg]` that compiles an item with the cargo feature of tag `tag` (its module's
 /// name).
 pub(crate) fn tag_cfg(ir: &Ir, tag: usize) -> TokenStream {

@@ -1,0 +1,128 @@
+//! Changes to operations: matched by method and path template (an operation whose
+//! `operationId` changed is renamed, not removed and added), then compared version by
+//! version and parameter by parameter.
+
+use super::semver::change;
+use super::surface::{Operation, Surface};
+use super::{Change, ChangeKind, sides};
+
+/// Every request type of `op`: the unversioned one, then each version's.
+fn request_types(op: &Operation) -> Vec<String> {
+    let versioned = op.versions.values().flat_map(|v| &v.request_types);
+    std::iter::once(&op.type_name)
+        .chain(versioned)
+        .map(|t| format!("operations::{t}"))
+        .collect()
+}
+
+pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
+    let both = sides(&old.operations, &new.operations);
+    let mut out = Vec::new();
+    for (route, op) in both.removed {
+        let kind = ChangeKind::OperationRemoved {
+            operation_id: op.operation_id.clone(),
+        };
+        out.push(change(kind, route, Some(&op.tag), request_types(op)));
+    }
+    for (route, op) in both.added {
+        let kind = ChangeKind::OperationAdded {
+            operation_id: op.operation_id.clone(),
+        };
+        out.push(change(kind, route, Some(&op.tag), request_types(op)));
+    }
+    for (route, before, after) in both.common {
+        let mut push = |kind, rust| out.push(change(kind, route, Some(&after.tag), rust));
+        for (kind, rust) in compare(before, after) {
+            push(kind, rust);
+        }
+    }
+    out
+}
+
+/// The changes to an operation both specs have, each with the Rust items it touches.
+fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
+    let mut out = Vec::new();
+    if old.operation_id != new.operation_id {
+        let kind = ChangeKind::OperationRenamed {
+            from: old.operation_id.clone(),
+            to: new.operation_id.clone(),
+        };
+        out.push((kind, vec![]));
+    }
+    if old.type_name != new.type_name {
+        let kind = ChangeKind::RequestTypeRenamed {
+            from: old.type_name.clone(),
+            to: new.type_name.clone(),
+        };
+        out.push((kind, request_types(old)));
+    }
+    if new.deprecated && !old.deprecated {
+        out.push((ChangeKind::OperationDeprecated, request_types(new)));
+    }
+    let unversioned = || vec![format!("operations::{}", new.type_name)];
+    let versioned = |types: &[String]| types.iter().map(|t| format!("operations::{t}")).collect();
+    let versions = sides(&old.versions, &new.versions);
+    for (version, v) in versions.removed {
+        let kind = ChangeKind::VersionRemoved {
+            version: version.clone(),
+        };
+        out.push((kind, versioned(&v.request_types)));
+    }
+    for (version, v) in versions.added {
+        let kind = ChangeKind::VersionAdded {
+            version: version.clone(),
+        };
+        out.push((kind, versioned(&v.request_types)));
+    }
+    for (version, before, after) in versions.common {
+        if let Some(date) = &after.sunset
+            && before.sunset != after.sunset
+        {
+            let kind = ChangeKind::SunsetAnnounced {
+                version: version.clone(),
+                date: date.clone(),
+            };
+            out.push((kind, versioned(&after.request_types)));
+        }
+    }
+    if let (Some(from), Some(to)) = (&old.default_version, &new.default_version)
+        && from != to
+    {
+        let kind = ChangeKind::DefaultVersionChanged {
+            from: from.clone(),
+            to: to.clone(),
+        };
+        out.push((kind, unversioned()));
+    }
+    let fields = |ident: &str| -> Vec<String> {
+        request_types(new)
+            .into_iter()
+            .map(|t| format!("{t}::{ident}"))
+            .collect()
+    };
+    let params = sides(&old.params, &new.params);
+    for (_, p) in params.removed {
+        let kind = ChangeKind::ParameterRemoved {
+            parameter: p.wire.clone(),
+        };
+        out.push((kind, fields(&p.ident)));
+    }
+    for (_, p) in params.added {
+        let kind = ChangeKind::ParameterAdded {
+            parameter: p.wire.clone(),
+            required: p.required,
+        };
+        out.push((kind, fields(&p.ident)));
+    }
+    for (_, before, after) in params.common {
+        if before.rust != after.rust {
+            let kind = ChangeKind::ParameterChanged {
+                parameter: after.wire.clone(),
+                from: before.rust.clone(),
+                to: after.rust.clone(),
+            };
+            out.push((kind, fields(&after.ident)));
+        }
+    }
+    out
+}

@@ -1,0 +1,230 @@
+//! The public API a spec becomes, as plain data: every operation with its versions,
+//! parameters and request types, every type with its fields, values, mappings or
+//! branches, each Rust type written out as the emitter prints it. Two surfaces compare
+//! without their specs, so the crate can keep its own (`reports/api-surface.json`) and a
+//! regeneration can tell what changed when the previous document is gone.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::emit::models::field_type;
+use crate::emit::tokens::{tokens_text, type_text};
+use crate::ir::{EnumValue, Ir, Operation as IrOperation, Presence, TypeKind};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Surface {
+    pub title: String,
+    pub version: String,
+    pub sha: Option<String>,
+    /// By route: `GET /api/atlas/v2/groups/{groupId}`.
+    pub operations: BTreeMap<String, Operation>,
+    /// Component schema name → the Rust type it became.
+    pub schemas: BTreeMap<String, String>,
+    /// Rust type name → what it is.
+    pub types: BTreeMap<String, Type>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    pub operation_id: String,
+    pub tag: String,
+    /// The unversioned request type.
+    pub type_name: String,
+    pub deprecated: bool,
+    /// API version → its sunset date and request types.
+    pub versions: BTreeMap<String, Version>,
+    pub default_version: Option<String>,
+    /// `Query pageNum` → the parameter.
+    pub params: BTreeMap<String, Param>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub sunset: Option<String>,
+    pub request_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    pub wire: String,
+    pub ident: String,
+    pub required: bool,
+    /// The request types' field type: `Option<i32>`.
+    pub rust: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Type {
+    /// Wire name → field.
+    Struct {
+        fields: BTreeMap<String, Field>,
+    },
+    /// Wire value → variant.
+    Enum {
+        values: BTreeMap<String, String>,
+    },
+    TagValues {
+        values: BTreeMap<String, String>,
+    },
+    /// Tag value → (payload type, variant).
+    Tagged {
+        mappings: BTreeMap<String, (String, String)>,
+    },
+    /// Branch type → variant.
+    Untagged {
+        branches: BTreeMap<String, String>,
+    },
+    Alias {
+        target: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub ident: String,
+    pub required: bool,
+    /// The field's full type: `Option<Vec<models::Link>>`.
+    pub rust: String,
+}
+
+impl Type {
+    /// What kind of Rust item it is, in words.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Type::Struct { .. } => "struct",
+            Type::Enum { .. } => "open enum",
+            Type::TagValues { .. } => "enum of tag values",
+            Type::Tagged { .. } => "discriminated union",
+            Type::Untagged { .. } => "untagged union",
+            Type::Alias { .. } => "type alias",
+        }
+    }
+}
+
+impl Surface {
+    pub fn of(ir: &Ir) -> Surface {
+        Surface {
+            title: ir.spec_title.clone(),
+            version: ir.spec_version.clone(),
+            sha: ir.spec_sha.clone(),
+            operations: ir
+                .operations
+                .iter()
+                .map(|op| (route(op), operation(ir, op)))
+                .collect(),
+            schemas: ir
+                .components
+                .iter()
+                .map(|(name, &id)| (name.clone(), ir.types[id].name.clone()))
+                .collect(),
+            types: ir
+                .types
+                .iter()
+                .map(|t| (t.name.clone(), ty(ir, &t.kind)))
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/atlas/v2/groups/{groupId}`: what identifies an operation across specs.
+pub fn route(op: &IrOperation) -> String {
+    format!("{} {}", op.method.as_str(), op.path)
+}
+
+fn operation(ir: &Ir, op: &IrOperation) -> Operation {
+    Operation {
+        operation_id: op.operation_id.clone(),
+        tag: ir.tags[op.tag].name.clone(),
+        type_name: op.type_name.clone(),
+        deprecated: op.deprecated,
+        versions: op
+            .versions
+            .iter()
+            .map(|v| {
+                let version = Version {
+                    sunset: v.sunset.clone(),
+                    request_types: v.endpoints.iter().map(|e| e.type_name.clone()).collect(),
+                };
+                (v.version.as_str().to_owned(), version)
+            })
+            .collect(),
+        default_version: op
+            .default_version
+            .map(|i| op.versions[i].version.as_str().to_owned()),
+        params: op
+            .params
+            .iter()
+            .map(|p| {
+                let ty = type_text(ir, &p.ty);
+                let rust = if p.required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                };
+                let param = Param {
+                    wire: p.wire_name.clone(),
+                    ident: p.ident.clone(),
+                    required: p.required,
+                    rust,
+                };
+                (format!("{:?} {}", p.location, p.wire_name), param)
+            })
+            .collect(),
+    }
+}
+
+fn values(values: &[EnumValue]) -> BTreeMap<String, String> {
+    values
+        .iter()
+        .map(|v| (v.wire.clone(), v.ident.clone()))
+        .collect()
+}
+
+fn ty(ir: &Ir, kind: &TypeKind) -> Type {
+    match kind {
+        TypeKind::Struct(s) => Type::Struct {
+            fields: s
+                .fields
+                .iter()
+                .map(|f| {
+                    let field = Field {
+                        ident: f.ident.clone(),
+                        required: matches!(
+                            f.presence,
+                            Presence::Required | Presence::RequiredNullable
+                        ),
+                        rust: tokens_text(&field_type(ir, f)),
+                    };
+                    (f.wire_name.clone(), field)
+                })
+                .collect(),
+        },
+        TypeKind::Enum(e) => Type::Enum {
+            values: values(&e.values),
+        },
+        TypeKind::TagValues(v) => Type::TagValues { values: values(v) },
+        TypeKind::Tagged(t) => Type::Tagged {
+            mappings: t
+                .variants
+                .iter()
+                .flat_map(|v| {
+                    let payload = ir.types[v.ty].name.clone();
+                    v.tags
+                        .iter()
+                        .map(move |tag| (tag.clone(), (payload.clone(), v.ident.clone())))
+                })
+                .collect(),
+        },
+        TypeKind::Untagged(variants) => Type::Untagged {
+            branches: variants
+                .iter()
+                .map(|v| (type_text(ir, &v.ty), v.ident.clone()))
+                .collect(),
+        },
+        TypeKind::Alias(target) => Type::Alias {
+            target: type_text(ir, target),
+        },
+    }
+}

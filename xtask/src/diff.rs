@@ -1,0 +1,75 @@
+//! `cargo xtask diff --from OLD.yaml [--to NEW.yaml] [--json]`: what a new spec changes in
+//! atlas-generated's API, each change with the Rust items it touches and whether it
+//! breaks code, and the crate's next version (`atlas_codegen::diff` decides all of it).
+
+use std::path::{Path, PathBuf};
+
+use atlas_codegen::diff::{self, Report, Surface};
+
+use crate::error::XtaskError;
+use crate::generation::GENERATED_CRATE;
+use crate::spec::{self, SpecSource};
+
+#[derive(Debug, clap::Args)]
+pub struct DiffOptions {
+    /// The older document.
+    #[arg(long, value_name = "OLD.yaml")]
+    pub from: PathBuf,
+    /// The newer document (default: the pinned spec, found as `codegen` finds it).
+    #[arg(long, value_name = "NEW.yaml")]
+    pub to: Option<PathBuf>,
+    /// Print the report as JSON (its shape is documented on `atlas_codegen::diff::Report`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cargo xtask diff`.
+pub fn command(root: &Path, options: &DiffOptions) -> Result<(), XtaskError> {
+    let report = report(root, &options.from, options.to.as_deref())?;
+    if options.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| XtaskError::Other(format!("cannot write the report as JSON: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
+}
+
+/// The report from the document at `from` to the one at `to` (the pinned one when `None`).
+pub fn report(root: &Path, from: &Path, to: Option<&Path>) -> Result<Report, XtaskError> {
+    let old = surface_of(&spec::read(from, SpecSource::Flag)?)?;
+    let new = match to {
+        Some(path) => surface_of(&spec::read(path, SpecSource::Flag)?)?,
+        None => surface_of(&spec::load_pinned(root, None)?)?,
+    };
+    Ok(diff::diff(&old, &new, &crate_version(root)?))
+}
+
+/// Parses a document and makes its surface; errors name the document and the place in it.
+pub fn surface_of(spec: &spec::LoadedSpec) -> Result<Surface, XtaskError> {
+    let document = atlas_codegen::parse_spec(&spec.text).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot parse the spec {}", spec.path.display()),
+        source,
+    })?;
+    atlas_codegen::surface(&document).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot generate from the spec {}", spec.path.display()),
+        source,
+    })
+}
+
+/// `atlas-generated`'s `package.version`.
+pub fn crate_version(root: &Path) -> Result<String, XtaskError> {
+    let path = root.join(GENERATED_CRATE).join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
+    let manifest: toml::Table = text
+        .parse()
+        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))?;
+    manifest
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| XtaskError::Other(format!("{}: no package.version", path.display())))
+}
