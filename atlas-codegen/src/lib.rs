@@ -6,9 +6,10 @@
 //!
 //! The pipeline, one folder each: `lower` makes the [`ir`] from the spec, `passes`
 //! complete it ([`build_ir`] runs both), `emit` prints the crate's files and [`testgen`]
-//! the crate's generated tests. Rules that several of them apply live once beside them: [`names`] (every
-//! naming rule), [`media`] (media types and API versions), `refs` (`$ref`s) and
-//! `schema_view` (one view of a schema's constraints).
+//! the crate's generated tests, and [`diff`] the public surface the IR makes and the
+//! report of what changed between two. Rules that several of them apply live once beside
+//! them: [`names`] (every naming rule), [`media`] (media types and API versions), `refs`
+//! (`$ref`s) and `schema_view` (one view of a schema's constraints).
 
 pub mod diff;
 mod emit;
@@ -40,6 +41,9 @@ pub struct Generated {
     /// The IR the files print, for tools and tests that want the facts rather than the text
     /// (the untyped fallbacks, the operations and their versions).
     pub ir: ir::Ir,
+    /// The public API the files make, as plain data (also written to
+    /// [`diff::surface::RECORD_PATH`]), for the report of what a new spec changes.
+    pub surface: diff::Surface,
 }
 
 /// Directories, relative to the `atlas-generated/` crate root, that the generator owns
@@ -73,6 +77,8 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
     jobs.extend(tests.jobs(&ir));
     let mut files: BTreeMap<String, String> = emit::render_all(&jobs)?.into_iter().collect();
     let counts = counts(&ir, &tests);
+    let surface = diff::Surface::of(&ir);
+    files.insert(diff::surface::RECORD_PATH.to_owned(), surface.record());
     files.extend(emit::reports::emit(
         &ir,
         &counts,
@@ -85,6 +91,7 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
         counts,
         cargo_features,
         ir,
+        surface,
     })
 }
 

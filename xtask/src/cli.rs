@@ -147,7 +147,31 @@ fn codegen(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {
         g.parse_time.as_secs_f64(),
         g.generate_time.as_secs_f64(),
     );
+    if let Some(update) = &outcome.changelog {
+        print_changelog(update);
+    }
     Ok(())
+}
+
+fn print_changelog(update: &crate::changelog::Update) {
+    let changelog = format!("{GENERATED_CRATE}/{}", crate::changelog::CHANGELOG);
+    let Some(report) = &update.report else {
+        println!("codegen: {changelog} started");
+        return;
+    };
+    let (breaking, compatible) = report.counts();
+    println!(
+        "codegen: the spec changed: {} changes ({breaking} breaking, {compatible} compatible); \
+         section [{}] added to {changelog}",
+        report.changes.len(),
+        report.verdict.next
+    );
+    if let Some(version) = &update.version {
+        println!(
+            "codegen: {GENERATED_CRATE} version {} -> {version}",
+            report.verdict.current
+        );
+    }
 }
 
 fn codegen_check(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {

@@ -8,6 +8,7 @@ use atlas_codegen::diff::{self, Report, Surface};
 
 use crate::error::XtaskError;
 use crate::generation::GENERATED_CRATE;
+use crate::manifest;
 use crate::spec::{self, SpecSource};
 
 #[derive(Debug, clap::Args)]
@@ -43,7 +44,8 @@ pub fn report(root: &Path, from: &Path, to: Option<&Path>) -> Result<Report, Xta
         Some(path) => surface_of(&spec::read(path, SpecSource::Flag)?)?,
         None => surface_of(&spec::load_pinned(root, None)?)?,
     };
-    Ok(diff::diff(&old, &new, &crate_version(root)?))
+    let crate_dir = root.join(GENERATED_CRATE);
+    Ok(diff::diff(&old, &new, &manifest::version(&crate_dir)?))
 }
 
 /// Parses a document and makes its surface; errors name the document and the place in it.
@@ -56,20 +58,4 @@ pub fn surface_of(spec: &spec::LoadedSpec) -> Result<Surface, XtaskError> {
         context: format!("cannot generate from the spec {}", spec.path.display()),
         source,
     })
-}
-
-/// `atlas-generated`'s `package.version`.
-pub fn crate_version(root: &Path) -> Result<String, XtaskError> {
-    let path = root.join(GENERATED_CRATE).join("Cargo.toml");
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
-    let manifest: toml::Table = text
-        .parse()
-        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))?;
-    manifest
-        .get("package")
-        .and_then(|p| p.get("version"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| XtaskError::Other(format!("{}: no package.version", path.display())))
 }

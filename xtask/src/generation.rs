@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::changelog;
 use crate::error::XtaskError;
 use crate::manifest;
 use crate::spec::{self, LoadedSpec};
@@ -82,6 +83,7 @@ pub fn check(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Vec<Drif
         &crate_dir,
         &generation.generated.cargo_features,
     )?);
+    drift.extend(changelog::drift(&crate_dir, &generation.generated.surface)?);
     Ok(drift)
 }
 
@@ -91,11 +93,14 @@ pub struct CodegenOutcome {
     pub generation: Generation,
     /// `false` when the tree on disk already matched and nothing was written.
     pub written: bool,
+    /// What the changelog got, when the spec is not the one the crate recorded.
+    pub changelog: Option<changelog::Update>,
 }
 
 /// Generates and, unless the tree on disk already matches, replaces every generated
-/// root of `atlas-generated` atomically. Nothing is written unless generation
-/// succeeded completely.
+/// root of `atlas-generated` atomically; when the spec is not the one the committed crate
+/// records, adds the changelog section of what changed and moves the crate's version.
+/// Nothing is written unless generation and the report succeeded completely.
 pub fn codegen(
     workspace_root: &Path,
     spec_path: Option<&Path>,
@@ -106,18 +111,38 @@ pub fn codegen(
     let features = &generation.generated.cargo_features;
     let mut drift = tree::diff_tree(&crate_dir, &generation.generated.files, roots)?;
     drift.extend(manifest::drift(&crate_dir, features)?);
-    if drift.is_empty() {
+    let version = manifest::version(&crate_dir)?;
+    let today = today();
+    let update = changelog::plan(&crate_dir, &generation.generated.surface, &version, &today)?;
+    if drift.is_empty() && update.is_none() {
         return Ok(CodegenOutcome {
             generation,
             written: false,
+            changelog: None,
         });
     }
     tree::write_tree(&crate_dir, &generation.generated.files, roots)?;
     manifest::write(&crate_dir, features)?;
+    if let Some(update) = &update {
+        changelog::write(&crate_dir, update)?;
+        if let Some(version) = &update.version {
+            manifest::set_version(&crate_dir, version)?;
+        }
+    }
     Ok(CodegenOutcome {
         generation,
         written: true,
+        changelog: update,
     })
+}
+
+/// Today's UTC date, `YYYY-MM-DD` (chrono is built without its clock).
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0)
+        .map_or_else(|| "1970-01-01".to_owned(), |t| t.date_naive().to_string())
 }
 
 /// `N files (… operations, …)`: the counts of a generation, on one line.

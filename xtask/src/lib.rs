@@ -10,6 +10,7 @@
 //! [`scratch`] (compiling generated code as throwaway crates) serves the tests.
 
 pub mod bench;
+pub mod changelog;
 pub mod cli;
 pub mod diff;
 pub mod error;

@@ -88,6 +88,46 @@ pub fn write(crate_dir: &Path, features: &str) -> Result<(), XtaskError> {
     fs::rename(&temporary, &path).map_err(|e| XtaskError::io_at("cannot replace", &path, e))
 }
 
+/// The manifest's `package.version`.
+///
+/// # Errors
+///
+/// When the manifest cannot be read or parsed, or has no version.
+pub fn version(crate_dir: &Path) -> Result<String, XtaskError> {
+    let path = crate_dir.join(MANIFEST);
+    let text = fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
+    let manifest: toml::Table = text
+        .parse()
+        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))?;
+    manifest
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| XtaskError::Other(format!("{}: no package.version", path.display())))
+}
+
+/// Sets the manifest's `package.version` (its first `version = "…"` line, which a
+/// manifest that starts with `[package]` has), through a temporary file.
+///
+/// # Errors
+///
+/// When the manifest cannot be read or replaced, or has no such line.
+pub fn set_version(crate_dir: &Path, version: &str) -> Result<(), XtaskError> {
+    let path = crate_dir.join(MANIFEST);
+    let text = fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
+    let Some(line) = text.lines().find(|l| l.starts_with("version = \"")) else {
+        return Err(XtaskError::Other(format!(
+            "{}: no `version = \"…\"` line",
+            path.display()
+        )));
+    };
+    let wanted = text.replacen(line, &format!("version = \"{version}\""), 1);
+    let temporary = crate_dir.join(format!(".{MANIFEST}.version"));
+    fs::write(&temporary, wanted).map_err(|e| XtaskError::io_at("cannot write", &temporary, e))?;
+    fs::rename(&temporary, &path).map_err(|e| XtaskError::io_at("cannot replace", &path, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

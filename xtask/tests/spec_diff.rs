@@ -273,3 +273,66 @@ fn a_document_that_cannot_be_parsed_fails_with_the_place() {
     assert!(error.contains(&bad.display().to_string()), "{error}");
     assert!(error.contains("line 3"), "{error}");
 }
+
+/// Regenerating after a re-pin: the crate records the 2026-08-06 document; the pinned one
+/// comes in. The changelog gets a section naming both, above the previous one, the version
+/// moves to the verdict, and the drift check accepts the result and not the original.
+#[test]
+fn regeneration_after_a_repin_writes_a_changelog_section() {
+    use atlas_codegen::diff::surface::RECORD_PATH;
+    use xtask::changelog::{self, CHANGELOG};
+
+    let dir = tempfile::tempdir().unwrap();
+    let crate_dir = dir.path();
+    std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
+    let old = surface(&load(&history(NEWER)));
+    let new = surface(&pinned());
+    std::fs::write(crate_dir.join(RECORD_PATH), old.record()).unwrap();
+    let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07")
+        .unwrap()
+        .unwrap();
+    changelog::write(crate_dir, &first).unwrap();
+    assert!(changelog::drift(crate_dir, &old).unwrap().is_none());
+    assert!(
+        changelog::drift(crate_dir, &new).unwrap().is_some(),
+        "the old section names the old spec"
+    );
+
+    let update = changelog::plan(crate_dir, &new, "0.1.0", "2026-12-01")
+        .unwrap()
+        .unwrap();
+    let report = update.report.as_ref().expect("a report");
+    assert!(report.verdict.breaking);
+    assert_eq!(update.version.as_deref(), Some("0.2.0"));
+    changelog::write(crate_dir, &update).unwrap();
+    let text = std::fs::read_to_string(crate_dir.join(CHANGELOG)).unwrap();
+    let (newest, previous) = (
+        text.find("## [0.2.0] - 2026-12-01").unwrap(),
+        text.find("## [0.1.0] - 2026-08-07").unwrap(),
+    );
+    assert!(newest < previous, "{text}");
+    assert!(
+        text.contains(&format!(
+            "(x-xgen-sha {}) (was",
+            new.sha.as_deref().unwrap()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("### Removed") && text.contains("**Breaking:**"),
+        "{text}"
+    );
+    assert!(changelog::drift(crate_dir, &new).unwrap().is_none());
+    // The same spec again: nothing to add.
+    std::fs::write(crate_dir.join(RECORD_PATH), new.record()).unwrap();
+    assert!(
+        changelog::plan(crate_dir, &new, "0.2.0", "2026-12-02")
+            .unwrap()
+            .is_none()
+    );
+    // The record reads back as written.
+    assert_eq!(
+        atlas_codegen::diff::Surface::from_record(&new.record()).unwrap(),
+        new
+    );
+}

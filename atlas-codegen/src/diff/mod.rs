@@ -43,7 +43,7 @@ pub struct Report {
 }
 
 /// Which document one side of the report comes from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Side {
     pub title: String,
     pub version: String,
@@ -51,7 +51,7 @@ pub struct Side {
 }
 
 impl Side {
-    fn of(surface: &Surface) -> Side {
+    pub fn of(surface: &Surface) -> Side {
         Side {
             title: surface.title.clone(),
             version: surface.version.clone(),

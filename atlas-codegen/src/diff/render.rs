@@ -116,10 +116,14 @@ fn required_word(required: bool) -> &'static str {
     if required { "required" } else { "optional" }
 }
 
-fn side(side: &Side) -> String {
-    match &side.sha {
-        Some(sha) => format!("{} {} (x-xgen-sha {sha})", side.title, side.version),
-        None => format!("{} {}", side.title, side.version),
+impl Side {
+    /// `MongoDB Atlas Administration API 2.0 (x-xgen-sha f84b8e4…)`: how the report and
+    /// the changelog name a document.
+    pub fn describe(&self) -> String {
+        match &self.sha {
+            Some(sha) => format!("{} {} (x-xgen-sha {sha})", self.title, self.version),
+            None => format!("{} {}", self.title, self.version),
+        }
     }
 }
 
@@ -141,8 +145,8 @@ impl Report {
     pub fn text(&self) -> String {
         let (breaking, compatible) = self.counts();
         let mut out = String::new();
-        let _ = writeln!(out, "from: {}", side(&self.from));
-        let _ = writeln!(out, "to:   {}", side(&self.to));
+        let _ = writeln!(out, "from: {}", self.from.describe());
+        let _ = writeln!(out, "to:   {}", self.to.describe());
         let v = &self.verdict;
         let _ = writeln!(
             out,
@@ -190,8 +194,8 @@ impl Report {
         let _ = writeln!(
             out,
             "Generated from {} (was {}).",
-            side(&self.to),
-            side(&self.from)
+            self.to.describe(),
+            self.from.describe()
         );
         let (breaking, _) = self.counts();
         if breaking > 0 {

@@ -5,6 +5,7 @@
 //! regeneration can tell what changed when the previous document is gone.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +127,43 @@ impl Surface {
                 .collect(),
         }
     }
+}
+
+/// Where the generated crate keeps its surface, relative to its root.
+pub const RECORD_PATH: &str = "reports/api-surface.json";
+
+impl Surface {
+    /// As JSON with one line per operation, schema and type, so that the record's git
+    /// diffs read like the changes they are.
+    pub fn record(&self) -> String {
+        let mut out = String::from("{\n");
+        let _ = writeln!(out, "\"title\": {},", json(&self.title));
+        let _ = writeln!(out, "\"version\": {},", json(&self.version));
+        let _ = writeln!(out, "\"sha\": {},", json(&self.sha));
+        entries(&mut out, "operations", &self.operations, ",");
+        entries(&mut out, "schemas", &self.schemas, ",");
+        entries(&mut out, "types", &self.types, "");
+        out.push_str("}\n");
+        out
+    }
+
+    /// Reads what [`Surface::record`] wrote.
+    pub fn from_record(text: &str) -> Result<Surface, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+fn entries<V: Serialize>(out: &mut String, name: &str, map: &BTreeMap<String, V>, end: &str) {
+    let lines: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("  {}: {}", json(k), json(v)))
+        .collect();
+    let _ = writeln!(out, "\"{name}\": {{\n{}\n}}{end}", lines.join(",\n"));
+}
+
+/// One value of the record as JSON. Cannot fail: strings, booleans, string-keyed maps.
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
 }
 
 /// `GET /api/atlas/v2/groups/{groupId}`: what identifies an operation across specs.

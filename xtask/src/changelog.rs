@@ -1,0 +1,139 @@
+//! `atlas-generated/CHANGELOG.md`, in the Keep a Changelog layout. When `cargo xtask
+//! codegen` generates from another spec than the one the committed crate records
+//! (`reports/api-surface.json`), it adds a dated section with the report of what changed
+//! (`atlas_codegen::diff`) and sets the crate's version to the report's verdict;
+//! `codegen --check` fails while the newest section names another spec than the pinned one.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::Path;
+
+use atlas_codegen::diff::surface::RECORD_PATH;
+use atlas_codegen::diff::{self, Report, Side, Surface};
+
+use crate::error::XtaskError;
+use crate::tree::{Drift, DriftKind};
+
+/// The changelog, relative to the crate directory.
+pub const CHANGELOG: &str = "CHANGELOG.md";
+
+const HEADER: &str = "# Changelog\n\n\
+All notable changes to `atlas-generated`, in the [Keep a Changelog](https://keepachangelog.com/en/1.1.0/) \
+layout. `cargo xtask codegen` writes a section whenever the spec it generates from changes: each \
+entry names the Rust items it touches, and **Breaking** marks those that can stop code compiling \
+against the previous version. Versions follow Cargo's semver rules (while `0.x`, a breaking change \
+bumps the minor).\n";
+
+/// What regenerating does to the changelog and the crate's version.
+#[derive(Debug)]
+pub struct Update {
+    /// The whole new changelog.
+    pub text: String,
+    /// The crate's new version, when it moves.
+    pub version: Option<String>,
+    /// The report the new section holds (`None` for the first section).
+    pub report: Option<Report>,
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, XtaskError> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(XtaskError::io_at("cannot read", path, e)),
+    }
+}
+
+/// "Generated from …": how a section names the spec it was generated from.
+fn generated_from(surface: &Surface) -> String {
+    format!("Generated from {}", Side::of(surface).describe())
+}
+
+/// What generating `new` (on `date`) changes in the changelog of the crate in
+/// `crate_dir`, whose version is `version`; `None` when the committed record names the
+/// same spec and the changelog exists.
+pub fn plan(
+    crate_dir: &Path,
+    new: &Surface,
+    version: &str,
+    date: &str,
+) -> Result<Option<Update>, XtaskError> {
+    let Some(existing) = read_optional(&crate_dir.join(CHANGELOG))? else {
+        let section = format!("## [{version}] - {date}\n\n{}.\n", generated_from(new));
+        return Ok(Some(Update {
+            text: format!("{HEADER}\n{section}"),
+            version: None,
+            report: None,
+        }));
+    };
+    let record_path = crate_dir.join(RECORD_PATH);
+    let Some(record) = read_optional(&record_path)? else {
+        return Ok(None);
+    };
+    let old = Surface::from_record(&record)
+        .map_err(|e| XtaskError::Other(format!("{}: {e}", record_path.display())))?;
+    if Side::of(&old) == Side::of(new) {
+        return Ok(None);
+    }
+    let report = diff::diff(&old, new, version);
+    let text = insert_section(&existing, &report.changelog_section(date));
+    let moved = report.verdict.next != version;
+    Ok(Some(Update {
+        text,
+        version: moved.then(|| report.verdict.next.clone()),
+        report: Some(report),
+    }))
+}
+
+/// `section` above the newest one (below the header).
+fn insert_section(changelog: &str, section: &str) -> String {
+    match changelog.find("\n## [") {
+        Some(at) => format!("{}\n{section}{}", &changelog[..at + 1], &changelog[at..]),
+        None => format!("{}\n\n{section}", changelog.trim_end()),
+    }
+}
+
+/// Writes the planned changelog through a temporary file.
+pub fn write(crate_dir: &Path, update: &Update) -> Result<(), XtaskError> {
+    let path = crate_dir.join(CHANGELOG);
+    let temporary = crate_dir.join(format!(".{CHANGELOG}.codegen"));
+    fs::write(&temporary, &update.text)
+        .map_err(|e| XtaskError::io_at("cannot write", &temporary, e))?;
+    fs::rename(&temporary, &path).map_err(|e| XtaskError::io_at("cannot replace", &path, e))
+}
+
+/// Whether the changelog's newest section names the spec `new` comes from.
+pub fn drift(crate_dir: &Path, new: &Surface) -> Result<Option<Drift>, XtaskError> {
+    let Some(text) = read_optional(&crate_dir.join(CHANGELOG))? else {
+        return Ok(Some(Drift {
+            path: CHANGELOG.to_owned(),
+            kind: DriftKind::Missing,
+        }));
+    };
+    let newest = text.split("\n## [").nth(1).unwrap_or("");
+    let wanted = generated_from(new);
+    Ok((!newest.contains(&wanted)).then(|| Drift {
+        path: CHANGELOG.to_owned(),
+        kind: DriftKind::Changed {
+            first_line: text
+                .lines()
+                .position(|l| l.starts_with("## ["))
+                .map_or(1, |i| i + 1),
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_go_above_the_newest() {
+        let changelog = format!("{HEADER}\n## [0.1.0] - 2026-01-01\n\nfirst\n");
+        let text = insert_section(&changelog, "## [0.2.0] - 2026-02-01\n\nsecond\n");
+        let second = text.find("## [0.2.0]").unwrap();
+        let first = text.find("## [0.1.0]").unwrap();
+        assert!(text.starts_with(HEADER));
+        assert!(second < first, "{text}");
+        assert!(text.contains("second\n\n## [0.1.0]"), "{text}");
+    }
+}
