@@ -9,7 +9,7 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use atlas_codegen::diff::surface::RECORD_PATH;
-use atlas_codegen::diff::{self, Report, Side, Surface};
+use atlas_codegen::diff::{self, Report, Surface};
 
 use crate::error::XtaskError;
 use crate::tree::{Drift, DriftKind};
@@ -45,7 +45,7 @@ fn read_optional(path: &Path) -> Result<Option<String>, XtaskError> {
 
 /// "Generated from …": how a section names the spec it was generated from.
 fn generated_from(surface: &Surface) -> String {
-    format!("Generated from {}", Side::of(surface).describe())
+    format!("Generated from {}", surface.spec.describe())
 }
 
 /// What generating `new` (on `date`) changes in the changelog of the crate in
@@ -71,7 +71,7 @@ pub fn plan(
     };
     let old = Surface::from_record(&record)
         .map_err(|e| XtaskError::Other(format!("{}: {e}", record_path.display())))?;
-    if Side::of(&old) == Side::of(new) {
+    if old.spec == new.spec {
         return Ok(None);
     }
     let report = diff::diff(&old, new, version);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use atlas_codegen::diff::{self, Report, Surface};
 
 use crate::error::XtaskError;
-use crate::generation::GENERATED_CRATE;
+use crate::generation::{self, GENERATED_CRATE};
 use crate::manifest;
 use crate::spec::{self, SpecSource};
 
@@ -50,12 +50,6 @@ pub fn report(root: &Path, from: &Path, to: Option<&Path>) -> Result<Report, Xta
 
 /// Parses a document and makes its surface; errors name the document and the place in it.
 pub fn surface_of(spec: &spec::LoadedSpec) -> Result<Surface, XtaskError> {
-    let document = atlas_codegen::parse_spec(&spec.text).map_err(|source| XtaskError::Codegen {
-        context: format!("cannot parse the spec {}", spec.path.display()),
-        source,
-    })?;
-    atlas_codegen::surface(&document).map_err(|source| XtaskError::Codegen {
-        context: format!("cannot generate from the spec {}", spec.path.display()),
-        source,
-    })
+    let document = generation::parse(&spec.text, &spec.path)?;
+    atlas_codegen::surface(&document).map_err(generation::generate_error(&spec.path))
 }

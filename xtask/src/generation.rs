@@ -50,22 +50,32 @@ pub struct Run {
 /// `parse_spec` then `generate`, timed separately; `path` names the spec in errors.
 pub fn parse_and_generate(text: &str, path: &Path) -> Result<Run, XtaskError> {
     let start = Instant::now();
-    let document = atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
-        context: format!("cannot parse the spec {}", path.display()),
-        source,
-    })?;
+    let document = parse(text, path)?;
     let parse_time = start.elapsed();
     let start = Instant::now();
-    let generated = atlas_codegen::generate(&document).map_err(|source| XtaskError::Codegen {
-        context: format!("cannot generate from the spec {}", path.display()),
-        source,
-    })?;
+    let generated = atlas_codegen::generate(&document).map_err(generate_error(path))?;
     Ok(Run {
         document,
         generated,
         parse_time,
         generate_time: start.elapsed(),
     })
+}
+
+/// The spec's text, parsed; the error names the spec at `path` and the place in it.
+pub fn parse(text: &str, path: &Path) -> Result<openapiv3::OpenAPI, XtaskError> {
+    atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot parse the spec {}", path.display()),
+        source,
+    })
+}
+
+/// How an error of the generator on the spec at `path` is reported.
+pub fn generate_error(path: &Path) -> impl Fn(atlas_codegen::CodegenError) -> XtaskError + '_ {
+    move |source| XtaskError::Codegen {
+        context: format!("cannot generate from the spec {}", path.display()),
+        source,
+    }
 }
 
 /// Generates in memory and compares the result with what is on disk under each of

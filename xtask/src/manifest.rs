@@ -88,6 +88,17 @@ pub fn write(crate_dir: &Path, features: &str) -> Result<(), XtaskError> {
     fs::rename(&temporary, &path).map_err(|e| XtaskError::io_at("cannot replace", &path, e))
 }
 
+/// A TOML file (a manifest), parsed.
+///
+/// # Errors
+///
+/// When it cannot be read or parsed; the error names the file.
+pub fn read_table(path: &Path) -> Result<toml::Table, XtaskError> {
+    let text = fs::read_to_string(path).map_err(|e| XtaskError::io_at("cannot read", path, e))?;
+    text.parse()
+        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))
+}
+
 /// The manifest's `package.version`.
 ///
 /// # Errors
@@ -95,11 +106,7 @@ pub fn write(crate_dir: &Path, features: &str) -> Result<(), XtaskError> {
 /// When the manifest cannot be read or parsed, or has no version.
 pub fn version(crate_dir: &Path) -> Result<String, XtaskError> {
     let path = crate_dir.join(MANIFEST);
-    let text = fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
-    let manifest: toml::Table = text
-        .parse()
-        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))?;
-    manifest
+    read_table(&path)?
         .get("package")
         .and_then(|p| p.get("version"))
         .and_then(toml::Value::as_str)

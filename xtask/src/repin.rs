@@ -63,10 +63,7 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
 
     let (path, source) = spec::locate(workspace_root, options.spec.as_deref())?;
     let loaded = spec::read(&path, source)?;
-    let parsed = atlas_codegen::parse_spec(&loaded.text).map_err(|source| XtaskError::Codegen {
-        context: format!("cannot parse the spec {}", path.display()),
-        source,
-    })?;
+    let parsed = crate::generation::parse(&loaded.text, &path)?;
     let ir = atlas_codegen::build_ir(&parsed).map_err(|source| XtaskError::Codegen {
         context: format!("cannot read the operations of the spec {}", path.display()),
         source,

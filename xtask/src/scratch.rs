@@ -16,6 +16,7 @@ use std::time::Duration;
 use wait_timeout::ChildExt;
 
 use crate::error::XtaskError;
+use crate::manifest;
 use crate::process::cargo_program;
 use crate::spec::workspace_root;
 
@@ -149,17 +150,11 @@ fn manifest(krate: &ScratchCrate, dependencies: &str) -> String {
     )
 }
 
-fn toml_table(path: &Path) -> Result<toml::Table, XtaskError> {
-    let text = fs::read_to_string(path).map_err(|e| XtaskError::io_at("cannot read", path, e))?;
-    text.parse()
-        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))
-}
-
 /// The main workspace's `[profile.dev]`, so that scratch crates build as lightly as the
 /// workspace's own tests; overrides naming workspace packages are left out, as no scratch
 /// crate has them.
 fn dev_profile() -> Result<String, XtaskError> {
-    let root = toml_table(&workspace_root().join("Cargo.toml"))?;
+    let root = manifest::read_table(&workspace_root().join("Cargo.toml"))?;
     let Some(dev) = root
         .get("profile")
         .and_then(|p| p.get("dev"))
@@ -180,8 +175,9 @@ fn dev_profile() -> Result<String, XtaskError> {
 /// entries replaced by the workspace's own declaration of `x`. Optional dependencies are
 /// left out: they serve the hand-written client, which generated crates do not hold.
 fn atlas_generated_dependencies() -> Result<String, XtaskError> {
-    let root = toml_table(&workspace_root().join("Cargo.toml"))?;
-    let manifest = toml_table(&workspace_root().join("atlas-generated").join("Cargo.toml"))?;
+    let root = manifest::read_table(&workspace_root().join("Cargo.toml"))?;
+    let manifest =
+        manifest::read_table(&workspace_root().join("atlas-generated").join("Cargo.toml"))?;
     let missing = |what: &str| XtaskError::Other(format!("no {what} in the workspace's manifests"));
     let inherited = root
         .get("workspace")

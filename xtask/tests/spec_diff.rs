@@ -314,7 +314,7 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
     assert!(
         text.contains(&format!(
             "(x-xgen-sha {}) (was",
-            new.sha.as_deref().unwrap()
+            new.spec.sha.as_deref().unwrap()
         )),
         "{text}"
     );

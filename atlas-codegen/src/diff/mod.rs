@@ -1,5 +1,5 @@
-//! What a new spec changes, for the maintainer who regenerates: the changes between two
-//! IRs, each with the Rust items it touches and whether it breaks code that compiles
+//! What a new spec changes, for the maintainer who regenerates: the changes between the
+//! public surfaces two specs make, each with the Rust items it touches and whether it breaks code that compiles
 //! against the crate generated from the older one, and the version the crate's next
 //! release takes under Cargo's semver rules.
 //!
@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use semver::{Bump, Verdict};
-pub use surface::Surface;
+pub use surface::{Side, Surface};
 
 /// The report: what changed from one spec (`from`) to another (`to`).
 ///
@@ -40,24 +40,6 @@ pub struct Report {
     pub to: Side,
     pub verdict: Verdict,
     pub changes: Vec<Change>,
-}
-
-/// Which document one side of the report comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Side {
-    pub title: String,
-    pub version: String,
-    pub sha: Option<String>,
-}
-
-impl Side {
-    pub fn of(surface: &Surface) -> Side {
-        Side {
-            title: surface.title.clone(),
-            version: surface.version.clone(),
-            sha: surface.sha.clone(),
-        }
-    }
 }
 
 /// One change, and what it does to the Rust API.
@@ -192,8 +174,8 @@ pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
     changes.extend(types::changes(old, new));
     let verdict = Verdict::of(&changes, current);
     Report {
-        from: Side::of(old),
-        to: Side::of(new),
+        from: old.spec.clone(),
+        to: new.spec.clone(),
         verdict,
         changes,
     }

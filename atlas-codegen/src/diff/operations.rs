@@ -31,10 +31,8 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
         out.push(change(kind, route, Some(&op.tag), request_types(op)));
     }
     for (route, before, after) in both.common {
-        let mut push = |kind, rust| out.push(change(kind, route, Some(&after.tag), rust));
-        for (kind, rust) in compare(before, after) {
-            push(kind, rust);
-        }
+        let found = compare(before, after).into_iter();
+        out.extend(found.map(|(kind, rust)| change(kind, route, Some(&after.tag), rust)));
     }
     out
 }

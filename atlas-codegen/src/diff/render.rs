@@ -47,12 +47,14 @@ pub(super) fn describe(change: &Change) -> String {
     use ChangeKind::*;
     let s = &change.subject;
     match &change.kind {
-        OperationAdded { operation_id } => format!("operation `{operation_id}` (`{s}`)"),
-        OperationRemoved { operation_id } => format!("operation `{operation_id}` (`{s}`)"),
+        OperationAdded { operation_id } | OperationRemoved { operation_id } => {
+            format!("operation `{operation_id}` (`{s}`)")
+        }
         OperationRenamed { from, to } => format!("`{s}`: operation id `{from}` is now `{to}`"),
         RequestTypeRenamed { from, to } => format!("`{s}`: request type `{from}` is now `{to}`"),
-        VersionAdded { version } => format!("`{s}`: API version {version}"),
-        VersionRemoved { version } => format!("`{s}`: API version {version}"),
+        VersionAdded { version } | VersionRemoved { version } => {
+            format!("`{s}`: API version {version}")
+        }
         DefaultVersionChanged { from, to } => {
             format!("`{s}`: the default API version is now {to} (was {from})")
         }
@@ -75,10 +77,8 @@ pub(super) fn describe(change: &Change) -> String {
             from,
             to,
         } => format!("`{s}`: parameter `{parameter}` is now `{to}` (was `{from}`)"),
-        SchemaAdded => format!("schema `{s}`"),
-        SchemaRemoved => format!("schema `{s}`"),
-        TypeAdded => format!("type `{s}`"),
-        TypeRemoved => format!("type `{s}`"),
+        SchemaAdded | SchemaRemoved => format!("schema `{s}`"),
+        TypeAdded | TypeRemoved => format!("type `{s}`"),
         KindChanged { from, to } => format!("`{s}` is now a {to} (was a {from})"),
         PropertyAdded { property, required } => {
             format!("`{s}`: {} property `{property}`", required_word(*required))
@@ -96,19 +96,19 @@ pub(super) fn describe(change: &Change) -> String {
             "`{s}.{property}` is now {} `{to}` (was `{from}`)",
             required_word(*required)
         ),
-        EnumValueAdded { value } => format!("`{s}`: value `{value}`"),
-        EnumValueRemoved { value } => format!("`{s}`: value `{value}`"),
-        DiscriminatorMappingAdded { value, schema } => {
-            format!("`{s}`: tag `{value}` → `{schema}`")
+        EnumValueAdded { value } | EnumValueRemoved { value } => {
+            format!("`{s}`: value `{value}`")
         }
-        DiscriminatorMappingRemoved { value, schema } => {
+        DiscriminatorMappingAdded { value, schema }
+        | DiscriminatorMappingRemoved { value, schema } => {
             format!("`{s}`: tag `{value}` → `{schema}`")
         }
         DiscriminatorMappingChanged { value, from, to } => {
             format!("`{s}`: tag `{value}` now selects `{to}` (was `{from}`)")
         }
-        UnionBranchAdded { branch } => format!("`{s}`: branch `{branch}`"),
-        UnionBranchRemoved { branch } => format!("`{s}`: branch `{branch}`"),
+        UnionBranchAdded { branch } | UnionBranchRemoved { branch } => {
+            format!("`{s}`: branch `{branch}`")
+        }
     }
 }
 

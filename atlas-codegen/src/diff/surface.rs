@@ -15,15 +15,23 @@ use crate::ir::{EnumValue, Ir, Operation as IrOperation, Presence, TypeKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
-    pub title: String,
-    pub version: String,
-    pub sha: Option<String>,
+    /// The document it comes from.
+    pub spec: Side,
     /// By route: `GET /api/atlas/v2/groups/{groupId}`.
     pub operations: BTreeMap<String, Operation>,
     /// Component schema name → the Rust type it became.
     pub schemas: BTreeMap<String, String>,
     /// Rust type name → what it is.
     pub types: BTreeMap<String, Type>,
+}
+
+/// Which document a surface comes from: its `info.title`, `info.version` and
+/// `info.x-xgen-sha`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Side {
+    pub title: String,
+    pub version: String,
+    pub sha: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,9 +115,11 @@ impl Type {
 impl Surface {
     pub fn of(ir: &Ir) -> Surface {
         Surface {
-            title: ir.spec_title.clone(),
-            version: ir.spec_version.clone(),
-            sha: ir.spec_sha.clone(),
+            spec: Side {
+                title: ir.spec_title.clone(),
+                version: ir.spec_version.clone(),
+                sha: ir.spec_sha.clone(),
+            },
             operations: ir
                 .operations
                 .iter()
@@ -137,9 +147,7 @@ impl Surface {
     /// diffs read like the changes they are.
     pub fn record(&self) -> String {
         let mut out = String::from("{\n");
-        let _ = writeln!(out, "\"title\": {},", json(&self.title));
-        let _ = writeln!(out, "\"version\": {},", json(&self.version));
-        let _ = writeln!(out, "\"sha\": {},", json(&self.sha));
+        let _ = writeln!(out, "\"spec\": {},", json(&self.spec));
         entries(&mut out, "operations", &self.operations, ",");
         entries(&mut out, "schemas", &self.schemas, ",");
         entries(&mut out, "types", &self.types, "");
