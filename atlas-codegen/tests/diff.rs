@@ -335,7 +335,7 @@ fn parameter_added() {
         "operations::GetClusterV20230101::include_count",
         "operations::GetClusterV20240805::include_count",
     ];
-    one_change("parameter_added", edit, kind, &rust, true);
+    one_change("parameter_added", edit, kind, &rust, false);
 }
 
 #[test]
@@ -511,7 +511,7 @@ fn enum_value_added() {
         edit,
         kind,
         &["models::ClusterState::Paused"],
-        true,
+        false,
     );
 }
 
@@ -567,7 +567,7 @@ fn discriminator_mapping_added() {
         edit,
         &[
             (lost, "AzureSettings", true),
-            (added, "ProviderSettings", true),
+            (added, "ProviderSettings", false),
         ],
     );
 }
@@ -617,7 +617,7 @@ fn untagged_branch_added() {
         edit,
         kind,
         &["models::TagValue::Boolean"],
-        true,
+        false,
     );
 }
 

@@ -59,7 +59,8 @@ fn specs_20240805(region: &CloudRegionConfig20240805) -> Option<Specs> {
         C::Azure(r) => dedicated!("AZURE", r),
         C::Gcp(r) => dedicated!("GCP", r),
         C::Tenant(r) => specs!("TENANT", r, electable_specs => "electableSpecs"),
-        C::Unknown(_) => return None,
+        // `Unknown`, and providers a newer spec adds (the enum is `#[non_exhaustive]`).
+        _ => return None,
     })
 }
 
@@ -76,7 +77,8 @@ fn specs_20230201(region: &CloudRegionConfig) -> Option<Specs> {
         C::Azure(r) => dedicated!("AZURE", r),
         C::Gcp(r) => dedicated!("GCP", r),
         C::Tenant(r) => specs!("TENANT", r, electable_specs => "electableSpecs"),
-        C::Unknown(_) => return None,
+        // `Unknown`, and providers a newer spec adds (the enum is `#[non_exhaustive]`).
+        _ => return None,
     })
 }
 

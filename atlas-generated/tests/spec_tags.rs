@@ -109,6 +109,7 @@ fn the_checker_reports_a_wrong_variant_or_a_lost_tag() {
         CloudProviderContainer::Azure(_) => "Azure",
         CloudProviderContainer::Gcp(_) => "Gcp",
         CloudProviderContainer::Unknown(_) => "Unknown",
+        _ => "unlisted",
     };
     // A builder that ignores the payload: the built value is another container.
     let forgetful = |_: &str, _: &str, _: Value| {

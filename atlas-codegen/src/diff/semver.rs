@@ -2,12 +2,13 @@
 //! of Cargo's semver reference (<https://doc.rust-lang.org/cargo/reference/semver.html>)
 //! applied to the items the emitter writes. They hold because of how those items look:
 //!
-//! - models and request types are structs whose fields are all public and which are not
-//!   `#[non_exhaustive]`, so struct literals name every field: a new field breaks them
-//!   (code that ends its literals with `..Default::default()` or builds with `new` and
-//!   setters does not notice, but Cargo's rules judge what can break);
-//! - enums (open string enums, unions) are not `#[non_exhaustive]`, so a `match` may
-//!   list every variant: a new variant breaks it;
+//! - models are structs whose fields are all public and which are not `#[non_exhaustive]`
+//!   (so that they can be built as struct literals ending in `..Default::default()`): a new
+//!   field breaks literals that list every field;
+//! - request types and enums (open string enums, tag values, unions) are
+//!   `#[non_exhaustive]` (`emit::tokens::open_to_additions`): requests are built by `new`
+//!   and setters, and a `match` needs a `_` arm, so a new optional parameter, enum value
+//!   or union branch breaks nothing;
 //! - `#[deprecated]` only warns, and docs (sunset dates) are not API.
 //!
 //! Whatever the emitter changes about those facts must change here too.
@@ -42,8 +43,11 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
         ParameterAdded { required: true, .. } => (true, "`new` takes one more argument"),
         ParameterAdded {
             required: false, ..
-        }
-        | PropertyAdded { .. } => (
+        } => (
+            false,
+            "a `#[non_exhaustive]` request type gains a field and a setter",
+        ),
+        PropertyAdded { .. } => (
             true,
             "a struct with only public fields and no `#[non_exhaustive]` gains a field: \
              struct literals that list every field no longer compile",
@@ -53,11 +57,9 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
             (true, "a public field changes type")
         }
         KindChanged { .. } => (true, "the type becomes another kind of item"),
-        EnumValueAdded { .. } | DiscriminatorMappingAdded { .. } | UnionBranchAdded { .. } => (
-            true,
-            "an enum without `#[non_exhaustive]` gains a variant: a `match` that lists \
-             every variant no longer compiles",
-        ),
+        EnumValueAdded { .. } | DiscriminatorMappingAdded { .. } | UnionBranchAdded { .. } => {
+            (false, "a `#[non_exhaustive]` enum gains a variant")
+        }
         EnumValueRemoved { .. }
         | DiscriminatorMappingRemoved { .. }
         | UnionBranchRemoved { .. } => (true, "a variant is removed"),

@@ -12,7 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, open_to_additions, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
     EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeId, TypeKind,
@@ -355,7 +355,8 @@ fn emit_enum(type_name: &str, e: &StringEnum, zero: Option<Zero>) -> Parts {
             #catch_all(String),
         }
     };
-    let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]);
+    let extensible = open_to_additions();
+    let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)] #extensible);
     let zero = zero.map(|_| zero_fn(quote!(Self::#catch_all(String::new()))));
     let impls = quote! {
         impl #name {
@@ -458,7 +459,8 @@ fn emit_tag_values(type_name: &str, values: &[EnumValue], zero: Option<Zero>) ->
             #( #[doc = #docs] #default_attr #variants, )*
         }
     };
-    let derives = quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)]);
+    let extensible = open_to_additions();
+    let derives = quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)] #extensible);
     let zero = zero
         .and(variants.first())
         .map(|first| zero_fn(quote!(Self::#first)));
@@ -600,7 +602,8 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
             #unknown(crate::runtime::UnknownVariant),
         }
     };
-    let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let extensible = open_to_additions();
+    let derives = quote!(#[derive(Debug, Clone, PartialEq)] #extensible);
     let zero = zero.map(|_| {
         zero_fn(quote!(Self::#unknown(crate::runtime::UnknownVariant::new(#property, serde_json::Map::new()))))
     });
@@ -716,7 +719,8 @@ fn emit_untagged(
     };
     let item = quote! { pub enum #name { #(#items)* } };
     // The rule continues the type's documentation, which comes just before.
-    let derives = quote!(#rule #[derive(Debug, Clone, PartialEq)]);
+    let extensible = open_to_additions();
+    let derives = quote!(#rule #[derive(Debug, Clone, PartialEq)] #extensible);
     let impls = quote! {
         impl crate::runtime::Json for #name {
             #[inline]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{lines_to_doc, sanitize};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, open_to_additions, type_tokens};
 use crate::ir::{
     Endpoint, Ir, Operation, OperationVersion, PageParam, Pagination, Paging, Param, ParamLocation,
     PathSegment, Presence, ResponseBody, Success, SuccessCase, TypeKind, TypeRef,
@@ -58,10 +58,12 @@ fn emit_endpoint(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     let path = &op.path;
     let version = v.version.as_str();
     let accept = &e.accept;
+    let extensible = open_to_additions();
     let new_doc = " A request with its required parameters; optional ones start unset.".to_owned();
     quote! {
         #(#docs)*
         #[derive(Debug, Clone, PartialEq)]
+        #extensible
         #deprecated
         pub struct #name {
             #(#fields)*

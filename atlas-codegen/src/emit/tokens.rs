@@ -13,6 +13,14 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[non_exhaustive]`, written on every enum (open enums, tag values, unions) and every
+/// request type: a spec's new enum value, union branch or optional parameter then adds
+/// to the crate without breaking code that compiles against it (a `match` has a `_` arm,
+/// a request is built by `new` and setters). `diff::semver` judges changes by this.
+pub(crate) fn open_to_additions() -> TokenStream {
+    quote!(#[non_exhaustive])
+}
+
 /// The Rust type of a reference, as written anywhere in the generated crate.
 pub(crate) fn type_tokens(ir: &Ir, ty: &TypeRef) -> TokenStream {
     type_tokens_from(ir, ty, &quote!(crate))

@@ -21,6 +21,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::AccountDetails::Azure(_) => "Azure",
                 atlas_generated::models::AccountDetails::Gcp(_) => "Gcp",
                 atlas_generated::models::AccountDetails::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -247,6 +248,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::AppServiceMetricThreshold::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "Raw" => {
@@ -308,6 +310,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::BaseNetworkPeeringConnectionSettings::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -390,6 +393,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudProviderAccessFeatureUsage::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "AtlasDataLake" => {
@@ -460,6 +464,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudProviderAccessRole::Azure(_) => "Azure",
                 atlas_generated::models::CloudProviderAccessRole::Gcp(_) => "Gcp",
                 atlas_generated::models::CloudProviderAccessRole::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -520,6 +525,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudProviderAccessRoleRequest::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -584,6 +590,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudProviderAccessRoleRequestUpdate::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -640,6 +647,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudProviderContainer::Azure(_) => "Azure",
                 atlas_generated::models::CloudProviderContainer::Gcp(_) => "Gcp",
                 atlas_generated::models::CloudProviderContainer::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -683,6 +691,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudRegionConfig::Gcp(_) => "Gcp",
                 atlas_generated::models::CloudRegionConfig::Tenant(_) => "Tenant",
                 atlas_generated::models::CloudRegionConfig::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -732,6 +741,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CloudRegionConfig20240805::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -784,6 +794,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::ClusterProviderSettings::Gcp(_) => "Gcp",
                 atlas_generated::models::ClusterProviderSettings::Tenant(_) => "Tenant",
                 atlas_generated::models::ClusterProviderSettings::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -849,6 +860,7 @@ pub fn all(check: &mut super::Checker) {
                     "VectorSearch"
                 }
                 atlas_generated::models::ClusterSearchIndex::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Search" => {
@@ -885,6 +897,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CreateDataProcessRegionView::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -941,6 +954,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CreateEndpointRequest::Azure(_) => "Azure",
                 atlas_generated::models::CreateEndpointRequest::Gcp(_) => "Gcp",
                 atlas_generated::models::CreateEndpointRequest::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -985,6 +999,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::CriteriaView::Custom(_) => "Custom",
                 atlas_generated::models::CriteriaView::Date(_) => "Date",
                 atlas_generated::models::CriteriaView::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Custom" => {
@@ -1050,6 +1065,7 @@ pub fn all(check: &mut super::Checker) {
                     "DefaultLimit"
                 }
                 atlas_generated::models::DataFederationLimit::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "DefaultLimit" => {
@@ -1086,6 +1102,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::DataLakeStoreSettings::Http(_) => "Http",
                 atlas_generated::models::DataLakeStoreSettings::S3(_) => "S3",
                 atlas_generated::models::DataLakeStoreSettings::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Atlas" => {
@@ -1162,6 +1179,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::DataProcessRegionView::Azure(_) => "Azure",
                 atlas_generated::models::DataProcessRegionView::Gcp(_) => "Gcp",
                 atlas_generated::models::DataProcessRegionView::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -1241,6 +1259,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::DiskBackupCopyPolicyItem::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "TimeBased" => {
@@ -1288,6 +1307,7 @@ pub fn all(check: &mut super::Checker) {
                     "ShardedCluster"
                 }
                 atlas_generated::models::DiskBackupSnapshot::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "ReplicaSet" => {
@@ -1345,6 +1365,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::DiskBackupSnapshotExportBucketRequest::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -1409,6 +1430,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::DiskBackupSnapshotExportBucketResponse::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -1458,6 +1480,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::EarPrivateEndpoint::Aws(_) => "Aws",
                 atlas_generated::models::EarPrivateEndpoint::Azure(_) => "Azure",
                 atlas_generated::models::EarPrivateEndpoint::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -1507,6 +1530,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::EndpointService::Azure(_) => "Azure",
                 atlas_generated::models::EndpointService::Gcp(_) => "Gcp",
                 atlas_generated::models::EndpointService::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -1667,6 +1691,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::FlexClusterMetricThreshold::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "FlexAvgCommandExecutionTime" => {
@@ -1812,6 +1837,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::GroupUserResponse::Active(_) => "Active",
                 atlas_generated::models::GroupUserResponse::Pending { .. } => "Pending",
                 atlas_generated::models::GroupUserResponse::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "Active" => {
@@ -2849,6 +2875,7 @@ pub fn all(check: &mut super::Checker) {
                     _,
                 ) => "SearchMaxNumberOfLuceneDocs",
                 atlas_generated::models::HostMetricAlert::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "Raw" => {
@@ -3896,6 +3923,7 @@ pub fn all(check: &mut super::Checker) {
                     _,
                 ) => "SearchMaxNumberOfLuceneDocs",
                 atlas_generated::models::HostMetricEvent::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "Raw" => {
@@ -5363,6 +5391,7 @@ pub fn all(check: &mut super::Checker) {
                     _,
                 ) => "TicketsAvailableWrites",
                 atlas_generated::models::HostMetricThreshold::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "AssertMsg" => {
@@ -6551,6 +6580,7 @@ pub fn all(check: &mut super::Checker) {
                     "SplunkLogExport"
                 }
                 atlas_generated::models::LogIntegrationRequest::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "AzureLogExport" => {
@@ -6661,6 +6691,7 @@ pub fn all(check: &mut super::Checker) {
                     "SplunkLogExport"
                 }
                 atlas_generated::models::LogIntegrationResponse::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "AzureLogExport" => {
@@ -6725,6 +6756,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::OnlineArchiveSchedule::Monthly(_) => "Monthly",
                 atlas_generated::models::OnlineArchiveSchedule::Weekly(_) => "Weekly",
                 atlas_generated::models::OnlineArchiveSchedule::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Daily" => {
@@ -6793,6 +6825,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::OrgUserResponse::Active(_) => "Active",
                 atlas_generated::models::OrgUserResponse::Pending { .. } => "Pending",
                 atlas_generated::models::OrgUserResponse::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, tag, payload| match variant {
                 "Active" => {
@@ -6833,6 +6866,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::PrivateLinkEndpoint::Azure(_) => "Azure",
                 atlas_generated::models::PrivateLinkEndpoint::Gcp(_) => "Gcp",
                 atlas_generated::models::PrivateLinkEndpoint::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -6888,6 +6922,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::ReplicaSetThresholdAlertConfigViewForNdsGroup::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "ReplicationOplogWindowRunningOut" => {
@@ -6931,6 +6966,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::SchemaRegistryAuthentication::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "SaslInherit" => {
@@ -6977,6 +7013,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::SearchIndexCreateRequest::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Search" => {
@@ -7021,6 +7058,7 @@ pub fn all(check: &mut super::Checker) {
                     "VectorSearch"
                 }
                 atlas_generated::models::SearchIndexResponse::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Search" => {
@@ -7204,6 +7242,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::ServerlessMetricThreshold::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "ServerlessAvgCommandExecutionTime" => {
@@ -7345,6 +7384,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::ServerlessTenantEndpointUpdate::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Aws" => {
@@ -7411,6 +7451,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::StreamProcessorMetricThreshold::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "StreamProcessorChangeStreamLag" => {
@@ -7499,6 +7540,7 @@ pub fn all(check: &mut super::Checker) {
                     "SchemaRegistry"
                 }
                 atlas_generated::models::StreamsConnection::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "AwsKinesisDataStreams" => {
@@ -7592,6 +7634,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::StreamsFailoverConnection::Unknown(_) => {
                     "Unknown"
                 }
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Cluster" => {
@@ -7691,6 +7734,7 @@ pub fn all(check: &mut super::Checker) {
                 }
                 atlas_generated::models::ThirdPartyIntegration::Webhook(_) => "Webhook",
                 atlas_generated::models::ThirdPartyIntegration::Unknown(_) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "Datadog" => {
@@ -7822,6 +7866,7 @@ pub fn all(check: &mut super::Checker) {
                 atlas_generated::models::ApiAtlasFtsAnalyzersViewManualTokenizer::Unknown(
                     _,
                 ) => "Unknown",
+                _ => "a variant the test does not list",
             },
             |variant, _tag, payload| match variant {
                 "EdgeGram" => {

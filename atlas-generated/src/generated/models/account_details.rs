@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Account details for the group, region, and provider.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AccountDetails {
     /// `cloudProvider` = `aws`
     Aws(crate::models::AwsAccountDetails),

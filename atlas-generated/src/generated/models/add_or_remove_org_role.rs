@@ -101,6 +101,7 @@ impl crate::runtime::Members for AddOrRemoveOrgRole {
 crate::impl_serde_via_json!(AddOrRemoveOrgRole);
 /// Organization-level role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AddOrRemoveOrgRoleOrgRole {
     /// `ORG_OWNER`
     OrgOwner,

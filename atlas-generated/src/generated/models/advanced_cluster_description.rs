@@ -578,6 +578,7 @@ impl crate::runtime::Members for AdvancedClusterDescription {
 crate::impl_serde_via_json!(AdvancedClusterDescription);
 /// Configuration of nodes that comprise the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterType {
     /// `REPLICASET`
     Replicaset,
@@ -666,6 +667,7 @@ crate::impl_serde_via_json!(ClusterType);
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigServerManagementMode {
     /// `ATLAS_MANAGED`
     AtlasManaged,
@@ -750,6 +752,7 @@ crate::impl_serde_via_json!(ConfigServerManagementMode);
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigServerType {
     /// `DEDICATED`
     Dedicated,
@@ -834,6 +837,7 @@ crate::impl_serde_via_json!(ConfigServerType);
 ///
 /// See <https://docs.atlas.mongodb.com/reference/replica-set-tags/#reduce-secondary-disk-warming-impact>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskWarmingMode {
     /// `FULLY_WARMED`
     FullyWarmed,
@@ -926,6 +930,7 @@ crate::impl_serde_via_json!(DiskWarmingMode);
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-kms-encryption/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EncryptionAtRestProvider {
     /// `NONE`
     None,
@@ -1024,6 +1029,7 @@ crate::impl_serde_via_json!(EncryptionAtRestProvider);
 ///
 /// See <https://dochub.mongodb.org/core/scale-nodes>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplicaSetScalingStrategy {
     /// `SEQUENTIAL`
     Sequential,
@@ -1114,6 +1120,7 @@ impl crate::runtime::QueryValue for ReplicaSetScalingStrategy {
 crate::impl_serde_via_json!(ReplicaSetScalingStrategy);
 /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RootCertType {
     /// `ISRGROOTX1`
     Isrgrootx1,
@@ -1198,6 +1205,7 @@ crate::impl_serde_via_json!(RootCertType);
 /// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
 /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StateName {
     /// `IDLE`
     Idle,
@@ -1298,6 +1306,7 @@ impl crate::runtime::QueryValue for StateName {
 crate::impl_serde_via_json!(StateName);
 /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VersionReleaseSystem {
     /// `LTS`
     Lts,

@@ -115,6 +115,7 @@ impl crate::runtime::Members for AiModelApiKeyCreateRequest {
 crate::impl_serde_via_json!(AiModelApiKeyCreateRequest);
 /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiModelApiKeyCreateRequestCloud {
     /// `ANY`
     Any,

@@ -143,6 +143,7 @@ impl crate::runtime::Members for AlertMatcher {
 crate::impl_serde_via_json!(AlertMatcher);
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MatcherOperator {
     /// `EQUALS`
     Equals,

@@ -245,6 +245,7 @@ impl crate::runtime::Members for AlertView {
 crate::impl_serde_via_json!(AlertView);
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AlertStatus {
     /// `CANCELLED`
     Cancelled,

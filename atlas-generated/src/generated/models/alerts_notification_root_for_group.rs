@@ -5,6 +5,7 @@
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AlertsNotificationRootForGroup {
     /// A [`DatadogNotification`](crate::models::DatadogNotification).
     Datadog(crate::models::DatadogNotification),

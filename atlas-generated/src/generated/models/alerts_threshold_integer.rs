@@ -94,6 +94,7 @@ impl crate::runtime::Members for AlertsThresholdInteger {
 crate::impl_serde_via_json!(AlertsThresholdInteger);
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AlertsThresholdIntegerUnits {
     /// `bits`
     Bits,

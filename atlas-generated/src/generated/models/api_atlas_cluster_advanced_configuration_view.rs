@@ -156,6 +156,7 @@ impl crate::runtime::Members for ApiAtlasClusterAdvancedConfigurationView {
 crate::impl_serde_via_json!(ApiAtlasClusterAdvancedConfigurationView);
 /// `ApiAtlasClusterAdvancedConfigurationView/properties/customOpensslCipherConfigTls12/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`
     TlsEcdheRsaWithAes256GcmSha384,
@@ -259,6 +260,7 @@ crate::impl_serde_via_json!(
 );
 /// `ApiAtlasClusterAdvancedConfigurationView/properties/customOpensslCipherConfigTls13/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     /// `TLS_AES_256_GCM_SHA384`
     TlsAes256GcmSha384,
@@ -366,6 +368,7 @@ crate::impl_serde_via_json!(
 ///
 /// See <https://docs.mongodb.com/upcoming/reference/configuration-options/#mongodb-setting-net.ssl.disabledProtocols>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MinimumEnabledTlsProtocol {
     /// `TLS1_0`
     Tls10,
@@ -456,6 +459,7 @@ impl crate::runtime::QueryValue for MinimumEnabledTlsProtocol {
 crate::impl_serde_via_json!(MinimumEnabledTlsProtocol);
 /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TlsCipherConfigMode {
     /// `CUSTOM`
     Custom,

@@ -185,6 +185,7 @@ impl crate::runtime::Members for ApiAtlasCollectionRestoreCollectionStateRespons
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreCollectionStateResponse);
 /// Current state of this collection within the restore job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreCollectionStateResponseState {
     /// `NOT_STARTED`
     NotStarted,

@@ -102,6 +102,7 @@ impl crate::runtime::Members for ApiAtlasCollectionRestoreIndexStatus {
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreIndexStatus);
 /// Index build state indicating the status of index creation during or after a restore operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreState {
     /// `NOT_STARTED`
     NotStarted,

@@ -285,6 +285,7 @@ impl crate::runtime::Members for ApiAtlasCollectionRestoreJobRequest {
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequest);
 /// Strategy for restoring indexes (all, none, or all except TTL).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IndexStrategy {
     /// `ALL`
     All,
@@ -375,6 +376,7 @@ impl crate::runtime::QueryValue for IndexStrategy {
 crate::impl_serde_via_json!(IndexStrategy);
 /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WriteStrategy {
     /// `CREATE_NEW`
     CreateNew,

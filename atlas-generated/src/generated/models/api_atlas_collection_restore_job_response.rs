@@ -316,6 +316,7 @@ impl crate::runtime::Members for ApiAtlasCollectionRestoreJobResponse {
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobResponse);
 /// Current state of the collection restore job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreJobResponseState {
     /// `INITIALIZING`
     Initializing,

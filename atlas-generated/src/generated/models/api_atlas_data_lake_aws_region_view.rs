@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Data Federation AWS Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasDataLakeAwsRegionView {
     /// `SYDNEY_AUS`
     SydneyAus,

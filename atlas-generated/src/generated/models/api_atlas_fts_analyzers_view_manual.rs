@@ -154,6 +154,7 @@ crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManual);
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     /// A [`CharFilterhtmlStrip`](crate::models::CharFilterhtmlStrip).
     FilterhtmlStrip(crate::models::CharFilterhtmlStrip),
@@ -317,6 +318,7 @@ crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     /// A [`TokenFilterasciiFolding`](crate::models::TokenFilterasciiFolding).
     FilterasciiFolding(crate::models::TokenFilterasciiFolding),
@@ -1073,6 +1075,7 @@ for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersItem);
 /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenizer {
     /// `type` = `edgeGram`
     EdgeGram(crate::models::TokenizeredgeGram),

@@ -98,6 +98,7 @@ impl crate::runtime::Members for ApiAtlasInvalidResourcePolicyCreateErrorView {
 crate::impl_serde_via_json!(ApiAtlasInvalidResourcePolicyCreateErrorView);
 /// Human-readable label that displays the type of an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType {
     /// `POLICY_PARSING_ERROR`
     PolicyParsingError,

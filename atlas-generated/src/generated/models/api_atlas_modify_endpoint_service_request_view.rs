@@ -122,6 +122,7 @@ impl crate::runtime::Members for ApiAtlasModifyEndpointServiceRequestView {
 crate::impl_serde_via_json!(ApiAtlasModifyEndpointServiceRequestView);
 /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointCloudProvider {
     /// `AWS`
     Aws,

@@ -150,6 +150,7 @@ impl crate::runtime::Members for ApiAtlasNonCompliantResourceView {
 crate::impl_serde_via_json!(ApiAtlasNonCompliantResourceView);
 /// Human-readable label that displays the type of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiAtlasNonCompliantResourceViewResourceType {
     /// `DEPRECATED_PROJECT`
     DeprecatedProject,

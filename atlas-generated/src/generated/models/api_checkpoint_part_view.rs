@@ -143,6 +143,7 @@ impl crate::runtime::Members for ApiCheckpointPartView {
 crate::impl_serde_via_json!(ApiCheckpointPartView);
 /// Human-readable label that identifies the type of host that the part represents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiCheckpointPartViewTypeName {
     /// `REPLICA_SET`
     ReplicaSet,

@@ -201,6 +201,7 @@ impl crate::runtime::Members for ApiHostViewAtlas {
 crate::impl_serde_via_json!(ApiHostViewAtlas);
 /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiHostViewAtlasTypeName {
     /// `REPLICA_PRIMARY`
     ReplicaPrimary,

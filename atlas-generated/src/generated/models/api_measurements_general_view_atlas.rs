@@ -182,6 +182,7 @@ impl crate::runtime::Members for ApiMeasurementsGeneralViewAtlas {
 crate::impl_serde_via_json!(ApiMeasurementsGeneralViewAtlas);
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeasurementsGranularity {
     /// `PT1M`
     Pt1m,

@@ -92,6 +92,7 @@ impl crate::runtime::Members for ApiPublicUsageDetailsQueryRequest {
 crate::impl_serde_via_json!(ApiPublicUsageDetailsQueryRequest);
 /// Specify the field used to specify how to sort query results. Default to bill date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiPublicUsageDetailsQueryRequestSortField {
     /// `USAGE_DATES`
     UsageDates,
@@ -182,6 +183,7 @@ impl crate::runtime::QueryValue for ApiPublicUsageDetailsQueryRequestSortField {
 crate::impl_serde_via_json!(ApiPublicUsageDetailsQueryRequestSortField);
 /// Specify the sort order (ascending / descending) used to specify how to sort query results. Defaults to descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiPublicUsageDetailsQueryRequestSortOrder {
     /// `ASCENDING`
     Ascending,

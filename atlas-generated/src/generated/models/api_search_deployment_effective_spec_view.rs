@@ -119,6 +119,7 @@ impl crate::runtime::Members for ApiSearchDeploymentEffectiveSpecView {
 crate::impl_serde_via_json!(ApiSearchDeploymentEffectiveSpecView);
 /// Hardware specification for the Search Node instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiSearchDeploymentEffectiveSpecViewInstanceSize {
     /// `S10_HIGHCPU`
     S10Highcpu,

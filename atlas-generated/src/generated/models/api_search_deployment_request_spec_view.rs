@@ -140,6 +140,7 @@ impl crate::runtime::Members for ApiSearchDeploymentRequestSpecView {
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecView);
 /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiSearchDeploymentRequestSpecViewCloudProvider {
     /// `AWS`
     Aws,
@@ -226,6 +227,7 @@ impl crate::runtime::QueryValue for ApiSearchDeploymentRequestSpecViewCloudProvi
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecViewCloudProvider);
 /// Hardware specification for the Search Node instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiSearchDeploymentInstanceSize {
     /// `S10_HIGHCPU`
     S10Highcpu,

@@ -157,6 +157,7 @@ crate::impl_serde_via_json!(ApiSearchDeploymentResponseView);
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-kms-encryption/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
     /// `NONE`
     None,
@@ -249,6 +250,7 @@ for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
 crate::impl_serde_via_json!(ApiSearchDeploymentResponseViewEncryptionAtRestProvider);
 /// Human-readable label that indicates the current operating condition of this search deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiSearchDeploymentResponseViewStateName {
     /// `IDLE`
     Idle,

@@ -95,6 +95,7 @@ impl crate::runtime::Members for ApiStandbyLinkFailoverRequest {
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverRequest);
 /// Type of failover operation to perform.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStandbyLinkFailoverType {
     /// `UNPLANNED`
     Unplanned,

@@ -152,6 +152,7 @@ impl crate::runtime::Members for ApiStandbyLinkFailoverResponse {
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverResponse);
 /// Current stage of the failover operation. Indicates progression from initiation to completion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStandbyLinkFailoverResponseFailoverStage {
     /// `PREPARING_TO_STOP_REPLICATION`
     PreparingToStopReplication,
@@ -247,6 +248,7 @@ impl crate::runtime::QueryValue for ApiStandbyLinkFailoverResponseFailoverStage 
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverResponseFailoverStage);
 /// Current status of the failover operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStandbyLinkFailoverResponseStatus {
     /// `INITIALIZING`
     Initializing,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Streams AWS Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStreamsAwsRegionView {
     /// `SYDNEY_AUS`
     SydneyAus,

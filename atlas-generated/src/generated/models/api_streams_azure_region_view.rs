@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Streams Azure Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStreamsAzureRegionView {
     /// `eastus`
     Eastus,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Streams GCP Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiStreamsGcpRegionView {
     /// `US_CENTRAL1`
     UsCentral1,

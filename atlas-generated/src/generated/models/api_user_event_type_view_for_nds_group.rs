@@ -5,6 +5,7 @@
 ///
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiUserEventTypeViewForNdsGroup {
     /// `API_KEY_CREATED`
     ApiKeyCreated,

@@ -5,6 +5,7 @@
 ///
 /// Incident that triggered this alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppServiceEventTypeViewAlertable {
     /// `URL_CONFIRMATION`
     UrlConfirmation,

@@ -5,6 +5,7 @@
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in the app services.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AppServiceMetricThreshold {
     /// `metricName` = `REALM_AUTH_LOGIN_FAIL`, `REALM_ENDPOINTS_FAILED_REQUESTS`, `REALM_GQL_FAILED_REQUESTS`, `REALM_OVERALL_FAILED_REQUESTS`, `REALM_SDKFNS_FAILED_REQUESTS`, `REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT`, `REALM_TRIGGERS_FAILED_REQUESTS`
     Raw {
@@ -245,6 +246,7 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
 crate::impl_serde_via_json!(AppServiceMetricThreshold);
 /// The `metricName` values that select `AppServiceMetricThreshold::Raw`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppServiceMetricThresholdRawMetricName {
     /// `REALM_AUTH_LOGIN_FAIL`
     RealmAuthLoginFail,
@@ -339,6 +341,7 @@ impl crate::runtime::Json for AppServiceMetricThresholdRawMetricName {
 crate::impl_serde_via_json!(AppServiceMetricThresholdRawMetricName);
 /// The `metricName` values that select `AppServiceMetricThreshold::Time`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppServiceMetricThresholdTimeMetricName {
     /// `REALM_ENDPOINTS_COMPUTE_MS`
     RealmEndpointsComputeMs,
@@ -479,6 +482,7 @@ impl crate::runtime::Json for AppServiceMetricThresholdTimeMetricName {
 crate::impl_serde_via_json!(AppServiceMetricThresholdTimeMetricName);
 /// The `metricName` values that select `AppServiceMetricThreshold::Data`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppServiceMetricThresholdDataMetricName {
     /// `REALM_ENDPOINTS_EGRESS_BYTES`
     RealmEndpointsEgressBytes,

@@ -99,6 +99,7 @@ impl crate::runtime::Members for AssertMsgRawMetricThresholdView {
 crate::impl_serde_via_json!(AssertMsgRawMetricThresholdView);
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricThresholdViewMode {
     /// `AVERAGE`
     Average,
@@ -177,6 +178,7 @@ impl crate::runtime::QueryValue for MetricThresholdViewMode {
 crate::impl_serde_via_json!(MetricThresholdViewMode);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricThresholdViewOperator {
     /// `LESS_THAN`
     LessThan,

@@ -99,6 +99,7 @@ impl crate::runtime::Members for AtlasClusterOutageSimulationOutageFilter {
 crate::impl_serde_via_json!(AtlasClusterOutageSimulationOutageFilter);
 /// The cloud provider of the region that undergoes the outage simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasClusterOutageSimulationOutageFilterCloudProvider {
     /// `AWS`
     Aws,
@@ -186,6 +187,7 @@ for AtlasClusterOutageSimulationOutageFilterCloudProvider {
 crate::impl_serde_via_json!(AtlasClusterOutageSimulationOutageFilterCloudProvider);
 /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasClusterOutageSimulationOutageFilterType {
     /// `REGION`
     Region,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Data Federation Azure Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasDataFederationAzureRegion {
     /// `VIRGINIA_USA`
     VirginiaUsa,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Data Federation GCP Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasDataFederationGcpRegion {
     /// `IOWA_USA`
     IowaUsa,

@@ -327,6 +327,7 @@ crate::impl_serde_via_json!(AtlasResourcePolicyAuditForNdsGroup);
 ///
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasResourcePolicyAuditForNdsGroupEventTypeName {
     /// `RESOURCE_POLICY_VIOLATED`
     ResourcePolicyViolated,

@@ -289,6 +289,7 @@ crate::impl_serde_via_json!(AtlasResourcePolicyAuditForOrg);
 ///
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AtlasResourcePolicyAuditForOrgEventTypeName {
     /// `RESOURCE_POLICY_CREATED`
     ResourcePolicyCreated,

@@ -736,6 +736,7 @@ impl crate::runtime::Members for AtlasTenantClusterUpgradeRequest20240805 {
 crate::impl_serde_via_json!(AtlasTenantClusterUpgradeRequest20240805);
 /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdaptiveCapacity {
     /// `ENABLED`
     Enabled,
@@ -818,6 +819,7 @@ impl crate::runtime::QueryValue for AdaptiveCapacity {
 crate::impl_serde_via_json!(AdaptiveCapacity);
 /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalClusterRole {
     /// `NONE`
     None,

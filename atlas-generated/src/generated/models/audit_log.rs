@@ -121,6 +121,7 @@ impl crate::runtime::Members for AuditLog {
 crate::impl_serde_via_json!(AuditLog);
 /// Human-readable label that displays how to configure the audit filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogConfigurationType {
     /// `NONE`
     None,

@@ -101,6 +101,7 @@ impl crate::runtime::Members for AutoExportPolicyView {
 crate::impl_serde_via_json!(AutoExportPolicyView);
 /// Human-readable label that indicates the rate at which the export policy item occurs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoExportPolicyViewFrequencyType {
     /// `monthly`
     Monthly,

@@ -163,6 +163,7 @@ impl crate::runtime::Members for AwsCloudProviderContainer {
 crate::impl_serde_via_json!(AwsCloudProviderContainer);
 /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsCloudProviderContainerRegionName {
     /// `US_EAST_1`
     UsEast1,

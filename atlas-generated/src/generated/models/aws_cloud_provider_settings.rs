@@ -141,6 +141,7 @@ crate::impl_serde_via_json!(AwsCloudProviderSettings);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsInstanceSize {
     /// `M10`
     M10,
@@ -455,6 +456,7 @@ crate::impl_serde_via_json!(AwsInstanceSize);
 ///
 /// See <https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsCloudProviderSettingsRegionName {
     /// `US_GOV_WEST_1`
     UsGovWest1,
@@ -725,6 +727,7 @@ impl crate::runtime::QueryValue for AwsCloudProviderSettingsRegionName {
 crate::impl_serde_via_json!(AwsCloudProviderSettingsRegionName);
 /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VolumeType {
     /// `STANDARD`
     Standard,

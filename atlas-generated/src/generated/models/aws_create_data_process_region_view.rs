@@ -78,6 +78,7 @@ impl crate::runtime::Members for AwsCreateDataProcessRegionView {
 crate::impl_serde_via_json!(AwsCreateDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsCreateDataProcessRegionViewRegion {
     /// `US_EAST_1`
     UsEast1,

@@ -80,6 +80,7 @@ impl crate::runtime::Members for AwsDataProcessRegionView {
 crate::impl_serde_via_json!(AwsDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsDataProcessRegionViewRegion {
     /// `US_EAST_1`
     UsEast1,

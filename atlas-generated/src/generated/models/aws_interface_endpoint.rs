@@ -148,6 +148,7 @@ impl crate::runtime::Members for AwsInterfaceEndpoint {
 crate::impl_serde_via_json!(AwsInterfaceEndpoint);
 /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsInterfaceEndpointConnectionStatus {
     /// `PENDING_ACCEPTANCE`
     PendingAcceptance,

@@ -265,6 +265,7 @@ impl crate::runtime::Members for AwsNetworkPeeringConnectionSettings {
 crate::impl_serde_via_json!(AwsNetworkPeeringConnectionSettings);
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsNetworkPeeringConnectionSettingsErrorStateName {
     /// `REJECTED`
     Rejected,
@@ -351,6 +352,7 @@ impl crate::runtime::QueryValue for AwsNetworkPeeringConnectionSettingsErrorStat
 crate::impl_serde_via_json!(AwsNetworkPeeringConnectionSettingsErrorStateName);
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsNetworkPeeringConnectionSettingsStatusName {
     /// `INITIATING`
     Initiating,

@@ -182,6 +182,7 @@ impl crate::runtime::Members for AwsPrivateLinkConnection {
 crate::impl_serde_via_json!(AwsPrivateLinkConnection);
 /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsPrivateLinkConnectionStatus {
     /// `INITIATING`
     Initiating,

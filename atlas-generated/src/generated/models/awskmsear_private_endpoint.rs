@@ -138,6 +138,7 @@ impl crate::runtime::Members for AwskmsearPrivateEndpoint {
 crate::impl_serde_via_json!(AwskmsearPrivateEndpoint);
 /// Cloud provider region in which the Encryption At Rest private endpoint is located.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointRegionName {
     /// `US_CENTRAL`
     UsCentral,
@@ -678,6 +679,7 @@ impl crate::runtime::QueryValue for PrivateEndpointRegionName {
 crate::impl_serde_via_json!(PrivateEndpointRegionName);
 /// State of the Encryption At Rest private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointStatus {
     /// `INITIATING`
     Initiating,

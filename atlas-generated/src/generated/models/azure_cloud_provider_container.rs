@@ -197,6 +197,7 @@ impl crate::runtime::Members for AzureCloudProviderContainer {
 crate::impl_serde_via_json!(AzureCloudProviderContainer);
 /// Azure region to which MongoDB Cloud deployed this network peering container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureCloudProviderContainerRegion {
     /// `US_CENTRAL`
     UsCentral,

@@ -115,6 +115,7 @@ crate::impl_serde_via_json!(AzureCloudProviderSettings);
 ///
 /// See <https://docs.microsoft.com/en-us/azure/virtual-machines/premium-storage-performance#premium-storage-disk-sizes>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureCloudProviderSettingsDiskTypeName {
     /// `P2`
     P2,
@@ -242,6 +243,7 @@ crate::impl_serde_via_json!(AzureCloudProviderSettingsDiskTypeName);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureInstanceSize {
     /// `M10`
     M10,
@@ -431,6 +433,7 @@ crate::impl_serde_via_json!(AzureInstanceSize);
 ///
 /// See <https://docs.atlas.mongodb.com/reference/microsoft-azure/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureCloudProviderSettingsRegionName {
     /// `US_CENTRAL`
     UsCentral,

@@ -78,6 +78,7 @@ impl crate::runtime::Members for AzureCreateDataProcessRegionView {
 crate::impl_serde_via_json!(AzureCreateDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureCreateDataProcessRegionViewRegion {
     /// `US_EAST_2`
     UsEast2,

@@ -80,6 +80,7 @@ impl crate::runtime::Members for AzureDataProcessRegionView {
 crate::impl_serde_via_json!(AzureDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureDataProcessRegionViewRegion {
     /// `US_EAST_2`
     UsEast2,

@@ -220,6 +220,7 @@ impl crate::runtime::Members for AzureKeyVault {
 crate::impl_serde_via_json!(AzureKeyVault);
 /// Azure environment in which your account credentials reside.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureKeyVaultAzureEnvironment {
     /// `AZURE`
     Azure,

@@ -236,6 +236,7 @@ impl crate::runtime::Members for AzureNetworkPeeringConnectionSettings {
 crate::impl_serde_via_json!(AzureNetworkPeeringConnectionSettings);
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzureNetworkPeeringConnectionSettingsStatus {
     /// `ADDING_PEER`
     AddingPeer,

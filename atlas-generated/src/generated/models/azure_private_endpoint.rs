@@ -179,6 +179,7 @@ impl crate::runtime::Members for AzurePrivateEndpoint {
 crate::impl_serde_via_json!(AzurePrivateEndpoint);
 /// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzurePrivateEndpointStatus {
     /// `INITIATING`
     Initiating,

@@ -193,6 +193,7 @@ impl crate::runtime::Members for BackupComplianceOnDemandPolicyItem {
 crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupComplianceOnDemandPolicyItemFrequencyType {
     /// `ondemand`
     Ondemand,
@@ -275,6 +276,7 @@ impl crate::runtime::QueryValue for BackupComplianceOnDemandPolicyItemFrequencyT
 crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItemFrequencyType);
 /// Unit of time in which MongoDB Cloud measures snapshot retention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RetentionUnit {
     /// `days`
     Days,

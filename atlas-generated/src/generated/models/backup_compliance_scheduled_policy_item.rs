@@ -203,6 +203,7 @@ impl crate::runtime::Members for BackupComplianceScheduledPolicyItem {
 crate::impl_serde_via_json!(BackupComplianceScheduledPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupComplianceScheduledPolicyItemFrequencyType {
     /// `daily`
     Daily,

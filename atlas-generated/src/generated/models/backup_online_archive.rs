@@ -252,6 +252,7 @@ crate::impl_serde_via_json!(BackupOnlineArchive);
 ///
 /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupOnlineArchiveCollectionType {
     /// `TIMESERIES`
     Timeseries,
@@ -344,6 +345,7 @@ crate::impl_serde_via_json!(BackupOnlineArchiveCollectionType);
 /// | `ORPHANED`  | Someone has deleted the collection associated with an active or paused archive. MongoDB Cloud doesn't delete the archived data. You must manually delete the online archives associated with the deleted collection. |
 /// | `DELETED`   | Someone has deleted the archive was deleted. When someone deletes an online archive, MongoDB Cloud removes all associated archived documents from the cloud object storage. |
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupOnlineArchiveState {
     /// `PENDING`
     Pending,

@@ -288,6 +288,7 @@ crate::impl_serde_via_json!(BackupOnlineArchiveCreate);
 ///
 /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupOnlineArchiveCreateCollectionType {
     /// `TIMESERIES`
     Timeseries,

@@ -348,6 +348,7 @@ impl crate::runtime::Members for BackupRestoreJob {
 crate::impl_serde_via_json!(BackupRestoreJob);
 /// Human-readable label that identifies the status of the downloadable file at the time of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupRestoreJobStatusName {
     /// `IN_PROGRESS`
     InProgress,

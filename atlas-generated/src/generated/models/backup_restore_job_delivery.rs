@@ -291,6 +291,7 @@ impl crate::runtime::Members for BackupRestoreJobDelivery {
 crate::impl_serde_via_json!(BackupRestoreJobDelivery);
 /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupRestoreJobDeliveryMethodName {
     /// `CLIENT_PIT_HTTP`
     ClientPitHttp,
@@ -405,6 +406,7 @@ impl crate::runtime::QueryValue for BackupRestoreJobDeliveryMethodName {
 crate::impl_serde_via_json!(BackupRestoreJobDeliveryMethodName);
 /// State of the downloadable snapshot file when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupRestoreJobDeliveryStatusName {
     /// `NOT_STARTED`
     NotStarted,

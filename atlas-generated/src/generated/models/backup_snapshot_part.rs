@@ -282,6 +282,7 @@ impl crate::runtime::Members for BackupSnapshotPart {
 crate::impl_serde_via_json!(BackupSnapshotPart);
 /// Human-readable label that identifies the method of compression for the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupSnapshotPartCompressionSetting {
     /// `NONE`
     None,
@@ -364,6 +365,7 @@ impl crate::runtime::QueryValue for BackupSnapshotPartCompressionSetting {
 crate::impl_serde_via_json!(BackupSnapshotPartCompressionSetting);
 /// Human-readable label that identifies the type of server from which MongoDB Cloud took this snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupSnapshotPartTypeName {
     /// `REPLICA_SET`
     ReplicaSet,

@@ -136,6 +136,7 @@ impl crate::runtime::Members for BackupSnapshotRetention {
 crate::impl_serde_via_json!(BackupSnapshotRetention);
 /// Quantity of time in which MongoDB Cloud measures snapshot retention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupSnapshotRetentionRetentionUnit {
     /// `DAYS`
     Days,

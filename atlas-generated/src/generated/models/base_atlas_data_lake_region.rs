@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Name of the region to which the data lake routes client connections.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BaseAtlasDataLakeRegion {
     /// `SYDNEY_AUS`
     SydneyAus,

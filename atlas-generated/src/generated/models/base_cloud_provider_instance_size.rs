@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Instance size boundary to which your cluster can automatically scale.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BaseCloudProviderInstanceSize {
     /// `M10`
     M10,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `BaseNetworkPeeringConnectionSettings` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BaseNetworkPeeringConnectionSettings {
     /// `providerName` = `AWS`
     Aws(crate::models::AwsNetworkPeeringConnectionSettings),

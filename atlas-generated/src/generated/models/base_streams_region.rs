@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Name of the cloud provider region hosting Atlas Stream Processing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BaseStreamsRegion {
     /// `SYDNEY_AUS`
     SydneyAus,

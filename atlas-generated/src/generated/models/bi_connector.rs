@@ -96,6 +96,7 @@ crate::impl_serde_via_json!(BiConnector);
 ///
 /// See <https://docs.atlas.mongodb.com/cluster-config/enable-bic/#std-label-bic-read-preferences>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BiConnectorReadPreference {
     /// `PRIMARY`
     Primary,

@@ -319,6 +319,7 @@ crate::impl_serde_via_json!(BillingInvoice);
 /// - `PENDING`: Invoice includes charges for the current billing cycle.
 /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StatusName {
     /// `PENDING`
     Pending,

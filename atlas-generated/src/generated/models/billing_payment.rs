@@ -222,6 +222,7 @@ crate::impl_serde_via_json!(BillingPayment);
 /// - `PAID`: Customer submitted a successful payment.
 /// - `PARTIAL_PAID`: Customer paid for part of this line item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPaymentStatusName {
     /// `NEW`
     New,

@@ -105,6 +105,7 @@ impl crate::runtime::Members for CharFilterhtmlStrip {
 crate::impl_serde_via_json!(CharFilterhtmlStrip);
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharFilterhtmlStripType {
     /// `htmlStrip`
     HtmlStrip,

@@ -99,6 +99,7 @@ impl crate::runtime::Members for CharFiltericuNormalize {
 crate::impl_serde_via_json!(CharFiltericuNormalize);
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharFiltericuNormalizeType {
     /// `icuNormalize`
     IcuNormalize,

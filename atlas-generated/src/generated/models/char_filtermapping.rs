@@ -121,6 +121,7 @@ impl crate::runtime::Members for CharFiltermapping {
 crate::impl_serde_via_json!(CharFiltermapping);
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharFiltermappingType {
     /// `mapping`
     Mapping,

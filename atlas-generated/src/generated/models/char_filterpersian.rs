@@ -99,6 +99,7 @@ impl crate::runtime::Members for CharFilterpersian {
 crate::impl_serde_via_json!(CharFilterpersian);
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharFilterpersianType {
     /// `persian`
     Persian,

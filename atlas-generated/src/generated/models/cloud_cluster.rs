@@ -192,6 +192,7 @@ impl crate::runtime::Members for CloudCluster {
 crate::impl_serde_via_json!(CloudCluster);
 /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudClusterAvailability {
     /// `available`
     Available,
@@ -287,6 +288,7 @@ impl crate::runtime::QueryValue for CloudClusterAvailability {
 crate::impl_serde_via_json!(CloudClusterAvailability);
 /// Human-readable label that indicates the cluster type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudClusterType {
     /// `REPLICA_SET`
     ReplicaSet,

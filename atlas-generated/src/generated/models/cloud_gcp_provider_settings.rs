@@ -103,6 +103,7 @@ crate::impl_serde_via_json!(CloudGcpProviderSettings);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GcpInstanceSize {
     /// `M10`
     M10,
@@ -352,6 +353,7 @@ crate::impl_serde_via_json!(GcpInstanceSize);
 ///
 /// See <https://docs.atlas.mongodb.com/reference/google-gcp/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudGcpProviderSettingsRegionName {
     /// `EASTERN_US`
     EasternUs,

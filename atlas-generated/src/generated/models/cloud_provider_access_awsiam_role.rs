@@ -225,6 +225,7 @@ impl crate::runtime::Members for CloudProviderAccessAwsiamRole {
 crate::impl_serde_via_json!(CloudProviderAccessAwsiamRole);
 /// The `providerName` of a `CloudProviderAccessAwsiamRole`, which is always `AWS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum CloudProviderAccessAwsiamRoleProviderName {
     /// `AWS`
     #[default]

@@ -212,6 +212,7 @@ impl crate::runtime::Members for CloudProviderAccessAzureServicePrincipal {
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipal);
 /// The `providerName` of a `CloudProviderAccessAzureServicePrincipal`, which is always `AZURE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum CloudProviderAccessAzureServicePrincipalProviderName {
     /// `AZURE`
     #[default]

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// MongoDB Cloud features associated with this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudProviderAccessFeatureUsage {
     /// `featureType` = `ATLAS_DATA_LAKE`
     AtlasDataLake(crate::models::CloudProviderAccessDataLakeFeatureUsage),

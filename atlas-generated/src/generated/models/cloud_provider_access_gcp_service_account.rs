@@ -176,6 +176,7 @@ impl crate::runtime::Members for CloudProviderAccessGcpServiceAccount {
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccount);
 /// Provision status of the service account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudProviderAccessGcpServiceAccountStatus {
     /// `IN_PROGRESS`
     InProgress,
@@ -271,6 +272,7 @@ impl crate::runtime::QueryValue for CloudProviderAccessGcpServiceAccountStatus {
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccountStatus);
 /// The `providerName` of a `CloudProviderAccessGcpServiceAccount`, which is always `GCP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum CloudProviderAccessGcpServiceAccountProviderName {
     /// `GCP`
     #[default]

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Cloud provider access role.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudProviderAccessRoleRequestUpdate {
     /// `providerName` = `AWS`
     Aws(crate::models::CloudProviderAccessAwsiamRoleRequestUpdate),

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudProviderContainer {
     /// `providerName` = `AWS`
     Aws(crate::models::AwsCloudProviderContainer),
@@ -135,6 +136,7 @@ impl From<crate::models::GcpCloudProviderContainer> for CloudProviderContainer {
 crate::impl_serde_via_json!(CloudProviderContainer);
 /// Cloud service provider that serves the requested network peering containers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsCloudProvider {
     /// `AWS`
     Aws,

@@ -138,6 +138,7 @@ impl crate::runtime::Members for CloudProviderEndpointServiceRequest {
 crate::impl_serde_via_json!(CloudProviderEndpointServiceRequest);
 /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudProviderEndpointServiceRequestProviderName {
     /// `AWS`
     Aws,

@@ -5,6 +5,7 @@
 ///
 /// Cloud service provider on which MongoDB Cloud provisions the hosts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudRegionConfig20240805 {
     /// `providerName` = `AWS`
     Aws(crate::models::AwsRegionConfig20240805),

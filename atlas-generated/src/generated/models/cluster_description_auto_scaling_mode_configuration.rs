@@ -91,6 +91,7 @@ impl crate::runtime::Members for ClusterDescriptionAutoScalingModeConfiguration 
 crate::impl_serde_via_json!(ClusterDescriptionAutoScalingModeConfiguration);
 /// Describes whether cluster nodes scale together across all shards or independently.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     /// `INDEPENDENT_SHARD_SCALING`
     IndependentShardScaling,

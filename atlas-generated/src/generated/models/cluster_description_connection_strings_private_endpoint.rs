@@ -161,6 +161,7 @@ impl crate::runtime::Members for ClusterDescriptionConnectionStringsPrivateEndpo
 crate::impl_serde_via_json!(ClusterDescriptionConnectionStringsPrivateEndpoint);
 /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {
     /// `MONGOD`
     Mongod,

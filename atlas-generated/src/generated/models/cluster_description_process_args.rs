@@ -412,6 +412,7 @@ crate::impl_serde_via_json!(ClusterDescriptionProcessArgs);
 ///
 /// See <https://docs.mongodb.com/manual/reference/read-concern/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterDescriptionProcessArgsDefaultReadConcern {
     /// `local`
     Local,

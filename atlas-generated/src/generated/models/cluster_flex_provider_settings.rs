@@ -118,6 +118,7 @@ crate::impl_serde_via_json!(ClusterFlexProviderSettings);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `FLEX` and specify the cloud service provider in `providerSettings.backingProviderName`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterFlexProviderSettingsInstanceSizeName {
     /// `FLEX`
     Flex,

@@ -151,6 +151,7 @@ impl crate::runtime::Members for ClusterFreeProviderSettings {
 crate::impl_serde_via_json!(ClusterFreeProviderSettings);
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EffectiveInstanceSize {
     /// `FLEX`
     Flex,
@@ -243,6 +244,7 @@ crate::impl_serde_via_json!(EffectiveInstanceSize);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterFreeProviderSettingsInstanceSizeName {
     /// `M0`
     M0,

@@ -5,6 +5,7 @@
 ///
 /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterMatcherField {
     /// `CLUSTER_NAME`
     ClusterName,

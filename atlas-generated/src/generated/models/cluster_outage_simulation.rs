@@ -179,6 +179,7 @@ crate::impl_serde_via_json!(ClusterOutageSimulation);
 /// | `RECOVERING`         | MongoDB Cloud is recovering the cluster from the simulated outage.|
 /// | `COMPLETE`           | MongoDB Cloud has completed the cluster outage simulation.|
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterOutageSimulationState {
     /// `START_REQUESTED`
     StartRequested,

@@ -5,6 +5,7 @@
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB hosts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ClusterProviderSettings {
     /// `providerName` = `AWS`
     Aws(crate::models::AwsCloudProviderSettings),

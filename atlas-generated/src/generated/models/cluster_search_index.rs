@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterSearchIndex` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ClusterSearchIndex {
     /// `type` = `search`
     Search(crate::models::SearchIndex),
@@ -110,6 +111,7 @@ crate::impl_serde_via_json!(ClusterSearchIndex);
 /// - `MIGRATING`: Atlas is upgrading the underlying cluster tier and migrating indexes.
 /// - `PAUSED`: The cluster is paused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchIndexStatus {
     /// `IN_PROGRESS`
     InProgress,

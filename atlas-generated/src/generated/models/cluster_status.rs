@@ -92,6 +92,7 @@ impl crate::runtime::Members for ClusterStatus {
 crate::impl_serde_via_json!(ClusterStatus);
 /// State of cluster at the time of this request. Atlas returns **Applied** if it completed adding a user to, or removing a user from, your cluster. Atlas returns **Pending** if it's still making the requested user changes. When status is **Pending**, new users can't log in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterStatusChangeStatus {
     /// `PENDING`
     Pending,

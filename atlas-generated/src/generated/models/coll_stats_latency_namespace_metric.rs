@@ -95,6 +95,7 @@ impl crate::runtime::Members for CollStatsLatencyNamespaceMetric {
 crate::impl_serde_via_json!(CollStatsLatencyNamespaceMetric);
 /// Human-readable label that identifies this metric.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollStatsLatencyNamespaceMetricMetricName {
     /// `READS_OPS`
     ReadsOps,
@@ -290,6 +291,7 @@ impl crate::runtime::QueryValue for CollStatsLatencyNamespaceMetricMetricName {
 crate::impl_serde_via_json!(CollStatsLatencyNamespaceMetricMetricName);
 /// Unit of measurement that applies to this metric.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollStatsLatencyNamespaceMetricUnits {
     /// `MILLISECONDS`
     Milliseconds,

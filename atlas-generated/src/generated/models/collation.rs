@@ -205,6 +205,7 @@ impl crate::runtime::Members for Collation {
 crate::impl_serde_via_json!(Collation);
 /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollationAlternate {
     /// `non-ignorable`
     NonIgnorable,
@@ -287,6 +288,7 @@ impl crate::runtime::QueryValue for CollationAlternate {
 crate::impl_serde_via_json!(CollationAlternate);
 /// Method to handle sort order of case differences during tertiary level comparisons. `"upper"` sorts Uppercase before lowercase. `"lower"` sorts Lowercase before uppercase. `"off"` is similar to "lower" with slight differences.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollationCaseFirst {
     /// `lower`
     Lower,
@@ -373,6 +375,7 @@ impl crate::runtime::QueryValue for CollationCaseFirst {
 crate::impl_serde_via_json!(CollationCaseFirst);
 /// International Components for Unicode (ICU) code that represents a localized language. To specify simple binary comparison, set `"locale" : "simple"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollationLocale {
     /// `af`
     Af,
@@ -1002,6 +1005,7 @@ impl crate::runtime::QueryValue for CollationLocale {
 crate::impl_serde_via_json!(CollationLocale);
 /// Field that indicates which characters can be ignored when `"alternate" : "shifted"`.`"punct"` ignores both whitespace and punctuation. `"space"` ignores whitespace. This has no affect if `"alternate" : "non-ignorable"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollationMaxVariable {
     /// `punct`
     Punct,

@@ -250,6 +250,7 @@ impl crate::runtime::Members for ConnectedOrgConfig {
 crate::impl_serde_via_json!(ConnectedOrgConfig);
 /// `ConnectedOrgConfig/properties/postAuthRoleGrants/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
     /// `ORG_OWNER`
     OrgOwner,

@@ -199,6 +199,7 @@ impl crate::runtime::Members for CostExplorerFilterRequestBody {
 crate::impl_serde_via_json!(CostExplorerFilterRequestBody);
 /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CostExplorerFilterRequestBodyGroupBy {
     /// `organizations`
     Organizations,
@@ -294,6 +295,7 @@ impl crate::runtime::QueryValue for CostExplorerFilterRequestBodyGroupBy {
 crate::impl_serde_via_json!(CostExplorerFilterRequestBodyGroupBy);
 /// `CostExplorerFilterRequestBody/properties/services/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CostExplorerFilterRequestBodyServicesItem {
     /// `Atlas`
     Atlas,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings to configure the region where you wish to store your archived data.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDataProcessRegionView {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::AwsCreateDataProcessRegionView),
@@ -138,6 +139,7 @@ for CreateDataProcessRegionView {
 crate::impl_serde_via_json!(CreateDataProcessRegionView);
 /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataProcessRegionViewCloudProvider {
     /// `AWS`
     Aws,

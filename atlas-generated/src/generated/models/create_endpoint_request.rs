@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreateEndpointRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEndpointRequest {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::CreateAwsEndpointRequest),

@@ -133,6 +133,7 @@ impl crate::runtime::Members for CreateOrgMcpConfigRequest {
 crate::impl_serde_via_json!(CreateOrgMcpConfigRequest);
 /// Organization roles available for Service Accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateOrgMcpConfigRequestRolesItem {
     /// `ORG_MEMBER`
     OrgMember,

@@ -7,6 +7,7 @@
 /// `"criteria.type": "DATE"` selects documents to archive based on a date.
 /// `"criteria.type": "CUSTOM"` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `"criteria.type": "CUSTOM"` when `"collectionType": "TIMESERIES"`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CriteriaView {
     /// `type` = `CUSTOM`
     Custom(crate::models::CustomCriteriaView),

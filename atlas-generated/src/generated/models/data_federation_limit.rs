@@ -5,6 +5,7 @@
 ///
 /// Details of user managed limits.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataFederationLimit {
     /// `name` = `atlas.project.deployment.clusters`, `atlas.project.deployment.nodesPerPrivateLinkRegion`, `atlas.project.deployment.serverlessMTMs`, `atlas.project.security.databaseAccess.customRoles`, `atlas.project.security.databaseAccess.users`, `atlas.project.security.networkAccess.crossRegionEntries`, `atlas.project.security.networkAccess.entries`
     DefaultLimit {
@@ -112,6 +113,7 @@ impl crate::runtime::Json for DataFederationLimit {
 crate::impl_serde_via_json!(DataFederationLimit);
 /// The `name` values that select `DataFederationLimit::DefaultLimit`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataFederationLimitDefaultLimitName {
     /// `atlas.project.deployment.clusters`
     AtlasProjectDeploymentClusters,

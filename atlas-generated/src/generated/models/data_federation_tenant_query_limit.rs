@@ -205,6 +205,7 @@ impl crate::runtime::Members for DataFederationTenantQueryLimit {
 crate::impl_serde_via_json!(DataFederationTenantQueryLimit);
 /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataFederationTenantQueryLimitOverrunPolicy {
     /// `BLOCK`
     Block,

@@ -80,6 +80,7 @@ crate::impl_serde_via_json!(DataLakeAtlasStoreReadConcern);
 ///
 /// See <https://www.mongodb.com/docs/manual/reference/read-concern/#read-concern-levels>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeAtlasStoreReadConcernLevel {
     /// `LOCAL`
     Local,

@@ -105,6 +105,7 @@ crate::impl_serde_via_json!(DataLakeAtlasStoreReadPreference);
 ///
 /// See <https://docs.mongodb.com/manual/core/read-preference/#read-preference-modes>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeAtlasStoreReadPreferenceMode {
     /// `primary`
     Primary,

@@ -154,6 +154,7 @@ crate::impl_serde_via_json!(DataLakeAzureBlobStore);
 ///
 /// Microsoft Azure Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeAzureBlobStoreRegion {
     /// `US_CENTRAL`
     UsCentral,

@@ -218,6 +218,7 @@ impl crate::runtime::Members for DataLakeDatabaseDataSourceSettings {
 crate::impl_serde_via_json!(DataLakeDatabaseDataSourceSettings);
 /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeDatabaseDataSourceSettingsDefaultFormat {
     /// `.avro`
     Avro,

@@ -87,6 +87,7 @@ crate::impl_serde_via_json!(DataLakeDlsgcpStore);
 ///
 /// Google Cloud Platform Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeDlsgcpStoreRegion {
     /// `ASIA_EAST_2`
     AsiaEast2,

@@ -149,6 +149,7 @@ impl crate::runtime::Members for DataLakeS3StoreSettings {
 crate::impl_serde_via_json!(DataLakeS3StoreSettings);
 /// AWS S3 [storage class](https://aws.amazon.com/s3/storage-classes/) where the files to include in the results are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeS3StoreSettingsAdditionalStorageClassesItem {
     /// `STANDARD`
     Standard,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Group of settings that define where the data is stored.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataLakeStoreSettings {
     /// `provider` = `atlas`
     Atlas(crate::models::DataLakeAtlasStoreInstance),

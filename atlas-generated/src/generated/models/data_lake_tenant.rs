@@ -177,6 +177,7 @@ impl crate::runtime::Members for DataLakeTenant {
 crate::impl_serde_via_json!(DataLakeTenant);
 /// Label that indicates the status of the Federated Database Instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataLakeTenantState {
     /// `UNVERIFIED`
     Unverified,

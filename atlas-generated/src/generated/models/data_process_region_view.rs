@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings to configure the region where you wish to store your archived data.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataProcessRegionView {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::AwsDataProcessRegionView),
@@ -135,6 +136,7 @@ impl From<crate::models::GcpDataProcessRegionView> for DataProcessRegionView {
 crate::impl_serde_via_json!(DataProcessRegionView);
 /// Human-readable label that identifies the Cloud service provider where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataProcessRegionViewCloudProvider {
     /// `AWS`
     Aws,

@@ -307,6 +307,7 @@ impl crate::runtime::Members for DataProtectionSettings {
 crate::impl_serde_via_json!(DataProtectionSettings);
 /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataProtectionSettingsState {
     /// `ACTIVE`
     Active,

@@ -126,6 +126,7 @@ impl crate::runtime::Members for DatabasePrivilegeAction {
 crate::impl_serde_via_json!(DatabasePrivilegeAction);
 /// Human-readable label that identifies the privilege action.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatabasePrivilegeActionAction {
     /// `FIND`
     Find,

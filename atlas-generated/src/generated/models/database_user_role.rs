@@ -141,6 +141,7 @@ impl crate::runtime::Members for DatabaseUserRole {
 crate::impl_serde_via_json!(DatabaseUserRole);
 /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatabaseUserRoleRoleName {
     /// `atlasAdmin`
     AtlasAdmin,

@@ -213,6 +213,7 @@ crate::impl_serde_via_json!(Datadog);
 ///
 /// See <https://docs.datadoghq.com/getting_started/site/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatadogRegion {
     /// `US`
     Us,
@@ -318,6 +319,7 @@ impl crate::runtime::QueryValue for DatadogRegion {
 crate::impl_serde_via_json!(DatadogRegion);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatadogType {
     /// `DATADOG`
     Datadog,

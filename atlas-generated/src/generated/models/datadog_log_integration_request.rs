@@ -149,6 +149,7 @@ impl crate::runtime::Members for DatadogLogIntegrationRequest {
 crate::impl_serde_via_json!(DatadogLogIntegrationRequest);
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatadogLogIntegrationRegion {
     /// `US1`
     Us1,

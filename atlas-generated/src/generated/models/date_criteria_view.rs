@@ -105,6 +105,7 @@ crate::impl_serde_via_json!(DateCriteriaView);
 /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.
 /// You must set `criteria.type` : `DATE` if `collectionType`: `TIMESERIES`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DateCriteriaViewDateFormat {
     /// `ISODATE`
     Isodate,

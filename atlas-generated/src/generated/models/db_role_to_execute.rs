@@ -98,6 +98,7 @@ crate::impl_serde_via_json!(DbRoleToExecute);
 ///
 /// Type of the DB role. Can be either Built In or Custom.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DbRoleToExecuteType {
     /// `BUILT_IN`
     BuiltIn,

@@ -226,6 +226,7 @@ crate::impl_serde_via_json!(DefaultAlertConfigViewForNdsGroup);
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/atlas-alert-event-types/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultAlertConfigViewForNdsGroupEventTypeName {
     /// `CREDIT_CARD_ABOUT_TO_EXPIRE`
     CreditCardAboutToExpire,

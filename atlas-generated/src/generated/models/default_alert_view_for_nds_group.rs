@@ -260,6 +260,7 @@ impl crate::runtime::Members for DefaultAlertViewForNdsGroup {
 crate::impl_serde_via_json!(DefaultAlertViewForNdsGroup);
 /// Incident that triggered this alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultAlertViewForNdsGroupEventTypeName {
     /// `CREDIT_CARD_ABOUT_TO_EXPIRE`
     CreditCardAboutToExpire,

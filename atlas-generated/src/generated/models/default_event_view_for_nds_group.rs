@@ -267,6 +267,7 @@ impl crate::runtime::Members for DefaultEventViewForNdsGroup {
 crate::impl_serde_via_json!(DefaultEventViewForNdsGroup);
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultEventViewForNdsGroupEventTypeName {
     /// `AUTO_INDEXING_ENABLED`
     AutoIndexingEnabled,

@@ -265,6 +265,7 @@ impl crate::runtime::Members for DefaultEventViewForOrg {
 crate::impl_serde_via_json!(DefaultEventViewForOrg);
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultEventViewForOrgEventTypeName {
     /// `FEDERATION_SETTINGS_CREATED`
     FederationSettingsCreated,

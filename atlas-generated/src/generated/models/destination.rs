@@ -175,6 +175,7 @@ impl crate::runtime::Members for Destination {
 crate::impl_serde_via_json!(Destination);
 /// The network type to use between the migration host and the destination cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DestinationHostnameSchemaType {
     /// `PUBLIC`
     Public,

@@ -201,6 +201,7 @@ impl crate::runtime::Members for DiskBackupApiPolicyItem {
 crate::impl_serde_via_json!(DiskBackupApiPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskBackupApiPolicyItemFrequencyType {
     /// `daily`
     Daily,

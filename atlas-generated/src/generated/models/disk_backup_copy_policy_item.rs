@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Specifications for one copy policy item.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiskBackupCopyPolicyItem {
     /// `frequencyType` = `daily`, `hourly`, `monthly`, `weekly`, `yearly`
     TimeBased {
@@ -133,6 +134,7 @@ impl From<crate::models::DiskBackupOnDemandCopyPolicyItem> for DiskBackupCopyPol
 crate::impl_serde_via_json!(DiskBackupCopyPolicyItem);
 /// The `frequencyType` values that select `DiskBackupCopyPolicyItem::TimeBased`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskBackupCopyPolicyItemTimeBasedFrequencyType {
     /// `daily`
     Daily,

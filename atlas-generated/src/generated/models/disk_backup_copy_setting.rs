@@ -174,6 +174,7 @@ impl crate::runtime::Members for DiskBackupCopySetting {
 crate::impl_serde_via_json!(DiskBackupCopySetting);
 /// `DiskBackupCopySetting/properties/frequencies/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskBackupCopySettingFrequenciesItem {
     /// `HOURLY`
     Hourly,

@@ -198,6 +198,7 @@ impl crate::runtime::Members for DiskBackupExportJob {
 crate::impl_serde_via_json!(DiskBackupExportJob);
 /// State of the Export Job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskBackupExportJobState {
     /// `Cancelled`
     Cancelled,

@@ -277,6 +277,7 @@ impl crate::runtime::Members for DiskBackupReplicaSet {
 crate::impl_serde_via_json!(DiskBackupReplicaSet);
 /// Human-readable label that identifies how often this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FrequencyType {
     /// `hourly`
     Hourly,
@@ -377,6 +378,7 @@ impl crate::runtime::QueryValue for FrequencyType {
 crate::impl_serde_via_json!(FrequencyType);
 /// Human-readable label that identifies when this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnapshotType {
     /// `onDemand`
     OnDemand,
@@ -463,6 +465,7 @@ impl crate::runtime::QueryValue for SnapshotType {
 crate::impl_serde_via_json!(SnapshotType);
 /// Human-readable label that indicates the stage of the backup process for this snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupStatus {
     /// `queued`
     Queued,
@@ -558,6 +561,7 @@ impl crate::runtime::QueryValue for BackupStatus {
 crate::impl_serde_via_json!(BackupStatus);
 /// The `type` of a `DiskBackupReplicaSet`, which is always `replicaSet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum DiskBackupReplicaSetType2 {
     /// `replicaSet`
     #[default]

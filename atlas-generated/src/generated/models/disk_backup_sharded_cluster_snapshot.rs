@@ -274,6 +274,7 @@ impl crate::runtime::Members for DiskBackupShardedClusterSnapshot {
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshot);
 /// Describes a sharded cluster's config server type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiskBackupShardedClusterSnapshotConfigServerType {
     /// `EMBEDDED`
     Embedded,
@@ -356,6 +357,7 @@ impl crate::runtime::QueryValue for DiskBackupShardedClusterSnapshotConfigServer
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshotConfigServerType);
 /// The `type` of a `DiskBackupShardedClusterSnapshot`, which is always `shardedCluster`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum DiskBackupShardedClusterSnapshotType {
     /// `shardedCluster`
     #[default]

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshot` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiskBackupSnapshot {
     /// `type` = `replicaSet`
     ReplicaSet(crate::models::DiskBackupReplicaSet),

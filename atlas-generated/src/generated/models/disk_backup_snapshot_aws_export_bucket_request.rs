@@ -184,6 +184,7 @@ impl crate::runtime::Members for DiskBackupSnapshotAwsExportBucketRequest {
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketRequest);
 /// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketRequest`, which is always `AWS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
     /// `AWS`
     #[default]

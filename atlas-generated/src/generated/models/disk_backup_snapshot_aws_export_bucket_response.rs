@@ -211,6 +211,7 @@ impl crate::runtime::Members for DiskBackupSnapshotAwsExportBucketResponse {
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponse);
 /// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketResponse`, which is always `AWS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
     /// `AWS`
     #[default]

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Disk backup snapshot Export Bucket Request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiskBackupSnapshotExportBucketRequest {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::DiskBackupSnapshotAwsExportBucketRequest),

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Disk backup snapshot Export Bucket.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiskBackupSnapshotExportBucketResponse {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::DiskBackupSnapshotAwsExportBucketResponse),

@@ -336,6 +336,7 @@ impl crate::runtime::Members for DiskBackupSnapshotRestoreJob {
 crate::impl_serde_via_json!(DiskBackupSnapshotRestoreJob);
 /// Human-readable label that categorizes the restore job to create.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RestoreJobDeliveryType {
     /// `automated`
     Automated,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// See <https://docs.atlas.mongodb.com/database-auditing/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DownloadClusterLogLogName {
     /// `mongodb`
     Mongodb,

@@ -5,6 +5,7 @@
 ///
 /// Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EarPrivateEndpoint {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::AwskmsearPrivateEndpoint),

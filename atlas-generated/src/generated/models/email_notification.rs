@@ -149,6 +149,7 @@ impl crate::runtime::Members for EmailNotification {
 crate::impl_serde_via_json!(EmailNotification);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailNotificationTypeName {
     /// `EMAIL`
     Email,

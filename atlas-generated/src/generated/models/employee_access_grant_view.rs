@@ -136,6 +136,7 @@ impl crate::runtime::Members for EmployeeAccessGrantView {
 crate::impl_serde_via_json!(EmployeeAccessGrantView);
 /// Level of access to grant to MongoDB Employees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmployeeAccessGrantViewGrantType {
     /// `CLUSTER_DATABASE_LOGS`
     ClusterDatabaseLogs,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `EndpointService` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EndpointService {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::AwsPrivateLinkConnection),

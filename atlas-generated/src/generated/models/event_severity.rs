@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Severity of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventSeverity {
     /// `INFO`
     Info,

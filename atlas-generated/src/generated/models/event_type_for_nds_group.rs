@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `EventTypeForNdsGroup` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventTypeForNdsGroup {
     /// `ALERT_ACKNOWLEDGED_AUDIT`
     AlertAcknowledgedAudit,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `EventTypeForOrg` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventTypeForOrg {
     /// `ALERT_ACKNOWLEDGED_AUDIT`
     AlertAcknowledgedAudit,

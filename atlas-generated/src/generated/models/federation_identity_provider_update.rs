@@ -5,6 +5,7 @@
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FederationIdentityProviderUpdate {
     /// A [`FederationSamlIdentityProviderUpdate`](crate::models::FederationSamlIdentityProviderUpdate).
     Saml(crate::models::FederationSamlIdentityProviderUpdate),

@@ -258,6 +258,7 @@ impl crate::runtime::Members for FederationOidcWorkforceIdentityProvider {
 crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProvider);
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthorizationType {
     /// `GROUP`
     Group,
@@ -340,6 +341,7 @@ impl crate::runtime::QueryValue for AuthorizationType {
 crate::impl_serde_via_json!(AuthorizationType);
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdpType {
     /// `WORKFORCE`
     Workforce,
@@ -422,6 +424,7 @@ impl crate::runtime::QueryValue for IdpType {
 crate::impl_serde_via_json!(IdpType);
 /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityProviderProtocol {
     /// `SAML`
     Saml,

@@ -289,6 +289,7 @@ impl crate::runtime::Members for FederationSamlIdentityProvider {
 crate::impl_serde_via_json!(FederationSamlIdentityProvider);
 /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RequestBinding {
     /// `HTTP-POST`
     HttpPost,
@@ -371,6 +372,7 @@ impl crate::runtime::QueryValue for RequestBinding {
 crate::impl_serde_via_json!(RequestBinding);
 /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResponseSignatureAlgorithm {
     /// `SHA-1`
     Sha1,
@@ -453,6 +455,7 @@ impl crate::runtime::QueryValue for ResponseSignatureAlgorithm {
 crate::impl_serde_via_json!(ResponseSignatureAlgorithm);
 /// String enum that indicates whether the identity provider is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FederationStatus {
     /// `ACTIVE`
     Active,

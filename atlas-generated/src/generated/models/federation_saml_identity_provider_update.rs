@@ -242,6 +242,7 @@ impl crate::runtime::Members for FederationSamlIdentityProviderUpdate {
 crate::impl_serde_via_json!(FederationSamlIdentityProviderUpdate);
 /// String enum that indicates whether the identity provider is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FederationSamlIdentityProviderUpdateStatus {
     /// `ACTIVE`
     Active,

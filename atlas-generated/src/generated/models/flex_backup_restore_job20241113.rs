@@ -282,6 +282,7 @@ impl crate::runtime::Members for FlexBackupRestoreJob20241113 {
 crate::impl_serde_via_json!(FlexBackupRestoreJob20241113);
 /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlexBackupRestoreJobDeliveryType {
     /// `RESTORE`
     Restore,
@@ -364,6 +365,7 @@ impl crate::runtime::QueryValue for FlexBackupRestoreJobDeliveryType {
 crate::impl_serde_via_json!(FlexBackupRestoreJobDeliveryType);
 /// Phase of the restore workflow for this job at the time this resource made this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlexBackupStatus {
     /// `PENDING`
     Pending,

@@ -266,6 +266,7 @@ impl crate::runtime::Members for FlexClusterDescription20241113 {
 crate::impl_serde_via_json!(FlexClusterDescription20241113);
 /// Flex cluster topology.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlexClusterDescription20241113ClusterType {
     /// `REPLICASET`
     Replicaset,
@@ -344,6 +345,7 @@ impl crate::runtime::QueryValue for FlexClusterDescription20241113ClusterType {
 crate::impl_serde_via_json!(FlexClusterDescription20241113ClusterType);
 /// Method by which the cluster maintains the MongoDB versions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlexClusterDescription20241113VersionReleaseSystem {
     /// `LTS`
     Lts,

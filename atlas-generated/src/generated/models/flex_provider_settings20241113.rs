@@ -125,6 +125,7 @@ impl crate::runtime::Members for FlexProviderSettings20241113 {
 crate::impl_serde_via_json!(FlexProviderSettings20241113);
 /// Human-readable label that identifies the provider type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProviderName {
     /// `FLEX`
     Flex,

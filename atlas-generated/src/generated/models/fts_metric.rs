@@ -93,6 +93,7 @@ impl crate::runtime::Members for FtsMetric {
 crate::impl_serde_via_json!(FtsMetric);
 /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FtsMetricMetricName {
     /// `INDEX_SIZE_ON_DISK`
     IndexSizeOnDisk,
@@ -273,6 +274,7 @@ impl crate::runtime::QueryValue for FtsMetricMetricName {
 crate::impl_serde_via_json!(FtsMetricMetricName);
 /// Unit of measurement that applies to this Atlas Search metric.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FtsMetricUnits {
     /// `BYTES`
     Bytes,

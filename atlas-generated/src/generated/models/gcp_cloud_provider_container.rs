@@ -191,6 +191,7 @@ impl crate::runtime::Members for GcpCloudProviderContainer {
 crate::impl_serde_via_json!(GcpCloudProviderContainer);
 /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GcpCloudProviderContainerRegionsItem {
     /// `AFRICA_SOUTH_1`
     AfricaSouth1,

@@ -78,6 +78,7 @@ impl crate::runtime::Members for GcpCreateDataProcessRegionView {
 crate::impl_serde_via_json!(GcpCreateDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GcpCreateDataProcessRegionViewRegion {
     /// `CENTRAL_US`
     CentralUs,

@@ -80,6 +80,7 @@ impl crate::runtime::Members for GcpDataProcessRegionView {
 crate::impl_serde_via_json!(GcpDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GcpDataProcessRegionViewRegion {
     /// `CENTRAL_US`
     CentralUs,

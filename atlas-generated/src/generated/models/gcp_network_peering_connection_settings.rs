@@ -191,6 +191,7 @@ impl crate::runtime::Members for GcpNetworkPeeringConnectionSettings {
 crate::impl_serde_via_json!(GcpNetworkPeeringConnectionSettings);
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GcpNetworkPeeringConnectionSettingsStatus {
     /// `ADDING_PEER`
     AddingPeer,

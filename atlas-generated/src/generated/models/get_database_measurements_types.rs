@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// One measurement requested for this MongoDB process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetDatabaseMeasurementsMItem {
     /// `DATABASE_AVERAGE_OBJECT_SIZE`
     DatabaseAverageObjectSize,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1defaultGroupLimits~1{limitName}/get/parameters/2/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetDefaultGroupLimitLimitName {
     /// `MONGODB_USERS`
     MongodbUsers,

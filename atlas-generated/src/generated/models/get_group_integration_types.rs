@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Integration Type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetGroupIntegrationIntegrationType {
     /// `PAGER_DUTY`
     PagerDuty,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1limits~1{limitName}/get/parameters/0/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetGroupLimitLimitName {
     /// `atlas.project.security.databaseAccess.users`
     AtlasProjectSecurityDatabaseAccessUsers,

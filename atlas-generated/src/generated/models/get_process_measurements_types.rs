@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// One measurement requested for this MongoDB process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetProcessMeasurementsMItem {
     /// `ASSERT_MSG`
     AssertMsg,

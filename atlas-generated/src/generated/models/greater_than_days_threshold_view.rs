@@ -92,6 +92,7 @@ impl crate::runtime::Members for GreaterThanDaysThresholdView {
 crate::impl_serde_via_json!(GreaterThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GreaterThanOperator {
     /// `GREATER_THAN`
     GreaterThan,
@@ -170,6 +171,7 @@ impl crate::runtime::QueryValue for GreaterThanOperator {
 crate::impl_serde_via_json!(GreaterThanOperator);
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ThanDaysThresholdViewUnits {
     /// `DAYS`
     Days,

@@ -233,6 +233,7 @@ crate::impl_serde_via_json!(Group);
 ///
 /// See <https://www.mongodb.com/docs/atlas/government/overview/supported-regions/#supported-cloud-providers-and-regions>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupRegionUsageRestrictions {
     /// `COMMERCIAL_FEDRAMP_REGIONS_ONLY`
     CommercialFedrampRegionsOnly,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupUserResponse` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GroupUserResponse {
     /// `orgMembershipStatus` = `ACTIVE`
     Active(crate::models::GroupActiveUserResponse),
@@ -139,6 +140,7 @@ impl From<crate::models::GroupActiveUserResponse> for GroupUserResponse {
 crate::impl_serde_via_json!(GroupUserResponse);
 /// The `orgMembershipStatus` values that select `GroupUserResponse::Pending`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupUserResponsePendingOrgMembershipStatus {
     /// `INVITATION_EXPIRED`
     InvitationExpired,

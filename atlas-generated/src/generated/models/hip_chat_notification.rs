@@ -183,6 +183,7 @@ impl crate::runtime::Members for HipChatNotification {
 crate::impl_serde_via_json!(HipChatNotification);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HipChatNotificationTypeName {
     /// `HIP_CHAT`
     HipChat,

@@ -5,6 +5,7 @@
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics about mongod host.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HostMetricThreshold {
     /// `metricName` = `ASSERT_MSG`
     AssertMsg(crate::models::AssertMsgRawMetricThresholdView),

@@ -89,6 +89,7 @@ impl crate::runtime::Members for HostMetricValue {
 crate::impl_serde_via_json!(HostMetricValue);
 /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HostMetricValueUnits {
     /// `bits`
     Bits,

@@ -326,6 +326,7 @@ impl crate::runtime::Members for InvoiceLineItem {
 crate::impl_serde_via_json!(InvoiceLineItem);
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LineItemCloudProvider {
     /// `AWS`
     Aws,

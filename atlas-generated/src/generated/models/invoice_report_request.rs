@@ -145,6 +145,7 @@ impl crate::runtime::Members for InvoiceReportRequest {
 crate::impl_serde_via_json!(InvoiceReportRequest);
 /// Format of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReportFormat {
     /// `CSV`
     Csv,
@@ -227,6 +228,7 @@ impl crate::runtime::QueryValue for ReportFormat {
 crate::impl_serde_via_json!(ReportFormat);
 /// Type of report to generate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReportType {
     /// `FOCUS`
     Focus,

@@ -220,6 +220,7 @@ impl crate::runtime::Members for InvoiceReportResponse {
 crate::impl_serde_via_json!(InvoiceReportResponse);
 /// Current state of the report generation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvoiceReportResponseState {
     /// `PENDING`
     Pending,

@@ -125,6 +125,7 @@ impl crate::runtime::Members for LdapVerifyConnectivityJobRequest {
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequest);
 /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestStatus {
     /// `FAIL`
     Fail,

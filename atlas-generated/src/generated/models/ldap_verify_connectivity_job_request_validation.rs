@@ -96,6 +96,7 @@ impl crate::runtime::Members for LdapVerifyConnectivityJobRequestValidation {
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequestValidation);
 /// Human-readable string that indicates the result of this verification test.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestValidationStatus {
     /// `FAIL`
     Fail,
@@ -178,6 +179,7 @@ impl crate::runtime::QueryValue for LdapVerifyConnectivityJobRequestValidationSt
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequestValidationStatus);
 /// Human-readable label that identifies this verification test that MongoDB Cloud runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestValidationValidationType {
     /// `AUTHENTICATE`
     Authenticate,

@@ -92,6 +92,7 @@ impl crate::runtime::Members for LessThanDaysThresholdView {
 crate::impl_serde_via_json!(LessThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LessThanOperator {
     /// `LESS_THAN`
     LessThan,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alerts/get/parameters/6/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAlertsStatus {
     /// `OPEN`
     Open,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1{clusterView}~1{databaseName}~1{collectionName}~1collStats~1measurements/get/parameters/2/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListCollStatMeasurementsClusterView {
     /// `PRIMARY`
     Primary,
@@ -93,6 +94,7 @@ impl crate::runtime::QueryValue for ListCollStatMeasurementsClusterView {
 crate::impl_serde_via_json!(ListCollStatMeasurementsClusterView);
 /// Metric requested for the given cluster
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListCollStatMeasurementsMetricsItem {
     /// `READS_OPS`
     ReadsOps,

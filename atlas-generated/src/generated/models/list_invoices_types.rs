@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invoices/get/parameters/10/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInvoicesSortBy {
     /// `START_DATE`
     StartDate,
@@ -85,6 +86,7 @@ impl crate::runtime::QueryValue for ListInvoicesSortBy {
 crate::impl_serde_via_json!(ListInvoicesSortBy);
 /// `#/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invoices/get/parameters/11/schema` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInvoicesOrderBy {
     /// `desc`
     Desc,

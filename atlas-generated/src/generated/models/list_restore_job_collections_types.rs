@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Current state of this collection within the restore job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListRestoreJobCollectionsState {
     /// `NOT_STARTED`
     NotStarted,

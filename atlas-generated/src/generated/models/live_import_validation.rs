@@ -128,6 +128,7 @@ impl crate::runtime::Members for LiveImportValidation {
 crate::impl_serde_via_json!(LiveImportValidation);
 /// State of the specified validation job returned at the time of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LiveImportValidationStatus {
     /// `PENDING`
     Pending,

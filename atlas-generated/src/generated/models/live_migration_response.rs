@@ -173,6 +173,7 @@ crate::impl_serde_via_json!(LiveMigrationResponse);
 /// - Verifying MongoDB Atlas connection settings.
 /// - Stopping replication after the cut over.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LiveMigrationResponseStatus {
     /// `NEW`
     New,

@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating a log integration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LogIntegrationRequest {
     /// `type` = `AZURE_LOG_EXPORT`
     AzureLogExport(crate::models::AzureLogIntegrationRequest),
@@ -241,6 +242,7 @@ impl From<crate::models::SplunkLogIntegrationRequest> for LogIntegrationRequest 
 crate::impl_serde_via_json!(LogIntegrationRequest);
 /// `LogIntegrationRequest/properties/logTypes/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogIntegrationRequestLogTypesItem {
     /// `MONGOD`
     Mongod,

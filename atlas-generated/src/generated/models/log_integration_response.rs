@@ -5,6 +5,7 @@
 ///
 /// Response schema for log integration operations.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LogIntegrationResponse {
     /// `type` = `AZURE_LOG_EXPORT`
     AzureLogExport(crate::models::AzureLogIntegrationResponse),

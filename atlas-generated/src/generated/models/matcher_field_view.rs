@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MatcherFieldView` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MatcherFieldView {
     /// `APPLICATION_ID`
     ApplicationId,

@@ -5,6 +5,7 @@
 ///
 /// Value to match or exceed using the specified `matchers.operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MatcherHostType {
     /// `STANDALONE`
     Standalone,

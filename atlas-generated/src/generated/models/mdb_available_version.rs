@@ -123,6 +123,7 @@ impl crate::runtime::Members for MdbAvailableVersion {
 crate::impl_serde_via_json!(MdbAvailableVersion);
 /// Whether the version is the current default for the Instance Size and Cloud Provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MdbAvailableVersionDefaultStatus {
     /// `DEFAULT`
     Default,

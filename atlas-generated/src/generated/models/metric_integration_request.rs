@@ -243,6 +243,7 @@ impl crate::runtime::Members for MetricIntegrationRequest {
 crate::impl_serde_via_json!(MetricIntegrationRequest);
 /// The temporality to send to the metric integration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AggregationTemporality {
     /// `DELTA`
     Delta,
@@ -329,6 +330,7 @@ impl crate::runtime::QueryValue for AggregationTemporality {
 crate::impl_serde_via_json!(AggregationTemporality);
 /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthType {
     /// `HEADER`
     Header,
@@ -411,6 +413,7 @@ impl crate::runtime::QueryValue for AuthType {
 crate::impl_serde_via_json!(AuthType);
 /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntegrationType {
     /// `OTEL`
     Otel,
@@ -493,6 +496,7 @@ impl crate::runtime::QueryValue for IntegrationType {
 crate::impl_serde_via_json!(IntegrationType);
 /// `MetricIntegrationRequest/properties/metricSelection/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricIntegrationRequestMetricSelectionItem {
     /// `ATLAS_STREAM_PROCESSING`
     AtlasStreamProcessing,
@@ -583,6 +587,7 @@ impl crate::runtime::QueryValue for MetricIntegrationRequestMetricSelectionItem 
 crate::impl_serde_via_json!(MetricIntegrationRequestMetricSelectionItem);
 /// The provider type for the metric integration. Identifies the third-party service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProviderType {
     /// `CUSTOM`
     Custom,

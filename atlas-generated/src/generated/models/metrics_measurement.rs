@@ -98,6 +98,7 @@ impl crate::runtime::Members for MetricsMeasurement {
 crate::impl_serde_via_json!(MetricsMeasurement);
 /// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricsMeasurementUnits {
     /// `BYTES`
     Bytes,

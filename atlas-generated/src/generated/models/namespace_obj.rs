@@ -89,6 +89,7 @@ impl crate::runtime::Members for NamespaceObj {
 crate::impl_serde_via_json!(NamespaceObj);
 /// Human-readable label that identifies the type of namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NamespaceObjType {
     /// `collection`
     Collection,

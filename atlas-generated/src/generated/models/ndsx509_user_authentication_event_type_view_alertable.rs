@@ -7,6 +7,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/atlas-alert-event-types/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Ndsx509UserAuthenticationEventTypeViewAlertable {
     /// `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK`
     NdsX509UserAuthenticationCustomerCaExpirationCheck,

@@ -92,6 +92,7 @@ crate::impl_serde_via_json!(NetworkPermissionEntryStatus);
 ///
 /// `FAILED`: MongoDB Cloud didn't succeed in adding this access list entry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NetworkPermissionEntryStatusStatus {
     /// `PENDING`
     Pending,

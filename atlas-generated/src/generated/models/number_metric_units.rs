@@ -5,6 +5,7 @@
 ///
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NumberMetricUnits {
     /// `COUNT`
     Count,

@@ -102,6 +102,7 @@ impl crate::runtime::Members for ObjectStoragePrivateEndpointRequest {
 crate::impl_serde_via_json!(ObjectStoragePrivateEndpointRequest);
 /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointRegionName {
     /// `US_GOV_WEST_1`
     UsGovWest1,

@@ -5,6 +5,7 @@
 ///
 /// Regular frequency and duration when archiving process occurs.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineArchiveSchedule {
     /// `type` = `DAILY`
     Daily(crate::models::DailyScheduleView),

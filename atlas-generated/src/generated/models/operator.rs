@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operator {
     /// `&lt;`
     LessThan,

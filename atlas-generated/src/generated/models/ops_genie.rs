@@ -127,6 +127,7 @@ impl crate::runtime::Members for OpsGenie {
 crate::impl_serde_via_json!(OpsGenie);
 /// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpsGenieRegion {
     /// `US`
     Us,
@@ -209,6 +210,7 @@ impl crate::runtime::QueryValue for OpsGenieRegion {
 crate::impl_serde_via_json!(OpsGenieRegion);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpsGenieType {
     /// `OPS_GENIE`
     OpsGenie,

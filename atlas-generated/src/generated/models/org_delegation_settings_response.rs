@@ -156,6 +156,7 @@ impl crate::runtime::Members for OrgDelegationSettingsResponse {
 crate::impl_serde_via_json!(OrgDelegationSettingsResponse);
 /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DelegatedMcpAccess {
     /// `DISALLOWED`
     Disallowed,
@@ -242,6 +243,7 @@ impl crate::runtime::QueryValue for DelegatedMcpAccess {
 crate::impl_serde_via_json!(DelegatedMcpAccess);
 /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DelegatedPartnerAccess {
     /// `DISALLOWED`
     Disallowed,

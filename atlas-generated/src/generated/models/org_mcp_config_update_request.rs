@@ -104,6 +104,7 @@ impl crate::runtime::Members for OrgMcpConfigUpdateRequest {
 crate::impl_serde_via_json!(OrgMcpConfigUpdateRequest);
 /// Organization roles available for Service Accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrgMcpConfigUpdateRequestRolesItem {
     /// `ORG_MEMBER`
     OrgMember,

@@ -174,6 +174,7 @@ impl crate::runtime::Members for OrgNotification {
 crate::impl_serde_via_json!(OrgNotification);
 /// One or more organization roles that receive the configured alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrgNotificationRolesItem {
     /// `ORG_OWNER`
     OrgOwner,
@@ -279,6 +280,7 @@ impl crate::runtime::QueryValue for OrgNotificationRolesItem {
 crate::impl_serde_via_json!(OrgNotificationRolesItem);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrgNotificationTypeName {
     /// `ORG`
     Org,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgUserResponse` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgUserResponse {
     /// `orgMembershipStatus` = `ACTIVE`
     Active(crate::models::OrgActiveUserResponse),
@@ -139,6 +140,7 @@ impl From<crate::models::OrgActiveUserResponse> for OrgUserResponse {
 crate::impl_serde_via_json!(OrgUserResponse);
 /// The `orgMembershipStatus` values that select `OrgUserResponse::Pending`: which one a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrgUserResponsePendingOrgMembershipStatus {
     /// `INVITATION_EXPIRED`
     InvitationExpired,

@@ -227,6 +227,7 @@ impl crate::runtime::Members for OrganizationInvitation {
 crate::impl_serde_via_json!(OrganizationInvitation);
 /// `OrganizationInvitation/properties/roles/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationRolesItem {
     /// `ORG_OWNER`
     OrgOwner,

@@ -127,6 +127,7 @@ impl crate::runtime::Members for PagerDuty {
 crate::impl_serde_via_json!(PagerDuty);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagerDutyType {
     /// `PAGER_DUTY`
     PagerDuty,

@@ -129,6 +129,7 @@ crate::impl_serde_via_json!(PartitionFieldView);
 ///
 /// See <http://bsonspec.org/spec.html>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PartitionFieldViewFieldType {
     /// `date`
     Date,

@@ -183,6 +183,7 @@ impl crate::runtime::Members for PrivateGcpEndpointGroup {
 crate::impl_serde_via_json!(PrivateGcpEndpointGroup);
 /// State of the Google Cloud network endpoint group when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateGcpEndpointGroupStatus {
     /// `INITIATING`
     Initiating,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PrivateLinkEndpoint` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PrivateLinkEndpoint {
     /// `cloudProvider` = `AWS`
     Aws(crate::models::AwsInterfaceEndpoint),

@@ -211,6 +211,7 @@ impl crate::runtime::Members for PrivateNetworkEndpointIdEntry {
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntry);
 /// Human-readable label that identifies the cloud service provider. Atlas Data Lake supports Amazon Web Services and Azure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryProvider {
     /// `AWS`
     Aws,
@@ -293,6 +294,7 @@ impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryProvider {
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntryProvider);
 /// Status of the private endpoint connection request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryStatus {
     /// `PENDING`
     Pending,
@@ -383,6 +385,7 @@ impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryStatus {
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntryStatus);
 /// Human-readable label that identifies the resource type associated with this private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryType {
     /// `DATA_LAKE`
     DataLake,

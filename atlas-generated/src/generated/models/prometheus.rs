@@ -198,6 +198,7 @@ impl crate::runtime::Members for Prometheus {
 crate::impl_serde_via_json!(Prometheus);
 /// Desired method to discover the Prometheus service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrometheusServiceDiscovery {
     /// `http`
     Http,

@@ -119,6 +119,7 @@ impl crate::runtime::Members for PushBasedLogExportProject {
 crate::impl_serde_via_json!(PushBasedLogExportProject);
 /// Describes whether or not the feature is enabled and what status it is in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushBasedLogExportProjectState {
     /// `UNCONFIGURED`
     Unconfigured,

@@ -150,6 +150,7 @@ impl crate::runtime::Members for QueryShapeResponse {
 crate::impl_serde_via_json!(QueryShapeResponse);
 /// The MongoDB command type issued for a query shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QueryShapeResponseCommand {
     /// `FIND`
     Find,
@@ -236,6 +237,7 @@ impl crate::runtime::QueryValue for QueryShapeResponseCommand {
 crate::impl_serde_via_json!(QueryShapeResponseCommand);
 /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QueryShapeStatus {
     /// `REJECTED`
     Rejected,

@@ -338,6 +338,7 @@ impl crate::runtime::Members for QueryStatsSummary {
 crate::impl_serde_via_json!(QueryStatsSummary);
 /// The MongoDB command issued for this query shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QueryStatsSummaryCommand {
     /// `find`
     Find,

@@ -85,6 +85,7 @@ impl crate::runtime::Members for RateLimitEndpointSetEndpoint {
 crate::impl_serde_via_json!(RateLimitEndpointSetEndpoint);
 /// The HTTP method of the endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RateLimitEndpointSetEndpointMethod {
     /// `GET`
     Get,

@@ -155,6 +155,7 @@ impl crate::runtime::Members for RateLimitEndpointSetResponse {
 crate::impl_serde_via_json!(RateLimitEndpointSetResponse);
 /// The scope of the endpoint set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RateLimitEndpointSetResponseScope {
     /// `IP`
     Ip,

@@ -169,6 +169,7 @@ impl crate::runtime::Members for Raw {
 crate::impl_serde_via_json!(Raw);
 /// Severity of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RawSeverity {
     /// `INFO`
     Info,

@@ -5,6 +5,7 @@
 ///
 /// Incident that triggered this alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplicaSetEventTypeViewForNdsGroupAlertable {
     /// `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`
     ReplicationOplogWindowRunningOut,

@@ -5,6 +5,7 @@
 ///
 /// Replica Set threshold alert configuration allows to select thresholds for conditions of mongod replica set which trigger alerts and how users are notified.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReplicaSetThresholdAlertConfigViewForNdsGroup {
     /// `eventTypeName` = `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`
     ReplicationOplogWindowRunningOut(

@@ -107,6 +107,7 @@ impl crate::runtime::Members for RestoreJobFileHash {
 crate::impl_serde_via_json!(RestoreJobFileHash);
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RestoreJobFileHashTypeName {
     /// `SHA1`
     Sha1,

@@ -142,6 +142,7 @@ impl crate::runtime::Members for SampleDatasetStatus {
 crate::impl_serde_via_json!(SampleDatasetStatus);
 /// Status of the sample dataset load job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SampleDatasetStatusState {
     /// `WORKING`
     Working,

@@ -116,6 +116,7 @@ impl crate::runtime::Members for SchemaAdvisorItemRecommendation {
 crate::impl_serde_via_json!(SchemaAdvisorItemRecommendation);
 /// Type of recommendation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SchemaAdvisorItemRecommendationRecommendation {
     /// `REDUCE_LOOKUP_OPS`
     ReduceLookupOps,

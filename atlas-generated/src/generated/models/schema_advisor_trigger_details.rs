@@ -89,6 +89,7 @@ impl crate::runtime::Members for SchemaAdvisorTriggerDetails {
 crate::impl_serde_via_json!(SchemaAdvisorTriggerDetails);
 /// Type of trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SchemaAdvisorTriggerDetailsTriggerType {
     /// `PERCENT_QUERIES_USE_LOOKUP`
     PercentQueriesUseLookup,

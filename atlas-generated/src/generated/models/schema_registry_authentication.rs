@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Authentication configuration for Schema Registry.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SchemaRegistryAuthentication {
     /// `type` = `SASL_INHERIT`
     SaslInherit(crate::models::ConfluentSaslInheritAuthentication),

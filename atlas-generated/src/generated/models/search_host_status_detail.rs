@@ -120,6 +120,7 @@ crate::impl_serde_via_json!(SearchHostStatusDetail);
 /// - `BUILDING`: Atlas is building or re-building the index after an edit.
 /// - `READY`: The index is ready and can support queries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchStatus {
     /// `DELETING`
     Deleting,

@@ -271,6 +271,7 @@ crate::impl_serde_via_json!(SearchIndex);
 ///
 /// See <https://dochub.mongodb.org/core/analyzers--fts>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchAnalyzer {
     /// `lucene.standard`
     LuceneStandard,

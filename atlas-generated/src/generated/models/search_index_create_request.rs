@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SearchIndexCreateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchIndexCreateRequest {
     /// `type` = `search`
     Search(crate::models::TextSearchIndexCreateRequest),

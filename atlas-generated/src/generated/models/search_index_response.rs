@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Search Index Response
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchIndexResponse {
     /// `type` = `search`
     Search(crate::models::TextSearchIndexResponse),

@@ -105,6 +105,7 @@ crate::impl_serde_via_json!(SearchIndexUpdateRequest);
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchIndexUpdateRequestDefinition {
     /// A [`TextSearchIndexDefinition`](crate::models::TextSearchIndexDefinition).
     Text(crate::models::TextSearchIndexDefinition),

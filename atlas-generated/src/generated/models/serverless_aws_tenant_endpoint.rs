@@ -176,6 +176,7 @@ impl crate::runtime::Members for ServerlessAwsTenantEndpoint {
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpoint);
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessAwsTenantEndpointProviderName {
     /// `AWS`
     Aws,
@@ -254,6 +255,7 @@ impl crate::runtime::QueryValue for ServerlessAwsTenantEndpointProviderName {
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpointProviderName);
 /// Human-readable label that indicates the current operating status of the private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TenantEndpointStatus {
     /// `RESERVATION_REQUESTED`
     ReservationRequested,

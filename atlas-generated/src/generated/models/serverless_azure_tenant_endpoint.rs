@@ -218,6 +218,7 @@ impl crate::runtime::Members for ServerlessAzureTenantEndpoint {
 crate::impl_serde_via_json!(ServerlessAzureTenantEndpoint);
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessAzureTenantEndpointProviderName {
     /// `AZURE`
     Azure,

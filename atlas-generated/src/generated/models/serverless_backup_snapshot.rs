@@ -207,6 +207,7 @@ impl crate::runtime::Members for ServerlessBackupSnapshot {
 crate::impl_serde_via_json!(ServerlessBackupSnapshot);
 /// Human-readable label that identifies how often this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessBackupSnapshotFrequencyType {
     /// `hourly`
     Hourly,
@@ -297,6 +298,7 @@ impl crate::runtime::QueryValue for ServerlessBackupSnapshotFrequencyType {
 crate::impl_serde_via_json!(ServerlessBackupSnapshotFrequencyType);
 /// Human-readable label that identifies when this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {
     /// `onDemand`
     OnDemand,

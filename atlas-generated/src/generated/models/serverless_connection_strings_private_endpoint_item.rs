@@ -107,6 +107,7 @@ impl crate::runtime::Members for ServerlessConnectionStringsPrivateEndpointItem 
 crate::impl_serde_via_json!(ServerlessConnectionStringsPrivateEndpointItem);
 /// Cloud provider where the private endpoint is deployed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessConnectionStringsPrivateEndpointItemProviderName {
     /// `AWS`
     Aws,

@@ -117,6 +117,7 @@ impl crate::runtime::Members for ServerlessConnectionStringsPrivateEndpointList 
 crate::impl_serde_via_json!(ServerlessConnectionStringsPrivateEndpointList);
 /// MongoDB process type to which your application connects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessConnectionStringsPrivateEndpointListType {
     /// `MONGOS`
     Mongos,

@@ -5,6 +5,7 @@
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics about the serverless database.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ServerlessMetricThreshold {
     /// `metricName` = `SERVERLESS_AVG_COMMAND_EXECUTION_TIME`
     ServerlessAvgCommandExecutionTime(

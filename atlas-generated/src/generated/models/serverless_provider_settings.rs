@@ -226,6 +226,7 @@ impl crate::runtime::Members for ServerlessProviderSettings {
 crate::impl_serde_via_json!(ServerlessProviderSettings);
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessProviderSettingsProviderName {
     /// `SERVERLESS`
     Serverless,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Update view for a serverless tenant endpoint.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ServerlessTenantEndpointUpdate {
     /// `providerName` = `AWS`
     Aws(crate::models::ServerlessAwsTenantEndpointUpdate),

@@ -139,6 +139,7 @@ impl crate::runtime::Members for Slack {
 crate::impl_serde_via_json!(Slack);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlackType {
     /// `SLACK`
     Slack,

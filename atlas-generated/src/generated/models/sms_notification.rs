@@ -142,6 +142,7 @@ impl crate::runtime::Members for SmsNotification {
 crate::impl_serde_via_json!(SmsNotification);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SmsNotificationTypeName {
     /// `SMS`
     Sms,

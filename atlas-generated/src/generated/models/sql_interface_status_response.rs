@@ -134,6 +134,7 @@ impl crate::runtime::Members for SqlInterfaceStatusResponse {
 crate::impl_serde_via_json!(SqlInterfaceStatusResponse);
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SqlInterfaceStatus {
     /// `ON`
     On,
@@ -220,6 +221,7 @@ impl crate::runtime::QueryValue for SqlInterfaceStatus {
 crate::impl_serde_via_json!(SqlInterfaceStatus);
 /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SqlInterfaceStatusResponseUnsupportedReason {
     /// `UNSUPPORTED_TIER`
     UnsupportedTier,

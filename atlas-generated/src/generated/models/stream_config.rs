@@ -96,6 +96,7 @@ crate::impl_serde_via_json!(StreamConfig);
 ///
 /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamConfigMaxTierSize {
     /// `SP50`
     Sp50,

@@ -7,6 +7,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/atlas-alert-event-types/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamProcessorEventTypeViewAlertableWithThreshold {
     /// `OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`
     OutsideStreamProcessorMetricThreshold,

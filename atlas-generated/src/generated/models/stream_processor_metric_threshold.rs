@@ -5,6 +5,7 @@
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in stream processors.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StreamProcessorMetricThreshold {
     /// `metricName` = `STREAM_PROCESSOR_CHANGE_STREAM_LAG`
     StreamProcessorChangeStreamLag(crate::models::TimeMetricThresholdView),

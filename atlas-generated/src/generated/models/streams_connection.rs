@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings that define a connection to an external data store.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StreamsConnection {
     /// `type` = `AWSKinesisDataStreams`
     AwsKinesisDataStreams(crate::models::StreamsAwsKinesisDataStreamsConnection),
@@ -310,6 +311,7 @@ impl From<crate::models::StreamsSchemaRegistryConnection> for StreamsConnection 
 crate::impl_serde_via_json!(StreamsConnection);
 /// The connection state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsState {
     /// `PENDING`
     Pending,

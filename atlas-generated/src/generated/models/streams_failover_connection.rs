@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings that define a failover connection to an external data store.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StreamsFailoverConnection {
     /// `type` = `Cluster`
     Cluster(crate::models::StreamsFailoverClusterConnection),

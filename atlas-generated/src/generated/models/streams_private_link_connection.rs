@@ -385,6 +385,7 @@ impl crate::runtime::Members for StreamsPrivateLinkConnection {
 crate::impl_serde_via_json!(StreamsPrivateLinkConnection);
 /// Authentication mechanism to use with this private networking connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
     /// `TLS`
     Tls,

@@ -131,6 +131,7 @@ impl crate::runtime::Members for StreamsProcessorStatus {
 crate::impl_serde_via_json!(StreamsProcessorStatus);
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsProcessorStatusMode {
     /// `GRACEFUL`
     Graceful,
@@ -213,6 +214,7 @@ impl crate::runtime::QueryValue for StreamsProcessorStatusMode {
 crate::impl_serde_via_json!(StreamsProcessorStatusMode);
 /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsProcessorStatusStatus {
     /// `STARTED`
     Started,

@@ -101,6 +101,7 @@ crate::impl_serde_via_json!(StreamsPublicPrivateLinkNetworkingAccess);
 ///
 /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsPublicPrivateLinkNetworkingAccessType {
     /// `PUBLIC`
     Public,

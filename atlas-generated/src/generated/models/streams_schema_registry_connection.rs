@@ -210,6 +210,7 @@ impl crate::runtime::Members for StreamsSchemaRegistryConnection {
 crate::impl_serde_via_json!(StreamsSchemaRegistryConnection);
 /// The Schema Registry provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsSchemaRegistryConnectionProvider {
     /// `CONFLUENT`
     Confluent,

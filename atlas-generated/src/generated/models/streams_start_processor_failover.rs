@@ -134,6 +134,7 @@ impl crate::runtime::Members for StreamsStartProcessorFailover {
 crate::impl_serde_via_json!(StreamsStartProcessorFailover);
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StreamsStartProcessorFailoverMode {
     /// `GRACEFUL`
     Graceful,

@@ -94,6 +94,7 @@ impl crate::runtime::Members for SynonymMappingStatusDetail {
 crate::impl_serde_via_json!(SynonymMappingStatusDetail);
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SynonymMappingStatusDetailStatus {
     /// `FAILED`
     Failed,

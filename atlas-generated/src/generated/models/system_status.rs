@@ -116,6 +116,7 @@ impl crate::runtime::Members for SystemStatus {
 crate::impl_serde_via_json!(SystemStatus);
 /// Human-readable label that identifies the service from which you requested this response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SystemStatusAppName {
     /// `MongoDB Atlas`
     MongoDbAtlas,

@@ -183,6 +183,7 @@ impl crate::runtime::Members for TeamNotification {
 crate::impl_serde_via_json!(TeamNotification);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamNotificationTypeName {
     /// `TEAM`
     Team,

@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that describe third-party integrations.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ThirdPartyIntegration {
     /// `type` = `DATADOG`
     Datadog(crate::models::Datadog),

@@ -99,6 +99,7 @@ impl crate::runtime::Members for TokenFilterEnglishPossessive {
 crate::impl_serde_via_json!(TokenFilterEnglishPossessive);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterEnglishPossessiveType {
     /// `englishPossessive`
     EnglishPossessive,

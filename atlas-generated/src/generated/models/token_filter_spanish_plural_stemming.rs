@@ -99,6 +99,7 @@ impl crate::runtime::Members for TokenFilterSpanishPluralStemming {
 crate::impl_serde_via_json!(TokenFilterSpanishPluralStemming);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterSpanishPluralStemmingType {
     /// `spanishPluralStemming`
     SpanishPluralStemming,

@@ -474,6 +474,7 @@ impl crate::runtime::Members for TokenFilterWordDelimiterGraphProtectedWords {
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphProtectedWords);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterWordDelimiterGraphType {
     /// `wordDelimiterGraph`
     WordDelimiterGraph,

@@ -120,6 +120,7 @@ crate::impl_serde_via_json!(TokenFilterasciiFolding);
 ///
 /// Choose `omit` if you want to query only on the converted forms of the original tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterasciiFoldingOriginalTokens {
     /// `omit`
     Omit,
@@ -202,6 +203,7 @@ impl crate::runtime::QueryValue for TokenFilterasciiFoldingOriginalTokens {
 crate::impl_serde_via_json!(TokenFilterasciiFoldingOriginalTokens);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterasciiFoldingType {
     /// `asciiFolding`
     AsciiFolding,

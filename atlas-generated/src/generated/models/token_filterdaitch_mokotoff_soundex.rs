@@ -123,6 +123,7 @@ impl crate::runtime::Members for TokenFilterdaitchMokotoffSoundex {
 crate::impl_serde_via_json!(TokenFilterdaitchMokotoffSoundex);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterdaitchMokotoffSoundexType {
     /// `daitchMokotoffSoundex`
     DaitchMokotoffSoundex,

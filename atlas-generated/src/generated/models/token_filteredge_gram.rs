@@ -160,6 +160,7 @@ impl crate::runtime::Members for TokenFilteredgeGram {
 crate::impl_serde_via_json!(TokenFilteredgeGram);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilteredgeGramType {
     /// `edgeGram`
     EdgeGram,

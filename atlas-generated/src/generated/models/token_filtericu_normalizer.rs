@@ -118,6 +118,7 @@ impl crate::runtime::Members for TokenFiltericuNormalizer {
 crate::impl_serde_via_json!(TokenFiltericuNormalizer);
 /// Normalization form to apply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltericuNormalizerNormalizationForm {
     /// `nfd`
     Nfd,
@@ -208,6 +209,7 @@ impl crate::runtime::QueryValue for TokenFiltericuNormalizerNormalizationForm {
 crate::impl_serde_via_json!(TokenFiltericuNormalizerNormalizationForm);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltericuNormalizerType {
     /// `icuNormalizer`
     IcuNormalizer,

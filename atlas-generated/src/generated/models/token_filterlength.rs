@@ -113,6 +113,7 @@ impl crate::runtime::Members for TokenFilterlength {
 crate::impl_serde_via_json!(TokenFilterlength);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterlengthType {
     /// `length`
     Length,

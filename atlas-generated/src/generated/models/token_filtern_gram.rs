@@ -160,6 +160,7 @@ impl crate::runtime::Members for TokenFilternGram {
 crate::impl_serde_via_json!(TokenFilternGram);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilternGramType {
     /// `nGram`
     NGram,

@@ -164,6 +164,7 @@ impl crate::runtime::Members for TokenFilterregex {
 crate::impl_serde_via_json!(TokenFilterregex);
 /// Value that indicates whether to replace only the first matching pattern or all matching patterns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterregexMatches {
     /// `all`
     All,
@@ -250,6 +251,7 @@ impl crate::runtime::QueryValue for TokenFilterregexMatches {
 crate::impl_serde_via_json!(TokenFilterregexMatches);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterregexType {
     /// `regex`
     Regex,

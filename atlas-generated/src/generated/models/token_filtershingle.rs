@@ -143,6 +143,7 @@ impl crate::runtime::Members for TokenFiltershingle {
 crate::impl_serde_via_json!(TokenFiltershingle);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltershingleType {
     /// `shingle`
     Shingle,

@@ -124,6 +124,7 @@ impl crate::runtime::Members for TokenFiltersnowballStemming {
 crate::impl_serde_via_json!(TokenFiltersnowballStemming);
 /// Snowball-generated stemmer to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltersnowballStemmingStemmerName {
     /// `arabic`
     Arabic,
@@ -328,6 +329,7 @@ impl crate::runtime::QueryValue for TokenFiltersnowballStemmingStemmerName {
 crate::impl_serde_via_json!(TokenFiltersnowballStemmingStemmerName);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltersnowballStemmingType {
     /// `snowballStemming`
     SnowballStemming,

@@ -127,6 +127,7 @@ impl crate::runtime::Members for TokenFilterstopword {
 crate::impl_serde_via_json!(TokenFilterstopword);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFilterstopwordType {
     /// `stopword`
     Stopword,

@@ -97,6 +97,7 @@ impl crate::runtime::Members for TokenFiltertrim {
 crate::impl_serde_via_json!(TokenFiltertrim);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenFiltertrimType {
     /// `trim`
     Trim,

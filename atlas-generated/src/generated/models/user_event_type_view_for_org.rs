@@ -5,6 +5,7 @@
 ///
 /// Unique identifier of event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserEventTypeViewForOrg {
     /// `JOINED_ORG`
     JoinedOrg,

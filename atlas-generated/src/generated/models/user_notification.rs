@@ -174,6 +174,7 @@ impl crate::runtime::Members for UserNotification {
 crate::impl_serde_via_json!(UserNotification);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserNotificationTypeName {
     /// `USER`
     User,

@@ -113,6 +113,7 @@ impl crate::runtime::Members for UserScope {
 crate::impl_serde_via_json!(UserScope);
 /// Category of resource that this database user can access.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserScopeType {
     /// `CLUSTER`
     Cluster,

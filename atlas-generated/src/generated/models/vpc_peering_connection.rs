@@ -242,6 +242,7 @@ impl crate::runtime::Members for VpcPeeringConnection {
 crate::impl_serde_via_json!(VpcPeeringConnection);
 /// The local status of the VPC Peering Connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VpcPeeringConnectionLocalStatus {
     /// `NONE`
     None,

@@ -16,6 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `acknowledgeGroupAlert` is sunset on 2027-07-01"
 )]
@@ -130,6 +131,7 @@ impl crate::dynamic::DynamicEndpoint for AcknowledgeAlertV20230101 {
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AcknowledgeAlertV20240530 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

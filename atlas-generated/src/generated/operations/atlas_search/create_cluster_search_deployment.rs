@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `createGroupClusterSearchDeployment` is sunset on 2027-07-01"
 )]
@@ -128,6 +129,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20230101 
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateClusterSearchDeploymentV20240530 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getGroupClusterSearchDeployment` is sunset on 2027-07-01"
 )]
@@ -115,6 +116,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2024-05-30 of `getGroupClusterSearchDeployment` is sunset on 2027-07-01"
 )]
@@ -215,6 +217,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20240530 {
 /// - Versions: `2023-01-01`, `2024-05-30`, `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetClusterSearchDeploymentV20250312 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -16,6 +16,7 @@
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupServerlessBackupSnapshots>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `listGroupServerlessBackupSnapshots` is sunset on 2026-01-22"
 )]

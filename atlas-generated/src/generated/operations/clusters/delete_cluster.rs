@@ -16,6 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `deleteGroupCluster` is sunset on 2027-07-01"
 )]
@@ -131,6 +132,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteClusterV20230201 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

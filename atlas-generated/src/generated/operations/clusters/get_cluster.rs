@@ -16,6 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01"
 )]
@@ -164,6 +165,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01"
 )]
@@ -311,6 +313,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetClusterV20240805 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -14,6 +14,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterSqlInterface>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetClusterSqlInterfaceVPreview {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getGroupClusterProcessArgs` is sunset on 2027-07-01"
 )]
@@ -113,6 +114,7 @@ impl crate::dynamic::DynamicEndpoint for GetProcessArgsV20230101 {
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetProcessArgsV20240805 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListClusterDetailsV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

@@ -16,6 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01"
 )]
@@ -221,6 +222,7 @@ impl crate::runtime::Paginated for ListClustersV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01"
 )]
@@ -425,6 +427,7 @@ impl crate::runtime::Paginated for ListClustersV20230201 {
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListClustersV20240805 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/pinGroupClusterFeatureCompatibilityVersion>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PinFeatureCompatibilityVersionV20240530 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01"
 )]
@@ -174,6 +175,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01"
 )]
@@ -334,6 +336,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01"
 )]
@@ -493,6 +496,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateClusterV20241023 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -16,6 +16,7 @@
 /// - Sunset: 2025-02-05
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgradeToServerless>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `upgradeGroupClusterTenantUpgradeToServerless` is sunset on 2025-02-05"
 )]

@@ -15,6 +15,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/getGroupEncryptionAtRest>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetEncryptionAtRestV20230101 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/requestGroupEncryptionAtRestPrivateEndpointDeletion>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequestPrivateEndpointDeletionV20230101 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

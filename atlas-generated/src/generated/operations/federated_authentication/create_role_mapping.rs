@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingConnectedOrgConfigRoleMapping>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateRoleMappingV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///

@@ -14,6 +14,7 @@
 /// - Sunset: 2025-01-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getFederationSettingIdentityProvider` is sunset on 2025-01-01"
 )]
@@ -101,6 +102,7 @@ impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20230101 {
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetIdentityProviderV20231115 {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///

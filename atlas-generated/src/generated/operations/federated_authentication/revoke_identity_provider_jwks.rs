@@ -15,6 +15,7 @@
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/revokeFederationSettingIdentityProviderJwks>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RevokeIdentityProviderJwksV20231115 {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///

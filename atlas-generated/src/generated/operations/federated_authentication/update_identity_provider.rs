@@ -18,6 +18,7 @@
 /// - Sunset: 2025-01-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `updateFederationSettingIdentityProvider` is sunset on 2025-01-01"
 )]
@@ -122,6 +123,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateIdentityProviderV20231115 {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///

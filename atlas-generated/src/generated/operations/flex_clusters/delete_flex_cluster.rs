@@ -13,6 +13,7 @@
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/deleteGroupFlexCluster>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteFlexClusterV20241113 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/downloadGroupFlexClusterBackup>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadFlexBackupV20241113 {
     /// Human-readable label that identifies the flex cluster.
     ///

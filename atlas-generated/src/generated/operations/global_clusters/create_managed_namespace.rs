@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `createGroupClusterGlobalWriteManagedNamespace` is sunset on 2027-07-01"
 )]
@@ -129,6 +130,7 @@ impl crate::dynamic::DynamicEndpoint for CreateManagedNamespaceV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-02-01 of `createGroupClusterGlobalWriteManagedNamespace` is sunset on 2027-07-01"
 )]
@@ -243,6 +245,7 @@ impl crate::dynamic::DynamicEndpoint for CreateManagedNamespaceV20230201 {
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateManagedNamespaceV20240805 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getGroupClusterGlobalWrites` is sunset on 2027-07-01"
 )]
@@ -114,6 +115,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-02-01 of `getGroupClusterGlobalWrites` is sunset on 2027-07-01"
 )]
@@ -213,6 +215,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230201 {
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetClusterGlobalWritesV20240805 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

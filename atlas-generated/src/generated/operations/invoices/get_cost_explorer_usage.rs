@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetCostExplorerUsageV20230101 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
@@ -96,6 +97,7 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
 ///
 /// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetCostExplorerUsageV20230101Csv {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrgAssociatedInvoicesV20250312 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
@@ -128,6 +129,7 @@ impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version preview of `getOrgAssociatedInvoices` is sunset on 2026-09-16"
 )]

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getSku>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetSkuV20250312 {
     /// Unique identifier of the SKU to retrieve.
     ///

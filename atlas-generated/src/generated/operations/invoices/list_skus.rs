@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListSkusV20250312 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/searchOrgInvoiceLineItems>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchInvoiceLineItemsV20240805 {
     /// Number of items that the response returns per page.
     ///

@@ -15,6 +15,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshotSchedule>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "`updateGroupClusterSnapshotSchedule` is deprecated in the Atlas API"
 )]

@@ -13,6 +13,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/getDefaultGroupLimit>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetDefaultGroupLimitVPreview {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

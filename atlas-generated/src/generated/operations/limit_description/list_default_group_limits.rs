@@ -13,6 +13,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListDefaultGroupLimitsVPreview {
     /// Number of items that the response returns per page.
     ///

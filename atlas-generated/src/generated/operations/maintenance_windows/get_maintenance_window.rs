@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetMaintenanceWindowV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -102,6 +103,7 @@ impl crate::dynamic::DynamicEndpoint for GetMaintenanceWindowV20230101 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetMaintenanceWindowVPreview {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGroupMetricIntegrationV20250312 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version preview of `deleteGroupMetricIntegration` is sunset on 2026-09-14"
 )]

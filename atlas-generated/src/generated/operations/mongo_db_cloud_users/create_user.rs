@@ -15,6 +15,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version 2023-01-01 of `createUser` is sunset on 2027-07-01")]
 pub struct CreateUserV20230101 {
     /// Flag that indicates whether the response body should be in the prettyprint format.

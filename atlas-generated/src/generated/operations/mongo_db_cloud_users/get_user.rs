@@ -13,6 +13,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version 2023-01-01 of `getUser` is sunset on 2027-07-01")]
 pub struct GetUserV20230101 {
     /// Flag that indicates whether the response body should be in the prettyprint format.

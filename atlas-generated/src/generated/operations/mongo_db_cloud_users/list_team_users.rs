@@ -18,6 +18,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `listOrgTeamUsers` is sunset on 2027-07-01"
 )]
@@ -237,6 +238,7 @@ impl crate::runtime::Paginated for ListTeamUsersV20230101 {
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListTeamUsersV20250219 {
     /// Number of items that the response returns per page.
     ///

@@ -17,6 +17,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `removeGroupUser` is sunset on 2027-07-01"
 )]
@@ -118,6 +119,7 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20230101 {
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoveGroupUserV20250219 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

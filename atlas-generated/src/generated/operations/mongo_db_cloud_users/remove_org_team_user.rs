@@ -14,6 +14,7 @@
 /// - Versions: `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgTeamUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoveOrgTeamUserV20250219 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///

@@ -17,6 +17,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version 2023-01-01 of `removeOrgUser` is sunset on 2027-07-01")]
 pub struct RemoveOrgUserV20230101 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
@@ -114,6 +115,7 @@ impl crate::dynamic::DynamicEndpoint for RemoveOrgUserV20230101 {
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoveOrgUserV20250219 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///

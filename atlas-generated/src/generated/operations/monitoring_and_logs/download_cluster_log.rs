@@ -14,6 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `downloadGroupClusterLog` is sunset on 2027-07-01"
 )]
@@ -147,6 +148,7 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230101 {
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadClusterLogV20230201 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

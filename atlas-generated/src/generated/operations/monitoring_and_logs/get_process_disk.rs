@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDisk>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetProcessDiskV20230101 {
     /// Human-readable label of the disk or partition to which the measurements apply.
     ///

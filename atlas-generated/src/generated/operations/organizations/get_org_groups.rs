@@ -17,6 +17,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrgGroupsV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

@@ -15,6 +15,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgInvite>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version 2023-01-01 of `getOrgInvite` is sunset on 2027-07-01")]
 pub struct GetOrgInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.

@@ -14,6 +14,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/listGroupClusterOverloadSimulations>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListClusterOverloadSimulationsVPreview {
     /// Number of items that the response returns per page.
     ///

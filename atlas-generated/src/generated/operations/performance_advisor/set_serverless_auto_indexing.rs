@@ -14,6 +14,7 @@
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/setGroupServerlessPerformanceAdvisorAutoIndexing>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `setGroupServerlessPerformanceAdvisorAutoIndexing` is sunset on 2026-01-22"
 )]

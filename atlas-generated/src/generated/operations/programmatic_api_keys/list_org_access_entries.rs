@@ -13,6 +13,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeyAccessListEntries>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrgAccessEntriesV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

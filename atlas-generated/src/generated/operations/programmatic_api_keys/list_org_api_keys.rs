@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeys>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrgApiKeysV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGroupV20230101 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupLimit>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGroupLimitV20230101 {
     /// Human-readable label that identifies this project limit.
     ///

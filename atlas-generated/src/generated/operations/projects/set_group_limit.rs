@@ -14,6 +14,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/setGroupLimit>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SetGroupLimitV20230101 {
     /// Human-readable label that identifies this project limit.
     ///

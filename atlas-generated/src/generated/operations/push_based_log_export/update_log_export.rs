@@ -14,6 +14,7 @@
 /// - Sunset: 2027-02-04
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupPushBasedLogExport>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `updateGroupPushBasedLogExport` is sunset on 2027-02-04"
 )]

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetRateLimitV20250312 {
     /// The ID of the rate limit endpoint set.
     ///
@@ -155,6 +156,7 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version preview of `getRateLimit` is sunset on 2026-04-21")]
 pub struct GetRateLimitVPreview {
     /// The ID of the rate limit endpoint set.

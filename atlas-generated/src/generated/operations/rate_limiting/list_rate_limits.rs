@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListRateLimitsV20250312 {
     /// Number of items that the response returns per page.
     ///
@@ -224,6 +225,7 @@ impl crate::runtime::Paginated for ListRateLimitsV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(note = "API version preview of `listRateLimits` is sunset on 2026-04-21")]
 pub struct ListRateLimitsVPreview {
     /// Number of items that the response returns per page.

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfig>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrgMcpConfigV20250312 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfigSecret>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrgMcpSecretV20250312 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

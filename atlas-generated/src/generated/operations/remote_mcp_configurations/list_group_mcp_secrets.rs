@@ -13,6 +13,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigSecrets>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListGroupMcpSecretsV20250312 {
     /// Number of items that the response returns per page.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigs>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrgMcpConfigsV20250312 {
     /// Number of items that the response returns per page.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListControlPlaneAddressesV20231115 {}
 impl ListControlPlaneAddressesV20231115 {
     /// A request with its required parameters; optional ones start unset.

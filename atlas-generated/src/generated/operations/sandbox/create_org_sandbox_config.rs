@@ -13,6 +13,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/createOrgSandboxConfig>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrgSandboxConfigVPreview {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

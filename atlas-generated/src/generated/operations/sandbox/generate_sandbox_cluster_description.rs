@@ -14,6 +14,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/generateGroupSandboxClusterDescription>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GenerateSandboxClusterDescriptionVPreview {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -16,6 +16,7 @@
 /// - Sunset: 2027-01-18
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/getGroupServerlessInstance>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[deprecated(
     note = "API version 2023-01-01 of `getGroupServerlessInstance` is sunset on 2027-01-18"
 )]

@@ -13,6 +13,7 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createGroupServiceAccountAccessList>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAccessListV20240805 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/inviteGroupServiceAccount>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InviteGroupServiceAccountV20240805 {
     /// The Client ID of the Service Account.
     ///

@@ -12,6 +12,7 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listGroupServiceAccounts>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListGroupServiceAccountsV20240805 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -13,6 +13,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLink>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGroupStandbyLinkVPreview {
     /// Unique 24-hexadecimal digit string that identifies the project containing the clusters.
     ///

@@ -13,6 +13,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/deleteGroupStandbyLink>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGroupStandbyLinkVPreview {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///

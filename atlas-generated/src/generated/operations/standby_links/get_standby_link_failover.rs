@@ -14,6 +14,7 @@
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLinkFailover>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetStandbyLinkFailoverVPreview {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///

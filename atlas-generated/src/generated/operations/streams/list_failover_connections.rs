@@ -13,6 +13,7 @@
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnectionFailoverConnections>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListFailoverConnectionsV20250312 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamVpcPeeringConnections>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListVpcPeeringConnectionsV20230201 {
     /// The Account ID of the VPC Peering connection/s.
     ///

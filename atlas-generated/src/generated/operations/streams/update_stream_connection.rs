@@ -13,6 +13,7 @@
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateStreamConnectionV20230201 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

@@ -13,6 +13,7 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/withGroupStreamSampleConnections>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WithStreamSampleConnectionsV20240805 {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///

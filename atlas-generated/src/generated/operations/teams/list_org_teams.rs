@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listOrgTeams>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrgTeamsV20230101 {
     /// Number of items that the response returns per page.
     ///

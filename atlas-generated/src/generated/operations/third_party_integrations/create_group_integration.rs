@@ -12,6 +12,7 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/createGroupIntegration>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGroupIntegrationV20230101 {
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     ///
