@@ -1,5 +1,5 @@
 //! What `Client::send` costs per request over the least a program could do: raw `reqwest`
-//! and `serde_json::Value`, for the same recorded cluster response (the `getGroupCluster`
+//! and `serde_json::Value`, for the same recorded cluster response (the `GetCluster`
 //! body of `../shared/atlas-traffic/` closest to 4 KB), served on 127.0.0.1 by the same
 //! single-threaded runtime. Criterion measures both in one run; `cargo xtask bench` reads
 //! their medians and prints the ratio against the target of 1.2x. Three more show where
@@ -21,7 +21,9 @@ use tokio::runtime::Runtime;
 
 const GROUP: &str = "5f1e2d3c4b5a69788796a5b4";
 
-/// The recorded `getGroupCluster` 2024-08-05 success body closest to 4 KB.
+/// The recorded `GetCluster` (`GET .../groups/{groupId}/clusters/{clusterName}`)
+/// 2024-08-05 success body closest to 4 KB. Records are picked by method and path
+/// template, not by their `operation_id`, which changes between spec versions.
 fn cluster_body() -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/atlas-traffic/terraform.jsonl");
@@ -29,13 +31,21 @@ fn cluster_body() -> Vec<u8> {
     text.lines()
         .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
         .filter(|r| {
-            r["operation_id"] == "getGroupCluster"
+            r["method"] == GetCluster::METHOD.as_str()
+                && r["path_template"] == GetCluster::PATH
                 && r["api_version"] == "2024-08-05"
                 && r["status"] == 200
         })
         .map(|r| serde_json::to_vec(&r["response_body"]).expect("JSON"))
         .min_by_key(|body| body.len().abs_diff(4096))
-        .expect("a recorded cluster response")
+        .unwrap_or_else(|| {
+            panic!(
+                "no recorded 2024-08-05 200 response of {} {} in {}",
+                GetCluster::METHOD,
+                GetCluster::PATH,
+                path.display()
+            )
+        })
 }
 
 /// The untyped decoding every benchmark but the typed ones uses: one function, not inlined,

@@ -1,5 +1,5 @@
 //! How fast the crate decodes and encodes real cluster bodies, against `serde_json`'s own
-//! `Value` on the same bytes: every recorded `getGroupCluster` 2024-08-05 success of
+//! `Value` on the same bytes: every recorded `GetCluster` 2024-08-05 success of
 //! `../shared/atlas-traffic/` (real traffic only), all of them per iteration.
 //!
 //! - decoding: `GetCluster::decode_response` (what the client runs) against
@@ -22,7 +22,9 @@ use serde_json::Value;
 
 const REAL_ORIGINS: [&str; 2] = ["mockable-acceptance-test", "plan-check-import-fixture"];
 
-/// Every real `getGroupCluster` 2024-08-05 success body.
+/// Every real `GetCluster` (`GET .../groups/{groupId}/clusters/{clusterName}`) 2024-08-05
+/// success body. Records are picked by method and path template, not by their
+/// `operation_id`, which changes between spec versions.
 fn cluster_bodies() -> Vec<Vec<u8>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/atlas-traffic/terraform.jsonl");
@@ -31,14 +33,21 @@ fn cluster_bodies() -> Vec<Vec<u8>> {
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
         .filter(|r| {
-            r["operation_id"] == "getGroupCluster"
+            r["method"] == GetCluster::METHOD.as_str()
+                && r["path_template"] == GetCluster::PATH
                 && r["api_version"] == "2024-08-05"
                 && r["status"] == 200
                 && REAL_ORIGINS.iter().any(|o| r["origin"] == *o)
         })
         .map(|r| serde_json::to_vec(&r["response_body"]).expect("JSON"))
         .collect();
-    assert!(!bodies.is_empty(), "no recorded cluster responses");
+    assert!(
+        !bodies.is_empty(),
+        "no real recorded 2024-08-05 200 response of {} {} in {}",
+        GetCluster::METHOD,
+        GetCluster::PATH,
+        path.display()
+    );
     bodies
 }
 

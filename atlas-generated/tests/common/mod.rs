@@ -1,4 +1,7 @@
-//! Comparing JSON documents the way the round-trip tests need.
+//! Comparing JSON documents the way the round-trip tests need, and finding operations
+//! by method and path template ([`registry`]).
+
+pub mod registry;
 
 use serde_json::Value;
 
