@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::error::XtaskError;
-use crate::process::{cargo_program, cargo_subcommand_available, run_status, show};
+use crate::process::{cargo_program, ensure_cargo_tool, run_status, show};
 
 /// The `cargo-hack` release installed when none is.
 pub const CARGO_HACK_VERSION: &str = "0.6.46";
@@ -23,7 +23,7 @@ const WITH: &[Option<&str>] = &[None, Some("dynamic,client")];
 
 /// `cargo xtask features`.
 pub fn command(root: &Path) -> Result<(), XtaskError> {
-    ensure_cargo_hack()?;
+    ensure_cargo_tool("hack", "cargo-hack", CARGO_HACK_VERSION)?;
     for with in WITH {
         let mut cmd = Command::new(cargo_program());
         cmd.args([
@@ -52,22 +52,4 @@ pub fn command(root: &Path) -> Result<(), XtaskError> {
         );
     }
     Ok(())
-}
-
-fn ensure_cargo_hack() -> Result<(), XtaskError> {
-    if cargo_subcommand_available("hack") {
-        return Ok(());
-    }
-    let mut install = Command::new(cargo_program());
-    install
-        .args([
-            "install",
-            "--locked",
-            "cargo-hack",
-            "--version",
-            CARGO_HACK_VERSION,
-        ])
-        .stdin(Stdio::null());
-    println!("features: cargo-hack is missing; {}", show(&install));
-    run_status(&mut install)
 }

@@ -24,6 +24,7 @@ pub mod prism;
 pub mod process;
 pub mod repin;
 pub mod scratch;
+pub mod semver_checks;
 pub mod spec;
 pub mod test_pipeline;
 pub mod tree;

@@ -157,6 +157,20 @@ pub fn cargo_subcommand_available(sub: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Installs `krate` at `version` from crates.io (`cargo install --locked`) unless
+/// `cargo SUB` already runs: how the test command gets the cargo tools it uses.
+pub fn ensure_cargo_tool(sub: &str, krate: &str, version: &str) -> Result<(), XtaskError> {
+    if cargo_subcommand_available(sub) {
+        return Ok(());
+    }
+    let mut install = Command::new(cargo_program());
+    install
+        .args(["install", "--locked", krate, "--version", version])
+        .stdin(Stdio::null());
+    println!("`cargo {sub}` is missing; {}", show(&install));
+    run_status(&mut install)
+}
+
 /// A command as a shell-like string, for messages.
 pub fn show(command: &Command) -> String {
     let mut out = String::new();

@@ -87,7 +87,8 @@ impl Workspace {
         })
     }
 
-    fn write(&self, crates: &[ScratchCrate]) -> Result<(), XtaskError> {
+    /// Makes `self.root` a workspace of exactly `crates`, writing only what changed.
+    pub fn write(&self, crates: &[ScratchCrate]) -> Result<(), XtaskError> {
         let dependencies = atlas_generated_dependencies()?;
         let mut files = BTreeMap::new();
         for krate in crates {
