@@ -348,6 +348,42 @@ fn changes(name: &str, expected: &[(ChangeKind, &str, bool)]) {
 }
 
 #[test]
+fn feature_added() {
+    let feature = ChangeKind::FeatureAdded {
+        feature: "projects".into(),
+    };
+    let operation = ChangeKind::OperationAdded {
+        operation_id: "listGroups".into(),
+    };
+    changes(
+        "feature_added",
+        &[
+            (feature, "Projects", false),
+            (operation, "GET /api/atlas/v2/groups", false),
+        ],
+    );
+    let report = case_report("feature_added");
+    assert_eq!(report.changes[0].rust, ["operations::projects"]);
+}
+
+#[test]
+fn feature_removed() {
+    let feature = ChangeKind::FeatureRemoved {
+        feature: "projects".into(),
+    };
+    let operation = ChangeKind::OperationRemoved {
+        operation_id: "listGroups".into(),
+    };
+    changes(
+        "feature_removed",
+        &[
+            (feature, "Projects", true),
+            (operation, "GET /api/atlas/v2/groups", true),
+        ],
+    );
+}
+
+#[test]
 fn discriminator_mapping_added() {
     // The new subtype loses its own tag field: the union writes the tag now.
     let lost = ChangeKind::PropertyRemoved {
@@ -387,6 +423,30 @@ fn discriminator_mapping_removed() {
 }
 
 #[test]
+fn variant_changed() {
+    let report = case_report("variant_changed");
+    let got: Vec<(&ChangeKind, &str, bool)> = report
+        .changes
+        .iter()
+        .map(|c| (&c.kind, c.subject.as_str(), c.breaking))
+        .collect();
+    let reshaped = ChangeKind::VariantChanged {
+        variant: "Aws".into(),
+        from: "(models::AwsSettings)".into(),
+        to:
+            "{ provider_name: models::ProviderSettingsAwsProviderName, value: models::AwsSettings }"
+                .into(),
+    };
+    assert!(
+        got.contains(&(&reshaped, "ProviderSettings", true)),
+        "{}",
+        report.text()
+    );
+    assert!(report.verdict.breaking);
+    insta::assert_snapshot!("variant_changed", report.text());
+}
+
+#[test]
 fn untagged_branch_added() {
     let kind = ChangeKind::UnionBranchAdded {
         branch: "bool".into(),
@@ -397,6 +457,20 @@ fn untagged_branch_added() {
         &["models::TagValue::Boolean"],
         false,
     );
+}
+
+/// The record of the fixture's surface. When this snapshot changes shape (not only
+/// values), raise `RECORD_FORMAT`: committed records of the old shape must be recognised.
+#[test]
+fn record_shape() {
+    let spec = atlas_codegen::parse_spec(&base().to_string()).expect("parses");
+    let surface = atlas_codegen::surface(&spec).expect("generates");
+    let record = surface.record();
+    assert_eq!(
+        atlas_codegen::diff::Surface::from_record(&record).as_ref(),
+        Ok(&surface)
+    );
+    insta::assert_snapshot!("record_shape", record);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use atlas_codegen::diff::surface::RECORD_PATH;
+use atlas_codegen::diff::surface::{RECORD_PATH, RecordError};
 use atlas_codegen::diff::{self, Report, Surface};
 
 use crate::error::XtaskError;
@@ -49,13 +49,18 @@ fn generated_from(surface: &Surface) -> String {
 }
 
 /// What generating `new` (on `date`) changes in the changelog of the crate in
-/// `crate_dir`, whose version is `version`; `None` when the committed record names the
+/// `crate_dir`, whose version is `version`; `None` when the crate was generated from the
 /// same spec and the changelog exists.
+///
+/// What the crate was generated from is `previous` (the surface of the previously pinned
+/// document, `codegen --previous`) when given, else the crate's record. A record another
+/// generator wrote in another format is only good for telling whether the spec changed.
 pub fn plan(
     crate_dir: &Path,
     new: &Surface,
     version: &str,
     date: &str,
+    previous: Option<&Surface>,
 ) -> Result<Option<Update>, XtaskError> {
     let Some(existing) = read_optional(&crate_dir.join(CHANGELOG))? else {
         let section = format!("## [{version}] - {date}\n\n{}.\n", generated_from(new));
@@ -65,16 +70,21 @@ pub fn plan(
             report: None,
         }));
     };
-    let record_path = crate_dir.join(RECORD_PATH);
-    let Some(record) = read_optional(&record_path)? else {
-        return Ok(None);
+    let recorded;
+    let old = match previous {
+        Some(previous) => previous,
+        None => match recorded_surface(crate_dir, new)? {
+            Some(surface) => {
+                recorded = surface;
+                &recorded
+            }
+            None => return Ok(None),
+        },
     };
-    let old = Surface::from_record(&record)
-        .map_err(|e| XtaskError::Other(format!("{}: {e}", record_path.display())))?;
     if old.spec == new.spec {
         return Ok(None);
     }
-    let report = diff::diff(&old, new, version);
+    let report = diff::diff(old, new, version);
     let text = insert_section(&existing, &report.changelog_section(date));
     let moved = report.verdict.next != version;
     Ok(Some(Update {
@@ -82,6 +92,31 @@ pub fn plan(
         version: moved.then(|| report.verdict.next.clone()),
         report: Some(report),
     }))
+}
+
+/// The surface the crate records; `None` without a record, or when a record of another
+/// format names the same spec as `new` (regeneration only rewrites it).
+fn recorded_surface(crate_dir: &Path, new: &Surface) -> Result<Option<Surface>, XtaskError> {
+    let path = crate_dir.join(RECORD_PATH);
+    let Some(record) = read_optional(&path)? else {
+        return Ok(None);
+    };
+    match Surface::from_record(&record) {
+        Ok(surface) => Ok(Some(surface)),
+        Err(RecordError::OtherFormat {
+            spec: Some(spec), ..
+        }) if spec == new.spec => Ok(None),
+        Err(e @ RecordError::OtherFormat { .. }) => Err(XtaskError::Other(format!(
+            "{}: {e}, and the spec changed: to report what changed, pass the document the \
+             crate was generated from (`cargo xtask codegen --previous OLD.yaml`)",
+            path.display()
+        ))),
+        Err(e) => Err(XtaskError::Other(format!(
+            "{}: {e}; to report what changed, pass the document the crate was generated \
+             from (`cargo xtask codegen --previous OLD.yaml`)",
+            path.display()
+        ))),
+    }
 }
 
 /// `section` above the newest one (below the header).

@@ -39,6 +39,10 @@ enum Command {
         /// The spec to read instead of the usual places.
         #[arg(long, value_name = "PATH")]
         spec: Option<PathBuf>,
+        /// The document the committed crate was generated from, for the changelog's report
+        /// (default: the crate's own record, reports/api-surface.json).
+        #[arg(long, value_name = "OLD.yaml", conflicts_with = "check")]
+        previous: Option<PathBuf>,
     },
     /// Record the spec's sha256, size, x-xgen-sha and API versions in spec/atlas-api.pin.
     Repin(RepinOptions),
@@ -91,8 +95,14 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         Err(e) => return Err(XtaskError::Usage(e.render().to_string())),
     };
     match cli.command {
-        Command::Codegen { check: true, spec } => codegen_check(root, spec.as_deref()),
-        Command::Codegen { check: false, spec } => codegen(root, spec.as_deref()),
+        Command::Codegen {
+            check: true, spec, ..
+        } => codegen_check(root, spec.as_deref()),
+        Command::Codegen {
+            check: false,
+            spec,
+            previous,
+        } => codegen(root, spec.as_deref(), previous.as_deref()),
         Command::Repin(options) => repin(root, &options),
         Command::FetchSpec { url } => {
             let path = crate::fetch::fetch_spec(root, url.as_deref())?;
@@ -126,9 +136,9 @@ fn describe_spec(path: &Path, source: SpecSource) -> String {
     format!("{} ({})", path.display(), source.describe())
 }
 
-fn codegen(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {
+fn codegen(root: &Path, spec: Option<&Path>, previous: Option<&Path>) -> Result<(), XtaskError> {
     let start = Instant::now();
-    let outcome = generation::codegen(root, spec)?;
+    let outcome = generation::codegen(root, spec, previous)?;
     let g = &outcome.generation;
     let action = if outcome.written {
         format!(

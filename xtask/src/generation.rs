@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::changelog;
 use crate::error::XtaskError;
 use crate::manifest;
-use crate::spec::{self, LoadedSpec};
+use crate::spec::{self, LoadedSpec, SpecSource};
 use crate::tree::{self, Drift};
 
 /// The generated crate's directory, relative to the workspace root.
@@ -114,8 +114,12 @@ pub struct CodegenOutcome {
 pub fn codegen(
     workspace_root: &Path,
     spec_path: Option<&Path>,
+    previous: Option<&Path>,
 ) -> Result<CodegenOutcome, XtaskError> {
     let generation = generate(workspace_root, spec_path)?;
+    let previous = previous
+        .map(|path| crate::diff::surface_of(&spec::read(path, SpecSource::Flag)?))
+        .transpose()?;
     let crate_dir = workspace_root.join(GENERATED_CRATE);
     let roots = atlas_codegen::GENERATED_ROOTS;
     let features = &generation.generated.cargo_features;
@@ -123,7 +127,8 @@ pub fn codegen(
     drift.extend(manifest::drift(&crate_dir, features)?);
     let version = manifest::version(&crate_dir)?;
     let today = today();
-    let update = changelog::plan(&crate_dir, &generation.generated.surface, &version, &today)?;
+    let new = &generation.generated.surface;
+    let update = changelog::plan(&crate_dir, new, &version, &today, previous.as_ref())?;
     if drift.is_empty() && update.is_none() {
         return Ok(CodegenOutcome {
             generation,

@@ -101,7 +101,75 @@ fn only_a_type_changes(kind: &ChangeKind) -> bool {
     )
 }
 
+/// The kinds of change (as `--json` names them) that make cargo-semver-checks fail a
+/// lint: every lint that fails must be explained by a breaking change of the report.
+fn explained_by(lint: &str) -> &'static [&'static str] {
+    const REMOVED_ITEMS: &[&str] = &[
+        "feature_removed",
+        "operation_removed",
+        "request_type_renamed",
+        "version_removed",
+        "schema_removed",
+        "type_removed",
+        "kind_changed",
+    ];
+    match lint {
+        "struct_missing" | "enum_missing" => REMOVED_ITEMS,
+        "module_missing"
+        | "feature_missing"
+        | "feature_no_longer_enables_feature"
+        | "feature_not_enabled_by_default" => &["feature_removed"],
+        "enum_tuple_variant_changed_kind"
+        | "enum_struct_variant_changed_kind"
+        | "enum_unit_variant_changed_kind"
+        | "enum_tuple_variant_field_added"
+        | "enum_tuple_variant_field_missing"
+        | "enum_struct_variant_field_added"
+        | "enum_struct_variant_field_missing" => &["variant_changed"],
+        "struct_pub_field_missing" => &["property_removed", "parameter_removed"],
+        "inherent_method_missing" => &["parameter_removed", "parameter_changed"],
+        "constructible_struct_adds_field" => &["property_added"],
+        "method_parameter_count_changed" => &[
+            "property_added",
+            "property_removed",
+            "property_required_changed",
+            "parameter_added",
+            "parameter_changed",
+        ],
+        "enum_variant_missing" | "enum_no_repr_variant_discriminant_changed" => &[
+            "enum_value_removed",
+            "discriminator_mapping_removed",
+            "union_branch_removed",
+        ],
+        _ => &[],
+    }
+}
+
+/// The lints that failed which no breaking change of the report explains.
+fn unexplained<'a>(report: &Report, judgement: &'a Judgement) -> Vec<&'a str> {
+    let kinds: Vec<String> = report
+        .changes
+        .iter()
+        .filter(|c| c.breaking)
+        .map(|c| serde_json::to_value(&c.kind).expect("plain data")["kind"].to_string())
+        .map(|quoted| quoted.trim_matches('"').to_owned())
+        .collect();
+    judgement
+        .failures
+        .iter()
+        .map(String::as_str)
+        .filter(|lint| {
+            !explained_by(lint)
+                .iter()
+                .any(|k| kinds.iter().any(|c| c == k))
+        })
+        .collect()
+}
+
 fn agreement(report: &Report, judgement: &Judgement) -> Agreement {
+    if !unexplained(report, judgement).is_empty() {
+        return Agreement::Disagree;
+    }
     let type_changes_only = report
         .changes
         .iter()
@@ -119,13 +187,14 @@ fn compare(name: &str, report: &Report, judgement: &Judgement) -> (String, Agree
     let verdict = |breaking| if breaking { "breaking" } else { "compatible" };
     let agreement = agreement(report, judgement);
     let mut line = format!(
-        "{name}: report {} ({} changes, {} breaking); cargo-semver-checks {} (failed: {:?}; warned: {:?}): {agreement:?}",
+        "{name}: report {} ({} changes, {} breaking); cargo-semver-checks {} (failed: {:?}; warned: {:?}; unexplained: {:?}): {agreement:?}",
         verdict(report.verdict.breaking),
         report.changes.len(),
         report.changes.iter().filter(|c| c.breaking).count(),
         verdict(judgement.breaking),
         judgement.failures,
         judgement.warnings,
+        unexplained(report, judgement),
     );
     if agreement == Agreement::Disagree {
         line.push_str(&format!(

@@ -288,7 +288,7 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
     let old = surface(&load(&history(NEWER)));
     let new = surface(&pinned());
     std::fs::write(crate_dir.join(RECORD_PATH), old.record()).unwrap();
-    let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07")
+    let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07", None)
         .unwrap()
         .unwrap();
     changelog::write(crate_dir, &first).unwrap();
@@ -298,7 +298,7 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
         "the old section names the old spec"
     );
 
-    let update = changelog::plan(crate_dir, &new, "0.1.0", "2026-12-01")
+    let update = changelog::plan(crate_dir, &new, "0.1.0", "2026-12-01", None)
         .unwrap()
         .unwrap();
     let report = update.report.as_ref().expect("a report");
@@ -326,7 +326,7 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
     // The same spec again: nothing to add.
     std::fs::write(crate_dir.join(RECORD_PATH), new.record()).unwrap();
     assert!(
-        changelog::plan(crate_dir, &new, "0.2.0", "2026-12-02")
+        changelog::plan(crate_dir, &new, "0.2.0", "2026-12-02", None)
             .unwrap()
             .is_none()
     );
@@ -335,4 +335,57 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
         atlas_codegen::diff::Surface::from_record(&new.record()).unwrap(),
         new
     );
+}
+
+/// `record` as format 1 wrote it: no `format` line and no `features`.
+fn first_format(record: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(record).unwrap();
+    let mut object = value.as_object().unwrap().clone();
+    object.remove("format").expect("the record has a format");
+    object.remove("features").expect("the record has features");
+    serde_json::to_string(&object).unwrap()
+}
+
+/// A record an older generator wrote: regenerating from the same spec only rewrites it;
+/// from another spec, the error names the record and `--previous`, and with the previous
+/// document's surface the section is written as from a readable record.
+#[test]
+fn a_record_of_another_format_is_recognised_and_the_previous_document_serves() {
+    use atlas_codegen::diff::surface::{RECORD_FORMAT, RECORD_PATH, RecordError};
+    use xtask::changelog;
+
+    let dir = tempfile::tempdir().unwrap();
+    let crate_dir = dir.path();
+    std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
+    let old = surface(&load(&history(NEWER)));
+    let new = surface(&pinned());
+    let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07", None)
+        .unwrap()
+        .unwrap();
+    changelog::write(crate_dir, &first).unwrap();
+    let record = first_format(&old.record());
+    std::fs::write(crate_dir.join(RECORD_PATH), &record).unwrap();
+    match atlas_codegen::diff::Surface::from_record(&record) {
+        Err(RecordError::OtherFormat { found: 1, spec }) => {
+            assert_eq!(spec, Some(old.spec.clone()))
+        }
+        other => panic!("format 1 is told apart from format {RECORD_FORMAT}: {other:?}"),
+    }
+
+    let same = changelog::plan(crate_dir, &old, "0.1.0", "2026-12-01", None).unwrap();
+    assert!(same.is_none(), "the same spec: nothing to report");
+
+    let error = changelog::plan(crate_dir, &new, "0.1.0", "2026-12-01", None)
+        .expect_err("another spec cannot be compared with an unreadable record")
+        .to_string();
+    assert!(error.contains(RECORD_PATH), "{error}");
+    assert!(error.contains("format 1"), "{error}");
+    assert!(error.contains("--previous"), "{error}");
+
+    let update = changelog::plan(crate_dir, &new, "0.1.0", "2026-12-01", Some(&old))
+        .unwrap()
+        .expect("a section");
+    let report = update.report.expect("a report");
+    assert_eq!(report.from, old.spec);
+    assert_eq!(update.version.as_deref(), Some("0.2.0"));
 }

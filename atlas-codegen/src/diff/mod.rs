@@ -65,6 +65,13 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// A tag's cargo feature and module under `operations`.
+    FeatureAdded {
+        feature: String,
+    },
+    FeatureRemoved {
+        feature: String,
+    },
     OperationAdded {
         operation_id: String,
     },
@@ -158,6 +165,12 @@ pub enum ChangeKind {
         from: String,
         to: String,
     },
+    /// A union's variant holds other fields: boxed, or holding which of several tags.
+    VariantChanged {
+        variant: String,
+        from: String,
+        to: String,
+    },
     /// A branch of an untagged union (`oneOf` without a discriminator).
     UnionBranchAdded {
         branch: String,
@@ -170,7 +183,8 @@ pub enum ChangeKind {
 /// Compares the surface of the older spec with that of the newer one. `current` is the
 /// version of `atlas-generated` generated from `old` (`0.1.0`), for the verdict.
 pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
-    let mut changes = operations::changes(old, new);
+    let mut changes = operations::feature_changes(old, new);
+    changes.extend(operations::changes(old, new));
     changes.extend(types::changes(old, new));
     let verdict = Verdict::of(&changes, current);
     Report {

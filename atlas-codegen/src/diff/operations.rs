@@ -15,6 +15,25 @@ fn request_types(op: &Operation) -> Vec<String> {
         .collect()
 }
 
+/// Tags' features (and modules) that came or went.
+pub(super) fn feature_changes(old: &Surface, new: &Surface) -> Vec<Change> {
+    let both = sides(&old.features, &new.features);
+    let module = |feature: &str| vec![format!("operations::{feature}")];
+    let removed = both.removed.into_iter().map(|(feature, tag)| {
+        let kind = ChangeKind::FeatureRemoved {
+            feature: feature.clone(),
+        };
+        change(kind, tag, Some(tag), module(feature))
+    });
+    let added = both.added.into_iter().map(|(feature, tag)| {
+        let kind = ChangeKind::FeatureAdded {
+            feature: feature.clone(),
+        };
+        change(kind, tag, Some(tag), module(feature))
+    });
+    removed.chain(added).collect()
+}
+
 pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
     let both = sides(&old.operations, &new.operations);
     let mut out = Vec::new();

@@ -12,7 +12,8 @@ const SECTIONS: [&str; 4] = ["Added", "Changed", "Deprecated", "Removed"];
 fn section(kind: &ChangeKind) -> &'static str {
     use ChangeKind::*;
     match kind {
-        OperationAdded { .. }
+        FeatureAdded { .. }
+        | OperationAdded { .. }
         | VersionAdded { .. }
         | ParameterAdded { .. }
         | SchemaAdded
@@ -21,7 +22,8 @@ fn section(kind: &ChangeKind) -> &'static str {
         | EnumValueAdded { .. }
         | DiscriminatorMappingAdded { .. }
         | UnionBranchAdded { .. } => "Added",
-        OperationRemoved { .. }
+        FeatureRemoved { .. }
+        | OperationRemoved { .. }
         | VersionRemoved { .. }
         | ParameterRemoved { .. }
         | SchemaRemoved
@@ -38,7 +40,8 @@ fn section(kind: &ChangeKind) -> &'static str {
         | KindChanged { .. }
         | PropertyTypeChanged { .. }
         | PropertyRequiredChanged { .. }
-        | DiscriminatorMappingChanged { .. } => "Changed",
+        | DiscriminatorMappingChanged { .. }
+        | VariantChanged { .. } => "Changed",
     }
 }
 
@@ -47,6 +50,9 @@ pub(super) fn describe(change: &Change) -> String {
     use ChangeKind::*;
     let s = &change.subject;
     match &change.kind {
+        FeatureAdded { feature } | FeatureRemoved { feature } => {
+            format!("tag `{s}`: cargo feature `{feature}`")
+        }
         OperationAdded { operation_id } | OperationRemoved { operation_id } => {
             format!("operation `{operation_id}` (`{s}`)")
         }
@@ -105,6 +111,14 @@ pub(super) fn describe(change: &Change) -> String {
         }
         DiscriminatorMappingChanged { value, from, to } => {
             format!("`{s}`: tag `{value}` now selects `{to}` (was `{from}`)")
+        }
+        VariantChanged { variant, from, to } => {
+            // `Aws(models::AwsSettings)`, `Aws { … }`.
+            let shape = |fields: &str| match fields.starts_with('(') {
+                true => format!("{variant}{fields}"),
+                false => format!("{variant} {fields}"),
+            };
+            format!("`{s}`: variant `{}` (was `{}`)", shape(to), shape(from))
         }
         UnionBranchAdded { branch } | UnionBranchRemoved { branch } => {
             format!("`{s}`: branch `{branch}`")

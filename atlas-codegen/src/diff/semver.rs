@@ -21,6 +21,11 @@ use super::{Change, ChangeKind};
 pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
     use ChangeKind::*;
     match kind {
+        FeatureAdded { .. } => (false, "a new cargo feature, which `full` enables"),
+        FeatureRemoved { .. } => (
+            true,
+            "a cargo feature and its module are removed: builds that enable it fail",
+        ),
         OperationAdded { .. } | SchemaAdded | TypeAdded | VersionAdded { .. } => {
             (false, "a new public item")
         }
@@ -64,6 +69,10 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
         | DiscriminatorMappingRemoved { .. }
         | UnionBranchRemoved { .. } => (true, "a variant is removed"),
         DiscriminatorMappingChanged { .. } => (true, "a variant's payload changes type"),
+        VariantChanged { .. } => (
+            true,
+            "a variant's fields change: patterns and constructions of it no longer compile",
+        ),
     }
 }
 

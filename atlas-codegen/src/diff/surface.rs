@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::emit::models::field_type;
 use crate::emit::tokens::{tokens_text, type_text};
-use crate::ir::{EnumValue, Ir, Operation as IrOperation, Presence, TypeKind};
+use crate::ir::{
+    EnumValue, Ir, Operation as IrOperation, Presence, TaggedVariant, TypeKind, TypeRef, VariantTag,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
     /// The document it comes from.
     pub spec: Side,
+    /// Cargo feature (also the tag's module under `operations`) → the tag's name.
+    pub features: BTreeMap<String, String>,
     /// By route: `GET /api/atlas/v2/groups/{groupId}`.
     pub operations: BTreeMap<String, Operation>,
     /// Component schema name → the Rust type it became.
@@ -77,9 +81,12 @@ pub enum Type {
     TagValues {
         values: BTreeMap<String, String>,
     },
-    /// Tag value → (payload type, variant).
+    /// Tag value → (payload type, variant); variant → its fields as Rust writes them:
+    /// `(models::AwsSettings)`, or `{ status: models::Status, value: models::Pending }`
+    /// when several tags select it.
     Tagged {
         mappings: BTreeMap<String, (String, String)>,
+        variants: BTreeMap<String, String>,
     },
     /// Branch type → variant.
     Untagged {
@@ -120,6 +127,11 @@ impl Surface {
                 version: ir.spec_version.clone(),
                 sha: ir.spec_sha.clone(),
             },
+            features: ir
+                .tags
+                .iter()
+                .map(|tag| (tag.module.clone(), tag.name.clone()))
+                .collect(),
             operations: ir
                 .operations
                 .iter()
@@ -142,12 +154,54 @@ impl Surface {
 /// Where the generated crate keeps its surface, relative to its root.
 pub const RECORD_PATH: &str = "reports/api-surface.json";
 
+/// The shape of the record: raise it whenever [`Surface`] changes shape, so that a record
+/// an older generator wrote is recognised as such rather than misread. (Format 1 had no
+/// `format` line and no `features`.)
+pub const RECORD_FORMAT: u32 = 2;
+
+/// Why a record cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordError {
+    /// Another generator wrote it; `spec` is the document it names, when it can be read.
+    OtherFormat { found: u32, spec: Option<Side> },
+    /// Not a record.
+    Invalid(String),
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::OtherFormat { found, .. } => write!(
+                f,
+                "the record is in format {found}; this generator reads format {RECORD_FORMAT}"
+            ),
+            RecordError::Invalid(message) => {
+                write!(f, "not a record of the API surface: {message}")
+            }
+        }
+    }
+}
+
+/// What every format of the record begins with.
+#[derive(Deserialize)]
+struct RecordHeader {
+    #[serde(default = "first_format")]
+    format: u32,
+    spec: Option<Side>,
+}
+
+fn first_format() -> u32 {
+    1
+}
+
 impl Surface {
     /// As JSON with one line per operation, schema and type, so that the record's git
     /// diffs read like the changes they are.
     pub fn record(&self) -> String {
         let mut out = String::from("{\n");
+        let _ = writeln!(out, "\"format\": {RECORD_FORMAT},");
         let _ = writeln!(out, "\"spec\": {},", json(&self.spec));
+        entries(&mut out, "features", &self.features, ",");
         entries(&mut out, "operations", &self.operations, ",");
         entries(&mut out, "schemas", &self.schemas, ",");
         entries(&mut out, "types", &self.types, "");
@@ -155,9 +209,18 @@ impl Surface {
         out
     }
 
-    /// Reads what [`Surface::record`] wrote.
-    pub fn from_record(text: &str) -> Result<Surface, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    /// Reads what [`Surface::record`] wrote; a record of another format is an error that
+    /// still names its document.
+    pub fn from_record(text: &str) -> Result<Surface, RecordError> {
+        let invalid = |e: serde_json::Error| RecordError::Invalid(e.to_string());
+        let header: RecordHeader = serde_json::from_str(text).map_err(invalid)?;
+        if header.format != RECORD_FORMAT {
+            return Err(RecordError::OtherFormat {
+                found: header.format,
+                spec: header.spec,
+            });
+        }
+        serde_json::from_str(text).map_err(invalid)
     }
 }
 
@@ -172,6 +235,23 @@ fn entries<V: Serialize>(out: &mut String, name: &str, map: &BTreeMap<String, V>
 /// One value of the record as JSON. Cannot fail: strings, booleans, string-keyed maps.
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
+}
+
+/// A tagged variant's fields, as the emitter writes them.
+fn variant_shape(ir: &Ir, v: &TaggedVariant) -> String {
+    let payload = type_text(ir, &TypeRef::Named(v.ty));
+    let payload = if v.boxed {
+        format!("Box<{payload}>")
+    } else {
+        payload
+    };
+    match &v.tag {
+        VariantTag::One(_) => format!("({payload})"),
+        VariantTag::Carried { field, ty } => {
+            let tag = type_text(ir, &TypeRef::Named(*ty));
+            format!("{{ {field}: {tag}, value: {payload} }}")
+        }
+    }
 }
 
 /// `GET /api/atlas/v2/groups/{groupId}`: what identifies an operation across specs.
@@ -261,6 +341,11 @@ fn ty(ir: &Ir, kind: &TypeKind) -> Type {
                         .iter()
                         .map(move |tag| (tag.clone(), (payload.clone(), v.ident.clone())))
                 })
+                .collect(),
+            variants: t
+                .variants
+                .iter()
+                .map(|v| (v.ident.clone(), variant_shape(ir, v)))
                 .collect(),
         },
         TypeKind::Untagged(variants) => Type::Untagged {

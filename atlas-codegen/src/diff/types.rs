@@ -137,9 +137,27 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
             });
             removed.chain(added).collect()
         }
-        (Type::Tagged { mappings: a }, Type::Tagged { mappings: b }) => {
+        (
+            Type::Tagged {
+                mappings: a,
+                variants: old_variants,
+            },
+            Type::Tagged {
+                mappings: b,
+                variants: new_variants,
+            },
+        ) => {
             let mappings = sides(a, b);
             let mut out = Vec::new();
+            let reshaped = sides(old_variants, new_variants).common.into_iter();
+            for (variant, from, to) in reshaped.filter(|(_, from, to)| from != to) {
+                let kind = ChangeKind::VariantChanged {
+                    variant: variant.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                };
+                out.push((kind, Some(variant.clone())));
+            }
             for (value, (schema, variant)) in mappings.removed {
                 let kind = ChangeKind::DiscriminatorMappingRemoved {
                     value: value.clone(),

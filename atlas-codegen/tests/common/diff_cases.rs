@@ -34,6 +34,16 @@ pub const CASES: &[Case] = &[
         new: operation_added,
     },
     Case {
+        name: "feature_added",
+        old: unchanged,
+        new: tagged_operation,
+    },
+    Case {
+        name: "feature_removed",
+        old: tagged_operation,
+        new: unchanged,
+    },
+    Case {
         name: "operation_removed",
         old: extra_operation,
         new: unchanged,
@@ -142,6 +152,11 @@ pub const CASES: &[Case] = &[
         name: "discriminator_mapping_removed",
         old: unchanged,
         new: discriminator_mapping_removed,
+    },
+    Case {
+        name: "variant_changed",
+        old: unchanged,
+        new: second_tag_for_a_variant,
     },
     Case {
         name: "untagged_branch_added",
@@ -396,4 +411,34 @@ pub fn untagged_branch_added(doc: &mut Value) {
         .as_array_mut()
         .unwrap()
         .push(json!({ "type": "boolean" }))
+}
+
+/// A second tag, with an operation of its own.
+pub fn tagged_operation(doc: &mut Value) {
+    doc["tags"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "name": "Projects" }));
+    doc["paths"]["/api/atlas/v2/groups"] = json!({
+        "get": {
+            "operationId": "listGroups",
+            "tags": ["Projects"],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/vnd.atlas.2023-01-01+json": {
+                            "schema": { "$ref": "#/components/schemas/Cluster" }
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// A second tag value for the `AwsSettings` variant, which then holds which one it was.
+pub fn second_tag_for_a_variant(doc: &mut Value) {
+    schema(doc, "ProviderSettings")["discriminator"]["mapping"]["AWS_GOV"] =
+        json!("#/components/schemas/AwsSettings");
 }
