@@ -3,6 +3,25 @@
 
 use crate::models::ApiError;
 
+/// A text field read as `Option<&str>`, whether the spec makes it nullable
+/// (`Option<Option<String>>`) or not (`Option<String>`, as in older documents): these
+/// accessors are hand-written and must compile against any spec's `ApiError`.
+trait Text {
+    fn text(&self) -> Option<&str>;
+}
+
+impl Text for Option<String> {
+    fn text(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+impl Text for Option<Option<String>> {
+    fn text(&self) -> Option<&str> {
+        self.as_ref().and_then(|t| t.as_deref())
+    }
+}
+
 impl ApiError {
     /// The HTTP status the body repeats (`404`).
     #[must_use]
@@ -13,19 +32,19 @@ impl ApiError {
     /// Atlas's code for the error (`CLUSTER_NOT_FOUND`): what programs should match on.
     #[must_use]
     pub fn error_code(&self) -> Option<&str> {
-        self.error_code.as_deref()
+        self.error_code.text()
     }
 
     /// What went wrong, in words (`No cluster named Cluster0 exists in group 5f…`).
     #[must_use]
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_ref().and_then(|d| d.as_deref())
+        self.detail.text()
     }
 
     /// The HTTP reason phrase (`Not Found`).
     #[must_use]
     pub fn reason(&self) -> Option<&str> {
-        self.reason.as_ref().and_then(|r| r.as_deref())
+        self.reason.text()
     }
 }
 

@@ -1,19 +1,55 @@
-//! Everything in the pinned spec is generated: every operation, every (operation, version)
-//! pair, every component schema and discriminator, every example checked. The expected
-//! numbers are counted here from the document itself, walked as plain JSON, so that they
-//! follow the spec at each re-pin and a generator that forgets something cannot agree.
+//! Everything in the pinned spec, and in each history version of it
+//! (`../shared/atlas-openapi/history/`), is generated: every operation, every (operation,
+//! version) pair, every component schema and discriminator, every example checked. The
+//! expected numbers are counted here from each document itself, walked as plain JSON, so
+//! that they follow the spec at each re-pin and a generator that forgets something cannot
+//! agree.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
+use atlas_codegen::Generated;
 use serde_json::{Map, Value};
 
 use common::pinned as generation;
 
-/// The document as plain JSON.
-fn document() -> Value {
-    serde_yaml::from_str(&generation().spec.text).expect("the spec is YAML")
+/// A document, as plain JSON, and what the generator made of it.
+struct Spec {
+    name: String,
+    document: Value,
+    generated: Generated,
+}
+
+/// The pinned document, then each history document.
+fn specs() -> &'static [Spec] {
+    static SPECS: OnceLock<Vec<Spec>> = OnceLock::new();
+    SPECS.get_or_init(|| {
+        let pinned = Spec {
+            name: "the pinned spec".to_owned(),
+            document: serde_yaml::from_str(&generation().spec.text).expect("the spec is YAML"),
+            generated: generation().generated.clone(),
+        };
+        let history = xtask::workspace_root().join("../shared/atlas-openapi/history");
+        let mut paths: Vec<_> = std::fs::read_dir(&history)
+            .unwrap_or_else(|e| panic!("{}: {e}", history.display()))
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+            .collect();
+        paths.sort();
+        assert_eq!(paths.len(), 2, "two history documents: {paths:?}");
+        let older = paths.into_iter().map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let spec = atlas_codegen::parse_spec(&text).unwrap_or_else(|e| panic!("{e}"));
+            Spec {
+                name: path.display().to_string(),
+                document: serde_yaml::from_str(&text).expect("the spec is YAML"),
+                generated: atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}")),
+            }
+        });
+        std::iter::once(pinned).chain(older).collect()
+    })
 }
 
 const METHODS: [&str; 8] = [
@@ -107,38 +143,44 @@ fn tag_pairs(node: &Value) -> usize {
 
 #[test]
 fn every_operation_version_schema_and_discriminator_is_generated() {
-    let document = document();
-    let counts = &generation().generated.counts;
-    let operations = operations(&document);
-    assert_eq!(counts.operations, operations.len(), "operations");
-    let pairs: usize = operations
-        .iter()
-        .map(|o| versions(&document, o).len())
-        .sum();
+    for spec in specs() {
+        everything_is_generated(spec);
+    }
+}
+
+fn everything_is_generated(spec: &Spec) {
+    let (document, name) = (&spec.document, &spec.name);
+    let counts = &spec.generated.counts;
+    let operations = operations(document);
+    assert_eq!(counts.operations, operations.len(), "{name}: operations");
+    let pairs: usize = operations.iter().map(|o| versions(document, o).len()).sum();
     assert_eq!(
         counts.operation_versions, pairs,
-        "(operation, version) pairs"
+        "{name}: (operation, version) pairs"
     );
     let schemas = document["components"]["schemas"]
         .as_object()
         .map_or(0, Map::len);
-    assert_eq!(counts.component_schemas, schemas, "component schemas");
-    let discriminators = count_key(&document, "discriminator");
+    assert_eq!(
+        counts.component_schemas, schemas,
+        "{name}: component schemas"
+    );
+    let discriminators = count_key(document, "discriminator");
     assert_eq!(
         counts.discriminators, discriminators,
-        "discriminated unions"
+        "{name}: discriminated unions"
     );
     // Every (variant, tag) pair is checked by `atlas-generated/tests/spec_tags.rs`.
     assert_eq!(
         counts.union_tags,
-        tag_pairs(&document),
-        "(variant, tag) pairs"
+        tag_pairs(document),
+        "{name}: (variant, tag) pairs"
     );
     // Every example value of the document is checked by `atlas-generated/tests/spec_examples.rs`.
-    assert!(counts.spec_examples > 0, "{counts:?}");
+    assert!(counts.spec_examples > 0, "{name}: {counts:?}");
     assert_eq!(
         counts.examples_unchecked, 0,
-        "unchecked examples: see atlas-generated/reports/completeness.md"
+        "{name}: unchecked examples: see reports/completeness.md"
     );
 }
 
@@ -157,7 +199,12 @@ fn every_left_out_parameter_is_still_declared() {
 
 #[test]
 fn one_file_per_operation_each_marked_generated() {
-    let generated = &generation().generated;
+    for spec in specs() {
+        one_file_per_operation(&spec.generated);
+    }
+}
+
+fn one_file_per_operation(generated: &Generated) {
     let files = &generated.files;
     let operation_files = files
         .keys()
@@ -176,8 +223,14 @@ fn one_file_per_operation_each_marked_generated() {
 /// two tags both declared would be ambiguous there, so none may be.
 #[test]
 fn request_type_names_are_unique_across_tags() {
+    for spec in specs() {
+        request_type_names_are_unique(&spec.generated);
+    }
+}
+
+fn request_type_names_are_unique(generated: &Generated) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    let files = &generation().generated.files;
+    let files = &generated.files;
     let operation_files = files
         .iter()
         .filter(|(p, _)| p.starts_with("src/generated/operations/") && !p.ends_with("mod.rs"));
@@ -200,18 +253,21 @@ fn request_type_names_are_unique_across_tags() {
             }
         }
     }
-    assert!(
-        count > generation().generated.ir.operations.len(),
-        "{count}"
-    );
+    assert!(count > generated.ir.operations.len(), "{count}");
 }
 
 /// The fallbacks are minimal: each place appears once, and the spec really leaves it
 /// free-form (no properties, no union, no enum: nothing a type could be made of).
 #[test]
 fn every_untyped_fallback_is_free_form_in_the_spec() {
-    let document = document();
-    let fallbacks = &generation().generated.ir.fallbacks;
+    for spec in specs() {
+        every_fallback_is_free_form(spec);
+    }
+}
+
+fn every_fallback_is_free_form(spec: &Spec) {
+    let document = &spec.document;
+    let fallbacks = &spec.generated.ir.fallbacks;
     let pointers: Vec<&str> = fallbacks.iter().map(|f| f.pointer.as_str()).collect();
     let unique: BTreeSet<&str> = pointers.iter().copied().collect();
     assert_eq!(
@@ -253,7 +309,7 @@ fn every_untyped_fallback_is_free_form_in_the_spec() {
             "`{pointer}` has a non-object type"
         );
     }
-    let report = &generation().generated.files["reports/fallbacks.md"];
+    let report = &spec.generated.files["reports/fallbacks.md"];
     assert!(
         report.contains(&format!("{} places.", fallbacks.len())),
         "{report}"
