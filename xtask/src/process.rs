@@ -158,8 +158,12 @@ pub fn cargo_subcommand_available(sub: &str) -> bool {
 }
 
 /// Installs `krate` at `version` from crates.io (`cargo install --locked`) unless
-/// `cargo SUB` already runs: how the test command gets the cargo tools it uses.
+/// `cargo SUB` already runs: how the test command gets the cargo tools it uses. Tests that
+/// need the same tool run in parallel processes: the first installs it while the others
+/// wait on a lock, then find it.
 pub fn ensure_cargo_tool(sub: &str, krate: &str, version: &str) -> Result<(), XtaskError> {
+    let tools = crate::spec::workspace_root().join("target").join("tools");
+    let _lock = lock_install_dir(&tools)?;
     if cargo_subcommand_available(sub) {
         return Ok(());
     }

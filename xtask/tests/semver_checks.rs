@@ -9,15 +9,15 @@
 //!   the pinned one.
 //!
 //! Each crate is a scratch crate (`xtask::scratch`): the generated files with the real
-//! runtime mounted. The cargo-semver-checks runs are sequential: each builds rustdoc JSON
-//! of both crates, and a full crate takes about 20 s and 1.4 GB to document.
+//! runtime mounted. Every cargo-semver-checks run builds rustdoc JSON of both crates in
+//! one target directory, whose lock makes the runs of both tests take turns; a full
+//! crate takes about 20 s and 1.4 GB to document.
 
 mod common;
 #[path = "../../atlas-codegen/tests/common/diff_cases.rs"]
 mod diff_cases;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use atlas_codegen::Generated;
@@ -29,10 +29,6 @@ use xtask::semver_checks::{self, Judgement};
 /// One cargo-semver-checks run: two full crates documented and compared take about 45 s
 /// on two cores; a small pair, a few seconds once dependencies are built.
 const TIMEOUT: Duration = Duration::from_secs(900);
-
-/// Runs one at a time (installation included): two rustdoc builds of a full crate at
-/// once would double the memory for nothing on a two-core machine.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn scratch_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -208,7 +204,6 @@ fn compare(name: &str, report: &Report, judgement: &Judgement) -> (String, Agree
 
 #[test]
 fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
     let (mut old_crates, mut new_crates, mut reports) = (Vec::new(), Vec::new(), Vec::new());
     for case in diff_cases::CASES {
@@ -272,7 +267,6 @@ fn generate_file(path: &Path) -> Generated {
 
 #[test]
 fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
     let documents = [
         (
