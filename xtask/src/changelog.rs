@@ -70,21 +70,13 @@ pub fn plan(
             report: None,
         }));
     };
-    let recorded;
-    let old = match previous {
-        Some(previous) => previous,
-        None => match recorded_surface(crate_dir, new)? {
-            Some(surface) => {
-                recorded = surface;
-                &recorded
-            }
-            None => return Ok(None),
-        },
+    let Some(old) = generated_before(crate_dir, new, previous)? else {
+        return Ok(None);
     };
     if old.spec == new.spec {
         return Ok(None);
     }
-    let report = diff::diff(old, new, version);
+    let report = diff::diff(&old, new, version);
     let text = insert_section(&existing, &report.changelog_section(date));
     let moved = report.verdict.next != version;
     Ok(Some(Update {
@@ -94,28 +86,38 @@ pub fn plan(
     }))
 }
 
-/// The surface the crate records; `None` without a record, or when a record of another
-/// format names the same spec as `new` (regeneration only rewrites it).
-fn recorded_surface(crate_dir: &Path, new: &Surface) -> Result<Option<Surface>, XtaskError> {
+/// The surface of the spec the committed crate was generated from, unless it is `new`'s:
+/// `previous` when given, else the crate's record. `None` without a record, or when the
+/// record (of any format) names `new`'s spec: the crate already comes from it.
+fn generated_before(
+    crate_dir: &Path,
+    new: &Surface,
+    previous: Option<&Surface>,
+) -> Result<Option<Surface>, XtaskError> {
     let path = crate_dir.join(RECORD_PATH);
-    let Some(record) = read_optional(&path)? else {
-        return Ok(None);
+    let recorded = read_optional(&path)?.map(|text| Surface::from_record(&text));
+    let recorded_spec = match &recorded {
+        Some(Ok(surface)) => Some(&surface.spec),
+        Some(Err(RecordError::OtherFormat { spec, .. })) => spec.as_ref(),
+        _ => None,
     };
-    match Surface::from_record(&record) {
-        Ok(surface) => Ok(Some(surface)),
-        Err(RecordError::OtherFormat {
-            spec: Some(spec), ..
-        }) if spec == new.spec => Ok(None),
-        Err(e @ RecordError::OtherFormat { .. }) => Err(XtaskError::Other(format!(
+    if recorded_spec == Some(&new.spec) {
+        return Ok(None);
+    }
+    if let Some(previous) = previous {
+        return Ok(Some(previous.clone()));
+    }
+    let unreadable = |e: RecordError| {
+        XtaskError::Other(format!(
             "{}: {e}, and the spec changed: to report what changed, pass the document the \
              crate was generated from (`cargo xtask codegen --previous OLD.yaml`)",
             path.display()
-        ))),
-        Err(e) => Err(XtaskError::Other(format!(
-            "{}: {e}; to report what changed, pass the document the crate was generated \
-             from (`cargo xtask codegen --previous OLD.yaml`)",
-            path.display()
-        ))),
+        ))
+    };
+    match recorded {
+        None => Ok(None),
+        Some(Ok(surface)) => Ok(Some(surface)),
+        Some(Err(e)) => Err(unreadable(e)),
     }
 }
 

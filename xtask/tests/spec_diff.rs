@@ -389,3 +389,24 @@ fn a_record_of_another_format_is_recognised_and_the_previous_document_serves() {
     assert_eq!(report.from, old.spec);
     assert_eq!(update.version.as_deref(), Some("0.2.0"));
 }
+
+/// `--previous` names what the crate came from only while the record names another spec:
+/// a crate already generated from the new spec gets no second section.
+#[test]
+fn the_previous_document_is_ignored_when_the_record_names_the_new_spec() {
+    use atlas_codegen::diff::surface::RECORD_PATH;
+    use xtask::changelog;
+
+    let dir = tempfile::tempdir().unwrap();
+    let crate_dir = dir.path();
+    std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
+    let old = surface(&load(&history(NEWER)));
+    let new = surface(&pinned());
+    let first = changelog::plan(crate_dir, &new, "0.2.0", "2026-12-01", None)
+        .unwrap()
+        .unwrap();
+    changelog::write(crate_dir, &first).unwrap();
+    std::fs::write(crate_dir.join(RECORD_PATH), new.record()).unwrap();
+    let again = changelog::plan(crate_dir, &new, "0.2.0", "2026-12-02", Some(&old)).unwrap();
+    assert!(again.is_none(), "the crate already comes from the new spec");
+}
