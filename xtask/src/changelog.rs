@@ -124,7 +124,8 @@ fn generated_before(
 /// `section` above the newest one (below the header).
 fn insert_section(changelog: &str, section: &str) -> String {
     match changelog.find("\n## [") {
-        Some(at) => format!("{}\n{section}{}", &changelog[..at + 1], &changelog[at..]),
+        // `at` is the line break ending the blank line above the newest section.
+        Some(at) => format!("{}{section}{}", &changelog[..at + 1], &changelog[at..]),
         None => format!("{}\n\n{section}", changelog.trim_end()),
     }
 }

@@ -312,6 +312,10 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
     );
     assert!(newest < previous, "{text}");
     assert!(
+        !text.contains("\n\n\n"),
+        "one blank line between blocks:\n{text}"
+    );
+    assert!(
         text.contains(&format!(
             "(x-xgen-sha {}) (was",
             new.spec.sha.as_deref().unwrap()
