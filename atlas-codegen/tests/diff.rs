@@ -446,6 +446,60 @@ fn variant_changed() {
     insta::assert_snapshot!("variant_changed", report.text());
 }
 
+/// (kind name, subject, breaking) of each change of the case `name`, snapshotted.
+fn kinds(name: &str) -> Vec<(String, String, bool)> {
+    let report = case_report(name);
+    insta::assert_snapshot!(name, report.text());
+    report
+        .changes
+        .iter()
+        .map(|c| {
+            let kind = serde_json::to_value(&c.kind).unwrap()["kind"].clone();
+            (
+                kind.as_str().unwrap().to_owned(),
+                c.subject.clone(),
+                c.breaking,
+            )
+        })
+        .collect()
+}
+
+fn owned(expected: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+    let own = |(k, s, b): &(&str, &str, bool)| (k.to_string(), s.to_string(), *b);
+    expected.iter().map(own).collect()
+}
+
+#[test]
+fn discriminants_shifted() {
+    let tag_values = "ProviderSettingsAwsProviderName";
+    assert_eq!(
+        kinds("discriminants_shifted"),
+        owned(&[
+            ("discriminator_mapping_added", "ProviderSettings", false),
+            ("enum_value_added", tag_values, false),
+            ("discriminants_shifted", tag_values, true),
+        ])
+    );
+}
+
+#[test]
+fn request_body_changed() {
+    let route = "PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    assert_eq!(
+        kinds("request_body_changed"),
+        owned(&[("request_body_changed", route, true)])
+    );
+}
+
+#[test]
+fn response_changed() {
+    let route = "GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    assert_eq!(
+        kinds("response_changed"),
+        owned(&[("response_changed", route, true)])
+    );
+}
+
 #[test]
 fn untagged_branch_added() {
     let kind = ChangeKind::UnionBranchAdded {

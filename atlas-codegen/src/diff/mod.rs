@@ -165,6 +165,22 @@ pub enum ChangeKind {
         from: String,
         to: String,
     },
+    /// Variants of a fieldless enum that moved: their `as` casts give other numbers.
+    DiscriminantsShifted {
+        variants: Vec<String>,
+    },
+    /// The request types of a version take another body (`None`: no body).
+    RequestBodyChanged {
+        version: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// A request type's `decode_response` returns another type on success.
+    ResponseChanged {
+        request_type: String,
+        from: String,
+        to: String,
+    },
     /// A union's variant holds other fields: boxed, or holding which of several tags.
     VariantChanged {
         variant: String,

@@ -3,16 +3,35 @@
 //! version and parameter by parameter.
 
 use super::semver::change;
-use super::surface::{Operation, Surface};
+use super::surface::{Operation, Surface, Version};
 use super::{Change, ChangeKind, sides};
 
 /// Every request type of `op`: the unversioned one, then each version's.
 fn request_types(op: &Operation) -> Vec<String> {
     let versioned = op.versions.values().flat_map(|v| &v.request_types);
-    std::iter::once(&op.type_name)
+    let mut out: Vec<String> = std::iter::once(&op.type_name)
         .chain(versioned)
         .map(|t| format!("operations::{t}"))
-        .collect()
+        .collect();
+    out.extend(op.versions.values().flat_map(success_enums));
+    out
+}
+
+/// The request types of a version and the success enums they return.
+fn version_items(v: &Version) -> Vec<String> {
+    let types = v.request_types.iter().map(|t| format!("operations::{t}"));
+    types.chain(success_enums(v)).collect()
+}
+
+/// The enums of several success statuses a version's request types return
+/// (`operations::XSuccess`), which come and go with them.
+fn success_enums(v: &Version) -> Vec<String> {
+    v.success.values().filter_map(|s| success_enum(s)).collect()
+}
+
+fn success_enum(success: &str) -> Option<String> {
+    let (name, _) = success.split_once(" { ")?;
+    Some(name.to_owned())
 }
 
 /// Tags' features (and modules) that came or went.
@@ -77,19 +96,18 @@ fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
         out.push((ChangeKind::OperationDeprecated, request_types(new)));
     }
     let unversioned = || vec![format!("operations::{}", new.type_name)];
-    let versioned = |types: &[String]| types.iter().map(|t| format!("operations::{t}")).collect();
     let versions = sides(&old.versions, &new.versions);
     for (version, v) in versions.removed {
         let kind = ChangeKind::VersionRemoved {
             version: version.clone(),
         };
-        out.push((kind, versioned(&v.request_types)));
+        out.push((kind, version_items(v)));
     }
     for (version, v) in versions.added {
         let kind = ChangeKind::VersionAdded {
             version: version.clone(),
         };
-        out.push((kind, versioned(&v.request_types)));
+        out.push((kind, version_items(v)));
     }
     for (version, before, after) in versions.common {
         if let Some(date) = &after.sunset
@@ -99,8 +117,9 @@ fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
                 version: version.clone(),
                 date: date.clone(),
             };
-            out.push((kind, versioned(&after.request_types)));
+            out.push((kind, version_items(after)));
         }
+        out.extend(version_changes(version, before, after));
     }
     if let (Some(from), Some(to)) = (&old.default_version, &new.default_version)
         && from != to
@@ -140,6 +159,36 @@ fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
             };
             out.push((kind, fields(&after.ident)));
         }
+    }
+    out
+}
+
+/// What changed in the types of a version both specs have: its request body, and what
+/// each of its request types returns.
+fn version_changes(version: &str, old: &Version, new: &Version) -> Vec<(ChangeKind, Vec<String>)> {
+    let mut out = Vec::new();
+    if old.body != new.body {
+        let kind = ChangeKind::RequestBodyChanged {
+            version: version.to_owned(),
+            from: old.body.clone(),
+            to: new.body.clone(),
+        };
+        let fields = new.request_types.iter();
+        out.push((
+            kind,
+            fields.map(|t| format!("operations::{t}::body")).collect(),
+        ));
+    }
+    let success = sides(&old.success, &new.success);
+    for (request_type, from, to) in success.common.into_iter().filter(|(_, a, b)| a != b) {
+        let kind = ChangeKind::ResponseChanged {
+            request_type: request_type.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        };
+        let enums = [from, to].into_iter().filter_map(|s| success_enum(s));
+        let rust = std::iter::once(format!("operations::{request_type}")).chain(enums);
+        out.push((kind, rust.collect()));
     }
     out
 }

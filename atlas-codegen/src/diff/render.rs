@@ -41,7 +41,10 @@ fn section(kind: &ChangeKind) -> &'static str {
         | PropertyTypeChanged { .. }
         | PropertyRequiredChanged { .. }
         | DiscriminatorMappingChanged { .. }
-        | VariantChanged { .. } => "Changed",
+        | VariantChanged { .. }
+        | RequestBodyChanged { .. }
+        | ResponseChanged { .. }
+        | DiscriminantsShifted { .. } => "Changed",
     }
 }
 
@@ -112,6 +115,29 @@ pub(super) fn describe(change: &Change) -> String {
         DiscriminatorMappingChanged { value, from, to } => {
             format!("`{s}`: tag `{value}` now selects `{to}` (was `{from}`)")
         }
+        DiscriminantsShifted { variants } => {
+            format!(
+                "`{s}`: {} variants move ({})",
+                variants.len(),
+                variants.join(", ")
+            )
+        }
+        RequestBodyChanged { version, from, to } => {
+            let body = |b: &Option<String>| {
+                b.as_deref()
+                    .map_or("no body".to_owned(), |b| format!("`{b}`"))
+            };
+            format!(
+                "`{s}`: API version {version} takes {} (was {})",
+                body(to),
+                body(from)
+            )
+        }
+        ResponseChanged {
+            request_type,
+            from,
+            to,
+        } => format!("`{s}`: `{request_type}` returns `{to}` on success (was `{from}`)"),
         VariantChanged { variant, from, to } => {
             // `Aws(models::AwsSettings)`, `Aws { … }`.
             let shape = |fields: &str| match fields.starts_with('(') {

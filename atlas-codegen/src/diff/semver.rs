@@ -69,6 +69,15 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
         | DiscriminatorMappingRemoved { .. }
         | UnionBranchRemoved { .. } => (true, "a variant is removed"),
         DiscriminatorMappingChanged { .. } => (true, "a variant's payload changes type"),
+        DiscriminantsShifted { .. } => (
+            true,
+            "variants of an enum without fields move: `as` casts of them give other numbers",
+        ),
+        RequestBodyChanged { .. } => (true, "the request types' `body` field changes type"),
+        ResponseChanged { .. } => (
+            true,
+            "`decode_response` returns another type: code reading the old one no longer compiles",
+        ),
         VariantChanged { .. } => (
             true,
             "a variant's fields change: patterns and constructions of it no longer compile",

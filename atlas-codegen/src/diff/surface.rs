@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::emit::models::field_type;
 use crate::emit::tokens::{tokens_text, type_text};
 use crate::ir::{
-    EnumValue, Ir, Operation as IrOperation, Presence, TaggedVariant, TypeKind, TypeRef, VariantTag,
+    EnumValue, Ir, Operation as IrOperation, Presence, ResponseBody, Success, TaggedVariant,
+    TypeKind, TypeRef, VariantTag,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +57,12 @@ pub struct Operation {
 pub struct Version {
     pub sunset: Option<String>,
     pub request_types: Vec<String>,
+    /// The request types' `body` field: `Option<models::Cluster>`; `None` without one.
+    pub body: Option<String>,
+    /// Request type → what `decode_response` returns on success: `models::Cluster`,
+    /// `runtime::NoContent`, or `operations::XSuccess { Ok(models::A), Accepted(…) }` for
+    /// the enum of several success statuses.
+    pub success: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,8 +85,11 @@ pub enum Type {
     Enum {
         values: BTreeMap<String, String>,
     },
+    /// Wire value → variant, and the variants in declaration order: the enum has no
+    /// fields, so `as` casts read each variant's place.
     TagValues {
         values: BTreeMap<String, String>,
+        order: Vec<String>,
     },
     /// Tag value → (payload type, variant); variant → its fields as Rust writes them:
     /// `(models::AwsSettings)`, or `{ status: models::Status, value: models::Pending }`
@@ -237,6 +247,27 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
 }
 
+/// A request type's `Endpoint::Success`, as the emitter writes it (an enum of several
+/// statuses with its variants).
+fn success_text(ir: &Ir, success: &Success) -> String {
+    let body = |body: &ResponseBody| match body {
+        ResponseBody::None => "runtime::NoContent".to_owned(),
+        ResponseBody::Json(ty) => type_text(ir, ty),
+        ResponseBody::Bytes => "runtime::Bytes".to_owned(),
+    };
+    match success {
+        Success::Undeclared => body(&ResponseBody::None),
+        Success::One(case) => body(&case.body),
+        Success::Many { name, cases } => {
+            let variants: Vec<String> = cases
+                .iter()
+                .map(|c| format!("{}({})", c.variant, body(&c.body)))
+                .collect();
+            format!("operations::{name} {{ {} }}", variants.join(", "))
+        }
+    }
+}
+
 /// A tagged variant's fields, as the emitter writes them.
 fn variant_shape(ir: &Ir, v: &TaggedVariant) -> String {
     let payload = type_text(ir, &TypeRef::Named(v.ty));
@@ -269,9 +300,22 @@ fn operation(ir: &Ir, op: &IrOperation) -> Operation {
             .versions
             .iter()
             .map(|v| {
+                let body = v.request.as_ref().map(|b| {
+                    let ty = type_text(ir, &b.ty);
+                    match op.body_required {
+                        true => ty,
+                        false => format!("Option<{ty}>"),
+                    }
+                });
                 let version = Version {
                     sunset: v.sunset.clone(),
                     request_types: v.endpoints.iter().map(|e| e.type_name.clone()).collect(),
+                    body,
+                    success: v
+                        .endpoints
+                        .iter()
+                        .map(|e| (e.type_name.clone(), success_text(ir, &e.success)))
+                        .collect(),
                 };
                 (v.version.as_str().to_owned(), version)
             })
@@ -330,7 +374,10 @@ fn ty(ir: &Ir, kind: &TypeKind) -> Type {
         TypeKind::Enum(e) => Type::Enum {
             values: values(&e.values),
         },
-        TypeKind::TagValues(v) => Type::TagValues { values: values(v) },
+        TypeKind::TagValues(v) => Type::TagValues {
+            values: values(v),
+            order: v.iter().map(|value| value.ident.clone()).collect(),
+        },
         TypeKind::Tagged(t) => Type::Tagged {
             mappings: t
                 .variants

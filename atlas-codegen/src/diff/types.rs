@@ -117,7 +117,7 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
             out
         }
         (Type::Enum { values: a }, Type::Enum { values: b })
-        | (Type::TagValues { values: a }, Type::TagValues { values: b }) => {
+        | (Type::TagValues { values: a, .. }, Type::TagValues { values: b, .. }) => {
             let values = sides(a, b);
             let removed = values.removed.into_iter().map(|(value, variant)| {
                 (
@@ -135,7 +135,8 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
                     Some(variant.clone()),
                 )
             });
-            removed.chain(added).collect()
+            let shifted = discriminants_shifted(old, new).map(|kind| (kind, None));
+            removed.chain(added).chain(shifted).collect()
         }
         (
             Type::Tagged {
@@ -220,4 +221,19 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
             vec![(kind, None)]
         }
     }
+}
+
+/// Fieldless enums (tag values) whose kept variants moved: `Variant as i32` changes.
+fn discriminants_shifted(old: &Type, new: &Type) -> Option<ChangeKind> {
+    let (Type::TagValues { order: before, .. }, Type::TagValues { order: after, .. }) = (old, new)
+    else {
+        return None;
+    };
+    let place = |order: &[String], variant: &String| order.iter().position(|v| v == variant);
+    let variants: Vec<String> = before
+        .iter()
+        .filter(|v| place(after, v).is_some_and(|at| Some(at) != place(before, v)))
+        .cloned()
+        .collect();
+    (!variants.is_empty()).then_some(ChangeKind::DiscriminantsShifted { variants })
 }

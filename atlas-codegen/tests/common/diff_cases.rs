@@ -159,6 +159,21 @@ pub const CASES: &[Case] = &[
         new: second_tag_for_a_variant,
     },
     Case {
+        name: "discriminants_shifted",
+        old: second_tag_for_a_variant,
+        new: a_tag_between,
+    },
+    Case {
+        name: "request_body_changed",
+        old: update_taking_a_cluster,
+        new: update_taking_azure_settings,
+    },
+    Case {
+        name: "response_changed",
+        old: unchanged,
+        new: newest_version_answers_azure_settings,
+    },
+    Case {
         name: "untagged_branch_added",
         old: unchanged,
         new: untagged_branch_added,
@@ -441,4 +456,57 @@ pub fn tagged_operation(doc: &mut Value) {
 pub fn second_tag_for_a_variant(doc: &mut Value) {
     schema(doc, "ProviderSettings")["discriminator"]["mapping"]["AWS_GOV"] =
         json!("#/components/schemas/AwsSettings");
+}
+
+/// A third tag value for `AwsSettings`, sorting between the other two: the variant of
+/// `AWS_GOV` in the enum of tag values moves.
+pub fn a_tag_between(doc: &mut Value) {
+    second_tag_for_a_variant(doc);
+    schema(doc, "ProviderSettings")["discriminator"]["mapping"]["AWS_CN"] =
+        json!("#/components/schemas/AwsSettings");
+}
+
+/// An operation with a request body of the schema `body`.
+fn update_taking(doc: &mut Value, body: &str) {
+    doc["paths"][OP]["patch"] = json!({
+        "operationId": "updateGroupCluster",
+        "x-xgen-operation-id-override": "updateCluster",
+        "tags": ["Clusters"],
+        "parameters": [
+            { "name": "groupId", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "clusterName", "in": "path", "required": true, "schema": { "type": "string" } }
+        ],
+        "requestBody": {
+            "required": true,
+            "content": {
+                "application/vnd.atlas.2023-01-01+json": {
+                    "schema": { "$ref": format!("#/components/schemas/{body}") }
+                }
+            }
+        },
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/vnd.atlas.2023-01-01+json": {
+                        "schema": { "$ref": "#/components/schemas/Cluster" }
+                    }
+                }
+            }
+        }
+    });
+}
+
+pub fn update_taking_a_cluster(doc: &mut Value) {
+    update_taking(doc, "Cluster");
+}
+
+pub fn update_taking_azure_settings(doc: &mut Value) {
+    update_taking(doc, "AzureSettings");
+}
+
+/// The 2024-08-05 answer becomes an `AzureSettings` (a schema no union holds).
+pub fn newest_version_answers_azure_settings(doc: &mut Value) {
+    content(doc)["application/vnd.atlas.2024-08-05+json"]["schema"] =
+        json!({ "$ref": "#/components/schemas/AzureSettings" });
 }
