@@ -146,6 +146,43 @@ pub fn run_status(command: &mut Command) -> Result<(), XtaskError> {
     }
 }
 
+/// Runs `command` with its standard output and error written to the file `log`, within
+/// `timeout` (killed after it): its exit status and what it wrote. An error when it cannot
+/// start or does not finish in time, naming the command and holding its output.
+pub fn run_logged(
+    command: &mut Command,
+    log: &std::path::Path,
+    timeout: Duration,
+) -> Result<(ExitStatus, String), XtaskError> {
+    use wait_timeout::ChildExt;
+    let output =
+        std::fs::File::create(log).map_err(|e| XtaskError::io_at("cannot create", log, e))?;
+    let errors = output
+        .try_clone()
+        .map_err(|e| XtaskError::io_at("cannot open", log, e))?;
+    command.stdin(Stdio::null()).stdout(output).stderr(errors);
+    let shown = show(command);
+    let mut child = command.spawn().map_err(|e| XtaskError::Command {
+        command: shown.clone(),
+        message: format!("could not be started: {e}"),
+    })?;
+    let status = child
+        .wait_timeout(timeout)
+        .map_err(|e| XtaskError::io(format!("cannot wait for `{shown}`"), e))?;
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    match status {
+        Some(status) => Ok((status, text)),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(XtaskError::Command {
+                command: shown,
+                message: format!("did not finish within {} s:\n{text}", timeout.as_secs()),
+            })
+        }
+    }
+}
+
 /// Whether `cargo SUB` is installed (`cargo SUB --version` succeeds).
 pub fn cargo_subcommand_available(sub: &str) -> bool {
     Command::new(cargo_program())

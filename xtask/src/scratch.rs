@@ -8,16 +8,14 @@
 //! run; the target directory stays, so later runs are incremental.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
-
-use wait_timeout::ChildExt;
 
 use crate::error::XtaskError;
 use crate::manifest;
-use crate::process::cargo_program;
+use crate::process::{cargo_program, run_logged};
 use crate::spec::workspace_root;
 
 /// One crate: the generated files under `src/` and, optionally, a module of behaviour
@@ -49,41 +47,20 @@ impl Workspace {
         timeout: Duration,
     ) -> Result<(), XtaskError> {
         self.write(crates)?;
-        let log = self.root.join("cargo.log");
-        let output = File::create(&log).map_err(|e| XtaskError::io_at("cannot create", &log, e))?;
-        let errors = output
-            .try_clone()
-            .map_err(|e| XtaskError::io_at("cannot open", &log, e))?;
         let mut command = Command::new(cargo_program());
         command
             .current_dir(&self.root)
             .args(["test", "--workspace", "--lib", "--offline", "--quiet"])
             .args(["--no-fail-fast", "--", "behaviour::"])
-            .env("CARGO_TARGET_DIR", &self.target)
-            .stdin(Stdio::null())
-            .stdout(output)
-            .stderr(errors);
-        let shown = crate::process::show(&command);
-        let mut child = command.spawn().map_err(|e| XtaskError::Command {
-            command: shown.clone(),
-            message: format!("could not be started: {e}"),
-        })?;
-        let status = child
-            .wait_timeout(timeout)
-            .map_err(|e| XtaskError::io(format!("cannot wait for `{shown}`"), e))?;
-        let failure = match status {
-            Some(status) if status.success() => return Ok(()),
-            Some(status) => format!("failed ({status})"),
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                format!("did not finish within {} s", timeout.as_secs())
-            }
-        };
-        let text = fs::read_to_string(&log).unwrap_or_default();
+            .env("CARGO_TARGET_DIR", &self.target);
+        let log = self.root.join("cargo.log");
+        let (status, text) = run_logged(&mut command, &log, timeout)?;
+        if status.success() {
+            return Ok(());
+        }
         Err(XtaskError::Command {
-            command: shown,
-            message: format!("{failure} in {}:\n{text}", self.root.display()),
+            command: crate::process::show(&command),
+            message: format!("failed ({status}) in {}:\n{text}", self.root.display()),
         })
     }
 

@@ -2,15 +2,12 @@
 //! independent judge that the verdicts of `atlas_codegen::diff` are checked against
 //! (`xtask/tests/semver_checks.rs`).
 
-use std::fs::File;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use wait_timeout::ChildExt;
-
 use crate::error::XtaskError;
-use crate::process::{cargo_program, ensure_cargo_tool, show};
+use crate::process::{cargo_program, ensure_cargo_tool, run_logged, show};
 
 /// The version installed when `cargo semver-checks` is missing.
 pub const VERSION: &str = "0.51.0";
@@ -48,11 +45,6 @@ pub fn judge(
     timeout: Duration,
 ) -> Result<Judgement, XtaskError> {
     std::fs::create_dir_all(target).map_err(|e| XtaskError::io_at("cannot create", target, e))?;
-    let log = target.join(format!("semver-checks-{package}.log"));
-    let output = File::create(&log).map_err(|e| XtaskError::io_at("cannot create", &log, e))?;
-    let errors = output
-        .try_clone()
-        .map_err(|e| XtaskError::io_at("cannot open", &log, e))?;
     let mut command = Command::new(cargo_program());
     command
         .args(["semver-checks", "check-release", "--manifest-path"])
@@ -60,31 +52,13 @@ pub fn judge(
         .args(["--package", package, "--baseline-root"])
         .arg(baseline)
         .args(["--release-type", "minor", "--color", "never"])
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
-        .stdout(output)
-        .stderr(errors);
-    let shown = show(&command);
-    let mut child = command.spawn().map_err(|e| XtaskError::Command {
-        command: shown.clone(),
-        message: format!("could not be started: {e}"),
-    })?;
-    let status = child
-        .wait_timeout(timeout)
-        .map_err(|e| XtaskError::io(format!("cannot wait for `{shown}`"), e))?;
-    let text = std::fs::read_to_string(&log).unwrap_or_default();
-    let Some(status) = status else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(XtaskError::Command {
-            command: shown,
-            message: format!("did not finish within {} s:\n{text}", timeout.as_secs()),
-        });
-    };
+        .env("CARGO_TARGET_DIR", target);
+    let log = target.join(format!("semver-checks-{package}.log"));
+    let (status, text) = run_logged(&mut command, &log, timeout)?;
     let judgement = parse(&text, status.success());
     if !status.success() && judgement.failures.is_empty() {
         return Err(XtaskError::Command {
-            command: shown,
+            command: show(&command),
             message: format!("failed ({status}) without a failed lint:\n{text}"),
         });
     }

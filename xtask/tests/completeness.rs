@@ -31,15 +31,7 @@ fn specs() -> &'static [Spec] {
             document: serde_yaml::from_str(&generation().spec.text).expect("the spec is YAML"),
             generated: generation().generated.clone(),
         };
-        let history = xtask::workspace_root().join("../shared/atlas-openapi/history");
-        let mut paths: Vec<_> = std::fs::read_dir(&history)
-            .unwrap_or_else(|e| panic!("{}: {e}", history.display()))
-            .map(|entry| entry.expect("a directory entry").path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-            .collect();
-        paths.sort();
-        assert_eq!(paths.len(), 2, "two history documents: {paths:?}");
-        let older = paths.into_iter().map(|path| {
+        let older = common::history_documents().into_iter().map(|path| {
             let text = std::fs::read_to_string(&path).expect("readable");
             let spec = atlas_codegen::parse_spec(&text).unwrap_or_else(|e| panic!("{e}"));
             Spec {

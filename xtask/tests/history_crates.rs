@@ -8,11 +8,12 @@
 //! path, never by one spec's ids. That every operation, version and schema is generated
 //! is `completeness.rs`, for all three documents.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use wait_timeout::ChildExt;
 use xtask::{manifest, tree};
 
 /// Each crate's build and tests: about four minutes on two cores the first time (the
@@ -88,8 +89,6 @@ fn write_crate(root: &Path, spec: &Path) {
 
 /// `cargo test` of the spec-driven tests with every feature and warnings denied.
 fn build_and_test(root: &Path) {
-    let log_path = root.join("cargo.log");
-    let log = std::fs::File::create(&log_path).unwrap();
     let mut command = Command::new(xtask::process::cargo_program());
     command
         .current_dir(root)
@@ -103,40 +102,22 @@ fn build_and_test(root: &Path) {
         .args(SPEC_DRIVEN_TESTS.iter().flat_map(|t| ["--test", t]))
         .env("CARGO_TARGET_DIR", scratch().join("target"))
         .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_INCREMENTAL", "0")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log);
-    let mut child = command.spawn().expect("cargo starts");
-    let status = child.wait_timeout(TIMEOUT).expect("cargo is waited for");
-    let output = std::fs::read_to_string(&log_path).unwrap_or_default();
-    match status {
-        Some(status) if status.success() => {
-            let passed = output.matches("test result: ok.").count();
-            assert_eq!(passed, SPEC_DRIVEN_TESTS.len(), "{output}");
-        }
-        Some(status) => panic!("{} failed ({status}):\n{output}", root.display()),
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{} did not finish within {TIMEOUT:?}:\n{output}",
-                root.display()
-            );
-        }
-    }
+        .env("CARGO_INCREMENTAL", "0");
+    let log = root.join("cargo.log");
+    let (status, output) =
+        xtask::process::run_logged(&mut command, &log, TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        status.success(),
+        "{} failed ({status}):\n{output}",
+        root.display()
+    );
+    let passed = output.matches("test result: ok.").count();
+    assert_eq!(passed, SPEC_DRIVEN_TESTS.len(), "{output}");
 }
 
 #[test]
 fn each_history_document_makes_a_crate_that_compiles_and_passes_its_spec_tests() {
-    let history = xtask::workspace_root().join("../shared/atlas-openapi/history");
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(&history)
-        .unwrap_or_else(|e| panic!("{}: {e}", history.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    documents.sort();
-    assert_eq!(documents.len(), 2, "{documents:?}");
+    let documents = common::history_documents();
     for spec in documents {
         let name = spec
             .file_stem()

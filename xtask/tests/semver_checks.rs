@@ -307,12 +307,6 @@ fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
     );
 }
 
-fn history(name: &str) -> PathBuf {
-    xtask::workspace_root()
-        .join("../shared/atlas-openapi/history")
-        .join(name)
-}
-
 fn generate_file(path: &Path) -> Generated {
     let text =
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
@@ -322,19 +316,16 @@ fn generate_file(path: &Path) -> Generated {
 #[test]
 fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
-    let documents = [
-        (
-            "2025-06-26",
-            generate_file(&history("atlas-api-2025-06-26.yaml")),
-        ),
-        (
-            "2026-08-06",
-            generate_file(&history("atlas-api-2026-08-06.yaml")),
-        ),
-        ("pin", common::pinned().generated.clone()),
-    ];
+    // The older history document, the newer, and the pin: each pair, in time order.
+    let history = common::history_documents().into_iter().map(|path| {
+        let stem = path.file_stem().expect("a name").to_string_lossy();
+        let date = stem.trim_start_matches("atlas-api-").to_owned();
+        (date, generate_file(&path))
+    });
+    let pin = ("pin".to_owned(), common::pinned().generated.clone());
+    let documents: Vec<(String, Generated)> = history.chain([pin]).collect();
     let package = "atlas-spec";
-    let generated: Vec<(&str, PathBuf, Generated)> = documents
+    let generated: Vec<(String, PathBuf, Generated)> = documents
         .into_iter()
         .map(|(name, generated)| {
             let root = scratch_dir(&format!("spec-{name}"));

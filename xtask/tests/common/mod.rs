@@ -16,3 +16,17 @@ pub fn pinned() -> &'static Generation {
             .unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}"))
     })
 }
+
+/// The earlier versions of the spec (`../shared/atlas-openapi/history/*.yaml`), oldest
+/// first: two, as that folder's README lists.
+pub fn history_documents() -> Vec<std::path::PathBuf> {
+    let dir = xtask::workspace_root().join("../shared/atlas-openapi/history");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 2, "two history documents: {paths:?}");
+    paths
+}
