@@ -7,7 +7,8 @@
 //! Modules depend on each other in one direction only: [`cli`] on the commands
 //! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`], [`features`]); the
 //! commands on [`spec`], [`pin`], [`tree`] and [`process`]; everything on [`error`].
-//! [`scratch`] (compiling generated code as throwaway crates) serves the tests.
+//! [`scratch`] (compiling generated code as throwaway crates) and [`semver_checks`]
+//! (cargo-semver-checks on two such crates) serve the tests.
 
 pub mod bench;
 pub mod changelog;

@@ -8,6 +8,11 @@
 //! - for each pair of the two history documents (`../shared/atlas-openapi/history/`) and
 //!   the pinned one.
 //!
+//! Beyond the verdict, every lint cargo-semver-checks fails must be one a breaking change
+//! of the report explains ([`explained_by`]), and every item it fails must name a type or
+//! feature a breaking change of the report names ([`unnamed`]). The one exception is a
+//! change that only alters a type, which cargo-semver-checks does not compare.
+//!
 //! Each crate is a scratch crate (`xtask::scratch`): the generated files with the real
 //! runtime mounted. Every cargo-semver-checks run builds rustdoc JSON of both crates in
 //! one target directory, whose lock makes the runs of both tests take turns; a full
