@@ -9,10 +9,16 @@ use super::{Change, ChangeKind, sides};
 /// Every request type of `op`: the unversioned one, then each version's.
 fn request_types(op: &Operation) -> Vec<String> {
     let versioned = op.versions.values().flat_map(|v| &v.request_types);
-    let mut out: Vec<String> = std::iter::once(&op.type_name)
+    std::iter::once(&op.type_name)
         .chain(versioned)
         .map(|t| format!("operations::{t}"))
-        .collect();
+        .collect()
+}
+
+/// Every item named after `op`'s request types: those, and the success enums they return
+/// (`XSuccess`), which come, go and are renamed with them.
+fn operation_items(op: &Operation) -> Vec<String> {
+    let mut out = request_types(op);
     out.extend(op.versions.values().flat_map(success_enums));
     out
 }
@@ -60,13 +66,13 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
         let kind = ChangeKind::OperationRemoved {
             operation_id: op.operation_id.clone(),
         };
-        out.push(change(kind, route, Some(&op.tag), request_types(op)));
+        out.push(change(kind, route, Some(&op.tag), operation_items(op)));
     }
     for (route, op) in both.added {
         let kind = ChangeKind::OperationAdded {
             operation_id: op.operation_id.clone(),
         };
-        out.push(change(kind, route, Some(&op.tag), request_types(op)));
+        out.push(change(kind, route, Some(&op.tag), operation_items(op)));
     }
     for (route, before, after) in both.common {
         let found = compare(before, after).into_iter();
@@ -90,7 +96,7 @@ fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
             from: old.type_name.clone(),
             to: new.type_name.clone(),
         };
-        out.push((kind, request_types(old)));
+        out.push((kind, operation_items(old)));
     }
     if new.deprecated && !old.deprecated {
         out.push((ChangeKind::OperationDeprecated, request_types(new)));
