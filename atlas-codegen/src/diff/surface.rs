@@ -10,6 +10,7 @@ use std::fmt::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::emit::models::field_type;
+use crate::emit::operations::body_tokens;
 use crate::emit::tokens::{tokens_text, type_text};
 use crate::ir::{
     EnumValue, Ir, Operation as IrOperation, Presence, ResponseBody, Success, TaggedVariant,
@@ -250,11 +251,7 @@ fn json<T: Serialize>(value: &T) -> String {
 /// A request type's `Endpoint::Success`, as the emitter writes it (an enum of several
 /// statuses with its variants).
 fn success_text(ir: &Ir, success: &Success) -> String {
-    let body = |body: &ResponseBody| match body {
-        ResponseBody::None => "runtime::NoContent".to_owned(),
-        ResponseBody::Json(ty) => type_text(ir, ty),
-        ResponseBody::Bytes => "runtime::Bytes".to_owned(),
-    };
+    let body = |body: &ResponseBody| tokens_text(&body_tokens(ir, body));
     match success {
         Success::Undeclared => body(&ResponseBody::None),
         Success::One(case) => body(&case.body),

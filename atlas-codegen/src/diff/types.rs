@@ -3,7 +3,7 @@
 //! the emitter prints it: fields by wire name with their full Rust types, enum values,
 //! discriminator mappings, union branches.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::semver::change;
 use super::surface::{Surface, Type};
@@ -118,25 +118,15 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
         }
         (Type::Enum { values: a }, Type::Enum { values: b })
         | (Type::TagValues { values: a, .. }, Type::TagValues { values: b, .. }) => {
-            let values = sides(a, b);
-            let removed = values.removed.into_iter().map(|(value, variant)| {
-                (
-                    ChangeKind::EnumValueRemoved {
-                        value: value.clone(),
-                    },
-                    Some(variant.clone()),
-                )
-            });
-            let added = values.added.into_iter().map(|(value, variant)| {
-                (
-                    ChangeKind::EnumValueAdded {
-                        value: value.clone(),
-                    },
-                    Some(variant.clone()),
-                )
-            });
+            let removed = |value: &String| ChangeKind::EnumValueRemoved {
+                value: value.clone(),
+            };
+            let added = |value: &String| ChangeKind::EnumValueAdded {
+                value: value.clone(),
+            };
+            let values = removed_and_added(a, b, removed, added);
             let shifted = discriminants_shifted(old, new).map(|kind| (kind, None));
-            removed.chain(added).chain(shifted).collect()
+            values.into_iter().chain(shifted).collect()
         }
         (
             Type::Tagged {
@@ -186,24 +176,13 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
             out
         }
         (Type::Untagged { branches: a }, Type::Untagged { branches: b }) => {
-            let branches = sides(a, b);
-            let removed = branches.removed.into_iter().map(|(branch, variant)| {
-                (
-                    ChangeKind::UnionBranchRemoved {
-                        branch: branch.clone(),
-                    },
-                    Some(variant.clone()),
-                )
-            });
-            let added = branches.added.into_iter().map(|(branch, variant)| {
-                (
-                    ChangeKind::UnionBranchAdded {
-                        branch: branch.clone(),
-                    },
-                    Some(variant.clone()),
-                )
-            });
-            removed.chain(added).collect()
+            let removed = |branch: &String| ChangeKind::UnionBranchRemoved {
+                branch: branch.clone(),
+            };
+            let added = |branch: &String| ChangeKind::UnionBranchAdded {
+                branch: branch.clone(),
+            };
+            removed_and_added(a, b, removed, added)
         }
         (Type::Alias { target: a }, Type::Alias { target: b }) if a == b => vec![],
         (Type::Alias { target: a }, Type::Alias { target: b }) => {
@@ -221,6 +200,26 @@ fn compare(old: &Type, new: &Type) -> Vec<Found> {
             vec![(kind, None)]
         }
     }
+}
+
+/// The entries of a wire name → variant map that went and came, each as the change
+/// `removed` or `added` makes of its wire name, on its variant.
+fn removed_and_added(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    removed: impl Fn(&String) -> ChangeKind,
+    added: impl Fn(&String) -> ChangeKind,
+) -> Vec<Found> {
+    let both = sides(old, new);
+    let gone = both
+        .removed
+        .into_iter()
+        .map(|(k, v)| (removed(k), Some(v.clone())));
+    let came = both
+        .added
+        .into_iter()
+        .map(|(k, v)| (added(k), Some(v.clone())));
+    gone.chain(came).collect()
 }
 
 /// Fieldless enums (tag values) whose kept variants moved: `Variant as i32` changes.

@@ -8,7 +8,7 @@
 pub(crate) mod docs;
 pub mod features;
 pub(crate) mod models;
-mod operations;
+pub(crate) mod operations;
 mod render;
 pub(crate) mod reports;
 mod tables;

@@ -395,7 +395,8 @@ fn success_decoding(ir: &Ir, e: &Endpoint) -> (TokenStream, TokenStream, Vec<Tok
     }
 }
 
-fn body_tokens(ir: &Ir, body: &ResponseBody) -> TokenStream {
+/// What a success body decodes to (also how `diff` names it).
+pub(crate) fn body_tokens(ir: &Ir, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::None => quote!(crate::runtime::NoContent),
         ResponseBody::Json(ty) => type_tokens(ir, ty),
