@@ -31,6 +31,25 @@ pub struct ScratchCrate {
     pub behaviour: Option<PathBuf>,
 }
 
+impl ScratchCrate {
+    /// A crate named `name` of what the generator made under `src/`, with its features and
+    /// no behaviour tests.
+    pub fn of(name: &str, generated: &atlas_codegen::Generated) -> ScratchCrate {
+        let sources = generated
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("src/"));
+        ScratchCrate {
+            name: name.to_owned(),
+            files: sources
+                .map(|(path, text)| (path.clone(), text.clone()))
+                .collect(),
+            features: generated.cargo_features.clone(),
+            behaviour: None,
+        }
+    }
+}
+
 /// A directory of scratch crates and the target directory they build into.
 pub struct Workspace {
     pub root: PathBuf,

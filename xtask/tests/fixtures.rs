@@ -3,6 +3,8 @@
 //! behaviour tests (`atlas-codegen/tests/fixture_behaviour/<fixture>.rs`, where there is
 //! one) say.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,21 +39,16 @@ fn scratch_crate(fixture: &str) -> ScratchCrate {
     let path = codegen_tests()
         .join("fixtures")
         .join(format!("{fixture}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = atlas_codegen::parse_spec(&text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-    let generated = atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    let generated = common::generate_file(&path);
     let behaviour = codegen_tests()
         .join("fixture_behaviour")
         .join(format!("{fixture}.rs"));
     ScratchCrate {
-        name: format!("fixture-{}", fixture.replace('_', "-")),
-        files: generated
-            .files
-            .into_iter()
-            .filter(|(p, _)| p.starts_with("src/"))
-            .collect(),
-        features: generated.cargo_features,
         behaviour: behaviour.is_file().then_some(behaviour),
+        ..ScratchCrate::of(
+            &format!("fixture-{}", fixture.replace('_', "-")),
+            &generated,
+        )
     }
 }
 

@@ -54,9 +54,7 @@ fn copy_hand_written(from: &Path, to: &Path, relative: &Path) {
 /// workspace's dependencies, profiles and lock file. `root/../shared` links to the shared
 /// data, where the traffic test looks for it.
 fn write_crate(root: &Path, spec: &Path) {
-    let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let document = atlas_codegen::parse_spec(&text).unwrap_or_else(|e| panic!("{e}"));
-    let generated = atlas_codegen::generate(&document).unwrap_or_else(|e| panic!("{e}"));
+    let generated = common::generate_file(spec);
     let main = xtask::workspace_root();
     let _ = std::fs::remove_dir_all(root);
     let crate_dir = root.join("atlas-generated");

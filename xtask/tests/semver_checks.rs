@@ -42,26 +42,7 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 fn generate(document: &Value, what: &str) -> Generated {
-    generate_text(&document.to_string(), what)
-}
-
-fn generate_text(text: &str, what: &str) -> Generated {
-    let spec = atlas_codegen::parse_spec(text).unwrap_or_else(|e| panic!("{what}: {e}"));
-    atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-fn scratch_crate(name: &str, generated: &Generated) -> ScratchCrate {
-    ScratchCrate {
-        name: name.to_owned(),
-        files: generated
-            .files
-            .iter()
-            .filter(|(path, _)| path.starts_with("src/"))
-            .map(|(path, text)| (path.clone(), text.clone()))
-            .collect(),
-        features: generated.cargo_features.clone(),
-        behaviour: None,
-    }
+    common::generate_text(&document.to_string(), what)
 }
 
 fn write(root: &Path, crates: &[ScratchCrate]) {
@@ -261,8 +242,8 @@ fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
         let (old, new) = case.documents();
         let (old, new) = (generate(&old, case.name), generate(&new, case.name));
         let package = format!("case-{}", case.name.replace('_', "-"));
-        old_crates.push(scratch_crate(&package, &old));
-        new_crates.push(scratch_crate(&package, &new));
+        old_crates.push(ScratchCrate::of(&package, &old));
+        new_crates.push(ScratchCrate::of(&package, &new));
         reports.push((
             case.name,
             package,
@@ -312,12 +293,6 @@ fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
     );
 }
 
-fn generate_file(path: &Path) -> Generated {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    generate_text(&text, &path.display().to_string())
-}
-
 #[test]
 fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
@@ -325,7 +300,7 @@ fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     let history = common::history_documents().into_iter().map(|path| {
         let stem = path.file_stem().expect("a name").to_string_lossy();
         let date = stem.trim_start_matches("atlas-api-").to_owned();
-        (date, generate_file(&path))
+        (date, common::generate_file(&path))
     });
     let pin = ("pin".to_owned(), common::pinned().generated.clone());
     let documents: Vec<(String, Generated)> = history.chain([pin]).collect();
@@ -334,7 +309,7 @@ fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
         .into_iter()
         .map(|(name, generated)| {
             let root = scratch_dir(&format!("spec-{name}"));
-            write(&root, &[scratch_crate(package, &generated)]);
+            write(&root, &[ScratchCrate::of(package, &generated)]);
             (name, root, generated)
         })
         .collect();

@@ -296,15 +296,18 @@ pub fn cluster_properties(doc: &mut Value) -> &mut serde_json::Map<String, Value
         .unwrap()
 }
 
+/// `groupId` and `clusterName`, the path parameters of [`OP`].
+fn path_parameters() -> Value {
+    let parameter = |name: &str| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } });
+    json!([parameter("groupId"), parameter("clusterName")])
+}
+
 pub fn extra_operation(doc: &mut Value) {
     doc["paths"][OP]["delete"] = json!({
         "operationId": "deleteGroupCluster",
         "x-xgen-operation-id-override": "deleteCluster",
         "tags": ["Clusters"],
-        "parameters": [
-            { "name": "groupId", "in": "path", "required": true, "schema": { "type": "string" } },
-            { "name": "clusterName", "in": "path", "required": true, "schema": { "type": "string" } }
-        ],
+        "parameters": path_parameters(),
         "responses": { "204": { "description": "gone", "content": { "application/vnd.atlas.2023-01-01+json": {} } } }
     });
 }
@@ -472,10 +475,7 @@ fn update_taking(doc: &mut Value, body: &str) {
         "operationId": "updateGroupCluster",
         "x-xgen-operation-id-override": "updateCluster",
         "tags": ["Clusters"],
-        "parameters": [
-            { "name": "groupId", "in": "path", "required": true, "schema": { "type": "string" } },
-            { "name": "clusterName", "in": "path", "required": true, "schema": { "type": "string" } }
-        ],
+        "parameters": path_parameters(),
         "requestBody": {
             "required": true,
             "content": {

@@ -30,3 +30,16 @@ pub fn history_documents() -> Vec<std::path::PathBuf> {
     assert_eq!(paths.len(), 2, "two history documents: {paths:?}");
     paths
 }
+
+/// What the generator makes of a document's text; panics naming `what` when it cannot.
+pub fn generate_text(text: &str, what: &str) -> atlas_codegen::Generated {
+    let spec = atlas_codegen::parse_spec(text).unwrap_or_else(|e| panic!("{what}: {e}"));
+    atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// What the generator makes of the document at `path`.
+pub fn generate_file(path: &std::path::Path) -> atlas_codegen::Generated {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    generate_text(&text, &path.display().to_string())
+}
