@@ -80,6 +80,11 @@ pub struct Route {
 /// `GET /api/atlas/v2/groups/5f1e…/clusters/c0` is `getGroupCluster`, with `groupId` and
 /// `clusterName`. A query string is ignored. Where several path templates match, the one
 /// with more literal segments wins (`/clusters/tenantUpgrade` over `/clusters/{name}`).
+///
+/// A path that a URL parser would read as another one has no route: a parameter that is
+/// `.` or `..` in any percent-encoding (`/clusters/%2E%2E` is `/groups/5f1e…/` to
+/// reqwest and to browsers), or holding a `\`, a tab or a line break (read as `/`, or
+/// removed, in `http` and `https` URLs).
 #[must_use]
 pub fn find_route(method: &str, path: &str) -> Option<Route> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
@@ -110,7 +115,7 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
             None => return None,
             Some((name, suffix)) => {
                 let raw = segment.strip_suffix(suffix)?;
-                if raw.is_empty() {
+                if raw.is_empty() || is_ambiguous(segment) || is_ambiguous(raw) {
                     return None;
                 }
                 let value = percent_encoding::percent_decode_str(raw)
@@ -121,6 +126,14 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
         }
     }
     Some((params, literals))
+}
+
+/// Whether a URL parser (WHATWG, as in reqwest and browsers) could read `segment` as
+/// something else than one segment of text: a dot segment in some percent-encoding, or
+/// one with a `\` (a separator in `http` URLs) or a tab or line break (removed).
+fn is_ambiguous(segment: &str) -> bool {
+    crate::runtime::request::dot_segment(segment).is_some()
+        || segment.contains(['\\', '\t', '\n', '\r'])
 }
 
 /// Builds the request of `operation_id` (or its short name) in `api_version` (its
@@ -135,7 +148,8 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
 ///
 /// A [`DynamicError`] naming the unknown operation or version, the missing, unknown or
 /// malformed argument (with the path of the offending field of a body), or the
-/// parameter that cannot be sent (an empty path parameter).
+/// parameter that cannot be sent (an empty path parameter, or one that is `.` or `..` in
+/// some percent-encoding).
 pub fn build_request(
     operation_id: &str,
     api_version: Option<&str>,
@@ -236,8 +250,8 @@ pub enum DynamicError {
     /// An argument or a body that does not decode into its type, with the path of the
     /// offending field, such as `$.body.replicationSpecs[0].regionConfigs`.
     Decode(DecodeError),
-    /// The typed request could not be built (an empty path parameter, a header value
-    /// that cannot be sent).
+    /// The typed request could not be built (an empty path parameter, a path parameter
+    /// that is `.` or `..`, a header value that cannot be sent).
     Build(BuildError),
     /// The version of the operation takes no request body.
     NoRequestBody {
@@ -768,6 +782,47 @@ mod tests {
         assert_eq!(list.operation.operation_id, "listGroupClusters");
         assert!(find_route("GET", "/api/atlas/v2/nothing/here").is_none());
         assert!(find_route("GET", "/api/atlas/v2/groups//clusters").is_none());
+    }
+
+    #[test]
+    fn a_path_a_url_parser_reads_otherwise_has_no_route() {
+        // reqwest's `url` reads each of these as a dot segment, or splits or joins the
+        // segment: the operation they seem to name is not the one they call.
+        for cluster in [
+            "..",
+            ".",
+            "%2E%2E",
+            "%2e.",
+            ".%2E",
+            "%252e%252e",
+            "a\\..",
+            "\\",
+            ".\t.",
+            "a\nb",
+            "\r",
+        ] {
+            let path = format!("/api/atlas/v2/groups/g/clusters/{cluster}");
+            assert_eq!(find_route("DELETE", &path), None, "{path:?}");
+        }
+        assert_eq!(
+            find_route("GET", "/api/atlas/v2/groups/%2e/clusters/c0"),
+            None
+        );
+        // With literal text after the parameter in its segment.
+        let logs = "/api/atlas/v2/groups/g/clusters/h/logs/%2E.gz";
+        assert_eq!(find_route("GET", logs), None);
+        // Dots that are not a dot segment, and encoded separators, are text.
+        for (cluster, name) in [
+            ("...", "..."),
+            (".a", ".a"),
+            ("..%2F", "../"),
+            ("%5C", "\\"),
+        ] {
+            let path = format!("/api/atlas/v2/groups/g/clusters/{cluster}");
+            let route = find_route("DELETE", &path).expect(cluster);
+            assert_eq!(route.operation.operation_id, "deleteGroupCluster");
+            assert_eq!(route.path["clusterName"], name);
+        }
     }
 
     #[test]
