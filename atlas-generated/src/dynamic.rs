@@ -31,6 +31,7 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::runtime::json::{DecodeError, Json, Path, from_slice};
+use crate::runtime::limits::check_value;
 use crate::runtime::{
     BuildError, Bytes, Endpoint, NoContent, OperationInfo, ResponseError, VersionInfo,
 };
@@ -193,6 +194,16 @@ pub fn decode_response(
     status: u16,
     body: &[u8],
 ) -> Result<Value, DynamicError> {
+    let (_, entry) = response_entry(operation_id, api_version, status)?;
+    (entry.decode_response)(status, body)
+}
+
+/// The entry that decodes a `status` response of `operation_id` in `api_version`.
+fn response_entry(
+    operation_id: &str,
+    api_version: Option<&str>,
+    status: u16,
+) -> Result<(&'static OperationInfo, &'static Entry), DynamicError> {
     let info = lookup(operation_id)?;
     if api_version.is_none() && (200..300).contains(&status) {
         return Err(DynamicError::VersionRequired {
@@ -204,8 +215,24 @@ pub fn decode_response(
     let version = api_version
         .or(info.default_version)
         .or_else(|| info.versions.first().map(|v| v.version));
-    let (_, entry) = endpoint(info.operation_id, version)?;
-    (entry.decode_response)(status, body)
+    endpoint(info.operation_id, version)
+}
+
+/// Whether a response of `operation_id` decodes as its declared outcome (the success of
+/// `api_version`, or the error), as [`decode_response`] decides, without encoding it
+/// back: for validators and for measuring what decoding alone takes.
+///
+/// # Errors
+///
+/// As [`decode_response`], but a declared non-JSON success is accepted.
+pub fn check_response(
+    operation_id: &str,
+    api_version: Option<&str>,
+    status: u16,
+    body: &[u8],
+) -> Result<(), DynamicError> {
+    let (_, entry) = response_entry(operation_id, api_version, status)?;
+    (entry.check_response)(status, body)
 }
 
 /// Why a dynamic call failed.
@@ -400,6 +427,7 @@ pub struct Entry {
     build: fn(&mut Args<'_>) -> Result<http::Request<Vec<u8>>, DynamicError>,
     decode_request: fn(&[u8]) -> Result<Value, DynamicError>,
     decode_response: fn(u16, &[u8]) -> Result<Value, DynamicError>,
+    check_response: fn(u16, &[u8]) -> Result<(), DynamicError>,
 }
 
 impl Entry {
@@ -412,6 +440,7 @@ impl Entry {
             build: build::<E>,
             decode_request: E::decode_request_body,
             decode_response: decode::<E>,
+            check_response: check::<E>,
         }
     }
 }
@@ -431,13 +460,24 @@ where
         Ok(success) => success.to_value(),
         Err(ResponseError::Api { error, .. }) => Ok(error.to_json()),
         Err(ResponseError::Undecodable { error, .. }) => Err(DynamicError::Decode(error)),
-        Err(ResponseError::UnexpectedStatus { status, .. }) => {
-            Err(DynamicError::Decode(DecodeError::new(
-                &Path::Root,
-                format!("status {status} is not a response of the operation"),
-            )))
-        }
+        Err(ResponseError::UnexpectedStatus { status, .. }) => Err(unexpected(status)),
     }
+}
+
+fn check<E: DynamicEndpoint>(status: u16, body: &[u8]) -> Result<(), DynamicError> {
+    match E::decode_response(status, &HeaderMap::new(), body) {
+        Ok(_) | Err(ResponseError::Api { .. }) => Ok(()),
+        Err(ResponseError::Undecodable { error, .. }) => Err(DynamicError::Decode(error)),
+        Err(ResponseError::UnexpectedStatus { status, .. }) => Err(unexpected(status)),
+    }
+}
+
+/// The error of a status the operation does not declare.
+fn unexpected(status: u16) -> DynamicError {
+    DynamicError::Decode(DecodeError::new(
+        &Path::Root,
+        format!("status {status} is not a response of the operation"),
+    ))
 }
 
 /// A request type that can be built from JSON arguments. Generated for every
@@ -666,7 +706,9 @@ impl<'a> Args<'a> {
             return Ok(None);
         };
         let root = Path::Root;
-        T::from_json(body.clone(), &root.key("body"))
+        let path = root.key("body");
+        check_value(body, &path)?;
+        T::from_json(body.clone(), &path)
             .map(Some)
             .map_err(DynamicError::Decode)
     }
@@ -710,6 +752,7 @@ fn decode_param<T: Json>(value: &Value, section: &str, name: &str) -> Result<T, 
     let root = Path::Root;
     let section_path = root.key(section);
     let path = section_path.key(name);
+    check_value(value, &path)?;
     let first = match T::from_json(value.clone(), &path) {
         Ok(decoded) => return Ok(decoded),
         Err(error) => error,

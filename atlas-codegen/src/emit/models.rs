@@ -671,7 +671,7 @@ fn emit_untagged(
         };
         items.push(quote! { #[doc = #doc] #vi(#ty), });
         decode.push(quote! {
-            match crate::runtime::correction::branch(|| <#ty as crate::runtime::Json>::from_json(value.clone(), path)) {
+            match crate::runtime::correction::branch(|| <#ty as crate::runtime::Json>::from_json(crate::runtime::branch_value(&value, path)?, path)) {
                 Ok(v) => return Ok(Self::#vi(v)),
                 Err(e) => attempts.push((#label, e)),
             }
