@@ -13,6 +13,7 @@
 //! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
+//! - [`redact`]: `Debug` that shows whether a secret is set, never what it is.
 
 pub mod correction;
 pub mod encode;
@@ -48,3 +49,5 @@ pub use time::Timestamp;
 
 /// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.
 pub use chrono::NaiveDate as Date;
+
+pub mod redact;
