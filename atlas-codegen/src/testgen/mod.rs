@@ -7,9 +7,11 @@
 //! - [`samples`]: a request for every (operation, API version) that a strict validator
 //!   accepts, and `requests`: the request each must become.
 //! - `tags`: every variant of every discriminated union, with each of its tags.
+//! - `redaction`: every secret field of the models, which `Debug` must hide.
 
 mod example_sites;
 mod examples;
+mod redaction;
 mod requests;
 pub mod samples;
 mod tags;
@@ -59,6 +61,11 @@ impl Tests {
                 "tests/generated/spec_tags.rs",
                 "every discriminated union",
                 move || Ok(tags::emit(ir, &self.unions)),
+            ),
+            Job::new(
+                "tests/generated/redaction.rs",
+                "every secret field of the models",
+                move || Ok(redaction::emit(ir)),
             ),
         ]
     }
