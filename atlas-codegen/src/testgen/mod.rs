@@ -8,10 +8,12 @@
 //!   accepts, and `requests`: the request each must become.
 //! - `tags`: every variant of every discriminated union, with each of its tags.
 //! - `recursion`: every type that can hold itself, with the JSON that nests it.
+//! - `redaction`: every secret field of the models, which `Debug` must hide.
 
 mod example_sites;
 mod examples;
 mod recursion;
+mod redaction;
 mod requests;
 pub mod samples;
 mod tags;
@@ -68,6 +70,11 @@ impl Tests {
                 "tests/generated/spec_recursion.rs",
                 "every recursive type",
                 move || Ok(recursion::emit(ir, &self.recursive)),
+            ),
+            Job::new(
+                "tests/generated/redaction.rs",
+                "every secret field of the models",
+                move || Ok(redaction::emit(ir)),
             ),
         ]
     }

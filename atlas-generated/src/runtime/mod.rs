@@ -14,6 +14,7 @@
 //! - [`limits`]: the depth and memory bounds of every decoding.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
+//! - [`redact`]: `Debug` that shows whether a secret is set, never what it is.
 
 pub mod correction;
 pub mod encode;
@@ -52,3 +53,5 @@ pub use time::Timestamp;
 
 /// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.
 pub use chrono::NaiveDate as Date;
+
+pub mod redact;
