@@ -756,3 +756,44 @@ async fn a_success_that_does_not_decode_says_where() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_named_as_the_cause() {
+    use tokio_rustls::rustls;
+    within(async {
+        let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+        let chain = vec![certified.cert.der().clone()];
+        let key =
+            rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move { drop(acceptor.accept(stream).await) });
+            }
+        });
+        let client = Client::builder()
+            .base_url(format!("https://127.0.0.1:{port}"))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let error = client.send(&get_cluster()).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Transport);
+        assert!(
+            error
+                .to_string()
+                .ends_with("invalid peer certificate: UnknownIssuer"),
+            "{error}"
+        );
+    })
+    .await;
+}
