@@ -269,8 +269,12 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// `.` or `..` when `text` is one, or percent-decodes to one, however many times it is
-/// percent-encoded (`%2E`, `%2e.`, `%252E%252E`) and in either case of hex digits.
+/// How many times [`dot_segment`] percent-decodes a value: far more layers than any server
+/// or proxy decodes, and a bound on the work a caller's string can cause.
+const DECODINGS: usize = 16;
+
+/// `.` or `..` when `text` is one, or percent-decodes to one, percent-encoded up to
+/// [`DECODINGS`] times (`%2E`, `%2e.`, `%252E%252E`) and in either case of hex digits.
 ///
 /// The `url` crate that reqwest parses URLs with (WHATWG) reads `%2E` as `.` in a path
 /// segment and removes dot segments, so `%2E%2E` climbs one segment up; a server or proxy
@@ -281,13 +285,17 @@ pub(crate) fn dot_segment(text: &str) -> Option<&'static str> {
         b".." => Some(".."),
         _ => None,
     };
+    // Any other byte survives decoding: the text is no dot segment, however long.
+    let encodes_dots = |b: &u8| *b == b'.' || *b == b'%' || b.is_ascii_hexdigit();
+    if !text.bytes().all(|b| encodes_dots(&b)) {
+        return None;
+    }
     let mut bytes = Cow::Borrowed(text.as_bytes());
-    loop {
+    for _ in 0..=DECODINGS {
         if let Some(found) = dots(&bytes) {
             return Some(found);
         }
-        // Without a `%`, nothing decodes; every decoding that changes the text shortens
-        // it, so the loop ends.
+        // Without a `%`, nothing decodes; a decoding that changes nothing is the end.
         if !bytes.contains(&b'%') {
             return None;
         }
@@ -297,6 +305,7 @@ pub(crate) fn dot_segment(text: &str) -> Option<&'static str> {
         }
         bytes = Cow::Owned(decoded.into_owned());
     }
+    None
 }
 
 /// Appends `text` to `out`, percent-encoded (see [`NOT_UNRESERVED`]).
@@ -604,6 +613,14 @@ mod tests {
              address another resource"
         );
         assert!(std::error::Error::source(&error).is_none());
+        // A caller's string costs at most DECODINGS passes, however it nests: decoding
+        // until nothing changes took minutes on this one (a hang, not a slow path).
+        let nested = "%25".repeat(100_000) + "2E";
+        let started = std::time::Instant::now();
+        assert!(dot_segment(&nested).is_none());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let sixteen = "%".to_owned() + &"25".repeat(15) + "2E";
+        assert_eq!(dot_segment(&sixteen), Some("."));
         // A `String` as well.
         let mut builder = RequestBuilder::new(Method::GET, MEDIA);
         assert!(matches!(
