@@ -797,3 +797,44 @@ async fn an_untrusted_certificate_is_named_as_the_cause() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hostile_digest_challenges_end_in_an_error() {
+    within(async {
+        let answer = |challenge: &'static [u8]| -> Answer {
+            Arc::new(move |_, mut stream| {
+                Box::pin(async move {
+                    let mut head = b"HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\nwww-authenticate: ".to_vec();
+                    head.extend_from_slice(challenge);
+                    head.extend_from_slice(b"\r\n\r\n");
+                    let _ = stream.write_all(&head).await;
+                })
+            })
+        };
+        let long = format!("Digest realm=\"{}\", nonce=\"n\", qop=\"auth\"", "r".repeat(60_000));
+        let long: &'static [u8] = Box::leak(long.into_bytes().into_boxed_slice());
+        for challenge in [
+            // digest_auth panics on a multi-byte character; raw bytes reach the client.
+            "Digest \u{e9}==".as_bytes(),
+            b"Digest realm=\"",
+            b"Digest nonce=,qop=,algorithm=SHA-512-256-sess,stale=true",
+            b"Digest ,,,,=,=,\"",
+            long,
+        ] {
+            let (base, requests) = raw_server(answer(challenge)).await;
+            let client = Client::builder()
+                .base_url(&base)
+                .credentials(Credentials::digest("public", "private"))
+                .build()
+                .unwrap();
+            let error = client.send(&get_cluster()).await.unwrap_err();
+            assert!(
+                matches!(error.kind(), ErrorKind::Auth | ErrorKind::Api | ErrorKind::Transport),
+                "{error}"
+            );
+            // The first request, and at most two answers to challenges.
+            assert!(requests.load(Ordering::SeqCst) <= 3);
+        }
+    })
+    .await;
+}

@@ -713,6 +713,9 @@ impl Client {
                 Ok(true)
             }
             Auth::Digest(digest) if auth.challenges < 2 => {
+                // Visible ASCII only (`to_str`): digest_auth 0.3's parser panics slicing a
+                // challenge with a multi-byte character (`Digest é==`), which a server
+                // may send as raw bytes.
                 let Some(challenge) = headers
                     .get_all(WWW_AUTHENTICATE)
                     .iter()
