@@ -31,7 +31,7 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::runtime::json::{DecodeError, Json, Path, from_slice};
-use crate::runtime::limits::check_value;
+use crate::runtime::limits::decode_value;
 use crate::runtime::{
     BuildError, Bytes, Endpoint, NoContent, OperationInfo, ResponseError, VersionInfo,
 };
@@ -707,8 +707,7 @@ impl<'a> Args<'a> {
         };
         let root = Path::Root;
         let path = root.key("body");
-        check_value(body, &path)?;
-        T::from_json(body.clone(), &path)
+        decode_value(body.clone(), &path, |body| T::from_json(body, &path))
             .map(Some)
             .map_err(DynamicError::Decode)
     }
@@ -752,8 +751,8 @@ fn decode_param<T: Json>(value: &Value, section: &str, name: &str) -> Result<T, 
     let root = Path::Root;
     let section_path = root.key(section);
     let path = section_path.key(name);
-    check_value(value, &path)?;
-    let first = match T::from_json(value.clone(), &path) {
+    let decode = |value: Value| decode_value(value, &path, |value| T::from_json(value, &path));
+    let first = match decode(value.clone()) {
         Ok(decoded) => return Ok(decoded),
         Err(error) => error,
     };
@@ -763,7 +762,7 @@ fn decode_param<T: Json>(value: &Value, section: &str, name: &str) -> Result<T, 
         _ => None,
     };
     retry
-        .and_then(|again| T::from_json(again, &path).ok())
+        .and_then(|again| decode(again).ok())
         .ok_or(DynamicError::Decode(first))
 }
 

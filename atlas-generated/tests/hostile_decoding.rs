@@ -324,3 +324,22 @@ fn integers_that_do_not_fit_exactly_are_refused() {
         "{decoded:?}"
     );
 }
+
+/// Through serde, serde_json builds a `Value` first (its own cost); the typed value made
+/// from it is held to the budget of a body as long as its text.
+#[test]
+fn serde_decoding_is_bounded_too() {
+    use atlas_generated::models::BillingInvoice;
+    let mut body = br#"{"linkedInvoices":"#.to_vec();
+    body.extend_from_slice(&list_of("{}", 1 << 20));
+    body.push(b'}');
+    let (value, value_peak) = peak_of(|| serde_json::from_slice::<Value>(&body).unwrap());
+    drop(value);
+    let (result, peak) = peak_of(|| serde_json::from_slice::<BillingInvoice>(&body));
+    let error = result.expect_err("too large for its budget");
+    assert!(error.to_string().contains("memory"), "{error}");
+    assert!(
+        peak <= value_peak + bound(body.len()),
+        "held {peak}, the Value alone {value_peak}"
+    );
+}

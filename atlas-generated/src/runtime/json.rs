@@ -437,6 +437,14 @@ fn integer(
             return Ok(i);
         }
     } else if number.as_u64().is_none() {
+        // serde_json reads the integer `-0` as the float -0.0, to keep its sign; it is 0,
+        // as the reader (and typed serde_json) read it.
+        if number
+            .as_f64()
+            .is_some_and(|f| f == 0.0 && f.is_sign_negative())
+        {
+            return Ok(0);
+        }
         return Err(DecodeError::expected(path, "an integer", &value));
     }
     Err(overflow(path, number, type_name))
@@ -1125,15 +1133,15 @@ pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
 }
 
 /// Decodes a [`Value`] handed in whole (by a serde `Deserializer`, or a caller) as a `T`,
-/// after checking its depth as [`from_slice`] does.
+/// bounded in depth and memory as [`from_slice`] is (the value counts as a body as long
+/// as its JSON text).
 ///
 /// # Errors
 ///
 /// A [`DecodeError`] naming the first place nested too deep, or the error of decoding.
 #[inline]
 pub fn from_value<T: Json>(value: Value) -> Result<T, DecodeError> {
-    limits::check_value(&value, &Path::Root)?;
-    T::from_json(value, &Path::Root)
+    limits::decode_value(value, &Path::Root, |value| T::from_json(value, &Path::Root))
 }
 
 fn parse(bytes: &[u8]) -> Result<Value, DecodeError> {
@@ -1273,7 +1281,7 @@ mod tests {
         // another integer than the float it reads as.
         for float in [
             "10.0",
-            "-0.0",
+            "0.0",
             "1e3",
             "9007199254740993.0",
             "-9223372036854775809",
@@ -1291,6 +1299,10 @@ mod tests {
             "18446744073709551615 does not fit in i64"
         );
         assert!(decode::<i64>(json!(-9_223_372_036_854_775_808.0_f64)).is_err());
+        // `-0` is 0 whichever path reads it (serde_json's `Value` holds it as -0.0).
+        assert_eq!(from_slice::<i64>(b"-0").unwrap(), 0);
+        let through_value = super::super::reader::through_value(|| from_slice::<i64>(b"-0"));
+        assert_eq!(through_value.unwrap(), 0);
         assert_eq!(
             decode_err::<i64>(json!(1.5)).message(),
             "expected an integer, found a number (1.5)"
@@ -1370,7 +1382,11 @@ mod tests {
             let twice: f64 = from_slice(&to_vec(&once)).unwrap();
             assert_eq!(once.to_bits(), twice.to_bits(), "{text}");
             let value: Value = from_slice(format!("[[{text}]]").as_bytes()).unwrap();
-            assert_eq!(from_slice::<Value>(&to_vec(&value)).unwrap(), value, "{text}");
+            assert_eq!(
+                from_slice::<Value>(&to_vec(&value)).unwrap(),
+                value,
+                "{text}"
+            );
         }
         // Round trip through text is exact.
         for x in [0.1_f32, 1.0 / 3.0, f32::MAX, f32::MIN_POSITIVE, -2.5e-30] {

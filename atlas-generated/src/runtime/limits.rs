@@ -323,26 +323,65 @@ impl<'v> Iterator for Children<'v> {
 ///
 /// A [`DecodeError`] naming the first array or object too deep.
 pub fn check_value(value: &Value, path: &Path<'_>) -> Result<(), DecodeError> {
+    measure_value(value, path).map(drop)
+}
+
+/// Decodes `value`, found at `path` and handed in whole (by a serde `Deserializer`, or by
+/// `dynamic`'s arguments), with `decode`, bounded as a decoding of text is: its depth is
+/// checked first, and the memory the typed value takes is counted against the budget of
+/// a body as long as the value's JSON text.
+///
+/// # Errors
+///
+/// The first place too deep, the budget spent, or the error of `decode`.
+pub(crate) fn decode_value<T>(
+    value: Value,
+    path: &Path<'_>,
+    decode: impl FnOnce(Value) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    let length = measure_value(&value, path)?;
+    let _budget = Budget::enter(length);
+    decode(value)
+}
+
+/// Checks the depth of `value` as [`check_value`] does, returning the length of its JSON
+/// text (at most a few bytes off for numbers, which count as 24).
+fn measure_value(value: &Value, path: &Path<'_>) -> Result<usize, DecodeError> {
     let budget = MAX_DEPTH.saturating_sub(path.depth());
+    let scalar = |value: &Value| match value {
+        Value::String(text) => text.len() + 2,
+        Value::Number(_) => 24,
+        _ => 5,
+    };
     // The step to each open array or object, and the children it has left.
     let mut open: Vec<(Option<Step<&str>>, Children<'_>)> = Vec::new();
-    let mut next = Some((None, value));
+    let mut next: Option<(Option<Step<&str>>, &Value)> = Some((None, value));
+    let mut length = 0_usize;
     loop {
         if let Some((step, value)) = next.take() {
+            // Its key and separators, its brackets: a few bytes over at most.
+            length = length.saturating_add(match &step {
+                Some(Step::Key(key)) => key.len() + 4,
+                _ => 1,
+            });
             let children = match value {
                 Value::Array(items) => Children::Array(items.iter().enumerate()),
                 Value::Object(members) => Children::Object(members.iter()),
-                _ => continue,
+                scalar_value => {
+                    length = length.saturating_add(scalar(scalar_value));
+                    continue;
+                }
             };
             if open.len() >= budget {
                 let mut steps: Vec<Step<&str>> = open.into_iter().filter_map(|(s, _)| s).collect();
                 steps.extend(step);
                 return Err(error_below(path, &steps));
             }
+            length = length.saturating_add(2);
             open.push((step, children));
         }
         let Some((_, children)) = open.last_mut() else {
-            return Ok(());
+            return Ok(length);
         };
         match children.next() {
             Some((step, child)) => next = Some((Some(step), child)),
