@@ -19,22 +19,33 @@ const STACK_BYTES: usize = 8 << 20;
 #[test]
 fn committed_regressions_stay_fixed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    let replayed = std::thread::Builder::new()
+    let (ran, failed) = std::thread::Builder::new()
         .stack_size(STACK_BYTES)
         .spawn(move || {
-            atlas_fuzz::TARGETS
-                .iter()
-                .map(|(name, target)| {
-                    let dir = root.join(name);
-                    atlas_fuzz::replay(&dir, *target)
-                        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-                })
-                .sum::<usize>()
+            let mut ran = 0;
+            let mut failed = Vec::new();
+            for (name, target) in atlas_fuzz::TARGETS {
+                let dir = root.join(name);
+                let replayed = atlas_fuzz::replay(&dir, *target)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+                ran += replayed.ran;
+                failed.extend(replayed.failed);
+            }
+            (ran, failed)
         })
         .expect("a thread starts")
         .join()
-        .expect("every regression replays without panicking");
-    eprintln!("{replayed} regressions replayed");
+        .expect("the replay itself does not panic");
+    let report: Vec<String> = failed
+        .iter()
+        .map(|(path, message)| format!("{}: {message}", path.display()))
+        .collect();
+    assert!(
+        report.is_empty(),
+        "{} of {ran} regressions fail again:\n{}",
+        report.len(),
+        report.join("\n")
+    );
 }
 
 #[test]

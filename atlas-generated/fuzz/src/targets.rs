@@ -377,13 +377,23 @@ fn show_error(error: &(dyn std::error::Error + 'static)) {
     }
 }
 
+/// What [`replay`] found: how many inputs ran, and each that panicked, with its message.
+#[derive(Debug, Default)]
+pub struct Replayed {
+    /// Inputs run.
+    pub ran: usize,
+    /// `(file, panic message)` of each input that panicked.
+    pub failed: Vec<(std::path::PathBuf, String)>,
+}
+
 /// Runs every file of `dir` (a target's committed regressions) through `target`, in file
-/// name order, returning how many ran. Used by the regression test.
+/// name order, each to its end even when one panics. Used by the regression test. (A stack
+/// overflow or an input over the memory bound still ends the process.)
 ///
 /// # Errors
 ///
 /// When `dir` cannot be read.
-pub fn replay(dir: &std::path::Path, target: Target) -> std::io::Result<usize> {
+pub fn replay(dir: &std::path::Path, target: Target) -> std::io::Result<Replayed> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
@@ -395,10 +405,19 @@ pub fn replay(dir: &std::path::Path, target: Target) -> std::io::Result<usize> {
                 .is_some_and(|name| name.to_string_lossy().starts_with('.'))
     });
     files.sort();
-    for path in &files {
-        let data = std::fs::read(path)?;
+    let mut replayed = Replayed::default();
+    for path in files {
+        let data = std::fs::read(&path)?;
         eprintln!("replaying {} ({} bytes)", path.display(), data.len());
-        target(&data);
+        replayed.ran += 1;
+        if let Err(panic) = std::panic::catch_unwind(|| target(&data)) {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            replayed.failed.push((path, message));
+        }
     }
-    Ok(files.len())
+    Ok(replayed)
 }
