@@ -378,6 +378,9 @@ struct TargetRun {
     log: PathBuf,
     output: String,
     wall: Duration,
+    /// Inputs written to the artifact directory during the run (with `-fork`, libFuzzer's
+    /// own output does not name them).
+    artifacts: Vec<PathBuf>,
 }
 
 fn run_target(
@@ -407,6 +410,7 @@ fn run_target(
     // process keeps past its time.
     let allowance = Duration::from_secs(options.seconds + 10 * INPUT_TIMEOUT_SECONDS + 300);
     let start = Instant::now();
+    let started = std::time::SystemTime::now();
     let (status, output) = run_logged(&mut command, &log, allowance)?;
     Ok(TargetRun {
         target,
@@ -414,7 +418,26 @@ fn run_target(
         log,
         output,
         wall: start.elapsed(),
+        artifacts: written_since(&artifacts, started),
     })
+}
+
+/// The files of `dir` modified at or after `since`, sorted.
+fn written_since(dir: &Path, since: std::time::SystemTime) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= since)
+        })
+        .map(|entry| entry.path())
+        .collect();
+    out.sort();
+    out
 }
 
 /// `libFuzzer: stat::name: value` of the final statistics.
@@ -495,11 +518,23 @@ impl TargetRun {
             .lines()
             .find_map(|l| l.split_once("Test unit written to ").map(|(_, p)| p.trim()));
         let Some(artifact) = artifact else {
-            let _ = writeln!(
-                out,
-                "  no reproducer was written; see {}",
-                self.log.display()
-            );
+            if self.artifacts.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  no reproducer was written; see {}",
+                    self.log.display()
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {} inputs written; re-run each with {} INPUT:",
+                    self.artifacts.len(),
+                    binaries.join(self.target).display()
+                );
+                for path in &self.artifacts {
+                    let _ = writeln!(out, "    {}", path.display());
+                }
+            }
             return out;
         };
         let binary = binaries.join(self.target);
@@ -656,6 +691,20 @@ mod tests {
             describe("decode_response", &[1], &pairs),
             "too short to select, a 0-byte body: \"\""
         );
+    }
+
+    #[test]
+    fn artifacts_of_a_run_are_those_written_during_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = std::time::SystemTime::now() - Duration::from_secs(60);
+        std::fs::write(dir.path().join("crash-1"), b"x").unwrap();
+        assert_eq!(
+            written_since(dir.path(), before),
+            [dir.path().join("crash-1")]
+        );
+        let after = std::time::SystemTime::now() + Duration::from_secs(60);
+        assert!(written_since(dir.path(), after).is_empty());
+        assert!(written_since(&dir.path().join("missing"), before).is_empty());
     }
 
     #[test]
