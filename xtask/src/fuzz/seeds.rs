@@ -10,7 +10,7 @@
 //!   recorded request body; every body above as `serde_json::Value`; the error bodies as
 //!   `ApiError`; the examples and a sample of each recursive model.
 //! - `error_body`: every error body of the spec and of the traffic, with its status.
-//! - Hostile bodies made by hand ([`hostile`]): 10,000 levels of `linkedInvoices` and
+//! - Hostile bodies made by hand: 10,000 levels of `linkedInvoices` and
 //!   `onBehalfOf`, a list of `{}` as long as an input may be, integers no `i64` or `f64`
 //!   holds exactly.
 //!
@@ -29,7 +29,7 @@ pub const STATUSES: [u16; 11] = [200, 201, 202, 204, 400, 401, 404, 409, 429, 50
 
 /// The status byte that says "the status follows as a `u16` LE" (any byte past
 /// [`STATUSES`] does).
-const RAW_STATUS: u8 = 0xFF;
+pub const RAW_STATUS: u8 = 0xFF;
 
 /// The kinds of the `from_slice` target, in the order of their kind byte: the names of the
 /// fuzz crate's `KINDS`.
@@ -67,9 +67,13 @@ pub struct Seeds {
 /// A recorded exchange of `terraform.jsonl`, as far as the seeds need it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    /// The spec's `operationId` of the exchange.
     pub operation_id: String,
+    /// The API version it was recorded in.
     pub api_version: String,
+    /// The response's status; `None` for a record of a request body only.
     pub status: Option<u16>,
+    /// The JSON request body, if any.
     pub request_body: Option<Value>,
     /// `None` when the record has no response body; `Some(None)` for an empty one.
     pub response_body: Option<Option<Value>>,
