@@ -223,6 +223,21 @@ pub struct Field {
     pub examples: Vec<(String, Value)>,
     /// Set by the cycle pass: the field holds its type behind a `Box`.
     pub boxed: bool,
+    /// The `format` of the property's schema as the spec writes it (`password`, `uuid`…).
+    pub format: Option<String>,
+    /// Set by the secrets pass: why `Debug` hides the value (empty: it shows it).
+    pub secret: Vec<SecretReason>,
+}
+
+/// Why `Debug` hides a value: the secrets pass's reasons, each listed in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretReason {
+    /// The spec marks the property `writeOnly`: the server takes it and never gives it back.
+    WriteOnly,
+    /// The spec gives its schema `format: password`.
+    PasswordFormat,
+    /// Its name says it is a credential, and it holds text.
+    CredentialName,
 }
 
 /// How a field's absence and `null` map to Rust.
@@ -455,6 +470,10 @@ pub struct Param {
     pub examples: Vec<(String, Value)>,
     pub default: Option<Value>,
     pub deprecated: bool,
+    /// The `format` of its schema as the spec writes it.
+    pub format: Option<String>,
+    /// Set by the secrets pass: why `Debug` hides the value (empty: it shows it).
+    pub secret: Vec<SecretReason>,
 }
 
 #[derive(Debug, Clone)]

@@ -51,6 +51,7 @@ snapshot_tests!(
     pagination,
     query_arrays,
     recursive,
+    secrets,
     string_oneof,
     untagged_oneof,
     versioned_media_types,

@@ -31,6 +31,7 @@ use http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::runtime::json::{DecodeError, Json, Path, from_slice};
+use crate::runtime::limits::check_value;
 use crate::runtime::{
     BuildError, Bytes, Endpoint, NoContent, OperationInfo, ResponseError, VersionInfo,
 };
@@ -80,6 +81,11 @@ pub struct Route {
 /// `GET /api/atlas/v2/groups/5f1e…/clusters/c0` is `getGroupCluster`, with `groupId` and
 /// `clusterName`. A query string is ignored. Where several path templates match, the one
 /// with more literal segments wins (`/clusters/tenantUpgrade` over `/clusters/{name}`).
+///
+/// A path that a URL parser would read as another one has no route: a parameter that is
+/// `.` or `..` in any percent-encoding (`/clusters/%2E%2E` is `/groups/5f1e…/` to
+/// reqwest and to browsers), or holding a `\`, a tab or a line break (read as `/`, or
+/// removed, in `http` and `https` URLs).
 #[must_use]
 pub fn find_route(method: &str, path: &str) -> Option<Route> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
@@ -110,7 +116,7 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
             None => return None,
             Some((name, suffix)) => {
                 let raw = segment.strip_suffix(suffix)?;
-                if raw.is_empty() {
+                if raw.is_empty() || is_ambiguous(segment) || is_ambiguous(raw) {
                     return None;
                 }
                 let value = percent_encoding::percent_decode_str(raw)
@@ -121,6 +127,14 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
         }
     }
     Some((params, literals))
+}
+
+/// Whether a URL parser (WHATWG, as in reqwest and browsers) could read `segment` as
+/// something else than one segment of text: a dot segment in some percent-encoding, or
+/// one with a `\` (a separator in `http` URLs) or a tab or line break (removed).
+fn is_ambiguous(segment: &str) -> bool {
+    crate::runtime::request::dot_segment(segment).is_some()
+        || segment.contains(['\\', '\t', '\n', '\r'])
 }
 
 /// Builds the request of `operation_id` (or its short name) in `api_version` (its
@@ -135,7 +149,8 @@ fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Valu
 ///
 /// A [`DynamicError`] naming the unknown operation or version, the missing, unknown or
 /// malformed argument (with the path of the offending field of a body), or the
-/// parameter that cannot be sent (an empty path parameter).
+/// parameter that cannot be sent (an empty path parameter, or one that is `.` or `..` in
+/// some percent-encoding).
 pub fn build_request(
     operation_id: &str,
     api_version: Option<&str>,
@@ -179,6 +194,16 @@ pub fn decode_response(
     status: u16,
     body: &[u8],
 ) -> Result<Value, DynamicError> {
+    let (_, entry) = response_entry(operation_id, api_version, status)?;
+    (entry.decode_response)(status, body)
+}
+
+/// The entry that decodes a `status` response of `operation_id` in `api_version`.
+fn response_entry(
+    operation_id: &str,
+    api_version: Option<&str>,
+    status: u16,
+) -> Result<(&'static OperationInfo, &'static Entry), DynamicError> {
     let info = lookup(operation_id)?;
     if api_version.is_none() && (200..300).contains(&status) {
         return Err(DynamicError::VersionRequired {
@@ -190,8 +215,24 @@ pub fn decode_response(
     let version = api_version
         .or(info.default_version)
         .or_else(|| info.versions.first().map(|v| v.version));
-    let (_, entry) = endpoint(info.operation_id, version)?;
-    (entry.decode_response)(status, body)
+    endpoint(info.operation_id, version)
+}
+
+/// Whether a response of `operation_id` decodes as its declared outcome (the success of
+/// `api_version`, or the error), as [`decode_response`] decides, without encoding it
+/// back: for validators and for measuring what decoding alone takes.
+///
+/// # Errors
+///
+/// As [`decode_response`], but a declared non-JSON success is accepted.
+pub fn check_response(
+    operation_id: &str,
+    api_version: Option<&str>,
+    status: u16,
+    body: &[u8],
+) -> Result<(), DynamicError> {
+    let (_, entry) = response_entry(operation_id, api_version, status)?;
+    (entry.check_response)(status, body)
 }
 
 /// Why a dynamic call failed.
@@ -236,8 +277,8 @@ pub enum DynamicError {
     /// An argument or a body that does not decode into its type, with the path of the
     /// offending field, such as `$.body.replicationSpecs[0].regionConfigs`.
     Decode(DecodeError),
-    /// The typed request could not be built (an empty path parameter, a header value
-    /// that cannot be sent).
+    /// The typed request could not be built (an empty path parameter, a path parameter
+    /// that is `.` or `..`, a header value that cannot be sent).
     Build(BuildError),
     /// The version of the operation takes no request body.
     NoRequestBody {
@@ -386,6 +427,7 @@ pub struct Entry {
     build: fn(&mut Args<'_>) -> Result<http::Request<Vec<u8>>, DynamicError>,
     decode_request: fn(&[u8]) -> Result<Value, DynamicError>,
     decode_response: fn(u16, &[u8]) -> Result<Value, DynamicError>,
+    check_response: fn(u16, &[u8]) -> Result<(), DynamicError>,
 }
 
 impl Entry {
@@ -398,6 +440,7 @@ impl Entry {
             build: build::<E>,
             decode_request: E::decode_request_body,
             decode_response: decode::<E>,
+            check_response: check::<E>,
         }
     }
 }
@@ -417,13 +460,24 @@ where
         Ok(success) => success.to_value(),
         Err(ResponseError::Api { error, .. }) => Ok(error.to_json()),
         Err(ResponseError::Undecodable { error, .. }) => Err(DynamicError::Decode(error)),
-        Err(ResponseError::UnexpectedStatus { status, .. }) => {
-            Err(DynamicError::Decode(DecodeError::new(
-                &Path::Root,
-                format!("status {status} is not a response of the operation"),
-            )))
-        }
+        Err(ResponseError::UnexpectedStatus { status, .. }) => Err(unexpected(status)),
     }
+}
+
+fn check<E: DynamicEndpoint>(status: u16, body: &[u8]) -> Result<(), DynamicError> {
+    match E::decode_response(status, &HeaderMap::new(), body) {
+        Ok(_) | Err(ResponseError::Api { .. }) => Ok(()),
+        Err(ResponseError::Undecodable { error, .. }) => Err(DynamicError::Decode(error)),
+        Err(ResponseError::UnexpectedStatus { status, .. }) => Err(unexpected(status)),
+    }
+}
+
+/// The error of a status the operation does not declare.
+fn unexpected(status: u16) -> DynamicError {
+    DynamicError::Decode(DecodeError::new(
+        &Path::Root,
+        format!("status {status} is not a response of the operation"),
+    ))
 }
 
 /// A request type that can be built from JSON arguments. Generated for every
@@ -652,7 +706,9 @@ impl<'a> Args<'a> {
             return Ok(None);
         };
         let root = Path::Root;
-        T::from_json(body.clone(), &root.key("body"))
+        let path = root.key("body");
+        check_value(body, &path)?;
+        T::from_json(body.clone(), &path)
             .map(Some)
             .map_err(DynamicError::Decode)
     }
@@ -696,6 +752,7 @@ fn decode_param<T: Json>(value: &Value, section: &str, name: &str) -> Result<T, 
     let root = Path::Root;
     let section_path = root.key(section);
     let path = section_path.key(name);
+    check_value(value, &path)?;
     let first = match T::from_json(value.clone(), &path) {
         Ok(decoded) => return Ok(decoded),
         Err(error) => error,
@@ -768,6 +825,47 @@ mod tests {
         assert_eq!(list.operation.operation_id, "listGroupClusters");
         assert!(find_route("GET", "/api/atlas/v2/nothing/here").is_none());
         assert!(find_route("GET", "/api/atlas/v2/groups//clusters").is_none());
+    }
+
+    #[test]
+    fn a_path_a_url_parser_reads_otherwise_has_no_route() {
+        // reqwest's `url` reads each of these as a dot segment, or splits or joins the
+        // segment: the operation they seem to name is not the one they call.
+        for cluster in [
+            "..",
+            ".",
+            "%2E%2E",
+            "%2e.",
+            ".%2E",
+            "%252e%252e",
+            "a\\..",
+            "\\",
+            ".\t.",
+            "a\nb",
+            "\r",
+        ] {
+            let path = format!("/api/atlas/v2/groups/g/clusters/{cluster}");
+            assert_eq!(find_route("DELETE", &path), None, "{path:?}");
+        }
+        assert_eq!(
+            find_route("GET", "/api/atlas/v2/groups/%2e/clusters/c0"),
+            None
+        );
+        // With literal text after the parameter in its segment.
+        let logs = "/api/atlas/v2/groups/g/clusters/h/logs/%2E.gz";
+        assert_eq!(find_route("GET", logs), None);
+        // Dots that are not a dot segment, and encoded separators, are text.
+        for (cluster, name) in [
+            ("...", "..."),
+            (".a", ".a"),
+            ("..%2F", "../"),
+            ("%5C", "\\"),
+        ] {
+            let path = format!("/api/atlas/v2/groups/g/clusters/{cluster}");
+            let route = find_route("DELETE", &path).expect(cluster);
+            assert_eq!(route.operation.operation_id, "deleteGroupCluster");
+            assert_eq!(route.path["clusterName"], name);
+        }
     }
 
     #[test]

@@ -213,6 +213,10 @@ impl Checker {
     fn payload<E>(&mut self, _pointer: &str, _status: u16, _media_type: &str, _body: &str) {
         self.payloads += 1;
     }
+
+    fn float_integer<T>(&mut self, pointer: &str, integer: &str, _float: &str) {
+        self.example::<T>(pointer, integer);
+    }
 }
 
 #[test]

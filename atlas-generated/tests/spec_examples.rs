@@ -57,6 +57,22 @@ impl Checker {
         }
     }
 
+    /// An integer the spec writes as a float (`3e+06`): decoding refuses the float (a
+    /// float may stand for another integer than the one it reads as) and takes the integer.
+    fn float_integer<T: Json>(&mut self, pointer: &str, integer: &str, float: &str) {
+        self.example::<T>(pointer, integer);
+        for refused in [
+            from_slice::<T>(float.as_bytes()).is_err(),
+            through_value(|| from_slice::<T>(float.as_bytes())).is_err(),
+        ] {
+            if !refused {
+                self.failures.push(format!(
+                    "{pointer}: the float {float} decodes as an integer"
+                ));
+            }
+        }
+    }
+
     /// A non-JSON success payload: `E` decodes it as exactly these bytes of this media type.
     fn payload<E>(&mut self, pointer: &str, status: u16, media_type: &str, body: &str)
     where

@@ -21,7 +21,13 @@ use xtask::{manifest, tree};
 const TIMEOUT: Duration = Duration::from_secs(1800);
 
 /// The tests of atlas-generated that hold for any document.
-const SPEC_DRIVEN_TESTS: &[&str] = &["spec_examples", "spec_tags", "spec_requests", "traffic"];
+const SPEC_DRIVEN_TESTS: &[&str] = &[
+    "spec_examples",
+    "spec_tags",
+    "spec_requests",
+    "spec_recursion",
+    "traffic",
+];
 
 fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("history-crates")

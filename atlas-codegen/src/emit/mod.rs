@@ -5,6 +5,7 @@
 //! `dynamic` table); [`render_all`] renders them, and the test files of `testgen`,
 //! in parallel; [`reports`] writes the Markdown reports.
 
+mod debug;
 pub(crate) mod docs;
 pub mod features;
 pub(crate) mod models;

@@ -11,6 +11,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::debug::{Shown, redacting_debug};
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
 use super::tokens::{ident, open_to_additions, type_tokens};
 use crate::error::CodegenError;
@@ -80,6 +81,9 @@ fn field_doc(f: &Field) -> Vec<TokenStream> {
     if f.write_only {
         notes.push("Write-only: sent in requests, never returned.");
     }
+    if !f.secret.is_empty() {
+        notes.push("`Debug` shows whether it is set, never its value (see `reports/redacted.md`).");
+    }
     match f.presence {
         Presence::OptionalNullable => notes.push("`None`: absent; `Some(None)`: `null`."),
         Presence::RequiredNullable => notes.push("Required, and may be `null`."),
@@ -147,7 +151,15 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         " Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
     };
     let default = s.derives_default.then(|| quote!(Default,));
-    let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
+    let (derives, debug) = if s.fields.iter().any(|f| !f.secret.is_empty()) {
+        let debug = redacting_debug(&name, &debug_fields(s));
+        (quote!(#[derive(Clone, PartialEq, #default)]), debug)
+    } else {
+        (
+            quote!(#[derive(Debug, Clone, PartialEq, #default)]),
+            quote!(),
+        )
+    };
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
     // Declared fields are taken out of the object; with none, it is kept as it is.
     let map_binding = if s.fields.is_empty() {
@@ -167,6 +179,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
     let read = struct_read(s);
     let impls = quote! {
         #constructor
+        #debug
         impl crate::runtime::Json for #name {
             #read
             #[inline]
@@ -190,6 +203,27 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         }
     };
     (derives, item, impls)
+}
+
+/// How the struct's `Debug` shows each field: its secrets redacted, the rest as derived.
+fn debug_fields(s: &Struct) -> Vec<(&str, Shown)> {
+    let mut fields: Vec<(&str, Shown)> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let shown = if f.secret.is_empty() {
+                Shown::Value
+            } else {
+                Shown::Redacted(f.presence)
+            };
+            (f.ident.as_str(), shown)
+        })
+        .collect();
+    if s.has_required() {
+        fields.push((FILLED_FIELD, Shown::Value));
+    }
+    fields.push((UNDECLARED_PROPERTIES_FIELD, Shown::Value));
+    fields
 }
 
 /// `Json::read`: each member read into its field's local as it comes (a later member of
@@ -671,7 +705,7 @@ fn emit_untagged(
         };
         items.push(quote! { #[doc = #doc] #vi(#ty), });
         decode.push(quote! {
-            match crate::runtime::correction::branch(|| <#ty as crate::runtime::Json>::from_json(value.clone(), path)) {
+            match crate::runtime::correction::branch(|| <#ty as crate::runtime::Json>::from_json(crate::runtime::branch_value(&value, path)?, path)) {
                 Ok(v) => return Ok(Self::#vi(v)),
                 Err(e) => attempts.push((#label, e)),
             }

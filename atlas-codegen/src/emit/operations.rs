@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::debug::{Shown, redacting_debug};
 use super::docs::{lines_to_doc, sanitize};
 use super::tokens::{ident, open_to_additions, type_tokens};
 use crate::ir::{
@@ -60,15 +61,22 @@ fn emit_endpoint(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     let accept = &e.accept;
     let extensible = open_to_additions();
     let new_doc = " A request with its required parameters; optional ones start unset.".to_owned();
+    let (derives, debug) = if op.params.iter().any(|p| !p.secret.is_empty()) {
+        let debug = redacting_debug(&name, &debug_fields(op, v));
+        (quote!(#[derive(Clone, PartialEq)]), debug)
+    } else {
+        (quote!(#[derive(Debug, Clone, PartialEq)]), quote!())
+    };
     quote! {
         #(#docs)*
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         #extensible
         #deprecated
         pub struct #name {
             #(#fields)*
         }
         #success_decl
+        #debug
         impl #name {
             #[doc = #new_doc]
             pub fn new(#(#new_args),*) -> Self {
@@ -218,6 +226,11 @@ fn request_fields(
         if let Some(d) = &p.default {
             text.push_str(&format!("; the server's default is `{d}`"));
         }
+        if !p.secret.is_empty() {
+            text.push_str(
+                ". `Debug` shows whether it is set, never its value (see `reports/redacted.md`).",
+            );
+        }
         let docs = lines_to_doc(&text);
         let deprecated = deprecated_param(p);
         fields.push(quote! { #(#docs)* #deprecated pub #fi: #field_ty, });
@@ -251,6 +264,27 @@ fn request_fields(
         }
     }
     (fields, new_args, new_inits)
+}
+
+/// How the request type's `Debug` shows each field: its secret parameters redacted, the
+/// rest (the body too, which redacts its own secrets) as derived.
+fn debug_fields<'a>(op: &'a Operation, v: &OperationVersion) -> Vec<(&'a str, Shown)> {
+    let mut fields: Vec<(&str, Shown)> = op
+        .params
+        .iter()
+        .map(|p| {
+            let shown = match (p.secret.is_empty(), p.required) {
+                (true, _) => Shown::Value,
+                (false, true) => Shown::Redacted(Presence::Required),
+                (false, false) => Shown::Redacted(Presence::Optional),
+            };
+            (p.ident.as_str(), shown)
+        })
+        .collect();
+    if v.request.is_some() {
+        fields.push(("body", Shown::Value));
+    }
+    fields
 }
 
 /// A chainable setter for each optional parameter (and an optional body):

@@ -1,7 +1,9 @@
-//! Generated reports: completeness counts, unchecked examples, untyped fallbacks.
+//! Generated reports: completeness counts, unchecked examples, untyped fallbacks, and the
+//! secrets `Debug` hides.
 
-use crate::ir::{Gate, Ir, Paging};
+use crate::ir::{Gate, Ir, Paging, SecretReason, TypeKind};
 use crate::passes::pagination::{ITEMS_PER_PAGE, PAGE_NUM, RESULTS};
+use crate::passes::secrets;
 
 /// How much of the spec was generated; asserted by the completeness test.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,7 +118,111 @@ pub(crate) fn emit(
     vec![
         ("reports/completeness.md".to_owned(), completeness),
         ("reports/fallbacks.md".to_owned(), fallbacks),
+        ("reports/redacted.md".to_owned(), redacted(ir, header)),
     ]
+}
+
+/// A row of the secrets report: `Type.field`, its JSON name, and why it is a secret.
+type SecretRow<'a> = (String, &'a str, &'a [SecretReason]);
+
+/// Every field and request parameter whose value `Debug` hides, and why.
+fn redacted(ir: &Ir, header: &str) -> String {
+    let fields = secret_fields(ir);
+    let params = secret_parameters(ir);
+    let count = |reason| {
+        fields
+            .iter()
+            .filter(|(_, _, r)| r.contains(&reason))
+            .count()
+    };
+    let mut out = format!(
+        "{header}# Secrets `Debug` hides\n\n\
+         `Debug` of these fields and request parameters shows whether each is set \
+         (`Some([redacted])`), never its value; encoding is unchanged. A struct field is \
+         listed when the spec marks it `writeOnly` or `format: password`, or when its name \
+         says it is a credential and it holds text (a string, or a list or map of strings); a \
+         request parameter by the last two. {}\n\n\
+         | why | fields |\n| --- | --- |\n| writeOnly | {} |\n| format password | {} |\n\
+         | name rule | {} |\n| fields in all | {} |\n| request parameters | {} |\n",
+        name_rule(),
+        count(SecretReason::WriteOnly),
+        count(SecretReason::PasswordFormat),
+        count(SecretReason::CredentialName),
+        fields.len(),
+        params.len(),
+    );
+    out.push_str(&secret_table("Fields", "type", &fields));
+    out.push_str(&secret_table("Request parameters", "request type", &params));
+    out
+}
+
+/// The secrets pass's name rule, in words, from its own lists.
+fn name_rule() -> String {
+    let endings: Vec<String> = secrets::CREDENTIAL_ENDINGS
+        .iter()
+        .map(|(last, before)| match before {
+            [] => format!("`{last}`"),
+            _ => format!("`{last}` after one of `{}`", before.join("`, `")),
+        })
+        .collect();
+    format!(
+        "The name rule (`atlas-codegen/src/passes/secrets.rs`) compares whole words without \
+         case: the last word is {}; no word is `{}`.",
+        endings.join(", "),
+        secrets::NOT_CREDENTIAL_WORDS.join("`, `"),
+    )
+}
+
+fn secret_fields(ir: &Ir) -> Vec<SecretRow<'_>> {
+    let mut rows = Vec::new();
+    for def in &ir.types {
+        if let TypeKind::Struct(s) = &def.kind {
+            for f in s.fields.iter().filter(|f| !f.secret.is_empty()) {
+                let field = format!("{}.{}", def.name, f.ident.trim_start_matches("r#"));
+                rows.push((field, f.wire_name.as_str(), f.secret.as_slice()));
+            }
+        }
+    }
+    rows
+}
+
+/// Each secret parameter once per request type that has it.
+fn secret_parameters(ir: &Ir) -> Vec<SecretRow<'_>> {
+    let mut rows = Vec::new();
+    for op in &ir.operations {
+        for p in op.params.iter().filter(|p| !p.secret.is_empty()) {
+            for e in op.versions.iter().flat_map(|v| &v.endpoints) {
+                let field = format!("{}.{}", e.type_name, p.ident.trim_start_matches("r#"));
+                rows.push((field, p.wire_name.as_str(), p.secret.as_slice()));
+            }
+        }
+    }
+    rows
+}
+
+/// A section listing `rows` (`Type.field`, JSON name, reasons), or saying there are none.
+fn secret_table(title: &str, owner: &str, rows: &[SecretRow<'_>]) -> String {
+    let mut out = format!("\n## {title}\n\n");
+    if rows.is_empty() {
+        out.push_str("None.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "| {owner}.field | JSON name | why |\n| --- | --- | --- |\n"
+    ));
+    for (field, wire, reasons) in rows {
+        let why: Vec<&str> = reasons.iter().map(|r| reason_label(*r)).collect();
+        out.push_str(&format!("| `{field}` | `{wire}` | {} |\n", why.join(", ")));
+    }
+    out
+}
+
+fn reason_label(reason: SecretReason) -> &'static str {
+    match reason {
+        SecretReason::WriteOnly => "writeOnly",
+        SecretReason::PasswordFormat => "format password",
+        SecretReason::CredentialName => "name rule",
+    }
 }
 
 /// The section on list operations: how many are paginated, and why the others are not.

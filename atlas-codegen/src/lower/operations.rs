@@ -338,6 +338,7 @@ fn lower_parameter<'a>(
     };
     let hint = parameter_type(ctx.type_name, &data.name);
     let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
+    let format = b.format_of(schema, &format!("{at}/schema"))?;
     let mut examples = examples_of(b, data.example.as_ref(), &data.examples, definition)
         .map_err(|e| e.within_operation(ctx.operation_id))?;
     let mut default = None;
@@ -364,6 +365,8 @@ fn lower_parameter<'a>(
         examples,
         default,
         deprecated: data.deprecated.unwrap_or(false),
+        format,
+        secret: Vec::new(),
     })
 }
 

@@ -177,6 +177,19 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The schema's `format` as the spec writes it (for a reference: the referenced schema's).
+    pub fn format_of<S: std::borrow::Borrow<Schema>>(
+        &self,
+        schema: &'a ReferenceOr<S>,
+        at: &str,
+    ) -> Result<Option<String>, CodegenError> {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, at)?.1,
+            ReferenceOr::Item(s) => s.borrow(),
+        };
+        Ok(View::of(schema).format.map(str::to_owned))
+    }
+
     /// The schema's own data (for a reference: the referenced schema's).
     fn data_of(
         &self,
@@ -471,6 +484,7 @@ impl<'a> Builder<'a> {
             let hint = property_type(&src.owner, &wire);
             let ty = self.lower_boxed(src.schema, &hint, &src.pointer, &src.file)?;
             let data = self.data_of(src.schema, &src.pointer)?;
+            let format = self.format_of(src.schema, &src.pointer)?;
             let required = merged.required.contains(&wire);
             let presence = match (
                 required && !data.read_only && !data.write_only,
@@ -524,6 +538,8 @@ impl<'a> Builder<'a> {
                 },
                 pointer: src.pointer,
                 boxed: false,
+                format,
+                secret: Vec::new(),
             });
         }
         Ok(TypeKind::Struct(Struct {

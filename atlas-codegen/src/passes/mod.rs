@@ -16,7 +16,8 @@
 //! 9. [`endpoints`] decides the request types of every (operation, version);
 //! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
 //!     reads one;
-//! 11. [`features`] decides which cargo features (a feature per tag) compile each model.
+//! 11. [`features`] decides which cargo features (a feature per tag) compile each model;
+//! 12. [`secrets`] marks the fields and parameters whose values `Debug` hides.
 
 mod context;
 mod cycles;
@@ -24,6 +25,7 @@ mod defaults;
 mod endpoints;
 pub(crate) mod features;
 pub(crate) mod pagination;
+pub(crate) mod secrets;
 mod shapes;
 mod shared_names;
 mod tags;
@@ -45,4 +47,5 @@ pub fn run(ir: &mut Ir) {
     endpoints::plan_endpoints(ir);
     pagination::plan_pagination(ir);
     features::gate_models(ir);
+    secrets::mark_secrets(ir);
 }

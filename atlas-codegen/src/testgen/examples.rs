@@ -41,6 +41,14 @@ enum Check {
         nullable: bool,
         example: Value,
     },
+    /// An integer the spec writes as a float (`3e+06`: its YAML went through a float):
+    /// typed decoding refuses the float, as typed `serde_json` does, and takes the
+    /// integer it stands for.
+    FloatInteger {
+        ty: TypeRef,
+        integer: i64,
+        float: Value,
+    },
     /// A non-JSON success: the decoder of the request type `module::endpoint` keeps it as
     /// these bytes. (Names, not tokens: a plan is shared by the rendering threads.)
     Payload {
@@ -57,6 +65,7 @@ impl Check {
     fn key(&self) -> String {
         match self {
             Check::Json { ty, nullable, .. } => format!("{ty:?} {nullable}"),
+            Check::FloatInteger { ty, .. } => format!("{ty:?}"),
             Check::Payload {
                 module, endpoint, ..
             } => format!("{module}::{endpoint}"),
@@ -65,14 +74,33 @@ impl Check {
 }
 
 fn json(pointer: &str, ty: &TypeRef, nullable: bool, example: &Value) -> Case {
-    Case {
-        pointer: pointer.to_owned(),
-        check: Check::Json {
+    let check = match float_integer(ty, example) {
+        Some(integer) => Check::FloatInteger {
+            ty: ty.clone(),
+            integer,
+            float: example.clone(),
+        },
+        None => Check::Json {
             ty: ty.clone(),
             nullable,
             example: example.clone(),
         },
+    };
+    Case {
+        pointer: pointer.to_owned(),
+        check,
     }
+}
+
+/// The integer a float example of an integer place stands for, when it is one exactly.
+fn float_integer(ty: &TypeRef, example: &Value) -> Option<i64> {
+    if !matches!(ty, TypeRef::I32 | TypeRef::I64) || example.is_i64() || example.is_u64() {
+        return None;
+    }
+    let float = example.as_f64()?;
+    // Below 2^53 every integer is a float exactly.
+    #[allow(clippy::cast_possible_truncation)]
+    (float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0).then_some(float as i64)
 }
 
 /// Every check, once per (place, type): a property inherited through `allOf` appears in
@@ -236,6 +264,11 @@ pub fn emit(ir: &Ir, plan: &Plan) -> TokenStream {
                         let ty = if *nullable { quote!(Option<#ty>) } else { ty };
                         let json = example.to_string();
                         quote!(check.example::<#ty>(#pointer, #json);)
+                    }
+                    Check::FloatInteger { ty, integer, float } => {
+                        let ty = type_tokens_from(ir, ty, &root);
+                        let (integer, float) = (integer.to_string(), float.to_string());
+                        quote!(check.float_integer::<#ty>(#pointer, #integer, #float);)
                     }
                     Check::Payload { module, endpoint, status, media_type, body } => {
                         let (module, endpoint) = (ident(module), ident(endpoint));

@@ -7,9 +7,13 @@
 //! - [`samples`]: a request for every (operation, API version) that a strict validator
 //!   accepts, and `requests`: the request each must become.
 //! - `tags`: every variant of every discriminated union, with each of its tags.
+//! - `recursion`: every type that can hold itself, with the JSON that nests it.
+//! - `redaction`: every secret field of the models, which `Debug` must hide.
 
 mod example_sites;
 mod examples;
+mod recursion;
+mod redaction;
 mod requests;
 pub mod samples;
 mod tags;
@@ -27,6 +31,7 @@ pub(crate) struct Tests {
     document_examples: usize,
     samples: Vec<samples::RequestSample>,
     unions: Vec<tags::Union>,
+    recursive: Vec<recursion::Recursive>,
 }
 
 impl Tests {
@@ -41,6 +46,7 @@ impl Tests {
             document_examples: sites.len(),
             samples: samples::request_samples(spec, ir)?,
             unions: tags::plan(spec, ir)?,
+            recursive: recursion::plan(ir),
         })
     }
 
@@ -59,6 +65,16 @@ impl Tests {
                 "tests/generated/spec_tags.rs",
                 "every discriminated union",
                 move || Ok(tags::emit(ir, &self.unions)),
+            ),
+            Job::new(
+                "tests/generated/spec_recursion.rs",
+                "every recursive type",
+                move || Ok(recursion::emit(ir, &self.recursive)),
+            ),
+            Job::new(
+                "tests/generated/redaction.rs",
+                "every secret field of the models",
+                move || Ok(redaction::emit(ir)),
             ),
         ]
     }

@@ -20,6 +20,7 @@ pub const FIXTURES: &[&str] = &[
     "pagination",
     "query_arrays",
     "recursive",
+    "secrets",
     "string_oneof",
     "untagged_oneof",
     "versioned_media_types",

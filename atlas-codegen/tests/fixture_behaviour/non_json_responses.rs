@@ -86,8 +86,7 @@ fn json_and_csv_forms_of_one_version_have_their_own_types() {
 fn hostile_path_parameters_stay_one_segment() {
     let cases = [
         ("a/b", "a%2Fb"),
-        ("..", "%2E%2E"),
-        (".", "%2E"),
+        ("...", "..."),
         ("x?y#z", "x%3Fy%23z"),
         ("my host", "my%20host"),
         ("../../orgs", "..%2F..%2Forgs"),
@@ -102,6 +101,19 @@ fn hostile_path_parameters_stay_one_segment() {
             request.uri().path(),
             format!("/api/atlas/v2/groups/g/clusters/{encoded}/logs/mongodb.gz"),
             "host name {host:?}"
+        );
+    }
+}
+
+#[test]
+fn a_dot_segment_is_refused_in_any_encoding() {
+    for host in ["..", ".", "%2e%2E", ".%2e"] {
+        let error = DownloadHostLogs::new("g", host, DownloadHostLogsLogName::Mongodb)
+            .to_request()
+            .unwrap_err();
+        assert!(
+            matches!(error, BuildError::DotSegment { name: "hostName", .. }),
+            "{host}: {error:?}"
         );
     }
 }

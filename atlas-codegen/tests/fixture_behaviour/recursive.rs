@@ -67,3 +67,27 @@ fn a_type_that_requires_itself_has_no_zero_value() {
         "at `$.chain`: missing required field `link`"
     );
 }
+
+/// A condition nested a million levels through its untagged union, on a thread with a
+/// tokio worker's 2 MiB stack: decoding stops at the depth limit with the place named.
+#[test]
+fn a_million_nested_conditions_stop_at_the_depth_limit() {
+    let depth = 1_000_000;
+    let mut text = r#"{"name":"t","condition":"#.to_owned();
+    text.push_str(&r#"{"and":["#.repeat(depth));
+    text.push_str(&"]}".repeat(depth));
+    text.push('}');
+    let decoded = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || GetTree::decode_response(200, &HeaderMap::new(), text.as_bytes()).map(drop))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    let Err(ResponseError::Undecodable { error, .. }) = decoded else {
+        panic!("undecodable, got {decoded:?}");
+    };
+    assert!(error.message().contains("nested deeper than"), "{error}");
+    let levels = crate::runtime::MAX_DEPTH - 1;
+    let expected = "$.condition".to_owned() + &".and[0]".repeat(levels / 2) + ".and";
+    assert_eq!(error.path(), expected);
+}

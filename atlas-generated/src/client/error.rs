@@ -58,6 +58,10 @@ pub enum ErrorKind {
     RetriesExhausted,
     /// A list's pages did not end within the page limit.
     Pagination,
+    /// The answer's body is longer than the client reads
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)),
+    /// or says it is; it was not held.
+    TooLarge,
 }
 
 impl Error {
@@ -83,12 +87,20 @@ impl Error {
         self
     }
 
+    /// The status and body of the answer the error is about. The body is taken for
+    /// Atlas's error, unless the status is a success, or it is not that shape.
     pub(crate) fn with_status(mut self, status: u16, body: Vec<u8>) -> Self {
         self.inner.status = Some(status);
-        if self.inner.api.is_none() {
-            self.inner.api = from_slice(&body).ok();
+        if self.inner.api.is_none() && !(200..300).contains(&status) {
+            self.inner.api = atlas_error(&body);
         }
         self.inner.body = Some(body);
+        self
+    }
+
+    /// The status of the answer the error is about, whose body is not kept.
+    pub(crate) fn at_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
         self
     }
 
@@ -102,6 +114,36 @@ impl Error {
         self
     }
 
+    /// An error many callers share (a token fetch they all awaited), told to one: the same
+    /// kind, status, body and words, caused by the shared one.
+    pub(crate) fn shared(error: &std::sync::Arc<Error>) -> Self {
+        let inner = &error.inner;
+        let mut out = Error::new(inner.kind, inner.message.clone());
+        out.inner.status = inner.status;
+        out.inner.api.clone_from(&inner.api);
+        out.inner.body.clone_from(&inner.body);
+        out.with_source(std::sync::Arc::clone(error))
+    }
+
+    /// A redirect, which the client does not follow: the Admin API does not redirect, and
+    /// following one would send the request's body and credentials where a server says.
+    pub(crate) fn redirect(status: u16, headers: &http::HeaderMap) -> Self {
+        let location: String = headers
+            .get(http::header::LOCATION)
+            .map(|l| {
+                String::from_utf8_lossy(l.as_bytes())
+                    .chars()
+                    .take(SHOWN_BODY_BYTES)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Error::new(
+            ErrorKind::Api,
+            format!("a redirect to `{location}`, which the client does not follow"),
+        )
+        .at_status(status)
+    }
+
     pub(crate) fn build(error: BuildError) -> Self {
         Error::new(ErrorKind::Build, error.to_string()).with_source(error)
     }
@@ -112,13 +154,10 @@ impl Error {
         } else {
             ErrorKind::Transport
         };
-        // reqwest's message names the URL, which holds no secret; its source chain may say
-        // more (connection refused, reset).
-        let message = match std::error::Error::source(&error) {
-            Some(cause) => format!("{error}: {cause}"),
-            None => error.to_string(),
-        };
-        Error::new(kind, message).with_source(error)
+        // reqwest's message names the URL, which holds no secret; its causes say what
+        // happened, down to the root (connection refused, too many open files, a
+        // certificate): each is written once.
+        Error::new(kind, with_causes(&error)).with_source(error)
     }
 
     /// Interprets a [`ResponseError`] of a typed decoding.
@@ -126,7 +165,9 @@ impl Error {
         match error {
             ResponseError::Api { status, error } => {
                 let mut out = Error::new(ErrorKind::Api, "Atlas answered with an error");
-                out.inner.api = error.into_api_error();
+                out.inner.api = error
+                    .into_api_error()
+                    .filter(|api| api.error_code().is_some());
                 out.with_status(status, body.to_vec())
             }
             ResponseError::UnexpectedStatus { status, body } => {
@@ -145,6 +186,7 @@ impl Error {
                 };
                 Error::new(kind, format!("the body does not decode: {error}"))
                     .with_status(status, body)
+                    .with_source(error)
             }
         }
     }
@@ -208,7 +250,10 @@ impl fmt::Display for Error {
             }
             None => {
                 f.write_str(&inner.message)?;
-                if let Some(body) = inner.body.as_deref().filter(|b| !b.is_empty()) {
+                // An answer that decoded wrong is told by its decoding error; others (a
+                // proxy's page) by the start of their body.
+                let shown = inner.body.as_deref().filter(|b| !b.is_empty());
+                if let Some(body) = shown.filter(|_| inner.kind != ErrorKind::Undecodable) {
                     let shown = &body[..body.len().min(SHOWN_BODY_BYTES)];
                     let more = if body.len() > shown.len() { "…" } else { "" };
                     write!(f, ": {}{more}", String::from_utf8_lossy(shown).trim())?;
@@ -239,6 +284,30 @@ impl std::error::Error for Error {
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
     }
+}
+
+/// `error` and its causes, each written once: reqwest's wrappers often repeat their
+/// cause's words.
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let said = next.to_string();
+        if !said.is_empty() && !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = next.source();
+    }
+    text
+}
+
+/// Atlas's error in `body`, when it is one: it decodes as [`ApiError`] and has an
+/// `errorCode`, which every error Atlas sends has (a proxy's JSON does not).
+fn atlas_error(body: &[u8]) -> Option<ApiError> {
+    from_slice::<ApiError>(body)
+        .ok()
+        .filter(|api| api.error_code().is_some())
 }
 
 /// An operation's declared error type, as the client reports it.

@@ -18,7 +18,16 @@
 //! [`Endpoint::to_request_with_base`], authenticates it, sends it with `reqwest` (rustls),
 //! retries what is safe to retry ([`RetryPolicy`]), and decodes the answer with
 //! [`Endpoint::decode_response`]. Every request runs in a `tracing` span `atlas.request`.
+//!
+//! Nothing a server sends can make a call hang, crash the program, or hold unbounded
+//! memory: each attempt (waiting for a turn, the service account's token, the connection,
+//! the whole answer) ends within [`ClientBuilder::timeout`], the whole call within
+//! [`RetryPolicy::max_elapsed`]; answers are read up to [`ClientBuilder::max_response_bytes`]
+//! (or [`ClientBuilder::max_download_bytes`]) as they arrive; at most
+//! [`ClientBuilder::max_concurrent_requests`] are in flight; redirects are not followed;
+//! decoding is bounded in depth and memory ([`crate::runtime::limits`]).
 
+mod body;
 mod credentials;
 mod digest;
 mod error;
@@ -32,9 +41,10 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::Stream;
-use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use http::header::{ACCEPT, AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, Method};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -42,7 +52,9 @@ pub use credentials::Credentials;
 pub use error::{Error, ErrorBody, ErrorKind};
 pub use retry::RetryPolicy;
 
+use crate::runtime::request::dot_segment;
 use crate::runtime::{DEFAULT_BASE_URL, Endpoint, MAX_PAGE_SIZE, PageCursor, Paginated};
+use body::BodyError;
 use credentials::Kind;
 use digest::{Challenge, DigestState};
 use oauth::TokenCache;
@@ -64,9 +76,30 @@ struct Inner {
     credentials: Credentials,
     auth: Auth,
     retry: RetryPolicy,
-    /// The longest one attempt may take, body included.
+    /// The longest one attempt may take, from waiting for a turn to the end of the body.
     timeout: Duration,
     max_pages: i64,
+    limits: Limits,
+    /// One permit per request in flight, shared by the client's clones.
+    turns: Semaphore,
+}
+
+/// How much a server can make the client hold, and how many requests it sends at once.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    response_bytes: usize,
+    download_bytes: usize,
+    concurrent_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            response_bytes: 64 << 20,
+            download_bytes: 1 << 30,
+            concurrent_requests: 64,
+        }
+    }
 }
 
 enum Auth {
@@ -82,6 +115,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
+            .field("limits", &self.inner.limits)
             .finish_non_exhaustive()
     }
 }
@@ -95,6 +129,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     max_pages: i64,
+    limits: Limits,
 }
 
 impl Default for ClientBuilder {
@@ -106,6 +141,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             max_pages: 10_000,
+            limits: Limits::default(),
         }
     }
 }
@@ -141,10 +177,43 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest one attempt may take, from sending to the end of the body (default 60 s).
+    /// The longest one attempt may take (default 60 s): waiting for its turn
+    /// ([`max_concurrent_requests`](Self::max_concurrent_requests)), the service account's
+    /// token, the connection, and the whole answer. The whole call, retries and their
+    /// waits included, ends within [`RetryPolicy::max_elapsed`].
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest JSON answer read, in bytes (default 64 MiB). Real answers are far
+    /// shorter (a page of 500 clusters is about 1.6 MB; 20,000 slow query log lines, the
+    /// most `nLogs` asks, some tens of MB). The body is read as it arrives and the call
+    /// ends with [`ErrorKind::TooLarge`] as soon as it is longer, or says it is; decoding
+    /// it then takes at most about 33 times its size ([`crate::runtime::limits`]).
+    #[must_use]
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.limits.response_bytes = bytes;
+        self
+    }
+
+    /// The longest answer of an operation that downloads a file (gzip logs, CSV
+    /// invoices: its `Accept` is not JSON), in bytes (default 1 GiB); as
+    /// [`max_response_bytes`](Self::max_response_bytes) otherwise.
+    #[must_use]
+    pub fn max_download_bytes(mut self, bytes: usize) -> Self {
+        self.limits.download_bytes = bytes;
+        self
+    }
+
+    /// How many requests the client and its clones have in flight at once (default 64,
+    /// at least 1); the others wait for a turn, within their timeout. Each request in
+    /// flight holds at most one connection, so this also bounds the sockets the client
+    /// opens, whatever the number of concurrent calls.
+    #[must_use]
+    pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.limits.concurrent_requests = requests.max(1);
         self
     }
 
@@ -167,6 +236,9 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
+            // The Admin API does not redirect; following one would send a request's body
+            // and credentials wherever a server says.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {
                 Error::new(ErrorKind::Config, "the HTTP client cannot start").with_source(e)
@@ -196,6 +268,8 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 max_pages: self.max_pages,
+                turns: Semaphore::new(self.limits.concurrent_requests),
+                limits: self.limits,
             }),
         })
     }
@@ -207,17 +281,26 @@ enum Exchange {
     NotSent(reqwest::Error),
     /// The answer's head came with this status, then its body broke off.
     BodyBroke(u16, reqwest::Error),
+    /// The attempt cannot go on: no token, or an answer too large.
+    Failed(Error),
 }
 
-/// Sends `request` and reads the whole answer.
-async fn exchange(request: reqwest::RequestBuilder) -> Result<(u16, HeaderMap, Bytes), Exchange> {
+/// An answer: its status, headers and body.
+type Answer = (u16, HeaderMap, Bytes);
+
+/// Sends `request` and reads the whole answer, at most `limit` bytes of body.
+async fn exchange(request: reqwest::RequestBuilder, limit: usize) -> Result<Answer, Exchange> {
     let mut response = request.send().await.map_err(Exchange::NotSent)?;
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
-    let body = response
-        .bytes()
+    let body = body::read_limited(&mut response, limit)
         .await
-        .map_err(|e| Exchange::BodyBroke(status, e))?;
+        .map_err(|error| match error {
+            BodyError::Broke(e) => Exchange::BodyBroke(status, e),
+            too_large @ BodyError::TooLarge { .. } => Exchange::Failed(
+                Error::new(ErrorKind::TooLarge, too_large.describe()).at_status(status),
+            ),
+        })?;
     Ok((status, headers, body))
 }
 
@@ -309,6 +392,9 @@ impl Client {
         span.record("operation", E::OPERATION_ID);
         span.record("version", E::VERSION);
         let (status, headers, body) = self.execute(request).instrument(span).await.map_err(name)?;
+        if (300..400).contains(&status) {
+            return Err(name(Error::redirect(status, &headers)));
+        }
         E::decode_response(status, &headers, &body).map_err(|e| name(Error::response(e, &body)))
     }
 
@@ -367,13 +453,25 @@ impl Client {
     /// # Errors
     ///
     /// [`ErrorKind::Config`] when the request targets another host than the client's
-    /// (credentials go nowhere else); [`ErrorKind::Transport`] or [`ErrorKind::Timeout`]
+    /// (credentials go nowhere else); [`ErrorKind::Build`] when its path has a `.` or `..`
+    /// segment, in any percent-encoding; [`ErrorKind::Transport`] or [`ErrorKind::Timeout`]
     /// when no answer came.
     pub async fn send_request(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let request = self.rebase(request)?;
+        // A dot segment would be collapsed by the URL parser, sending the request to
+        // another resource than its path names.
+        let path = request.uri().path();
+        if let Some(segment) = path.split('/').find(|s| dot_segment(s).is_some()) {
+            return Err(Error::new(
+                ErrorKind::Build,
+                format!(
+                    "the path `{path}` has the dot segment `{segment}`, which would address another resource"
+                ),
+            ));
+        }
         let span = request_span(request.method().as_str(), request.uri().path());
         let (status, headers, body) = self.execute(request).instrument(span).await?;
         let mut response = http::Response::new(body.to_vec());
@@ -424,10 +522,7 @@ impl Client {
 
     /// Sends a built request with authentication and retries; not generic, so that it is
     /// compiled once for every operation.
-    async fn execute(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+    async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<Answer, Error> {
         let (parts, body) = request.into_parts();
         let body = Bytes::from(body);
         let uri = parts.uri.to_string();
@@ -436,6 +531,7 @@ impl Client {
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_owned();
+        let limit = self.body_limit(&parts.headers);
         let started = Instant::now();
         let span = tracing::Span::current();
         let mut attempt = 0_u32;
@@ -443,19 +539,17 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let mut builder = self
-                .inner
-                .http
-                .request(parts.method.clone(), &uri)
-                .headers(parts.headers.clone())
-                .body(body.clone());
-            builder = self
-                .authenticate(builder, &parts.method, &target, &body, &mut auth)
-                .await?;
-            // One timer bounds the attempt, body included (cheaper than reqwest's, which
-            // boxes a timer and wraps the body).
-            let exchanged = tokio::time::timeout(self.inner.timeout, exchange(builder)).await;
-            let (status, headers, body_bytes) = match exchanged {
+            let budget = self.attempt_budget(started);
+            let sent = Attempt {
+                method: &parts.method,
+                uri: &uri,
+                target: &target,
+                headers: &parts.headers,
+                body: &body,
+                limit,
+            };
+            let attempted = tokio::time::timeout(budget, self.attempt(sent, &mut auth)).await;
+            let (status, headers, body_bytes) = match attempted {
                 Ok(Ok(answer)) => answer,
                 Ok(Err(Exchange::NotSent(error))) => {
                     // Only a connection that never carried the request is safe to retry.
@@ -471,12 +565,13 @@ impl Client {
                     return Err(Error::transport(error));
                 }
                 Ok(Err(Exchange::BodyBroke(status, error))) => {
-                    return Err(Error::transport(error).with_status(status, Vec::new()));
+                    return Err(Error::transport(error).at_status(status));
                 }
+                Ok(Err(Exchange::Failed(error))) => return Err(error),
                 Err(_) => {
                     return Err(Error::new(
                         ErrorKind::Timeout,
-                        format!("no complete answer within {:?}", self.inner.timeout),
+                        format!("no complete answer within {budget:?}"),
                     ));
                 }
             };
@@ -509,7 +604,51 @@ impl Client {
         }
     }
 
-    /// The wait before another attempt, if the policy allows one.
+    /// One attempt: a turn among the requests in flight, authentication, the exchange.
+    async fn attempt(&self, sent: Attempt<'_>, auth: &mut AuthAttempt) -> Result<Answer, Exchange> {
+        // The semaphore lives as long as the client and is never closed.
+        let _turn = self.inner.turns.acquire().await;
+        let builder = self
+            .inner
+            .http
+            .request(sent.method.clone(), sent.uri)
+            .headers(sent.headers.clone())
+            .body(sent.body.clone());
+        let builder = self
+            .authenticate(builder, sent.method, sent.target, sent.body, auth)
+            .await
+            .map_err(Exchange::Failed)?;
+        exchange(builder, sent.limit).await
+    }
+
+    /// The longest the next attempt may take: the timeout, or what is left of the call's
+    /// [`RetryPolicy::max_elapsed`] when that is less.
+    fn attempt_budget(&self, started: Instant) -> Duration {
+        let left = self
+            .inner
+            .retry
+            .max_elapsed
+            .saturating_sub(started.elapsed());
+        self.inner.timeout.min(left)
+    }
+
+    /// The longest body an answer to a request with these headers may have: a download's
+    /// when it accepts something else than JSON.
+    fn body_limit(&self, headers: &HeaderMap) -> usize {
+        let accepts_json = headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|accept| accept.contains("json"));
+        if accepts_json {
+            self.inner.limits.response_bytes
+        } else {
+            self.inner.limits.download_bytes
+        }
+    }
+
+    /// The wait before another attempt, if the policy allows one. A wait that would end
+    /// past [`RetryPolicy::max_elapsed`] is none: the server's `Retry-After` can be any
+    /// number, so the sum saturates.
     fn retry_wait(
         &self,
         attempt: u32,
@@ -521,7 +660,7 @@ impl Client {
             return None;
         }
         let wait = policy.delay(attempt, headers, SystemTime::now());
-        (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
+        (started.elapsed().saturating_add(wait) <= policy.max_elapsed).then_some(wait)
     }
 
     async fn authenticate(
@@ -588,6 +727,19 @@ impl Client {
             _ => Ok(false),
         }
     }
+}
+
+/// What one attempt sends.
+#[derive(Clone, Copy)]
+struct Attempt<'a> {
+    method: &'a Method,
+    uri: &'a str,
+    /// The path and query, which Digest signs.
+    target: &'a str,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+    /// The longest body the answer may have.
+    limit: usize,
 }
 
 /// What one request did about authentication, across its attempts.

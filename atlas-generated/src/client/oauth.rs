@@ -1,31 +1,48 @@
 //! Service account access tokens (OAuth 2.0 client credentials): fetched from
 //! `{base}/api/oauth/token`, cached until shortly before they expire, refreshed by one
-//! request however many callers need a token at once, and revoked on demand.
+//! request however many callers need a token at once (they all share its outcome, success
+//! or failure), and revoked on demand. A token answer is read up to [`MAX_TOKEN_BODY`]
+//! bytes as it arrives.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
 use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use super::body::{BodyError, read_limited};
 use super::error::{Error, ErrorKind};
 
 /// A token is replaced this long before Atlas says it expires (or at half its life, when
 /// that is sooner), so that it does not expire on the way.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
-/// The longest a token body may be, or its `expires_in`.
+/// The longest a token answer may be. Atlas's is under 2 KB.
 const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// The longest a token is kept, whatever `expires_in` says (Atlas's last an hour).
+const MAX_TOKEN_LIFE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A token fetch under way, which every caller that needs a token meanwhile awaits.
+type Fetch = Shared<BoxFuture<'static, Result<Token, Arc<Error>>>>;
 
 pub(crate) struct TokenCache {
     client_id: String,
     client_secret: SecretString,
     /// The longest a token or revoke request may take.
     timeout: Duration,
-    /// Held across a refresh: callers that need a token meanwhile wait for that one.
-    current: Mutex<Option<Token>>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<Token>,
+    /// The fetch under way, and when it started.
+    fetching: Option<(Fetch, Instant)>,
 }
 
 #[derive(Clone)]
@@ -40,81 +57,87 @@ impl TokenCache {
             client_id,
             client_secret,
             timeout,
-            current: Mutex::new(None),
+            state: Mutex::new(State::default()),
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is whole after any panic: each change is one assignment.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A valid token: the cached one, or a new one. `rejected` is a token the server just
     /// refused (a `401`): it is replaced even if it has not expired, unless another
-    /// caller already replaced it.
+    /// caller already replaced it. Callers that need a new token at once await one fetch;
+    /// a caller that stops waiting (its own timeout) leaves it to the others.
     pub(crate) async fn token(
         &self,
         http: &reqwest::Client,
         base: &str,
         rejected: Option<&SecretString>,
     ) -> Result<SecretString, Error> {
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref() {
-            let refused =
-                rejected.is_some_and(|r| r.expose_secret() == token.value.expose_secret());
-            if !refused && Instant::now() < token.refresh_at {
-                return Ok(token.value.clone());
+        let fetch = {
+            let mut state = self.state();
+            if let Some(token) = &state.current {
+                let refused =
+                    rejected.is_some_and(|r| r.expose_secret() == token.value.expose_secret());
+                if !refused && Instant::now() < token.refresh_at {
+                    return Ok(token.value.clone());
+                }
+            }
+            // A fetch older than its timeout was left by callers that all stopped
+            // waiting: its outcome, whenever it came, is not news.
+            let live = state
+                .fetching
+                .take()
+                .filter(|(_, started)| started.elapsed() < self.timeout);
+            let (fetch, started) =
+                live.unwrap_or_else(|| (self.fetch(http.clone(), base.to_owned()), Instant::now()));
+            state.fetching = Some((fetch.clone(), started));
+            fetch
+        };
+        let outcome = fetch.clone().await;
+        let mut state = self.state();
+        if state
+            .fetching
+            .as_ref()
+            .is_some_and(|(f, _)| f.ptr_eq(&fetch))
+        {
+            state.fetching = None;
+            if let Ok(token) = &outcome {
+                state.current = Some(token.clone());
             }
         }
-        let token = self.fetch(http, base).await?;
-        let value = token.value.clone();
-        *current = Some(token);
-        Ok(value)
+        outcome
+            .map(|token| token.value)
+            .map_err(|shared| Error::shared(&shared))
     }
 
-    async fn fetch(&self, http: &reqwest::Client, base: &str) -> Result<Token, Error> {
-        let started = Instant::now();
-        let response = http
-            .post(format!("{base}/api/oauth/token"))
-            .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
-            .header(ACCEPT, "application/json")
-            .form(&[("grant_type", "client_credentials")])
-            .timeout(self.timeout)
-            .send()
-            .await
-            .map_err(|e| auth_error("the token request failed", e))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| auth_error("the token response broke off", e))?;
-        if !(200..300).contains(&status) {
-            return Err(Error::new(
-                ErrorKind::Auth,
-                format!("the token request was refused ({})", server_message(&body)),
-            )
-            .with_status(status, body.to_vec()));
+    /// The fetch of a new token, to be shared.
+    fn fetch(&self, http: reqwest::Client, base: String) -> Fetch {
+        let id = self.client_id.clone();
+        let secret = self.client_secret.clone();
+        let timeout = self.timeout;
+        async move {
+            fetch_token(&http, &base, &id, &secret, timeout)
+                .await
+                .map_err(Arc::new)
         }
-        let (value, expires_in) = parse_token(&body).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Auth,
-                "the token response has no `access_token` string and `expires_in` number",
-            )
-        })?;
-        let margin = EXPIRY_MARGIN.min(expires_in / 2);
-        Ok(Token {
-            value,
-            refresh_at: started + expires_in - margin,
-        })
+        .boxed()
+        .shared()
     }
 
     /// Revokes the cached token (`{base}/api/oauth/revoke`) and forgets it; without one,
     /// does nothing.
     pub(crate) async fn revoke(&self, http: &reqwest::Client, base: &str) -> Result<(), Error> {
-        let mut current = self.current.lock().await;
-        let Some(token) = current.take() else {
+        let Some(token) = self.state().current.take() else {
             return Ok(());
         };
         let form = [
             ("token", token.value.expose_secret()),
             ("token_type_hint", "access_token"),
         ];
-        let response = http
+        let mut response = http
             .post(format!("{base}/api/oauth/revoke"))
             .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
             .form(&form)
@@ -126,7 +149,9 @@ impl TokenCache {
         if (200..300).contains(&status) {
             return Ok(());
         }
-        let body = response.bytes().await.unwrap_or_default();
+        let body = read_limited(&mut response, MAX_TOKEN_BODY)
+            .await
+            .unwrap_or_default();
         Err(Error::new(
             ErrorKind::Auth,
             format!("the token could not be revoked ({})", server_message(&body)),
@@ -135,22 +160,74 @@ impl TokenCache {
     }
 }
 
-fn auth_error(what: &str, error: reqwest::Error) -> Error {
-    let cause = Error::transport(error);
-    Error::new(ErrorKind::Auth, format!("{what}: {cause}")).with_source(cause)
+/// Asks `{base}/api/oauth/token` for a token.
+async fn fetch_token(
+    http: &reqwest::Client,
+    base: &str,
+    client_id: &str,
+    client_secret: &SecretString,
+    timeout: Duration,
+) -> Result<Token, Error> {
+    let started = Instant::now();
+    let mut response = http
+        .post(format!("{base}/api/oauth/token"))
+        .basic_auth(client_id, Some(client_secret.expose_secret()))
+        .header(ACCEPT, "application/json")
+        .form(&[("grant_type", "client_credentials")])
+        .timeout(timeout)
+        .send()
+        .await
+        .map_err(|e| auth_error("the token request failed", e))?;
+    let status = response.status().as_u16();
+    let body = match read_limited(&mut response, MAX_TOKEN_BODY).await {
+        Ok(body) => body,
+        Err(BodyError::Broke(e)) => return Err(auth_error("the token response broke off", e)),
+        Err(too_large) => {
+            let why = format!("the token response is refused: {}", too_large.describe());
+            return Err(Error::new(ErrorKind::Auth, why).at_status(status));
+        }
+    };
+    if !(200..300).contains(&status) {
+        return Err(Error::new(
+            ErrorKind::Auth,
+            format!("the token request was refused ({})", server_message(&body)),
+        )
+        .with_status(status, body.to_vec()));
+    }
+    let (value, expires_in) = parse_token(&body).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Auth,
+            "the token response has no `access_token` string and `expires_in` number",
+        )
+    })?;
+    let life = expires_in.min(MAX_TOKEN_LIFE);
+    let margin = EXPIRY_MARGIN.min(life / 2);
+    Ok(Token {
+        value,
+        refresh_at: started + (life - margin),
+    })
 }
 
-/// `access_token` and `expires_in` of a token response.
+/// A token request that failed on the way: an [`ErrorKind::Timeout`] when it took too
+/// long, an [`ErrorKind::Auth`] otherwise.
+fn auth_error(what: &str, error: reqwest::Error) -> Error {
+    let cause = Error::transport(error);
+    let kind = match cause.kind() {
+        ErrorKind::Timeout => ErrorKind::Timeout,
+        _ => ErrorKind::Auth,
+    };
+    Error::new(kind, format!("{what}: {cause}")).with_source(cause)
+}
+
+/// `access_token` and `expires_in` of a token response (the body is at most
+/// [`MAX_TOKEN_BODY`] bytes, and serde_json bounds its depth).
 fn parse_token(body: &[u8]) -> Option<(SecretString, Duration)> {
-    if body.len() > MAX_TOKEN_BODY {
-        return None;
-    }
     let value: Value = serde_json::from_slice(body).ok()?;
     let token = value
         .get("access_token")?
         .as_str()
         .filter(|t| !t.is_empty())?;
-    let seconds = value.get("expires_in")?.as_u64()?.min(u64::from(u32::MAX));
+    let seconds = value.get("expires_in")?.as_u64()?;
     Some((
         SecretString::from(token.to_owned()),
         Duration::from_secs(seconds),
@@ -163,7 +240,7 @@ fn server_message(body: &[u8]) -> String {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         for key in ["error_description", "detail", "error"] {
             if let Some(text) = value.get(key).and_then(Value::as_str) {
-                return text.to_owned();
+                return text.chars().take(200).collect();
             }
         }
     }

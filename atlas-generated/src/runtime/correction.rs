@@ -111,7 +111,7 @@ fn fill<T: Json>(
     filled: &mut Filled,
 ) -> Result<T, DecodeError> {
     match T::zero() {
-        Some(zero) if note_filled(key, path, filled) => Ok(zero),
+        Some(zero) if note_filled(key, path, filled)? => Ok(zero),
         _ => Err(super::json::missing(path, key)),
     }
 }
@@ -119,16 +119,29 @@ fn fill<T: Json>(
 /// Notes that `key` is filled, if a response is being corrected. Not generic, like the
 /// other helpers below that touch the thread's state, so that it is compiled once rather
 /// than once per field type.
-fn note_filled(key: &'static str, path: &Path<'_>, filled: &mut Filled) -> bool {
+///
+/// # Errors
+///
+/// The decoding's memory budget is spent.
+fn note_filled(
+    key: &'static str,
+    path: &Path<'_>,
+    filled: &mut Filled,
+) -> Result<bool, DecodeError> {
     CORRECTING.with_borrow_mut(|state| {
         let Some(corrections) = state else {
-            return false;
+            return Ok(false);
         };
-        corrections.push(Correction {
-            path: path.key(key).to_string(),
-        });
+        let at = path.key(key).to_string();
+        // A list of `{}` makes a correction per missing field of every element: each
+        // counts against the decoding's memory, or a short body would make a huge list.
+        let cost = std::mem::size_of::<Correction>() + at.len() + std::mem::size_of::<&str>();
+        if !super::limits::charge(cost) {
+            return Err(super::limits::too_large(path));
+        }
+        corrections.push(Correction { path: at });
         filled.push(key);
-        true
+        Ok(true)
     })
 }
 
@@ -161,14 +174,23 @@ pub fn correcting<T, E>(status: u16, decode: impl FnOnce() -> Result<T, E>) -> R
     result
 }
 
+/// The most filled paths one warning lists.
+const LOGGED_PATHS: usize = 20;
+
 /// Logs and hands over the corrections of one response. Not generic, so that the
 /// `tracing` machinery is compiled once, not once per response type.
 #[cold]
 fn report(status: u16, corrections: Vec<Correction>) {
-    let paths: Vec<&str> = corrections.iter().map(|c| c.path.as_str()).collect();
+    // A log line stays short whatever the body: the first paths, and how many in all.
+    let paths: Vec<&str> = corrections
+        .iter()
+        .take(LOGGED_PATHS)
+        .map(|c| c.path.as_str())
+        .collect();
     tracing::warn!(
         target: "atlas_generated",
         status,
+        filled = corrections.len(),
         missing = ?paths,
         "the response lacks fields the spec requires; they were filled with zero values"
     );
@@ -229,7 +251,7 @@ pub fn branches<T>(decode: impl Fn() -> Result<T, DecodeError>) -> Result<T, Dec
 }
 
 /// Tries one branch of an untagged union: the corrections of a branch that does not fit
-/// are forgotten.
+/// are forgotten, and the memory it took is given back to the decoding's budget.
 ///
 /// # Errors
 ///
@@ -237,9 +259,12 @@ pub fn branches<T>(decode: impl Fn() -> Result<T, DecodeError>) -> Result<T, Dec
 #[inline]
 pub fn branch<T>(decode: impl FnOnce() -> Result<T, DecodeError>) -> Result<T, DecodeError> {
     let mark = correction_count();
+    let budget = super::limits::left();
     let result = decode();
     if result.is_err() {
         forget_corrections_after(mark);
+        // What the attempt built is dropped: its memory is free again.
+        super::limits::give_back(budget);
     }
     result
 }

@@ -29,6 +29,7 @@ use serde_json::{Map, Number, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use super::encode::Encoded;
+use super::limits;
 use super::reader::{Bail, Reader};
 
 /// A type that converts from and to a [`serde_json::Value`].
@@ -117,6 +118,18 @@ impl Path<'_> {
     #[must_use]
     pub fn index(&self, index: usize) -> Path<'_> {
         Path::Index(self, index)
+    }
+
+    /// How many arrays and objects enclose the value at this path: 0 at the root.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        let mut depth = 0;
+        let mut at = self;
+        while let Path::Key(parent, _) | Path::Index(parent, _) = at {
+            depth += 1;
+            at = parent;
+        }
+        depth
     }
 }
 
@@ -404,7 +417,10 @@ impl Json for bool {
 
 /// Decodes an integer in `min..=max`, naming `type_name` when it does not fit.
 ///
-/// A float with no fractional part (`10.0`, `1e3`) is accepted as an integer.
+/// Only a number written as an integer is one, as in typed `serde_json`: `10.0` and `1e3`
+/// are floats, and a float may not stand for the integer its text only approximates
+/// (`9007199254740993.0` reads as 9007199254740992), so every float is refused. An integer
+/// too large for `i64` (`-9223372036854775809`) reaches here as a float, and is refused.
 #[inline]
 fn integer(
     value: Value,
@@ -421,20 +437,7 @@ fn integer(
             return Ok(i);
         }
     } else if number.as_u64().is_none() {
-        let Some(f) = number.as_f64() else {
-            return Err(DecodeError::expected(path, "an integer", &value));
-        };
-        if f.fract() != 0.0 || !f.is_finite() {
-            return Err(DecodeError::expected(path, "an integer", &value));
-        }
-        // `min as f64` is exact for i32 and i64; `max as f64 + 1.0` is 2^31 or
-        // 2^63, both exact, so this range check is exact.
-        #[allow(clippy::cast_precision_loss)]
-        let (low, high) = (min as f64, max as f64 + 1.0);
-        if f >= low && f < high {
-            #[allow(clippy::cast_possible_truncation)]
-            return Ok(f as i64);
-        }
+        return Err(DecodeError::expected(path, "an integer", &value));
     }
     Err(overflow(path, number, type_name))
 }
@@ -604,6 +607,10 @@ impl<T: Json> Json for Vec<T> {
             // Plain loops, here and below: an iterator chain would be compiled anew for
             // each of the crate's hundreds of element types.
             Value::Array(items) => {
+                let bytes = items.len().saturating_mul(std::mem::size_of::<T>());
+                if !limits::charge(bytes) {
+                    return Err(limits::too_large(path));
+                }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
                     out.push(T::from_json(item, &path.index(i))?);
@@ -624,6 +631,10 @@ impl<T: Json> Json for Vec<T> {
         let mut out = Vec::new();
         let mut more = reader.first_element()?;
         while more {
+            if out.len() == out.capacity() {
+                let more_room = reader.grow(out.capacity(), std::mem::size_of::<T>())?;
+                out.reserve_exact(more_room);
+            }
             out.push(T::read(reader)?);
             more = reader.next_element()?;
         }
@@ -645,7 +656,10 @@ impl<T: Json> Json for BTreeMap<String, T> {
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let map = object(value, path)?;
         let mut out = BTreeMap::new();
-        for (key, item) in map {
+        for (index, (key, item)) in map.into_iter().enumerate() {
+            if !limits::charge(limits::map_entry::<T>(index)) {
+                return Err(limits::too_large(&path.key(&key)));
+            }
             let decoded = T::from_json(item, &path.key(&key))?;
             out.insert(key, decoded);
         }
@@ -662,6 +676,7 @@ impl<T: Json> Json for BTreeMap<String, T> {
         let mut out = BTreeMap::new();
         let mut key = reader.first_key()?.map(str::to_owned);
         while let Some(name) = key {
+            reader.charge(limits::map_entry::<T>(out.len()))?;
             let item = T::read(reader)?;
             out.insert(name, item);
             key = reader.next_key()?.map(str::to_owned);
@@ -682,6 +697,9 @@ impl<T: Json> Json for BTreeMap<String, T> {
 impl<T: Json> Json for Box<T> {
     #[inline]
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        if !limits::charge(std::mem::size_of::<T>()) {
+            return Err(limits::too_large(path));
+        }
         T::from_json(value, path).map(Box::new)
     }
 
@@ -692,6 +710,7 @@ impl<T: Json> Json for Box<T> {
 
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.charge(std::mem::size_of::<T>())?;
         T::read(reader).map(Box::new)
     }
 
@@ -1069,7 +1088,7 @@ macro_rules! impl_serde_via_json {
                 {
                     let value =
                         <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    <$ty as $crate::runtime::Json>::from_json(value, &$crate::runtime::Path::Root)
+                    $crate::runtime::from_value::<$ty>(value)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
             }
@@ -1083,8 +1102,13 @@ macro_rules! impl_serde_via_json {
 ///
 /// A [`DecodeError`] at `$` for malformed JSON (``invalid JSON: …``), or the
 /// error of decoding the document.
+///
+/// Whatever `bytes` hold, decoding ends: a document nested deeper than
+/// [`MAX_DEPTH`](super::limits::MAX_DEPTH), or whose typed value would take more memory
+/// than [`limits`](super::limits) allows for its length, is an error naming the place.
 #[inline]
 pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let budget = limits::Budget::enter(bytes.len());
     // Straight from the text when it decodes cleanly; otherwise through `Value`, which
     // locates errors and fills what a response lacks.
     if super::reader::enabled() {
@@ -1093,8 +1117,22 @@ pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
         if let Ok(value) = read {
             return Ok(value);
         }
+        budget.refill();
     }
+    limits::check_text(bytes)?;
     let value = parse(bytes)?;
+    T::from_json(value, &Path::Root)
+}
+
+/// Decodes a [`Value`] handed in whole (by a serde `Deserializer`, or a caller) as a `T`,
+/// after checking its depth as [`from_slice`] does.
+///
+/// # Errors
+///
+/// A [`DecodeError`] naming the first place nested too deep, or the error of decoding.
+#[inline]
+pub fn from_value<T: Json>(value: Value) -> Result<T, DecodeError> {
+    limits::check_value(&value, &Path::Root)?;
     T::from_json(value, &Path::Root)
 }
 
@@ -1231,26 +1269,28 @@ mod tests {
         assert_eq!(decode::<i64>(json!(-7)).unwrap(), -7);
         assert_eq!(decode::<i64>(json!(i64::MAX)).unwrap(), i64::MAX);
         assert_eq!(decode::<i64>(json!(i64::MIN)).unwrap(), i64::MIN);
-        assert_eq!(decode::<i64>(json!(10.0)).unwrap(), 10);
-        assert_eq!(decode::<i64>(json!(-0.0)).unwrap(), 0);
-        assert_eq!(
-            decode::<i64>(serde_json::from_str("1e3").unwrap()).unwrap(),
-            1000
-        );
+        // A float is never an integer, as in typed serde_json: its text may stand for
+        // another integer than the float it reads as.
+        for float in [
+            "10.0",
+            "-0.0",
+            "1e3",
+            "9007199254740993.0",
+            "-9223372036854775809",
+        ] {
+            assert_eq!(
+                decode_err::<i64>(serde_json::from_str(float).unwrap()).message(),
+                format!(
+                    "expected an integer, found a number ({})",
+                    serde_json::from_str::<Value>(float).unwrap()
+                )
+            );
+        }
         assert_eq!(
             decode_err::<i64>(json!(u64::MAX)).message(),
             "18446744073709551615 does not fit in i64"
         );
-        assert_eq!(
-            decode_err::<i64>(serde_json::from_str("1e20").unwrap()).message(),
-            "1e+20 does not fit in i64"
-        );
-        // 2^63 as a float is just out of range; -2^63 is in range.
-        assert_eq!(
-            decode::<i64>(json!(-9_223_372_036_854_775_808.0_f64)).unwrap(),
-            i64::MIN
-        );
-        assert!(decode::<i64>(json!(9_223_372_036_854_775_808.0_f64)).is_err());
+        assert!(decode::<i64>(json!(-9_223_372_036_854_775_808.0_f64)).is_err());
         assert_eq!(
             decode_err::<i64>(json!(1.5)).message(),
             "expected an integer, found a number (1.5)"
@@ -1267,7 +1307,7 @@ mod tests {
     fn i32_values() {
         assert_eq!(decode::<i32>(json!(i32::MAX)).unwrap(), i32::MAX);
         assert_eq!(decode::<i32>(json!(i32::MIN)).unwrap(), i32::MIN);
-        assert_eq!(decode::<i32>(json!(10.0)).unwrap(), 10);
+        assert!(decode::<i32>(json!(10.0)).is_err());
         assert_eq!(
             decode_err::<i32>(json!(12_345_678_901_i64)).message(),
             "12345678901 does not fit in i32"
@@ -1284,14 +1324,7 @@ mod tests {
             decode_err::<i32>(json!(u64::MAX)).message(),
             "18446744073709551615 does not fit in i32"
         );
-        assert_eq!(
-            decode_err::<i32>(json!(2_147_483_648.0_f64)).message(),
-            "2147483648.0 does not fit in i32"
-        );
-        assert_eq!(
-            decode::<i32>(json!(-2_147_483_648.0_f64)).unwrap(),
-            i32::MIN
-        );
+        assert!(decode::<i32>(json!(-2_147_483_648.0_f64)).is_err());
         assert_eq!(
             decode_err::<i32>(json!(0.5)).message(),
             "expected an integer, found a number (0.5)"

@@ -11,13 +11,16 @@
 //!   write models into serde serializers.
 //! - [`reader`]: [`Reader`], decoding straight from JSON text when it decodes cleanly.
 //! - [`correction`]: responses that lack required fields, filled with zero values.
+//! - [`limits`]: the depth and memory bounds of every decoding.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
+//! - [`redact`]: `Debug` that shows whether a secret is set, never what it is.
 
 pub mod correction;
 pub mod encode;
 pub mod enums;
 pub mod json;
+pub mod limits;
 pub mod pagination;
 pub mod reader;
 pub mod registry;
@@ -29,11 +32,13 @@ pub use crate::impl_serde_via_json;
 pub use correction::{Corrected, Correction, Filled};
 pub use encode::{Encoded, Members};
 pub use enums::OpenEnum;
+pub use json::from_value;
 pub use json::{
     Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,
     nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null, required,
     tag, to_vec, variant_payload, with_tag,
 };
+pub use limits::{MAX_DEPTH, branch_value};
 pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
 pub use reader::{Bail, Reader, Variant};
 pub use registry::{OperationInfo, VersionInfo};
@@ -48,3 +53,5 @@ pub use time::Timestamp;
 
 /// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.
 pub use chrono::NaiveDate as Date;
+
+pub mod redact;

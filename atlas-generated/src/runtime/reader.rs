@@ -17,9 +17,12 @@ use serde_json::{Map, Value};
 
 use super::correction;
 use super::json::{Json, Path};
+use super::limits::{self, MAX_DEPTH};
 
 /// The reader gave up: decode the document through [`Value`] instead, which also says
-/// why and where when it cannot be decoded.
+/// why and where when it cannot be decoded. The reader gives up, among other things, at a
+/// document nested deeper than [`MAX_DEPTH`] and at one whose typed value would take more
+/// memory than [`limits`] allows; the `Value` path then names the place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bail;
 
@@ -36,6 +39,9 @@ pub struct Reader<'j> {
     /// A member the next struct read leaves out: the tag of the union whose variant it
     /// is, which the union holds (see [`Reader::tagged`]).
     hidden: Option<&'static str>,
+    /// How many arrays and objects enclose the next value, counted from the document's
+    /// root: at most [`MAX_DEPTH`], so that reading recurses a bounded number of times.
+    depth: usize,
 }
 
 impl<'j> Reader<'j> {
@@ -43,9 +49,75 @@ impl<'j> Reader<'j> {
     #[inline]
     #[must_use]
     pub fn new(text: &'j [u8]) -> Self {
+        Reader::at_depth(text, 0)
+    }
+
+    /// A reader of `text`, a value found `depth` arrays and objects deep.
+    fn at_depth(text: &'j [u8], depth: usize) -> Self {
         Reader {
             jiter: Jiter::new(text),
             hidden: None,
+            depth,
+        }
+    }
+
+    /// Counts an array or object entered.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] past [`MAX_DEPTH`].
+    #[inline]
+    fn enter(&mut self) -> Result<(), Bail> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+
+    /// Counts an array or object left.
+    #[inline]
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Takes `bytes` from the decoding's memory budget, for an element about to be
+    /// stored: a list's, a map's, or a box's.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the budget is spent; the `Value` path then names the place.
+    #[inline]
+    pub fn charge(&mut self, bytes: usize) -> Result<(), Bail> {
+        if limits::charge(bytes) {
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// Room for a full list of `capacity` elements of `size` bytes to grow by: as much
+    /// again (4 at least), taken from the memory budget first, so that what a list holds
+    /// is what was charged.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the budget is spent.
+    #[inline]
+    pub fn grow(&mut self, capacity: usize, size: usize) -> Result<usize, Bail> {
+        let more = capacity.max(4);
+        self.charge(more.saturating_mul(size))?;
+        Ok(more)
+    }
+
+    /// The text of the next value, read whole, if it nests no deeper than what
+    /// [`MAX_DEPTH`] leaves below the reader's depth; with what it would take in memory
+    /// as a [`Value`].
+    fn free_form(&mut self) -> Result<(&'j [u8], usize), Bail> {
+        let raw = self.raw()?;
+        match limits::scan(raw, MAX_DEPTH - self.depth) {
+            limits::Scanned::Fits(bytes) => Ok((raw, bytes)),
+            limits::Scanned::TooDeep => Err(Bail),
         }
     }
 
@@ -114,7 +186,13 @@ impl<'j> Reader<'j> {
     /// [`Bail`] when the next value is not an object.
     #[inline]
     pub fn first_key(&mut self) -> Result<Option<&str>, Bail> {
-        Ok(self.jiter.next_object()?)
+        self.enter()?;
+        let key = self.jiter.next_object()?;
+        if key.is_none() {
+            // The field, not `leave`: `key` borrows the parser.
+            self.depth -= 1;
+        }
+        Ok(key)
     }
 
     /// The next key of the object being read, after its previous member's value;
@@ -125,7 +203,11 @@ impl<'j> Reader<'j> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn next_key(&mut self) -> Result<Option<&str>, Bail> {
-        Ok(self.jiter.next_key()?)
+        let key = self.jiter.next_key()?;
+        if key.is_none() {
+            self.depth -= 1;
+        }
+        Ok(key)
     }
 
     /// Reads the value of a member the struct does not declare into `map`, unless it
@@ -146,6 +228,7 @@ impl<'j> Reader<'j> {
             return Ok(());
         }
         let value = self.untyped()?;
+        self.charge(key.len() + limits::map_entry::<Value>(map.len()))?;
         map.insert(key, value);
         Ok(())
     }
@@ -170,7 +253,8 @@ impl<'j> Reader<'j> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn untyped(&mut self) -> Result<Value, Bail> {
-        let raw = self.raw()?;
+        let (raw, bytes) = self.free_form()?;
+        self.charge(bytes)?;
         serde_json::from_slice(raw).map_err(|_| Bail)
     }
 
@@ -201,9 +285,14 @@ impl<'j> Reader<'j> {
         property: &'static str,
         variant: impl FnOnce(Option<&str>, &mut Variant<'j>) -> Result<T, Bail>,
     ) -> Result<T, Bail> {
-        let raw = self.raw()?;
+        let (raw, value_bytes) = self.free_form()?;
         let tag = tag_of(raw, property)?;
-        let mut payload = Variant { raw, property };
+        let mut payload = Variant {
+            raw,
+            property,
+            depth: self.depth,
+            value_bytes,
+        };
         variant(tag.as_deref(), &mut payload)
     }
 
@@ -284,7 +373,12 @@ impl<'j> Reader<'j> {
     /// [`Bail`] when the next value is not an array.
     #[inline]
     pub fn first_element(&mut self) -> Result<bool, Bail> {
-        Ok(self.jiter.next_array()?.is_some())
+        self.enter()?;
+        let first = self.jiter.next_array()?.is_some();
+        if !first {
+            self.leave();
+        }
+        Ok(first)
     }
 
     /// Whether the array being read has another element, after the previous one.
@@ -294,7 +388,11 @@ impl<'j> Reader<'j> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn next_element(&mut self) -> Result<bool, Bail> {
-        Ok(self.jiter.array_step()?.is_some())
+        let next = self.jiter.array_step()?.is_some();
+        if !next {
+            self.leave();
+        }
+        Ok(next)
     }
 }
 
@@ -302,6 +400,10 @@ impl<'j> Reader<'j> {
 pub struct Variant<'j> {
     raw: &'j [u8],
     property: &'static str,
+    /// The depth of the reader the object was found by.
+    depth: usize,
+    /// What the object takes as a [`Value`], charged only if it is parsed as one.
+    value_bytes: usize,
 }
 
 impl Variant<'_> {
@@ -314,7 +416,7 @@ impl Variant<'_> {
     /// [`Bail`] when the object is not a `T`.
     #[inline]
     pub fn payload<T: Json>(&mut self, keep_tag: bool) -> Result<T, Bail> {
-        let mut reader = Reader::new(self.raw);
+        let mut reader = Reader::at_depth(self.raw, self.depth);
         if !keep_tag {
             reader.hidden = Some(self.property);
         }
@@ -351,6 +453,9 @@ impl Variant<'_> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn object(&mut self) -> Result<Map<String, Value>, Bail> {
+        if !limits::charge(self.value_bytes) {
+            return Err(Bail);
+        }
         serde_json::from_slice(self.raw).map_err(|_| Bail)
     }
 }

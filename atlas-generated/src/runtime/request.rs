@@ -3,12 +3,13 @@
 //! Generated operations describe themselves to a [`RequestBuilder`], which
 //! produces an [`http::Request<Vec<u8>>`] that any HTTP client can send.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::NaiveDate;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
 
 use super::enums::OpenEnum;
 use super::json::{Json, to_vec};
@@ -25,6 +26,17 @@ pub enum BuildError {
     EmptyPathParameter {
         /// The parameter's name in the path template.
         name: &'static str,
+    },
+    /// A path parameter was `.` or `..`, or a percent-encoding of one (`%2E%2e`, `.%2e`,
+    /// `%252e`, decoded as many times as it decodes). Sent as a segment, it would be read
+    /// as a dot segment, by the URL parser of the HTTP client (which collapses `%2E%2E`
+    /// as it does `..`) or by a server or proxy that decodes the path, and address
+    /// another resource: `DELETE /groups/{groupId}/clusters/..` is `/groups/{groupId}/`.
+    DotSegment {
+        /// The parameter's name in the path template.
+        name: &'static str,
+        /// The rejected value, as given.
+        value: String,
     },
     /// A header name is not a valid HTTP header name.
     InvalidHeaderName {
@@ -48,6 +60,17 @@ impl fmt::Display for BuildError {
             BuildError::EmptyPathParameter { name } => {
                 write!(f, "path parameter `{name}` is empty")
             }
+            BuildError::DotSegment { name, value } => match dot_segment(value) {
+                Some(dots) if dots != value => write!(
+                    f,
+                    "path parameter `{name}` is `{value}`, which percent-decodes to \
+                     `{dots}` and would address another resource"
+                ),
+                _ => write!(
+                    f,
+                    "path parameter `{name}` is `{value}`, which would address another resource"
+                ),
+            },
             BuildError::InvalidHeaderName { name } => {
                 write!(f, "`{name}` is not a valid header name")
             }
@@ -246,6 +269,45 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// How many times [`dot_segment`] percent-decodes a value: far more layers than any server
+/// or proxy decodes, and a bound on the work a caller's string can cause.
+const DECODINGS: usize = 16;
+
+/// `.` or `..` when `text` is one, or percent-decodes to one, percent-encoded up to
+/// [`DECODINGS`] times (`%2E`, `%2e.`, `%252E%252E`) and in either case of hex digits.
+///
+/// The `url` crate that reqwest parses URLs with (WHATWG) reads `%2E` as `.` in a path
+/// segment and removes dot segments, so `%2E%2E` climbs one segment up; a server or proxy
+/// that decodes a path before normalizing it may do the same with `%252E%252E`.
+pub(crate) fn dot_segment(text: &str) -> Option<&'static str> {
+    let dots = |bytes: &[u8]| match bytes {
+        b"." => Some("."),
+        b".." => Some(".."),
+        _ => None,
+    };
+    // Any other byte survives decoding: the text is no dot segment, however long.
+    let encodes_dots = |b: &u8| *b == b'.' || *b == b'%' || b.is_ascii_hexdigit();
+    if !text.bytes().all(|b| encodes_dots(&b)) {
+        return None;
+    }
+    let mut bytes = Cow::Borrowed(text.as_bytes());
+    for _ in 0..=DECODINGS {
+        if let Some(found) = dots(&bytes) {
+            return Some(found);
+        }
+        // Without a `%`, nothing decodes; a decoding that changes nothing is the end.
+        if !bytes.contains(&b'%') {
+            return None;
+        }
+        let decoded: Cow<'_, [u8]> = percent_decode(&bytes).into();
+        if decoded.len() == bytes.len() {
+            return None;
+        }
+        bytes = Cow::Owned(decoded.into_owned());
+    }
+    None
+}
+
 /// Appends `text` to `out`, percent-encoded (see [`NOT_UNRESERVED`]).
 fn encode_into(out: &mut String, text: &str) {
     out.extend(utf8_percent_encode(text, NOT_UNRESERVED));
@@ -314,13 +376,18 @@ impl RequestBuilder {
 
     /// Appends a path segment holding the parameter `name`.
     ///
-    /// Everything but the RFC 3986 unreserved characters is percent-encoded,
-    /// and the values `.` and `..` are sent as `%2E` and `%2E%2E`, so no value
-    /// can change which resource the path addresses.
+    /// Everything but the RFC 3986 unreserved characters is percent-encoded
+    /// (`/`, `\`, `?`, `#`, `%`, spaces and control characters included), and the
+    /// values that would be read as a dot segment are refused, so no value can
+    /// change which resource the path addresses.
     ///
     /// # Errors
     ///
-    /// [`BuildError::EmptyPathParameter`] when the value is empty.
+    /// [`BuildError::EmptyPathParameter`] when the value is empty;
+    /// [`BuildError::DotSegment`] when it is `.` or `..`, or percent-decodes
+    /// (once or more, in either case of hex digits) to one of them: `%2E%2E`, `.%2e`,
+    /// `%252e`. No encoding of these survives the URL parser of reqwest (WHATWG), which
+    /// removes `%2E%2E` as it does `..`.
     #[inline]
     pub fn path_param<T: PathValue + ?Sized>(
         &mut self,
@@ -332,13 +399,17 @@ impl RequestBuilder {
     }
 
     fn push_path_text(&mut self, name: &'static str, text: &str) -> Result<(), BuildError> {
-        self.path.push('/');
-        match text {
-            "" => return Err(BuildError::EmptyPathParameter { name }),
-            "." => self.path.push_str("%2E"),
-            ".." => self.path.push_str("%2E%2E"),
-            _ => encode_into(&mut self.path, text),
+        if text.is_empty() {
+            return Err(BuildError::EmptyPathParameter { name });
         }
+        if dot_segment(text).is_some() {
+            return Err(BuildError::DotSegment {
+                name,
+                value: text.to_owned(),
+            });
+        }
+        self.path.push('/');
+        encode_into(&mut self.path, text);
         Ok(())
     }
 
@@ -468,10 +539,15 @@ mod tests {
         let cases = [
             ("abc-DEF_0.9~", "/groups/abc-DEF_0.9~"),
             ("a/b", "/groups/a%2Fb"),
-            ("..", "/groups/%2E%2E"),
-            (".", "/groups/%2E"),
             ("...", "/groups/..."),
+            (".a", "/groups/.a"),
+            ("a.", "/groups/a."),
+            (". .", "/groups/.%20."),
             ("../admin", "/groups/..%2Fadmin"),
+            ("..%2F", "/groups/..%252F"),
+            ("%2e%2e%2f", "/groups/%252e%252e%252f"),
+            ("%2e%2e%", "/groups/%252e%252e%25"),
+            ("%2x.", "/groups/%252x."),
             ("?x=1", "/groups/%3Fx%3D1"),
             ("#frag", "/groups/%23frag"),
             ("a b", "/groups/a%20b"),
@@ -480,6 +556,9 @@ mod tests {
             ("a:b;c@d+e&f", "/groups/a%3Ab%3Bc%40d%2Be%26f"),
             ("\\", "/groups/%5C"),
             ("\n", "/groups/%0A"),
+            ("\t", "/groups/%09"),
+            ("\0", "/groups/%00"),
+            ("\u{ff0e}\u{ff0e}", "/groups/%EF%BC%8E%EF%BC%8E"),
         ];
         for (value, expected) in cases {
             assert_eq!(path_of(value).unwrap(), expected, "{value:?}");
@@ -490,6 +569,73 @@ mod tests {
         let request = builder.finish().unwrap();
         assert_eq!(request.uri().query(), None);
         assert_eq!(request.uri().path(), "/x%3Fa%3Db%23c");
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        let refused = [
+            ".",
+            "..",
+            "%2e",
+            "%2E",
+            "%2e%2e",
+            "%2E%2E",
+            "%2E%2e",
+            "%2e%2E",
+            ".%2e",
+            ".%2E",
+            "%2e.",
+            "%2E.",
+            "%252e",
+            "%252E%252e",
+            "%25252E.",
+            "%252e%2E",
+            "%2525252e%2e",
+        ];
+        for value in refused {
+            match path_of(value) {
+                Err(BuildError::DotSegment {
+                    name: "groupId",
+                    value: rejected,
+                }) => assert_eq!(rejected, value),
+                other => panic!("{value:?}: {other:?}"),
+            }
+        }
+        let error = path_of("..").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "path parameter `groupId` is `..`, which would address another resource"
+        );
+        let error = path_of("%2E%2e").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "path parameter `groupId` is `%2E%2e`, which percent-decodes to `..` and would \
+             address another resource"
+        );
+        assert!(std::error::Error::source(&error).is_none());
+        // A caller's string costs at most DECODINGS passes, however it nests: decoding
+        // until nothing changes would make 100,000 passes over 300 KB here.
+        let nested = "%25".repeat(100_000) + "2E";
+        let started = std::time::Instant::now();
+        assert!(dot_segment(&nested).is_none());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let sixteen = "%".to_owned() + &"25".repeat(15) + "2E";
+        assert_eq!(dot_segment(&sixteen), Some("."));
+        // A `String` as well.
+        let mut builder = RequestBuilder::new(Method::GET, MEDIA);
+        assert!(matches!(
+            builder.path_param("logName", &".".to_owned()),
+            Err(BuildError::DotSegment {
+                name: "logName",
+                ..
+            })
+        ));
+        // Not a dot segment once decoded: kept, encoded.
+        for value in ["...", "%2e%2e%2e", "%2e%2e%2f", ".%2", "%2", "%", "%%2e%2e"] {
+            assert!(dot_segment(value).is_none(), "{value:?}");
+        }
+        assert_eq!(dot_segment("%252E%252e"), Some(".."));
+        assert_eq!(dot_segment("%2E"), Some("."));
     }
 
     #[test]

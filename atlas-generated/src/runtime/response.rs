@@ -7,6 +7,7 @@ use http::header::CONTENT_TYPE;
 
 use super::correction::{Corrected, collecting, correcting, strictly};
 use super::json::{DecodeError, Json, from_slice};
+use super::limits;
 use super::request::BuildError;
 
 /// What a response turned out to be when it is not the declared success.
@@ -155,14 +156,21 @@ pub struct NoContent {
 
 /// Interprets the body of a success declared without one: empty (or only white
 /// space) is `None`.
+///
+/// A body nested too deep or too costly to hold as a `Value` (see
+/// [`limits`](super::limits)) is kept as text, like one that is not JSON.
 #[inline]
 #[must_use]
 pub fn decode_no_content(body: &[u8]) -> NoContent {
     if body.iter().all(u8::is_ascii_whitespace) {
         return NoContent { body: None };
     }
-    let value = serde_json::from_slice(body)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
+    let as_text = || serde_json::Value::String(String::from_utf8_lossy(body).into_owned());
+    let value = if limits::fits(body.len(), limits::scan(body, limits::MAX_DEPTH)) {
+        serde_json::from_slice(body).unwrap_or_else(|_| as_text())
+    } else {
+        as_text()
+    };
     NoContent { body: Some(value) }
 }
 

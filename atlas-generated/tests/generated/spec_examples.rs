@@ -243,10 +243,11 @@ fn part_0(check: &mut super::Checker) {
             "2000",
         );
     check
-        .example::<
+        .float_integer::<
             i32,
         >(
             "#/components/schemas/AiModelRateLimitResponse/properties/tokensPerMinuteLimit/example",
+            "3000000",
             "3000000.0",
         );
     check
@@ -562,10 +563,11 @@ fn part_0(check: &mut super::Checker) {
             "\"32b6e34b3d91647abb20e7b8\"",
         );
     check
-        .example::<
+        .float_integer::<
             i32,
         >(
             "#/components/schemas/ApiBSONTimestampView/properties/increment/example",
+            "1199145600",
             "1199145600.0",
         );
     check
@@ -7740,17 +7742,19 @@ fn part_11(check: &mut super::Checker) {
             "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"test_field\":\"1\"}],\"options\":{\"name\":\"SparseIndexTest\",\"sparse\":true}}",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/2/schema/example",
+            "1636481348",
             "1636481348.0",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/3/schema/example",
+            "1636481348",
             "1636481348.0",
         );
     check
@@ -7782,17 +7786,19 @@ fn part_11(check: &mut super::Checker) {
             "\"32b6e34b3d91647abb20e7b8\"",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1dataFederation~1{tenantName}~1queryLogs.gz/get/parameters/1/schema/example",
+            "1636481348",
             "1636481348.0",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1dataFederation~1{tenantName}~1queryLogs.gz/get/parameters/2/schema/example",
+            "1636466948",
             "1636466948.0",
         );
     check
@@ -8112,31 +8118,35 @@ fn part_11(check: &mut super::Checker) {
             "\"mdb_sa_id_1234567890abcdef12345678\"",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1streams~1{tenantName}~1auditLogs/get/parameters/2/schema/example",
+            "1636481348",
             "1636481348.0",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1streams~1{tenantName}~1auditLogs/get/parameters/3/schema/example",
+            "1636466948",
             "1636466948.0",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1streams~1{tenantName}:downloadOperationalLogs/get/parameters/2/schema/example",
+            "1636481348",
             "1636481348.0",
         );
     check
-        .example::<
+        .float_integer::<
             i64,
         >(
             "#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1streams~1{tenantName}:downloadOperationalLogs/get/parameters/3/schema/example",
+            "1636466948",
             "1636466948.0",
         );
     check

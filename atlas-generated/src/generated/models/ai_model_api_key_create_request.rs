@@ -2,15 +2,19 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyCreateRequest` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AiModelApiKeyCreateRequest {
     /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub cloud: Option<crate::models::AiModelApiKeyCreateRequestCloud>,
     /// Geography scope for this API key. Use "ANY" for a geography-agnostic scope. Additional geography values will be supported in future API versions.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub geography: Option<crate::models::AiModelApiKeyCreateRequestCloud>,
     /// A name for the new API key that will be created.
     pub name: String,
@@ -30,6 +34,17 @@ impl AiModelApiKeyCreateRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for AiModelApiKeyCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AiModelApiKeyCreateRequest")
+            .field("cloud", &crate::runtime::redact::optional(&self.cloud))
+            .field("geography", &crate::runtime::redact::optional(&self.geography))
+            .field("name", &self.name)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for AiModelApiKeyCreateRequest {

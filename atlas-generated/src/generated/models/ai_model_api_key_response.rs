@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyResponse` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AiModelApiKeyResponse {
     /// Identifier used to reference this API key in admin API calls.
     ///
@@ -48,6 +48,8 @@ pub struct AiModelApiKeyResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
+    ///
     /// `None`: absent; `Some(None)`: `null`.
     pub secret: Option<Option<String>>,
     /// A string describing the current status of the API key.
@@ -62,6 +64,25 @@ impl AiModelApiKeyResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for AiModelApiKeyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AiModelApiKeyResponse")
+            .field("api_key_id", &self.api_key_id)
+            .field("cloud", &self.cloud)
+            .field("created_at", &self.created_at)
+            .field("created_by", &self.created_by)
+            .field("endpoint", &self.endpoint)
+            .field("geography", &self.geography)
+            .field("group_id", &self.group_id)
+            .field("last_used_at", &self.last_used_at)
+            .field("masked_secret", &self.masked_secret)
+            .field("name", &self.name)
+            .field("secret", &crate::runtime::redact::nullable(&self.secret))
+            .field("status", &self.status)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for AiModelApiKeyResponse {

@@ -735,7 +735,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AppServiceAlertView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AppServiceAlertView(v)),
@@ -744,7 +744,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ClusterAlertViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Cluster(v)),
@@ -753,7 +753,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostAlertViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Host(v)),
@@ -762,7 +762,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FlexMetricAlert as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FlexMetricAlert(v)),
@@ -771,7 +771,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostMetricAlert as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::HostMetricAlert(v)),
@@ -780,7 +780,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ReplicaSetAlertViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ReplicaSet(v)),
@@ -789,7 +789,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::StreamProcessorAlertViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::StreamProcessor(v)),
@@ -798,7 +798,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DefaultAlertViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Default(v)),

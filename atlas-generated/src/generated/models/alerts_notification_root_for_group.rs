@@ -586,7 +586,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DatadogNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Datadog(v)),
@@ -595,7 +595,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::EmailNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Email(v)),
@@ -604,7 +604,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::GroupNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Group(v)),
@@ -613,7 +613,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HipChatNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::HipChat(v)),
@@ -622,7 +622,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::MicrosoftTeamsNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::MicrosoftTeams(v)),
@@ -631,7 +631,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::OpsGenieNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::OpsGenie(v)),
@@ -640,7 +640,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::OrgNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Org(v)),
@@ -649,7 +649,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::PagerDutyNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::PagerDuty(v)),
@@ -658,7 +658,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     8usize => {
                         match crate::runtime::correction::branch(|| <crate::models::SlackNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Slack(v)),
@@ -667,7 +667,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     9usize => {
                         match crate::runtime::correction::branch(|| <crate::models::SmsNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Sms(v)),
@@ -676,7 +676,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     10usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TeamNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Team(v)),
@@ -685,7 +685,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     11usize => {
                         match crate::runtime::correction::branch(|| <crate::models::UserNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::User(v)),
@@ -694,7 +694,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     12usize => {
                         match crate::runtime::correction::branch(|| <crate::models::VictorOpsNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::VictorOps(v)),
@@ -703,7 +703,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
                     }
                     13usize => {
                         match crate::runtime::correction::branch(|| <crate::models::WebhookNotification as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Webhook(v)),

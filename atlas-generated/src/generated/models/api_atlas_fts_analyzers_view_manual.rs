@@ -225,7 +225,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::CharFilterhtmlStrip as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterhtmlStrip(v)),
@@ -234,7 +234,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::CharFiltericuNormalize as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FiltericuNormalize(v)),
@@ -243,7 +243,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::CharFiltermapping as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filtermapping(v)),
@@ -252,7 +252,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::CharFilterpersian as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterpersian(v)),
@@ -671,7 +671,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterasciiFolding as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterasciiFolding(v)),
@@ -680,7 +680,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterdaitchMokotoffSoundex as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterdaitchMokotoffSoundex(v)),
@@ -689,7 +689,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilteredgeGram as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilteredgeGram(v)),
@@ -698,7 +698,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterEnglishPossessive as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterEnglishPossessive(v)),
@@ -707,7 +707,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterFlattenGraph as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterFlattenGraph(v)),
@@ -716,7 +716,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFiltericuFolding as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FiltericuFolding(v)),
@@ -725,7 +725,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFiltericuNormalizer as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FiltericuNormalizer(v)),
@@ -734,7 +734,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterkStemming as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterkStemming(v)),
@@ -743,7 +743,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     8usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterlength as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterlength(v)),
@@ -752,7 +752,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     9usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterlowercase as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterlowercase(v)),
@@ -761,7 +761,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     10usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilternGram as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilternGram(v)),
@@ -770,7 +770,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     11usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterPorterStemming as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterPorterStemming(v)),
@@ -779,7 +779,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     12usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterregex as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterregex(v)),
@@ -788,7 +788,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     13usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterreverse as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterreverse(v)),
@@ -797,7 +797,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     14usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFiltershingle as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filtershingle(v)),
@@ -806,7 +806,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     15usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFiltersnowballStemming as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FiltersnowballStemming(v)),
@@ -815,7 +815,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     16usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterSpanishPluralStemming as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterSpanishPluralStemming(v)),
@@ -824,7 +824,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     17usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterStempel as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterStempel(v)),
@@ -833,7 +833,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     18usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterstopword as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filterstopword(v)),
@@ -842,7 +842,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     19usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFiltertrim as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Filtertrim(v)),
@@ -851,7 +851,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     }
                     20usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TokenFilterWordDelimiterGraph as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Details of the Programmatic API Keys.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation provided when someone created this organization API key.
     pub desc: Option<String>,
@@ -17,6 +17,8 @@ pub struct ApiKeyUserDetails {
     /// Redacted private key returned for this organization API key. This key displays unredacted when first created.
     ///
     /// Read-only: set by the server, ignored in requests.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub private_key: Option<String>,
     /// Public API key value set for the specified organization API key.
     ///
@@ -32,6 +34,19 @@ impl ApiKeyUserDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ApiKeyUserDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyUserDetails")
+            .field("desc", &self.desc)
+            .field("id", &self.id)
+            .field("links", &self.links)
+            .field("private_key", &crate::runtime::redact::optional(&self.private_key))
+            .field("public_key", &self.public_key)
+            .field("roles", &self.roles)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ApiKeyUserDetails {

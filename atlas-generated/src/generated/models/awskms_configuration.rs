@@ -4,7 +4,7 @@
 /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-aws-kms/>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AwskmsConfiguration {
     /// Unique alphanumeric string that identifies an Identity and Access Management (IAM) access key with permissions required to access your Amazon Web Services (AWS) Customer Master Key (CMK).
     pub access_key_id: Option<String>,
@@ -19,10 +19,14 @@ pub struct AwskmsConfiguration {
     /// Unique 24-hexadecimal digit string that identifies an Amazon Web Services (AWS) Identity and Access Management (IAM) role. This IAM role has the permissions required to manage your AWS customer master key.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub role_id: Option<String>,
     /// Human-readable label of the Identity and Access Management (IAM) secret access key with permissions required to access your Amazon Web Services (AWS) customer master key.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub secret_access_key: Option<String>,
     /// Flag that indicates whether the Amazon Web Services (AWS) Key Management Service (KMS) encryption key can encrypt and decrypt data.
     ///
@@ -36,6 +40,24 @@ impl AwskmsConfiguration {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for AwskmsConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwskmsConfiguration")
+            .field("access_key_id", &self.access_key_id)
+            .field("customer_master_key_id", &self.customer_master_key_id)
+            .field("enabled", &self.enabled)
+            .field("region", &self.region)
+            .field("require_private_networking", &self.require_private_networking)
+            .field("role_id", &crate::runtime::redact::optional(&self.role_id))
+            .field(
+                "secret_access_key",
+                &crate::runtime::redact::optional(&self.secret_access_key),
+            )
+            .field("valid", &self.valid)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for AwskmsConfiguration {

@@ -4,7 +4,7 @@
 /// Details that define the configuration of Encryption at Rest using Azure Key Vault (AKV).
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-azure-kms/>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AzureKeyVault {
     /// Azure environment in which your account credentials reside.
     pub azure_environment: Option<crate::models::AzureKeyVaultAzureEnvironment>,
@@ -25,6 +25,8 @@ pub struct AzureKeyVault {
     /// Private data that you need secured and that belongs to the specified Azure Key Vault (AKV) tenant (`azureKeyVault.tenantID`). This data can include any type of sensitive data such as passwords, database connection strings, API keys, and the like. AKV stores this information as encrypted binary data.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub secret: Option<String>,
     /// Unique 36-hexadecimal character string that identifies your Azure subscription. This field cannot be modified when you enable and set up private endpoint connections to your Azure Key Vault.
     pub subscription_id: Option<String>,
@@ -42,6 +44,25 @@ impl AzureKeyVault {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for AzureKeyVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AzureKeyVault")
+            .field("azure_environment", &self.azure_environment)
+            .field("client_id", &self.client_id)
+            .field("enabled", &self.enabled)
+            .field("key_identifier", &self.key_identifier)
+            .field("key_vault_name", &self.key_vault_name)
+            .field("require_private_networking", &self.require_private_networking)
+            .field("resource_group_name", &self.resource_group_name)
+            .field("role_id", &self.role_id)
+            .field("secret", &crate::runtime::redact::optional(&self.secret))
+            .field("subscription_id", &self.subscription_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("valid", &self.valid)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for AzureKeyVault {

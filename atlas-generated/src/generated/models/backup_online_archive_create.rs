@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `BackupOnlineArchiveCreate` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BackupOnlineArchiveCreate {
     /// Unique 24-hexadecimal digit string that identifies the online archive.
     ///
@@ -15,18 +15,24 @@ pub struct BackupOnlineArchiveCreate {
     /// Human-readable label that identifies the collection for which you created the online archive.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub coll_name: Option<String>,
     /// Classification of MongoDB database collection that you want to return.
     ///
     /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub collection_type: Option<crate::models::BackupOnlineArchiveCreateCollectionType>,
     /// `criteria`
     pub criteria: crate::models::CriteriaView,
     /// `dataExpirationRule`
     pub data_expiration_rule: Option<crate::models::DataExpirationRuleView>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub data_process_region: Option<crate::models::CreateDataProcessRegionView>,
     /// Human-readable label that identifies the dataset that Atlas generates for this online archive.
     ///
@@ -35,6 +41,8 @@ pub struct BackupOnlineArchiveCreate {
     /// Human-readable label of the database that contains the collection that contains the online archive.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub db_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the specified cluster. The specified cluster contains the collection for which to create the online archive.
     ///
@@ -43,6 +51,8 @@ pub struct BackupOnlineArchiveCreate {
     /// List that contains document parameters to use to logically divide data within a collection. Partitions provide a coarse level of filtering of the underlying collection data. To divide your data, specify parameters that you frequently query. If you specified `criteria.type`: `DATE` in the Create One Online Archive endpoint, then you can specify up to three parameters by which to query. One of these parameters must be the `DATE` value, which is required in this case. If you specified `criteria.type`: `CUSTOM` in the Create One Online Archive endpoint, then you can specify up to two parameters by which to query. Queries that don't use `criteria.type`: `DATE` or `criteria.type`: `CUSTOM` parameters cause MongoDB to scan a full collection of all archived documents. This takes more time and increases your costs.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub partition_fields: Option<Vec<crate::models::PartitionFieldView>>,
     /// Flag that indicates whether this online archive exists in the paused state. A request to resume fails if the collection has another active online archive. To pause an active online archive or resume a paused online archive, you must include this parameter. To pause an active archive, set this to **true**. To resume a paused archive, set this to **false**.
     pub paused: Option<bool>,
@@ -89,6 +99,37 @@ impl BackupOnlineArchiveCreate {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for BackupOnlineArchiveCreate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackupOnlineArchiveCreate")
+            .field("id", &self.id)
+            .field("cluster_name", &self.cluster_name)
+            .field("coll_name", &crate::runtime::redact::optional(&self.coll_name))
+            .field(
+                "collection_type",
+                &crate::runtime::redact::optional(&self.collection_type),
+            )
+            .field("criteria", &self.criteria)
+            .field("data_expiration_rule", &self.data_expiration_rule)
+            .field(
+                "data_process_region",
+                &crate::runtime::redact::optional(&self.data_process_region),
+            )
+            .field("data_set_name", &self.data_set_name)
+            .field("db_name", &crate::runtime::redact::optional(&self.db_name))
+            .field("group_id", &self.group_id)
+            .field(
+                "partition_fields",
+                &crate::runtime::redact::optional(&self.partition_fields),
+            )
+            .field("paused", &self.paused)
+            .field("schedule", &self.schedule)
+            .field("state", &self.state)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for BackupOnlineArchiveCreate {

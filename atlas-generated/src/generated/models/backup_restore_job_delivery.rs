@@ -4,7 +4,7 @@
 /// Restore Snapshot Delivery Metadata
 ///
 /// Method and details that indicate how to deliver the restored snapshot data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BackupRestoreJobDelivery {
     /// Header name to use when downloading the restore, used with `"delivery.methodName" : "HTTP"`.
     ///
@@ -13,6 +13,8 @@ pub struct BackupRestoreJobDelivery {
     /// Header value to use when downloading the restore, used with `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by the server, ignored in requests.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub auth_value: Option<String>,
     /// Number of hours after the restore job completes that indicates when the Uniform Resource Locator (URL) for the snapshot download file expires. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     pub expiration_hours: Option<i32>,
@@ -84,6 +86,26 @@ impl BackupRestoreJobDelivery {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for BackupRestoreJobDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackupRestoreJobDelivery")
+            .field("auth_header", &self.auth_header)
+            .field("auth_value", &crate::runtime::redact::optional(&self.auth_value))
+            .field("expiration_hours", &self.expiration_hours)
+            .field("expires", &self.expires)
+            .field("max_downloads", &self.max_downloads)
+            .field("method_name", &self.method_name)
+            .field("status_name", &self.status_name)
+            .field("target_cluster_id", &self.target_cluster_id)
+            .field("target_cluster_name", &self.target_cluster_name)
+            .field("target_group_id", &self.target_group_id)
+            .field("url", &self.url)
+            .field("url_v2", &self.url_v2)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for BackupRestoreJobDelivery {

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CloudAppUser` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CloudAppUser {
     /// Two alphabet characters that identifies MongoDB Cloud user's geographic location. This parameter uses the ISO 3166-1a2 code format.
     pub country: String,
@@ -34,6 +34,8 @@ pub struct CloudAppUser {
     /// Mobile phone number that belongs to the MongoDB Cloud user.
     pub mobile_number: String,
     /// Password applied with the username to log in to MongoDB Cloud. MongoDB Cloud does not return this parameter except in response to creating a new MongoDB Cloud user. Only the MongoDB Cloud user can update their password after it has been set from the MongoDB Cloud console.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub password: String,
     /// List of objects that display the MongoDB Cloud user's roles and the corresponding organization or project to which that role applies. A role can apply to one organization or one project but not both.
     pub roles: Vec<crate::models::CloudAccessRoleAssignment>,
@@ -77,6 +79,27 @@ impl CloudAppUser {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for CloudAppUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudAppUser")
+            .field("country", &self.country)
+            .field("created_at", &self.created_at)
+            .field("email_address", &self.email_address)
+            .field("first_name", &self.first_name)
+            .field("id", &self.id)
+            .field("last_auth", &self.last_auth)
+            .field("last_name", &self.last_name)
+            .field("links", &self.links)
+            .field("mobile_number", &self.mobile_number)
+            .field("password", &crate::runtime::redact::required(&self.password))
+            .field("roles", &self.roles)
+            .field("team_ids", &self.team_ids)
+            .field("username", &self.username)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CloudAppUser {

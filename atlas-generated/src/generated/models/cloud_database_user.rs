@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CloudDatabaseUser` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CloudDatabaseUser {
     /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.
     pub aws_iam_type: Option<crate::models::CloudDatabaseUserAwsIamType>,
@@ -15,6 +15,8 @@ pub struct CloudDatabaseUser {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub group_id: Option<String>,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database user. The labels that you define do not appear in the console.
     pub labels: Option<Vec<crate::models::ComponentLabel>>,
@@ -29,6 +31,8 @@ pub struct CloudDatabaseUser {
     /// Alphanumeric string that authenticates this database user against the database specified in `databaseName`. To authenticate with SCRAM-SHA, you must specify this parameter. This parameter doesn't appear in this response.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub password: Option<String>,
     /// List that provides the pairings of one role with one applicable database.
     pub roles: Vec<crate::models::DatabaseUserRole>,
@@ -86,6 +90,28 @@ impl CloudDatabaseUser {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for CloudDatabaseUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudDatabaseUser")
+            .field("aws_iam_type", &self.aws_iam_type)
+            .field("database_name", &self.database_name)
+            .field("delete_after_date", &self.delete_after_date)
+            .field("description", &self.description)
+            .field("group_id", &crate::runtime::redact::optional(&self.group_id))
+            .field("labels", &self.labels)
+            .field("ldap_auth_type", &self.ldap_auth_type)
+            .field("links", &self.links)
+            .field("oidc_auth_type", &self.oidc_auth_type)
+            .field("password", &crate::runtime::redact::optional(&self.password))
+            .field("roles", &self.roles)
+            .field("scopes", &self.scopes)
+            .field("username", &self.username)
+            .field("x509_type", &self.x509_type)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CloudDatabaseUser {

@@ -2,25 +2,33 @@
 
 #![allow(deprecated)]
 /// `CloudProviderEndpointServiceRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CloudProviderEndpointServiceRequest {
     /// Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub port_mapping_enabled: Option<bool>,
     /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub provider_name: Option<
         crate::models::CloudProviderEndpointServiceRequestProviderName,
     >,
     /// Cloud provider region in which you want to create the private endpoint service. Regions accepted as values differ for [Amazon Web Services](https://docs.atlas.mongodb.com/reference/amazon-aws/), [Google Cloud Platform](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Microsoft Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub region: Option<String>,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub supported_remote_regions: Option<Option<Vec<String>>>,
@@ -32,6 +40,26 @@ impl CloudProviderEndpointServiceRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for CloudProviderEndpointServiceRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudProviderEndpointServiceRequest")
+            .field(
+                "port_mapping_enabled",
+                &crate::runtime::redact::optional(&self.port_mapping_enabled),
+            )
+            .field(
+                "provider_name",
+                &crate::runtime::redact::optional(&self.provider_name),
+            )
+            .field("region", &crate::runtime::redact::optional(&self.region))
+            .field(
+                "supported_remote_regions",
+                &crate::runtime::redact::nullable(&self.supported_remote_regions),
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CloudProviderEndpointServiceRequest {

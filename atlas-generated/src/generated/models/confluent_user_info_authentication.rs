@@ -2,11 +2,13 @@
 
 #![allow(deprecated)]
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ConfluentUserInfoAuthentication {
     /// Password or Private Key for authentication.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub password: Option<String>,
     /// Username or Public Key for authentication.
     pub username: String,
@@ -25,6 +27,16 @@ impl ConfluentUserInfoAuthentication {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for ConfluentUserInfoAuthentication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfluentUserInfoAuthentication")
+            .field("password", &crate::runtime::redact::optional(&self.password))
+            .field("username", &self.username)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ConfluentUserInfoAuthentication {

@@ -2,9 +2,11 @@
 
 #![allow(deprecated)]
 /// Response object to give information about created query.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CostExplorerFilterResponseView {
     /// The token used to identify the created Cost Explorer query.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub token: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -14,6 +16,14 @@ impl CostExplorerFilterResponseView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for CostExplorerFilterResponseView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CostExplorerFilterResponseView")
+            .field("token", &crate::runtime::redact::optional(&self.token))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CostExplorerFilterResponseView {

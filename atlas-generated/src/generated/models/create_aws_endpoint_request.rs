@@ -4,11 +4,13 @@
 /// AWS
 ///
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateAwsEndpointRequest {
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -18,6 +20,14 @@ impl CreateAwsEndpointRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for CreateAwsEndpointRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAwsEndpointRequest")
+            .field("id", &crate::runtime::redact::optional(&self.id))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CreateAwsEndpointRequest {

@@ -4,11 +4,13 @@
 /// AZURE
 ///
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateAzureEndpointRequest {
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub id: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
     pub private_endpoint_ip_address: String,
@@ -27,6 +29,16 @@ impl CreateAzureEndpointRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for CreateAzureEndpointRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAzureEndpointRequest")
+            .field("id", &crate::runtime::redact::optional(&self.id))
+            .field("private_endpoint_ip_address", &self.private_endpoint_ip_address)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for CreateAzureEndpointRequest {

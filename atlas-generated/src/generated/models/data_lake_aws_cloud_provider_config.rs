@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Configuration for running Data Federation in AWS.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DataLakeAwsCloudProviderConfig {
     /// Unique identifier associated with the Identity and Access Management (IAM) role that the data lake assumes when accessing the data stores.
     ///
@@ -21,6 +21,8 @@ pub struct DataLakeAwsCloudProviderConfig {
     /// Name of the S3 data bucket that the provided role ID is authorized to access. Required if specifying `cloudProviderConfig`.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub test_s3_bucket: Option<String>,
     /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
     pub filled: crate::runtime::Filled,
@@ -40,6 +42,22 @@ impl DataLakeAwsCloudProviderConfig {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for DataLakeAwsCloudProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataLakeAwsCloudProviderConfig")
+            .field("external_id", &self.external_id)
+            .field("iam_assumed_role_arn", &self.iam_assumed_role_arn)
+            .field("iam_user_arn", &self.iam_user_arn)
+            .field("role_id", &self.role_id)
+            .field(
+                "test_s3_bucket",
+                &crate::runtime::redact::optional(&self.test_s3_bucket),
+            )
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {

@@ -2,23 +2,33 @@
 
 #![allow(deprecated)]
 /// `DatabaseRollingIndexRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DatabaseRollingIndexRequest {
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub collation: Option<crate::models::Collation>,
     /// Human-readable label of the collection for which MongoDB Cloud creates an index.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub collection: Option<String>,
     /// Human-readable label of the database that holds the collection on which MongoDB Cloud creates an index.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub db: Option<String>,
     /// List that contains one or more objects that describe the parameters that you want to index.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub keys: Option<Vec<std::collections::BTreeMap<String, String>>>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub options: Option<crate::models::IndexOptions>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -28,6 +38,18 @@ impl DatabaseRollingIndexRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for DatabaseRollingIndexRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseRollingIndexRequest")
+            .field("collation", &crate::runtime::redact::optional(&self.collation))
+            .field("collection", &crate::runtime::redact::optional(&self.collection))
+            .field("db", &crate::runtime::redact::optional(&self.db))
+            .field("keys", &crate::runtime::redact::optional(&self.keys))
+            .field("options", &crate::runtime::redact::optional(&self.options))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DatabaseRollingIndexRequest {

@@ -4,7 +4,7 @@
 /// DATADOG
 ///
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Datadog {
     /// Key that allows MongoDB Cloud to access your Datadog account.
     ///
@@ -13,6 +13,8 @@ pub struct Datadog {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub api_key: String,
     /// Integration id.
     ///
@@ -48,6 +50,27 @@ impl Datadog {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for Datadog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Datadog")
+            .field("api_key", &crate::runtime::redact::required(&self.api_key))
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field(
+                "send_collection_latency_metrics",
+                &self.send_collection_latency_metrics,
+            )
+            .field("send_database_metrics", &self.send_database_metrics)
+            .field("send_query_stats_metrics", &self.send_query_stats_metrics)
+            .field(
+                "send_user_provided_resource_tags",
+                &self.send_user_provided_resource_tags,
+            )
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for Datadog {

@@ -4,13 +4,15 @@
 /// Datadog Log Export Integration Response
 ///
 /// Details to integrate Datadog log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DatadogLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
     /// API key for authentication.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: crate::models::DatadogLogIntegrationRegion,
@@ -36,6 +38,18 @@ impl DatadogLogIntegrationResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for DatadogLogIntegrationResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatadogLogIntegrationResponse")
+            .field("id", &self.id)
+            .field("log_types", &self.log_types)
+            .field("api_key", &crate::runtime::redact::required(&self.api_key))
+            .field("region", &self.region)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DatadogLogIntegrationResponse {

@@ -4,7 +4,7 @@
 /// Datadog Notification
 ///
 /// Datadog notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DatadogNotification {
     /// Datadog API Key that MongoDB Cloud needs to send alert notifications to Datadog. You can find this API key in the Datadog dashboard. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
     ///
@@ -13,6 +13,8 @@ pub struct DatadogNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub datadog_api_key: Option<String>,
     /// Datadog region that indicates which API Uniform Resource Locator (URL) to use. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
     pub datadog_region: Option<crate::models::DatadogRegion>,
@@ -48,6 +50,24 @@ impl DatadogNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for DatadogNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatadogNotification")
+            .field(
+                "datadog_api_key",
+                &crate::runtime::redact::optional(&self.datadog_api_key),
+            )
+            .field("datadog_region", &self.datadog_region)
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("type_name", &self.type_name)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DatadogNotification {

@@ -90,7 +90,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Aws(v)),
@@ -99,7 +99,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Azure(v)),
@@ -108,7 +108,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Gcp(v)),

@@ -105,7 +105,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AwsHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Aws(v)),
@@ -114,7 +114,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AzureHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Azure(v)),
@@ -123,7 +123,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::GcpHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Gcp(v)),

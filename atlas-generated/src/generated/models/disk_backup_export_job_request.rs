@@ -2,13 +2,15 @@
 
 #![allow(deprecated)]
 /// `DiskBackupExportJobRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DiskBackupExportJobRequest {
     /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
     pub custom_data: Option<Vec<crate::models::BackupLabel>>,
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub export_bucket_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -17,6 +19,8 @@ pub struct DiskBackupExportJobRequest {
     /// Unique 24-hexadecimal character string that identifies the Cloud Backup Snapshot to export.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub snapshot_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -26,6 +30,20 @@ impl DiskBackupExportJobRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for DiskBackupExportJobRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiskBackupExportJobRequest")
+            .field("custom_data", &self.custom_data)
+            .field(
+                "export_bucket_id",
+                &crate::runtime::redact::optional(&self.export_bucket_id),
+            )
+            .field("links", &self.links)
+            .field("snapshot_id", &crate::runtime::redact::optional(&self.snapshot_id))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DiskBackupExportJobRequest {

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotSchedule` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DiskBackupSnapshotSchedule {
     /// Flag that indicates whether MongoDB Cloud automatically exports Cloud Backup Snapshots to the Export Bucket.
     pub auto_export_enabled: Option<bool>,
@@ -21,14 +21,20 @@ pub struct DiskBackupSnapshotSchedule {
     /// List that contains a document for each deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub delete_copied_backups: Option<Vec<crate::models::DeleteCopiedBackups>>,
     /// Flag that indicates whether to delete Snapshot copies that MongoDB Cloud took previously when their associated `copyPolicyItems` are removed from a `copySetting`. This option requires `copyPolicyItemsEnabled` to be true.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub delete_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to delete Snapshots that MongoDB Cloud took previously when deleting the associated backup policy.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub delete_snapshots: Option<bool>,
     /// `export`
     pub export: Option<crate::models::AutoExportPolicyView>,
@@ -53,10 +59,14 @@ pub struct DiskBackupSnapshotSchedule {
     /// Flag that indicates whether to apply the retention changes for updated copy policy items to Snapshot copies that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub update_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to apply the retention changes in the updated backup policy to Snapshots that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
@@ -94,6 +104,51 @@ impl DiskBackupSnapshotSchedule {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for DiskBackupSnapshotSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiskBackupSnapshotSchedule")
+            .field("auto_export_enabled", &self.auto_export_enabled)
+            .field("cluster_id", &self.cluster_id)
+            .field("cluster_name", &self.cluster_name)
+            .field("copy_policy_items_enabled", &self.copy_policy_items_enabled)
+            .field("copy_settings", &self.copy_settings)
+            .field(
+                "delete_copied_backups",
+                &crate::runtime::redact::optional(&self.delete_copied_backups),
+            )
+            .field(
+                "delete_copy_snapshots",
+                &crate::runtime::redact::optional(&self.delete_copy_snapshots),
+            )
+            .field(
+                "delete_snapshots",
+                &crate::runtime::redact::optional(&self.delete_snapshots),
+            )
+            .field("export", &self.export)
+            .field("extra_retention_settings", &self.extra_retention_settings)
+            .field("links", &self.links)
+            .field("next_snapshot", &self.next_snapshot)
+            .field("policies", &self.policies)
+            .field("reference_hour_of_day", &self.reference_hour_of_day)
+            .field("reference_minute_of_hour", &self.reference_minute_of_hour)
+            .field("restore_window_days", &self.restore_window_days)
+            .field(
+                "update_copy_snapshots",
+                &crate::runtime::redact::optional(&self.update_copy_snapshots),
+            )
+            .field(
+                "update_snapshots",
+                &crate::runtime::redact::optional(&self.update_snapshots),
+            )
+            .field(
+                "use_org_and_group_names_in_export_prefix",
+                &self.use_org_and_group_names_in_export_prefix,
+            )
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for DiskBackupSnapshotSchedule {

@@ -2143,7 +2143,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DefaultEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Default(v)),
@@ -2152,7 +2152,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AlertAudit as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AlertAudit(v)),
@@ -2161,7 +2161,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AlertConfigAudit as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AlertConfigAudit(v)),
@@ -2170,7 +2170,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ApiUserEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ApiUser(v)),
@@ -2179,7 +2179,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ServiceAccountGroupEvents as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ServiceAccountGroupEvents(v)),
@@ -2188,7 +2188,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AutomationConfigEventView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AutomationConfigEventView(v)),
@@ -2197,7 +2197,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AppServiceEventView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AppServiceEventView(v)),
@@ -2206,7 +2206,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::BillingEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Billing(v)),
@@ -2215,7 +2215,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     8usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ClusterEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Cluster(v)),
@@ -2224,7 +2224,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     9usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DataExplorerAccessedEventView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::DataExplorerAccessedEventView(v)),
@@ -2233,7 +2233,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     10usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DataExplorerEvent as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::DataExplorerEvent(v)),
@@ -2242,7 +2242,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     11usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FtsIndexAuditView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FtsIndexAuditView(v)),
@@ -2251,7 +2251,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     12usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Host(v)),
@@ -2260,7 +2260,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     13usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostMetricEvent as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::HostMetricEvent(v)),
@@ -2269,7 +2269,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     14usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsAuditViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::NdsAuditViewForNdsGroup(v)),
@@ -2278,7 +2278,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     15usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsAutoScalingAuditViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => {
@@ -2291,7 +2291,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     16usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsServerlessInstanceAuditView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::NdsServerlessInstanceAuditView(v)),
@@ -2302,7 +2302,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     17usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsTenantEndpointAuditView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::NdsTenantEndpointAuditView(v)),
@@ -2311,7 +2311,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     18usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ForNdsGroup(v)),
@@ -2320,7 +2320,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     19usize => {
                         match crate::runtime::correction::branch(|| <crate::models::SearchDeploymentAuditView as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::SearchDeploymentAuditView(v)),
@@ -2329,7 +2329,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     20usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TeamEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Team(v)),
@@ -2338,7 +2338,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     21usize => {
                         match crate::runtime::correction::branch(|| <crate::models::UserEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::User(v)),
@@ -2347,7 +2347,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     22usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ResourceEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Resource(v)),
@@ -2356,7 +2356,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     23usize => {
                         match crate::runtime::correction::branch(|| <crate::models::StreamsEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Streams(v)),
@@ -2365,7 +2365,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     24usize => {
                         match crate::runtime::correction::branch(|| <crate::models::StreamProcessorEventViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::StreamProcessor(v)),
@@ -2374,7 +2374,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     25usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ChartsAudit as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ChartsAudit(v)),
@@ -2383,7 +2383,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
                     }
                     26usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AtlasResourcePolicyAuditForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => {

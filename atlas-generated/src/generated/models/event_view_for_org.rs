@@ -1004,7 +1004,7 @@ impl crate::runtime::Json for EventViewForOrg {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DefaultEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Default(v)),
@@ -1013,7 +1013,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AlertAudit as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AlertAudit(v)),
@@ -1022,7 +1022,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AlertConfigAudit as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AlertConfigAudit(v)),
@@ -1031,7 +1031,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ApiUserEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ApiUser(v)),
@@ -1040,7 +1040,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ServiceAccountOrgEvents as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ServiceAccountOrgEvents(v)),
@@ -1049,7 +1049,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::BillingEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Billing(v)),
@@ -1058,7 +1058,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsAuditViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::NdsAuditViewForOrg(v)),
@@ -1067,7 +1067,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::OrgEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Org(v)),
@@ -1076,7 +1076,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     8usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TeamEvent as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::TeamEvent(v)),
@@ -1085,7 +1085,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     9usize => {
                         match crate::runtime::correction::branch(|| <crate::models::UserEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::User(v)),
@@ -1094,7 +1094,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     10usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ResourceEventViewForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Resource(v)),
@@ -1103,7 +1103,7 @@ impl crate::runtime::Json for EventViewForOrg {
                     }
                     11usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AtlasResourcePolicyAuditForOrg as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AtlasResourcePolicyAuditForOrg(v)),

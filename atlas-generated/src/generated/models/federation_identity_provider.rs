@@ -295,7 +295,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationSamlIdentityProvider as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Saml(v)),
@@ -304,7 +304,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::OidcWorkforce(v)),
@@ -313,7 +313,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::OidcWorkload(v)),

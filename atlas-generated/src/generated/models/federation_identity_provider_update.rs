@@ -210,7 +210,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationSamlIdentityProviderUpdate as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Saml(v)),
@@ -219,7 +219,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkforceIdentityProviderUpdate as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::OidcWorkforce(v)),
@@ -228,7 +228,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkloadIdentityProviderUpdate as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::OidcWorkload(v)),

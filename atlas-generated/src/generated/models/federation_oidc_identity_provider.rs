@@ -189,7 +189,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Workforce(v)),
@@ -198,7 +198,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Workload(v)),

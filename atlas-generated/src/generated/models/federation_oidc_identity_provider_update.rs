@@ -139,7 +139,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkforceIdentityProviderUpdate as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Workforce(v)),
@@ -148,7 +148,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkloadIdentityProviderUpdate as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Workload(v)),

@@ -4,7 +4,7 @@
 /// Create Flex Backup Restore Job
 ///
 /// Details to create one restore job of a flex cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FlexBackupRestoreJobCreate20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
@@ -45,6 +45,8 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// Unique 24-hexadecimal digit string that identifies the snapshot to restore.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub snapshot_id: Option<String>,
     /// Internet address from which you can download the compressed snapshot files. The resource returns this parameter when  `"deliveryType" : "DOWNLOAD"`.
     ///
@@ -57,10 +59,14 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// Human-readable label that identifies the instance or cluster on the target project to which you want to restore the snapshot. You can restore the snapshot to another flex cluster or dedicated cluster tier.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub target_deployment_item_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the instance or cluster to which you want to restore the snapshot.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub target_project_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -70,6 +76,33 @@ impl FlexBackupRestoreJobCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for FlexBackupRestoreJobCreate20241113 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlexBackupRestoreJobCreate20241113")
+            .field("delivery_type", &self.delivery_type)
+            .field("expiration_date", &self.expiration_date)
+            .field("id", &self.id)
+            .field("instance_name", &self.instance_name)
+            .field("links", &self.links)
+            .field("project_id", &self.project_id)
+            .field("restore_finished_date", &self.restore_finished_date)
+            .field("restore_scheduled_date", &self.restore_scheduled_date)
+            .field("snapshot_finished_date", &self.snapshot_finished_date)
+            .field("snapshot_id", &crate::runtime::redact::optional(&self.snapshot_id))
+            .field("snapshot_url", &self.snapshot_url)
+            .field("status", &self.status)
+            .field(
+                "target_deployment_item_name",
+                &crate::runtime::redact::optional(&self.target_deployment_item_name),
+            )
+            .field(
+                "target_project_id",
+                &crate::runtime::redact::optional(&self.target_project_id),
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {

@@ -4,7 +4,7 @@
 /// Flex Backup Snapshot Download Create
 ///
 /// Details for one backup snapshot download of a flex cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FlexBackupSnapshotDownloadCreate20241113 {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -13,6 +13,8 @@ pub struct FlexBackupSnapshotDownloadCreate20241113 {
     /// Unique 24-hexadecimal digit string that identifies the snapshot to download.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub snapshot_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -22,6 +24,15 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for FlexBackupSnapshotDownloadCreate20241113 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlexBackupSnapshotDownloadCreate20241113")
+            .field("links", &self.links)
+            .field("snapshot_id", &crate::runtime::redact::optional(&self.snapshot_id))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for FlexBackupSnapshotDownloadCreate20241113 {

@@ -4,7 +4,7 @@
 /// Flex Cluster Description Create
 ///
 /// Settings that you can specify when you create a flex cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FlexClusterDescriptionCreate20241113 {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -13,8 +13,12 @@ pub struct FlexClusterDescriptionCreate20241113 {
     /// Human-readable label that identifies the instance.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub name: Option<String>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub provider_settings: Option<crate::models::FlexProviderSettingsCreate20241113>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the instance.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
@@ -28,6 +32,24 @@ impl FlexClusterDescriptionCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for FlexClusterDescriptionCreate20241113 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlexClusterDescriptionCreate20241113")
+            .field("links", &self.links)
+            .field("name", &crate::runtime::redact::optional(&self.name))
+            .field(
+                "provider_settings",
+                &crate::runtime::redact::optional(&self.provider_settings),
+            )
+            .field("tags", &self.tags)
+            .field(
+                "termination_protection_enabled",
+                &self.termination_protection_enabled,
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {

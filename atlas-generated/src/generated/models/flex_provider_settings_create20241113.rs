@@ -4,11 +4,13 @@
 /// Cloud Service Provider Settings for a Flex Cluster
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FlexProviderSettingsCreate20241113 {
     /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub backing_provider_name: Option<
         crate::models::CloudProviderEndpointServiceRequestProviderName,
     >,
@@ -23,6 +25,8 @@ pub struct FlexProviderSettingsCreate20241113 {
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub region_name: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -32,6 +36,20 @@ impl FlexProviderSettingsCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for FlexProviderSettingsCreate20241113 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlexProviderSettingsCreate20241113")
+            .field(
+                "backing_provider_name",
+                &crate::runtime::redact::optional(&self.backing_provider_name),
+            )
+            .field("disk_size_gb", &self.disk_size_gb)
+            .field("provider_name", &self.provider_name)
+            .field("region_name", &crate::runtime::redact::optional(&self.region_name))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for FlexProviderSettingsCreate20241113 {

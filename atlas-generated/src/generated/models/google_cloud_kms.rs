@@ -4,7 +4,7 @@
 /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-gcp-kms/>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GoogleCloudKms {
     /// Flag that indicates whether someone enabled encryption at rest for the specified  project. To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.
     pub enabled: Option<bool>,
@@ -15,6 +15,8 @@ pub struct GoogleCloudKms {
     /// JavaScript Object Notation (JSON) object that contains the Google Cloud Key Management Service (KMS). Format the JSON as a string and not as an object.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub service_account_key: Option<String>,
     /// Flag that indicates whether the Google Cloud Key Management Service (KMS) encryption key can encrypt and decrypt data.
     ///
@@ -28,6 +30,21 @@ impl GoogleCloudKms {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for GoogleCloudKms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleCloudKms")
+            .field("enabled", &self.enabled)
+            .field("key_version_resource_id", &self.key_version_resource_id)
+            .field("role_id", &self.role_id)
+            .field(
+                "service_account_key",
+                &crate::runtime::redact::optional(&self.service_account_key),
+            )
+            .field("valid", &self.valid)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for GoogleCloudKms {

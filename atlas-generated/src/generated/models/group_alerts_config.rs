@@ -1094,7 +1094,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::DefaultAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Default(v)),
@@ -1103,7 +1103,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AppServiceAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AppService(v)),
@@ -1112,7 +1112,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AppServiceMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::AppServiceMetric(v)),
@@ -1121,7 +1121,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::BillingThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::BillingThreshold(v)),
@@ -1130,7 +1130,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     4usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ClusterAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Cluster(v)),
@@ -1139,7 +1139,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     5usize => {
                         match crate::runtime::correction::branch(|| <crate::models::CpsBackupThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::CpsBackupThreshold(v)),
@@ -1148,7 +1148,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     6usize => {
                         match crate::runtime::correction::branch(|| <crate::models::EncryptionKeyAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::EncryptionKey(v)),
@@ -1157,7 +1157,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     7usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Host(v)),
@@ -1166,7 +1166,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     8usize => {
                         match crate::runtime::correction::branch(|| <crate::models::HostMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::HostMetric(v)),
@@ -1175,7 +1175,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     9usize => {
                         match crate::runtime::correction::branch(|| <crate::models::MongotuneAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Mongotune(v)),
@@ -1184,7 +1184,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     10usize => {
                         match crate::runtime::correction::branch(|| <crate::models::NdsAutoscalingAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::NdsAutoscaling(v)),
@@ -1193,7 +1193,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     11usize => {
                         match crate::runtime::correction::branch(|| <crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Ndsx509UserAuthentication(v)),
@@ -1202,7 +1202,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     12usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ReplicaSetAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ReplicaSet(v)),
@@ -1211,7 +1211,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     13usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ReplicaSetThreshold(v)),
@@ -1220,7 +1220,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     14usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ServerlessMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::ServerlessMetric(v)),
@@ -1229,7 +1229,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     15usize => {
                         match crate::runtime::correction::branch(|| <crate::models::FlexMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::FlexMetric(v)),
@@ -1238,7 +1238,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     16usize => {
                         match crate::runtime::correction::branch(|| <crate::models::StreamProcessorAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::StreamProcessor(v)),
@@ -1247,7 +1247,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
                     }
                     17usize => {
                         match crate::runtime::correction::branch(|| <crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::StreamProcessorMetric(v)),

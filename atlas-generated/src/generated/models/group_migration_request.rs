@@ -2,11 +2,13 @@
 
 #![allow(deprecated)]
 /// `GroupMigrationRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GroupMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the organization to move the specified project to.
     pub destination_org_id: Option<String>,
     /// Unique string that identifies the private part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub destination_org_private_api_key: Option<String>,
     /// Unique string that identifies the public part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
     pub destination_org_public_api_key: Option<String>,
@@ -18,6 +20,22 @@ impl GroupMigrationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for GroupMigrationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupMigrationRequest")
+            .field("destination_org_id", &self.destination_org_id)
+            .field(
+                "destination_org_private_api_key",
+                &crate::runtime::redact::optional(&self.destination_org_private_api_key),
+            )
+            .field(
+                "destination_org_public_api_key",
+                &self.destination_org_public_api_key,
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for GroupMigrationRequest {

@@ -106,7 +106,7 @@ impl crate::runtime::Json for HardwareSpec {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Aws(v)),
@@ -115,7 +115,7 @@ impl crate::runtime::Json for HardwareSpec {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Azure(v)),
@@ -124,7 +124,7 @@ impl crate::runtime::Json for HardwareSpec {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Gcp(v)),
@@ -133,7 +133,7 @@ impl crate::runtime::Json for HardwareSpec {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TenantHardwareSpec as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Tenant(v)),

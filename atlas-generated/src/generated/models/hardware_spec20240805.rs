@@ -126,7 +126,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AwsHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Aws(v)),
@@ -135,7 +135,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::AzureHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Azure(v)),
@@ -144,7 +144,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     }
                     2usize => {
                         match crate::runtime::correction::branch(|| <crate::models::GcpHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Gcp(v)),
@@ -153,7 +153,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     }
                     3usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TenantHardwareSpec20240805 as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Tenant(v)),

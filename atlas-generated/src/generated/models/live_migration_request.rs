@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `LiveMigrationRequest` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LiveMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
@@ -13,10 +13,14 @@ pub struct LiveMigrationRequest {
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub drop_enabled: Option<bool>,
     /// List of migration hosts used for this migration.
     pub migration_hosts: Vec<String>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub sharding: Option<Option<crate::models::ShardingRequest>>,
@@ -45,6 +49,20 @@ impl LiveMigrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for LiveMigrationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveMigrationRequest")
+            .field("id", &self.id)
+            .field("destination", &self.destination)
+            .field("drop_enabled", &crate::runtime::redact::optional(&self.drop_enabled))
+            .field("migration_hosts", &self.migration_hosts)
+            .field("sharding", &crate::runtime::redact::nullable(&self.sharding))
+            .field("source", &self.source)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for LiveMigrationRequest {

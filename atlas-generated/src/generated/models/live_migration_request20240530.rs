@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `LiveMigrationRequest20240530` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LiveMigrationRequest20240530 {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
@@ -13,6 +13,8 @@ pub struct LiveMigrationRequest20240530 {
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub drop_destination_data: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -21,6 +23,8 @@ pub struct LiveMigrationRequest20240530 {
     /// List of migration hosts used for this migration.
     pub migration_hosts: Vec<String>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub sharding: Option<Option<crate::models::ShardingRequest>>,
@@ -50,6 +54,24 @@ impl LiveMigrationRequest20240530 {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for LiveMigrationRequest20240530 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveMigrationRequest20240530")
+            .field("id", &self.id)
+            .field("destination", &self.destination)
+            .field(
+                "drop_destination_data",
+                &crate::runtime::redact::optional(&self.drop_destination_data),
+            )
+            .field("links", &self.links)
+            .field("migration_hosts", &self.migration_hosts)
+            .field("sharding", &crate::runtime::redact::nullable(&self.sharding))
+            .field("source", &self.source)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for LiveMigrationRequest20240530 {

@@ -4,7 +4,7 @@
 /// Metric Integration Request
 ///
 /// Request schema for creating a metric integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MetricIntegrationRequest {
     /// The temporality to send to the metric integration.
     pub aggregation_temporality: crate::models::AggregationTemporality,
@@ -15,6 +15,8 @@ pub struct MetricIntegrationRequest {
     /// HTTP headers for authentication and configuration. Total size limit 2KB. Required when `authType` is `HEADER`.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub headers: Option<Vec<crate::models::Header>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
     pub integration_type: crate::models::IntegrationType,
@@ -53,6 +55,21 @@ impl MetricIntegrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for MetricIntegrationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricIntegrationRequest")
+            .field("aggregation_temporality", &self.aggregation_temporality)
+            .field("auth_type", &self.auth_type)
+            .field("endpoint", &self.endpoint)
+            .field("headers", &crate::runtime::redact::optional(&self.headers))
+            .field("integration_type", &self.integration_type)
+            .field("metric_selection", &self.metric_selection)
+            .field("provider_type", &self.provider_type)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for MetricIntegrationRequest {

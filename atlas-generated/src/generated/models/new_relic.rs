@@ -10,7 +10,7 @@
 /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
 ///
 /// See <https://discuss.newrelic.com/t/new-relic-plugin-eol-wednesday-june-16th-2021/127267>.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct NewRelic {
     /// Unique 40-hexadecimal digit string that identifies your New Relic account.
     pub account_id: String,
@@ -22,10 +22,16 @@ pub struct NewRelic {
     ///
     /// **IMPORTANT**: Effective Wednesday, June 16th, 2021, New Relic no longer supports the plugin-based integration with MongoDB. We do not recommend that you sign up for the plugin-based integration.
     /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub license_key: String,
     /// Query key used to access your New Relic account.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub read_token: String,
     /// Insert key associated with your New Relic account.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub write_token: String,
     /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
     pub filled: crate::runtime::Filled,
@@ -50,6 +56,19 @@ impl NewRelic {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for NewRelic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewRelic")
+            .field("account_id", &self.account_id)
+            .field("id", &self.id)
+            .field("license_key", &crate::runtime::redact::required(&self.license_key))
+            .field("read_token", &crate::runtime::redact::required(&self.read_token))
+            .field("write_token", &crate::runtime::redact::required(&self.write_token))
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for NewRelic {

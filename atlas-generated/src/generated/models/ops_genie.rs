@@ -4,7 +4,7 @@
 /// OPS_GENIE
 ///
 /// Details to integrate one OpsGenie account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OpsGenie {
     /// Key that allows MongoDB Cloud to access your OpsGenie account.
     ///
@@ -13,6 +13,8 @@ pub struct OpsGenie {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub api_key: String,
     /// Integration id.
     ///
@@ -36,6 +38,17 @@ impl OpsGenie {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for OpsGenie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpsGenie")
+            .field("api_key", &crate::runtime::redact::required(&self.api_key))
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for OpsGenie {

@@ -4,7 +4,7 @@
 /// OpsGenie Notification
 ///
 /// OpsGenie notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OpsGenieNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -23,6 +23,8 @@ pub struct OpsGenieNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub ops_genie_api_key: Option<String>,
     /// OpsGenie region that indicates which API Uniform Resource Locator (URL) to use.
     pub ops_genie_region: Option<crate::models::OpsGenieRegion>,
@@ -48,6 +50,24 @@ impl OpsGenieNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for OpsGenieNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpsGenieNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field(
+                "ops_genie_api_key",
+                &crate::runtime::redact::optional(&self.ops_genie_api_key),
+            )
+            .field("ops_genie_region", &self.ops_genie_region)
+            .field("type_name", &self.type_name)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for OpsGenieNotification {

@@ -4,7 +4,7 @@
 /// PAGER_DUTY
 ///
 /// Details to integrate one PagerDuty account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PagerDuty {
     /// Integration id.
     ///
@@ -19,6 +19,8 @@ pub struct PagerDuty {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub service_key: String,
     /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
     pub filled: crate::runtime::Filled,
@@ -36,6 +38,17 @@ impl PagerDuty {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for PagerDuty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagerDuty")
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field("service_key", &crate::runtime::redact::required(&self.service_key))
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for PagerDuty {

@@ -4,7 +4,7 @@
 /// PagerDuty Notification
 ///
 /// PagerDuty notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PagerDutyNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -25,6 +25,8 @@ pub struct PagerDutyNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub service_key: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::PagerDutyType,
@@ -48,6 +50,21 @@ impl PagerDutyNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for PagerDutyNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagerDutyNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("region", &self.region)
+            .field("service_key", &crate::runtime::redact::optional(&self.service_key))
+            .field("type_name", &self.type_name)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for PagerDutyNotification {

@@ -4,7 +4,7 @@
 /// PROMETHEUS
 ///
 /// Details to integrate one Prometheus account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Prometheus {
     /// Flag that indicates whether someone has activated the Prometheus integration.
     pub enabled: bool,
@@ -15,6 +15,8 @@ pub struct Prometheus {
     /// Password needed to allow MongoDB Cloud to access your Prometheus account.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub password: Option<String>,
     /// Toggle sending user provided group and cluster resource tags with the Prometheus metrics.
     pub send_user_provided_resource_tags_enabled: Option<bool>,
@@ -45,6 +47,23 @@ impl Prometheus {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for Prometheus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prometheus")
+            .field("enabled", &self.enabled)
+            .field("id", &self.id)
+            .field("password", &crate::runtime::redact::optional(&self.password))
+            .field(
+                "send_user_provided_resource_tags_enabled",
+                &self.send_user_provided_resource_tags_enabled,
+            )
+            .field("service_discovery", &self.service_discovery)
+            .field("username", &self.username)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for Prometheus {

@@ -199,7 +199,7 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::TextSearchIndexDefinition as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Text(v)),
@@ -208,7 +208,7 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::VectorSearchIndexDefinition as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Vector(v)),

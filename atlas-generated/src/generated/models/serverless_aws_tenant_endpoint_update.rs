@@ -4,15 +4,19 @@
 /// AWS
 ///
 /// Updates to a serverless AWS tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServerlessAwsTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub comment: Option<String>,
     /// Unique string that identifies the private endpoint's network interface.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub cloud_provider_endpoint_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -22,6 +26,18 @@ impl ServerlessAwsTenantEndpointUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ServerlessAwsTenantEndpointUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerlessAwsTenantEndpointUpdate")
+            .field("comment", &crate::runtime::redact::optional(&self.comment))
+            .field(
+                "cloud_provider_endpoint_id",
+                &crate::runtime::redact::optional(&self.cloud_provider_endpoint_id),
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ServerlessAwsTenantEndpointUpdate {

@@ -4,19 +4,25 @@
 /// AZURE
 ///
 /// Updates to a serverless Azure tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServerlessAzureTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub comment: Option<String>,
     /// Unique string that identifies the Azure private endpoint's network interface for this private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub cloud_provider_endpoint_id: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub private_endpoint_ip_address: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -26,6 +32,22 @@ impl ServerlessAzureTenantEndpointUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ServerlessAzureTenantEndpointUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerlessAzureTenantEndpointUpdate")
+            .field("comment", &crate::runtime::redact::optional(&self.comment))
+            .field(
+                "cloud_provider_endpoint_id",
+                &crate::runtime::redact::optional(&self.cloud_provider_endpoint_id),
+            )
+            .field(
+                "private_endpoint_ip_address",
+                &crate::runtime::redact::optional(&self.private_endpoint_ip_address),
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ServerlessAzureTenantEndpointUpdate {

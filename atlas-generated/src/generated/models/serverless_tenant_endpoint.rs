@@ -114,7 +114,7 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
                 match branch {
                     0usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ServerlessAwsTenantEndpoint as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Aws(v)),
@@ -123,7 +123,7 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
                     }
                     1usize => {
                         match crate::runtime::correction::branch(|| <crate::models::ServerlessAzureTenantEndpoint as crate::runtime::Json>::from_json(
-                            value.clone(),
+                            crate::runtime::branch_value(&value, path)?,
                             path,
                         )) {
                             Ok(v) => return Ok(Self::Azure(v)),

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ServiceAccountSecret` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceAccountSecret {
     /// The date that the secret was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -29,6 +29,8 @@ pub struct ServiceAccountSecret {
     /// The secret for the Service Account. It will be returned only the first time after creation.
     ///
     /// Read-only: set by the server, ignored in requests.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub secret: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -38,6 +40,19 @@ impl ServiceAccountSecret {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ServiceAccountSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceAccountSecret")
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("id", &self.id)
+            .field("last_used_at", &self.last_used_at)
+            .field("masked_secret_value", &self.masked_secret_value)
+            .field("secret", &crate::runtime::redact::optional(&self.secret))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ServiceAccountSecret {

@@ -2,17 +2,23 @@
 
 #![allow(deprecated)]
 /// Sharding configuration for a collection to be sharded on the destination cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ShardEntry {
     /// Human-readable label that identifies the collection to be sharded on the destination cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub collection: Option<String>,
     /// Human-readable label that identifies the database that contains the collection to be sharded on the destination cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub database: Option<String>,
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub shard_collection: Option<crate::models::ShardKeys>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -22,6 +28,19 @@ impl ShardEntry {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ShardEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShardEntry")
+            .field("collection", &crate::runtime::redact::optional(&self.collection))
+            .field("database", &crate::runtime::redact::optional(&self.database))
+            .field(
+                "shard_collection",
+                &crate::runtime::redact::optional(&self.shard_collection),
+            )
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ShardEntry {

@@ -2,11 +2,13 @@
 
 #![allow(deprecated)]
 /// Document that configures the shard key on the destination cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ShardKeys {
     /// List of fields to use for the shard key.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub key: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -16,6 +18,14 @@ impl ShardKeys {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for ShardKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShardKeys")
+            .field("key", &crate::runtime::redact::optional(&self.key))
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for ShardKeys {

@@ -4,7 +4,7 @@
 /// SLACK
 ///
 /// Details to integrate one Slack account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Slack {
     /// Key that allows MongoDB Cloud to access your Slack account.
     ///
@@ -15,6 +15,8 @@ pub struct Slack {
     /// * Query the alert for the notification through the Atlas Administration API.
     ///
     /// **IMPORTANT**: Slack integrations now use the OAuth2 verification method and must  be initially configured, or updated from a legacy integration, through the Atlas  third-party service integrations page. Legacy tokens will soon no longer be  supported.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub api_token: String,
     /// Name of the Slack channel to which MongoDB Cloud sends alert notifications.
     ///
@@ -43,6 +45,18 @@ impl Slack {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for Slack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slack")
+            .field("api_token", &crate::runtime::redact::required(&self.api_token))
+            .field("channel_name", &self.channel_name)
+            .field("id", &self.id)
+            .field("team_name", &self.team_name)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for Slack {

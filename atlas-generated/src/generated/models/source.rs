@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Document that describes the source of the migration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Source {
     /// Path to the CA certificate that signed SSL certificates use to authenticate to the source cluster.
     ///
@@ -18,6 +18,8 @@ pub struct Source {
     ///
     /// Write-only: sent in requests, never returned.
     ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
+    ///
     /// `None`: absent; `Some(None)`: `null`.
     pub password: Option<Option<String>>,
     /// Flag that indicates whether you have SSL enabled.
@@ -25,6 +27,8 @@ pub struct Source {
     /// Label that identifies the SCRAM-SHA user that connects to the source cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub username: Option<Option<String>>,
@@ -53,6 +57,21 @@ impl Source {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("ca_certificate_path", &self.ca_certificate_path)
+            .field("cluster_name", &self.cluster_name)
+            .field("group_id", &self.group_id)
+            .field("managed_authentication", &self.managed_authentication)
+            .field("password", &crate::runtime::redact::nullable(&self.password))
+            .field("ssl", &self.ssl)
+            .field("username", &crate::runtime::redact::nullable(&self.username))
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for Source {

@@ -4,11 +4,13 @@
 /// Splunk Log Export Integration Request
 ///
 /// Request schema for creating or updating a Splunk log export integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
     /// HTTP Event Collector (HEC) token for authentication.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
     pub hec_url: String,
@@ -32,6 +34,17 @@ impl SplunkLogIntegrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for SplunkLogIntegrationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SplunkLogIntegrationRequest")
+            .field("log_types", &self.log_types)
+            .field("hec_token", &crate::runtime::redact::required(&self.hec_token))
+            .field("hec_url", &self.hec_url)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for SplunkLogIntegrationRequest {

@@ -4,13 +4,15 @@
 /// Splunk Log Export Integration Response
 ///
 /// Details to integrate Splunk log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SplunkLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
     /// HTTP Event Collector (HEC) token for authentication.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
     pub hec_url: String,
@@ -36,6 +38,18 @@ impl SplunkLogIntegrationResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for SplunkLogIntegrationResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SplunkLogIntegrationResponse")
+            .field("id", &self.id)
+            .field("log_types", &self.log_types)
+            .field("hec_token", &crate::runtime::redact::required(&self.hec_token))
+            .field("hec_url", &self.hec_url)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for SplunkLogIntegrationResponse {

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StreamsKafkaAuthentication {
     /// `aws`
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
@@ -11,6 +11,8 @@ pub struct StreamsKafkaAuthentication {
     /// OIDC client secret for authentication to the Kafka cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub client_secret: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -23,6 +25,8 @@ pub struct StreamsKafkaAuthentication {
     /// Password of the account to connect to the Kafka cluster.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub password: Option<String>,
     /// SASL OAUTHBEARER extensions parameter for additional OAuth2 configuration.
     pub sasl_oauthbearer_extensions: Option<String>,
@@ -33,10 +37,14 @@ pub struct StreamsKafkaAuthentication {
     /// SSL key for client authentication to Kafka.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub ssl_key: Option<String>,
     /// Password for the SSL key, if it is password protected.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub ssl_key_password: Option<String>,
     /// OIDC token endpoint URL for obtaining access tokens.
     pub token_endpoint_url: Option<String>,
@@ -50,6 +58,33 @@ impl StreamsKafkaAuthentication {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for StreamsKafkaAuthentication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamsKafkaAuthentication")
+            .field("aws", &self.aws)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &crate::runtime::redact::optional(&self.client_secret),
+            )
+            .field("links", &self.links)
+            .field("mechanism", &self.mechanism)
+            .field("method", &self.method)
+            .field("password", &crate::runtime::redact::optional(&self.password))
+            .field("sasl_oauthbearer_extensions", &self.sasl_oauthbearer_extensions)
+            .field("scope", &self.scope)
+            .field("ssl_certificate", &self.ssl_certificate)
+            .field("ssl_key", &crate::runtime::redact::optional(&self.ssl_key))
+            .field(
+                "ssl_key_password",
+                &crate::runtime::redact::optional(&self.ssl_key_password),
+            )
+            .field("token_endpoint_url", &self.token_endpoint_url)
+            .field("username", &self.username)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for StreamsKafkaAuthentication {

@@ -2,9 +2,11 @@
 
 #![allow(deprecated)]
 /// `TargetOrg` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TargetOrg {
     /// Link token that contains all the information required to complete the link.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub link_token: String,
     /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
     pub filled: crate::runtime::Filled,
@@ -20,6 +22,15 @@ impl TargetOrg {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for TargetOrg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetOrg")
+            .field("link_token", &crate::runtime::redact::required(&self.link_token))
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for TargetOrg {

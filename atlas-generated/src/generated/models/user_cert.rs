@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `UserCert` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UserCert {
     /// Unique 24-hexadecimal character string that identifies this certificate.
     ///
@@ -23,6 +23,8 @@ pub struct UserCert {
     /// Number of months that the certificate remains valid until it expires.
     ///
     /// Write-only: sent in requests, never returned.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub months_until_expiration: Option<i32>,
     /// Date and time when this certificate expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -40,6 +42,23 @@ impl UserCert {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl std::fmt::Debug for UserCert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserCert")
+            .field("id", &self.id)
+            .field("created_at", &self.created_at)
+            .field("group_id", &self.group_id)
+            .field("links", &self.links)
+            .field(
+                "months_until_expiration",
+                &crate::runtime::redact::optional(&self.months_until_expiration),
+            )
+            .field("not_after", &self.not_after)
+            .field("subject", &self.subject)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for UserCert {

@@ -4,7 +4,7 @@
 /// VICTOR_OPS
 ///
 /// Details to integrate one Splunk On-Call account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct VictorOps {
     /// Key that allows MongoDB Cloud to access your VictorOps account.
     ///
@@ -13,6 +13,8 @@ pub struct VictorOps {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub api_key: String,
     /// Integration id.
     ///
@@ -36,6 +38,17 @@ impl VictorOps {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for VictorOps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VictorOps")
+            .field("api_key", &crate::runtime::redact::required(&self.api_key))
+            .field("id", &self.id)
+            .field("routing_key", &self.routing_key)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for VictorOps {

@@ -4,11 +4,15 @@
 /// WEBHOOK
 ///
 /// Details to integrate one webhook with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Webhook {
     /// HTTP body template for a webhook-based alert. The rendered output MUST be valid JSON — MongoDB Cloud sends the rendered body with `Content-Type: application/json`. If the template fails to render, exceeds the 16 KB limit, or renders non-JSON output, MongoDB Cloud sends the webhook with its default JSON payload instead.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub body_template: Option<String>,
     /// HTTP headers template for a webhook-based alert. The rendered output MUST be a JSON object mapping header name to header value (e.g. `{"X-Custom-Header": "static-value", "X-Alert-Id": "${id}"}`). Placeholders may reference any alert-view field plus `${eventType}`; the webhook secret and the signature header are NOT exposed to templates. If the template fails to render, exceeds the 4 KB limit, or renders output that is not a valid JSON name→value object, MongoDB Cloud sends the webhook with its default set of headers instead.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub headers_template: Option<String>,
     /// Integration id.
     ///
@@ -17,6 +21,8 @@ pub struct Webhook {
     /// An optional field returned if your webhook is configured with a secret.
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the secret appears completely redacted.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub secret: Option<String>,
     /// Endpoint web address to which MongoDB Cloud sends notifications.
     ///
@@ -40,6 +46,25 @@ impl Webhook {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field(
+                "body_template",
+                &crate::runtime::redact::optional(&self.body_template),
+            )
+            .field(
+                "headers_template",
+                &crate::runtime::redact::optional(&self.headers_template),
+            )
+            .field("id", &self.id)
+            .field("secret", &crate::runtime::redact::optional(&self.secret))
+            .field("url", &self.url)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for Webhook {

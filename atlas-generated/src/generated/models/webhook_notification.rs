@@ -4,7 +4,7 @@
 /// Webhook Notification
 ///
 /// Webhook notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebhookNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -19,8 +19,12 @@ pub struct WebhookNotification {
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::WebhookType,
     /// Template, using ${field} interpolation, that renders the HTTP body MongoDB Cloud sends with each webhook notification. Must render valid JSON. When unset, MongoDB Cloud sends its default JSON payload.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub webhook_body_template: Option<String>,
     /// Template, using ${field} interpolation, that renders the HTTP headers MongoDB Cloud sends with each webhook notification. Must render a JSON object mapping header name to header value. The webhook secret and the signature header are NOT exposed to templates.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub webhook_headers_template: Option<String>,
     /// Authentication secret for a webhook-based alert.
     ///
@@ -29,6 +33,8 @@ pub struct WebhookNotification {
     /// * You set a default webhook secret either on the Integrations page, or with the Integrations API
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the secret appears completely redacted.
+    ///
+    /// `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub webhook_secret: Option<String>,
     /// Target URL for a webhook-based alert.
     ///
@@ -60,6 +66,32 @@ impl WebhookNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+}
+impl std::fmt::Debug for WebhookNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("type_name", &self.type_name)
+            .field(
+                "webhook_body_template",
+                &crate::runtime::redact::optional(&self.webhook_body_template),
+            )
+            .field(
+                "webhook_headers_template",
+                &crate::runtime::redact::optional(&self.webhook_headers_template),
+            )
+            .field(
+                "webhook_secret",
+                &crate::runtime::redact::optional(&self.webhook_secret),
+            )
+            .field("webhook_url", &self.webhook_url)
+            .field("filled", &self.filled)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 impl crate::runtime::Json for WebhookNotification {

@@ -12,7 +12,7 @@
 /// - Tag: Invoices
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCostExplorerUsageV20230101 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
@@ -21,8 +21,16 @@ pub struct GetCostExplorerUsageV20230101 {
     pub org_id: String,
     /// Unique 64 digit string that identifies the Cost Explorer query.
     ///
-    /// path parameter `token`
+    /// path parameter `token`. `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub token: String,
+}
+impl std::fmt::Debug for GetCostExplorerUsageV20230101 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCostExplorerUsageV20230101")
+            .field("org_id", &self.org_id)
+            .field("token", &crate::runtime::redact::required(&self.token))
+            .finish()
+    }
 }
 impl GetCostExplorerUsageV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -96,7 +104,7 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
 ///
 /// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCostExplorerUsageV20230101Csv {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
@@ -105,8 +113,16 @@ pub struct GetCostExplorerUsageV20230101Csv {
     pub org_id: String,
     /// Unique 64 digit string that identifies the Cost Explorer query.
     ///
-    /// path parameter `token`
+    /// path parameter `token`. `Debug` shows whether it is set, never its value (see `reports/redacted.md`).
     pub token: String,
+}
+impl std::fmt::Debug for GetCostExplorerUsageV20230101Csv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCostExplorerUsageV20230101Csv")
+            .field("org_id", &self.org_id)
+            .field("token", &crate::runtime::redact::required(&self.token))
+            .finish()
+    }
 }
 impl GetCostExplorerUsageV20230101Csv {
     /// A request with its required parameters; optional ones start unset.
