@@ -1,11 +1,15 @@
 //! The memory bound of decoding, enforced on every decoding call a target makes.
 //!
-//! Decoding a body may hold at most [`BYTES_PER_BODY_BYTE`] × its length plus
-//! [`FLOOR_BYTES`] of heap at once. [`Counting`], the global allocator of the fuzz targets
-//! and of the regression test, counts what the current thread holds; inside [`bounded`], an
+//! atlas-generated documents its bound in `runtime::limits`: the typed values of a
+//! decoding of `n` bytes take at most `MEMORY_PER_BODY_BYTE × n + MEMORY_FLOOR`, and its
+//! free-form parts about `VALUE_MEMORY_PER_BODY_BYTE × n`, so that a whole decoding holds
+//! about `2 × (16 n + 1 MiB) + 80 n` bytes at worst. [`bound`] is that worst case, from the
+//! crate's own constants. [`Counting`], the global allocator of the fuzz targets and of the
+//! regression test, counts what the current thread holds; inside [`bounded`], an
 //! allocation that would go over the bound aborts the process with a message naming the
 //! body's length, before it is made. libFuzzer records such an abort as a crash, with the
-//! input; an input that only grows slowly is caught by libFuzzer's `-rss_limit_mb` too.
+//! input; `-rss_limit_mb` (set by `cargo xtask fuzz` from the same constants) catches what
+//! grows outside a decoding.
 //!
 //! Only decoding is bounded: formatting and re-encoding what was decoded are not part of
 //! the promise.
@@ -15,15 +19,18 @@ use std::cell::Cell;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-/// Heap bytes that decoding may hold per byte of the body.
-///
-/// This and [`FLOOR_BYTES`] must follow the memory bound atlas-generated documents for
-/// decoding (~64 × the body plus a fixed floor). `cargo xtask fuzz` reads both from this
-/// file to set libFuzzer's `-rss_limit_mb` and `-malloc_limit_mb`.
-pub const BYTES_PER_BODY_BYTE: usize = 64;
+use atlas_generated::runtime::limits::{
+    MEMORY_FLOOR, MEMORY_PER_BODY_BYTE, VALUE_MEMORY_PER_BODY_BYTE,
+};
 
-/// Heap bytes that decoding may hold whatever the body's length.
-pub const FLOOR_BYTES: usize = 16 << 20;
+/// Heap bytes that a decoding may hold per byte of the body: the typed budget and a
+/// `serde_json::Value` of the body. `cargo xtask fuzz` computes the same from
+/// `atlas-generated/src/runtime/limits.rs`.
+pub const BYTES_PER_BODY_BYTE: usize = MEMORY_PER_BODY_BYTE + VALUE_MEMORY_PER_BODY_BYTE;
+
+/// Heap bytes that a decoding may hold whatever the body's length: the typed floor,
+/// twice (lists grow by doubling).
+pub const FLOOR_BYTES: usize = 2 * MEMORY_FLOOR;
 
 /// The longest input the targets are given (libFuzzer's `-max_len`, set by
 /// `cargo xtask fuzz` from this constant).

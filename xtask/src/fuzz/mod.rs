@@ -70,8 +70,12 @@ const ARTIFACTS_DIR: &str = "target/fuzz-artifacts";
 /// Each target's libFuzzer output.
 const LOG_DIR: &str = "target/fuzz-logs";
 
-/// The memory bound the fuzz crate enforces (`atlas-generated/fuzz/src/memory.rs`).
+/// The fuzz crate's longest input (`MAX_INPUT_BYTES`).
 const MEMORY_SOURCE: &str = "atlas-generated/fuzz/src/memory.rs";
+
+/// atlas-generated's documented memory bound (`MEMORY_PER_BODY_BYTE`, `MEMORY_FLOOR`,
+/// `VALUE_MEMORY_PER_BODY_BYTE`), which the fuzz crate enforces.
+const LIMITS_SOURCE: &str = "atlas-generated/src/runtime/limits.rs";
 
 /// Options of `cargo xtask fuzz`.
 #[derive(Debug, Clone, clap::Args)]
@@ -109,11 +113,16 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limits of the bound `atlas-generated/fuzz/src/memory.rs` (its text) declares.
-    pub fn from_memory_source(text: &str) -> Result<Limits, String> {
-        let per_byte = rust_const(text, "BYTES_PER_BODY_BYTE")?;
-        let floor = rust_const(text, "FLOOR_BYTES")?;
-        let max_len = rust_const(text, "MAX_INPUT_BYTES")?;
+    /// The limits of the bound atlas-generated documents (`limits`, the text of
+    /// `runtime/limits.rs`) for the fuzz crate's longest input (`memory`, the text of
+    /// `fuzz/src/memory.rs`): a decoding of `n` bytes holds at most
+    /// `2 × (MEMORY_PER_BODY_BYTE / 2 × n + MEMORY_FLOOR) + VALUE_MEMORY_PER_BODY_BYTE × n`,
+    /// as `fuzz/src/memory.rs` computes it.
+    pub fn from_sources(limits: &str, memory: &str) -> Result<Limits, String> {
+        let per_byte = rust_const(limits, "MEMORY_PER_BODY_BYTE")?
+            .saturating_add(rust_const(limits, "VALUE_MEMORY_PER_BODY_BYTE")?);
+        let floor = rust_const(limits, "MEMORY_FLOOR")?.saturating_mul(2);
+        let max_len = rust_const(memory, "MAX_INPUT_BYTES")?;
         let bound = floor.saturating_add(per_byte.saturating_mul(max_len));
         let malloc_limit_mb = u64::try_from(bound.div_ceil(1 << 20)).unwrap_or(u64::MAX);
         Ok(Limits {
@@ -216,11 +225,12 @@ pub fn libfuzzer_args(root: &Path, target: &str, seconds: u64, limits: Limits) -
 /// `cargo xtask fuzz`.
 pub fn command(root: &Path, options: &FuzzOptions) -> Result<(), XtaskError> {
     let targets = selected(&options.targets)?;
-    let memory = root.join(MEMORY_SOURCE);
-    let text = std::fs::read_to_string(&memory)
-        .map_err(|e| XtaskError::io_at("cannot read", &memory, e))?;
-    let limits = Limits::from_memory_source(&text)
-        .map_err(|e| XtaskError::Other(format!("{}: {e}", memory.display())))?;
+    let read = |relative: &str| {
+        let path = root.join(relative);
+        std::fs::read_to_string(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))
+    };
+    let limits = Limits::from_sources(&read(LIMITS_SOURCE)?, &read(MEMORY_SOURCE)?)
+        .map_err(|e| XtaskError::Other(format!("{LIMITS_SOURCE}, {MEMORY_SOURCE}: {e}")))?;
 
     let started = Instant::now();
     ensure_cargo_tool("fuzz", "cargo-fuzz", CARGO_FUZZ_VERSION)?;
@@ -642,14 +652,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_follow_the_fuzz_crates_memory_bound() {
+    fn limits_follow_the_crates_documented_memory_bound() {
         let root = crate::spec::workspace_root();
-        let text = std::fs::read_to_string(root.join(MEMORY_SOURCE)).unwrap();
-        let limits = Limits::from_memory_source(&text).unwrap();
+        let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+        let limits = Limits::from_sources(&read(LIMITS_SOURCE), &read(MEMORY_SOURCE)).unwrap();
         assert_eq!(limits.max_len, 1 << 20);
-        // 16 MiB + 64 × 1 MiB.
-        assert_eq!(limits.malloc_limit_mb, 80);
-        assert_eq!(limits.rss_limit_mb, BASELINE_RSS_MB + 2 * 80);
+        let limits = Limits::from_sources(
+            "pub const MEMORY_PER_BODY_BYTE: usize = 32;\n\
+             pub const MEMORY_FLOOR: usize = 1 << 20;\n\
+             pub const VALUE_MEMORY_PER_BODY_BYTE: usize = 80;",
+            "pub const MAX_INPUT_BYTES: usize = 1 << 20;",
+        )
+        .unwrap();
+        // 2 × (16 × 1 MiB + 1 MiB) + 80 × 1 MiB.
+        assert_eq!(limits.malloc_limit_mb, 114);
+        assert_eq!(limits.rss_limit_mb, BASELINE_RSS_MB + 2 * 114);
     }
 
     #[test]
