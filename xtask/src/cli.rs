@@ -67,6 +67,10 @@ enum Command {
     /// Check with cargo-hack (installed if missing) that every cargo feature of
     /// atlas-generated compiles alone and with the others, without warnings.
     Features,
+    /// Fuzz atlas-generated's decoders with cargo-fuzz (installed if missing) for a bounded
+    /// time: seeds from the spec and the recorded traffic; exit 1 on a crash, a hang or
+    /// memory over the bound, with the reproducer.
+    Fuzz(crate::fuzz::FuzzOptions),
     /// The whole test pipeline (what CI runs).
     Test,
     /// Read, parse and generate once (what `bench` measures the memory of).
@@ -118,6 +122,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         Command::Prism(options) => crate::prism::command(root, &options),
         Command::Httpbin => crate::httpbin::command(root),
         Command::Features => crate::features::command(root),
+        Command::Fuzz(options) => crate::fuzz::command(root, &options),
         Command::Test => crate::test_pipeline::run_pipeline(root),
         Command::GenerateOnce { spec } => {
             let start = Instant::now();
@@ -264,6 +269,26 @@ mod tests {
         assert_eq!((options.runs, options.compile_runs), (5, 3));
         assert_eq!(options.spec, Some(PathBuf::from("/x.yaml")));
         assert!(options.skip_compile);
+        let cli = parse(&[
+            "fuzz",
+            "--seconds",
+            "5",
+            "--target",
+            "from_slice",
+            "--",
+            "-fork=2",
+        ]);
+        let Command::Fuzz(options) = cli.unwrap().command else {
+            panic!("not fuzz")
+        };
+        assert_eq!(options.seconds, 5);
+        assert_eq!(options.targets, ["from_slice"]);
+        assert_eq!(options.libfuzzer, ["-fork=2"]);
+        let Command::Fuzz(defaults) = parse(&["fuzz"]).unwrap().command else {
+            panic!("not fuzz")
+        };
+        assert_eq!(defaults.seconds, crate::fuzz::PIPELINE_SECONDS);
+        assert!(defaults.targets.is_empty());
         assert!(matches!(
             parse(&["codegen", "--check"]).unwrap().command,
             Command::Codegen { check: true, .. }

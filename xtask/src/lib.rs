@@ -5,7 +5,7 @@
 //! [`cli::run`]; the pieces are public so that tests can call them directly.
 //!
 //! Modules depend on each other in one direction only: [`cli`] on the commands
-//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`], [`features`]); the
+//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`], [`features`], [`fuzz`]); the
 //! commands on [`spec`], [`pin`], [`tree`] and [`process`]; everything on [`error`].
 //! [`scratch`] (compiling generated code as throwaway crates) and [`semver_checks`]
 //! (cargo-semver-checks on two such crates) serve the tests.
@@ -17,6 +17,7 @@ pub mod diff;
 pub mod error;
 pub mod features;
 pub mod fetch;
+pub mod fuzz;
 pub mod generation;
 pub mod httpbin;
 pub mod manifest;

@@ -115,6 +115,12 @@ pub const STEPS: &[Step] = &[
         run: Run::Xtask(&["prism", "--requests", crate::prism::PIPELINE_REQUESTS]),
         ..Step::cargo(&[])
     },
+    // The decoders under libFuzzer for a bounded time, seeded with the spec's examples and
+    // the recorded traffic (cargo-fuzz, installed if missing).
+    Step {
+        run: Run::Xtask(&["fuzz"]),
+        ..Step::cargo(&[])
+    },
 ];
 
 fn describe(run: Run, env: &[(&str, &str)]) -> String {
@@ -418,6 +424,7 @@ mod tests {
                     "cargo xtask prism --requests {}",
                     crate::prism::PIPELINE_REQUESTS
                 ),
+                "cargo xtask fuzz",
             ]
         );
         assert_eq!(
