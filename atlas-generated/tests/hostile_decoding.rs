@@ -12,7 +12,7 @@ use std::cell::Cell;
 
 use atlas_generated::dynamic;
 use atlas_generated::registry::OPERATIONS;
-use atlas_generated::runtime::limits::{self, MEMORY_FLOOR, MEMORY_PER_BODY_BYTE};
+use atlas_generated::runtime::limits::{self, MEMORY_FLOOR, MEMORY_PER_BODY_BYTE, held_at_most};
 use atlas_generated::runtime::{Endpoint, ResponseError, from_slice, reader};
 use serde_json::Value;
 
@@ -64,10 +64,9 @@ fn peak_of<R>(f: impl FnOnce() -> R) -> (R, usize) {
     (result, usize::try_from(peak).unwrap_or(0))
 }
 
-/// The documented bound of a decoding of `n` bytes: the budget, and the text of its
-/// strings (at most the body).
+/// The documented bound of a decoding of `n` bytes.
 fn bound(n: usize) -> usize {
-    MEMORY_PER_BODY_BYTE * n + MEMORY_FLOOR + n
+    held_at_most(n)
 }
 
 /// A JSON list of `item` repeated to about `size` bytes.

@@ -1,10 +1,9 @@
 //! The memory bound of decoding, enforced on every decoding call a target makes.
 //!
-//! atlas-generated documents its bound in `runtime::limits`: the typed values of a
-//! decoding of `n` bytes take at most `MEMORY_PER_BODY_BYTE × n + MEMORY_FLOOR`, and its
-//! free-form parts about `VALUE_MEMORY_PER_BODY_BYTE × n`, so that a whole decoding holds
-//! about `2 × (16 n + 1 MiB) + 80 n` bytes at worst. [`bound`] is that worst case, from the
-//! crate's own constants. [`Counting`], the global allocator of the fuzz targets and of the
+//! atlas-generated documents its bound in `runtime::limits`: a decoding of `n` bytes
+//! holds at most `limits::held_at_most(n)` (its memory budget, `MEMORY_PER_BODY_BYTE × n +
+//! MEMORY_FLOOR`, and what it holds beyond, `HELD_BEYOND_BUDGET_PER_BODY_BYTE × n`).
+//! [`bound`] is that worst case, from the crate's own function. [`Counting`], the global allocator of the fuzz targets and of the
 //! regression test, counts what the current thread holds; inside [`bounded`], an
 //! allocation that would go over the bound aborts the process with a message naming the
 //! body's length, before it is made. libFuzzer records such an abort as a crash, with the
@@ -19,27 +18,17 @@ use std::cell::Cell;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use atlas_generated::runtime::limits::{
-    MEMORY_FLOOR, MEMORY_PER_BODY_BYTE, VALUE_MEMORY_PER_BODY_BYTE,
-};
-
-/// Heap bytes that a decoding may hold per byte of the body: the typed budget and a
-/// `serde_json::Value` of the body. `cargo xtask fuzz` computes the same from
-/// `atlas-generated/src/runtime/limits.rs`.
-pub const BYTES_PER_BODY_BYTE: usize = MEMORY_PER_BODY_BYTE + VALUE_MEMORY_PER_BODY_BYTE;
-
-/// Heap bytes that a decoding may hold whatever the body's length: the typed floor,
-/// twice (lists grow by doubling).
-pub const FLOOR_BYTES: usize = 2 * MEMORY_FLOOR;
+use atlas_generated::runtime::limits::held_at_most;
 
 /// The longest input the targets are given (libFuzzer's `-max_len`, set by
 /// `cargo xtask fuzz` from this constant).
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
-/// The bound for a body of `len` bytes.
+/// The bound for a body of `len` bytes. `cargo xtask fuzz` computes the same from
+/// `atlas-generated/src/runtime/limits.rs`, for `-rss_limit_mb`.
 #[must_use]
 pub const fn bound(len: usize) -> usize {
-    FLOOR_BYTES.saturating_add(BYTES_PER_BODY_BYTE.saturating_mul(len))
+    held_at_most(len)
 }
 
 thread_local! {
@@ -105,7 +94,7 @@ fn over(limit: Limit, used: usize) -> ! {
     let _ = writeln!(
         message,
         "atlas-fuzz: decoding a {}-byte body would hold {used} bytes of heap, over its bound \
-         of {} ({BYTES_PER_BODY_BYTE} x the body + {FLOOR_BYTES})",
+         of {} (runtime::limits::held_at_most)",
         limit.body, limit.bound
     );
     let _ = std::io::stderr().write_all(message.as_bytes());

@@ -191,7 +191,7 @@ impl ClientBuilder {
     /// shorter (a page of 500 clusters is about 1.6 MB; 20,000 slow query log lines, the
     /// most `nLogs` asks, some tens of MB). The body is read as it arrives and the call
     /// ends with [`ErrorKind::TooLarge`] as soon as it is longer, or says it is; decoding
-    /// it then takes at most about 33 times its size ([`crate::runtime::limits`]).
+    /// it then holds at most about 34 times its size ([`crate::runtime::limits::held_at_most`]).
     #[must_use]
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.limits.response_bytes = bytes;

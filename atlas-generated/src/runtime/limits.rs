@@ -11,14 +11,15 @@
 //!   objects``. The fast reader counts as it goes; the `Value` path scans the text first
 //!   ([`check_text`]); a [`Value`] handed in whole is walked without recursion
 //!   ([`check_value`]). Real Atlas documents nest 9 levels at most.
-//! - **Memory.** Decoding a body of `n` bytes may hold typed values of at most
-//!   [`MEMORY_PER_BODY_BYTE`]` × n + `[`MEMORY_FLOOR`] bytes (lists, maps, boxes, and the
-//!   record of filled fields), counted before each allocation; past that, the document
-//!   does not decode. Without the bound, a 30 MB list of `{}` becomes 30 million structs
-//!   of a few hundred bytes each. Free-form parts are `serde_json::Value`s, whose own cost
-//!   is at most about [`VALUE_MEMORY_PER_BODY_BYTE`] times their text. So the worst case
-//!   of a decoding is about `2 × (16 n + 1 MiB) + 80 n` bytes (lists grow by doubling),
-//!   which `tests/hostile_decoding.rs` measures with a counting allocator.
+//! - **Memory.** Decoding a body of `n` bytes may take [`MEMORY_PER_BODY_BYTE`]` × n +
+//!   `[`MEMORY_FLOOR`] bytes (32 n + 1 MiB), counted before each allocation: lists as they
+//!   grow, maps per entry, boxes, the record of filled fields, the copy each branch of an
+//!   untagged union tries, and free-form JSON by an estimate of what `serde_json`
+//!   allocates for it, made in one pass over its text ([`scan`]). Past that, the document
+//!   does not decode. Without the bound, a 30 MB list of `{}` became 30 million structs of
+//!   a few hundred bytes each. With what it holds beyond the budget (its strings' text,
+//!   the body an error keeps), a decoding holds at most [`held_at_most`]`(n)`, about
+//!   34 n + 1 MiB; real bodies take about 10 n.
 
 use std::cell::Cell;
 
@@ -36,10 +37,21 @@ pub const MEMORY_PER_BODY_BYTE: usize = 32;
 /// Typed bytes any decoding may hold, however short its body.
 pub const MEMORY_FLOOR: usize = 1 << 20;
 
-/// The most memory `serde_json` takes per byte of JSON text for a [`Value`], measured on
-/// the worst shape (a list of one-member objects, each a B-tree node); documentation
-/// of the bound, not enforced.
-pub const VALUE_MEMORY_PER_BODY_BYTE: usize = 80;
+/// What a decoding holds beyond its budget, per byte of the body: the text of its typed
+/// strings (a `String` is counted where it sits, its text is not), and the copy of the
+/// body that an error keeps.
+pub const HELD_BEYOND_BUDGET_PER_BODY_BYTE: usize = 2;
+
+/// The most a decoding of a body of `body_len` bytes holds at once: its budget
+/// ([`MEMORY_PER_BODY_BYTE`] and [`MEMORY_FLOOR`]) and what it holds beyond
+/// ([`HELD_BEYOND_BUDGET_PER_BODY_BYTE`]). `tests/hostile_decoding.rs` and the fuzz
+/// targets hold every decoding to it.
+#[must_use]
+pub const fn held_at_most(body_len: usize) -> usize {
+    body_len
+        .saturating_mul(MEMORY_PER_BODY_BYTE + HELD_BEYOND_BUDGET_PER_BODY_BYTE)
+        .saturating_add(MEMORY_FLOOR)
+}
 
 /// Why a document was refused: it is too deep at `path`.
 fn too_deep(path: &Path<'_>) -> DecodeError {

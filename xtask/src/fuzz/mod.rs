@@ -74,7 +74,8 @@ const LOG_DIR: &str = "target/fuzz-logs";
 const MEMORY_SOURCE: &str = "atlas-generated/fuzz/src/memory.rs";
 
 /// atlas-generated's documented memory bound (`MEMORY_PER_BODY_BYTE`, `MEMORY_FLOOR`,
-/// `VALUE_MEMORY_PER_BODY_BYTE`), which the fuzz crate enforces.
+/// `HELD_BEYOND_BUDGET_PER_BODY_BYTE`, as `limits::held_at_most` adds them), which the
+/// fuzz crate enforces.
 const LIMITS_SOURCE: &str = "atlas-generated/src/runtime/limits.rs";
 
 /// Options of `cargo xtask fuzz`.
@@ -116,12 +117,12 @@ impl Limits {
     /// The limits of the bound atlas-generated documents (`limits`, the text of
     /// `runtime/limits.rs`) for the fuzz crate's longest input (`memory`, the text of
     /// `fuzz/src/memory.rs`): a decoding of `n` bytes holds at most
-    /// `2 × (MEMORY_PER_BODY_BYTE / 2 × n + MEMORY_FLOOR) + VALUE_MEMORY_PER_BODY_BYTE × n`,
-    /// as `fuzz/src/memory.rs` computes it.
+    /// `(MEMORY_PER_BODY_BYTE + HELD_BEYOND_BUDGET_PER_BODY_BYTE) × n + MEMORY_FLOOR`, as
+    /// `limits::held_at_most` computes it.
     pub fn from_sources(limits: &str, memory: &str) -> Result<Limits, String> {
         let per_byte = rust_const(limits, "MEMORY_PER_BODY_BYTE")?
-            .saturating_add(rust_const(limits, "VALUE_MEMORY_PER_BODY_BYTE")?);
-        let floor = rust_const(limits, "MEMORY_FLOOR")?.saturating_mul(2);
+            .saturating_add(rust_const(limits, "HELD_BEYOND_BUDGET_PER_BODY_BYTE")?);
+        let floor = rust_const(limits, "MEMORY_FLOOR")?;
         let max_len = rust_const(memory, "MAX_INPUT_BYTES")?;
         let bound = floor.saturating_add(per_byte.saturating_mul(max_len));
         let malloc_limit_mb = u64::try_from(bound.div_ceil(1 << 20)).unwrap_or(u64::MAX);
@@ -660,13 +661,13 @@ mod tests {
         let limits = Limits::from_sources(
             "pub const MEMORY_PER_BODY_BYTE: usize = 32;\n\
              pub const MEMORY_FLOOR: usize = 1 << 20;\n\
-             pub const VALUE_MEMORY_PER_BODY_BYTE: usize = 80;",
+             pub const HELD_BEYOND_BUDGET_PER_BODY_BYTE: usize = 2;",
             "pub const MAX_INPUT_BYTES: usize = 1 << 20;",
         )
         .unwrap();
-        // 2 × (16 × 1 MiB + 1 MiB) + 80 × 1 MiB.
-        assert_eq!(limits.malloc_limit_mb, 114);
-        assert_eq!(limits.rss_limit_mb, BASELINE_RSS_MB + 2 * 114);
+        // (32 + 2) × 1 MiB + 1 MiB.
+        assert_eq!(limits.malloc_limit_mb, 35);
+        assert_eq!(limits.rss_limit_mb, BASELINE_RSS_MB + 2 * 35);
     }
 
     #[test]
