@@ -330,7 +330,12 @@ async fn received(client: &Client, request: http::Request<Vec<u8>>) -> Result<Re
     if response.status() != 404 {
         return Err(format!("status {}", response.status()));
     }
-    let body: Value = serde_json::from_slice(response.body()).map_err(|e| e.to_string())?;
+    what_was_received(response.body())
+}
+
+/// The method and target the server's answer says it received.
+fn what_was_received(body: &[u8]) -> Result<Received, String> {
+    let body: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     match &body["parameters"] {
         Value::Array(pair) => match pair.as_slice() {
             [Value::String(method), Value::String(target)] => Ok(Received {
@@ -341,6 +346,28 @@ async fn received(client: &Client, request: http::Request<Vec<u8>>) -> Result<Re
         },
         _ => Err(format!("an answer without the target: {body}")),
     }
+}
+
+/// Sends `request` (built against the default base URL) to `base` with a plain reqwest
+/// client, which sends what its URL parser makes of the path, and returns what the server
+/// received.
+async fn received_plainly(
+    base: &str,
+    mut request: http::Request<Vec<u8>>,
+) -> Result<Received, String> {
+    let uri = request.uri().to_string();
+    let rest = uri
+        .strip_prefix(atlas_generated::runtime::DEFAULT_BASE_URL)
+        .ok_or_else(|| format!("{uri} is not at the default base URL"))?;
+    *request.uri_mut() = format!("{base}{rest}")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let request = reqwest::Request::try_from(request).map_err(|e| e.to_string())?;
+    let response = reqwest::Client::new()
+        .execute(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    what_was_received(&response.bytes().await.map_err(|e| e.to_string())?)
 }
 
 /// At most this many failures are printed.
@@ -526,7 +553,8 @@ async fn a_typed_request_with_a_dot_segment_is_refused_before_sending() {
 async fn the_wire_check_notices_a_collapsed_path() {
     within(30, async {
         let count = Arc::new(AtomicUsize::new(0));
-        let client = client(&serve(count.clone()).await);
+        let base = serve(count.clone()).await;
+        let client = client(&base);
         let slot = slots()
             .into_iter()
             .find(|s| s.case.operation_id == "deleteGroupCluster" && s.name == "clusterName")
@@ -548,10 +576,17 @@ async fn the_wire_check_notices_a_collapsed_path() {
         let sent = cases.len();
         for (raw, expected) in cases {
             // The sample's request, with `raw` where the parameter goes.
-            let mut request = slot.build("PLACEHOLDER").unwrap();
-            let uri = request.uri().to_string().replace("PLACEHOLDER", raw);
-            *request.uri_mut() = uri.parse().unwrap();
-            let Received { method, target } = received(&client, request).await.unwrap();
+            let with_raw = || {
+                let mut request = slot.build("PLACEHOLDER").unwrap();
+                let uri = request.uri().to_string().replace("PLACEHOLDER", raw);
+                *request.uri_mut() = uri.parse().unwrap();
+                request
+            };
+            // The client refuses to send it...
+            let refused = client.send_request(with_raw()).await.unwrap_err();
+            assert_eq!(refused.kind(), ErrorKind::Build, "{raw}: {refused}");
+            // ...which plain reqwest sends, collapsed, as the check notices.
+            let Received { method, target } = received_plainly(&base, with_raw()).await.unwrap();
             let path = target.split('?').next().unwrap();
             assert_eq!(
                 (method.as_str(), path),

@@ -71,8 +71,13 @@ enum Command {
     /// time: seeds from the spec and the recorded traffic; exit 1 on a crash, a hang or
     /// memory over the bound, with the reproducer.
     Fuzz(crate::fuzz::FuzzOptions),
-    /// The whole test pipeline (what CI runs).
-    Test,
+    /// The whole test pipeline (what CI runs); `--quick` for the edit-test loop.
+    Test {
+        /// Only formatting, `codegen --check` and the tests of the generator and the
+        /// crate, without the slowest or those that need an installed tool.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Read, parse and generate once (what `bench` measures the memory of).
     #[command(name = GENERATE_ONCE, hide = true)]
     GenerateOnce {
@@ -123,7 +128,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         Command::Httpbin => crate::httpbin::command(root),
         Command::Features => crate::features::command(root),
         Command::Fuzz(options) => crate::fuzz::command(root, &options),
-        Command::Test => crate::test_pipeline::run_pipeline(root),
+        Command::Test { quick } => crate::test_pipeline::run_pipeline(root, quick),
         Command::GenerateOnce { spec } => {
             let start = Instant::now();
             let generation = generation::generate(root, spec.as_deref())?;

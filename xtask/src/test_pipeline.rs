@@ -1,6 +1,8 @@
-//! `cargo xtask test`: the project's whole test pipeline, the one CI runs.
+//! `cargo xtask test`: the project's whole test pipeline, the one CI runs; and
+//! `cargo xtask test --quick`, the edit-test loop's tier.
 //!
-//! The steps are the single list [`STEPS`]; add a step there.
+//! The steps are the single list [`STEPS`], the quick tier's [`QUICK_STEPS`]; add a step
+//! there.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -139,13 +141,64 @@ fn describe(run: Run, env: &[(&str, &str)]) -> String {
     out
 }
 
-/// Runs every step of [`STEPS`] from `workspace_root`, stopping at the first failure.
-pub fn run_pipeline(workspace_root: &Path) -> Result<(), XtaskError> {
-    let total = STEPS.len();
+/// The quick tier, for the edit-test loop (a few minutes once built): formatting, the
+/// committed crate against the generator, and the tests of the generator and the crate,
+/// but the slowest (every operation's hostile lists, about a minute) and those that need
+/// an installed tool (httpbin, Prism, cargo-hack, cargo-semver-checks, cargo-fuzz, the
+/// scratch crates of `xtask`'s tests). CI runs [`STEPS`].
+pub const QUICK_STEPS: &[Step] = &[
+    Step {
+        needs: Some(("fmt", "rustfmt")),
+        ..Step::cargo(&["fmt", "--all", "--check"])
+    },
+    Step {
+        run: Run::Xtask(&["codegen", "--check"]),
+        ..Step::cargo(&[])
+    },
+    Step {
+        prefer: Some((
+            "nextest",
+            Run::Cargo(&[
+                "nextest",
+                "run",
+                "-p",
+                "atlas-codegen",
+                "-p",
+                "atlas-generated",
+                "--all-features",
+                "--",
+                "--skip",
+                "httpbin",
+                "--skip",
+                "hostile_shapes",
+            ]),
+        )),
+        counts_tests: true,
+        ..Step::cargo(&[
+            "test",
+            "-p",
+            "atlas-codegen",
+            "-p",
+            "atlas-generated",
+            "--all-features",
+            "--",
+            "--skip",
+            "httpbin",
+            "--skip",
+            "hostile_shapes",
+        ])
+    },
+];
+
+/// Runs every step of [`STEPS`] (or [`QUICK_STEPS`]) from `workspace_root`, stopping at
+/// the first failure.
+pub fn run_pipeline(workspace_root: &Path, quick: bool) -> Result<(), XtaskError> {
+    let steps = if quick { QUICK_STEPS } else { STEPS };
+    let total = steps.len();
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut tally = Tally::default();
-    for (index, step) in STEPS.iter().enumerate() {
+    for (index, step) in steps.iter().enumerate() {
         let number = index + 1;
         let (run, note) = match step.prefer {
             Some((sub, preferred)) if cargo_subcommand_available(sub) => (preferred, None),
