@@ -5,10 +5,9 @@
 //! holds at its peak stays within `runtime::limits`' documented bound; real bodies (the
 //! recorded traffic, and a 500-item page of recorded clusters) stay far below it.
 
+#[path = "common/allocations.rs"]
+mod allocations;
 mod common;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use atlas_generated::dynamic;
 use atlas_generated::registry::OPERATIONS;
@@ -16,52 +15,12 @@ use atlas_generated::runtime::limits::{self, MEMORY_FLOOR, MEMORY_PER_BODY_BYTE,
 use atlas_generated::runtime::{Endpoint, ResponseError, from_slice, reader};
 use serde_json::Value;
 
-/// Counts, per thread, the bytes allocated and not yet freed, and their peak.
-struct Counting;
-
-thread_local! {
-    static HELD: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note(change: isize) {
-    let _ = HELD.try_with(|held| {
-        let now = held.get() + change;
-        held.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the counting only
-// touches thread-locals that never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(-(layout.size() as isize));
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size as isize - layout.size() as isize);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
 /// Runs `f`, returning what it returns and the most bytes it held at once on this thread
 /// beyond what was held before.
 fn peak_of<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let before = HELD.get();
-    PEAK.set(before);
+    let before = allocations::start();
     let result = f();
-    let peak = PEAK.get() - before;
-    (result, usize::try_from(peak).unwrap_or(0))
+    (result, allocations::peak_since(before))
 }
 
 /// The documented bound of a decoding of `n` bytes.

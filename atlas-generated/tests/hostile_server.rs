@@ -6,10 +6,10 @@
 //! an error that says what happened, in bounded time and memory; every test is bounded by
 //! `within`.
 
+#[path = "common/allocations.rs"]
+mod allocations;
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,52 +25,13 @@ use tokio::net::{TcpListener, TcpStream};
 
 const GROUP: &str = "5f1e2d3c4b5a69788796a5b4";
 
-/// Counts, per thread, the bytes allocated and not yet freed, and their peak. The tests
-/// that measure run on a current-thread runtime, so the client's work is on their thread.
-struct Counting;
-
-thread_local! {
-    static HELD: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note(change: isize) {
-    let _ = HELD.try_with(|held| {
-        let now = held.get() + change;
-        held.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the counting only
-// touches thread-locals that never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(-(layout.size() as isize));
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size as isize - layout.size() as isize);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
 /// Runs `f` to its end, returning its output and the most bytes this thread held
-/// meanwhile beyond what it held before.
+/// meanwhile beyond what it held before. The tests that measure run on a current-thread
+/// runtime, so the client's work is on their thread.
 async fn peak_of<T>(f: impl Future<Output = T>) -> (T, usize) {
-    let before = HELD.get();
-    PEAK.set(before);
+    let before = allocations::start();
     let output = f.await;
-    (output, usize::try_from(PEAK.get() - before).unwrap_or(0))
+    (output, allocations::peak_since(before))
 }
 
 /// Runs `test`, failing it if it takes longer than 60 s.

@@ -1113,7 +1113,7 @@ macro_rules! impl_serde_via_json {
 ///
 /// Whatever `bytes` hold, decoding ends: a document nested deeper than
 /// [`MAX_DEPTH`](super::limits::MAX_DEPTH), or whose typed value would take more memory
-/// than [`limits`](super::limits) allows for its length, is an error naming the place.
+/// than [`limits`] allows for its length, is an error naming the place.
 #[inline]
 pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
     let budget = limits::Budget::enter(bytes.len());

@@ -15,7 +15,7 @@
 //!   `[`MEMORY_FLOOR`] bytes (32 n + 1 MiB), counted before each allocation: lists as they
 //!   grow, maps per entry, boxes, the record of filled fields, the copy each branch of an
 //!   untagged union tries, and free-form JSON by an estimate of what `serde_json`
-//!   allocates for it, made in one pass over its text ([`scan`]). Past that, the document
+//!   allocates for it, made in one pass over its text. Past that, the document
 //!   does not decode. Without the bound, a 30 MB list of `{}` became 30 million structs of
 //!   a few hundred bytes each. With what it holds beyond the budget (its strings' text,
 //!   the body an error keeps), a decoding holds at most [`held_at_most`]`(n)`, about

@@ -158,7 +158,7 @@ pub struct NoContent {
 /// space) is `None`.
 ///
 /// A body nested too deep or too costly to hold as a `Value` (see
-/// [`limits`](super::limits)) is kept as text, like one that is not JSON.
+/// [`limits`]) is kept as text, like one that is not JSON.
 #[inline]
 #[must_use]
 pub fn decode_no_content(body: &[u8]) -> NoContent {
