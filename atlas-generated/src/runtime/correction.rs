@@ -167,11 +167,17 @@ pub fn correcting<T, E>(status: u16, decode: impl FnOnce() -> Result<T, E>) -> R
     }
     let scope = Scope::enter(Some(Vec::new()));
     let result = decode();
+    finish(scope, status, result.is_ok());
+    result
+}
+
+/// Ends the scope of one response's corrections, reporting them when it decoded. Not
+/// generic, so that it is compiled once rather than once per response type.
+fn finish(scope: Scope, status: u16, decoded: bool) {
     let corrections = scope.take();
-    if !corrections.is_empty() && result.is_ok() {
+    if !corrections.is_empty() && decoded {
         report(status, corrections);
     }
-    result
 }
 
 /// The most filled paths one warning lists.

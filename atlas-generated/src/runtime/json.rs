@@ -611,22 +611,14 @@ impl Json for f32 {
 impl<T: Json> Json for Vec<T> {
     #[inline]
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            // Plain loops, here and below: an iterator chain would be compiled anew for
-            // each of the crate's hundreds of element types.
-            Value::Array(items) => {
-                let bytes = items.len().saturating_mul(std::mem::size_of::<T>());
-                if !limits::charge(bytes) {
-                    return Err(limits::too_large(path));
-                }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    out.push(T::from_json(item, &path.index(i))?);
-                }
-                Ok(out)
-            }
-            other => Err(DecodeError::expected(path, "an array", &other)),
+        let items = array(value, path, std::mem::size_of::<T>())?;
+        // Plain loops, here and below: an iterator chain would be compiled anew for each
+        // of the crate's hundreds of element types.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            out.push(T::from_json(item, &path.index(i))?);
         }
+        Ok(out)
     }
 
     #[inline]
@@ -770,6 +762,20 @@ pub fn object(value: Value, path: &Path<'_>) -> Result<Map<String, Value>, Decod
     }
 }
 
+/// The items of the array at `path`, once a list of as many elements of `element_size`
+/// bytes is charged to the decoding's memory budget. Not generic, so that it is compiled
+/// once, not once per element type.
+fn array(value: Value, path: &Path<'_>, element_size: usize) -> Result<Vec<Value>, DecodeError> {
+    let Value::Array(items) = value else {
+        return Err(DecodeError::expected(path, "an array", &value));
+    };
+    if limits::charge(items.len().saturating_mul(element_size)) {
+        Ok(items)
+    } else {
+        Err(limits::too_large(path))
+    }
+}
+
 #[cold]
 pub(super) fn missing(path: &Path<'_>, key: &str) -> DecodeError {
     DecodeError::new(path, format!("missing required field `{key}`"))
@@ -807,10 +813,21 @@ pub fn optional<T: Json>(
     key: &str,
     path: &Path<'_>,
 ) -> Result<Option<T>, DecodeError> {
-    match map.remove(key) {
-        None | Some(Value::Null) => Ok(None),
+    match present(map, key) {
+        None => Ok(None),
         Some(value) => T::from_json(value, &path.key(key)).map(Some),
     }
+}
+
+/// Removes member `key`, unless it is absent or `null`. Not generic, so that what
+/// [`optional`] does beyond decoding is compiled once, not once per field type.
+fn present(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    map.remove(key).and_then(present_value)
+}
+
+/// `value`, unless it is `null`.
+fn present_value(value: Value) -> Option<Value> {
+    (!value.is_null()).then_some(value)
 }
 
 /// Removes and decodes the optional, nullable member `key`, keeping absence and
@@ -828,8 +845,10 @@ pub fn nullable<T: Json>(
 ) -> Result<Option<Option<T>>, DecodeError> {
     match map.remove(key) {
         None => Ok(None),
-        Some(Value::Null) => Ok(Some(None)),
-        Some(value) => T::from_json(value, &path.key(key)).map(|v| Some(Some(v))),
+        Some(value) => match present_value(value) {
+            None => Ok(Some(None)),
+            Some(value) => T::from_json(value, &path.key(key)).map(|v| Some(Some(v))),
+        },
     }
 }
 
@@ -1120,16 +1139,27 @@ pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Straight from the text when it decodes cleanly; otherwise through `Value`, which
     // locates errors and fills what a response lacks.
     if super::reader::enabled() {
-        let read = Reader::decode::<T>(bytes);
-        super::reader::note(read.is_ok());
-        if let Ok(value) = read {
+        if let Ok(value) = Reader::decode::<T>(bytes) {
+            super::reader::note(true);
             return Ok(value);
         }
-        budget.refill();
+        bailed(&budget);
     }
+    T::from_json(checked_parse(bytes)?, &Path::Root)
+}
+
+/// After the reader gave up on a body: notes it, and gives the budget back. Not generic,
+/// like [`checked_parse`]: compiled once, not once per type.
+fn bailed(budget: &limits::Budget) {
+    super::reader::note(false);
+    budget.refill();
+}
+
+/// `bytes` parsed as a `Value`, once they are found to nest no deeper than
+/// [`MAX_DEPTH`](limits::MAX_DEPTH) and to fit the decoding's memory budget.
+fn checked_parse(bytes: &[u8]) -> Result<Value, DecodeError> {
     limits::check_text(bytes)?;
-    let value = parse(bytes)?;
-    T::from_json(value, &Path::Root)
+    parse(bytes)
 }
 
 /// Decodes a [`Value`] handed in whole (by a serde `Deserializer`, or a caller) as a `T`,
