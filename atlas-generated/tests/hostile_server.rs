@@ -622,21 +622,23 @@ async fn a_refused_connection_is_named_as_the_cause() {
             .local_addr()
             .unwrap()
             .port();
-        let client = Client::builder()
-            .base_url(format!("http://127.0.0.1:{port}"))
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let error = client.send(&get_cluster()).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Transport);
-        assert!(
-            error
-                .to_string()
-                .ends_with("Connection refused (os error 111)"),
-            "{error}"
-        );
+        let base = format!("http://127.0.0.1:{port}");
+        assert_transport_cause(&base, "Connection refused (os error 111)").await;
     })
     .await;
+}
+
+/// Sends once, without retries, to `base`: the call must fail in transport, and its
+/// message end with `cause`.
+async fn assert_transport_cause(base: &str, cause: &str) {
+    let client = Client::builder()
+        .base_url(base)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.send(&get_cluster()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(error.to_string().ends_with(cause), "{error}");
 }
 
 // 1 and 9. What a server sends that does not decode.
@@ -742,19 +744,8 @@ async fn an_untrusted_certificate_is_named_as_the_cause() {
                 tokio::spawn(async move { drop(acceptor.accept(stream).await) });
             }
         });
-        let client = Client::builder()
-            .base_url(format!("https://127.0.0.1:{port}"))
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let error = client.send(&get_cluster()).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Transport);
-        assert!(
-            error
-                .to_string()
-                .ends_with("invalid peer certificate: UnknownIssuer"),
-            "{error}"
-        );
+        let base = format!("https://127.0.0.1:{port}");
+        assert_transport_cause(&base, "invalid peer certificate: UnknownIssuer").await;
     })
     .await;
 }

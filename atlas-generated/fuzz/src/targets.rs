@@ -180,27 +180,10 @@ pub fn decode_response(data: &[u8]) {
 }
 
 fn response(operation_id: &str, version: Option<&str>, status: u16, body: &[u8]) {
-    let decode = |body: &[u8]| {
-        bounded(body.len(), || {
-            dynamic::decode_response(operation_id, version, status, body)
-        })
-    };
     let place = format!("{operation_id} {version:?} status {status}");
-    let decoded = decode(body);
-    show(&decoded);
-    if let Err(error) = &decoded {
-        show_error(error);
-    }
-    let Ok(value) = decoded else { return };
-    let slow = through_value(|| decode(body));
-    same_through_value(&place, &value, slow.map_err(|e| e.to_string()));
-    let again = serde_json::to_vec(&value).expect("a Value encodes");
-    match decode(&again) {
-        Ok(twice) if twice == value => {}
-        Ok(twice) => panic!("{place}: decoding the re-encoded {value} gives {twice}"),
-        Err(e) => panic!("{place}: the re-encoded {value} does not decode: {e}"),
-    }
-    exact_integers(&place, body, &value);
+    check_dynamic(&place, body, |body| {
+        dynamic::decode_response(operation_id, version, status, body)
+    });
 }
 
 /// What a `from_slice` input selects: the kind, the pair for a request body, and the body.
@@ -234,12 +217,21 @@ pub fn from_slice(data: &[u8]) {
 }
 
 fn request(pair: Pair, body: &[u8]) {
-    let decode = |body: &[u8]| {
-        bounded(body.len(), || {
-            dynamic::decode_request(pair.operation_id, pair.version, body)
-        })
-    };
     let place = format!("{} {} request body", pair.operation_id, pair.version);
+    check_dynamic(&place, body, |body| {
+        dynamic::decode_request(pair.operation_id, pair.version, body)
+    });
+}
+
+/// `body` decoded by one of `dynamic`'s decoders within the memory bound, formatted, and
+/// checked: the reader and `Value` agree, what it gives re-encodes to itself, and its
+/// integers are exact.
+fn check_dynamic<E: std::error::Error + 'static>(
+    place: &str,
+    body: &[u8],
+    decoder: impl Fn(&[u8]) -> Result<Value, E>,
+) {
+    let decode = |body: &[u8]| bounded(body.len(), || decoder(body));
     let decoded = decode(body);
     show(&decoded);
     if let Err(error) = &decoded {
@@ -247,14 +239,14 @@ fn request(pair: Pair, body: &[u8]) {
     }
     let Ok(value) = decoded else { return };
     let slow = through_value(|| decode(body));
-    same_through_value(&place, &value, slow.map_err(|e| e.to_string()));
+    same_through_value(place, &value, slow.map_err(|e| e.to_string()));
     let again = serde_json::to_vec(&value).expect("a Value encodes");
     match decode(&again) {
         Ok(twice) if twice == value => {}
         Ok(twice) => panic!("{place}: decoding the re-encoded {value} gives {twice}"),
         Err(e) => panic!("{place}: the re-encoded {value} does not decode: {e}"),
     }
-    exact_integers(&place, body, &value);
+    exact_integers(place, body, &value);
 }
 
 /// `body` decoded as a `T` by `runtime::from_slice` and by serde, checked, formatted and
