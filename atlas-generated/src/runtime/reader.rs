@@ -110,17 +110,6 @@ impl<'j> Reader<'j> {
         Ok(more)
     }
 
-    /// The text of the next value, read whole, if it nests no deeper than what
-    /// [`MAX_DEPTH`] leaves below the reader's depth; with what it would take in memory
-    /// as a [`Value`].
-    fn free_form(&mut self) -> Result<(&'j [u8], usize), Bail> {
-        let raw = self.raw()?;
-        match limits::scan(raw, MAX_DEPTH - self.depth) {
-            limits::Scanned::Fits(bytes) => Ok((raw, bytes)),
-            limits::Scanned::TooDeep => Err(Bail),
-        }
-    }
-
     /// Decodes the whole of `text` as a `T`, or bails.
     ///
     /// # Errors
@@ -253,9 +242,8 @@ impl<'j> Reader<'j> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn untyped(&mut self) -> Result<Value, Bail> {
-        let (raw, bytes) = self.free_form()?;
-        self.charge(bytes)?;
-        serde_json::from_slice(raw).map_err(|_| Bail)
+        let raw = self.raw()?;
+        parse_counted(raw, self.depth)
     }
 
     /// Reads the next value through [`Value`] and [`Json::from_json`]: what types without
@@ -285,13 +273,14 @@ impl<'j> Reader<'j> {
         property: &'static str,
         variant: impl FnOnce(Option<&str>, &mut Variant<'j>) -> Result<T, Bail>,
     ) -> Result<T, Bail> {
-        let (raw, value_bytes) = self.free_form()?;
+        // Not scanned here: a payload's reader counts its own depth and memory, and only
+        // [`Variant::object`] parses the text as a `Value`.
+        let raw = self.raw()?;
         let tag = tag_of(raw, property)?;
         let mut payload = Variant {
             raw,
             property,
             depth: self.depth,
-            value_bytes,
         };
         variant(tag.as_deref(), &mut payload)
     }
@@ -402,8 +391,6 @@ pub struct Variant<'j> {
     property: &'static str,
     /// The depth of the reader the object was found by.
     depth: usize,
-    /// What the object takes as a [`Value`], charged only if it is parsed as one.
-    value_bytes: usize,
 }
 
 impl Variant<'_> {
@@ -453,10 +440,18 @@ impl Variant<'_> {
     /// [`Bail`] on malformed JSON.
     #[inline]
     pub fn object(&mut self) -> Result<Map<String, Value>, Bail> {
-        if !limits::charge(self.value_bytes) {
-            return Err(Bail);
+        parse_counted(self.raw, self.depth)
+    }
+}
+
+/// The value `raw`, found `depth` arrays and objects deep, parsed by serde, if it nests no
+/// deeper than [`MAX_DEPTH`] allows and what it takes as a [`Value`] fits the memory budget.
+fn parse_counted<T: serde::de::DeserializeOwned>(raw: &[u8], depth: usize) -> Result<T, Bail> {
+    match limits::scan(raw, MAX_DEPTH - depth) {
+        limits::Scanned::Fits(bytes) if limits::charge(bytes) => {
+            serde_json::from_slice(raw).map_err(|_| Bail)
         }
-        serde_json::from_slice(self.raw).map_err(|_| Bail)
+        _ => Err(Bail),
     }
 }
 
