@@ -628,15 +628,14 @@ impl<T: Json> Json for Vec<T> {
 
     #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        // The reader charges each element's room before it is read: no capacity to
+        // check here, in code compiled for each of the crate's element types.
+        let size = std::mem::size_of::<T>();
         let mut out = Vec::new();
-        let mut more = reader.first_element()?;
+        let mut more = reader.first_element(size)?;
         while more {
-            if out.len() == out.capacity() {
-                let more_room = reader.grow(out.capacity(), std::mem::size_of::<T>())?;
-                out.reserve_exact(more_room);
-            }
             out.push(T::read(reader)?);
-            more = reader.next_element()?;
+            more = reader.next_element(size)?;
         }
         Ok(out)
     }

@@ -459,6 +459,30 @@ pub fn peak_charge<R>(f: impl FnOnce() -> R) -> (R, usize) {
     (result, PEAK_USED.replace(outer))
 }
 
+/// What a list of elements of `size` bytes is charged for its first element: the first
+/// allocation of a `Vec` (std's smallest capacity for that size) and two elements more.
+/// With [`next_element_room`] for each later element, a list of `k` elements is charged
+/// `smallest + 2 k` elements, what a `Vec` that grows by at most twice its capacity when
+/// full can hold (`lists_are_charged_what_a_vec_holds` checks it against std's `Vec`).
+#[inline]
+#[must_use]
+pub(crate) fn first_element_room(size: usize) -> usize {
+    // std's `RawVec::MIN_NON_ZERO_CAP`.
+    let smallest = match size {
+        1 => 8,
+        2..=1024 => 4,
+        _ => 1,
+    };
+    size.saturating_mul(smallest + 2)
+}
+
+/// What a list is charged for each element after its first: see [`first_element_room`].
+#[inline]
+#[must_use]
+pub(crate) fn next_element_room(size: usize) -> usize {
+    size.saturating_mul(2)
+}
+
 /// What the entry at `index` of a `BTreeMap<String, T>` takes: the first allocates a node
 /// of 11 entries, the others their share of nodes at worst half full. The key's text is
 /// counted apart.
@@ -525,6 +549,37 @@ pub(crate) fn too_large(path: &Path<'_>) -> DecodeError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Pushes 100,000 elements of `N` bytes, as `Vec::read` does: what the list holds
+    /// never exceeds what its elements were charged.
+    fn charged_covers_held<const N: usize>() {
+        let mut list: Vec<[u8; N]> = Vec::new();
+        let mut charged = 0_usize;
+        for k in 0..100_000 {
+            charged += if k == 0 {
+                first_element_room(N)
+            } else {
+                next_element_room(N)
+            };
+            list.push([0; N]);
+            let held = list.capacity() * N;
+            assert!(
+                held <= charged,
+                "{N}-byte elements, {}: held {held}, charged {charged}",
+                k + 1
+            );
+        }
+    }
+
+    #[test]
+    fn lists_are_charged_what_a_vec_holds() {
+        charged_covers_held::<1>();
+        charged_covers_held::<2>();
+        charged_covers_held::<24>();
+        charged_covers_held::<1024>();
+        charged_covers_held::<1025>();
+        charged_covers_held::<4096>();
+    }
 
     fn nested(depth: usize) -> String {
         let mut text = String::new();

@@ -96,20 +96,6 @@ impl<'j> Reader<'j> {
         }
     }
 
-    /// Room for a full list of `capacity` elements of `size` bytes to grow by: as much
-    /// again (4 at least), taken from the memory budget first, so that what a list holds
-    /// is what was charged.
-    ///
-    /// # Errors
-    ///
-    /// [`Bail`] when the budget is spent.
-    #[inline]
-    pub fn grow(&mut self, capacity: usize, size: usize) -> Result<usize, Bail> {
-        let more = capacity.max(4);
-        self.charge(more.saturating_mul(size))?;
-        Ok(more)
-    }
-
     /// Decodes the whole of `text` as a `T`, or bails.
     ///
     /// # Errors
@@ -355,30 +341,39 @@ impl<'j> Reader<'j> {
         }
     }
 
-    /// Enters the array that is the next value: whether it has a first element.
+    /// Enters the array that is the next value: whether it has a first element, read
+    /// into a list of elements of `size` bytes. The list's first allocation is taken
+    /// from the memory budget first, and then two elements' room per element: what a
+    /// list that doubles when full can hold.
     ///
     /// # Errors
     ///
-    /// [`Bail`] when the next value is not an array.
+    /// [`Bail`] when the next value is not an array, or the budget is spent.
     #[inline]
-    pub fn first_element(&mut self) -> Result<bool, Bail> {
+    pub fn first_element(&mut self, size: usize) -> Result<bool, Bail> {
         self.enter()?;
         let first = self.jiter.next_array()?.is_some();
-        if !first {
+        if first {
+            self.charge(limits::first_element_room(size))?;
+        } else {
             self.leave();
         }
         Ok(first)
     }
 
-    /// Whether the array being read has another element, after the previous one.
+    /// Whether the array being read has another element, after the previous one; its
+    /// room in the list (see [`first_element`](Self::first_element)) is taken from the
+    /// memory budget first.
     ///
     /// # Errors
     ///
-    /// [`Bail`] on malformed JSON.
+    /// [`Bail`] on malformed JSON, or when the budget is spent.
     #[inline]
-    pub fn next_element(&mut self) -> Result<bool, Bail> {
+    pub fn next_element(&mut self, size: usize) -> Result<bool, Bail> {
         let next = self.jiter.array_step()?.is_some();
-        if !next {
+        if next {
+            self.charge(limits::next_element_room(size))?;
+        } else {
             self.leave();
         }
         Ok(next)
