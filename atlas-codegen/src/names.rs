@@ -18,7 +18,7 @@
 //! | request type | [`version_type_name`], [`alternate_type_name`], [`success_enum_name`], [`status_variant`] | `GetInvoiceV20230101Csv` |
 //! | enum variants | [`enum_variants`], [`is_placeholder`] | `SHA-1` → `Sha1`; catch-all `Unknown`; `<a custom role name>` none |
 //! | union variants | [`tagged_variants`], [`untagged_variants`] | `AWSRegionConfig` in `CloudRegionConfig` → `Aws` |
-//! | request setter | [`setter_name`] | `items_per_page`, `with_new` |
+//! | request and model setter | [`setter_name`], [`model_setter_name`] | `items_per_page`, `with_new` |
 //! | a branch named for a tag | [`named_for_tag`] | `AWSHardwareSpec20240805` is the `AWS` one |
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -694,9 +694,9 @@ fn split_camel(ident: &str) -> Vec<String> {
     words
 }
 
-/// The chainable setter of a request type's optional parameter: the field's name, unless
-/// that is a method the request type already has (`new`, `body`, or one of the `Endpoint`
-/// and `Paginated` traits', which an inherent method would shadow), then `with_` and the name.
+/// The chainable setter of a request type's optional parameter or a model's optional field:
+/// the field's name, unless that is a method the type already has (`new`, `body`, or one of
+/// its traits', which an inherent method would shadow), then `with_` and the name.
 ///
 /// ```
 /// use atlas_codegen::names::setter_name;
@@ -704,11 +704,14 @@ fn split_camel(ident: &str) -> Vec<String> {
 /// assert_eq!(setter_name("r#type"), "r#type");
 /// assert_eq!(setter_name("new"), "with_new");
 /// assert_eq!(setter_name("to_request"), "with_to_request");
+/// assert_eq!(setter_name("from"), "with_from");
 /// ```
 pub fn setter_name(field: &str) -> String {
-    // `new`, the body's setter, and the methods of `runtime::Endpoint`,
-    // `runtime::Paginated` and `dynamic::DynamicEndpoint`.
-    const TAKEN: [&str; 11] = [
+    // `new`, the body's setter, the methods of `runtime::Endpoint`, `runtime::Paginated`,
+    // `dynamic::DynamicEndpoint` and `runtime::Json`, and those of the derived and
+    // conversion traits every model has, which a one-argument inherent method would shadow
+    // in callers' code.
+    const TAKEN: [&str; 24] = [
         "new",
         "body",
         "to_request",
@@ -720,11 +723,49 @@ pub fn setter_name(field: &str) -> String {
         "into_page",
         "from_args",
         "decode_request_body",
+        "read",
+        "from_json",
+        "encode",
+        "encode_members",
+        "zero",
+        "clone",
+        "eq",
+        "ne",
+        "fmt",
+        "default",
+        "into",
+        "from",
+        "serialize",
     ];
     if TAKEN.contains(&field) {
         format!("with_{field}")
     } else {
         field.to_owned()
+    }
+}
+
+/// Inherent methods written by hand on generated models (`atlas-generated/src/api_error.rs`),
+/// whose names a model's setter must not take.
+const HAND_WRITTEN_METHODS: &[(&str, &[&str])] =
+    &[("ApiError", &["status", "error_code", "detail", "reason"])];
+
+/// The chainable setter of the optional field `field` of the model `type_name`:
+/// [`setter_name`], and `with_` before a name a hand-written method of the model has.
+///
+/// ```
+/// use atlas_codegen::names::model_setter_name;
+/// assert_eq!(model_setter_name("ClusterDescription20240805", "paused"), "paused");
+/// assert_eq!(model_setter_name("Group", "default"), "with_default");
+/// assert_eq!(model_setter_name("ApiError", "error_code"), "with_error_code");
+/// ```
+pub fn model_setter_name(type_name: &str, field: &str) -> String {
+    let hand_written = HAND_WRITTEN_METHODS
+        .iter()
+        .any(|(ty, methods)| *ty == type_name && methods.contains(&field));
+    if hand_written {
+        format!("with_{field}")
+    } else {
+        setter_name(field)
     }
 }
 

@@ -247,7 +247,7 @@ fn optional_property_added() {
         "optional_property_added",
         kind,
         &["models::Cluster::paused"],
-        true,
+        false,
     );
 }
 

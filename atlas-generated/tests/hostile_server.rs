@@ -493,10 +493,8 @@ async fn a_redirect_to_another_origin_is_not_followed() {
             .build()
             .unwrap();
         let role = DatabaseUserRole::new("admin", DatabaseUserRoleRoleName::ReadWriteAnyDatabase);
-        let user = CloudDatabaseUser {
-            password: Some("a database user's password".to_owned()),
-            ..CloudDatabaseUser::new("admin", vec![role], "app")
-        };
+        let user =
+            CloudDatabaseUser::new("admin", [role], "app").password("a database user's password");
         let error = client
             .send(&CreateDatabaseUser::new(GROUP, user))
             .await

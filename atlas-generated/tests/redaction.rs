@@ -25,10 +25,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 fn database_user() -> CloudDatabaseUser {
     let role = DatabaseUserRole::new("admin", DatabaseUserRoleRoleName::ReadWriteAnyDatabase);
-    CloudDatabaseUser {
-        password: Some(PASSWORD.to_owned()),
-        ..CloudDatabaseUser::new("admin", vec![role], "app")
-    }
+    CloudDatabaseUser::new("admin", [role], "app").password(PASSWORD)
 }
 
 #[test]
@@ -40,10 +37,8 @@ fn a_database_user_shows_its_password_is_set_but_not_what_it_is() {
     // The rest shows as derived.
     assert!(debug.contains(r#" username: "app""#), "{debug}");
     assert!(format!("{user:#?}").contains("password: Some(\n        [redacted],"));
-    let unset = CloudDatabaseUser {
-        password: None,
-        ..user.clone()
-    };
+    let mut unset = user.clone();
+    unset.password = None;
     assert!(format!("{unset:?}").contains(" password: None,"));
     // Encoding is unchanged.
     assert!(serde_json::to_string(&user).unwrap().contains(PASSWORD));

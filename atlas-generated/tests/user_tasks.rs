@@ -94,25 +94,17 @@ fn list_projects_page_by_page() -> Result<(), Error> {
 
 #[test]
 fn create_an_m10_aws_cluster_at_the_newest_version() -> Result<(), Error> {
-    let region = AwsRegionConfig20240805 {
-        region_name: Some(RegionName::UsEast1),
-        priority: Some(7),
-        electable_specs: Some(AwsHardwareSpec20240805 {
-            instance_size: Some(AwsInstanceSize::M10),
-            node_count: Some(3),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let cluster = ClusterDescription20240805 {
-        name: Some("Cluster0".to_owned()),
-        cluster_type: Some(ClusterType::Replicaset),
-        replication_specs: Some(vec![ReplicationSpec20240805 {
-            region_configs: Some(vec![region.into()]),
-            ..Default::default()
-        }]),
-        ..Default::default()
-    };
+    let hardware = AwsHardwareSpec20240805::new()
+        .instance_size(AwsInstanceSize::M10)
+        .node_count(3);
+    let region = AwsRegionConfig20240805::new()
+        .region_name(RegionName::UsEast1)
+        .priority(7)
+        .electable_specs(hardware);
+    let cluster = ClusterDescription20240805::new()
+        .name("Cluster0")
+        .cluster_type(ClusterType::Replicaset)
+        .replication_specs([ReplicationSpec20240805::new().region_configs([region.into()])]);
     let request = CreateCluster::new(GROUP, cluster).to_request()?;
     assert_eq!(request.method(), http::Method::POST);
     assert_eq!(
@@ -156,26 +148,19 @@ fn create_an_m10_aws_cluster_at_the_newest_version() -> Result<(), Error> {
 #[test]
 #[allow(deprecated)]
 fn create_an_m10_aws_cluster_at_2023_02_01() -> Result<(), Error> {
-    let region = AwsRegionConfig {
-        region_name: Some(RegionName::UsEast1),
-        priority: Some(7),
-        electable_specs: Some(AwsHardwareSpec {
-            instance_size: Some(AwsInstanceSize::M10),
-            node_count: Some(3),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let cluster = AdvancedClusterDescription {
-        name: Some("Cluster0".to_owned()),
-        cluster_type: Some(ClusterType::Replicaset),
-        replication_specs: Some(vec![ReplicationSpec {
-            num_shards: Some(1),
-            region_configs: Some(vec![region.into()]),
-            ..Default::default()
-        }]),
-        ..Default::default()
-    };
+    let hardware = AwsHardwareSpec::new()
+        .instance_size(AwsInstanceSize::M10)
+        .node_count(3);
+    let region = AwsRegionConfig::new()
+        .region_name(RegionName::UsEast1)
+        .priority(7)
+        .electable_specs(hardware);
+    let cluster = AdvancedClusterDescription::new()
+        .name("Cluster0")
+        .cluster_type(ClusterType::Replicaset)
+        .replication_specs([ReplicationSpec::new()
+            .num_shards(1)
+            .region_configs([region.into()])]);
     let request = CreateClusterV20230201::new(GROUP, cluster).to_request()?;
     assert_eq!(
         request.headers()["accept"],
@@ -193,10 +178,7 @@ fn create_an_m10_aws_cluster_at_2023_02_01() -> Result<(), Error> {
 
 #[test]
 fn create_a_search_and_a_vector_search_index() -> Result<(), Error> {
-    let mappings = SearchMappings {
-        dynamic: Some(json!(true)),
-        ..Default::default()
-    };
+    let mappings = SearchMappings::new().dynamic(json!(true));
     let text = TextSearchIndexCreateRequest::new(
         "movies",
         "sample_mflix",
@@ -248,10 +230,7 @@ fn create_a_search_and_a_vector_search_index() -> Result<(), Error> {
 #[test]
 fn create_a_database_user_with_read_write_any_database() -> Result<(), Error> {
     let role = DatabaseUserRole::new("admin", DatabaseUserRoleRoleName::ReadWriteAnyDatabase);
-    let user = CloudDatabaseUser {
-        password: Some("a long random secret".to_owned()),
-        ..CloudDatabaseUser::new("admin", vec![role], "app")
-    };
+    let user = CloudDatabaseUser::new("admin", [role], "app").password("a long random secret");
     let request = CreateDatabaseUser::new(GROUP, user).to_request()?;
     assert_eq!(
         request.uri().path(),

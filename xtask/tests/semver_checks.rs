@@ -116,8 +116,13 @@ fn explained_by(lint: &str) -> &'static [&'static str] {
             "parameter_removed",
             "request_body_changed",
         ],
-        "inherent_method_missing" => &["parameter_removed", "parameter_changed"],
-        "constructible_struct_adds_field" => &["property_added"],
+        // A model's optional field has a setter; a request type's optional parameter too.
+        "inherent_method_missing" => &[
+            "parameter_removed",
+            "parameter_changed",
+            "property_removed",
+            "property_required_changed",
+        ],
         "method_parameter_count_changed" => &[
             "property_added",
             "property_removed",

@@ -2,13 +2,11 @@
 //! of Cargo's semver reference (<https://doc.rust-lang.org/cargo/reference/semver.html>)
 //! applied to the items the emitter writes. They hold because of how those items look:
 //!
-//! - models are structs whose fields are all public and which are not `#[non_exhaustive]`
-//!   (so that they can be built as struct literals ending in `..Default::default()`): a new
-//!   field breaks literals that list every field;
-//! - request types and enums (open string enums, tag values, unions) are
-//!   `#[non_exhaustive]` (`emit::tokens::open_to_additions`): requests are built by `new`
-//!   and setters, and a `match` needs a `_` arm, so a new optional parameter, enum value
-//!   or union branch breaks nothing;
+//! - models, request types and enums (open string enums, tag values, unions) are
+//!   `#[non_exhaustive]` (`emit::tokens::open_to_additions`): models and requests are
+//!   built by `new(required…)` and setters, and a `match` needs a `_` arm, so a new
+//!   optional field, optional parameter, enum value or union branch breaks nothing, while
+//!   a new required one changes what `new` takes;
 //! - `#[deprecated]` only warns, and docs (sunset dates) are not API.
 //!
 //! Whatever the emitter changes about those facts must change here too.
@@ -52,10 +50,15 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
             false,
             "a `#[non_exhaustive]` request type gains a field and a setter",
         ),
-        PropertyAdded { .. } => (
+        PropertyAdded { required: true, .. } => (
             true,
-            "a struct with only public fields and no `#[non_exhaustive]` gains a field: \
-             struct literals that list every field no longer compile",
+            "`new` takes one more argument (and a struct that derived `Default` no longer does)",
+        ),
+        PropertyAdded {
+            required: false, ..
+        } => (
+            false,
+            "a `#[non_exhaustive]` struct gains a field and a setter",
         ),
         ParameterRemoved { .. } | PropertyRemoved { .. } => (true, "a public field is removed"),
         ParameterChanged { .. } | PropertyTypeChanged { .. } | PropertyRequiredChanged { .. } => {

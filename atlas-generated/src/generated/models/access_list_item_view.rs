@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AccessListItemView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessListItemView {
     /// Range of IP addresses in Classless Inter-Domain Routing (CIDR) notation that found in this project's access list.
     ///
@@ -24,6 +25,18 @@ impl AccessListItemView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(Some(value.into()));
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for AccessListItemView {

@@ -5,6 +5,7 @@
 ///
 /// Acknowledging an alert prevents successive notifications. Specify the `acknowledgeUntil` date and optional comment or `unacknowledgeAlert` boolean.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AcknowledgeAlert {
     /// Date and time until which this alert has been acknowledged. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if a MongoDB User previously acknowledged this alert.
     pub acknowledged_until: Option<crate::runtime::Timestamp>,
@@ -24,6 +25,33 @@ impl AcknowledgeAlert {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `acknowledgedUntil`.
+    #[must_use]
+    pub fn acknowledged_until(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.acknowledged_until = Some(value.into());
+        self
+    }
+    /// Sets `acknowledgementComment`.
+    #[must_use]
+    pub fn acknowledgement_comment(mut self, value: impl Into<String>) -> Self {
+        self.acknowledgement_comment = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `unacknowledgeAlert`.
+    #[must_use]
+    pub fn unacknowledge_alert(mut self, value: impl Into<bool>) -> Self {
+        self.unacknowledge_alert = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AcknowledgeAlert {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response containing a shareable activity feed link.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivityFeedLinkResponse {
     /// Shareable link to the activity feed with pre-applied filters.
     pub link: String,
@@ -25,6 +26,12 @@ impl ActivityFeedLinkResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ActivityFeedLinkResponse {

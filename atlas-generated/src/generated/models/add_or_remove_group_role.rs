@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AddOrRemoveGroupRole` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddOrRemoveGroupRole {
     /// Project-level role to assign to or remove from the MongoDB Cloud user.
     pub group_role: String,

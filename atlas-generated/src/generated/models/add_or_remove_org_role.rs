@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AddOrRemoveOrgRole` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddOrRemoveOrgRole {
     /// Organization-level role.
     pub org_role: crate::models::AddOrRemoveOrgRoleOrgRole,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AddOrRemoveUserFromTeam` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AddOrRemoveUserFromTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
@@ -18,6 +19,12 @@ impl AddOrRemoveUserFromTeam {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for AddOrRemoveUserFromTeam {

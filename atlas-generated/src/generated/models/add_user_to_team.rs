@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AddUserToTeam` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddUserToTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     pub id: String,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Additional metadata associated with the line item.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AdditionalData {
     /// Identifier of the stream processor associated with the line item.
     pub processor_id: Option<String>,
@@ -18,6 +19,24 @@ impl AdditionalData {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `processorId`.
+    #[must_use]
+    pub fn processor_id(mut self, value: impl Into<String>) -> Self {
+        self.processor_id = Some(value.into());
+        self
+    }
+    /// Sets `processorName`.
+    #[must_use]
+    pub fn processor_name(mut self, value: impl Into<String>) -> Self {
+        self.processor_name = Some(value.into());
+        self
+    }
+    /// Sets `workspace`.
+    #[must_use]
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AdditionalData {

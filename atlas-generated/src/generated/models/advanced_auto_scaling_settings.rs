@@ -5,6 +5,7 @@
 ///
 /// Options that determine how this cluster handles resource scaling.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AdvancedAutoScalingSettings {
     /// `compute`
     pub compute: Option<crate::models::AdvancedComputeAutoScaling>,
@@ -18,6 +19,24 @@ impl AdvancedAutoScalingSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `compute`.
+    #[must_use]
+    pub fn compute(
+        mut self,
+        value: impl Into<crate::models::AdvancedComputeAutoScaling>,
+    ) -> Self {
+        self.compute = Some(value.into());
+        self
+    }
+    /// Sets `diskGB`.
+    #[must_use]
+    pub fn disk_gb(
+        mut self,
+        value: impl Into<crate::models::DiskGbAutoScaling>,
+    ) -> Self {
+        self.disk_gb = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AdvancedAutoScalingSettings {

@@ -5,6 +5,7 @@
 ///
 /// Options that determine how this cluster handles CPU scaling.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AdvancedComputeAutoScaling {
     /// Flag that indicates whether instance size reactive auto-scaling is enabled.
     ///
@@ -25,6 +26,36 @@ impl AdvancedComputeAutoScaling {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `maxInstanceSize`.
+    #[must_use]
+    pub fn max_instance_size(
+        mut self,
+        value: impl Into<crate::models::BaseCloudProviderInstanceSize>,
+    ) -> Self {
+        self.max_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `minInstanceSize`.
+    #[must_use]
+    pub fn min_instance_size(
+        mut self,
+        value: impl Into<crate::models::BaseCloudProviderInstanceSize>,
+    ) -> Self {
+        self.min_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `scaleDownEnabled`.
+    #[must_use]
+    pub fn scale_down_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.scale_down_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AdvancedComputeAutoScaling {

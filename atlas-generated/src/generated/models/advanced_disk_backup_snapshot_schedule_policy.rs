@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// List that contains a document for each backup policy item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     /// Unique 24-hexadecimal digit string that identifies this backup policy.
     pub id: Option<String>,
@@ -25,6 +26,12 @@ impl AdvancedDiskBackupSnapshotSchedulePolicy {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {

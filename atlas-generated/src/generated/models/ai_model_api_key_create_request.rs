@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AiModelApiKeyCreateRequest` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiModelApiKeyCreateRequest {
     /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
     ///
@@ -34,6 +35,24 @@ impl AiModelApiKeyCreateRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `cloud`.
+    #[must_use]
+    pub fn cloud(
+        mut self,
+        value: impl Into<crate::models::AiModelApiKeyCreateRequestCloud>,
+    ) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+    /// Sets `geography`.
+    #[must_use]
+    pub fn geography(
+        mut self,
+        value: impl Into<crate::models::AiModelApiKeyCreateRequestCloud>,
+    ) -> Self {
+        self.geography = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for AiModelApiKeyCreateRequest {

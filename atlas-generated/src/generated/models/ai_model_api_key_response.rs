@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AiModelApiKeyResponse` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiModelApiKeyResponse {
     /// Identifier used to reference this API key in admin API calls.
     ///
@@ -64,6 +65,78 @@ impl AiModelApiKeyResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `apiKeyId`.
+    #[must_use]
+    pub fn api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.api_key_id = Some(value.into());
+        self
+    }
+    /// Sets `cloud`.
+    #[must_use]
+    pub fn cloud(mut self, value: impl Into<String>) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `createdBy`.
+    #[must_use]
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `endpoint`.
+    #[must_use]
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `geography`.
+    #[must_use]
+    pub fn geography(mut self, value: impl Into<String>) -> Self {
+        self.geography = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `lastUsedAt`.
+    #[must_use]
+    pub fn last_used_at(mut self, value: impl Into<String>) -> Self {
+        self.last_used_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `maskedSecret`.
+    #[must_use]
+    pub fn masked_secret(mut self, value: impl Into<String>) -> Self {
+        self.masked_secret = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(Some(value.into()));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for AiModelApiKeyResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AiModelApiKeyUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiModelApiKeyUpdateRequest {
     /// A new name for the API key.
     pub name: String,

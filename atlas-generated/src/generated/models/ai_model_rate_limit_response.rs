@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AiModelRateLimitResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiModelRateLimitResponse {
     /// Cloud provider scope for this rate limit. Use "ANY" for cloud-agnostic scope.
     ///
@@ -36,6 +37,48 @@ impl AiModelRateLimitResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloud`.
+    #[must_use]
+    pub fn cloud(mut self, value: impl Into<String>) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+    /// Sets `endpoint`.
+    #[must_use]
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `geography`.
+    #[must_use]
+    pub fn geography(mut self, value: impl Into<String>) -> Self {
+        self.geography = Some(value.into());
+        self
+    }
+    /// Sets `modelGroupName`.
+    #[must_use]
+    pub fn model_group_name(mut self, value: impl Into<String>) -> Self {
+        self.model_group_name = Some(value.into());
+        self
+    }
+    /// Sets `modelNames`.
+    #[must_use]
+    pub fn model_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.model_names = Some(value.into());
+        self
+    }
+    /// Sets `requestsPerMinuteLimit`.
+    #[must_use]
+    pub fn requests_per_minute_limit(mut self, value: impl Into<i32>) -> Self {
+        self.requests_per_minute_limit = Some(value.into());
+        self
+    }
+    /// Sets `tokensPerMinuteLimit`.
+    #[must_use]
+    pub fn tokens_per_minute_limit(mut self, value: impl Into<i32>) -> Self {
+        self.tokens_per_minute_limit = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AiModelRateLimitResponse {

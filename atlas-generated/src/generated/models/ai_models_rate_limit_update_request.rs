@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AiModelsRateLimitUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiModelsRateLimitUpdateRequest {
     /// The number of requests per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
     pub requests_per_minute_limit: i32,

@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing an target instance against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlertMatcher {
     /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
     pub field_name: String,

@@ -5,6 +5,7 @@
 ///
 /// A Limit that triggers an alert when exceeded. The resource returns this parameter when `eventTypeName` has not been set to `OUTSIDE_METRIC_THRESHOLD`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlertsThresholdInteger {
     /// `operator`
     pub operator: Option<crate::models::Operator>,
@@ -20,6 +21,27 @@ impl AlertsThresholdInteger {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(mut self, value: impl Into<crate::models::Operator>) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    #[must_use]
+    pub fn threshold(mut self, value: impl Into<i32>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(
+        mut self,
+        value: impl Into<crate::models::AlertsThresholdIntegerUnits>,
+    ) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AlertsThresholdInteger {

@@ -5,6 +5,7 @@
 ///
 /// Enables or disables the specified alert configuration in the specified project.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlertsToggle {
     /// Flag that indicates whether to enable or disable the specified alert configuration in the specified project.
     pub enabled: Option<bool>,
@@ -16,6 +17,12 @@ impl AlertsToggle {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AlertsToggle {

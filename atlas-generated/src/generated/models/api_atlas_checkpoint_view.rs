@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasCheckpointView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasCheckpointView {
     /// Unique 24-hexadecimal digit string that identifies the cluster that contains the checkpoint.
     ///
@@ -51,6 +52,63 @@ impl ApiAtlasCheckpointView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `completed`.
+    #[must_use]
+    pub fn completed(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.completed = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `parts`.
+    #[must_use]
+    pub fn parts(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiCheckpointPartView>>,
+    ) -> Self {
+        self.parts = Some(value.into());
+        self
+    }
+    /// Sets `restorable`.
+    #[must_use]
+    pub fn restorable(mut self, value: impl Into<bool>) -> Self {
+        self.restorable = Some(value.into());
+        self
+    }
+    /// Sets `started`.
+    #[must_use]
+    pub fn started(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.timestamp = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCheckpointView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Group of settings that configures a subset of the advanced configuration details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
     /// The custom OpenSSL cipher suite list for TLS 1.2. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
     pub custom_openssl_cipher_config_tls12: Option<
@@ -28,6 +29,50 @@ impl ApiAtlasClusterAdvancedConfigurationView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customOpensslCipherConfigTls12`.
+    #[must_use]
+    pub fn custom_openssl_cipher_config_tls12(
+        mut self,
+        value: impl Into<
+            Vec<
+                crate::models::ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item,
+            >,
+        >,
+    ) -> Self {
+        self.custom_openssl_cipher_config_tls12 = Some(value.into());
+        self
+    }
+    /// Sets `customOpensslCipherConfigTls13`.
+    #[must_use]
+    pub fn custom_openssl_cipher_config_tls13(
+        mut self,
+        value: impl Into<
+            Vec<
+                crate::models::ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item,
+            >,
+        >,
+    ) -> Self {
+        self.custom_openssl_cipher_config_tls13 = Some(value.into());
+        self
+    }
+    /// Sets `minimumEnabledTlsProtocol`.
+    #[must_use]
+    pub fn minimum_enabled_tls_protocol(
+        mut self,
+        value: impl Into<crate::models::MinimumEnabledTlsProtocol>,
+    ) -> Self {
+        self.minimum_enabled_tls_protocol = Some(value.into());
+        self
+    }
+    /// Sets `tlsCipherConfigMode`.
+    #[must_use]
+    pub fn tls_cipher_config_mode(
+        mut self,
+        value: impl Into<crate::models::TlsCipherConfigMode>,
+    ) -> Self {
+        self.tls_cipher_config_mode = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection-level state within a collection restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     /// Actual target namespace after restore (e.g. after conflict rename).
     ///
@@ -40,6 +41,56 @@ impl ApiAtlasCollectionRestoreCollectionStateResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `effectiveTargetNamespace`.
+    #[must_use]
+    pub fn effective_target_namespace(mut self, value: impl Into<String>) -> Self {
+        self.effective_target_namespace = Some(value.into());
+        self
+    }
+    /// Sets `indexStatus`.
+    #[must_use]
+    pub fn index_status(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasCollectionRestoreIndexStatus>,
+    ) -> Self {
+        self.index_status = Some(value.into());
+        self
+    }
+    /// Sets `restoredDocuments`.
+    #[must_use]
+    pub fn restored_documents(mut self, value: impl Into<i64>) -> Self {
+        self.restored_documents = Some(value.into());
+        self
+    }
+    /// Sets `sourceNamespace`.
+    #[must_use]
+    pub fn source_namespace(mut self, value: impl Into<String>) -> Self {
+        self.source_namespace = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<
+            crate::models::ApiAtlasCollectionRestoreCollectionStateResponseState,
+        >,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `targetNamespace`.
+    #[must_use]
+    pub fn target_namespace(mut self, value: impl Into<String>) -> Self {
+        self.target_namespace = Some(value.into());
+        self
+    }
+    /// Sets `totalDocuments`.
+    #[must_use]
+    pub fn total_documents(mut self, value: impl Into<i64>) -> Self {
+        self.total_documents = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Index build status for a collection within a restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// Error message if index build failed.
     pub error_message: Option<String>,
@@ -18,6 +19,27 @@ impl ApiAtlasCollectionRestoreIndexStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `failedIndexes`.
+    #[must_use]
+    pub fn failed_indexes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.failed_indexes = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasCollectionRestoreState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {

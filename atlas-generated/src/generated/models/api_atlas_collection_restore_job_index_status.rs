@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Overall index build status for a collection restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     /// Number of collections that failed to build indexes.
     pub failed_collection_count: Option<i32>,
@@ -16,6 +17,21 @@ impl ApiAtlasCollectionRestoreJobIndexStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `failedCollectionCount`.
+    #[must_use]
+    pub fn failed_collection_count(mut self, value: impl Into<i32>) -> Self {
+        self.failed_collection_count = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasCollectionRestoreState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobIndexStatus {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for creating a collection restore job.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobRequest {
     /// Optional suffix applied to restored collection names.
     ///
@@ -68,6 +69,60 @@ impl ApiAtlasCollectionRestoreJobRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `collectionSuffix`.
+    #[must_use]
+    pub fn collection_suffix(mut self, value: impl Into<String>) -> Self {
+        self.collection_suffix = Some(Some(value.into()));
+        self
+    }
+    /// Sets `collections`.
+    #[must_use]
+    pub fn collections(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasRestoreNamespaceView>>,
+    ) -> Self {
+        self.collections = Some(value.into());
+        self
+    }
+    /// Sets `databaseSuffix`.
+    #[must_use]
+    pub fn database_suffix(mut self, value: impl Into<String>) -> Self {
+        self.database_suffix = Some(Some(value.into()));
+        self
+    }
+    /// Sets `databases`.
+    #[must_use]
+    pub fn databases(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasRestoreNamespaceView>>,
+    ) -> Self {
+        self.databases = Some(value.into());
+        self
+    }
+    /// Sets `oplogInc`.
+    #[must_use]
+    pub fn oplog_inc(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_inc = Some(Some(value.into()));
+        self
+    }
+    /// Sets `oplogTs`.
+    #[must_use]
+    pub fn oplog_ts(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_ts = Some(Some(value.into()));
+        self
+    }
+    /// Sets `pointInTimeUtcSeconds`.
+    #[must_use]
+    pub fn point_in_time_utc_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.point_in_time_utc_seconds = Some(Some(value.into()));
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection restore job summary including the list of databases and collections in the restore scope (up to 100 items each).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Suffix applied to restored collection names.
     pub collection_suffix: Option<String>,
@@ -66,6 +67,144 @@ impl ApiAtlasCollectionRestoreJobResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collectionSuffix`.
+    #[must_use]
+    pub fn collection_suffix(mut self, value: impl Into<String>) -> Self {
+        self.collection_suffix = Some(value.into());
+        self
+    }
+    /// Sets `collections`.
+    #[must_use]
+    pub fn collections(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasRestoreNamespaceView>>,
+    ) -> Self {
+        self.collections = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `databaseSuffix`.
+    #[must_use]
+    pub fn database_suffix(mut self, value: impl Into<String>) -> Self {
+        self.database_suffix = Some(value.into());
+        self
+    }
+    /// Sets `databases`.
+    #[must_use]
+    pub fn databases(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasRestoreNamespaceView>>,
+    ) -> Self {
+        self.databases = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `finishedAt`.
+    #[must_use]
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `indexStatus`.
+    #[must_use]
+    pub fn index_status(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasCollectionRestoreJobIndexStatus>,
+    ) -> Self {
+        self.index_status = Some(value.into());
+        self
+    }
+    /// Sets `indexStrategy`.
+    #[must_use]
+    pub fn index_strategy(
+        mut self,
+        value: impl Into<crate::models::IndexStrategy>,
+    ) -> Self {
+        self.index_strategy = Some(value.into());
+        self
+    }
+    /// Sets `oplogInc`.
+    #[must_use]
+    pub fn oplog_inc(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_inc = Some(value.into());
+        self
+    }
+    /// Sets `oplogTs`.
+    #[must_use]
+    pub fn oplog_ts(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_ts = Some(value.into());
+        self
+    }
+    /// Sets `pointInTimeUtcSeconds`.
+    #[must_use]
+    pub fn point_in_time_utc_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.point_in_time_utc_seconds = Some(value.into());
+        self
+    }
+    /// Sets `restoredDocuments`.
+    #[must_use]
+    pub fn restored_documents(mut self, value: impl Into<i64>) -> Self {
+        self.restored_documents = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasCollectionRestoreJobResponseState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `targetClusterName`.
+    #[must_use]
+    pub fn target_cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.target_cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `targetGroupId`.
+    #[must_use]
+    pub fn target_group_id(mut self, value: impl Into<String>) -> Self {
+        self.target_group_id = Some(value.into());
+        self
+    }
+    /// Sets `totalDocuments`.
+    #[must_use]
+    pub fn total_documents(mut self, value: impl Into<i64>) -> Self {
+        self.total_documents = Some(value.into());
+        self
+    }
+    /// Sets `writeStrategy`.
+    #[must_use]
+    pub fn write_strategy(
+        mut self,
+        value: impl Into<crate::models::WriteStrategy>,
+    ) -> Self {
+        self.write_strategy = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {

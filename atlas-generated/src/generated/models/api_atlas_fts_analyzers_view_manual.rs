@@ -5,6 +5,7 @@
 ///
 /// Settings that describe one Atlas Search custom analyzer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Filters that examine text one character at a time and perform filtering operations.
     pub char_filters: Option<
@@ -45,6 +46,28 @@ impl ApiAtlasFtsAnalyzersViewManual {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `charFilters`.
+    #[must_use]
+    pub fn char_filters(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::ApiAtlasFtsAnalyzersViewManualCharFiltersItem>,
+        >,
+    ) -> Self {
+        self.char_filters = Some(value.into());
+        self
+    }
+    /// Sets `tokenFilters`.
+    #[must_use]
+    pub fn token_filters(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::ApiAtlasFtsAnalyzersViewManualTokenFiltersItem>,
+        >,
+    ) -> Self {
+        self.token_filters = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {

@@ -5,6 +5,7 @@
 ///
 /// Index specifications for the collection's fields.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasFtsMappingsViewManual {
     /// Flag that indicates whether the index uses dynamic or static mappings. Required if `mappings.fields` is omitted.
     pub dynamic: Option<bool>,
@@ -18,6 +19,21 @@ impl ApiAtlasFtsMappingsViewManual {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dynamic`.
+    #[must_use]
+    pub fn dynamic(mut self, value: impl Into<bool>) -> Self {
+        self.dynamic = Some(value.into());
+        self
+    }
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.fields = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasFtsMappingsViewManual {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasInvalidPolicyErrorDetailView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasInvalidPolicyErrorDetailView {
     /// A string that provides a detailed description of a validation error.
     ///
@@ -16,6 +17,12 @@ impl ApiAtlasInvalidPolicyErrorDetailView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `detail`.
+    #[must_use]
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasInvalidPolicyErrorDetailView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasInvalidPolicyView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasInvalidPolicyView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     ///
@@ -20,6 +21,21 @@ impl ApiAtlasInvalidPolicyView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `body`.
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `errors`.
+    #[must_use]
+    pub fn errors(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasInvalidPolicyErrorDetailView>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasInvalidPolicyView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasInvalidResourcePolicyCreateErrorView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     /// Human-readable label that displays the type of an error.
     pub error_type: Option<
@@ -20,6 +21,26 @@ impl ApiAtlasInvalidResourcePolicyCreateErrorView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errorType`.
+    #[must_use]
+    pub fn error_type(
+        mut self,
+        value: impl Into<
+            crate::models::ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType,
+        >,
+    ) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+    /// Sets `invalidPolicies`.
+    #[must_use]
+    pub fn invalid_policies(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasInvalidPolicyView>>,
+    ) -> Self {
+        self.invalid_policies = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {

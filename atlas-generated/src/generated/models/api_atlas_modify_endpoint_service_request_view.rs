@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasModifyEndpointServiceRequestView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasModifyEndpointServiceRequestView {
     /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
     pub cloud_provider: crate::models::EndpointCloudProvider,
@@ -25,6 +26,12 @@ impl ApiAtlasModifyEndpointServiceRequestView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `supportedRemoteRegions`.
+    #[must_use]
+    pub fn supported_remote_regions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_remote_regions = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {

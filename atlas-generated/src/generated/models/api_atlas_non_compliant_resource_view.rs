@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasNonCompliantResourceView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasNonCompliantResourceView {
     /// Unique 24-hexadecimal character string that identifies the organization the resource belongs to.
     ///
@@ -36,6 +37,42 @@ impl ApiAtlasNonCompliantResourceView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `resourceId`.
+    #[must_use]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+    /// Sets `resourceName`.
+    #[must_use]
+    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+    /// Sets `resourcePoliciesCausingNonCompliance`.
+    #[must_use]
+    pub fn resource_policies_causing_non_compliance(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasResourcePolicyMetadataView>>,
+    ) -> Self {
+        self.resource_policies_causing_non_compliance = Some(value.into());
+        self
+    }
+    /// Sets `resourceType`.
+    #[must_use]
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasNonCompliantResourceViewResourceType>,
+    ) -> Self {
+        self.resource_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {

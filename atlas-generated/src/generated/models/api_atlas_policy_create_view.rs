@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasPolicyCreateView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasPolicyMetadataView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasPolicyMetadataView {
     /// Unique 24-hexadecimal character string that identifies the policy.
     ///
@@ -16,6 +17,12 @@ impl ApiAtlasPolicyMetadataView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `policyId`.
+    #[must_use]
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.policy_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasPolicyMetadataView {

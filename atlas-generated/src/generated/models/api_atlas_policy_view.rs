@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasPolicyView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasPolicyView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     ///
@@ -20,6 +21,18 @@ impl ApiAtlasPolicyView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `body`.
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasPolicyView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyCreateView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasResourcePolicyCreateView {
     /// Description of the atlas resource policy.
     ///
@@ -31,6 +32,12 @@ impl ApiAtlasResourcePolicyCreateView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyEditView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasResourcePolicyEditView {
     /// Description of the atlas resource policy.
     ///
@@ -22,6 +23,27 @@ impl ApiAtlasResourcePolicyEditView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasPolicyCreateView>>,
+    ) -> Self {
+        self.policies = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyEditView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyMetadataView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasResourcePolicyMetadataView {
     /// List of policies that are in conflict with the current state of the resource.
     ///
@@ -26,6 +27,27 @@ impl ApiAtlasResourcePolicyMetadataView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `policiesCausingNonCompliance`.
+    #[must_use]
+    pub fn policies_causing_non_compliance(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasPolicyMetadataView>>,
+    ) -> Self {
+        self.policies_causing_non_compliance = Some(value.into());
+        self
+    }
+    /// Sets `resourcePolicyId`.
+    #[must_use]
+    pub fn resource_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_policy_id = Some(value.into());
+        self
+    }
+    /// Sets `resourcePolicyName`.
+    #[must_use]
+    pub fn resource_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_policy_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasResourcePolicyView {
     /// Read-only: set by the server, ignored in requests.
     pub created_by_user: Option<crate::models::ApiAtlasUserMetadataView>,
@@ -48,6 +49,78 @@ impl ApiAtlasResourcePolicyView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdByUser`.
+    #[must_use]
+    pub fn created_by_user(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasUserMetadataView>,
+    ) -> Self {
+        self.created_by_user = Some(value.into());
+        self
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lastUpdatedByUser`.
+    #[must_use]
+    pub fn last_updated_by_user(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasUserMetadataView>,
+    ) -> Self {
+        self.last_updated_by_user = Some(value.into());
+        self
+    }
+    /// Sets `lastUpdatedDate`.
+    #[must_use]
+    pub fn last_updated_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.last_updated_date = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasPolicyView>>,
+    ) -> Self {
+        self.policies = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyView {

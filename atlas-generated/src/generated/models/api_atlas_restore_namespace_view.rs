@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Source and optional target namespace for a restore.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAtlasRestoreNamespaceView {
     /// Namespace requested to restore (e.g. database name or `database.collection`).
     pub source_namespace: String,
@@ -23,6 +24,12 @@ impl ApiAtlasRestoreNamespaceView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `targetNamespace`.
+    #[must_use]
+    pub fn target_namespace(mut self, value: impl Into<String>) -> Self {
+        self.target_namespace = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The user that last updated the atlas resource policy.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiAtlasUserMetadataView {
     /// Unique 24-hexadecimal character string that identifies a user.
     ///
@@ -20,6 +21,18 @@ impl ApiAtlasUserMetadataView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiAtlasUserMetadataView {

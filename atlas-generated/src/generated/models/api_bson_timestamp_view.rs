@@ -5,6 +5,7 @@
 ///
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiBsonTimestampView {
     /// Date and time when the oplog recorded this database operation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -22,6 +23,18 @@ impl ApiBsonTimestampView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `date`.
+    #[must_use]
+    pub fn date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+    /// Sets `increment`.
+    #[must_use]
+    pub fn increment(mut self, value: impl Into<i32>) -> Self {
+        self.increment = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiBsonTimestampView {

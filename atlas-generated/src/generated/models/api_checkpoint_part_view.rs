@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Metadata contained in one document that describes the complete snapshot taken for this node.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiCheckpointPartView {
     /// Human-readable label that identifies the replica set to which this checkpoint applies.
     ///
@@ -30,6 +31,42 @@ impl ApiCheckpointPartView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
+    }
+    /// Sets `shardName`.
+    #[must_use]
+    pub fn shard_name(mut self, value: impl Into<String>) -> Self {
+        self.shard_name = Some(value.into());
+        self
+    }
+    /// Sets `tokenDiscovered`.
+    #[must_use]
+    pub fn token_discovered(mut self, value: impl Into<bool>) -> Self {
+        self.token_discovered = Some(value.into());
+        self
+    }
+    /// Sets `tokenTimestamp`.
+    #[must_use]
+    pub fn token_timestamp(
+        mut self,
+        value: impl Into<crate::models::ApiBsonTimestampView>,
+    ) -> Self {
+        self.token_timestamp = Some(value.into());
+        self
+    }
+    /// Sets `typeName`.
+    #[must_use]
+    pub fn type_name(
+        mut self,
+        value: impl Into<crate::models::ApiCheckpointPartViewTypeName>,
+    ) -> Self {
+        self.type_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiCheckpointPartView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiError` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Read-only: set by the server, ignored in requests.
     ///
@@ -38,6 +39,45 @@ impl ApiError {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `badRequestDetail`.
+    #[must_use]
+    pub fn bad_request_detail(
+        mut self,
+        value: impl Into<crate::models::BadRequestDetail>,
+    ) -> Self {
+        self.bad_request_detail = Some(Some(value.into()));
+        self
+    }
+    /// Sets `detail`.
+    #[must_use]
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(Some(value.into()));
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<i32>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `errorCode`.
+    #[must_use]
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+    /// Sets `reason`.
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for ApiError {

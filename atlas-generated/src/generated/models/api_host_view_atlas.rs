@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiHostView_Atlas` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiHostViewAtlas {
     /// Date and time when MongoDB Cloud created this MongoDB process. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -60,6 +61,81 @@ impl ApiHostViewAtlas {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lastPing`.
+    #[must_use]
+    pub fn last_ping(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_ping = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::LinkAtlas>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: impl Into<i32>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
+    }
+    /// Sets `shardName`.
+    #[must_use]
+    pub fn shard_name(mut self, value: impl Into<String>) -> Self {
+        self.shard_name = Some(value.into());
+        self
+    }
+    /// Sets `typeName`.
+    #[must_use]
+    pub fn type_name(
+        mut self,
+        value: impl Into<crate::models::ApiHostViewAtlasTypeName>,
+    ) -> Self {
+        self.type_name = Some(value.into());
+        self
+    }
+    /// Sets `userAlias`.
+    #[must_use]
+    pub fn user_alias(mut self, value: impl Into<String>) -> Self {
+        self.user_alias = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiHostViewAtlas {

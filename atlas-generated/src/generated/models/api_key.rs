@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details contained in one API key.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiKey {
     /// List of network addresses granted access to this API using this API key.
     ///
@@ -28,6 +29,36 @@ impl ApiKey {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `accessList`.
+    #[must_use]
+    pub fn access_list(
+        mut self,
+        value: impl Into<Vec<crate::models::AccessListItemView>>,
+    ) -> Self {
+        self.access_list = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `publicKey`.
+    #[must_use]
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudAccessRoleAssignment>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiKey {

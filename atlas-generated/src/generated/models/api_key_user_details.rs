@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details of the Programmatic API Keys.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation provided when someone created this organization API key.
     pub desc: Option<String>,
@@ -34,6 +35,45 @@ impl ApiKeyUserDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `desc`.
+    #[must_use]
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `privateKey`.
+    #[must_use]
+    pub fn private_key(mut self, value: impl Into<String>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
+    /// Sets `publicKey`.
+    #[must_use]
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudAccessRoleAssignment>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ApiKeyUserDetails {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiMeasurementsGeneralView_Atlas` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiMeasurementsGeneralViewAtlas {
     /// Human-readable label that identifies the database that the specified MongoDB process serves.
     ///
@@ -52,6 +53,72 @@ impl ApiMeasurementsGeneralViewAtlas {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `databaseName`.
+    #[must_use]
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = Some(value.into());
+        self
+    }
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets `granularity`.
+    #[must_use]
+    pub fn granularity(
+        mut self,
+        value: impl Into<crate::models::MeasurementsGranularity>,
+    ) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostId`.
+    #[must_use]
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.host_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::LinkAtlas>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `measurements`.
+    #[must_use]
+    pub fn measurements(
+        mut self,
+        value: impl Into<Vec<crate::models::MetricsMeasurementAtlas>>,
+    ) -> Self {
+        self.measurements = Some(value.into());
+        self
+    }
+    /// Sets `partitionName`.
+    #[must_use]
+    pub fn partition_name(mut self, value: impl Into<String>) -> Self {
+        self.partition_name = Some(value.into());
+        self
+    }
+    /// Sets `processId`.
+    #[must_use]
+    pub fn process_id(mut self, value: impl Into<String>) -> Self {
+        self.process_id = Some(value.into());
+        self
+    }
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// One Uniform Resource Locator (URL) that points to the compressed snapshot files for manual download and the corresponding private endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiPrivateDownloadDeliveryUrl {
     /// One Uniform Resource Locator that points to the compressed snapshot files for manual download.
     pub delivery_url: Option<String>,
@@ -16,6 +17,18 @@ impl ApiPrivateDownloadDeliveryUrl {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `deliveryUrl`.
+    #[must_use]
+    pub fn delivery_url(mut self, value: impl Into<String>) -> Self {
+        self.delivery_url = Some(value.into());
+        self
+    }
+    /// Sets `endpointId`.
+    #[must_use]
+    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiPrivateDownloadDeliveryUrl {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for an Invoice Usage Details query with filtering, pagination, and sort.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiPublicUsageDetailsQueryRequest {
     /// `filters`
     pub filters: Option<crate::models::UsageDetailsFilterRequest>,
@@ -18,6 +19,33 @@ impl ApiPublicUsageDetailsQueryRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl Into<crate::models::UsageDetailsFilterRequest>,
+    ) -> Self {
+        self.filters = Some(value.into());
+        self
+    }
+    /// Sets `sortField`.
+    #[must_use]
+    pub fn sort_field(
+        mut self,
+        value: impl Into<crate::models::ApiPublicUsageDetailsQueryRequestSortField>,
+    ) -> Self {
+        self.sort_field = Some(value.into());
+        self
+    }
+    /// Sets `sortOrder`.
+    #[must_use]
+    pub fn sort_order(
+        mut self,
+        value: impl Into<crate::models::ApiPublicUsageDetailsQueryRequestSortOrder>,
+    ) -> Self {
+        self.sort_order = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiSearchDeploymentEffectiveSpecView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiSearchDeploymentEffectiveSpecView {
     /// Cloud service provider on which Search Nodes are provisioned.
     ///
@@ -30,6 +31,36 @@ impl ApiSearchDeploymentEffectiveSpecView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::DataProcessRegionViewCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::ApiSearchDeploymentEffectiveSpecViewInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiSearchDeploymentRequestSpecView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiSearchDeploymentRequestSpecView {
     /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
     ///
@@ -39,6 +40,27 @@ impl ApiSearchDeploymentRequestSpecView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::ApiSearchDeploymentRequestSpecViewCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(Some(value.into()));
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(Some(value.into()));
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {

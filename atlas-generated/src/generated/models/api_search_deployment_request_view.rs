@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiSearchDeploymentRequestView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiSearchDeploymentRequestView {
     /// Default number of Search Nodes per region. Applied to a region without an explicit override.
     ///
@@ -27,6 +28,12 @@ impl ApiSearchDeploymentRequestView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `defaultNodeCount`.
+    #[must_use]
+    pub fn default_node_count(mut self, value: impl Into<i32>) -> Self {
+        self.default_node_count = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for ApiSearchDeploymentRequestView {

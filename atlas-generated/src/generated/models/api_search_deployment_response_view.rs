@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ApiSearchDeploymentResponseView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiSearchDeploymentResponseView {
     /// List of settings that configure the Search Nodes for your cluster, with per-region detail including the region name and cloud provider.
     ///
@@ -43,6 +44,57 @@ impl ApiSearchDeploymentResponseView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `effectiveSpecs`.
+    #[must_use]
+    pub fn effective_specs(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiSearchDeploymentEffectiveSpecView>>,
+    ) -> Self {
+        self.effective_specs = Some(value.into());
+        self
+    }
+    /// Sets `encryptionAtRestProvider`.
+    #[must_use]
+    pub fn encryption_at_rest_provider(
+        mut self,
+        value: impl Into<
+            crate::models::ApiSearchDeploymentResponseViewEncryptionAtRestProvider,
+        >,
+    ) -> Self {
+        self.encryption_at_rest_provider = Some(Some(value.into()));
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `specs`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn specs(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiSearchDeploymentSpecView>>,
+    ) -> Self {
+        self.specs = Some(value.into());
+        self
+    }
+    /// Sets `stateName`.
+    #[must_use]
+    pub fn state_name(
+        mut self,
+        value: impl Into<crate::models::ApiSearchDeploymentResponseViewStateName>,
+    ) -> Self {
+        self.state_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiSearchDeploymentResponseView {

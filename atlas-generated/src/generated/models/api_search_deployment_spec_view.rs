@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Hardware specification for the Search Nodes that back a search deployment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiSearchDeploymentSpecView {
     /// Hardware specification for the Search Node instance sizes.
     pub instance_size: crate::models::ApiSearchDeploymentInstanceSize,

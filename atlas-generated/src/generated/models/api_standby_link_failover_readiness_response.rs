@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response body containing a standby link failover readiness snapshot for assessing potential data loss before an unplanned failover.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiStandbyLinkFailoverReadinessResponse {
     /// Best-effort estimate of potential data loss in seconds if failover is triggered now.
     ///
@@ -28,6 +29,30 @@ impl ApiStandbyLinkFailoverReadinessResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `estimatedDataLossSeconds`.
+    #[must_use]
+    pub fn estimated_data_loss_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.estimated_data_loss_seconds = Some(value.into());
+        self
+    }
+    /// Sets `estimatedFailoverTimeSeconds`.
+    #[must_use]
+    pub fn estimated_failover_time_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.estimated_failover_time_seconds = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `standbyLinkId`.
+    #[must_use]
+    pub fn standby_link_id(mut self, value: impl Into<String>) -> Self {
+        self.standby_link_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request to initiate a failover operation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiStandbyLinkFailoverRequest {
     /// Type of failover operation to perform.
     pub r#type: crate::models::ApiStandbyLinkFailoverType,

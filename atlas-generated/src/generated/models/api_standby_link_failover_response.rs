@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response containing failover operation details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiStandbyLinkFailoverResponse {
     /// Date and time when the failover operation completed. Only present when status is COMPLETE. This value is in the ISO 8601 date and time format in UTC.
     ///
@@ -40,6 +41,57 @@ impl ApiStandbyLinkFailoverResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `completedAt`.
+    #[must_use]
+    pub fn completed_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `failoverId`.
+    #[must_use]
+    pub fn failover_id(mut self, value: impl Into<String>) -> Self {
+        self.failover_id = Some(value.into());
+        self
+    }
+    /// Sets `failoverStage`.
+    #[must_use]
+    pub fn failover_stage(
+        mut self,
+        value: impl Into<crate::models::ApiStandbyLinkFailoverResponseFailoverStage>,
+    ) -> Self {
+        self.failover_stage = Some(value.into());
+        self
+    }
+    /// Sets `standbyLinkId`.
+    #[must_use]
+    pub fn standby_link_id(mut self, value: impl Into<String>) -> Self {
+        self.standby_link_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::ApiStandbyLinkFailoverResponseStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::ApiStandbyLinkFailoverType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {

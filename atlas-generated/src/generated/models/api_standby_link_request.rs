@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for creating a standby link between clusters.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiStandbyLinkRequest {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     pub active_cluster_unique_id: String,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response body containing standby link information.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiStandbyLinkResponse {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     pub active_cluster_unique_id: String,
@@ -48,6 +49,30 @@ impl ApiStandbyLinkResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `errorReason`.
+    #[must_use]
+    pub fn error_reason(mut self, value: impl Into<String>) -> Self {
+        self.error_reason = Some(Some(value.into()));
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `standbyLinkId`.
+    #[must_use]
+    pub fn standby_link_id(mut self, value: impl Into<String>) -> Self {
+        self.standby_link_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ApiStandbyLinkResponse {

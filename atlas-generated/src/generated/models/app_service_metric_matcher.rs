@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing an app service metric against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AppServiceMetricMatcher {
     /// `fieldName`
     pub field_name: crate::models::AppServiceMetricMatcherField,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// An invoice associated with an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AssociatedInvoice {
     /// Unique 24-hexadecimal digit identifier for an invoice.
     ///
@@ -20,6 +21,18 @@ impl AssociatedInvoice {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `invoiceId`.
+    #[must_use]
+    pub fn invoice_id(mut self, value: impl Into<String>) -> Self {
+        self.invoice_id = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AssociatedInvoice {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AtlasClusterOutageSimulationOutageFilter` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// The cloud provider of the region that undergoes the outage simulation.
     pub cloud_provider: Option<
@@ -20,6 +21,32 @@ impl AtlasClusterOutageSimulationOutageFilter {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<
+            crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+        >,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::AtlasClusterOutageSimulationOutageFilterType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilter {

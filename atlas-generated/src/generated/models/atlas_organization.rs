@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the organization.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AtlasOrganization {
     /// Unique 24-hexadecimal digit string that identifies the organization.
     ///
@@ -38,6 +39,30 @@ impl AtlasOrganization {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `isDeleted`.
+    #[must_use]
+    pub fn is_deleted(mut self, value: impl Into<bool>) -> Self {
+        self.is_deleted = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `skipDefaultAlertsSettings`.
+    #[must_use]
+    pub fn skip_default_alerts_settings(mut self, value: impl Into<bool>) -> Self {
+        self.skip_default_alerts_settings = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AtlasOrganization {

@@ -5,6 +5,7 @@
 ///
 /// Atlas resource policy audits indicate organization level changes to resource policies.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AtlasResourcePolicyAuditForNdsGroup {
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.
     ///
@@ -100,6 +101,105 @@ impl AtlasResourcePolicyAuditForNdsGroup {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `apiKeyId`.
+    #[must_use]
+    pub fn api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.api_key_id = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `delegatePrincipal`.
+    #[must_use]
+    pub fn delegate_principal(
+        mut self,
+        value: impl Into<crate::models::Principal>,
+    ) -> Self {
+        self.delegate_principal = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `isGlobalAdmin`.
+    #[must_use]
+    pub fn is_global_admin(mut self, value: impl Into<bool>) -> Self {
+        self.is_global_admin = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `publicKey`.
+    #[must_use]
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: impl Into<crate::models::Raw>) -> Self {
+        self.raw = Some(value.into());
+        self
+    }
+    /// Sets `remoteAddress`.
+    #[must_use]
+    pub fn remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
+        self
+    }
+    /// Sets `resourcePolicyId`.
+    #[must_use]
+    pub fn resource_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_policy_id = Some(value.into());
+        self
+    }
+    /// Sets `userId`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets `violatedPolicies`.
+    #[must_use]
+    pub fn violated_policies(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.violated_policies = Some(value.into());
+        self
+    }
+    /// Sets `violationAction`.
+    #[must_use]
+    pub fn violation_action(mut self, value: impl Into<String>) -> Self {
+        self.violation_action = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {

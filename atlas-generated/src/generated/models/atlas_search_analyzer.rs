@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Atlas Search Analyzer
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AtlasSearchAnalyzer {
     /// Filters that examine text one character at a time and perform filtering operations.
     pub char_filters: Option<Vec<crate::models::BasicDbObject>>,
@@ -39,6 +40,24 @@ impl AtlasSearchAnalyzer {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `charFilters`.
+    #[must_use]
+    pub fn char_filters(
+        mut self,
+        value: impl Into<Vec<crate::models::BasicDbObject>>,
+    ) -> Self {
+        self.char_filters = Some(value.into());
+        self
+    }
+    /// Sets `tokenFilters`.
+    #[must_use]
+    pub fn token_filters(
+        mut self,
+        value: impl Into<Vec<crate::models::BasicDbObject>>,
+    ) -> Self {
+        self.token_filters = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AtlasSearchAnalyzer {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AuditLog` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuditLog {
     /// Flag that indicates whether someone set auditing to track successful authentications. This only applies to the `"atype" : "authCheck"` audit filter. Setting this parameter to `true` degrades cluster performance.
     pub audit_authorization_success: Option<bool>,
@@ -22,6 +23,33 @@ impl AuditLog {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `auditAuthorizationSuccess`.
+    #[must_use]
+    pub fn audit_authorization_success(mut self, value: impl Into<bool>) -> Self {
+        self.audit_authorization_success = Some(value.into());
+        self
+    }
+    /// Sets `auditFilter`.
+    #[must_use]
+    pub fn audit_filter(mut self, value: impl Into<String>) -> Self {
+        self.audit_filter = Some(value.into());
+        self
+    }
+    /// Sets `configurationType`.
+    #[must_use]
+    pub fn configuration_type(
+        mut self,
+        value: impl Into<crate::models::AuditLogConfigurationType>,
+    ) -> Self {
+        self.configuration_type = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AuditLog {

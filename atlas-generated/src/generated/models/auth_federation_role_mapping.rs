@@ -5,6 +5,7 @@
 ///
 /// Mapping settings that link one IdP and MongoDB Cloud.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthFederationRoleMapping {
     /// Unique human-readable label that identifies the identity provider group to which this role mapping applies.
     pub external_group_name: String,
@@ -33,6 +34,12 @@ impl AuthFederationRoleMapping {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AuthFederationRoleMapping {

@@ -5,6 +5,7 @@
 ///
 /// Policy for automatically exporting Cloud Backup Snapshots.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AutoExportPolicyView {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub export_bucket_id: Option<String>,
@@ -18,6 +19,21 @@ impl AutoExportPolicyView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `exportBucketId`.
+    #[must_use]
+    pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
+        self.export_bucket_id = Some(value.into());
+        self
+    }
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn frequency_type(
+        mut self,
+        value: impl Into<crate::models::AutoExportPolicyViewFrequencyType>,
+    ) -> Self {
+        self.frequency_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AutoExportPolicyView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AvailableCloudProviderRegion` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailableCloudProviderRegion {
     /// Flag that indicates whether the cloud provider sets this region as its default. AWS defaults to `US_EAST_1`, GCP defaults to `CENTRAL_US`, and AZURE defaults to `US_WEST_2`.
     ///
@@ -20,6 +21,18 @@ impl AvailableCloudProviderRegion {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `default`.
+    #[must_use]
+    pub fn with_default(mut self, value: impl Into<bool>) -> Self {
+        self.default = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AvailableCloudProviderRegion {

@@ -5,6 +5,7 @@
 ///
 /// Deployments that can be migrated to MongoDB Atlas.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailableClustersDeployment {
     /// Version of MongoDB Agent that monitors/manages the cluster.
     ///
@@ -61,6 +62,72 @@ impl AvailableClustersDeployment {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `agentVersion`.
+    #[must_use]
+    pub fn agent_version(mut self, value: impl Into<String>) -> Self {
+        self.agent_version = Some(value.into());
+        self
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `dbSizeBytes`.
+    #[must_use]
+    pub fn db_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.db_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `featureCompatibilityVersion`.
+    #[must_use]
+    pub fn feature_compatibility_version(mut self, value: impl Into<String>) -> Self {
+        self.feature_compatibility_version = Some(value.into());
+        self
+    }
+    /// Sets `managed`.
+    #[must_use]
+    pub fn managed(mut self, value: impl Into<bool>) -> Self {
+        self.managed = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBVersion`.
+    #[must_use]
+    pub fn mongo_db_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_version = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `oplogSizeMB`.
+    #[must_use]
+    pub fn oplog_size_mb(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_size_mb = Some(value.into());
+        self
+    }
+    /// Sets `sharded`.
+    #[must_use]
+    pub fn sharded(mut self, value: impl Into<bool>) -> Self {
+        self.sharded = Some(value.into());
+        self
+    }
+    /// Sets `shardsSize`.
+    #[must_use]
+    pub fn shards_size(mut self, value: impl Into<i32>) -> Self {
+        self.shards_size = Some(value.into());
+        self
+    }
+    /// Sets `tlsEnabled`.
+    #[must_use]
+    pub fn tls_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.tls_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AvailableClustersDeployment {

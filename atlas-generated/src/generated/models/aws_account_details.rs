@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AWSAccountDetails` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsAccountDetails {
     /// The AWS Account ID.
     pub aws_account_id: Option<String>,
@@ -22,6 +23,30 @@ impl AwsAccountDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awsAccountId`.
+    #[must_use]
+    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
+        self.aws_account_id = Some(value.into());
+        self
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `vpcId`.
+    #[must_use]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsAccountDetails {

@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AwsCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
@@ -53,6 +54,30 @@ impl AwsCloudProviderContainer {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `provisioned`.
+    #[must_use]
+    pub fn provisioned(mut self, value: impl Into<bool>) -> Self {
+        self.provisioned = Some(value.into());
+        self
+    }
+    /// Sets `atlasCidrBlock`.
+    #[must_use]
+    pub fn atlas_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.atlas_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `vpcId`.
+    #[must_use]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsCloudProviderContainer {

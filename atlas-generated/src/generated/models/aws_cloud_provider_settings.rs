@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AWSCloudProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsCloudProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderAwsAutoScaling>,
@@ -25,6 +26,52 @@ impl AwsCloudProviderSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::CloudProviderAwsAutoScaling>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `diskIOPS`.
+    #[must_use]
+    pub fn disk_iops(mut self, value: impl Into<i32>) -> Self {
+        self.disk_iops = Some(value.into());
+        self
+    }
+    /// Sets `encryptEBSVolume`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn encrypt_ebs_volume(mut self, value: impl Into<bool>) -> Self {
+        self.encrypt_ebs_volume = Some(value.into());
+        self
+    }
+    /// Sets `instanceSizeName`.
+    #[must_use]
+    pub fn instance_size_name(
+        mut self,
+        value: impl Into<crate::models::AwsInstanceSize>,
+    ) -> Self {
+        self.instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl Into<crate::models::AwsCloudProviderSettingsRegionName>,
+    ) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `volumeType`.
+    #[must_use]
+    pub fn volume_type(mut self, value: impl Into<crate::models::VolumeType>) -> Self {
+        self.volume_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsCloudProviderSettings {

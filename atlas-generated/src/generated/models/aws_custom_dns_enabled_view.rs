@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AWSCustomDNSEnabledView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AwsCustomDnsEnabledView {
     /// Flag that indicates whether the project's clusters deployed to Amazon Web Services (AWS) use a custom Domain Name System (DNS).
     /// When `"enabled": true`, connect to your cluster using Private IP for Peering connection strings.

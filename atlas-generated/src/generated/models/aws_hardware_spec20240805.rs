@@ -5,6 +5,7 @@
 ///
 /// Hardware specifications for nodes deployed in the region.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsHardwareSpec20240805 {
     /// Target IOPS (Input/Output Operations Per Second) desired for storage attached to this hardware.
     ///
@@ -65,6 +66,48 @@ impl AwsHardwareSpec20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `diskIOPS`.
+    #[must_use]
+    pub fn disk_iops(mut self, value: impl Into<i32>) -> Self {
+        self.disk_iops = Some(value.into());
+        self
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `diskThroughput`.
+    #[must_use]
+    pub fn disk_throughput(mut self, value: impl Into<i32>) -> Self {
+        self.disk_throughput = Some(value.into());
+        self
+    }
+    /// Sets `ebsVolumeType`.
+    #[must_use]
+    pub fn ebs_volume_type(
+        mut self,
+        value: impl Into<crate::models::VolumeType>,
+    ) -> Self {
+        self.ebs_volume_type = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::AwsInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsHardwareSpec20240805 {

@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsInterfaceEndpoint {
     /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
     ///
@@ -30,6 +31,33 @@ impl AwsInterfaceEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `connectionStatus`.
+    #[must_use]
+    pub fn connection_status(
+        mut self,
+        value: impl Into<crate::models::AwsInterfaceEndpointConnectionStatus>,
+    ) -> Self {
+        self.connection_status = Some(value.into());
+        self
+    }
+    /// Sets `deleteRequested`.
+    #[must_use]
+    pub fn delete_requested(mut self, value: impl Into<bool>) -> Self {
+        self.delete_requested = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `interfaceEndpointId`.
+    #[must_use]
+    pub fn interface_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.interface_endpoint_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsInterfaceEndpoint {

@@ -5,6 +5,7 @@
 ///
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AwsNetworkPeeringConnectionSettings {
     /// Amazon Web Services (AWS) region where the Virtual Peering Connection (VPC) that you peered with the MongoDB Cloud VPC resides. The resource returns `null` if your VPC and the MongoDB Cloud VPC reside in the same region.
     pub accepter_region_name: String,
@@ -64,6 +65,38 @@ impl AwsNetworkPeeringConnectionSettings {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `connectionId`.
+    #[must_use]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `errorStateName`.
+    #[must_use]
+    pub fn error_state_name(
+        mut self,
+        value: impl Into<
+            crate::models::AwsNetworkPeeringConnectionSettingsErrorStateName,
+        >,
+    ) -> Self {
+        self.error_state_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `statusName`.
+    #[must_use]
+    pub fn status_name(
+        mut self,
+        value: impl Into<crate::models::AwsNetworkPeeringConnectionSettingsStatusName>,
+    ) -> Self {
+        self.status_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {

@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsPrivateLinkConnection {
     /// Unique string that identifies the Amazon Web Services (AWS) PrivateLink endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
@@ -42,6 +43,51 @@ impl AwsPrivateLinkConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointServiceName`.
+    #[must_use]
+    pub fn endpoint_service_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_service_name = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `interfaceEndpoints`.
+    #[must_use]
+    pub fn interface_endpoints(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.interface_endpoints = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AwsPrivateLinkConnectionStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `supportedRemoteRegions`.
+    #[must_use]
+    pub fn supported_remote_regions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_remote_regions = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for AwsPrivateLinkConnection {

@@ -5,6 +5,7 @@
 ///
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsRegionConfig {
     /// `electableSpecs`
     pub electable_specs: Option<crate::models::AwsHardwareSpec>,
@@ -30,6 +31,63 @@ impl AwsRegionConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `electableSpecs`.
+    #[must_use]
+    pub fn electable_specs(
+        mut self,
+        value: impl Into<crate::models::AwsHardwareSpec>,
+    ) -> Self {
+        self.electable_specs = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<crate::models::RegionName>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `analyticsAutoScaling`.
+    #[must_use]
+    pub fn analytics_auto_scaling(
+        mut self,
+        value: impl Into<crate::models::AdvancedAutoScalingSettings>,
+    ) -> Self {
+        self.analytics_auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `analyticsSpecs`.
+    #[must_use]
+    pub fn analytics_specs(
+        mut self,
+        value: impl Into<crate::models::AwsHardwareSpec>,
+    ) -> Self {
+        self.analytics_specs = Some(value.into());
+        self
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::AdvancedAutoScalingSettings>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `readOnlySpecs`.
+    #[must_use]
+    pub fn read_only_specs(
+        mut self,
+        value: impl Into<crate::models::AwsHardwareSpec>,
+    ) -> Self {
+        self.read_only_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AwsRegionConfig {

@@ -5,6 +5,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-aws-kms/>.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwskmsConfiguration {
     /// Unique alphanumeric string that identifies an Identity and Access Management (IAM) access key with permissions required to access your Amazon Web Services (AWS) Customer Master Key (CMK).
     pub access_key_id: Option<String>,
@@ -40,6 +41,57 @@ impl AwskmsConfiguration {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `accessKeyID`.
+    #[must_use]
+    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
+        self.access_key_id = Some(value.into());
+        self
+    }
+    /// Sets `customerMasterKeyID`.
+    #[must_use]
+    pub fn customer_master_key_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_master_key_id = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::AwsCloudProviderSettingsRegionName>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `requirePrivateNetworking`.
+    #[must_use]
+    pub fn require_private_networking(mut self, value: impl Into<bool>) -> Self {
+        self.require_private_networking = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets `secretAccessKey`.
+    #[must_use]
+    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_access_key = Some(value.into());
+        self
+    }
+    /// Sets `valid`.
+    #[must_use]
+    pub fn valid(mut self, value: impl Into<bool>) -> Self {
+        self.valid = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for AwskmsConfiguration {

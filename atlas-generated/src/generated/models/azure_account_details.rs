@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AzureAccountDetails` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureAccountDetails {
     /// The Azure Subscription ID.
     pub azure_subscription_id: Option<String>,
@@ -22,6 +23,30 @@ impl AzureAccountDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `azureSubscriptionId`.
+    #[must_use]
+    pub fn azure_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.azure_subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `virtualNetworkName`.
+    #[must_use]
+    pub fn virtual_network_name(mut self, value: impl Into<String>) -> Self {
+        self.virtual_network_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureAccountDetails {

@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
@@ -59,6 +60,30 @@ impl AzureCloudProviderContainer {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `provisioned`.
+    #[must_use]
+    pub fn provisioned(mut self, value: impl Into<bool>) -> Self {
+        self.provisioned = Some(value.into());
+        self
+    }
+    /// Sets `azureSubscriptionId`.
+    #[must_use]
+    pub fn azure_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.azure_subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `vnetName`.
+    #[must_use]
+    pub fn vnet_name(mut self, value: impl Into<String>) -> Self {
+        self.vnet_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureCloudProviderContainer {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AzureCloudProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureCloudProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderAzureAutoScaling>,
@@ -20,6 +21,42 @@ impl AzureCloudProviderSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::CloudProviderAzureAutoScaling>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `diskTypeName`.
+    #[must_use]
+    pub fn disk_type_name(
+        mut self,
+        value: impl Into<crate::models::AzureCloudProviderSettingsDiskTypeName>,
+    ) -> Self {
+        self.disk_type_name = Some(value.into());
+        self
+    }
+    /// Sets `instanceSizeName`.
+    #[must_use]
+    pub fn instance_size_name(
+        mut self,
+        value: impl Into<crate::models::AzureInstanceSize>,
+    ) -> Self {
+        self.instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl Into<crate::models::AzureCloudProviderSettingsRegionName>,
+    ) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureCloudProviderSettings {

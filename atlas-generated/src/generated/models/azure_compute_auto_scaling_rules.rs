@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
     pub max_instance_size: Option<crate::models::AzureInstanceSize>,
@@ -18,6 +19,24 @@ impl AzureComputeAutoScalingRules {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `maxInstanceSize`.
+    #[must_use]
+    pub fn max_instance_size(
+        mut self,
+        value: impl Into<crate::models::AzureInstanceSize>,
+    ) -> Self {
+        self.max_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `minInstanceSize`.
+    #[must_use]
+    pub fn min_instance_size(
+        mut self,
+        value: impl Into<crate::models::AzureInstanceSize>,
+    ) -> Self {
+        self.min_instance_size = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureComputeAutoScalingRules {

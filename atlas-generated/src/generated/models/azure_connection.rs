@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Azure-specific configuration for the connection.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureConnection {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -23,6 +24,31 @@ impl AzureConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `servicePrincipalId`.
+    #[must_use]
+    pub fn service_principal_id(mut self, value: impl Into<String>) -> Self {
+        self.service_principal_id = Some(value.into());
+        self
+    }
+    /// Sets `storageAccountName`.
+    #[must_use]
+    pub fn storage_account_name(mut self, value: impl Into<String>) -> Self {
+        self.storage_account_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureConnection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AzureDataProcessRegionView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureDataProcessRegionView {
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
@@ -16,6 +17,15 @@ impl AzureDataProcessRegionView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::AzureDataProcessRegionViewRegion>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureDataProcessRegionView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `AzureHardwareSpec20240805` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureHardwareSpec20240805 {
     /// Target throughput desired for storage attached to your Azure-provisioned cluster. Change this parameter if you:
     ///
@@ -39,6 +40,33 @@ impl AzureHardwareSpec20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `diskIOPS`.
+    #[must_use]
+    pub fn disk_iops(mut self, value: impl Into<i32>) -> Self {
+        self.disk_iops = Some(value.into());
+        self
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::AzureInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureHardwareSpec20240805 {

@@ -5,6 +5,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-azure-kms/>.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureKeyVault {
     /// Azure environment in which your account credentials reside.
     pub azure_environment: Option<crate::models::AzureKeyVaultAzureEnvironment>,
@@ -44,6 +45,81 @@ impl AzureKeyVault {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `azureEnvironment`.
+    #[must_use]
+    pub fn azure_environment(
+        mut self,
+        value: impl Into<crate::models::AzureKeyVaultAzureEnvironment>,
+    ) -> Self {
+        self.azure_environment = Some(value.into());
+        self
+    }
+    /// Sets `clientID`.
+    #[must_use]
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `keyIdentifier`.
+    #[must_use]
+    pub fn key_identifier(mut self, value: impl Into<String>) -> Self {
+        self.key_identifier = Some(value.into());
+        self
+    }
+    /// Sets `keyVaultName`.
+    #[must_use]
+    pub fn key_vault_name(mut self, value: impl Into<String>) -> Self {
+        self.key_vault_name = Some(value.into());
+        self
+    }
+    /// Sets `requirePrivateNetworking`.
+    #[must_use]
+    pub fn require_private_networking(mut self, value: impl Into<bool>) -> Self {
+        self.require_private_networking = Some(value.into());
+        self
+    }
+    /// Sets `resourceGroupName`.
+    #[must_use]
+    pub fn resource_group_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_name = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+    /// Sets `subscriptionID`.
+    #[must_use]
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `tenantID`.
+    #[must_use]
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets `valid`.
+    #[must_use]
+    pub fn valid(mut self, value: impl Into<bool>) -> Self {
+        self.valid = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for AzureKeyVault {

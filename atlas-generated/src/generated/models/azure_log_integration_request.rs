@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating an Azure Blob Storage log export integration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,

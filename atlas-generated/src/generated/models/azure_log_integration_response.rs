@@ -5,6 +5,7 @@
 ///
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,

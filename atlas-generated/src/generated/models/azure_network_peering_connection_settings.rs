@@ -5,6 +5,7 @@
 ///
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureNetworkPeeringConnectionSettings {
     /// Unique string that identifies the Azure AD directory in which the VNet peered with the MongoDB Cloud VNet resides.
     pub azure_directory_id: String,
@@ -55,6 +56,27 @@ impl AzureNetworkPeeringConnectionSettings {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `errorState`.
+    #[must_use]
+    pub fn error_state(mut self, value: impl Into<String>) -> Self {
+        self.error_state = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AzureNetworkPeeringConnectionSettingsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {

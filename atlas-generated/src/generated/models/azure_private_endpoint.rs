@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzurePrivateEndpoint {
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
@@ -36,6 +37,45 @@ impl AzurePrivateEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `deleteRequested`.
+    #[must_use]
+    pub fn delete_requested(mut self, value: impl Into<bool>) -> Self {
+        self.delete_requested = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointConnectionName`.
+    #[must_use]
+    pub fn private_endpoint_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_connection_name = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointIPAddress`.
+    #[must_use]
+    pub fn private_endpoint_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_ip_address = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointResourceId`.
+    #[must_use]
+    pub fn private_endpoint_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_resource_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AzurePrivateEndpointStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzurePrivateEndpoint {

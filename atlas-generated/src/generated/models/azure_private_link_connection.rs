@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzurePrivateLinkConnection {
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
@@ -42,6 +43,51 @@ impl AzurePrivateLinkConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpoints`.
+    #[must_use]
+    pub fn private_endpoints(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.private_endpoints = Some(value.into());
+        self
+    }
+    /// Sets `privateLinkServiceName`.
+    #[must_use]
+    pub fn private_link_service_name(mut self, value: impl Into<String>) -> Self {
+        self.private_link_service_name = Some(value.into());
+        self
+    }
+    /// Sets `privateLinkServiceResourceId`.
+    #[must_use]
+    pub fn private_link_service_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.private_link_service_resource_id = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AwsPrivateLinkConnectionStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for AzurePrivateLinkConnection {

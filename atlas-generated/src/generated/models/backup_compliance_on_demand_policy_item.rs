@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Specifications for on-demand policy.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupComplianceOnDemandPolicyItem {
     /// Number that indicates the frequency interval for a set of snapshots. MongoDB Cloud ignores this setting for non-hourly policy items in Backup Compliance Policy settings.
     pub frequency_interval: i32,
@@ -43,6 +44,12 @@ impl BackupComplianceOnDemandPolicyItem {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Specifications for scheduled policy.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupComplianceScheduledPolicyItem {
     /// Number that indicates the frequency interval for a set of Snapshots. A value of `1` specifies the first instance of the corresponding `frequencyType`.
     ///
@@ -53,6 +54,12 @@ impl BackupComplianceScheduledPolicyItem {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BackupComplianceScheduledPolicyItem {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BackupLabel {
     /// Key for the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
     pub key: Option<String>,
@@ -16,6 +17,18 @@ impl BackupLabel {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BackupLabel {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `BackupOnlineArchiveCreate` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupOnlineArchiveCreate {
     /// Unique 24-hexadecimal digit string that identifies the online archive.
     ///
@@ -99,6 +100,102 @@ impl BackupOnlineArchiveCreate {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `collName`.
+    #[must_use]
+    pub fn coll_name(mut self, value: impl Into<String>) -> Self {
+        self.coll_name = Some(value.into());
+        self
+    }
+    /// Sets `collectionType`.
+    #[must_use]
+    pub fn collection_type(
+        mut self,
+        value: impl Into<crate::models::BackupOnlineArchiveCreateCollectionType>,
+    ) -> Self {
+        self.collection_type = Some(value.into());
+        self
+    }
+    /// Sets `dataExpirationRule`.
+    #[must_use]
+    pub fn data_expiration_rule(
+        mut self,
+        value: impl Into<crate::models::DataExpirationRuleView>,
+    ) -> Self {
+        self.data_expiration_rule = Some(value.into());
+        self
+    }
+    /// Sets `dataProcessRegion`.
+    #[must_use]
+    pub fn data_process_region(
+        mut self,
+        value: impl Into<crate::models::CreateDataProcessRegionView>,
+    ) -> Self {
+        self.data_process_region = Some(value.into());
+        self
+    }
+    /// Sets `dataSetName`.
+    #[must_use]
+    pub fn data_set_name(mut self, value: impl Into<String>) -> Self {
+        self.data_set_name = Some(value.into());
+        self
+    }
+    /// Sets `dbName`.
+    #[must_use]
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
+        self.db_name = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `partitionFields`.
+    #[must_use]
+    pub fn partition_fields(
+        mut self,
+        value: impl Into<Vec<crate::models::PartitionFieldView>>,
+    ) -> Self {
+        self.partition_fields = Some(value.into());
+        self
+    }
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: impl Into<bool>) -> Self {
+        self.paused = Some(value.into());
+        self
+    }
+    /// Sets `schedule`.
+    #[must_use]
+    pub fn schedule(
+        mut self,
+        value: impl Into<crate::models::OnlineArchiveSchedule>,
+    ) -> Self {
+        self.schedule = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::BackupOnlineArchiveState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for BackupOnlineArchiveCreate {

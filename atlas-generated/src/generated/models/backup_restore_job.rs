@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `BackupRestoreJob` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupRestoreJob {
     /// Unique 24-hexadecimal digit string that identifies the batch to which this restore job belongs. This parameter exists only for a sharded cluster restore.
     ///
@@ -126,6 +127,123 @@ impl BackupRestoreJob {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `batchId`.
+    #[must_use]
+    pub fn batch_id(mut self, value: impl Into<String>) -> Self {
+        self.batch_id = Some(value.into());
+        self
+    }
+    /// Sets `checkpointId`.
+    #[must_use]
+    pub fn checkpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.checkpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `deploymentJobId`.
+    #[must_use]
+    pub fn deployment_job_id(mut self, value: impl Into<String>) -> Self {
+        self.deployment_job_id = Some(value.into());
+        self
+    }
+    /// Sets `encryptionEnabled`.
+    #[must_use]
+    pub fn encryption_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.encryption_enabled = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hashes`.
+    #[must_use]
+    pub fn hashes(
+        mut self,
+        value: impl Into<Vec<crate::models::RestoreJobFileHash>>,
+    ) -> Self {
+        self.hashes = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `masterKeyUUID`.
+    #[must_use]
+    pub fn master_key_uuid(mut self, value: impl Into<String>) -> Self {
+        self.master_key_uuid = Some(value.into());
+        self
+    }
+    /// Sets `oplogInc`.
+    #[must_use]
+    pub fn oplog_inc(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_inc = Some(value.into());
+        self
+    }
+    /// Sets `oplogTs`.
+    #[must_use]
+    pub fn oplog_ts(mut self, value: impl Into<String>) -> Self {
+        self.oplog_ts = Some(value.into());
+        self
+    }
+    /// Sets `pointInTimeUTCMillis`.
+    #[must_use]
+    pub fn point_in_time_utc_millis(mut self, value: impl Into<i64>) -> Self {
+        self.point_in_time_utc_millis = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets `statusName`.
+    #[must_use]
+    pub fn status_name(
+        mut self,
+        value: impl Into<crate::models::BackupRestoreJobStatusName>,
+    ) -> Self {
+        self.status_name = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(
+        mut self,
+        value: impl Into<crate::models::ApiBsonTimestampView>,
+    ) -> Self {
+        self.timestamp = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for BackupRestoreJob {

@@ -5,6 +5,7 @@
 ///
 /// Method and details that indicate how to deliver the restored snapshot data.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupRestoreJobDelivery {
     /// Header name to use when downloading the restore, used with `"delivery.methodName" : "HTTP"`.
     ///
@@ -86,6 +87,76 @@ impl BackupRestoreJobDelivery {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `authHeader`.
+    #[must_use]
+    pub fn auth_header(mut self, value: impl Into<String>) -> Self {
+        self.auth_header = Some(value.into());
+        self
+    }
+    /// Sets `authValue`.
+    #[must_use]
+    pub fn auth_value(mut self, value: impl Into<String>) -> Self {
+        self.auth_value = Some(value.into());
+        self
+    }
+    /// Sets `expirationHours`.
+    #[must_use]
+    pub fn expiration_hours(mut self, value: impl Into<i32>) -> Self {
+        self.expiration_hours = Some(value.into());
+        self
+    }
+    /// Sets `expires`.
+    #[must_use]
+    pub fn expires(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires = Some(value.into());
+        self
+    }
+    /// Sets `maxDownloads`.
+    #[must_use]
+    pub fn max_downloads(mut self, value: impl Into<i32>) -> Self {
+        self.max_downloads = Some(value.into());
+        self
+    }
+    /// Sets `statusName`.
+    #[must_use]
+    pub fn status_name(
+        mut self,
+        value: impl Into<crate::models::BackupRestoreJobDeliveryStatusName>,
+    ) -> Self {
+        self.status_name = Some(value.into());
+        self
+    }
+    /// Sets `targetClusterId`.
+    #[must_use]
+    pub fn target_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.target_cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `targetClusterName`.
+    #[must_use]
+    pub fn target_cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.target_cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `targetGroupId`.
+    #[must_use]
+    pub fn target_group_id(mut self, value: impl Into<String>) -> Self {
+        self.target_group_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `urlV2`.
+    #[must_use]
+    pub fn url_v2(mut self, value: impl Into<String>) -> Self {
+        self.url_v2 = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for BackupRestoreJobDelivery {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `BackupSnapshot` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BackupSnapshot {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     ///
@@ -57,6 +58,87 @@ impl BackupSnapshot {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `complete`.
+    #[must_use]
+    pub fn complete(mut self, value: impl Into<bool>) -> Self {
+        self.complete = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(
+        mut self,
+        value: impl Into<crate::models::ApiBsonTimestampView>,
+    ) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `doNotDelete`.
+    #[must_use]
+    pub fn do_not_delete(mut self, value: impl Into<bool>) -> Self {
+        self.do_not_delete = Some(value.into());
+        self
+    }
+    /// Sets `expires`.
+    #[must_use]
+    pub fn expires(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `incremental`.
+    #[must_use]
+    pub fn incremental(mut self, value: impl Into<bool>) -> Self {
+        self.incremental = Some(value.into());
+        self
+    }
+    /// Sets `lastOplogAppliedTimestamp`.
+    #[must_use]
+    pub fn last_oplog_applied_timestamp(
+        mut self,
+        value: impl Into<crate::models::ApiBsonTimestampView>,
+    ) -> Self {
+        self.last_oplog_applied_timestamp = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `parts`.
+    #[must_use]
+    pub fn parts(
+        mut self,
+        value: impl Into<Vec<crate::models::BackupSnapshotPart>>,
+    ) -> Self {
+        self.parts = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BackupSnapshot {

@@ -5,6 +5,7 @@
 ///
 /// Characteristics that identify this snapshot.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BackupSnapshotPart {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     ///
@@ -70,6 +71,99 @@ impl BackupSnapshotPart {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `completedTime`.
+    #[must_use]
+    pub fn completed_time(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.completed_time = Some(value.into());
+        self
+    }
+    /// Sets `compressionSetting`.
+    #[must_use]
+    pub fn compression_setting(
+        mut self,
+        value: impl Into<crate::models::BackupSnapshotPartCompressionSetting>,
+    ) -> Self {
+        self.compression_setting = Some(value.into());
+        self
+    }
+    /// Sets `dataSizeBytes`.
+    #[must_use]
+    pub fn data_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.data_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `encryptionEnabled`.
+    #[must_use]
+    pub fn encryption_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.encryption_enabled = Some(value.into());
+        self
+    }
+    /// Sets `fcv`.
+    #[must_use]
+    pub fn fcv(mut self, value: impl Into<String>) -> Self {
+        self.fcv = Some(value.into());
+        self
+    }
+    /// Sets `fileSizeBytes`.
+    #[must_use]
+    pub fn file_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.file_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `machineId`.
+    #[must_use]
+    pub fn machine_id(mut self, value: impl Into<String>) -> Self {
+        self.machine_id = Some(value.into());
+        self
+    }
+    /// Sets `masterKeyUUID`.
+    #[must_use]
+    pub fn master_key_uuid(mut self, value: impl Into<String>) -> Self {
+        self.master_key_uuid = Some(value.into());
+        self
+    }
+    /// Sets `mongodVersion`.
+    #[must_use]
+    pub fn mongod_version(mut self, value: impl Into<String>) -> Self {
+        self.mongod_version = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
+    }
+    /// Sets `replicaState`.
+    #[must_use]
+    pub fn replica_state(mut self, value: impl Into<String>) -> Self {
+        self.replica_state = Some(value.into());
+        self
+    }
+    /// Sets `storageSizeBytes`.
+    #[must_use]
+    pub fn storage_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.storage_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `typeName`.
+    #[must_use]
+    pub fn type_name(
+        mut self,
+        value: impl Into<crate::models::BackupSnapshotPartTypeName>,
+    ) -> Self {
+        self.type_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BackupSnapshotPart {

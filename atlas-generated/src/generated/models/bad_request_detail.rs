@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Bad request detail.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
     pub fields: Option<Vec<crate::models::FieldViolation>>,
@@ -14,6 +15,15 @@ impl BadRequestDetail {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl Into<Vec<crate::models::FieldViolation>>,
+    ) -> Self {
+        self.fields = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BadRequestDetail {

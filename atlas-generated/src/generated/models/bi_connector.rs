@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/bi-connector/current/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BiConnector {
     /// Flag that indicates whether MongoDB Connector for Business Intelligence is enabled on the specified cluster.
     pub enabled: Option<bool>,
@@ -20,6 +21,21 @@ impl BiConnector {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `readPreference`.
+    #[must_use]
+    pub fn read_preference(
+        mut self,
+        value: impl Into<crate::models::BiConnectorReadPreference>,
+    ) -> Self {
+        self.read_preference = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BiConnector {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `BillingInvoiceMetadata` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingInvoiceMetadata {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
@@ -79,6 +80,99 @@ impl BillingInvoiceMetadata {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `amountBilledCents`.
+    #[must_use]
+    pub fn amount_billed_cents(mut self, value: impl Into<i64>) -> Self {
+        self.amount_billed_cents = Some(value.into());
+        self
+    }
+    /// Sets `amountPaidCents`.
+    #[must_use]
+    pub fn amount_paid_cents(mut self, value: impl Into<i64>) -> Self {
+        self.amount_paid_cents = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `creditsCents`.
+    #[must_use]
+    pub fn credits_cents(mut self, value: impl Into<i64>) -> Self {
+        self.credits_cents = Some(value.into());
+        self
+    }
+    /// Sets `endDate`.
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `linkedInvoices`.
+    #[must_use]
+    pub fn linked_invoices(
+        mut self,
+        value: impl Into<Vec<crate::models::BillingInvoiceMetadata>>,
+    ) -> Self {
+        self.linked_invoices = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `salesTaxCents`.
+    #[must_use]
+    pub fn sales_tax_cents(mut self, value: impl Into<i64>) -> Self {
+        self.sales_tax_cents = Some(value.into());
+        self
+    }
+    /// Sets `startDate`.
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `startingBalanceCents`.
+    #[must_use]
+    pub fn starting_balance_cents(mut self, value: impl Into<i64>) -> Self {
+        self.starting_balance_cents = Some(value.into());
+        self
+    }
+    /// Sets `statusName`.
+    #[must_use]
+    pub fn status_name(mut self, value: impl Into<crate::models::StatusName>) -> Self {
+        self.status_name = Some(value.into());
+        self
+    }
+    /// Sets `subtotalCents`.
+    #[must_use]
+    pub fn subtotal_cents(mut self, value: impl Into<i64>) -> Self {
+        self.subtotal_cents = Some(value.into());
+        self
+    }
+    /// Sets `updated`.
+    #[must_use]
+    pub fn updated(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BillingInvoiceMetadata {

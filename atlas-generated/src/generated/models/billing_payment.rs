@@ -5,6 +5,7 @@
 ///
 /// Funds transferred to MongoDB to cover the specified service in this invoice.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingPayment {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
@@ -62,6 +63,69 @@ impl BillingPayment {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `amountBilledCents`.
+    #[must_use]
+    pub fn amount_billed_cents(mut self, value: impl Into<i64>) -> Self {
+        self.amount_billed_cents = Some(value.into());
+        self
+    }
+    /// Sets `amountPaidCents`.
+    #[must_use]
+    pub fn amount_paid_cents(mut self, value: impl Into<i64>) -> Self {
+        self.amount_paid_cents = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `salesTaxCents`.
+    #[must_use]
+    pub fn sales_tax_cents(mut self, value: impl Into<i64>) -> Self {
+        self.sales_tax_cents = Some(value.into());
+        self
+    }
+    /// Sets `statusName`.
+    #[must_use]
+    pub fn status_name(
+        mut self,
+        value: impl Into<crate::models::BillingPaymentStatusName>,
+    ) -> Self {
+        self.status_name = Some(value.into());
+        self
+    }
+    /// Sets `subtotalCents`.
+    #[must_use]
+    pub fn subtotal_cents(mut self, value: impl Into<i64>) -> Self {
+        self.subtotal_cents = Some(value.into());
+        self
+    }
+    /// Sets `unitPrice`.
+    #[must_use]
+    pub fn unit_price(mut self, value: impl Into<String>) -> Self {
+        self.unit_price = Some(value.into());
+        self
+    }
+    /// Sets `updated`.
+    #[must_use]
+    pub fn updated(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BillingPayment {

@@ -5,6 +5,7 @@
 ///
 /// One payment that MongoDB returned to the organization for this invoice.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingRefund {
     /// Sum of the funds returned to the specified organization expressed in cents (100th of US Dollar).
     ///
@@ -30,6 +31,30 @@ impl BillingRefund {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `amountCents`.
+    #[must_use]
+    pub fn amount_cents(mut self, value: impl Into<i64>) -> Self {
+        self.amount_cents = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `paymentId`.
+    #[must_use]
+    pub fn payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
+        self
+    }
+    /// Sets `reason`.
+    #[must_use]
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for BillingRefund {

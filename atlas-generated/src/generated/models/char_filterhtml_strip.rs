@@ -5,6 +5,7 @@
 ///
 /// Filter that strips out HTML constructs.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharFilterhtmlStrip {
     /// The HTML tags that you want to exclude from filtering.
     pub ignored_tags: Option<Vec<String>>,
@@ -25,6 +26,12 @@ impl CharFilterhtmlStrip {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `ignoredTags`.
+    #[must_use]
+    pub fn ignored_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.ignored_tags = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CharFilterhtmlStrip {

@@ -7,6 +7,7 @@
 ///
 /// See <https://lucene.apache.org/core/8_3_0/analyzers-icu/org/apache/lucene/analysis/icu/ICUNormalizer2CharFilter.html>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharFiltericuNormalize {
     /// Human-readable label that identifies this character filter type.
     pub r#type: crate::models::CharFiltericuNormalizeType,

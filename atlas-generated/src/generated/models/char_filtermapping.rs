@@ -5,6 +5,7 @@
 ///
 /// Filter that applies normalization mappings that you specify to characters.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharFiltermapping {
     /// Comma-separated list of mappings. A mapping indicates that one character or group of characters should be substituted for another, using the following format:
     ///

@@ -7,6 +7,7 @@
 ///
 /// See <https://lucene.apache.org/core/8_0_0/analyzers-common/org/apache/lucene/analysis/fa/PersianCharFilter.html>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharFilterpersian {
     /// Human-readable label that identifies this character filter type.
     pub r#type: crate::models::CharFilterpersianType,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings that describe the clusters in each project that the API key is authorized to view.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudCluster {
     /// Whole number that indicates the quantity of alerts open on the cluster.
     ///
@@ -56,6 +57,75 @@ impl CloudCluster {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `alertCount`.
+    #[must_use]
+    pub fn alert_count(mut self, value: impl Into<i32>) -> Self {
+        self.alert_count = Some(value.into());
+        self
+    }
+    /// Sets `authEnabled`.
+    #[must_use]
+    pub fn auth_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auth_enabled = Some(value.into());
+        self
+    }
+    /// Sets `availability`.
+    #[must_use]
+    pub fn availability(
+        mut self,
+        value: impl Into<crate::models::CloudClusterAvailability>,
+    ) -> Self {
+        self.availability = Some(value.into());
+        self
+    }
+    /// Sets `backupEnabled`.
+    #[must_use]
+    pub fn backup_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.backup_enabled = Some(value.into());
+        self
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `dataSizeBytes`.
+    #[must_use]
+    pub fn data_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.data_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
+    }
+    /// Sets `sslEnabled`.
+    #[must_use]
+    pub fn ssl_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.ssl_enabled = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<crate::models::CloudClusterType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `versions`.
+    #[must_use]
+    pub fn versions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.versions = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudCluster {

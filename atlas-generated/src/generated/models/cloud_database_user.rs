@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudDatabaseUser` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CloudDatabaseUser {
     /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.
     pub aws_iam_type: Option<crate::models::CloudDatabaseUserAwsIamType>,
@@ -90,6 +91,90 @@ impl CloudDatabaseUser {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `awsIAMType`.
+    #[must_use]
+    pub fn aws_iam_type(
+        mut self,
+        value: impl Into<crate::models::CloudDatabaseUserAwsIamType>,
+    ) -> Self {
+        self.aws_iam_type = Some(value.into());
+        self
+    }
+    /// Sets `deleteAfterDate`.
+    #[must_use]
+    pub fn delete_after_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.delete_after_date = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn labels(
+        mut self,
+        value: impl Into<Vec<crate::models::ComponentLabel>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+    /// Sets `ldapAuthType`.
+    #[must_use]
+    pub fn ldap_auth_type(
+        mut self,
+        value: impl Into<crate::models::CloudDatabaseUserLdapAuthType>,
+    ) -> Self {
+        self.ldap_auth_type = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `oidcAuthType`.
+    #[must_use]
+    pub fn oidc_auth_type(
+        mut self,
+        value: impl Into<crate::models::CloudDatabaseUserOidcAuthType>,
+    ) -> Self {
+        self.oidc_auth_type = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(mut self, value: impl Into<Vec<crate::models::UserScope>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+    /// Sets `x509Type`.
+    #[must_use]
+    pub fn x509_type(
+        mut self,
+        value: impl Into<crate::models::CloudDatabaseUserX509Type>,
+    ) -> Self {
+        self.x509_type = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for CloudDatabaseUser {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudGCPProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudGcpProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderGcpAutoScaling>,
@@ -18,6 +19,33 @@ impl CloudGcpProviderSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::CloudProviderGcpAutoScaling>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `instanceSizeName`.
+    #[must_use]
+    pub fn instance_size_name(
+        mut self,
+        value: impl Into<crate::models::GcpInstanceSize>,
+    ) -> Self {
+        self.instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl Into<crate::models::CloudGcpProviderSettingsRegionName>,
+    ) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudGcpProviderSettings {

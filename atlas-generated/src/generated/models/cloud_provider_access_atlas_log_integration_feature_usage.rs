@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the Atlas log integration linked to this cloud provider access role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     /// `featureId`
     pub feature_id: Option<
@@ -16,6 +17,17 @@ impl CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `featureId`.
+    #[must_use]
+    pub fn feature_id(
+        mut self,
+        value: impl Into<
+            crate::models::CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId,
+        >,
+    ) -> Self {
+        self.feature_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessAtlasLogIntegrationFeatureUsage {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CloudProviderAccessAwsiamRole {
     /// Human-readable label that identifies the cloud provider of the role.
     pub provider_name: crate::models::CloudProviderAccessAwsiamRoleProviderName,
@@ -57,6 +58,54 @@ impl CloudProviderAccessAwsiamRole {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `atlasAWSAccountArn`.
+    #[must_use]
+    pub fn atlas_aws_account_arn(mut self, value: impl Into<String>) -> Self {
+        self.atlas_aws_account_arn = Some(value.into());
+        self
+    }
+    /// Sets `atlasAssumedRoleExternalId`.
+    #[must_use]
+    pub fn atlas_assumed_role_external_id(mut self, value: impl Into<String>) -> Self {
+        self.atlas_assumed_role_external_id = Some(value.into());
+        self
+    }
+    /// Sets `authorizedDate`.
+    #[must_use]
+    pub fn authorized_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.authorized_date = Some(value.into());
+        self
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `featureUsages`.
+    #[must_use]
+    pub fn feature_usages(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
+    ) -> Self {
+        self.feature_usages = Some(value.into());
+        self
+    }
+    /// Sets `iamAssumedRoleArn`.
+    #[must_use]
+    pub fn iam_assumed_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.iam_assumed_role_arn = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessAwsiamRole {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessAwsiamRoleRequestUpdate {
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
@@ -38,6 +39,54 @@ impl CloudProviderAccessAwsiamRoleRequestUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `atlasAWSAccountArn`.
+    #[must_use]
+    pub fn atlas_aws_account_arn(mut self, value: impl Into<String>) -> Self {
+        self.atlas_aws_account_arn = Some(value.into());
+        self
+    }
+    /// Sets `atlasAssumedRoleExternalId`.
+    #[must_use]
+    pub fn atlas_assumed_role_external_id(mut self, value: impl Into<String>) -> Self {
+        self.atlas_assumed_role_external_id = Some(value.into());
+        self
+    }
+    /// Sets `authorizedDate`.
+    #[must_use]
+    pub fn authorized_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.authorized_date = Some(value.into());
+        self
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `featureUsages`.
+    #[must_use]
+    pub fn feature_usages(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
+    ) -> Self {
+        self.feature_usages = Some(value.into());
+        self
+    }
+    /// Sets `iamAssumedRoleArn`.
+    #[must_use]
+    pub fn iam_assumed_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.iam_assumed_role_arn = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {

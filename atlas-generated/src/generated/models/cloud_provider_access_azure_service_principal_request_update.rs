@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
@@ -34,6 +35,54 @@ impl CloudProviderAccessAzureServicePrincipalRequestUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `atlasAzureAppId`.
+    #[must_use]
+    pub fn atlas_azure_app_id(mut self, value: impl Into<String>) -> Self {
+        self.atlas_azure_app_id = Some(value.into());
+        self
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `featureUsages`.
+    #[must_use]
+    pub fn feature_usages(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
+    ) -> Self {
+        self.feature_usages = Some(value.into());
+        self
+    }
+    /// Sets `lastUpdatedDate`.
+    #[must_use]
+    pub fn last_updated_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.last_updated_date = Some(value.into());
+        self
+    }
+    /// Sets `servicePrincipalId`.
+    #[must_use]
+    pub fn service_principal_id(mut self, value: impl Into<String>) -> Self {
+        self.service_principal_id = Some(value.into());
+        self
+    }
+    /// Sets `tenantId`.
+    #[must_use]
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequestUpdate {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the Atlas Data Lakes linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessDataLakeFeatureUsage {
     /// `featureId`
     pub feature_id: Option<
@@ -16,6 +17,15 @@ impl CloudProviderAccessDataLakeFeatureUsage {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `featureId`.
+    #[must_use]
+    pub fn feature_id(
+        mut self,
+        value: impl Into<crate::models::CloudProviderAccessFeatureUsageDataLakeFeatureId>,
+    ) -> Self {
+        self.feature_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessDataLakeFeatureUsage {

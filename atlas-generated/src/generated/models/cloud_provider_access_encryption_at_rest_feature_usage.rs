@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the Key Management Service (KMS) linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
     /// `None`: absent; `Some(None)`: `null`.
     pub feature_id: Option<
@@ -16,6 +17,17 @@ impl CloudProviderAccessEncryptionAtRestFeatureUsage {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `featureId`.
+    #[must_use]
+    pub fn feature_id(
+        mut self,
+        value: impl Into<
+            crate::models::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView,
+        >,
+    ) -> Self {
+        self.feature_id = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessEncryptionAtRestFeatureUsage {

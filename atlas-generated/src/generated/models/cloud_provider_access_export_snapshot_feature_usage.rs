@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the Amazon Web Services (AWS) Simple Storage Service (S3) export buckets linked to this AWS Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessExportSnapshotFeatureUsage {
     /// `featureId`
     pub feature_id: Option<
@@ -16,6 +17,17 @@ impl CloudProviderAccessExportSnapshotFeatureUsage {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `featureId`.
+    #[must_use]
+    pub fn feature_id(
+        mut self,
+        value: impl Into<
+            crate::models::CloudProviderAccessFeatureUsageExportSnapshotFeatureId,
+        >,
+    ) -> Self {
+        self.feature_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessExportSnapshotFeatureUsage {

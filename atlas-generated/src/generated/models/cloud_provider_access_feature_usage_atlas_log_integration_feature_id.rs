@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Identifying characteristics about the Atlas log integration linked to this cloud provider access role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     /// Unique 24-hexadecimal digit string that identifies the Atlas log integration configuration.
     ///
@@ -24,6 +25,24 @@ impl CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `configId`.
+    #[must_use]
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `sinkName`.
+    #[must_use]
+    pub fn sink_name(mut self, value: impl Into<String>) -> Self {
+        self.sink_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     /// Unique 24-hexadecimal digit string that identifies the AWS S3 bucket to which you export your snapshots.
     ///
@@ -20,6 +21,18 @@ impl CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `exportBucketId`.
+    #[must_use]
+    pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
+        self.export_bucket_id = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     /// Name of the AWS S3 bucket to which your logs will be exported to.
     ///
@@ -20,6 +21,18 @@ impl CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.
     pub provider_name: crate::models::CloudProviderAccessGcpServiceAccountProviderName,
@@ -47,6 +48,42 @@ impl CloudProviderAccessGcpServiceAccount {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `featureUsages`.
+    #[must_use]
+    pub fn feature_usages(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
+    ) -> Self {
+        self.feature_usages = Some(value.into());
+        self
+    }
+    /// Sets `gcpServiceAccountForAtlas`.
+    #[must_use]
+    pub fn gcp_service_account_for_atlas(mut self, value: impl Into<String>) -> Self {
+        self.gcp_service_account_for_atlas = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::CloudProviderAccessGcpServiceAccountStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {

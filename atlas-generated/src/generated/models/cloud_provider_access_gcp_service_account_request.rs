@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
     /// Date and time when this GCP Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -28,6 +29,33 @@ impl CloudProviderAccessGcpServiceAccountRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdDate`.
+    #[must_use]
+    pub fn created_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `featureUsages`.
+    #[must_use]
+    pub fn feature_usages(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
+    ) -> Self {
+        self.feature_usages = Some(value.into());
+        self
+    }
+    /// Sets `gcpServiceAccountForAtlas`.
+    #[must_use]
+    pub fn gcp_service_account_for_atlas(mut self, value: impl Into<String>) -> Self {
+        self.gcp_service_account_for_atlas = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

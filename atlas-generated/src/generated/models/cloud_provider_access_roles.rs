@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudProviderAccessRoles` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAccessRoles {
     /// List that contains the Amazon Web Services (AWS) IAM roles registered and authorized with MongoDB Cloud.
     pub aws_iam_roles: Option<Vec<crate::models::CloudProviderAccessAwsiamRole>>,
@@ -22,6 +23,33 @@ impl CloudProviderAccessRoles {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awsIamRoles`.
+    #[must_use]
+    pub fn aws_iam_roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessAwsiamRole>>,
+    ) -> Self {
+        self.aws_iam_roles = Some(value.into());
+        self
+    }
+    /// Sets `azureServicePrincipals`.
+    #[must_use]
+    pub fn azure_service_principals(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessAzureServicePrincipal>>,
+    ) -> Self {
+        self.azure_service_principals = Some(value.into());
+        self
+    }
+    /// Sets `gcpServiceAccounts`.
+    #[must_use]
+    pub fn gcp_service_accounts(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudProviderAccessGcpServiceAccount>>,
+    ) -> Self {
+        self.gcp_service_accounts = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAccessRoles {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Range of instance sizes to which your cluster can scale.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAwsAutoScaling {
     /// `compute`
     pub compute: Option<crate::models::AwsComputeAutoScaling>,
@@ -14,6 +15,15 @@ impl CloudProviderAwsAutoScaling {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `compute`.
+    #[must_use]
+    pub fn compute(
+        mut self,
+        value: impl Into<crate::models::AwsComputeAutoScaling>,
+    ) -> Self {
+        self.compute = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderAwsAutoScaling {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudProviderEndpointServiceRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderEndpointServiceRequest {
     /// Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.
     ///
@@ -40,6 +41,33 @@ impl CloudProviderEndpointServiceRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `portMappingEnabled`.
+    #[must_use]
+    pub fn port_mapping_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.port_mapping_enabled = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `supportedRemoteRegions`.
+    #[must_use]
+    pub fn supported_remote_regions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_remote_regions = Some(Some(value.into()));
+        self
     }
 }
 impl std::fmt::Debug for CloudProviderEndpointServiceRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudProviderRegions` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderRegions {
     /// List of instances sizes that this cloud provider supports.
     ///
@@ -20,6 +21,26 @@ impl CloudProviderRegions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `instanceSizes`.
+    #[must_use]
+    pub fn instance_sizes(
+        mut self,
+        value: impl Into<Vec<crate::models::ClusterCloudProviderInstanceSize>>,
+    ) -> Self {
+        self.instance_sizes = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl Into<
+            crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+        >,
+    ) -> Self {
+        self.provider = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudProviderRegions {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CloudSearchMetrics` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CloudSearchMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
@@ -45,6 +46,42 @@ impl CloudSearchMetrics {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hardwareMetrics`.
+    #[must_use]
+    pub fn hardware_metrics(
+        mut self,
+        value: impl Into<Vec<crate::models::FtsMetric>>,
+    ) -> Self {
+        self.hardware_metrics = Some(value.into());
+        self
+    }
+    /// Sets `indexMetrics`.
+    #[must_use]
+    pub fn index_metrics(
+        mut self,
+        value: impl Into<Vec<crate::models::FtsMetric>>,
+    ) -> Self {
+        self.index_metrics = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `processId`.
+    #[must_use]
+    pub fn process_id(mut self, value: impl Into<String>) -> Self {
+        self.process_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CloudSearchMetrics {

@@ -5,6 +5,7 @@
 ///
 /// Cluster alert configuration allows to select which conditions of mongod cluster which trigger alerts and how users are notified.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -64,6 +65,60 @@ impl ClusterAlertConfigViewForNdsGroup {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `matchers`.
+    #[must_use]
+    pub fn matchers(
+        mut self,
+        value: impl Into<Vec<crate::models::ClusterMatcher>>,
+    ) -> Self {
+        self.matchers = Some(value.into());
+        self
+    }
+    /// Sets `severityOverride`.
+    #[must_use]
+    pub fn severity_override(
+        mut self,
+        value: impl Into<crate::models::EventSeverity>,
+    ) -> Self {
+        self.severity_override = Some(value.into());
+        self
+    }
+    /// Sets `updated`.
+    #[must_use]
+    pub fn updated(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterAlertConfigViewForNdsGroup {

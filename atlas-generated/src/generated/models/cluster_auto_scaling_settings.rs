@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.atlas.mongodb.com/cluster-autoscaling/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterAutoScalingSettings {
     /// `compute`
     pub compute: Option<crate::models::ClusterComputeAutoScaling>,
@@ -20,6 +21,21 @@ impl ClusterAutoScalingSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `compute`.
+    #[must_use]
+    pub fn compute(
+        mut self,
+        value: impl Into<crate::models::ClusterComputeAutoScaling>,
+    ) -> Self {
+        self.compute = Some(value.into());
+        self
+    }
+    /// Sets `diskGBEnabled`.
+    #[must_use]
+    pub fn disk_gb_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.disk_gb_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterAutoScalingSettings {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterCloudProviderInstanceSize` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterCloudProviderInstanceSize {
     /// List of regions that this cloud provider supports for this instance size.
     ///
@@ -20,6 +21,21 @@ impl ClusterCloudProviderInstanceSize {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `availableRegions`.
+    #[must_use]
+    pub fn available_regions(
+        mut self,
+        value: impl Into<Vec<crate::models::AvailableCloudProviderRegion>>,
+    ) -> Self {
+        self.available_regions = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterCloudProviderInstanceSize {

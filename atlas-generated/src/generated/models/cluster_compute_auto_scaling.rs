@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterComputeAutoScaling {
     /// Flag that indicates whether instance size reactive auto-scaling is enabled.
     ///
@@ -19,6 +20,18 @@ impl ClusterComputeAutoScaling {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `scaleDownEnabled`.
+    #[must_use]
+    pub fn scale_down_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.scale_down_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterComputeAutoScaling {

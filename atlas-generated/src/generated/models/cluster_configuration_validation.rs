@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterConfigurationValidation` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterConfigurationValidation {
     /// `advancedConfiguration`
     pub advanced_configuration: Option<
@@ -40,6 +41,36 @@ impl ClusterConfigurationValidation {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `advancedConfiguration`.
+    #[must_use]
+    pub fn advanced_configuration(
+        mut self,
+        value: impl Into<crate::models::ClusterDescriptionProcessArgs20240805>,
+    ) -> Self {
+        self.advanced_configuration = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `searchDeploymentSpec`.
+    #[must_use]
+    pub fn search_deployment_spec(
+        mut self,
+        value: impl Into<crate::models::ApiSearchDeploymentSpecView>,
+    ) -> Self {
+        self.search_deployment_spec = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterConfigurationValidation {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterConfigurationValidationError` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterConfigurationValidationError {
     /// Machine-readable error code identifying the type of validation failure.
     pub error_code: Option<String>,
@@ -16,6 +17,18 @@ impl ClusterConfigurationValidationError {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errorCode`.
+    #[must_use]
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `validationIssue`.
+    #[must_use]
+    pub fn validation_issue(mut self, value: impl Into<String>) -> Self {
+        self.validation_issue = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterConfigurationValidationError {

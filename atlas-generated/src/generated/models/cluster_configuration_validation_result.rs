@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterConfigurationValidationResult` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterConfigurationValidationResult {
     /// List of validation errors, present only when valid is false.
     pub errors: Option<Vec<crate::models::ClusterConfigurationValidationError>>,
@@ -16,6 +17,21 @@ impl ClusterConfigurationValidationResult {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errors`.
+    #[must_use]
+    pub fn errors(
+        mut self,
+        value: impl Into<Vec<crate::models::ClusterConfigurationValidationError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+    /// Sets `valid`.
+    #[must_use]
+    pub fn valid(mut self, value: impl Into<bool>) -> Self {
+        self.valid = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterConfigurationValidationResult {

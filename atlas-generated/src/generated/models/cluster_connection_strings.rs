@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/connection-string/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterConnectionStrings {
     /// Private endpoint-aware connection strings that use AWS-hosted clusters with Amazon Web Services (AWS) PrivateLink. Each key identifies an Amazon Web Services (AWS) interface endpoint. Each value identifies the related `mongodb://` connection string that you use to connect to MongoDB Cloud through the interface endpoint that the key names.
     ///
@@ -46,6 +47,59 @@ impl ClusterConnectionStrings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awsPrivateLink`.
+    #[must_use]
+    pub fn aws_private_link(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.aws_private_link = Some(value.into());
+        self
+    }
+    /// Sets `awsPrivateLinkSrv`.
+    #[must_use]
+    pub fn aws_private_link_srv(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.aws_private_link_srv = Some(value.into());
+        self
+    }
+    /// Sets `private`.
+    #[must_use]
+    pub fn private(mut self, value: impl Into<String>) -> Self {
+        self.private = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpoint`.
+    #[must_use]
+    pub fn private_endpoint(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::ClusterDescriptionConnectionStringsPrivateEndpoint>,
+        >,
+    ) -> Self {
+        self.private_endpoint = Some(value.into());
+        self
+    }
+    /// Sets `privateSrv`.
+    #[must_use]
+    pub fn private_srv(mut self, value: impl Into<String>) -> Self {
+        self.private_srv = Some(value.into());
+        self
+    }
+    /// Sets `standard`.
+    #[must_use]
+    pub fn standard(mut self, value: impl Into<String>) -> Self {
+        self.standard = Some(value.into());
+        self
+    }
+    /// Sets `standardSrv`.
+    #[must_use]
+    pub fn standard_srv(mut self, value: impl Into<String>) -> Self {
+        self.standard_srv = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterConnectionStrings {

@@ -5,6 +5,7 @@
 ///
 /// Contains the internal configuration of AutoScaling on sharded clusters.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
     /// Describes whether cluster nodes scale together across all shards or independently.
     pub auto_scaling_mode: Option<
@@ -18,6 +19,17 @@ impl ClusterDescriptionAutoScalingModeConfiguration {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `autoScalingMode`.
+    #[must_use]
+    pub fn auto_scaling_mode(
+        mut self,
+        value: impl Into<
+            crate::models::ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode,
+        >,
+    ) -> Self {
+        self.auto_scaling_mode = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfiguration {

@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.atlas.mongodb.com/security-private-endpoint/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// Private endpoint-aware connection string that uses the `mongodb://` protocol to connect to MongoDB Cloud through a private endpoint.
     ///
@@ -40,6 +41,51 @@ impl ClusterDescriptionConnectionStringsPrivateEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `connectionString`.
+    #[must_use]
+    pub fn connection_string(mut self, value: impl Into<String>) -> Self {
+        self.connection_string = Some(value.into());
+        self
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(
+        mut self,
+        value: impl Into<
+            Vec<
+                crate::models::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint,
+            >,
+        >,
+    ) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+    /// Sets `srvConnectionString`.
+    #[must_use]
+    pub fn srv_connection_string(mut self, value: impl Into<String>) -> Self {
+        self.srv_connection_string = Some(value.into());
+        self
+    }
+    /// Sets `srvShardOptimizedConnectionString`.
+    #[must_use]
+    pub fn srv_shard_optimized_connection_string(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.srv_shard_optimized_connection_string = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<
+            crate::models::ClusterDescriptionConnectionStringsPrivateEndpointType,
+        >,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint {

@@ -5,6 +5,7 @@
 ///
 /// Details of a private endpoint deployed for this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// Unique string that the cloud provider uses to identify the private endpoint.
     ///
@@ -26,6 +27,27 @@ impl ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointId`.
+    #[must_use]
+    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<crate::models::DataProcessRegionViewCloudProvider>,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json

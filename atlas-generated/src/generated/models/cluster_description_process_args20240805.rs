@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Advanced MongoDB process configuration options applied to the cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterDescriptionProcessArgs20240805 {
     /// The minimum pre- and post-image retention time in seconds.
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
@@ -56,6 +57,130 @@ impl ClusterDescriptionProcessArgs20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`.
+    #[must_use]
+    pub fn change_stream_options_pre_and_post_images_expire_after_seconds(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.change_stream_options_pre_and_post_images_expire_after_seconds = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `chunkMigrationConcurrency`.
+    #[must_use]
+    pub fn chunk_migration_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.chunk_migration_concurrency = Some(value.into());
+        self
+    }
+    /// Sets `customOpensslCipherConfigTls12`.
+    #[must_use]
+    pub fn custom_openssl_cipher_config_tls12(
+        mut self,
+        value: impl Into<
+            Vec<
+                crate::models::ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item,
+            >,
+        >,
+    ) -> Self {
+        self.custom_openssl_cipher_config_tls12 = Some(value.into());
+        self
+    }
+    /// Sets `customOpensslCipherConfigTls13`.
+    #[must_use]
+    pub fn custom_openssl_cipher_config_tls13(
+        mut self,
+        value: impl Into<
+            Vec<
+                crate::models::ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item,
+            >,
+        >,
+    ) -> Self {
+        self.custom_openssl_cipher_config_tls13 = Some(value.into());
+        self
+    }
+    /// Sets `defaultMaxTimeMS`.
+    #[must_use]
+    pub fn default_max_time_ms(mut self, value: impl Into<i32>) -> Self {
+        self.default_max_time_ms = Some(value.into());
+        self
+    }
+    /// Sets `defaultWriteConcern`.
+    #[must_use]
+    pub fn default_write_concern(mut self, value: impl Into<String>) -> Self {
+        self.default_write_concern = Some(value.into());
+        self
+    }
+    /// Sets `javascriptEnabled`.
+    #[must_use]
+    pub fn javascript_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.javascript_enabled = Some(value.into());
+        self
+    }
+    /// Sets `minimumEnabledTlsProtocol`.
+    #[must_use]
+    pub fn minimum_enabled_tls_protocol(
+        mut self,
+        value: impl Into<crate::models::MinimumEnabledTlsProtocol>,
+    ) -> Self {
+        self.minimum_enabled_tls_protocol = Some(value.into());
+        self
+    }
+    /// Sets `noTableScan`.
+    #[must_use]
+    pub fn no_table_scan(mut self, value: impl Into<bool>) -> Self {
+        self.no_table_scan = Some(value.into());
+        self
+    }
+    /// Sets `oplogMinRetentionHours`.
+    #[must_use]
+    pub fn oplog_min_retention_hours(mut self, value: impl Into<f64>) -> Self {
+        self.oplog_min_retention_hours = Some(Some(value.into()));
+        self
+    }
+    /// Sets `oplogSizeMB`.
+    #[must_use]
+    pub fn oplog_size_mb(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_size_mb = Some(Some(value.into()));
+        self
+    }
+    /// Sets `queryStatsLogVerbosity`.
+    #[must_use]
+    pub fn query_stats_log_verbosity(mut self, value: impl Into<i32>) -> Self {
+        self.query_stats_log_verbosity = Some(value.into());
+        self
+    }
+    /// Sets `sampleRefreshIntervalBIConnector`.
+    #[must_use]
+    pub fn sample_refresh_interval_bi_connector(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.sample_refresh_interval_bi_connector = Some(value.into());
+        self
+    }
+    /// Sets `sampleSizeBIConnector`.
+    #[must_use]
+    pub fn sample_size_bi_connector(mut self, value: impl Into<i32>) -> Self {
+        self.sample_size_bi_connector = Some(value.into());
+        self
+    }
+    /// Sets `tlsCipherConfigMode`.
+    #[must_use]
+    pub fn tls_cipher_config_mode(
+        mut self,
+        value: impl Into<crate::models::TlsCipherConfigMode>,
+    ) -> Self {
+        self.tls_cipher_config_mode = Some(value.into());
+        self
+    }
+    /// Sets `transactionLifetimeLimitSeconds`.
+    #[must_use]
+    pub fn transaction_lifetime_limit_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.transaction_lifetime_limit_seconds = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterFlexProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterFlexProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.
     pub backing_provider_name: Option<
@@ -22,6 +23,32 @@ impl ClusterFlexProviderSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `backingProviderName`.
+    #[must_use]
+    pub fn backing_provider_name(
+        mut self,
+        value: impl Into<
+            crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+        >,
+    ) -> Self {
+        self.backing_provider_name = Some(value.into());
+        self
+    }
+    /// Sets `instanceSizeName`.
+    #[must_use]
+    pub fn instance_size_name(
+        mut self,
+        value: impl Into<crate::models::ClusterFlexProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterFlexProviderSettings {

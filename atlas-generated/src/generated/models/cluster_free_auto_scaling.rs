@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Range of instance sizes to which your cluster can scale.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterFreeAutoScaling {
     /// `compute`
     pub compute: Option<crate::models::FreeComputeAutoScalingRules>,
@@ -14,6 +15,15 @@ impl ClusterFreeAutoScaling {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `compute`.
+    #[must_use]
+    pub fn compute(
+        mut self,
+        value: impl Into<crate::models::FreeComputeAutoScalingRules>,
+    ) -> Self {
+        self.compute = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterFreeAutoScaling {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterFreeProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterFreeProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::ClusterFreeAutoScaling>,
@@ -30,6 +31,50 @@ impl ClusterFreeProviderSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeAutoScaling>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `backingProviderName`.
+    #[must_use]
+    pub fn backing_provider_name(
+        mut self,
+        value: impl Into<
+            crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+        >,
+    ) -> Self {
+        self.backing_provider_name = Some(value.into());
+        self
+    }
+    /// Sets `effectiveInstanceSizeName`.
+    #[must_use]
+    pub fn effective_instance_size_name(
+        mut self,
+        value: impl Into<crate::models::EffectiveInstanceSize>,
+    ) -> Self {
+        self.effective_instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `instanceSizeName`.
+    #[must_use]
+    pub fn instance_size_name(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterFreeProviderSettings {

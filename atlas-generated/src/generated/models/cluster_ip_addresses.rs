@@ -5,6 +5,7 @@
 ///
 /// List of IP addresses in a cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterIpAddresses {
     /// Human-readable label that identifies the cluster.
     ///
@@ -34,6 +35,36 @@ impl ClusterIpAddresses {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `futureInbound`.
+    #[must_use]
+    pub fn future_inbound(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.future_inbound = Some(value.into());
+        self
+    }
+    /// Sets `futureOutbound`.
+    #[must_use]
+    pub fn future_outbound(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.future_outbound = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[must_use]
+    pub fn inbound(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[must_use]
+    pub fn outbound(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.outbound = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterIpAddresses {

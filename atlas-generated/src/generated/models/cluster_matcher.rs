@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing an cluster against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterMatcher {
     /// `fieldName`
     pub field_name: crate::models::ClusterMatcherField,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterOutageSimulation` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterOutageSimulation {
     /// Human-readable label that identifies the cluster that undergoes outage simulation.
     ///
@@ -49,6 +50,60 @@ impl ClusterOutageSimulation {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `expirationDate`.
+    #[must_use]
+    pub fn expiration_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.expiration_date = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `outageFilters`.
+    #[must_use]
+    pub fn outage_filters(
+        mut self,
+        value: impl Into<Vec<crate::models::AtlasClusterOutageSimulationOutageFilter>>,
+    ) -> Self {
+        self.outage_filters = Some(value.into());
+        self
+    }
+    /// Sets `startRequestDate`.
+    #[must_use]
+    pub fn start_request_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.start_request_date = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::ClusterOutageSimulationState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterOutageSimulation {

@@ -5,6 +5,7 @@
 ///
 /// Group of settings that configure serverless backup.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterServerlessBackupOptions {
     /// Flag that indicates whether the serverless instance uses **Serverless Continuous Backup**.
     /// If this parameter is `false`, the serverless instance uses **Basic Backup**.
@@ -22,6 +23,15 @@ impl ClusterServerlessBackupOptions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `serverlessContinuousBackupEnabled`.
+    #[must_use]
+    pub fn serverless_continuous_backup_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.serverless_continuous_backup_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterServerlessBackupOptions {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ClusterStatus` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterStatus {
     /// State of cluster at the time of this request. Atlas returns **Applied** if it completed adding a user to, or removing a user from, your cluster. Atlas returns **Pending** if it's still making the requested user changes. When status is **Pending**, new users can't log in.
     pub change_status: Option<crate::models::ClusterStatusChangeStatus>,
@@ -18,6 +19,21 @@ impl ClusterStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `changeStatus`.
+    #[must_use]
+    pub fn change_status(
+        mut self,
+        value: impl Into<crate::models::ClusterStatusChangeStatus>,
+    ) -> Self {
+        self.change_status = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ClusterStatus {

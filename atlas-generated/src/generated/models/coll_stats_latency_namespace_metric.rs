@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Coll Stats Latency metric name and its unit of measurement.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetric {
     /// Human-readable label that identifies this metric.
     ///
@@ -26,6 +27,24 @@ impl CollStatsLatencyNamespaceMetric {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `metricName`.
+    #[must_use]
+    pub fn metric_name(
+        mut self,
+        value: impl Into<crate::models::CollStatsLatencyNamespaceMetricMetricName>,
+    ) -> Self {
+        self.metric_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(
+        mut self,
+        value: impl Into<crate::models::CollStatsLatencyNamespaceMetricUnits>,
+    ) -> Self {
+        self.units = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for CollStatsLatencyNamespaceMetric {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CollStatsLatencyNamespaceMetrics` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
@@ -24,6 +25,27 @@ impl CollStatsLatencyNamespaceMetrics {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: impl Into<Vec<crate::models::CollStatsLatencyNamespaceMetric>>,
+    ) -> Self {
+        self.metrics = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CollStatsLatencyNamespaceMetrics {

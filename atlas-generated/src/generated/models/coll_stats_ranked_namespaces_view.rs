@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CollStatsRankedNamespacesView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CollStatsRankedNamespacesView {
     /// Unique 24-hexadecimal digit string that identifies the request project.
     ///
@@ -24,6 +25,24 @@ impl CollStatsRankedNamespacesView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `identifierId`.
+    #[must_use]
+    pub fn identifier_id(mut self, value: impl Into<String>) -> Self {
+        self.identifier_id = Some(value.into());
+        self
+    }
+    /// Sets `rankedNamespaces`.
+    #[must_use]
+    pub fn ranked_namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.ranked_namespaces = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CollStatsRankedNamespacesView {

@@ -5,6 +5,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/method/db.collection.createIndex/#options>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Collation {
     /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.
     pub alternate: Option<crate::models::CollationAlternate>,
@@ -60,6 +61,63 @@ impl Collation {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `alternate`.
+    #[must_use]
+    pub fn alternate(
+        mut self,
+        value: impl Into<crate::models::CollationAlternate>,
+    ) -> Self {
+        self.alternate = Some(value.into());
+        self
+    }
+    /// Sets `backwards`.
+    #[must_use]
+    pub fn backwards(mut self, value: impl Into<bool>) -> Self {
+        self.backwards = Some(value.into());
+        self
+    }
+    /// Sets `caseFirst`.
+    #[must_use]
+    pub fn case_first(
+        mut self,
+        value: impl Into<crate::models::CollationCaseFirst>,
+    ) -> Self {
+        self.case_first = Some(value.into());
+        self
+    }
+    /// Sets `caseLevel`.
+    #[must_use]
+    pub fn case_level(mut self, value: impl Into<bool>) -> Self {
+        self.case_level = Some(value.into());
+        self
+    }
+    /// Sets `maxVariable`.
+    #[must_use]
+    pub fn max_variable(
+        mut self,
+        value: impl Into<crate::models::CollationMaxVariable>,
+    ) -> Self {
+        self.max_variable = Some(value.into());
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(mut self, value: impl Into<bool>) -> Self {
+        self.normalization = Some(value.into());
+        self
+    }
+    /// Sets `numericOrdering`.
+    #[must_use]
+    pub fn numeric_ordering(mut self, value: impl Into<bool>) -> Self {
+        self.numeric_ordering = Some(value.into());
+        self
+    }
+    /// Sets `strength`.
+    #[must_use]
+    pub fn strength(mut self, value: impl Into<i32>) -> Self {
+        self.strength = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Collation {

@@ -5,6 +5,7 @@
 ///
 /// Human-readable labels applied to this MongoDB Cloud component.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ComponentLabel {
     /// Key applied to tag and categorize this component.
     pub key: Option<String>,
@@ -18,6 +19,18 @@ impl ComponentLabel {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ComponentLabel {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Inherits the authentication configuration from Kafka for the Confluent Schema Registry.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConfluentSaslInheritAuthentication {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

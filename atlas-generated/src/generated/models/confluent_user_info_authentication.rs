@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfluentUserInfoAuthentication {
     /// Password or Private Key for authentication.
     ///
@@ -27,6 +28,12 @@ impl ConfluentUserInfoAuthentication {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ConfluentUserInfoAuthentication {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ConnectedOrgConfig` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConnectedOrgConfig {
     /// The collection of unique ids representing the identity providers that can be used for data access in this organization.
     pub data_access_identity_provider_ids: Option<Vec<String>>,
@@ -52,6 +53,66 @@ impl ConnectedOrgConfig {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `dataAccessIdentityProviderIds`.
+    #[must_use]
+    pub fn data_access_identity_provider_ids(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.data_access_identity_provider_ids = Some(value.into());
+        self
+    }
+    /// Sets `domainAllowList`.
+    #[must_use]
+    pub fn domain_allow_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.domain_allow_list = Some(value.into());
+        self
+    }
+    /// Sets `identityProviderId`.
+    #[must_use]
+    pub fn identity_provider_id(mut self, value: impl Into<String>) -> Self {
+        self.identity_provider_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `instantUserProvisioningDisabled`.
+    #[must_use]
+    pub fn instant_user_provisioning_disabled(mut self, value: impl Into<bool>) -> Self {
+        self.instant_user_provisioning_disabled = Some(Some(value.into()));
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `postAuthRoleGrants`.
+    #[must_use]
+    pub fn post_auth_role_grants(
+        mut self,
+        value: impl Into<Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    ) -> Self {
+        self.post_auth_role_grants = Some(value.into());
+        self
+    }
+    /// Sets `roleMappings`.
+    #[must_use]
+    pub fn role_mappings(
+        mut self,
+        value: impl Into<Vec<crate::models::AuthFederationRoleMapping>>,
+    ) -> Self {
+        self.role_mappings = Some(value.into());
+        self
+    }
+    /// Sets `userConflicts`.
+    #[must_use]
+    pub fn user_conflicts(
+        mut self,
+        value: impl Into<Vec<crate::models::FederatedUser>>,
+    ) -> Self {
+        self.user_conflicts = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ConnectedOrgConfig {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ConnectedOrgConfigRoleAssignment` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectedOrgConfigRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which this role belongs. Each element within `roleAssignments` can have a value for `groupId` or `orgId`, but not both.
     pub group_id: Option<String>,
@@ -18,6 +19,24 @@ impl ConnectedOrgConfigRoleAssignment {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `role`.
+    #[must_use]
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ConnectedOrgConfigRoleAssignment {

@@ -5,6 +5,7 @@
 ///
 /// List of IP addresses in the Atlas control plane.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ControlPlaneIpAddresses {
     /// List of gateways, each representing a group of service-specific IP addresses that customers can add to their allow lists independently. Includes the Atlas Gateway (data plane) group when present.
     ///
@@ -22,6 +23,30 @@ impl ControlPlaneIpAddresses {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `gateways`.
+    #[must_use]
+    pub fn gateways(mut self, value: impl Into<Vec<crate::models::Gateway>>) -> Self {
+        self.gateways = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[must_use]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::models::InboundControlPlaneCloudProviderIpAddresses>,
+    ) -> Self {
+        self.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[must_use]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::models::OutboundControlPlaneCloudProviderIpAddresses>,
+    ) -> Self {
+        self.outbound = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ControlPlaneIpAddresses {

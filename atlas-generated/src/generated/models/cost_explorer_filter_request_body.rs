@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for a cost explorer query.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CostExplorerFilterRequestBody {
     /// The list of clusters to be included in the Cost Explorer Query.
     pub clusters: Option<Vec<String>>,
@@ -44,6 +45,48 @@ impl CostExplorerFilterRequestBody {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `clusters`.
+    #[must_use]
+    pub fn clusters(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.clusters = Some(value.into());
+        self
+    }
+    /// Sets `groupBy`.
+    #[must_use]
+    pub fn group_by(
+        mut self,
+        value: impl Into<crate::models::CostExplorerFilterRequestBodyGroupBy>,
+    ) -> Self {
+        self.group_by = Some(value.into());
+        self
+    }
+    /// Sets `includePartialMatches`.
+    #[must_use]
+    pub fn include_partial_matches(mut self, value: impl Into<bool>) -> Self {
+        self.include_partial_matches = Some(value.into());
+        self
+    }
+    /// Sets `organizations`.
+    #[must_use]
+    pub fn organizations(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+    /// Sets `projects`.
+    #[must_use]
+    pub fn projects(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.projects = Some(value.into());
+        self
+    }
+    /// Sets `services`.
+    #[must_use]
+    pub fn services(
+        mut self,
+        value: impl Into<Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>>,
+    ) -> Self {
+        self.services = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CostExplorerFilterRequestBody {

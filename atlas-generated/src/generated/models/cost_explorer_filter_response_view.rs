@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response object to give information about created query.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CostExplorerFilterResponseView {
     /// The token used to identify the created Cost Explorer query.
     ///
@@ -16,6 +17,12 @@ impl CostExplorerFilterResponseView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `token`.
+    #[must_use]
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for CostExplorerFilterResponseView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreateAtlasProjectApiKey` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAtlasProjectApiKey {
     /// Purpose or explanation provided when someone created this project API key.
     pub desc: String,

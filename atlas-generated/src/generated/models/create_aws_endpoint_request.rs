@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateAwsEndpointRequest {
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
@@ -20,6 +21,12 @@ impl CreateAwsEndpointRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for CreateAwsEndpointRequest {

@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAzureEndpointRequest {
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
@@ -29,6 +30,12 @@ impl CreateAzureEndpointRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for CreateAzureEndpointRequest {

@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateGcpEndpointGroupRequest {
     /// Human-readable label that identifies a set of endpoints. If this private endpoint belongs to a port-mapped endpoint service, this field is still required but ignored.
     ///
@@ -28,6 +29,27 @@ impl CreateGcpEndpointGroupRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointGroupName`.
+    #[must_use]
+    pub fn endpoint_group_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_group_name = Some(value.into());
+        self
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(
+        mut self,
+        value: impl Into<Vec<crate::models::CreateGcpForwardingRuleRequest>>,
+    ) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+    /// Sets `gcpProjectId`.
+    #[must_use]
+    pub fn gcp_project_id(mut self, value: impl Into<String>) -> Self {
+        self.gcp_project_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for CreateGcpEndpointGroupRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreateOrgMcpConfigRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrgMcpConfigRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
     pub ip_access_list: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
@@ -29,6 +30,15 @@ impl CreateOrgMcpConfigRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `ipAccessList`.
+    #[must_use]
+    pub fn ip_access_list(
+        mut self,
+        value: impl Into<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
+    ) -> Self {
+        self.ip_access_list = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CreateOrgMcpConfigRequest {

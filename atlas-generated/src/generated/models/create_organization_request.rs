@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreateOrganizationRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrganizationRequest {
     /// `apiKey`
     pub api_key: Option<crate::models::CreateAtlasOrganizationApiKey>,
@@ -35,6 +36,42 @@ impl CreateOrganizationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `apiKey`.
+    #[must_use]
+    pub fn api_key(
+        mut self,
+        value: impl Into<crate::models::CreateAtlasOrganizationApiKey>,
+    ) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Sets `federationSettingsId`.
+    #[must_use]
+    pub fn federation_settings_id(mut self, value: impl Into<String>) -> Self {
+        self.federation_settings_id = Some(value.into());
+        self
+    }
+    /// Sets `orgOwnerId`.
+    #[must_use]
+    pub fn org_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.org_owner_id = Some(value.into());
+        self
+    }
+    /// Sets `serviceAccount`.
+    #[must_use]
+    pub fn service_account(
+        mut self,
+        value: impl Into<crate::models::OrgServiceAccountRequest>,
+    ) -> Self {
+        self.service_account = Some(Some(value.into()));
+        self
+    }
+    /// Sets `skipDefaultAlertsSettings`.
+    #[must_use]
+    pub fn skip_default_alerts_settings(mut self, value: impl Into<bool>) -> Self {
+        self.skip_default_alerts_settings = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CreateOrganizationRequest {

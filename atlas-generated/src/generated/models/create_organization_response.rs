@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreateOrganizationResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateOrganizationResponse {
     /// `apiKey`
     pub api_key: Option<crate::models::ApiKeyUserDetails>,
@@ -28,6 +29,51 @@ impl CreateOrganizationResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `apiKey`.
+    #[must_use]
+    pub fn api_key(
+        mut self,
+        value: impl Into<crate::models::ApiKeyUserDetails>,
+    ) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Sets `federationSettingsId`.
+    #[must_use]
+    pub fn federation_settings_id(mut self, value: impl Into<String>) -> Self {
+        self.federation_settings_id = Some(value.into());
+        self
+    }
+    /// Sets `orgOwnerId`.
+    #[must_use]
+    pub fn org_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.org_owner_id = Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    #[must_use]
+    pub fn organization(
+        mut self,
+        value: impl Into<crate::models::AtlasOrganization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `serviceAccount`.
+    #[must_use]
+    pub fn service_account(
+        mut self,
+        value: impl Into<crate::models::OrgServiceAccount>,
+    ) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
+    /// Sets `skipDefaultAlertsSettings`.
+    #[must_use]
+    pub fn skip_default_alerts_settings(mut self, value: impl Into<bool>) -> Self {
+        self.skip_default_alerts_settings = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CreateOrganizationResponse {

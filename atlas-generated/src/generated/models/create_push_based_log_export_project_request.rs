@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `CreatePushBasedLogExportProjectRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePushBasedLogExportProjectRequest {
     /// The name of the bucket to which the agent will send the logs to.
     pub bucket_name: String,

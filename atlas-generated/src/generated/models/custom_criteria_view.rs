@@ -5,6 +5,7 @@
 ///
 /// Custom archival criteria.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomCriteriaView {
     /// MongoDB find query that selects documents to archive. The specified query follows the syntax of the `db.collection.find(query)` command. This query can't use the empty document (`{}`) to return all documents. Set this parameter when `"criteria.type" : "CUSTOM"`.
     pub query: String,

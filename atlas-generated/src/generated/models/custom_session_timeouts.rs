@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Defines the session timeout settings for managing user sessions at the organization level. When set to null, the field's value is unset, and the default timeout settings are applied.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomSessionTimeouts {
     /// Specifies the absolute session timeout duration in seconds. When set to null, the field's value is unset, and the default value of 43,200 seconds (12 hours) is applied. Accepted values range between a minimum of 3,600 seconds (1 hour) and a maximum of 43,200 seconds (12 hours).
     pub absolute_session_timeout_in_seconds: Option<i32>,
@@ -16,6 +17,18 @@ impl CustomSessionTimeouts {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `absoluteSessionTimeoutInSeconds`.
+    #[must_use]
+    pub fn absolute_session_timeout_in_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.absolute_session_timeout_in_seconds = Some(value.into());
+        self
+    }
+    /// Sets `idleSessionTimeoutInSeconds`.
+    #[must_use]
+    pub fn idle_session_timeout_in_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.idle_session_timeout_in_seconds = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for CustomSessionTimeouts {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DailyScheduleView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DailyScheduleView {
     /// Hour of the day when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
     pub end_hour: Option<i32>,
@@ -20,6 +21,30 @@ impl DailyScheduleView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endHour`.
+    #[must_use]
+    pub fn end_hour(mut self, value: impl Into<i32>) -> Self {
+        self.end_hour = Some(value.into());
+        self
+    }
+    /// Sets `endMinute`.
+    #[must_use]
+    pub fn end_minute(mut self, value: impl Into<i32>) -> Self {
+        self.end_minute = Some(value.into());
+        self
+    }
+    /// Sets `startHour`.
+    #[must_use]
+    pub fn start_hour(mut self, value: impl Into<i32>) -> Self {
+        self.start_hour = Some(value.into());
+        self
+    }
+    /// Sets `startMinute`.
+    #[must_use]
+    pub fn start_minute(mut self, value: impl Into<i32>) -> Self {
+        self.start_minute = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DailyScheduleView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Rule for specifying when data should be deleted from the archive.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataExpirationRuleView {
     /// Number of days used in the date criteria for nominating documents for deletion.
     pub expire_after_days: Option<i32>,
@@ -14,6 +15,12 @@ impl DataExpirationRuleView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `expireAfterDays`.
+    #[must_use]
+    pub fn expire_after_days(mut self, value: impl Into<i32>) -> Self {
+        self.expire_after_days = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataExpirationRuleView {

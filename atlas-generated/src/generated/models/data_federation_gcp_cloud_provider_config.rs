@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Configuration for running Data Federation in GCP.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataFederationGcpCloudProviderConfig {
     /// The email address of the Google Cloud Platform (GCP) service account created by Atlas which should be authorized to allow Atlas to access Google Cloud Storage.
     ///
@@ -25,6 +26,12 @@ impl DataFederationGcpCloudProviderConfig {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `gcpServiceAccount`.
+    #[must_use]
+    pub fn gcp_service_account(mut self, value: impl Into<String>) -> Self {
+        self.gcp_service_account = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {

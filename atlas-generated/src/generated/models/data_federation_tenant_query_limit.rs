@@ -5,6 +5,7 @@
 ///
 /// Details of a tenant-level query limit for Data Federation. Query limit is the limit on the amount of usage during a time period based on cost.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataFederationTenantQueryLimit {
     /// Amount that indicates the current usage of the limit.
     ///
@@ -57,6 +58,54 @@ impl DataFederationTenantQueryLimit {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `currentUsage`.
+    #[must_use]
+    pub fn current_usage(mut self, value: impl Into<i64>) -> Self {
+        self.current_usage = Some(value.into());
+        self
+    }
+    /// Sets `defaultLimit`.
+    #[must_use]
+    pub fn default_limit(mut self, value: impl Into<i64>) -> Self {
+        self.default_limit = Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDate`.
+    #[must_use]
+    pub fn last_modified_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `maximumLimit`.
+    #[must_use]
+    pub fn maximum_limit(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_limit = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `overrunPolicy`.
+    #[must_use]
+    pub fn overrun_policy(
+        mut self,
+        value: impl Into<crate::models::DataFederationTenantQueryLimitOverrunPolicy>,
+    ) -> Self {
+        self.overrun_policy = Some(value.into());
+        self
+    }
+    /// Sets `tenantName`.
+    #[must_use]
+    pub fn tenant_name(mut self, value: impl Into<String>) -> Self {
+        self.tenant_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataFederationTenantQueryLimit {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// An aggregation pipeline that applies to the collection.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeApiBase {
     /// Human-readable label that identifies the view, which corresponds to an aggregation pipeline on a collection.
     pub name: Option<String>,
@@ -18,6 +19,24 @@ impl DataLakeApiBase {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    #[must_use]
+    pub fn pipeline(mut self, value: impl Into<String>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeApiBase {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeAtlasStoreInstance` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeAtlasStoreInstance {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
@@ -24,6 +25,42 @@ impl DataLakeAtlasStoreInstance {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `projectId`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `readConcern`.
+    #[must_use]
+    pub fn read_concern(
+        mut self,
+        value: impl Into<crate::models::DataLakeAtlasStoreReadConcern>,
+    ) -> Self {
+        self.read_concern = Some(value.into());
+        self
+    }
+    /// Sets `readPreference`.
+    #[must_use]
+    pub fn read_preference(
+        mut self,
+        value: impl Into<crate::models::DataLakeAtlasStoreReadPreference>,
+    ) -> Self {
+        self.read_preference = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeAtlasStoreInstance {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// MongoDB Cloud cluster read concern, which determines the consistency and isolation properties of the data read from an Atlas cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeAtlasStoreReadConcern {
     /// Read Concern level that specifies the consistency and availability of the data read.
     pub level: Option<crate::models::DataLakeAtlasStoreReadConcernLevel>,
@@ -14,6 +15,15 @@ impl DataLakeAtlasStoreReadConcern {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `level`.
+    #[must_use]
+    pub fn level(
+        mut self,
+        value: impl Into<crate::models::DataLakeAtlasStoreReadConcernLevel>,
+    ) -> Self {
+        self.level = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadConcern {

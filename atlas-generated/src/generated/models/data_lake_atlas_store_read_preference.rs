@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// MongoDB Cloud cluster read preference, which describes how to route read requests to the cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeAtlasStoreReadPreference {
     /// Maximum replication lag, or **staleness**, for reads from secondaries.
     pub max_staleness_seconds: Option<i32>,
@@ -18,6 +19,30 @@ impl DataLakeAtlasStoreReadPreference {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `maxStalenessSeconds`.
+    #[must_use]
+    pub fn max_staleness_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.max_staleness_seconds = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::models::DataLakeAtlasStoreReadPreferenceMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `tagSets`.
+    #[must_use]
+    pub fn tag_sets(
+        mut self,
+        value: impl Into<Vec<Vec<crate::models::DataLakeAtlasStoreReadPreferenceTag>>>,
+    ) -> Self {
+        self.tag_sets = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeAtlasStoreReadPreferenceTag` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeAtlasStoreReadPreferenceTag {
     /// Human-readable label of the tag.
     pub name: Option<String>,
@@ -16,6 +17,18 @@ impl DataLakeAtlasStoreReadPreferenceTag {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadPreferenceTag {

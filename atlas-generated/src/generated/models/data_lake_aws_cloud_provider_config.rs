@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Configuration for running Data Federation in AWS.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataLakeAwsCloudProviderConfig {
     /// Unique identifier associated with the Identity and Access Management (IAM) role that the data lake assumes when accessing the data stores.
     ///
@@ -42,6 +43,30 @@ impl DataLakeAwsCloudProviderConfig {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `externalId`.
+    #[must_use]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `iamAssumedRoleARN`.
+    #[must_use]
+    pub fn iam_assumed_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.iam_assumed_role_arn = Some(value.into());
+        self
+    }
+    /// Sets `iamUserARN`.
+    #[must_use]
+    pub fn iam_user_arn(mut self, value: impl Into<String>) -> Self {
+        self.iam_user_arn = Some(value.into());
+        self
+    }
+    /// Sets `testS3Bucket`.
+    #[must_use]
+    pub fn test_s3_bucket(mut self, value: impl Into<String>) -> Self {
+        self.test_s3_bucket = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DataLakeAwsCloudProviderConfig {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeAzureBlobStore` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeAzureBlobStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
@@ -28,6 +29,57 @@ impl DataLakeAzureBlobStore {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `containerName`.
+    #[must_use]
+    pub fn container_name(mut self, value: impl Into<String>) -> Self {
+        self.container_name = Some(value.into());
+        self
+    }
+    /// Sets `delimiter`.
+    #[must_use]
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
+        self.delimiter = Some(value.into());
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets `public`.
+    #[must_use]
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::DataLakeAzureBlobStoreRegion>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `replacementDelimiter`.
+    #[must_use]
+    pub fn replacement_delimiter(mut self, value: impl Into<String>) -> Self {
+        self.replacement_delimiter = Some(value.into());
+        self
+    }
+    /// Sets `serviceURL`.
+    #[must_use]
+    pub fn service_url(mut self, value: impl Into<String>) -> Self {
+        self.service_url = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeAzureBlobStore {

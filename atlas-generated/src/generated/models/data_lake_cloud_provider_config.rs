@@ -5,6 +5,7 @@
 ///
 /// Cloud provider where this Federated Database Instance is hosted.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeCloudProviderConfig {
     /// `aws`
     pub aws: Option<crate::models::DataLakeAwsCloudProviderConfig>,
@@ -20,6 +21,33 @@ impl DataLakeCloudProviderConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `aws`.
+    #[must_use]
+    pub fn aws(
+        mut self,
+        value: impl Into<crate::models::DataLakeAwsCloudProviderConfig>,
+    ) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `azure`.
+    #[must_use]
+    pub fn azure(
+        mut self,
+        value: impl Into<crate::models::DataFederationAzureCloudProviderConfig>,
+    ) -> Self {
+        self.azure = Some(value.into());
+        self
+    }
+    /// Sets `gcp`.
+    #[must_use]
+    pub fn gcp(
+        mut self,
+        value: impl Into<crate::models::DataFederationGcpCloudProviderConfig>,
+    ) -> Self {
+        self.gcp = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeCloudProviderConfig {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataLakeDataProcessRegion {
     /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
     pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,

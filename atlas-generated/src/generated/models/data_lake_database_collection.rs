@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A collection and data sources that map to a ``stores`` data store.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeDatabaseCollection {
     /// Array that contains the data stores that map to a collection for this data lake.
     pub data_sources: Option<Vec<crate::models::DataLakeDatabaseDataSourceSettings>>,
@@ -16,6 +17,21 @@ impl DataLakeDatabaseCollection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dataSources`.
+    #[must_use]
+    pub fn data_sources(
+        mut self,
+        value: impl Into<Vec<crate::models::DataLakeDatabaseDataSourceSettings>>,
+    ) -> Self {
+        self.data_sources = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeDatabaseCollection {

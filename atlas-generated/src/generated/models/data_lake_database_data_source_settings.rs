@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Data store that maps to a collection for this data lake.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeDatabaseDataSourceSettings {
     /// Flag that validates the scheme in the specified URLs. If `true`, allows insecure `HTTP` scheme, doesn't verify the server's certificate chain and hostname, and accepts any certificate with any hostname presented by the server. If `false`, allows secure `HTTPS` scheme only.
     pub allow_insecure: Option<bool>,
@@ -40,6 +41,87 @@ impl DataLakeDatabaseDataSourceSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `allowInsecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: impl Into<bool>) -> Self {
+        self.allow_insecure = Some(value.into());
+        self
+    }
+    /// Sets `collection`.
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
+    }
+    /// Sets `collectionRegex`.
+    #[must_use]
+    pub fn collection_regex(mut self, value: impl Into<String>) -> Self {
+        self.collection_regex = Some(value.into());
+        self
+    }
+    /// Sets `database`.
+    #[must_use]
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Sets `databaseRegex`.
+    #[must_use]
+    pub fn database_regex(mut self, value: impl Into<String>) -> Self {
+        self.database_regex = Some(value.into());
+        self
+    }
+    /// Sets `datasetName`.
+    #[must_use]
+    pub fn dataset_name(mut self, value: impl Into<String>) -> Self {
+        self.dataset_name = Some(value.into());
+        self
+    }
+    /// Sets `datasetPrefix`.
+    #[must_use]
+    pub fn dataset_prefix(mut self, value: impl Into<String>) -> Self {
+        self.dataset_prefix = Some(value.into());
+        self
+    }
+    /// Sets `defaultFormat`.
+    #[must_use]
+    pub fn default_format(
+        mut self,
+        value: impl Into<crate::models::DataLakeDatabaseDataSourceSettingsDefaultFormat>,
+    ) -> Self {
+        self.default_format = Some(value.into());
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `provenanceFieldName`.
+    #[must_use]
+    pub fn provenance_field_name(mut self, value: impl Into<String>) -> Self {
+        self.provenance_field_name = Some(value.into());
+        self
+    }
+    /// Sets `storeName`.
+    #[must_use]
+    pub fn store_name(mut self, value: impl Into<String>) -> Self {
+        self.store_name = Some(value.into());
+        self
+    }
+    /// Sets `trimLevel`.
+    #[must_use]
+    pub fn trim_level(mut self, value: impl Into<i32>) -> Self {
+        self.trim_level = Some(value.into());
+        self
+    }
+    /// Sets `urls`.
+    #[must_use]
+    pub fn urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.urls = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Database associated with this data lake. Databases contain collections and views.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeDatabaseInstance {
     /// Array of collections and data sources that map to a ``stores`` data store.
     pub collections: Option<Vec<crate::models::DataLakeDatabaseCollection>>,
@@ -20,6 +21,36 @@ impl DataLakeDatabaseInstance {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collections`.
+    #[must_use]
+    pub fn collections(
+        mut self,
+        value: impl Into<Vec<crate::models::DataLakeDatabaseCollection>>,
+    ) -> Self {
+        self.collections = Some(value.into());
+        self
+    }
+    /// Sets `maxWildcardCollections`.
+    #[must_use]
+    pub fn max_wildcard_collections(mut self, value: impl Into<i32>) -> Self {
+        self.max_wildcard_collections = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `views`.
+    #[must_use]
+    pub fn views(
+        mut self,
+        value: impl Into<Vec<crate::models::DataLakeApiBase>>,
+    ) -> Self {
+        self.views = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeDatabaseInstance {

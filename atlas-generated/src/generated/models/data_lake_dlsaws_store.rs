@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeDLSAWSStore` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeDlsawsStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
@@ -16,6 +17,21 @@ impl DataLakeDlsawsStore {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::DataLakeDlsawsStoreRegion>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeDlsawsStore {

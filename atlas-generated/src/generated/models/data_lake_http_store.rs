@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeHTTPStore` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeHttpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
@@ -20,6 +21,30 @@ impl DataLakeHttpStore {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `allowInsecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: impl Into<bool>) -> Self {
+        self.allow_insecure = Some(value.into());
+        self
+    }
+    /// Sets `defaultFormat`.
+    #[must_use]
+    pub fn default_format(mut self, value: impl Into<String>) -> Self {
+        self.default_format = Some(value.into());
+        self
+    }
+    /// Sets `urls`.
+    #[must_use]
+    pub fn urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.urls = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeHttpStore {

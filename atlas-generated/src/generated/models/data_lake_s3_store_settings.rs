@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeS3StoreSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeS3StoreSettings {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
@@ -30,6 +31,62 @@ impl DataLakeS3StoreSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `additionalStorageClasses`.
+    #[must_use]
+    pub fn additional_storage_classes(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::DataLakeS3StoreSettingsAdditionalStorageClassesItem>,
+        >,
+    ) -> Self {
+        self.additional_storage_classes = Some(value.into());
+        self
+    }
+    /// Sets `bucket`.
+    #[must_use]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.bucket = Some(value.into());
+        self
+    }
+    /// Sets `delimiter`.
+    #[must_use]
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
+        self.delimiter = Some(value.into());
+        self
+    }
+    /// Sets `includeTags`.
+    #[must_use]
+    pub fn include_tags(mut self, value: impl Into<bool>) -> Self {
+        self.include_tags = Some(value.into());
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets `public`.
+    #[must_use]
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::DataLakeDlsawsStoreRegion>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeS3StoreSettings {

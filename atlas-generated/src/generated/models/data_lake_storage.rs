@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Configuration information for each data store and its mapping to MongoDB Cloud databases.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeStorage {
     /// Array that contains the queryable databases and collections for this data lake.
     pub databases: Option<Vec<crate::models::DataLakeDatabaseInstance>>,
@@ -16,6 +17,24 @@ impl DataLakeStorage {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `databases`.
+    #[must_use]
+    pub fn databases(
+        mut self,
+        value: impl Into<Vec<crate::models::DataLakeDatabaseInstance>>,
+    ) -> Self {
+        self.databases = Some(value.into());
+        self
+    }
+    /// Sets `stores`.
+    #[must_use]
+    pub fn stores(
+        mut self,
+        value: impl Into<Vec<crate::models::DataLakeStoreSettings>>,
+    ) -> Self {
+        self.stores = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeStorage {

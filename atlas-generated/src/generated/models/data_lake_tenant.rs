@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataLakeTenant` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataLakeTenant {
     /// `cloudProviderConfig`
     pub cloud_provider_config: Option<crate::models::DataLakeCloudProviderConfig>,
@@ -36,6 +37,66 @@ impl DataLakeTenant {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProviderConfig`.
+    #[must_use]
+    pub fn cloud_provider_config(
+        mut self,
+        value: impl Into<crate::models::DataLakeCloudProviderConfig>,
+    ) -> Self {
+        self.cloud_provider_config = Some(value.into());
+        self
+    }
+    /// Sets `dataProcessRegion`.
+    #[must_use]
+    pub fn data_process_region(
+        mut self,
+        value: impl Into<crate::models::DataLakeDataProcessRegion>,
+    ) -> Self {
+        self.data_process_region = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.hostnames = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointHostnames`.
+    #[must_use]
+    pub fn private_endpoint_hostnames(
+        mut self,
+        value: impl Into<Vec<crate::models::PrivateEndpointHostname>>,
+    ) -> Self {
+        self.private_endpoint_hostnames = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::DataLakeTenantState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `storage`.
+    #[must_use]
+    pub fn storage(mut self, value: impl Into<crate::models::DataLakeStorage>) -> Self {
+        self.storage = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataLakeTenant {

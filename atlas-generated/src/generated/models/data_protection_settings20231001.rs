@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DataProtectionSettings20231001` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataProtectionSettings20231001 {
     /// Email address of the user who authorized to update the Backup Compliance Policy  settings.
     pub authorized_email: String,
@@ -73,6 +74,81 @@ impl DataProtectionSettings20231001 {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `copyProtectionEnabled`.
+    #[must_use]
+    pub fn copy_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.copy_protection_enabled = Some(value.into());
+        self
+    }
+    /// Sets `deletable`.
+    #[must_use]
+    pub fn deletable(mut self, value: impl Into<bool>) -> Self {
+        self.deletable = Some(value.into());
+        self
+    }
+    /// Sets `encryptionAtRestEnabled`.
+    #[must_use]
+    pub fn encryption_at_rest_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.encryption_at_rest_enabled = Some(value.into());
+        self
+    }
+    /// Sets `onDemandPolicyItem`.
+    #[must_use]
+    pub fn on_demand_policy_item(
+        mut self,
+        value: impl Into<crate::models::BackupComplianceOnDemandPolicyItem>,
+    ) -> Self {
+        self.on_demand_policy_item = Some(value.into());
+        self
+    }
+    /// Sets `pitEnabled`.
+    #[must_use]
+    pub fn pit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.pit_enabled = Some(value.into());
+        self
+    }
+    /// Sets `projectId`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `restoreWindowDays`.
+    #[must_use]
+    pub fn restore_window_days(mut self, value: impl Into<i32>) -> Self {
+        self.restore_window_days = Some(value.into());
+        self
+    }
+    /// Sets `scheduledPolicyItems`.
+    #[must_use]
+    pub fn scheduled_policy_items(
+        mut self,
+        value: impl Into<Vec<crate::models::BackupComplianceScheduledPolicyItem>>,
+    ) -> Self {
+        self.scheduled_policy_items = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::DataProtectionSettingsState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `updatedDate`.
+    #[must_use]
+    pub fn updated_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+    /// Sets `updatedUser`.
+    #[must_use]
+    pub fn updated_user(mut self, value: impl Into<String>) -> Self {
+        self.updated_user = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DataProtectionSettings20231001 {

@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/built-in-roles/>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatabaseInheritedRole {
     /// Human-readable label that identifies the database on which someone grants the action to one MongoDB user.
     pub db: String,

@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/resource-document/#cluster-resource>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatabasePermittedNamespaceResource {
     /// Flag that indicates whether to grant the action on the cluster resource. If `true`, MongoDB Cloud ignores the `actions.resources.collection` and `actions.resources.db` parameters.
     pub cluster: bool,

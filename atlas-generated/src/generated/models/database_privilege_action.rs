@@ -5,6 +5,7 @@
 ///
 /// Privilege action that the role grants.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatabasePrivilegeAction {
     /// Human-readable label that identifies the privilege action.
     pub action: crate::models::DatabasePrivilegeActionAction,

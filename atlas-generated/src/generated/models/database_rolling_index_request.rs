@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DatabaseRollingIndexRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DatabaseRollingIndexRequest {
     /// Write-only: sent in requests, never returned.
     ///
@@ -38,6 +39,39 @@ impl DatabaseRollingIndexRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collation`.
+    #[must_use]
+    pub fn collation(mut self, value: impl Into<crate::models::Collation>) -> Self {
+        self.collation = Some(value.into());
+        self
+    }
+    /// Sets `collection`.
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    #[must_use]
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets `keys`.
+    #[must_use]
+    pub fn keys(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        self.keys = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: impl Into<crate::models::IndexOptions>) -> Self {
+        self.options = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DatabaseRollingIndexRequest {

@@ -5,6 +5,7 @@
 ///
 /// Range of resources available to this database user.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatabaseUserRole {
     /// Collection on which this role applies.
     pub collection_name: Option<String>,
@@ -31,6 +32,12 @@ impl DatabaseUserRole {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `collectionName`.
+    #[must_use]
+    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+        self.collection_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DatabaseUserRole {

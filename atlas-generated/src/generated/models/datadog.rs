@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Datadog {
     /// Key that allows MongoDB Cloud to access your Datadog account.
     ///
@@ -50,6 +51,42 @@ impl Datadog {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<crate::models::DatadogRegion>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `sendCollectionLatencyMetrics`.
+    #[must_use]
+    pub fn send_collection_latency_metrics(mut self, value: impl Into<bool>) -> Self {
+        self.send_collection_latency_metrics = Some(value.into());
+        self
+    }
+    /// Sets `sendDatabaseMetrics`.
+    #[must_use]
+    pub fn send_database_metrics(mut self, value: impl Into<bool>) -> Self {
+        self.send_database_metrics = Some(value.into());
+        self
+    }
+    /// Sets `sendQueryStatsMetrics`.
+    #[must_use]
+    pub fn send_query_stats_metrics(mut self, value: impl Into<bool>) -> Self {
+        self.send_query_stats_metrics = Some(value.into());
+        self
+    }
+    /// Sets `sendUserProvidedResourceTags`.
+    #[must_use]
+    pub fn send_user_provided_resource_tags(mut self, value: impl Into<bool>) -> Self {
+        self.send_user_provided_resource_tags = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for Datadog {

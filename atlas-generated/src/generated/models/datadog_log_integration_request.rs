@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating a Datadog log export integration.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatadogLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,

@@ -5,6 +5,7 @@
 ///
 /// Datadog notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DatadogNotification {
     /// Datadog API Key that MongoDB Cloud needs to send alert notifications to Datadog. You can find this API key in the Datadog dashboard. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
     ///
@@ -50,6 +51,45 @@ impl DatadogNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `datadogApiKey`.
+    #[must_use]
+    pub fn datadog_api_key(mut self, value: impl Into<String>) -> Self {
+        self.datadog_api_key = Some(value.into());
+        self
+    }
+    /// Sets `datadogRegion`.
+    #[must_use]
+    pub fn datadog_region(
+        mut self,
+        value: impl Into<crate::models::DatadogRegion>,
+    ) -> Self {
+        self.datadog_region = Some(value.into());
+        self
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `integrationId`.
+    #[must_use]
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DatadogNotification {

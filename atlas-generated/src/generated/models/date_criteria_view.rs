@@ -5,6 +5,7 @@
 ///
 /// Date-Based archival criteria.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DateCriteriaView {
     /// Indexed database parameter that stores the date that determines when data moves to the online archive. MongoDB Cloud archives the data when the current date exceeds the date in this database parameter plus the number of days specified through the `expireAfterDays` parameter. Set this parameter when you set `"criteria.type" : "DATE"`.
     pub date_field: Option<String>,
@@ -21,6 +22,27 @@ impl DateCriteriaView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dateField`.
+    #[must_use]
+    pub fn date_field(mut self, value: impl Into<String>) -> Self {
+        self.date_field = Some(value.into());
+        self
+    }
+    /// Sets `dateFormat`.
+    #[must_use]
+    pub fn date_format(
+        mut self,
+        value: impl Into<crate::models::DateCriteriaViewDateFormat>,
+    ) -> Self {
+        self.date_format = Some(value.into());
+        self
+    }
+    /// Sets `expireAfterDays`.
+    #[must_use]
+    pub fn expire_after_days(mut self, value: impl Into<i32>) -> Self {
+        self.expire_after_days = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DateCriteriaView {

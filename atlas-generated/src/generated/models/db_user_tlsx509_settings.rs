@@ -5,6 +5,7 @@
 ///
 /// Settings to configure TLS Certificates for database users.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DbUserTlsx509Settings {
     /// Concatenated list of customer certificate authority (CA) certificates needed to authenticate database users. MongoDB Cloud expects this as a PEM-formatted certificate.
     pub cas: Option<String>,
@@ -20,6 +21,18 @@ impl DbUserTlsx509Settings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cas`.
+    #[must_use]
+    pub fn cas(mut self, value: impl Into<String>) -> Self {
+        self.cas = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DbUserTlsx509Settings {

@@ -5,6 +5,7 @@
 ///
 /// General information about a project-level, user-configured limit, including its name, maximum value, default value, and a description.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DefaultGroupLimitResponse {
     /// Default limit value. Returns null if no default exists.
     ///
@@ -34,6 +35,30 @@ impl DefaultGroupLimitResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `defaultLimit`.
+    #[must_use]
+    pub fn default_limit(mut self, value: impl Into<i32>) -> Self {
+        self.default_limit = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `maximumLimit`.
+    #[must_use]
+    pub fn maximum_limit(mut self, value: impl Into<i32>) -> Self {
+        self.maximum_limit = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DefaultGroupLimitResponse {

@@ -5,6 +5,7 @@
 ///
 /// Details of user managed limits.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DefaultLimit {
     /// Amount that indicates the current usage of the limit.
     ///
@@ -37,6 +38,24 @@ impl DefaultLimit {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `currentUsage`.
+    #[must_use]
+    pub fn current_usage(mut self, value: impl Into<i64>) -> Self {
+        self.current_usage = Some(value.into());
+        self
+    }
+    /// Sets `defaultLimit`.
+    #[must_use]
+    pub fn default_limit(mut self, value: impl Into<i64>) -> Self {
+        self.default_limit = Some(value.into());
+        self
+    }
+    /// Sets `maximumLimit`.
+    #[must_use]
+    pub fn maximum_limit(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_limit = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DefaultLimit {

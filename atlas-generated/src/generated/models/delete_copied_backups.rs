@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Deleted copy setting whose backup copies need to also be deleted.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteCopiedBackups {
     /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
     ///
@@ -38,6 +39,33 @@ impl DeleteCopiedBackups {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `replicationSpecId`.
+    #[must_use]
+    pub fn replication_spec_id(mut self, value: impl Into<String>) -> Self {
+        self.replication_spec_id = Some(value.into());
+        self
+    }
+    /// Sets `zoneId`.
+    #[must_use]
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DeleteCopiedBackups {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Deleted copy setting whose backup copies need to also be deleted.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteCopiedBackups20240805 {
     /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
     ///
@@ -32,6 +33,27 @@ impl DeleteCopiedBackups20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `zoneId`.
+    #[must_use]
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DeleteCopiedBackups20240805 {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Document that describes the destination of the migration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Destination {
     /// Label that identifies the destination cluster.
     pub cluster_name: String,
@@ -35,6 +36,12 @@ impl Destination {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `privateLinkId`.
+    #[must_use]
+    pub fn private_link_id(mut self, value: impl Into<String>) -> Self {
+        self.private_link_id = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for Destination {

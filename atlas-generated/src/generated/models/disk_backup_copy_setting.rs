@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Copy setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupCopySetting {
     /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
     pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
@@ -27,6 +28,58 @@ impl DiskBackupCopySetting {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::CreateDataProcessRegionViewCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `copyPolicyItems`.
+    #[must_use]
+    pub fn copy_policy_items(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupCopyPolicyItem>>,
+    ) -> Self {
+        self.copy_policy_items = Some(value.into());
+        self
+    }
+    /// Sets `frequencies`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn frequencies(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupCopySettingFrequenciesItem>>,
+    ) -> Self {
+        self.frequencies = Some(value.into());
+        self
+    }
+    /// Sets `lastNumberOfSnapshots`.
+    #[must_use]
+    pub fn last_number_of_snapshots(mut self, value: impl Into<i32>) -> Self {
+        self.last_number_of_snapshots = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `replicationSpecId`.
+    #[must_use]
+    pub fn replication_spec_id(mut self, value: impl Into<String>) -> Self {
+        self.replication_spec_id = Some(value.into());
+        self
+    }
+    /// Sets `shouldCopyOplogs`.
+    #[must_use]
+    pub fn should_copy_oplogs(mut self, value: impl Into<bool>) -> Self {
+        self.should_copy_oplogs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupCopySetting {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupExportJob` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupExportJob {
     /// Information on the export job for each replica set in the sharded cluster.
     ///
@@ -52,6 +53,90 @@ impl DiskBackupExportJob {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `components`.
+    #[must_use]
+    pub fn components(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupExportMember>>,
+    ) -> Self {
+        self.components = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `customData`.
+    #[must_use]
+    pub fn custom_data(
+        mut self,
+        value: impl Into<Vec<crate::models::BackupLabel>>,
+    ) -> Self {
+        self.custom_data = Some(value.into());
+        self
+    }
+    /// Sets `exportBucketId`.
+    #[must_use]
+    pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
+        self.export_bucket_id = Some(value.into());
+        self
+    }
+    /// Sets `exportStatus`.
+    #[must_use]
+    pub fn export_status(
+        mut self,
+        value: impl Into<crate::models::ExportStatus>,
+    ) -> Self {
+        self.export_status = Some(value.into());
+        self
+    }
+    /// Sets `finishedAt`.
+    #[must_use]
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::DiskBackupExportJobState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `stateReason`.
+    #[must_use]
+    pub fn state_reason(mut self, value: impl Into<crate::models::StateReason>) -> Self {
+        self.state_reason = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupExportJob {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupExportJobRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupExportJobRequest {
     /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
     pub custom_data: Option<Vec<crate::models::BackupLabel>>,
@@ -30,6 +31,33 @@ impl DiskBackupExportJobRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customData`.
+    #[must_use]
+    pub fn custom_data(
+        mut self,
+        value: impl Into<Vec<crate::models::BackupLabel>>,
+    ) -> Self {
+        self.custom_data = Some(value.into());
+        self
+    }
+    /// Sets `exportBucketId`.
+    #[must_use]
+    pub fn export_bucket_id(mut self, value: impl Into<String>) -> Self {
+        self.export_bucket_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DiskBackupExportJobRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupExportMember` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupExportMember {
     /// Unique 24-hexadecimal character string that identifies the the Cloud Backup snapshot export job for each shard in a sharded cluster.
     ///
@@ -20,6 +21,18 @@ impl DiskBackupExportMember {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `exportId`.
+    #[must_use]
+    pub fn export_id(mut self, value: impl Into<String>) -> Self {
+        self.export_id = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupExportMember {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Specifications for one on-demand copy policy item.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupOnDemandCopyPolicyItem {
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
@@ -16,6 +17,12 @@ impl DiskBackupOnDemandCopyPolicyItem {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupOnDemandCopyPolicyItem {

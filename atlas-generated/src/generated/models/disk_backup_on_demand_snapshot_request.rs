@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupOnDemandSnapshotRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupOnDemandSnapshotRequest {
     /// Human-readable phrase or sentence that explains the purpose of the snapshot. The resource returns this parameter when `"status" : "onDemand"`.
     pub description: Option<String>,
@@ -20,6 +21,24 @@ impl DiskBackupOnDemandSnapshotRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `retentionInDays`.
+    #[must_use]
+    pub fn retention_in_days(mut self, value: impl Into<i32>) -> Self {
+        self.retention_in_days = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {

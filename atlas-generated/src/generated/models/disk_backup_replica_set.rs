@@ -5,6 +5,7 @@
 ///
 /// Details of the replica set snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies the cloud provider.
     ///
@@ -78,6 +79,114 @@ impl DiskBackupReplicaSet {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::DataProcessRegionViewCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `copyRegions`.
+    #[must_use]
+    pub fn copy_regions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.copy_regions = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn frequency_type(
+        mut self,
+        value: impl Into<crate::models::FrequencyType>,
+    ) -> Self {
+        self.frequency_type = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `masterKeyUUID`.
+    #[must_use]
+    pub fn master_key_uuid(mut self, value: impl Into<String>) -> Self {
+        self.master_key_uuid = Some(value.into());
+        self
+    }
+    /// Sets `mongodVersion`.
+    #[must_use]
+    pub fn mongod_version(mut self, value: impl Into<String>) -> Self {
+        self.mongod_version = Some(value.into());
+        self
+    }
+    /// Sets `policyItems`.
+    #[must_use]
+    pub fn policy_items(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.policy_items = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
+    }
+    /// Sets `snapshotType`.
+    #[must_use]
+    pub fn snapshot_type(
+        mut self,
+        value: impl Into<crate::models::SnapshotType>,
+    ) -> Self {
+        self.snapshot_type = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::BackupStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `storageSizeBytes`.
+    #[must_use]
+    pub fn storage_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.storage_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::DiskBackupReplicaSetType2>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupReplicaSet {

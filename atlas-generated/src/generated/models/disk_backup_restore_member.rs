@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupRestoreMember` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupRestoreMember {
     /// One Uniform Resource Locator that points to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
@@ -26,6 +27,27 @@ impl DiskBackupRestoreMember {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `downloadUrl`.
+    #[must_use]
+    pub fn download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = Some(value.into());
+        self
+    }
+    /// Sets `privateDownloadDeliveryUrls`.
+    #[must_use]
+    pub fn private_download_delivery_urls(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiPrivateDownloadDeliveryUrl>>,
+    ) -> Self {
+        self.private_download_delivery_urls = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupRestoreMember {

@@ -5,6 +5,7 @@
 ///
 /// Details of the sharded cluster snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshot {
     /// Describes a sharded cluster's config server type.
     ///
@@ -80,6 +81,117 @@ impl DiskBackupShardedClusterSnapshot {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `configServerType`.
+    #[must_use]
+    pub fn config_server_type(
+        mut self,
+        value: impl Into<crate::models::DiskBackupShardedClusterSnapshotConfigServerType>,
+    ) -> Self {
+        self.config_server_type = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn frequency_type(
+        mut self,
+        value: impl Into<crate::models::FrequencyType>,
+    ) -> Self {
+        self.frequency_type = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `masterKeyUUID`.
+    #[must_use]
+    pub fn master_key_uuid(mut self, value: impl Into<String>) -> Self {
+        self.master_key_uuid = Some(value.into());
+        self
+    }
+    /// Sets `members`.
+    #[must_use]
+    pub fn members(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupShardedClusterSnapshotMember>>,
+    ) -> Self {
+        self.members = Some(value.into());
+        self
+    }
+    /// Sets `mongodVersion`.
+    #[must_use]
+    pub fn mongod_version(mut self, value: impl Into<String>) -> Self {
+        self.mongod_version = Some(value.into());
+        self
+    }
+    /// Sets `policyItems`.
+    #[must_use]
+    pub fn policy_items(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.policy_items = Some(value.into());
+        self
+    }
+    /// Sets `snapshotIds`.
+    #[must_use]
+    pub fn snapshot_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.snapshot_ids = Some(value.into());
+        self
+    }
+    /// Sets `snapshotType`.
+    #[must_use]
+    pub fn snapshot_type(
+        mut self,
+        value: impl Into<crate::models::SnapshotType>,
+    ) -> Self {
+        self.snapshot_type = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::BackupStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `storageSizeBytes`.
+    #[must_use]
+    pub fn storage_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.storage_size_bytes = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::DiskBackupShardedClusterSnapshotType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {

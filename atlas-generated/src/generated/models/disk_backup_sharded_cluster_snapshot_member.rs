@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupShardedClusterSnapshotMember` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshotMember {
     /// Human-readable label that identifies the cloud provider.
     ///
@@ -24,6 +25,27 @@ impl DiskBackupShardedClusterSnapshotMember {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::DataProcessRegionViewCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupShardedClusterSnapshotMember {

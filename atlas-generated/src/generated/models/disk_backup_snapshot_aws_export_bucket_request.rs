@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAWSExportBucketRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: crate::models::DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
@@ -40,6 +41,18 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `requirePrivateNetworking`.
+    #[must_use]
+    pub fn require_private_networking(mut self, value: impl Into<bool>) -> Self {
+        self.require_private_networking = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {

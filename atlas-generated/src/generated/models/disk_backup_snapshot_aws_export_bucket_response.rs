@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAWSExportBucketResponse` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
@@ -49,6 +50,24 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `requirePrivateNetworking`.
+    #[must_use]
+    pub fn require_private_networking(mut self, value: impl Into<bool>) -> Self {
+        self.require_private_networking = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAzureExportBucketResponse` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
@@ -43,6 +44,12 @@ impl DiskBackupSnapshotAzureExportBucketResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {

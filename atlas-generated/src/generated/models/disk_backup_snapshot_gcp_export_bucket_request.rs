@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshotGCPExportBucketRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -28,6 +29,12 @@ impl DiskBackupSnapshotGcpExportBucketRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DiskBackupSnapshotSchedule20240805` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupSnapshotSchedule20240805 {
     /// Flag that indicates whether the copy settings are automatically managed by MongoDB Cloud and sync to the cluster topology.
     pub auto_copy_settings_enabled: Option<bool>,
@@ -107,6 +108,135 @@ impl DiskBackupSnapshotSchedule20240805 {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `autoCopySettingsEnabled`.
+    #[must_use]
+    pub fn auto_copy_settings_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auto_copy_settings_enabled = Some(value.into());
+        self
+    }
+    /// Sets `autoExportEnabled`.
+    #[must_use]
+    pub fn auto_export_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auto_export_enabled = Some(value.into());
+        self
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `copyPolicyItemsEnabled`.
+    #[must_use]
+    pub fn copy_policy_items_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.copy_policy_items_enabled = Some(value.into());
+        self
+    }
+    /// Sets `copySettings`.
+    #[must_use]
+    pub fn copy_settings(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupCopySetting20240805>>,
+    ) -> Self {
+        self.copy_settings = Some(value.into());
+        self
+    }
+    /// Sets `deleteCopiedBackups`.
+    #[must_use]
+    pub fn delete_copied_backups(
+        mut self,
+        value: impl Into<Vec<crate::models::DeleteCopiedBackups20240805>>,
+    ) -> Self {
+        self.delete_copied_backups = Some(value.into());
+        self
+    }
+    /// Sets `deleteCopySnapshots`.
+    #[must_use]
+    pub fn delete_copy_snapshots(mut self, value: impl Into<bool>) -> Self {
+        self.delete_copy_snapshots = Some(value.into());
+        self
+    }
+    /// Sets `deleteSnapshots`.
+    #[must_use]
+    pub fn delete_snapshots(mut self, value: impl Into<bool>) -> Self {
+        self.delete_snapshots = Some(value.into());
+        self
+    }
+    /// Sets `export`.
+    #[must_use]
+    pub fn export(
+        mut self,
+        value: impl Into<crate::models::AutoExportPolicyView>,
+    ) -> Self {
+        self.export = Some(value.into());
+        self
+    }
+    /// Sets `extraRetentionSettings`.
+    #[must_use]
+    pub fn extra_retention_settings(
+        mut self,
+        value: impl Into<Vec<crate::models::ExtraRetentionSetting>>,
+    ) -> Self {
+        self.extra_retention_settings = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `nextSnapshot`.
+    #[must_use]
+    pub fn next_snapshot(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.next_snapshot = Some(value.into());
+        self
+    }
+    /// Sets `referenceHourOfDay`.
+    #[must_use]
+    pub fn reference_hour_of_day(mut self, value: impl Into<i32>) -> Self {
+        self.reference_hour_of_day = Some(value.into());
+        self
+    }
+    /// Sets `referenceMinuteOfHour`.
+    #[must_use]
+    pub fn reference_minute_of_hour(mut self, value: impl Into<i32>) -> Self {
+        self.reference_minute_of_hour = Some(value.into());
+        self
+    }
+    /// Sets `restoreWindowDays`.
+    #[must_use]
+    pub fn restore_window_days(mut self, value: impl Into<i32>) -> Self {
+        self.restore_window_days = Some(value.into());
+        self
+    }
+    /// Sets `updateCopySnapshots`.
+    #[must_use]
+    pub fn update_copy_snapshots(mut self, value: impl Into<bool>) -> Self {
+        self.update_copy_snapshots = Some(value.into());
+        self
+    }
+    /// Sets `updateSnapshots`.
+    #[must_use]
+    pub fn update_snapshots(mut self, value: impl Into<bool>) -> Self {
+        self.update_snapshots = Some(value.into());
+        self
+    }
+    /// Sets `useOrgAndGroupNamesInExportPrefix`.
+    #[must_use]
+    pub fn use_org_and_group_names_in_export_prefix(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_org_and_group_names_in_export_prefix = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for DiskBackupSnapshotSchedule20240805 {

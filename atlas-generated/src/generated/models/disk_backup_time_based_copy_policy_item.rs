@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Specifications for one time-based copy policy item.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
@@ -31,6 +32,12 @@ impl DiskBackupTimeBasedCopyPolicyItem {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Setting that enables disk auto-scaling.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiskGbAutoScaling {
     /// Flag that indicates whether this cluster enables disk auto-scaling. The maximum memory allowed for the selected cluster tier and the oplog size can limit storage auto-scaling.
     pub enabled: Option<bool>,
@@ -14,6 +15,12 @@ impl DiskGbAutoScaling {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DiskGbAutoScaling {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `DropIndexSuggestionsIndex` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DropIndexSuggestionsIndex {
     /// Usage count (since last restart) of index.
     pub access_count: Option<i64>,
@@ -26,6 +27,48 @@ impl DropIndexSuggestionsIndex {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `accessCount`.
+    #[must_use]
+    pub fn access_count(mut self, value: impl Into<i64>) -> Self {
+        self.access_count = Some(value.into());
+        self
+    }
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `shards`.
+    #[must_use]
+    pub fn shards(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.shards = Some(value.into());
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
+    /// Sets `sizeBytes`.
+    #[must_use]
+    pub fn size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.size_bytes = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DropIndexSuggestionsIndex {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response that contains Performance Advisor drop index suggestions.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DropIndexSuggestionsResponse {
     /// List that contains the documents with information about the hidden indexes that the Performance Advisor suggests to remove.
     ///
@@ -24,6 +25,33 @@ impl DropIndexSuggestionsResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `hiddenIndexes`.
+    #[must_use]
+    pub fn hidden_indexes(
+        mut self,
+        value: impl Into<Vec<crate::models::DropIndexSuggestionsIndex>>,
+    ) -> Self {
+        self.hidden_indexes = Some(value.into());
+        self
+    }
+    /// Sets `redundantIndexes`.
+    #[must_use]
+    pub fn redundant_indexes(
+        mut self,
+        value: impl Into<Vec<crate::models::DropIndexSuggestionsIndex>>,
+    ) -> Self {
+        self.redundant_indexes = Some(value.into());
+        self
+    }
+    /// Sets `unusedIndexes`.
+    #[must_use]
+    pub fn unused_indexes(
+        mut self,
+        value: impl Into<Vec<crate::models::DropIndexSuggestionsIndex>>,
+    ) -> Self {
+        self.unused_indexes = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for DropIndexSuggestionsResponse {

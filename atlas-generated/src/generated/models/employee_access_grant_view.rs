@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// MongoDB employee granted access level and expiration for a cluster.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmployeeAccessGrantView {
     /// Expiration date for the employee access grant. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub expiration_time: crate::runtime::Timestamp,
@@ -31,6 +32,12 @@ impl EmployeeAccessGrantView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for EmployeeAccessGrantView {

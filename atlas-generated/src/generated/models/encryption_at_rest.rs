@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `EncryptionAtRest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EncryptionAtRest {
     /// `awsKms`
     pub aws_kms: Option<crate::models::AwskmsConfiguration>,
@@ -20,6 +21,39 @@ impl EncryptionAtRest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awsKms`.
+    #[must_use]
+    pub fn aws_kms(
+        mut self,
+        value: impl Into<crate::models::AwskmsConfiguration>,
+    ) -> Self {
+        self.aws_kms = Some(value.into());
+        self
+    }
+    /// Sets `azureKeyVault`.
+    #[must_use]
+    pub fn azure_key_vault(
+        mut self,
+        value: impl Into<crate::models::AzureKeyVault>,
+    ) -> Self {
+        self.azure_key_vault = Some(value.into());
+        self
+    }
+    /// Sets `enabledForSearchNodes`.
+    #[must_use]
+    pub fn enabled_for_search_nodes(mut self, value: impl Into<bool>) -> Self {
+        self.enabled_for_search_nodes = Some(value.into());
+        self
+    }
+    /// Sets `googleCloudKms`.
+    #[must_use]
+    pub fn google_cloud_kms(
+        mut self,
+        value: impl Into<crate::models::GoogleCloudKms>,
+    ) -> Self {
+        self.google_cloud_kms = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for EncryptionAtRest {

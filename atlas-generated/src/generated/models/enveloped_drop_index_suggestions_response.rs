@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response envelope that wraps the response payload in `content` and includes response metadata such as `status` and `locations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnvelopedDropIndexSuggestionsResponse {
     /// `content`
     pub content: crate::models::DropIndexSuggestionsResponse,
@@ -35,6 +36,24 @@ impl EnvelopedDropIndexSuggestionsResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `locations`.
+    #[must_use]
+    pub fn locations(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.locations = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<i32>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for EnvelopedDropIndexSuggestionsResponse {

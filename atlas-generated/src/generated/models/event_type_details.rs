@@ -5,6 +5,7 @@
 ///
 /// A singular type of event.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventTypeDetails {
     /// Whether or not this event type can be configured as an alert via the API.
     ///
@@ -26,6 +27,24 @@ impl EventTypeDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `alertable`.
+    #[must_use]
+    pub fn alertable(mut self, value: impl Into<bool>) -> Self {
+        self.alertable = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `eventType`.
+    #[must_use]
+    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for EventTypeDetails {

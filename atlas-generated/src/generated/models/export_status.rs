@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// State of the Export Job.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExportStatus {
     /// Count of collections whose documents were exported to the Export Bucket.
     ///
@@ -20,6 +21,18 @@ impl ExportStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `exportedCollections`.
+    #[must_use]
+    pub fn exported_collections(mut self, value: impl Into<i32>) -> Self {
+        self.exported_collections = Some(value.into());
+        self
+    }
+    /// Sets `totalCollections`.
+    #[must_use]
+    pub fn total_collections(mut self, value: impl Into<i32>) -> Self {
+        self.total_collections = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ExportStatus {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Extra retention setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExtraRetentionSetting {
     /// The frequency type for the extra retention settings for the cluster.
     pub frequency_type: Option<crate::models::DiskBackupCopySettingFrequenciesItem>,
@@ -16,6 +17,21 @@ impl ExtraRetentionSetting {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn frequency_type(
+        mut self,
+        value: impl Into<crate::models::DiskBackupCopySettingFrequenciesItem>,
+    ) -> Self {
+        self.frequency_type = Some(value.into());
+        self
+    }
+    /// Sets `retentionDays`.
+    #[must_use]
+    pub fn retention_days(mut self, value: impl Into<i32>) -> Self {
+        self.retention_days = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ExtraRetentionSetting {

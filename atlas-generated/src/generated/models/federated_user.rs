@@ -5,6 +5,7 @@
 ///
 /// MongoDB Cloud user linked to this federated authentication.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FederatedUser {
     /// Email address of the MongoDB Cloud user linked to the federated organization.
     pub email_address: String,
@@ -41,6 +42,12 @@ impl FederatedUser {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `userId`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FederatedUser {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// OIDC WORKLOAD
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
@@ -32,6 +33,66 @@ impl FederationOidcWorkloadIdentityProviderUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `audience`.
+    #[must_use]
+    pub fn audience(mut self, value: impl Into<String>) -> Self {
+        self.audience = Some(value.into());
+        self
+    }
+    /// Sets `authorizationType`.
+    #[must_use]
+    pub fn authorization_type(
+        mut self,
+        value: impl Into<crate::models::AuthorizationType>,
+    ) -> Self {
+        self.authorization_type = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `displayName`.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `groupsClaim`.
+    #[must_use]
+    pub fn groups_claim(mut self, value: impl Into<String>) -> Self {
+        self.groups_claim = Some(value.into());
+        self
+    }
+    /// Sets `idpType`.
+    #[must_use]
+    pub fn idp_type(mut self, value: impl Into<crate::models::IdpType>) -> Self {
+        self.idp_type = Some(value.into());
+        self
+    }
+    /// Sets `issuerUri`.
+    #[must_use]
+    pub fn issuer_uri(mut self, value: impl Into<String>) -> Self {
+        self.issuer_uri = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl Into<crate::models::IdentityProviderProtocol>,
+    ) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// Sets `userClaim`.
+    #[must_use]
+    pub fn user_claim(mut self, value: impl Into<String>) -> Self {
+        self.user_claim = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FederationOidcWorkloadIdentityProviderUpdate {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// SAML
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FederationSamlIdentityProvider {
     /// URL that points to where to send the SAML response.
     ///
@@ -70,6 +71,141 @@ impl FederationSamlIdentityProvider {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `acsUrl`.
+    #[must_use]
+    pub fn acs_url(mut self, value: impl Into<String>) -> Self {
+        self.acs_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `associatedDomains`.
+    #[must_use]
+    pub fn associated_domains(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.associated_domains = Some(value.into());
+        self
+    }
+    /// Sets `associatedOrgs`.
+    #[must_use]
+    pub fn associated_orgs(
+        mut self,
+        value: impl Into<Vec<crate::models::ConnectedOrgConfig>>,
+    ) -> Self {
+        self.associated_orgs = Some(value.into());
+        self
+    }
+    /// Sets `audienceUri`.
+    #[must_use]
+    pub fn audience_uri(mut self, value: impl Into<String>) -> Self {
+        self.audience_uri = Some(Some(value.into()));
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `displayName`.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `idpType`.
+    #[must_use]
+    pub fn idp_type(mut self, value: impl Into<crate::models::IdpType>) -> Self {
+        self.idp_type = Some(value.into());
+        self
+    }
+    /// Sets `issuerUri`.
+    #[must_use]
+    pub fn issuer_uri(mut self, value: impl Into<String>) -> Self {
+        self.issuer_uri = Some(value.into());
+        self
+    }
+    /// Sets `oktaIdpId`.
+    #[must_use]
+    pub fn okta_idp_id(mut self, value: impl Into<String>) -> Self {
+        self.okta_idp_id = Some(value.into());
+        self
+    }
+    /// Sets `pemFileInfo`.
+    #[must_use]
+    pub fn pem_file_info(
+        mut self,
+        value: impl Into<crate::models::PemFileInfo>,
+    ) -> Self {
+        self.pem_file_info = Some(Some(value.into()));
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl Into<crate::models::IdentityProviderProtocol>,
+    ) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// Sets `requestBinding`.
+    #[must_use]
+    pub fn request_binding(
+        mut self,
+        value: impl Into<crate::models::RequestBinding>,
+    ) -> Self {
+        self.request_binding = Some(value.into());
+        self
+    }
+    /// Sets `responseSignatureAlgorithm`.
+    #[must_use]
+    pub fn response_signature_algorithm(
+        mut self,
+        value: impl Into<crate::models::ResponseSignatureAlgorithm>,
+    ) -> Self {
+        self.response_signature_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    #[must_use]
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(Some(value.into()));
+        self
+    }
+    /// Sets `ssoDebugEnabled`.
+    #[must_use]
+    pub fn sso_debug_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sso_debug_enabled = Some(value.into());
+        self
+    }
+    /// Sets `ssoUrl`.
+    #[must_use]
+    pub fn sso_url(mut self, value: impl Into<String>) -> Self {
+        self.sso_url = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::FederationStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `updatedAt`.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated_at = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for FederationSamlIdentityProvider {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// SAML
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FederationSamlIdentityProviderUpdate {
     /// List that contains the domains associated with the identity provider.
     pub associated_domains: Option<Vec<String>>,
@@ -62,6 +63,93 @@ impl FederationSamlIdentityProviderUpdate {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `associatedDomains`.
+    #[must_use]
+    pub fn associated_domains(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.associated_domains = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `displayName`.
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `idpType`.
+    #[must_use]
+    pub fn idp_type(mut self, value: impl Into<crate::models::IdpType>) -> Self {
+        self.idp_type = Some(value.into());
+        self
+    }
+    /// Sets `issuerUri`.
+    #[must_use]
+    pub fn issuer_uri(mut self, value: impl Into<String>) -> Self {
+        self.issuer_uri = Some(value.into());
+        self
+    }
+    /// Sets `pemFileInfo`.
+    #[must_use]
+    pub fn pem_file_info(
+        mut self,
+        value: impl Into<crate::models::PemFileInfoUpdate>,
+    ) -> Self {
+        self.pem_file_info = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl Into<crate::models::IdentityProviderProtocol>,
+    ) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// Sets `requestBinding`.
+    #[must_use]
+    pub fn request_binding(
+        mut self,
+        value: impl Into<crate::models::RequestBinding>,
+    ) -> Self {
+        self.request_binding = Some(value.into());
+        self
+    }
+    /// Sets `responseSignatureAlgorithm`.
+    #[must_use]
+    pub fn response_signature_algorithm(
+        mut self,
+        value: impl Into<crate::models::ResponseSignatureAlgorithm>,
+    ) -> Self {
+        self.response_signature_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    #[must_use]
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+    /// Sets `ssoUrl`.
+    #[must_use]
+    pub fn sso_url(mut self, value: impl Into<String>) -> Self {
+        self.sso_url = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::FederationSamlIdentityProviderUpdateStatus>,
+    ) -> Self {
+        self.status = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {

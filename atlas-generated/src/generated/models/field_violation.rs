@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `FieldViolation` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FieldViolation {
     /// A description of why the request element is bad.
     pub description: String,

@@ -5,6 +5,7 @@
 ///
 /// Details to create one restore job of a flex cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexBackupRestoreJobCreate20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
@@ -76,6 +77,105 @@ impl FlexBackupRestoreJobCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `deliveryType`.
+    #[must_use]
+    pub fn delivery_type(
+        mut self,
+        value: impl Into<crate::models::FlexBackupRestoreJobDeliveryType>,
+    ) -> Self {
+        self.delivery_type = Some(value.into());
+        self
+    }
+    /// Sets `expirationDate`.
+    #[must_use]
+    pub fn expiration_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.expiration_date = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `instanceName`.
+    #[must_use]
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `projectId`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `restoreFinishedDate`.
+    #[must_use]
+    pub fn restore_finished_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.restore_finished_date = Some(value.into());
+        self
+    }
+    /// Sets `restoreScheduledDate`.
+    #[must_use]
+    pub fn restore_scheduled_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.restore_scheduled_date = Some(value.into());
+        self
+    }
+    /// Sets `snapshotFinishedDate`.
+    #[must_use]
+    pub fn snapshot_finished_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.snapshot_finished_date = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets `snapshotUrl`.
+    #[must_use]
+    pub fn snapshot_url(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_url = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::FlexBackupStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `targetDeploymentItemName`.
+    #[must_use]
+    pub fn target_deployment_item_name(mut self, value: impl Into<String>) -> Self {
+        self.target_deployment_item_name = Some(value.into());
+        self
+    }
+    /// Sets `targetProjectId`.
+    #[must_use]
+    pub fn target_project_id(mut self, value: impl Into<String>) -> Self {
+        self.target_project_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for FlexBackupRestoreJobCreate20241113 {

@@ -5,6 +5,7 @@
 ///
 /// Flex backup configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexBackupSettings20241113 {
     /// Flag that indicates whether backups are performed for this flex cluster. Backup uses flex cluster backups.
     ///
@@ -18,6 +19,12 @@ impl FlexBackupSettings20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FlexBackupSettings20241113 {

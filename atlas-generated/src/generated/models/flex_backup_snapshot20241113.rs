@@ -5,6 +5,7 @@
 ///
 /// Details for one snapshot of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexBackupSnapshot20241113 {
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -46,6 +47,57 @@ impl FlexBackupSnapshot20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `expiration`.
+    #[must_use]
+    pub fn expiration(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expiration = Some(value.into());
+        self
+    }
+    /// Sets `finishTime`.
+    #[must_use]
+    pub fn finish_time(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finish_time = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBVersion`.
+    #[must_use]
+    pub fn mongo_db_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_version = Some(value.into());
+        self
+    }
+    /// Sets `scheduledTime`.
+    #[must_use]
+    pub fn scheduled_time(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.scheduled_time = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    #[must_use]
+    pub fn start_time(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::FlexBackupStatus>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FlexBackupSnapshot20241113 {

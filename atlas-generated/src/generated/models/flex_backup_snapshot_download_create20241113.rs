@@ -5,6 +5,7 @@
 ///
 /// Details for one backup snapshot download of a flex cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexBackupSnapshotDownloadCreate20241113 {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -24,6 +25,18 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for FlexBackupSnapshotDownloadCreate20241113 {

@@ -5,6 +5,7 @@
 ///
 /// Group of settings that configure a MongoDB Flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexClusterDescription20241113 {
     /// Read-only: set by the server, ignored in requests.
     pub backup_settings: Option<crate::models::FlexBackupSettings20241113>,
@@ -68,6 +69,107 @@ impl FlexClusterDescription20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `backupSettings`.
+    #[must_use]
+    pub fn backup_settings(
+        mut self,
+        value: impl Into<crate::models::FlexBackupSettings20241113>,
+    ) -> Self {
+        self.backup_settings = Some(value.into());
+        self
+    }
+    /// Sets `clusterType`.
+    #[must_use]
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<crate::models::FlexClusterDescription20241113ClusterType>,
+    ) -> Self {
+        self.cluster_type = Some(value.into());
+        self
+    }
+    /// Sets `connectionStrings`.
+    #[must_use]
+    pub fn connection_strings(
+        mut self,
+        value: impl Into<crate::models::FlexConnectionStrings20241113>,
+    ) -> Self {
+        self.connection_strings = Some(value.into());
+        self
+    }
+    /// Sets `createDate`.
+    #[must_use]
+    pub fn create_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBVersion`.
+    #[must_use]
+    pub fn mongo_db_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_version = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `providerSettings`.
+    #[must_use]
+    pub fn provider_settings(
+        mut self,
+        value: impl Into<crate::models::FlexProviderSettings20241113>,
+    ) -> Self {
+        self.provider_settings = Some(value.into());
+        self
+    }
+    /// Sets `stateName`.
+    #[must_use]
+    pub fn state_name(mut self, value: impl Into<crate::models::StateName>) -> Self {
+        self.state_name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `terminationProtectionEnabled`.
+    #[must_use]
+    pub fn termination_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection_enabled = Some(value.into());
+        self
+    }
+    /// Sets `versionReleaseSystem`.
+    #[must_use]
+    pub fn version_release_system(
+        mut self,
+        value: impl Into<
+            crate::models::FlexClusterDescription20241113VersionReleaseSystem,
+        >,
+    ) -> Self {
+        self.version_release_system = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FlexClusterDescription20241113 {

@@ -5,6 +5,7 @@
 ///
 /// Settings that you can specify when you create a flex cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexClusterDescriptionCreate20241113 {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -32,6 +33,39 @@ impl FlexClusterDescriptionCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `providerSettings`.
+    #[must_use]
+    pub fn provider_settings(
+        mut self,
+        value: impl Into<crate::models::FlexProviderSettingsCreate20241113>,
+    ) -> Self {
+        self.provider_settings = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `terminationProtectionEnabled`.
+    #[must_use]
+    pub fn termination_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection_enabled = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for FlexClusterDescriptionCreate20241113 {

@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/connection-string/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexConnectionStrings20241113 {
     /// Public connection string that you can use to connect to this cluster. This connection string uses the `mongodb://` protocol.
     ///
@@ -24,6 +25,18 @@ impl FlexConnectionStrings20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `standard`.
+    #[must_use]
+    pub fn standard(mut self, value: impl Into<String>) -> Self {
+        self.standard = Some(value.into());
+        self
+    }
+    /// Sets `standardSrv`.
+    #[must_use]
+    pub fn standard_srv(mut self, value: impl Into<String>) -> Self {
+        self.standard_srv = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FlexConnectionStrings20241113 {

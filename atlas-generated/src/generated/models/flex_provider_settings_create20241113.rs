@@ -5,6 +5,7 @@
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FlexProviderSettingsCreate20241113 {
     /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
     ///
@@ -36,6 +37,36 @@ impl FlexProviderSettingsCreate20241113 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `backingProviderName`.
+    #[must_use]
+    pub fn backing_provider_name(
+        mut self,
+        value: impl Into<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    ) -> Self {
+        self.backing_provider_name = Some(value.into());
+        self
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<crate::models::ProviderName>,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for FlexProviderSettingsCreate20241113 {

@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FreeComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
     pub max_instance_size: Option<
@@ -22,6 +23,24 @@ impl FreeComputeAutoScalingRules {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `maxInstanceSize`.
+    #[must_use]
+    pub fn max_instance_size(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.max_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `minInstanceSize`.
+    #[must_use]
+    pub fn min_instance_size(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.min_instance_size = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for FreeComputeAutoScalingRules {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Measurement of one Atlas Search status when MongoDB Atlas received this request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FtsMetric {
     /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.
     ///
@@ -24,6 +25,21 @@ impl FtsMetric {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `metricName`.
+    #[must_use]
+    pub fn metric_name(
+        mut self,
+        value: impl Into<crate::models::FtsMetricMetricName>,
+    ) -> Self {
+        self.metric_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(mut self, value: impl Into<crate::models::FtsMetricUnits>) -> Self {
+        self.units = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for FtsMetric {

@@ -5,6 +5,7 @@
 ///
 /// Represents a service-specific gateway, such as the Atlas Gateway, with its IP addresses.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Gateway {
     /// Read-only: set by the server, ignored in requests.
     pub ips: Option<crate::models::GatewayIpAddresses>,
@@ -20,6 +21,18 @@ impl Gateway {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `ips`.
+    #[must_use]
+    pub fn ips(mut self, value: impl Into<crate::models::GatewayIpAddresses>) -> Self {
+        self.ips = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Gateway {

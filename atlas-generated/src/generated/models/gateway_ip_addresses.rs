@@ -5,6 +5,7 @@
 ///
 /// IP addresses for a specific gateway, organized by direction and cloud provider.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GatewayIpAddresses {
     /// Read-only: set by the server, ignored in requests.
     pub inbound: Option<crate::models::InboundControlPlaneCloudProviderIpAddresses>,
@@ -18,6 +19,24 @@ impl GatewayIpAddresses {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `inbound`.
+    #[must_use]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::models::InboundControlPlaneCloudProviderIpAddresses>,
+    ) -> Self {
+        self.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[must_use]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::models::OutboundControlPlaneCloudProviderIpAddresses>,
+    ) -> Self {
+        self.outbound = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GatewayIpAddresses {

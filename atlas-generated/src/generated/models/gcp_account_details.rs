@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GCPAccountDetails` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpAccountDetails {
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
@@ -22,6 +23,30 @@ impl GcpAccountDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `gcpProjectId`.
+    #[must_use]
+    pub fn gcp_project_id(mut self, value: impl Into<String>) -> Self {
+        self.gcp_project_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `vpcNetworkName`.
+    #[must_use]
+    pub fn vpc_network_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_network_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpAccountDetails {

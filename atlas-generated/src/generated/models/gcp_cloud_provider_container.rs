@@ -5,6 +5,7 @@
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GcpCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
@@ -59,6 +60,30 @@ impl GcpCloudProviderContainer {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `provisioned`.
+    #[must_use]
+    pub fn provisioned(mut self, value: impl Into<bool>) -> Self {
+        self.provisioned = Some(value.into());
+        self
+    }
+    /// Sets `gcpProjectId`.
+    #[must_use]
+    pub fn gcp_project_id(mut self, value: impl Into<String>) -> Self {
+        self.gcp_project_id = Some(value.into());
+        self
+    }
+    /// Sets `networkName`.
+    #[must_use]
+    pub fn network_name(mut self, value: impl Into<String>) -> Self {
+        self.network_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpCloudProviderContainer {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GCPConsumerForwardingRule` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpConsumerForwardingRule {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.
     ///
@@ -24,6 +25,27 @@ impl GcpConsumerForwardingRule {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointName`.
+    #[must_use]
+    pub fn endpoint_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_name = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AzurePrivateEndpointStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpConsumerForwardingRule {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GCPCreateDataProcessRegionView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpCreateDataProcessRegionView {
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
     pub region: Option<crate::models::GcpCreateDataProcessRegionViewRegion>,
@@ -14,6 +15,15 @@ impl GcpCreateDataProcessRegionView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::GcpCreateDataProcessRegionViewRegion>,
+    ) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpCreateDataProcessRegionView {

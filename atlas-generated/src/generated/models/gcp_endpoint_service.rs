@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpEndpointService {
     /// List of Google Cloud network endpoint groups that corresponds to the Private Service Connect endpoint service. If this endpoint service uses PSC port-mapping, this field will only contain a list of one endpoint.
     pub endpoint_group_names: Option<Vec<String>>,
@@ -36,6 +37,51 @@ impl GcpEndpointService {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointGroupNames`.
+    #[must_use]
+    pub fn endpoint_group_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.endpoint_group_names = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `portMappingEnabled`.
+    #[must_use]
+    pub fn port_mapping_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.port_mapping_enabled = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<String>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `serviceAttachmentNames`.
+    #[must_use]
+    pub fn service_attachment_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.service_attachment_names = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::AwsPrivateLinkConnectionStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpEndpointService {

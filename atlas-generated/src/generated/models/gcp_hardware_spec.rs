@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GCPHardwareSpec` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpHardwareSpec {
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
     pub instance_size: Option<crate::models::GcpInstanceSize>,
@@ -16,6 +17,21 @@ impl GcpHardwareSpec {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::GcpInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpHardwareSpec {

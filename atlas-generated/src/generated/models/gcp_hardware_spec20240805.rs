@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GCPHardwareSpec20240805` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GcpHardwareSpec20240805 {
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -30,6 +31,27 @@ impl GcpHardwareSpec20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::GcpInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `nodeCount`.
+    #[must_use]
+    pub fn node_count(mut self, value: impl Into<i32>) -> Self {
+        self.node_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpHardwareSpec20240805 {

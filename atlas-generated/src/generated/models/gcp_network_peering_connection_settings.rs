@@ -5,6 +5,7 @@
 ///
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GcpNetworkPeeringConnectionSettings {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
     pub container_id: String,
@@ -47,6 +48,27 @@ impl GcpNetworkPeeringConnectionSettings {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::GcpNetworkPeeringConnectionSettingsStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {

@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GcsLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GeoSharding20240805` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GeoSharding20240805 {
     /// List that contains comma-separated key value pairs to map zones to geographic regions. These pairs map an ISO 3166-1a2 location code, with an ISO 3166-2 subdivision code when possible, to a unique 24-hexadecimal string that identifies the custom zone.
     ///
@@ -30,6 +31,30 @@ impl GeoSharding20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customZoneMapping`.
+    #[must_use]
+    pub fn custom_zone_mapping(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.custom_zone_mapping = Some(value.into());
+        self
+    }
+    /// Sets `managedNamespaces`.
+    #[must_use]
+    pub fn managed_namespaces(
+        mut self,
+        value: impl Into<Vec<crate::models::ManagedNamespaces>>,
+    ) -> Self {
+        self.managed_namespaces = Some(value.into());
+        self
+    }
+    /// Sets `selfManagedSharding`.
+    #[must_use]
+    pub fn self_managed_sharding(mut self, value: impl Into<bool>) -> Self {
+        self.self_managed_sharding = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GeoSharding20240805 {

@@ -5,6 +5,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-gcp-kms/>.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GoogleCloudKms {
     /// Flag that indicates whether someone enabled encryption at rest for the specified  project. To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.
     pub enabled: Option<bool>,
@@ -30,6 +31,36 @@ impl GoogleCloudKms {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `keyVersionResourceID`.
+    #[must_use]
+    pub fn key_version_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.key_version_resource_id = Some(value.into());
+        self
+    }
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets `serviceAccountKey`.
+    #[must_use]
+    pub fn service_account_key(mut self, value: impl Into<String>) -> Self {
+        self.service_account_key = Some(value.into());
+        self
+    }
+    /// Sets `valid`.
+    #[must_use]
+    pub fn valid(mut self, value: impl Into<bool>) -> Self {
+        self.valid = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for GoogleCloudKms {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Threshold value that triggers an alert.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GreaterThanDaysThresholdView {
     /// Comparison operator to apply when checking the current metric value.
     pub operator: Option<crate::models::GreaterThanOperator>,
@@ -18,6 +19,30 @@ impl GreaterThanDaysThresholdView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(
+        mut self,
+        value: impl Into<crate::models::GreaterThanOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    #[must_use]
+    pub fn threshold(mut self, value: impl Into<i32>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(
+        mut self,
+        value: impl Into<crate::models::ThanDaysThresholdViewUnits>,
+    ) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GreaterThanDaysThresholdView {

@@ -5,6 +5,7 @@
 ///
 /// A Limit that triggers an alert when greater than a number.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GreaterThanRawThreshold {
     /// Comparison operator to apply when checking the current metric value.
     pub operator: Option<crate::models::GreaterThanOperator>,
@@ -20,6 +21,27 @@ impl GreaterThanRawThreshold {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(
+        mut self,
+        value: impl Into<crate::models::GreaterThanOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    #[must_use]
+    pub fn threshold(mut self, value: impl Into<i32>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(mut self, value: impl Into<crate::models::RawMetricUnits>) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GreaterThanRawThreshold {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `Group` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Group {
     /// Quantity of MongoDB Cloud clusters deployed in this project.
     ///
@@ -60,6 +61,51 @@ impl Group {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `clusterCount`.
+    #[must_use]
+    pub fn cluster_count(mut self, value: impl Into<i64>) -> Self {
+        self.cluster_count = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `regionUsageRestrictions`.
+    #[must_use]
+    pub fn region_usage_restrictions(
+        mut self,
+        value: impl Into<crate::models::GroupRegionUsageRestrictions>,
+    ) -> Self {
+        self.region_usage_restrictions = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `withDefaultAlertsSettings`.
+    #[must_use]
+    pub fn with_default_alerts_settings(mut self, value: impl Into<bool>) -> Self {
+        self.with_default_alerts_settings = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Group {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupInvitation` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. This parameter expresses its value in ISO 8601 format in UTC.
     ///
@@ -46,6 +47,60 @@ impl GroupInvitation {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `groupName`.
+    #[must_use]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `inviterUsername`.
+    #[must_use]
+    pub fn inviter_username(mut self, value: impl Into<String>) -> Self {
+        self.inviter_username = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupInvitation {

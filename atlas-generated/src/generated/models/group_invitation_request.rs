@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupInvitationRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupInvitationRequest {
     /// One or more project level roles to assign to the MongoDB Cloud user.
     pub roles: Option<Vec<String>>,
@@ -16,6 +17,18 @@ impl GroupInvitationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupInvitationRequest {

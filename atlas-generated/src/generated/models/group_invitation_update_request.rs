@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupInvitationUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupInvitationUpdateRequest {
     /// One or more project-level roles to assign to the MongoDB Cloud user.
     pub roles: Option<Vec<String>>,
@@ -14,6 +15,12 @@ impl GroupInvitationUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupInvitationUpdateRequest {

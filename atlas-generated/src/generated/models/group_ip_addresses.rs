@@ -5,6 +5,7 @@
 ///
 /// List of IP addresses in a project.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupIpAddresses {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud project.
     ///
@@ -20,6 +21,18 @@ impl GroupIpAddresses {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `services`.
+    #[must_use]
+    pub fn services(mut self, value: impl Into<crate::models::GroupService>) -> Self {
+        self.services = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupIpAddresses {

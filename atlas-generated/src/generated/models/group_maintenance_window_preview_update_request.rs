@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupMaintenanceWindowPreviewUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     /// Flag that indicates whether MongoDB Cloud should defer all maintenance windows for one week after you enable them. This setting controls the same underlying auto-deferral feature as the `/maintenanceWindow/autoDefer` endpoint. Use either this field (to set a specific value) or that endpoint (to toggle the current value). For most use cases, this field in the PATCH request is preferred because it allows setting an explicit value rather than toggling.
     pub auto_defer_once_enabled: Option<bool>,
@@ -45,6 +46,39 @@ impl GroupMaintenanceWindowPreviewUpdateRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `autoDeferOnceEnabled`.
+    #[must_use]
+    pub fn auto_defer_once_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auto_defer_once_enabled = Some(value.into());
+        self
+    }
+    /// Sets `hourOfDay`.
+    #[must_use]
+    pub fn hour_of_day(mut self, value: impl Into<i32>) -> Self {
+        self.hour_of_day = Some(value.into());
+        self
+    }
+    /// Sets `protectedHours`.
+    #[must_use]
+    pub fn protected_hours(
+        mut self,
+        value: impl Into<crate::models::ProtectedHours>,
+    ) -> Self {
+        self.protected_hours = Some(value.into());
+        self
+    }
+    /// Sets `startASAP`.
+    #[must_use]
+    pub fn start_asap(mut self, value: impl Into<bool>) -> Self {
+        self.start_asap = Some(value.into());
+        self
+    }
+    /// Sets `waveAssignment`.
+    #[must_use]
+    pub fn wave_assignment(mut self, value: impl Into<i32>) -> Self {
+        self.wave_assignment = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for GroupMaintenanceWindowPreviewUpdateRequest {

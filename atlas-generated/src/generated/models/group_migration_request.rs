@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupMigrationRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the organization to move the specified project to.
     pub destination_org_id: Option<String>,
@@ -20,6 +21,24 @@ impl GroupMigrationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `destinationOrgId`.
+    #[must_use]
+    pub fn destination_org_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_org_id = Some(value.into());
+        self
+    }
+    /// Sets `destinationOrgPrivateApiKey`.
+    #[must_use]
+    pub fn destination_org_private_api_key(mut self, value: impl Into<String>) -> Self {
+        self.destination_org_private_api_key = Some(value.into());
+        self
+    }
+    /// Sets `destinationOrgPublicApiKey`.
+    #[must_use]
+    pub fn destination_org_public_api_key(mut self, value: impl Into<String>) -> Self {
+        self.destination_org_public_api_key = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for GroupMigrationRequest {

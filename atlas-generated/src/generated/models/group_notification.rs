@@ -5,6 +5,7 @@
 ///
 /// Group notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -50,6 +51,42 @@ impl GroupNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `emailEnabled`.
+    #[must_use]
+    pub fn email_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.email_enabled = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `smsEnabled`.
+    #[must_use]
+    pub fn sms_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sms_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupNotification {

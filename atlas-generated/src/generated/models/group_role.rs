@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupRole` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupRole {
     /// Unique 24-hexadecimal digit string that identifies the project to which this role belongs.
     pub group_id: Option<String>,
@@ -16,6 +17,18 @@ impl GroupRole {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `groupRole`.
+    #[must_use]
+    pub fn group_role(mut self, value: impl Into<String>) -> Self {
+        self.group_role = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupRole {

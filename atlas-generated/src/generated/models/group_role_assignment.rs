@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupRoleAssignment` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which these roles belong.
     pub group_id: Option<String>,
@@ -16,6 +17,18 @@ impl GroupRoleAssignment {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `groupRoles`.
+    #[must_use]
+    pub fn group_roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.group_roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupRoleAssignment {

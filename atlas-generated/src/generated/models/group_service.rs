@@ -5,6 +5,7 @@
 ///
 /// List of IP addresses in a project categorized by services.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupService {
     /// IP addresses of clusters.
     ///
@@ -18,6 +19,15 @@ impl GroupService {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusters`.
+    #[must_use]
+    pub fn clusters(
+        mut self,
+        value: impl Into<Vec<crate::models::ClusterIpAddresses>>,
+    ) -> Self {
+        self.clusters = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupService {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupServiceAccountRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupServiceAccountRequest {
     /// Human readable description for the Service Account.
     pub description: String,

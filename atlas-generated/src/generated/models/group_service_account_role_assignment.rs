@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupServiceAccountRoleAssignment` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupServiceAccountRoleAssignment {
     /// The Project permissions for the Service Account in the specified Project.
     pub roles: Vec<String>,

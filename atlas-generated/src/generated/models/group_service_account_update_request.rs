@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupServiceAccountUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupServiceAccountUpdateRequest {
     /// Human readable description for the Service Account.
     ///
@@ -22,6 +23,24 @@ impl GroupServiceAccountUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupServiceAccountUpdateRequest {

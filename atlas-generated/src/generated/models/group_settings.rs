@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection of settings that configures the project.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupSettings {
     /// Flag that indicates whether the AI Cluster Assistant is enabled for the specified project.
     pub is_cluster_ai_assistant_enabled: Option<bool>,
@@ -34,6 +35,86 @@ impl GroupSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `isClusterAiAssistantEnabled`.
+    #[must_use]
+    pub fn is_cluster_ai_assistant_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_cluster_ai_assistant_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isCollectDatabaseSpecificsStatisticsEnabled`.
+    #[must_use]
+    pub fn is_collect_database_specifics_statistics_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.is_collect_database_specifics_statistics_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isDataExplorerEnabled`.
+    #[must_use]
+    pub fn is_data_explorer_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_data_explorer_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isDataExplorerGenAIFeaturesEnabled`.
+    #[must_use]
+    pub fn is_data_explorer_gen_ai_features_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.is_data_explorer_gen_ai_features_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isDataExplorerGenAISampleDocumentPassingEnabled`.
+    #[must_use]
+    pub fn is_data_explorer_gen_ai_sample_document_passing_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.is_data_explorer_gen_ai_sample_document_passing_enabled = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `isDataValidationEnabled`.
+    #[must_use]
+    pub fn is_data_validation_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_data_validation_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isExtendedStorageSizesEnabled`.
+    #[must_use]
+    pub fn is_extended_storage_sizes_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_extended_storage_sizes_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isNativeRerankingEnabled`.
+    #[must_use]
+    pub fn is_native_reranking_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_native_reranking_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isPerformanceAdvisorEnabled`.
+    #[must_use]
+    pub fn is_performance_advisor_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_performance_advisor_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isRealtimePerformancePanelEnabled`.
+    #[must_use]
+    pub fn is_realtime_performance_panel_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.is_realtime_performance_panel_enabled = Some(value.into());
+        self
+    }
+    /// Sets `isSchemaAdvisorEnabled`.
+    #[must_use]
+    pub fn is_schema_advisor_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_schema_advisor_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupSettings {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request view to update the group.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupUpdate {
     /// Human-readable label that identifies the project included in the MongoDB Cloud organization.
     pub name: Option<String>,
@@ -18,6 +19,24 @@ impl GroupUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `withDefaultAlertsSettings`.
+    #[must_use]
+    pub fn with_default_alerts_settings(mut self, value: impl Into<bool>) -> Self {
+        self.with_default_alerts_settings = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for GroupUpdate {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `GroupUserRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GroupUserRequest {
     /// One or more project-level roles to assign the MongoDB Cloud user.
     ///
@@ -24,6 +25,18 @@ impl GroupUserRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for GroupUserRequest {

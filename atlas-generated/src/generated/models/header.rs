@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// HTTP header with name and value.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Header {
     /// Header name.
     pub name: String,
@@ -27,6 +28,12 @@ impl Header {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for Header {

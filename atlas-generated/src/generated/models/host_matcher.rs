@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing an host against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HostMatcher {
     /// `fieldName`
     pub field_name: crate::models::HostMatcherField,
@@ -31,6 +32,12 @@ impl HostMatcher {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<crate::models::MatcherHostType>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for HostMatcher {

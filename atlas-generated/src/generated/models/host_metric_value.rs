@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HostMetricValue {
     /// Amount of the `metricName` recorded at the time of the event. This value triggered the alert.
     ///
@@ -20,6 +21,21 @@ impl HostMetricValue {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `number`.
+    #[must_use]
+    pub fn number(mut self, value: impl Into<f64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(
+        mut self,
+        value: impl Into<crate::models::HostMetricValueUnits>,
+    ) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for HostMetricValue {

@@ -5,6 +5,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/method/db.collection.createIndex/#options>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IndexOptions {
     /// Index version number applied to the 2dsphere index. MongoDB 3.2 and later use version 3. Use this option to override the default version number. This option applies to the **2dsphere** index type only.
     pub _2dsphere_index_version: Option<i32>,
@@ -63,6 +64,120 @@ impl IndexOptions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `2dsphereIndexVersion`.
+    #[must_use]
+    pub fn _2dsphere_index_version(mut self, value: impl Into<i32>) -> Self {
+        self._2dsphere_index_version = Some(value.into());
+        self
+    }
+    /// Sets `background`.
+    #[must_use]
+    pub fn background(mut self, value: impl Into<bool>) -> Self {
+        self.background = Some(value.into());
+        self
+    }
+    /// Sets `bits`.
+    #[must_use]
+    pub fn bits(mut self, value: impl Into<i32>) -> Self {
+        self.bits = Some(value.into());
+        self
+    }
+    /// Sets `bucketSize`.
+    #[must_use]
+    pub fn bucket_size(mut self, value: impl Into<i32>) -> Self {
+        self.bucket_size = Some(value.into());
+        self
+    }
+    /// Sets `columnstoreProjection`.
+    #[must_use]
+    pub fn columnstore_projection(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, i32>>,
+    ) -> Self {
+        self.columnstore_projection = Some(value.into());
+        self
+    }
+    /// Sets `default_language`.
+    #[must_use]
+    pub fn default_language(mut self, value: impl Into<String>) -> Self {
+        self.default_language = Some(value.into());
+        self
+    }
+    /// Sets `expireAfterSeconds`.
+    #[must_use]
+    pub fn expire_after_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.expire_after_seconds = Some(value.into());
+        self
+    }
+    /// Sets `hidden`.
+    #[must_use]
+    pub fn hidden(mut self, value: impl Into<bool>) -> Self {
+        self.hidden = Some(value.into());
+        self
+    }
+    /// Sets `language_override`.
+    #[must_use]
+    pub fn language_override(mut self, value: impl Into<String>) -> Self {
+        self.language_override = Some(value.into());
+        self
+    }
+    /// Sets `max`.
+    #[must_use]
+    pub fn max(mut self, value: impl Into<i32>) -> Self {
+        self.max = Some(value.into());
+        self
+    }
+    /// Sets `min`.
+    #[must_use]
+    pub fn min(mut self, value: impl Into<i32>) -> Self {
+        self.min = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `partialFilterExpression`.
+    #[must_use]
+    pub fn partial_filter_expression(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.partial_filter_expression = Some(value.into());
+        self
+    }
+    /// Sets `sparse`.
+    #[must_use]
+    pub fn sparse(mut self, value: impl Into<bool>) -> Self {
+        self.sparse = Some(value.into());
+        self
+    }
+    /// Sets `storageEngine`.
+    #[must_use]
+    pub fn storage_engine(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.storage_engine = Some(value.into());
+        self
+    }
+    /// Sets `textIndexVersion`.
+    #[must_use]
+    pub fn text_index_version(mut self, value: impl Into<i32>) -> Self {
+        self.text_index_version = Some(value.into());
+        self
+    }
+    /// Sets `weights`.
+    #[must_use]
+    pub fn weights(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.weights = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for IndexOptions {

@@ -5,6 +5,7 @@
 ///
 /// One service included in this invoice.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoiceLineItem {
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
@@ -92,6 +93,126 @@ impl InvoiceLineItem {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::LineItemCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `discountCents`.
+    #[must_use]
+    pub fn discount_cents(mut self, value: impl Into<i64>) -> Self {
+        self.discount_cents = Some(value.into());
+        self
+    }
+    /// Sets `endDate`.
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `groupName`.
+    #[must_use]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets `note`.
+    #[must_use]
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// Sets `percentDiscount`.
+    #[must_use]
+    pub fn percent_discount(mut self, value: impl Into<f32>) -> Self {
+        self.percent_discount = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    #[must_use]
+    pub fn quantity(mut self, value: impl Into<f64>) -> Self {
+        self.quantity = Some(value.into());
+        self
+    }
+    /// Sets `sku`.
+    #[must_use]
+    pub fn sku(mut self, value: impl Into<String>) -> Self {
+        self.sku = Some(value.into());
+        self
+    }
+    /// Sets `startDate`.
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `stitchAppName`.
+    #[must_use]
+    pub fn stitch_app_name(mut self, value: impl Into<String>) -> Self {
+        self.stitch_app_name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `tierLowerBound`.
+    #[must_use]
+    pub fn tier_lower_bound(mut self, value: impl Into<f64>) -> Self {
+        self.tier_lower_bound = Some(value.into());
+        self
+    }
+    /// Sets `tierUpperBound`.
+    #[must_use]
+    pub fn tier_upper_bound(mut self, value: impl Into<f64>) -> Self {
+        self.tier_upper_bound = Some(value.into());
+        self
+    }
+    /// Sets `totalPriceCents`.
+    #[must_use]
+    pub fn total_price_cents(mut self, value: impl Into<i64>) -> Self {
+        self.total_price_cents = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[must_use]
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets `unitPriceDollars`.
+    #[must_use]
+    pub fn unit_price_dollars(mut self, value: impl Into<f64>) -> Self {
+        self.unit_price_dollars = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for InvoiceLineItem {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `InvoiceReportRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvoiceReportRequest {
     /// Version of the report format specification.
     pub format_spec_version: Option<String>,
@@ -29,6 +30,12 @@ impl InvoiceReportRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `formatSpecVersion`.
+    #[must_use]
+    pub fn format_spec_version(mut self, value: impl Into<String>) -> Self {
+        self.format_spec_version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for InvoiceReportRequest {

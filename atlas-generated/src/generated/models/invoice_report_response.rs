@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Status and details of a previously requested invoice report.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvoiceReportResponse {
     /// URL to download the report. Present only when the report has succeeded.
     ///
@@ -59,6 +60,51 @@ impl InvoiceReportResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `downloadUrl`.
+    #[must_use]
+    pub fn download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `failureReason`.
+    #[must_use]
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+    /// Sets `formatSpecVersion`.
+    #[must_use]
+    pub fn format_spec_version(mut self, value: impl Into<String>) -> Self {
+        self.format_spec_version = Some(value.into());
+        self
+    }
+    /// Sets `invoiceId`.
+    #[must_use]
+    pub fn invoice_id(mut self, value: impl Into<String>) -> Self {
+        self.invoice_id = Some(value.into());
+        self
+    }
+    /// Sets `reportId`.
+    #[must_use]
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.report_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::InvoiceReportResponseState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for InvoiceReportResponse {

@@ -5,6 +5,7 @@
 ///
 /// Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details that apply to the specified project.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LdapSecuritySettings {
     /// Flag that indicates whether users can authenticate using an Lightweight Directory Access Protocol (LDAP) host.
     pub authentication_enabled: Option<bool>,
@@ -40,6 +41,69 @@ impl LdapSecuritySettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `authenticationEnabled`.
+    #[must_use]
+    pub fn authentication_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.authentication_enabled = Some(value.into());
+        self
+    }
+    /// Sets `authorizationEnabled`.
+    #[must_use]
+    pub fn authorization_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.authorization_enabled = Some(value.into());
+        self
+    }
+    /// Sets `authzQueryTemplate`.
+    #[must_use]
+    pub fn authz_query_template(mut self, value: impl Into<String>) -> Self {
+        self.authz_query_template = Some(value.into());
+        self
+    }
+    /// Sets `bindPassword`.
+    #[must_use]
+    pub fn bind_password(mut self, value: impl Into<String>) -> Self {
+        self.bind_password = Some(value.into());
+        self
+    }
+    /// Sets `bindUsername`.
+    #[must_use]
+    pub fn bind_username(mut self, value: impl Into<String>) -> Self {
+        self.bind_username = Some(value.into());
+        self
+    }
+    /// Sets `caCertificate`.
+    #[must_use]
+    pub fn ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: impl Into<i32>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+    /// Sets `userToDNMapping`.
+    #[must_use]
+    pub fn user_to_dn_mapping(
+        mut self,
+        value: impl Into<Vec<crate::models::UserToDnMapping>>,
+    ) -> Self {
+        self.user_to_dn_mapping = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for LdapSecuritySettings {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LDAPVerifyConnectivityJobRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequest {
     /// Unique 24-hexadecimal digit string that identifies the project associated with this Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.
     ///
@@ -36,6 +37,51 @@ impl LdapVerifyConnectivityJobRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `request`.
+    #[must_use]
+    pub fn request(
+        mut self,
+        value: impl Into<crate::models::LdapVerifyConnectivityJobRequestParams>,
+    ) -> Self {
+        self.request = Some(value.into());
+        self
+    }
+    /// Sets `requestId`.
+    #[must_use]
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::LdapVerifyConnectivityJobRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `validations`.
+    #[must_use]
+    pub fn validations(
+        mut self,
+        value: impl Into<Vec<crate::models::LdapVerifyConnectivityJobRequestValidation>>,
+    ) -> Self {
+        self.validations = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequestParams {
     /// Lightweight Directory Access Protocol (LDAP) query template that MongoDB Cloud applies to create an LDAP query to return the LDAP groups associated with the authenticated MongoDB user. MongoDB Cloud uses this parameter only for user authorization.
     ///
@@ -54,6 +55,30 @@ impl LdapVerifyConnectivityJobRequestParams {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `authzQueryTemplate`.
+    #[must_use]
+    pub fn authz_query_template(mut self, value: impl Into<String>) -> Self {
+        self.authz_query_template = Some(value.into());
+        self
+    }
+    /// Sets `bindPassword`.
+    #[must_use]
+    pub fn bind_password(mut self, value: impl Into<String>) -> Self {
+        self.bind_password = Some(value.into());
+        self
+    }
+    /// Sets `caCertificate`.
+    #[must_use]
+    pub fn ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for LdapVerifyConnectivityJobRequestParams {

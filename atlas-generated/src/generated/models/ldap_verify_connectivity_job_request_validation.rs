@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// One test that MongoDB Cloud runs to test verification of the provided Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequestValidation {
     /// Human-readable string that indicates the result of this verification test.
     ///
@@ -22,6 +23,26 @@ impl LdapVerifyConnectivityJobRequestValidation {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::LdapVerifyConnectivityJobRequestValidationStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `validationType`.
+    #[must_use]
+    pub fn validation_type(
+        mut self,
+        value: impl Into<
+            crate::models::LdapVerifyConnectivityJobRequestValidationValidationType,
+        >,
+    ) -> Self {
+        self.validation_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidation {

@@ -5,6 +5,7 @@
 ///
 /// Request containing target state of tenant cluster to be upgraded.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
@@ -236,6 +237,326 @@ impl LegacyAtlasTenantClusterUpgradeRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `acceptDataRisksAndForceReplicaSetReconfig`.
+    #[must_use]
+    pub fn accept_data_risks_and_force_replica_set_reconfig(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.accept_data_risks_and_force_replica_set_reconfig = Some(value.into());
+        self
+    }
+    /// Sets `advancedConfiguration`.
+    #[must_use]
+    pub fn advanced_configuration(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasClusterAdvancedConfigurationView>,
+    ) -> Self {
+        self.advanced_configuration = Some(value.into());
+        self
+    }
+    /// Sets `autoScaling`.
+    #[must_use]
+    pub fn auto_scaling(
+        mut self,
+        value: impl Into<crate::models::ClusterAutoScalingSettings>,
+    ) -> Self {
+        self.auto_scaling = Some(value.into());
+        self
+    }
+    /// Sets `backupEnabled`.
+    #[must_use]
+    pub fn backup_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.backup_enabled = Some(value.into());
+        self
+    }
+    /// Sets `biConnector`.
+    #[must_use]
+    pub fn bi_connector(mut self, value: impl Into<crate::models::BiConnector>) -> Self {
+        self.bi_connector = Some(value.into());
+        self
+    }
+    /// Sets `clusterType`.
+    #[must_use]
+    pub fn cluster_type(mut self, value: impl Into<crate::models::ClusterType>) -> Self {
+        self.cluster_type = Some(value.into());
+        self
+    }
+    /// Sets `configServerManagementMode`.
+    #[must_use]
+    pub fn config_server_management_mode(
+        mut self,
+        value: impl Into<crate::models::ConfigServerManagementMode>,
+    ) -> Self {
+        self.config_server_management_mode = Some(value.into());
+        self
+    }
+    /// Sets `configServerType`.
+    #[must_use]
+    pub fn config_server_type(
+        mut self,
+        value: impl Into<crate::models::ConfigServerType>,
+    ) -> Self {
+        self.config_server_type = Some(value.into());
+        self
+    }
+    /// Sets `connectionStrings`.
+    #[must_use]
+    pub fn connection_strings(
+        mut self,
+        value: impl Into<crate::models::ClusterConnectionStrings>,
+    ) -> Self {
+        self.connection_strings = Some(value.into());
+        self
+    }
+    /// Sets `createDate`.
+    #[must_use]
+    pub fn create_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+    /// Sets `deleteAfterCreationHours`.
+    #[must_use]
+    pub fn delete_after_creation_hours(mut self, value: impl Into<i32>) -> Self {
+        self.delete_after_creation_hours = Some(value.into());
+        self
+    }
+    /// Sets `deleteAfterDate`.
+    #[must_use]
+    pub fn delete_after_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.delete_after_date = Some(value.into());
+        self
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `diskWarmingMode`.
+    #[must_use]
+    pub fn disk_warming_mode(
+        mut self,
+        value: impl Into<crate::models::DiskWarmingMode>,
+    ) -> Self {
+        self.disk_warming_mode = Some(value.into());
+        self
+    }
+    /// Sets `encryptionAtRestProvider`.
+    #[must_use]
+    pub fn encryption_at_rest_provider(
+        mut self,
+        value: impl Into<crate::models::EncryptionAtRestProvider>,
+    ) -> Self {
+        self.encryption_at_rest_provider = Some(value.into());
+        self
+    }
+    /// Sets `featureCompatibilityVersion`.
+    #[must_use]
+    pub fn feature_compatibility_version(mut self, value: impl Into<String>) -> Self {
+        self.feature_compatibility_version = Some(value.into());
+        self
+    }
+    /// Sets `featureCompatibilityVersionExpirationDate`.
+    #[must_use]
+    pub fn feature_compatibility_version_expiration_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.feature_compatibility_version_expiration_date = Some(value.into());
+        self
+    }
+    /// Sets `globalClusterSelfManagedSharding`.
+    #[must_use]
+    pub fn global_cluster_self_managed_sharding(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.global_cluster_self_managed_sharding = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn labels(
+        mut self,
+        value: impl Into<Vec<crate::models::ComponentLabel>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBEmployeeAccessGrant`.
+    #[must_use]
+    pub fn mongo_db_employee_access_grant(
+        mut self,
+        value: impl Into<crate::models::EmployeeAccessGrantView>,
+    ) -> Self {
+        self.mongo_db_employee_access_grant = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBMajorVersion`.
+    #[must_use]
+    pub fn mongo_db_major_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_major_version = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBVersion`.
+    #[must_use]
+    pub fn mongo_db_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_version = Some(value.into());
+        self
+    }
+    /// Sets `mongoURI`.
+    #[must_use]
+    pub fn mongo_uri(mut self, value: impl Into<String>) -> Self {
+        self.mongo_uri = Some(value.into());
+        self
+    }
+    /// Sets `mongoURIUpdated`.
+    #[must_use]
+    pub fn mongo_uri_updated(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.mongo_uri_updated = Some(value.into());
+        self
+    }
+    /// Sets `mongoURIWithOptions`.
+    #[must_use]
+    pub fn mongo_uri_with_options(mut self, value: impl Into<String>) -> Self {
+        self.mongo_uri_with_options = Some(value.into());
+        self
+    }
+    /// Sets `numShards`.
+    #[must_use]
+    pub fn num_shards(mut self, value: impl Into<i32>) -> Self {
+        self.num_shards = Some(value.into());
+        self
+    }
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: impl Into<bool>) -> Self {
+        self.paused = Some(value.into());
+        self
+    }
+    /// Sets `pitEnabled`.
+    #[must_use]
+    pub fn pit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.pit_enabled = Some(value.into());
+        self
+    }
+    /// Sets `providerBackupEnabled`.
+    #[must_use]
+    pub fn provider_backup_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.provider_backup_enabled = Some(value.into());
+        self
+    }
+    /// Sets `providerSettings`.
+    #[must_use]
+    pub fn provider_settings(
+        mut self,
+        value: impl Into<crate::models::ClusterProviderSettings>,
+    ) -> Self {
+        self.provider_settings = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetScalingStrategy`.
+    #[must_use]
+    pub fn replica_set_scaling_strategy(
+        mut self,
+        value: impl Into<crate::models::ReplicaSetScalingStrategy>,
+    ) -> Self {
+        self.replica_set_scaling_strategy = Some(value.into());
+        self
+    }
+    /// Sets `replicationFactor`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn replication_factor(mut self, value: impl Into<i32>) -> Self {
+        self.replication_factor = Some(value.into());
+        self
+    }
+    /// Sets `replicationSpec`.
+    #[must_use]
+    pub fn replication_spec(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, crate::models::RegionSpec>>,
+    ) -> Self {
+        self.replication_spec = Some(value.into());
+        self
+    }
+    /// Sets `replicationSpecs`.
+    #[must_use]
+    pub fn replication_specs(
+        mut self,
+        value: impl Into<Vec<crate::models::LegacyReplicationSpec>>,
+    ) -> Self {
+        self.replication_specs = Some(value.into());
+        self
+    }
+    /// Sets `rootCertType`.
+    #[must_use]
+    pub fn root_cert_type(
+        mut self,
+        value: impl Into<crate::models::RootCertType>,
+    ) -> Self {
+        self.root_cert_type = Some(value.into());
+        self
+    }
+    /// Sets `srvAddress`.
+    #[must_use]
+    pub fn srv_address(mut self, value: impl Into<String>) -> Self {
+        self.srv_address = Some(value.into());
+        self
+    }
+    /// Sets `stateName`.
+    #[must_use]
+    pub fn state_name(mut self, value: impl Into<crate::models::StateName>) -> Self {
+        self.state_name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `terminationProtectionEnabled`.
+    #[must_use]
+    pub fn termination_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection_enabled = Some(value.into());
+        self
+    }
+    /// Sets `versionReleaseSystem`.
+    #[must_use]
+    pub fn version_release_system(
+        mut self,
+        value: impl Into<crate::models::VersionReleaseSystem>,
+    ) -> Self {
+        self.version_release_system = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LegacyReplicationSpec` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LegacyReplicationSpec {
     /// Unique 24-hexadecimal digit string that identifies the replication object for a zone in a Global Cluster.
     ///
@@ -26,6 +27,33 @@ impl LegacyReplicationSpec {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `numShards`.
+    #[must_use]
+    pub fn num_shards(mut self, value: impl Into<i32>) -> Self {
+        self.num_shards = Some(value.into());
+        self
+    }
+    /// Sets `regionsConfig`.
+    #[must_use]
+    pub fn regions_config(
+        mut self,
+        value: impl Into<crate::models::LegacyRegionsConfig>,
+    ) -> Self {
+        self.regions_config = Some(value.into());
+        self
+    }
+    /// Sets `zoneName`.
+    #[must_use]
+    pub fn zone_name(mut self, value: impl Into<String>) -> Self {
+        self.zone_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LegacyReplicationSpec {

@@ -5,6 +5,7 @@
 ///
 /// A Limit that triggers an alert when less than a time period.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LessThanTimeThreshold {
     /// Comparison operator to apply when checking the current metric value.
     pub operator: Option<crate::models::LessThanOperator>,
@@ -20,6 +21,27 @@ impl LessThanTimeThreshold {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(
+        mut self,
+        value: impl Into<crate::models::LessThanOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    #[must_use]
+    pub fn threshold(mut self, value: impl Into<i32>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(mut self, value: impl Into<crate::models::TimeMetricUnits>) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LessThanTimeThreshold {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `Link_Atlas` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LinkAtlas {
     /// Uniform Resource Locator (URL) that points another API resource to which this response has some relationship. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
     pub href: Option<String>,
@@ -16,6 +17,18 @@ impl LinkAtlas {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `href`.
+    #[must_use]
+    pub fn href(mut self, value: impl Into<String>) -> Self {
+        self.href = Some(value.into());
+        self
+    }
+    /// Sets `rel`.
+    #[must_use]
+    pub fn rel(mut self, value: impl Into<String>) -> Self {
+        self.rel = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LinkAtlas {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LiveImportAvailableProject` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveImportAvailableProject {
     /// List of clusters that can be migrated to MongoDB Cloud.
     pub deployments: Vec<crate::models::AvailableClustersDeployment>,
@@ -36,6 +37,18 @@ impl LiveImportAvailableProject {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `projectId`.
+    #[must_use]
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for LiveImportAvailableProject {

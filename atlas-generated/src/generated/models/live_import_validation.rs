@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LiveImportValidation` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveImportValidation {
     /// Unique 24-hexadecimal digit string that identifies the validation.
     ///
@@ -34,6 +35,39 @@ impl LiveImportValidation {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(Some(value.into()));
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `sourceGroupId`.
+    #[must_use]
+    pub fn source_group_id(mut self, value: impl Into<String>) -> Self {
+        self.source_group_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::LiveImportValidationStatus>,
+    ) -> Self {
+        self.status = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for LiveImportValidation {

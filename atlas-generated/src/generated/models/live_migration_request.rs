@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LiveMigrationRequest` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
@@ -49,6 +50,24 @@ impl LiveMigrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `dropEnabled`.
+    #[must_use]
+    pub fn drop_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.drop_enabled = Some(value.into());
+        self
+    }
+    /// Sets `sharding`.
+    #[must_use]
+    pub fn sharding(mut self, value: impl Into<crate::models::ShardingRequest>) -> Self {
+        self.sharding = Some(Some(value.into()));
+        self
     }
 }
 impl std::fmt::Debug for LiveMigrationRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LiveMigrationRequest20240530` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveMigrationRequest20240530 {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
@@ -54,6 +55,30 @@ impl LiveMigrationRequest20240530 {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `dropDestinationData`.
+    #[must_use]
+    pub fn drop_destination_data(mut self, value: impl Into<bool>) -> Self {
+        self.drop_destination_data = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `sharding`.
+    #[must_use]
+    pub fn sharding(mut self, value: impl Into<crate::models::ShardingRequest>) -> Self {
+        self.sharding = Some(Some(value.into()));
+        self
     }
 }
 impl std::fmt::Debug for LiveMigrationRequest20240530 {

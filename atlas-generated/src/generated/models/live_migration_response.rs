@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `LiveMigrationResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LiveMigrationResponse {
     /// Unique 24-hexadecimal digit string that identifies the migration job.
     ///
@@ -51,6 +52,39 @@ impl LiveMigrationResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lagTimeSeconds`.
+    #[must_use]
+    pub fn lag_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.lag_time_seconds = Some(Some(value.into()));
+        self
+    }
+    /// Sets `migrationHosts`.
+    #[must_use]
+    pub fn migration_hosts(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.migration_hosts = Some(value.into());
+        self
+    }
+    /// Sets `readyForCutover`.
+    #[must_use]
+    pub fn ready_for_cutover(mut self, value: impl Into<bool>) -> Self {
+        self.ready_for_cutover = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::LiveMigrationResponseStatus>,
+    ) -> Self {
+        self.status = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for LiveMigrationResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ManagedNamespaces` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedNamespaces {
     /// Human-readable label of the collection to manage for this Global Cluster.
     pub collection: String,
@@ -42,6 +43,30 @@ impl ManagedNamespaces {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `isCustomShardKeyHashed`.
+    #[must_use]
+    pub fn is_custom_shard_key_hashed(mut self, value: impl Into<bool>) -> Self {
+        self.is_custom_shard_key_hashed = Some(value.into());
+        self
+    }
+    /// Sets `isShardKeyUnique`.
+    #[must_use]
+    pub fn is_shard_key_unique(mut self, value: impl Into<bool>) -> Self {
+        self.is_shard_key_unique = Some(value.into());
+        self
+    }
+    /// Sets `numInitialChunks`.
+    #[must_use]
+    pub fn num_initial_chunks(mut self, value: impl Into<i64>) -> Self {
+        self.num_initial_chunks = Some(value.into());
+        self
+    }
+    /// Sets `presplitHashedZones`.
+    #[must_use]
+    pub fn presplit_hashed_zones(mut self, value: impl Into<bool>) -> Self {
+        self.presplit_hashed_zones = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ManagedNamespaces {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MaxDiskPartitionQueueDepthDataRawMetricThresholdView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
     /// MongoDB Cloud computes the current metric value as an average.
     pub mode: Option<crate::models::MetricThresholdViewMode>,
@@ -20,6 +21,36 @@ impl MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::models::MetricThresholdViewMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(
+        mut self,
+        value: impl Into<crate::models::MetricThresholdViewOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    #[must_use]
+    pub fn threshold(mut self, value: impl Into<f64>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(mut self, value: impl Into<crate::models::RawMetricUnits>) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MaxDiskPartitionQueueDepthDataRawMetricThresholdView {

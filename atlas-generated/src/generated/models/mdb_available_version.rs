@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MdbAvailableVersion` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdbAvailableVersion {
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
     pub cloud_provider: Option<crate::models::CloudRegionConfigProviderName>,
@@ -24,6 +25,45 @@ impl MdbAvailableVersion {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::CloudRegionConfigProviderName>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `defaultStatus`.
+    #[must_use]
+    pub fn default_status(
+        mut self,
+        value: impl Into<crate::models::MdbAvailableVersionDefaultStatus>,
+    ) -> Self {
+        self.default_status = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::BaseCloudProviderInstanceSize>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MdbAvailableVersion {

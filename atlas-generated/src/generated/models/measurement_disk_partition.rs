@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MeasurementDiskPartition` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MeasurementDiskPartition {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -20,6 +21,18 @@ impl MeasurementDiskPartition {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `partitionName`.
+    #[must_use]
+    pub fn partition_name(mut self, value: impl Into<String>) -> Self {
+        self.partition_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MeasurementDiskPartition {

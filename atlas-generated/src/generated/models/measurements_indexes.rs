@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MeasurementsIndexes` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MeasurementsIndexes {
     /// Human-readable label that identifies the collection.
     ///
@@ -52,6 +53,72 @@ impl MeasurementsIndexes {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collectionName`.
+    #[must_use]
+    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+        self.collection_name = Some(value.into());
+        self
+    }
+    /// Sets `databaseName`.
+    #[must_use]
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = Some(value.into());
+        self
+    }
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets `granularity`.
+    #[must_use]
+    pub fn granularity(
+        mut self,
+        value: impl Into<crate::models::MeasurementsGranularity>,
+    ) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `indexIds`.
+    #[must_use]
+    pub fn index_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.index_ids = Some(value.into());
+        self
+    }
+    /// Sets `indexStatsMeasurements`.
+    #[must_use]
+    pub fn index_stats_measurements(
+        mut self,
+        value: impl Into<Vec<crate::models::MetricsMeasurement>>,
+    ) -> Self {
+        self.index_stats_measurements = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `processId`.
+    #[must_use]
+    pub fn process_id(mut self, value: impl Into<String>) -> Self {
+        self.process_id = Some(value.into());
+        self
+    }
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MeasurementsIndexes {

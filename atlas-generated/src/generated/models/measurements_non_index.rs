@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MeasurementsNonIndex` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MeasurementsNonIndex {
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -44,6 +45,63 @@ impl MeasurementsNonIndex {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets `granularity`.
+    #[must_use]
+    pub fn granularity(
+        mut self,
+        value: impl Into<crate::models::MeasurementsGranularity>,
+    ) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hardwareMeasurements`.
+    #[must_use]
+    pub fn hardware_measurements(
+        mut self,
+        value: impl Into<Vec<crate::models::MetricsMeasurement>>,
+    ) -> Self {
+        self.hardware_measurements = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `processId`.
+    #[must_use]
+    pub fn process_id(mut self, value: impl Into<String>) -> Self {
+        self.process_id = Some(value.into());
+        self
+    }
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets `statusMeasurements`.
+    #[must_use]
+    pub fn status_measurements(
+        mut self,
+        value: impl Into<Vec<crate::models::MetricsMeasurement>>,
+    ) -> Self {
+        self.status_measurements = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MeasurementsNonIndex {

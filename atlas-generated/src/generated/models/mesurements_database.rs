@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MesurementsDatabase` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MesurementsDatabase {
     /// Human-readable label that identifies the database that the specified MongoDB process serves.
     pub database_name: Option<String>,
@@ -18,6 +19,18 @@ impl MesurementsDatabase {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `databaseName`.
+    #[must_use]
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MesurementsDatabase {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MetricDataPoint {
     /// Date and time when this data point occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -20,6 +21,18 @@ impl MetricDataPoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<f64>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MetricDataPoint {

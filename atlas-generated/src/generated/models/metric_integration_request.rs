@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating a metric integration.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricIntegrationRequest {
     /// The temporality to send to the metric integration.
     pub aggregation_temporality: crate::models::AggregationTemporality,
@@ -55,6 +56,12 @@ impl MetricIntegrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(mut self, value: impl Into<Vec<crate::models::Header>>) -> Self {
+        self.headers = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for MetricIntegrationRequest {

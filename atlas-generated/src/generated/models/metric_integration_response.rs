@@ -5,6 +5,7 @@
 ///
 /// Response schema for metric integration operations.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricIntegrationResponse {
     /// The temporality to send to the metric integration.
     pub aggregation_temporality: crate::models::AggregationTemporality,
@@ -58,6 +59,21 @@ impl MetricIntegrationResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `headersRedacted`.
+    #[must_use]
+    pub fn headers_redacted(
+        mut self,
+        value: impl Into<Vec<crate::models::RedactedHeader>>,
+    ) -> Self {
+        self.headers_redacted = Some(value.into());
+        self
+    }
+    /// Sets `metricIntegrationId`.
+    #[must_use]
+    pub fn metric_integration_id(mut self, value: impl Into<String>) -> Self {
+        self.metric_integration_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MetricIntegrationResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MetricsMeasurement` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MetricsMeasurement {
     /// List that contains the value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
     ///
@@ -24,6 +25,30 @@ impl MetricsMeasurement {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dataPoints`.
+    #[must_use]
+    pub fn data_points(
+        mut self,
+        value: impl Into<Vec<crate::models::MetricDataPoint>>,
+    ) -> Self {
+        self.data_points = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(
+        mut self,
+        value: impl Into<crate::models::MetricsMeasurementUnits>,
+    ) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MetricsMeasurement {

@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one Microsoft Teams account with one MongoDB Cloud project.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MicrosoftTeams {
     /// Integration id.
     ///
@@ -29,6 +30,12 @@ impl MicrosoftTeams {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for MicrosoftTeams {

@@ -5,6 +5,7 @@
 ///
 /// Microsoft Teams notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MicrosoftTeamsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -41,6 +42,36 @@ impl MicrosoftTeamsNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `integrationId`.
+    #[must_use]
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `microsoftTeamsWebhookUrl`.
+    #[must_use]
+    pub fn microsoft_teams_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.microsoft_teams_webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MicrosoftTeamsNotification {

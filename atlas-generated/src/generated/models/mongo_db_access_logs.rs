@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Authentication attempt, one per object, made against the cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MongoDbAccessLogs {
     /// Flag that indicates whether the response should return successful authentication attempts only.
     pub auth_result: Option<bool>,
@@ -46,6 +47,60 @@ impl MongoDbAccessLogs {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `authResult`.
+    #[must_use]
+    pub fn auth_result(mut self, value: impl Into<bool>) -> Self {
+        self.auth_result = Some(value.into());
+        self
+    }
+    /// Sets `authSource`.
+    #[must_use]
+    pub fn auth_source(mut self, value: impl Into<String>) -> Self {
+        self.auth_source = Some(value.into());
+        self
+    }
+    /// Sets `failureReason`.
+    #[must_use]
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `logLine`.
+    #[must_use]
+    pub fn log_line(mut self, value: impl Into<String>) -> Self {
+        self.log_line = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<String>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MongoDbAccessLogs {

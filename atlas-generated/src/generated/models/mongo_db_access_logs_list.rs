@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MongoDBAccessLogsList` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MongoDbAccessLogsList {
     /// Authentication attempt, one per object, made against the cluster.
     ///
@@ -16,6 +17,15 @@ impl MongoDbAccessLogsList {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `accessLogs`.
+    #[must_use]
+    pub fn access_logs(
+        mut self,
+        value: impl Into<Vec<crate::models::MongoDbAccessLogs>>,
+    ) -> Self {
+        self.access_logs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MongoDbAccessLogsList {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `MonthlyScheduleView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MonthlyScheduleView {
     /// Day of the month when the scheduled archive starts.
     pub day_of_month: Option<i32>,
@@ -22,6 +23,36 @@ impl MonthlyScheduleView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dayOfMonth`.
+    #[must_use]
+    pub fn day_of_month(mut self, value: impl Into<i32>) -> Self {
+        self.day_of_month = Some(value.into());
+        self
+    }
+    /// Sets `endHour`.
+    #[must_use]
+    pub fn end_hour(mut self, value: impl Into<i32>) -> Self {
+        self.end_hour = Some(value.into());
+        self
+    }
+    /// Sets `endMinute`.
+    #[must_use]
+    pub fn end_minute(mut self, value: impl Into<i32>) -> Self {
+        self.end_minute = Some(value.into());
+        self
+    }
+    /// Sets `startHour`.
+    #[must_use]
+    pub fn start_hour(mut self, value: impl Into<i32>) -> Self {
+        self.start_hour = Some(value.into());
+        self
+    }
+    /// Sets `startMinute`.
+    #[must_use]
+    pub fn start_minute(mut self, value: impl Into<i32>) -> Self {
+        self.start_minute = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for MonthlyScheduleView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NamespaceObj {
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     ///
@@ -20,6 +21,18 @@ impl NamespaceObj {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<crate::models::NamespaceObjType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for NamespaceObj {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `Namespaces` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Namespaces {
     /// List that contains each combination of database, collection, and type on the specified host.
     ///
@@ -16,6 +17,15 @@ impl Namespaces {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `namespaces`.
+    #[must_use]
+    pub fn namespaces(
+        mut self,
+        value: impl Into<Vec<crate::models::NamespaceObj>>,
+    ) -> Self {
+        self.namespaces = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Namespaces {

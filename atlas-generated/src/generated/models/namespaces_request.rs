@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `NamespacesRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NamespacesRequest {
     /// List of namespace strings (combination of database and collection) on the specified host or cluster.
     ///
@@ -18,6 +19,12 @@ impl NamespacesRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `namespaces`.
+    #[must_use]
+    pub fn namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespaces = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for NamespacesRequest {

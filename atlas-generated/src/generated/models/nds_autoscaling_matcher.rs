@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing a cluster against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NdsAutoscalingMatcher {
     /// `fieldName`
     pub field_name: crate::models::NdsAutoscalingMatcherField,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `NetworkPermissionEntry` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkPermissionEntry {
     /// Unique string of the Amazon Web Services (AWS) security group that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. You must configure Virtual Private Connection (VPC) peering for your project before you can add an AWS security group to an IP access list. You cannot set AWS security groups as temporary access list entries. Don't set this parameter if you set `cidrBlock` or `ipAddress`.
     pub aws_security_group: Option<String>,
@@ -30,6 +31,51 @@ impl NetworkPermissionEntry {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awsSecurityGroup`.
+    #[must_use]
+    pub fn aws_security_group(mut self, value: impl Into<String>) -> Self {
+        self.aws_security_group = Some(value.into());
+        self
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `deleteAfterDate`.
+    #[must_use]
+    pub fn delete_after_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.delete_after_date = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for NetworkPermissionEntry {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `NetworkPermissionEntryStatus` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkPermissionEntryStatus {
     /// State of the access list entry when MongoDB Cloud made this request.
     ///
@@ -22,6 +23,15 @@ impl NetworkPermissionEntryStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `STATUS`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::NetworkPermissionEntryStatusStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for NetworkPermissionEntryStatus {

@@ -11,6 +11,7 @@
 ///
 /// See <https://discuss.newrelic.com/t/new-relic-plugin-eol-wednesday-june-16th-2021/127267>.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NewRelic {
     /// Unique 40-hexadecimal digit string that identifies your New Relic account.
     pub account_id: String,
@@ -56,6 +57,12 @@ impl NewRelic {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
     }
 }
 impl std::fmt::Debug for NewRelic {

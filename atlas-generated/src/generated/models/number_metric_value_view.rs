@@ -5,6 +5,7 @@
 ///
 /// Measurement of the `metricName` recorded at the time of the event.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberMetricValueView {
     /// Amount of the `metricName` recorded at the time of the event. This value triggered the alert.
     ///
@@ -20,6 +21,18 @@ impl NumberMetricValueView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `number`.
+    #[must_use]
+    pub fn number(mut self, value: impl Into<f64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `units`.
+    #[must_use]
+    pub fn units(mut self, value: impl Into<crate::models::NumberMetricUnits>) -> Self {
+        self.units = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for NumberMetricValueView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ObjectStoragePrivateEndpointRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectStoragePrivateEndpointRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: Option<crate::models::EndpointCloudProvider>,
@@ -18,6 +19,33 @@ impl ObjectStoragePrivateEndpointRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::EndpointCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl Into<crate::models::ObjectStoragePrivateEndpointRegionName>,
+    ) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `vpcRegionName`.
+    #[must_use]
+    pub fn vpc_region_name(
+        mut self,
+        value: impl Into<crate::models::ObjectStoragePrivateEndpointRegionName>,
+    ) -> Self {
+        self.vpc_region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ObjectStoragePrivateEndpointRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ObjectStoragePrivateEndpointResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectStoragePrivateEndpointResponse {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: Option<crate::models::EndpointCloudProvider>,
@@ -34,6 +35,60 @@ impl ObjectStoragePrivateEndpointResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::EndpointCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointConnectionName`.
+    #[must_use]
+    pub fn private_endpoint_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_connection_name = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl Into<crate::models::ObjectStoragePrivateEndpointRegionName>,
+    ) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::PrivateEndpointStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `vpcRegionName`.
+    #[must_use]
+    pub fn vpc_region_name(
+        mut self,
+        value: impl Into<crate::models::ObjectStoragePrivateEndpointRegionName>,
+    ) -> Self {
+        self.vpc_region_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {

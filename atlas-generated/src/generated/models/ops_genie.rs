@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one OpsGenie account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpsGenie {
     /// Key that allows MongoDB Cloud to access your OpsGenie account.
     ///
@@ -38,6 +39,18 @@ impl OpsGenie {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<crate::models::OpsGenieRegion>) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for OpsGenie {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response containing associated invoices for an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgAssociatedInvoiceResponse {
     /// List of invoices associated with the organization for the specified period.
     ///
@@ -24,6 +25,27 @@ impl OrgAssociatedInvoiceResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `associatedInvoices`.
+    #[must_use]
+    pub fn associated_invoices(
+        mut self,
+        value: impl Into<Vec<crate::models::AssociatedInvoice>>,
+    ) -> Self {
+        self.associated_invoices = Some(value.into());
+        self
+    }
+    /// Sets `month`.
+    #[must_use]
+    pub fn month(mut self, value: impl Into<String>) -> Self {
+        self.month = Some(value.into());
+        self
+    }
+    /// Sets `year`.
+    #[must_use]
+    pub fn year(mut self, value: impl Into<String>) -> Self {
+        self.year = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgAssociatedInvoiceResponse {

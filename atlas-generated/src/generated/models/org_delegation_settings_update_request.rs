@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgDelegationSettingsUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgDelegationSettingsUpdateRequest {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
@@ -28,6 +29,36 @@ impl OrgDelegationSettingsUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `delegatedMcpAccess`.
+    #[must_use]
+    pub fn delegated_mcp_access(
+        mut self,
+        value: impl Into<crate::models::DelegatedMcpAccess>,
+    ) -> Self {
+        self.delegated_mcp_access = Some(Some(value.into()));
+        self
+    }
+    /// Sets `delegatedPartnerAccess`.
+    #[must_use]
+    pub fn delegated_partner_access(
+        mut self,
+        value: impl Into<crate::models::DelegatedPartnerAccess>,
+    ) -> Self {
+        self.delegated_partner_access = Some(Some(value.into()));
+        self
+    }
+    /// Sets `idleRefreshTokenLifetime`.
+    #[must_use]
+    pub fn idle_refresh_token_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.idle_refresh_token_lifetime = Some(Some(value.into()));
+        self
+    }
+    /// Sets `maximumRefreshTokenLifetime`.
+    #[must_use]
+    pub fn maximum_refresh_token_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_refresh_token_lifetime = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {

@@ -5,6 +5,7 @@
 ///
 /// Details that define how to connect one MongoDB Cloud organization to one federated authentication service.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgFederationSettings {
     /// List of domains associated with the organization's identity provider.
     pub federated_domains: Vec<String>,
@@ -36,6 +37,33 @@ impl OrgFederationSettings {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `hasRoleMappings`.
+    #[must_use]
+    pub fn has_role_mappings(mut self, value: impl Into<bool>) -> Self {
+        self.has_role_mappings = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `identityProviderId`.
+    #[must_use]
+    pub fn identity_provider_id(mut self, value: impl Into<String>) -> Self {
+        self.identity_provider_id = Some(value.into());
+        self
+    }
+    /// Sets `identityProviderStatus`.
+    #[must_use]
+    pub fn identity_provider_status(
+        mut self,
+        value: impl Into<crate::models::FederationStatus>,
+    ) -> Self {
+        self.identity_provider_status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgFederationSettings {

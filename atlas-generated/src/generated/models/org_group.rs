@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgGroup` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgGroup {
     /// Settings that describe the clusters in each project that the API key is authorized to view.
     ///
@@ -36,6 +37,51 @@ impl OrgGroup {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusters`.
+    #[must_use]
+    pub fn clusters(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudCluster>>,
+    ) -> Self {
+        self.clusters = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `groupName`.
+    #[must_use]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `orgName`.
+    #[must_use]
+    pub fn org_name(mut self, value: impl Into<String>) -> Self {
+        self.org_name = Some(value.into());
+        self
+    }
+    /// Sets `planType`.
+    #[must_use]
+    pub fn plan_type(mut self, value: impl Into<String>) -> Self {
+        self.plan_type = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgGroup {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgMcpConfigResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgMcpConfigResponse {
     /// Unique identifier for the Service Account client associated with this MCP configuration. Use this Service Account to connect to the Atlas Remote MCP.
     ///
@@ -32,6 +33,48 @@ impl OrgMcpConfigResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clientId`.
+    #[must_use]
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `egressClientId`.
+    #[must_use]
+    pub fn egress_client_id(mut self, value: impl Into<String>) -> Self {
+        self.egress_client_id = Some(value.into());
+        self
+    }
+    /// Sets `ipAccessList`.
+    #[must_use]
+    pub fn ip_access_list(
+        mut self,
+        value: impl Into<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
+    ) -> Self {
+        self.ip_access_list = Some(value.into());
+        self
+    }
+    /// Sets `mcpConfigId`.
+    #[must_use]
+    pub fn mcp_config_id(mut self, value: impl Into<String>) -> Self {
+        self.mcp_config_id = Some(value.into());
+        self
+    }
+    /// Sets `mcpConfigName`.
+    #[must_use]
+    pub fn mcp_config_name(mut self, value: impl Into<String>) -> Self {
+        self.mcp_config_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgMcpConfigResponse {

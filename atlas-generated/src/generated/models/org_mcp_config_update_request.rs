@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgMcpConfigUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgMcpConfigUpdateRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration. If provided, replaces the existing IP access list.
     pub ip_access_list: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
@@ -20,6 +21,30 @@ impl OrgMcpConfigUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `ipAccessList`.
+    #[must_use]
+    pub fn ip_access_list(
+        mut self,
+        value: impl Into<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
+    ) -> Self {
+        self.ip_access_list = Some(value.into());
+        self
+    }
+    /// Sets `mcpConfigName`.
+    #[must_use]
+    pub fn mcp_config_name(mut self, value: impl Into<String>) -> Self {
+        self.mcp_config_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::OrgMcpConfigUpdateRequestRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgMcpConfigUpdateRequest {

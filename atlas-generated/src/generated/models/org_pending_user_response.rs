@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgPendingUserResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgPendingUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
@@ -40,6 +41,57 @@ impl OrgPendingUserResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<crate::models::OrgUserRolesResponse>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `teamIds`.
+    #[must_use]
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets `invitationCreatedAt`.
+    #[must_use]
+    pub fn invitation_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.invitation_created_at = Some(value.into());
+        self
+    }
+    /// Sets `invitationExpiresAt`.
+    #[must_use]
+    pub fn invitation_expires_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.invitation_expires_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `inviterUsername`.
+    #[must_use]
+    pub fn inviter_username(mut self, value: impl Into<String>) -> Self {
+        self.inviter_username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgPendingUserResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Organization Service Account that Atlas created for the organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgServiceAccount {
     /// The Client ID of the Service Account.
     pub client_id: Option<String>,
@@ -24,6 +25,48 @@ impl OrgServiceAccount {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clientId`.
+    #[must_use]
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `secrets`.
+    #[must_use]
+    pub fn secrets(
+        mut self,
+        value: impl Into<Vec<crate::models::ServiceAccountSecret>>,
+    ) -> Self {
+        self.secrets = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgServiceAccount {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgServiceAccountUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgServiceAccountUpdateRequest {
     /// Human readable description for the Service Account.
     ///
@@ -22,6 +23,27 @@ impl OrgServiceAccountUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgServiceAccountUpdateRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrgUserRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgUserRequest {
     /// Write-only: sent in requests, never returned.
     ///
@@ -28,6 +29,27 @@ impl OrgUserRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<crate::models::OrgUserRolesRequest>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `teamIds`.
+    #[must_use]
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for OrgUserRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Organization and project level roles to assign the MongoDB Cloud user within one organization.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgUserRolesRequest {
     /// List of project level role assignments to assign the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<crate::models::GroupRoleAssignment>>,
@@ -25,6 +26,15 @@ impl OrgUserRolesRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `groupRoleAssignments`.
+    #[must_use]
+    pub fn group_role_assignments(
+        mut self,
+        value: impl Into<Vec<crate::models::GroupRoleAssignment>>,
+    ) -> Self {
+        self.group_role_assignments = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgUserRolesRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrgUserRolesResponse {
     /// List of project-level role assignments assigned to the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<crate::models::GroupRoleAssignment>>,
@@ -16,6 +17,24 @@ impl OrgUserRolesResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupRoleAssignments`.
+    #[must_use]
+    pub fn group_role_assignments(
+        mut self,
+        value: impl Into<Vec<crate::models::GroupRoleAssignment>>,
+    ) -> Self {
+        self.group_role_assignments = Some(value.into());
+        self
+    }
+    /// Sets `orgRoles`.
+    #[must_use]
+    pub fn org_roles(
+        mut self,
+        value: impl Into<Vec<crate::models::AddOrRemoveOrgRoleOrgRole>>,
+    ) -> Self {
+        self.org_roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrgUserRolesResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrganizationInvitation` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
@@ -64,6 +65,72 @@ impl OrganizationInvitation {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `groupRoleAssignments`.
+    #[must_use]
+    pub fn group_role_assignments(
+        mut self,
+        value: impl Into<Vec<crate::models::GroupRole>>,
+    ) -> Self {
+        self.group_role_assignments = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `inviterUsername`.
+    #[must_use]
+    pub fn inviter_username(mut self, value: impl Into<String>) -> Self {
+        self.inviter_username = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::OrganizationInvitationRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `teamIds`.
+    #[must_use]
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrganizationInvitation {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrganizationInvitationGroupRoleAssignmentsRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
     /// Unique 24-hexadecimal digit string that identifies the project to which these roles belong.
     pub group_id: Option<String>,
@@ -16,6 +17,18 @@ impl OrganizationInvitationGroupRoleAssignmentsRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrganizationInvitationGroupRoleAssignmentsRequest {

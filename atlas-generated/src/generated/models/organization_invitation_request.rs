@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrganizationInvitationRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationInvitationRequest {
     /// List of projects that the user will be added to when they accept their invitation to the organization.
     pub group_role_assignments: Option<
@@ -22,6 +23,38 @@ impl OrganizationInvitationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupRoleAssignments`.
+    #[must_use]
+    pub fn group_role_assignments(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::OrganizationInvitationGroupRoleAssignmentsRequest>,
+        >,
+    ) -> Self {
+        self.group_role_assignments = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::OrganizationInvitationRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `teamIds`.
+    #[must_use]
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrganizationInvitationRequest {

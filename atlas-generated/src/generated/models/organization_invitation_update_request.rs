@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `OrganizationInvitationUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationInvitationUpdateRequest {
     /// List of projects that the user will be added to when they accept their invitation to the organization.
     pub group_role_assignments: Option<
@@ -20,6 +21,32 @@ impl OrganizationInvitationUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupRoleAssignments`.
+    #[must_use]
+    pub fn group_role_assignments(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::OrganizationInvitationGroupRoleAssignmentsRequest>,
+        >,
+    ) -> Self {
+        self.group_role_assignments = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::OrganizationInvitationRolesItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `teamIds`.
+    #[must_use]
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrganizationInvitationUpdateRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Maintenance configuration settings for an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationMaintenanceSettingsResponse {
     /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.
     ///
@@ -24,6 +25,28 @@ impl OrganizationMaintenanceSettingsResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `effectiveWaveAssignmentMode`.
+    #[must_use]
+    pub fn effective_wave_assignment_mode(
+        mut self,
+        value: impl Into<
+            crate::models::OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
+        >,
+    ) -> Self {
+        self.effective_wave_assignment_mode = Some(value.into());
+        self
+    }
+    /// Sets `waveAssignmentMode`.
+    #[must_use]
+    pub fn wave_assignment_mode(
+        mut self,
+        value: impl Into<
+            crate::models::OrganizationMaintenanceSettingsResponseWaveAssignmentMode,
+        >,
+    ) -> Self {
+        self.wave_assignment_mode = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {

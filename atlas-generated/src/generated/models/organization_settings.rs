@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Collection of settings that configures the organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationSettings {
     /// Flag that indicates whether to require API operations to originate from an IP Address added to the API access list for the specified organization.
     pub api_access_list_required: Option<bool>,
@@ -32,6 +33,66 @@ impl OrganizationSettings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `apiAccessListRequired`.
+    #[must_use]
+    pub fn api_access_list_required(mut self, value: impl Into<bool>) -> Self {
+        self.api_access_list_required = Some(value.into());
+        self
+    }
+    /// Sets `customSessionTimeouts`.
+    #[must_use]
+    pub fn custom_session_timeouts(
+        mut self,
+        value: impl Into<crate::models::CustomSessionTimeouts>,
+    ) -> Self {
+        self.custom_session_timeouts = Some(value.into());
+        self
+    }
+    /// Sets `genAIFeaturesEnabled`.
+    #[must_use]
+    pub fn gen_ai_features_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.gen_ai_features_enabled = Some(value.into());
+        self
+    }
+    /// Sets `maxServiceAccountSecretValidityInHours`.
+    #[must_use]
+    pub fn max_service_account_secret_validity_in_hours(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.max_service_account_secret_validity_in_hours = Some(value.into());
+        self
+    }
+    /// Sets `multiFactorAuthRequired`.
+    #[must_use]
+    pub fn multi_factor_auth_required(mut self, value: impl Into<bool>) -> Self {
+        self.multi_factor_auth_required = Some(value.into());
+        self
+    }
+    /// Sets `operationsContact`.
+    #[must_use]
+    pub fn operations_contact(mut self, value: impl Into<String>) -> Self {
+        self.operations_contact = Some(Some(value.into()));
+        self
+    }
+    /// Sets `restrictEmployeeAccess`.
+    #[must_use]
+    pub fn restrict_employee_access(mut self, value: impl Into<bool>) -> Self {
+        self.restrict_employee_access = Some(value.into());
+        self
+    }
+    /// Sets `securityContact`.
+    #[must_use]
+    pub fn security_contact(mut self, value: impl Into<String>) -> Self {
+        self.security_contact = Some(value.into());
+        self
+    }
+    /// Sets `streamsCrossGroupEnabled`.
+    #[must_use]
+    pub fn streams_cross_group_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.streams_cross_group_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OrganizationSettings {

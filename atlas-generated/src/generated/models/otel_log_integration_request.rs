@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating an OpenTelemetry log export integration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OtelLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,

@@ -5,6 +5,7 @@
 ///
 /// Details to integrate OpenTelemetry log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OtelLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,

@@ -5,6 +5,7 @@
 ///
 /// List of outbound IP addresses from the Atlas control plane, categorized by cloud provider. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that Atlas can communicate with your webhooks and KMS.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundControlPlaneCloudProviderIpAddresses {
     /// Control plane IP addresses in AWS. Each key identifies an Amazon Web Services (AWS) region. Each value identifies control plane IP addresses in the AWS region.
     ///
@@ -26,6 +27,33 @@ impl OutboundControlPlaneCloudProviderIpAddresses {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `aws`.
+    #[must_use]
+    pub fn aws(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `azure`.
+    #[must_use]
+    pub fn azure(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.azure = Some(value.into());
+        self
+    }
+    /// Sets `gcp`.
+    #[must_use]
+    pub fn gcp(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.gcp = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OutboundControlPlaneCloudProviderIpAddresses {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request to start an overload protection simulation for a cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OverloadProtectionSimulationRequest {
     /// Duration of the overload protection simulation in seconds.
     pub duration_seconds: Option<i32>,
@@ -14,6 +15,12 @@ impl OverloadProtectionSimulationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `durationSeconds`.
+    #[must_use]
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.duration_seconds = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OverloadProtectionSimulationRequest {

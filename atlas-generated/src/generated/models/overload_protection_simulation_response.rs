@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Overload protection simulation for a cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OverloadProtectionSimulationResponse {
     /// Date and time when cancellation of the overload protection simulation was requested. This parameter is only present when a cancellation has been requested and expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -42,6 +43,57 @@ impl OverloadProtectionSimulationResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cancelRequestedAt`.
+    #[must_use]
+    pub fn cancel_requested_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.cancel_requested_at = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `durationSeconds`.
+    #[must_use]
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.duration_seconds = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `requestDate`.
+    #[must_use]
+    pub fn request_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.request_date = Some(value.into());
+        self
+    }
+    /// Sets `simulationId`.
+    #[must_use]
+    pub fn simulation_id(mut self, value: impl Into<String>) -> Self {
+        self.simulation_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for OverloadProtectionSimulationResponse {

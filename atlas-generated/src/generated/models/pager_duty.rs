@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one PagerDuty account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PagerDuty {
     /// Integration id.
     ///
@@ -38,6 +39,18 @@ impl PagerDuty {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<crate::models::OpsGenieRegion>) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for PagerDuty {

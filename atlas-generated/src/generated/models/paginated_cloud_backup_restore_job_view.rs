@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PaginatedCloudBackupRestoreJobView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PaginatedCloudBackupRestoreJobView {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -24,6 +25,27 @@ impl PaginatedCloudBackupRestoreJobView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn results(
+        mut self,
+        value: impl Into<Vec<crate::models::DiskBackupSnapshotRestoreJob>>,
+    ) -> Self {
+        self.results = Some(value.into());
+        self
+    }
+    /// Sets `totalCount`.
+    #[must_use]
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PaginatedCloudBackupRestoreJobView {

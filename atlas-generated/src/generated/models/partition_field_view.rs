@@ -5,6 +5,7 @@
 ///
 /// Metadata to partition this online archive.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PartitionFieldView {
     /// Human-readable label that identifies the parameter that MongoDB Cloud uses to partition data. To specify a nested parameter, use the dot notation.
     pub field_name: String,
@@ -30,6 +31,15 @@ impl PartitionFieldView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `fieldType`.
+    #[must_use]
+    pub fn field_type(
+        mut self,
+        value: impl Into<crate::models::PartitionFieldViewFieldType>,
+    ) -> Self {
+        self.field_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PartitionFieldView {

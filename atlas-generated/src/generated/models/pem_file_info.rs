@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// PEM file information for the identity provider's current certificates.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PemFileInfo {
     /// List of certificates in the file.
     pub certificates: Option<Vec<crate::models::X509Certificate>>,
@@ -16,6 +17,21 @@ impl PemFileInfo {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `certificates`.
+    #[must_use]
+    pub fn certificates(
+        mut self,
+        value: impl Into<Vec<crate::models::X509Certificate>>,
+    ) -> Self {
+        self.certificates = Some(value.into());
+        self
+    }
+    /// Sets `fileName`.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PemFileInfo {

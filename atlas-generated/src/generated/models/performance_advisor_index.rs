@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PerformanceAdvisorIndex` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorIndex {
     /// The average size of an object in the collection of this index.
     ///
@@ -36,6 +37,45 @@ impl PerformanceAdvisorIndex {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `avgObjSize`.
+    #[must_use]
+    pub fn avg_obj_size(mut self, value: impl Into<f64>) -> Self {
+        self.avg_obj_size = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `impact`.
+    #[must_use]
+    pub fn impact(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.impact = Some(value.into());
+        self
+    }
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, i32>>>,
+    ) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `weight`.
+    #[must_use]
+    pub fn weight(mut self, value: impl Into<f64>) -> Self {
+        self.weight = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorIndex {

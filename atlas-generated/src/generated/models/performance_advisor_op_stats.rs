@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details that this resource returned about the specified query.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorOpStats {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds. This parameter relates to the **duration** query parameter.
     ///
@@ -28,6 +29,30 @@ impl PerformanceAdvisorOpStats {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `ms`.
+    #[must_use]
+    pub fn ms(mut self, value: impl Into<i64>) -> Self {
+        self.ms = Some(value.into());
+        self
+    }
+    /// Sets `nReturned`.
+    #[must_use]
+    pub fn n_returned(mut self, value: impl Into<i64>) -> Self {
+        self.n_returned = Some(value.into());
+        self
+    }
+    /// Sets `nScanned`.
+    #[must_use]
+    pub fn n_scanned(mut self, value: impl Into<i64>) -> Self {
+        self.n_scanned = Some(value.into());
+        self
+    }
+    /// Sets `ts`.
+    #[must_use]
+    pub fn ts(mut self, value: impl Into<i64>) -> Self {
+        self.ts = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorOpStats {

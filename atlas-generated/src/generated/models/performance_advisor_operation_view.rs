@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PerformanceAdvisorOperationView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorOperationView {
     /// List that contains the search criteria that the query uses. To use the values in key-value pairs in these predicates requires **Project Data Access Read Only** permissions or greater. Otherwise, MongoDB Cloud redacts these values.
     ///
@@ -18,6 +19,21 @@ impl PerformanceAdvisorOperationView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `predicates`.
+    #[must_use]
+    pub fn predicates(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.predicates = Some(value.into());
+        self
+    }
+    /// Sets `stats`.
+    #[must_use]
+    pub fn stats(
+        mut self,
+        value: impl Into<crate::models::PerformanceAdvisorOpStats>,
+    ) -> Self {
+        self.stats = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorOperationView {

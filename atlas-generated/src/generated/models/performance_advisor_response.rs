@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response that contains Performance Advisor suggested indexes and query shapes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorResponse {
     /// List of query predicates, sorts, and projections that the Performance Advisor suggests.
     ///
@@ -20,6 +21,24 @@ impl PerformanceAdvisorResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `shapes`.
+    #[must_use]
+    pub fn shapes(
+        mut self,
+        value: impl Into<Vec<crate::models::PerformanceAdvisorShape>>,
+    ) -> Self {
+        self.shapes = Some(value.into());
+        self
+    }
+    /// Sets `suggestedIndexes`.
+    #[must_use]
+    pub fn suggested_indexes(
+        mut self,
+        value: impl Into<Vec<crate::models::PerformanceAdvisorIndex>>,
+    ) -> Self {
+        self.suggested_indexes = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PerformanceAdvisorShape` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorShape {
     /// Average duration in milliseconds for the queries examined that match this shape.
     ///
@@ -36,6 +37,45 @@ impl PerformanceAdvisorShape {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `avgMs`.
+    #[must_use]
+    pub fn avg_ms(mut self, value: impl Into<i64>) -> Self {
+        self.avg_ms = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    #[must_use]
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `inefficiencyScore`.
+    #[must_use]
+    pub fn inefficiency_score(mut self, value: impl Into<i64>) -> Self {
+        self.inefficiency_score = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `operations`.
+    #[must_use]
+    pub fn operations(
+        mut self,
+        value: impl Into<Vec<crate::models::PerformanceAdvisorOperationView>>,
+    ) -> Self {
+        self.operations = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorShape {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details of one slow query that the Performance Advisor detected.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorSlowQuery {
     /// Text of the MongoDB log related to this slow query.
     ///
@@ -30,6 +31,39 @@ impl PerformanceAdvisorSlowQuery {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `line`.
+    #[must_use]
+    pub fn line(mut self, value: impl Into<String>) -> Self {
+        self.line = Some(value.into());
+        self
+    }
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: impl Into<crate::models::PerformanceAdvisorSlowQueryMetrics>,
+    ) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `opType`.
+    #[must_use]
+    pub fn op_type(mut self, value: impl Into<String>) -> Self {
+        self.op_type = Some(value.into());
+        self
+    }
+    /// Sets `replicaState`.
+    #[must_use]
+    pub fn replica_state(mut self, value: impl Into<String>) -> Self {
+        self.replica_state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQuery {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PerformanceAdvisorSlowQueryList` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorSlowQueryList {
     /// List of operations that the Performance Advisor detected that took longer to execute than a specified threshold.
     ///
@@ -16,6 +17,15 @@ impl PerformanceAdvisorSlowQueryList {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `slowQueries`.
+    #[must_use]
+    pub fn slow_queries(
+        mut self,
+        value: impl Into<Vec<crate::models::PerformanceAdvisorSlowQuery>>,
+    ) -> Self {
+        self.slow_queries = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQueryList {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Metrics from a slow query log.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerformanceAdvisorSlowQueryMetrics {
     /// The number of documents in the collection that MongoDB scanned in order to carry out the operation.
     ///
@@ -68,6 +69,90 @@ impl PerformanceAdvisorSlowQueryMetrics {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `docsExamined`.
+    #[must_use]
+    pub fn docs_examined(mut self, value: impl Into<i64>) -> Self {
+        self.docs_examined = Some(value.into());
+        self
+    }
+    /// Sets `docsExaminedReturnedRatio`.
+    #[must_use]
+    pub fn docs_examined_returned_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.docs_examined_returned_ratio = Some(value.into());
+        self
+    }
+    /// Sets `docsReturned`.
+    #[must_use]
+    pub fn docs_returned(mut self, value: impl Into<i64>) -> Self {
+        self.docs_returned = Some(value.into());
+        self
+    }
+    /// Sets `fromUserConnection`.
+    #[must_use]
+    pub fn from_user_connection(mut self, value: impl Into<bool>) -> Self {
+        self.from_user_connection = Some(value.into());
+        self
+    }
+    /// Sets `hasAutoEmbedding`.
+    #[must_use]
+    pub fn has_auto_embedding(mut self, value: impl Into<bool>) -> Self {
+        self.has_auto_embedding = Some(value.into());
+        self
+    }
+    /// Sets `hasIndexCoverage`.
+    #[must_use]
+    pub fn has_index_coverage(mut self, value: impl Into<bool>) -> Self {
+        self.has_index_coverage = Some(value.into());
+        self
+    }
+    /// Sets `hasRerank`.
+    #[must_use]
+    pub fn has_rerank(mut self, value: impl Into<bool>) -> Self {
+        self.has_rerank = Some(value.into());
+        self
+    }
+    /// Sets `hasSort`.
+    #[must_use]
+    pub fn has_sort(mut self, value: impl Into<bool>) -> Self {
+        self.has_sort = Some(value.into());
+        self
+    }
+    /// Sets `keysExamined`.
+    #[must_use]
+    pub fn keys_examined(mut self, value: impl Into<i64>) -> Self {
+        self.keys_examined = Some(value.into());
+        self
+    }
+    /// Sets `keysExaminedReturnedRatio`.
+    #[must_use]
+    pub fn keys_examined_returned_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.keys_examined_returned_ratio = Some(value.into());
+        self
+    }
+    /// Sets `numYields`.
+    #[must_use]
+    pub fn num_yields(mut self, value: impl Into<i64>) -> Self {
+        self.num_yields = Some(value.into());
+        self
+    }
+    /// Sets `operationExecutionTime`.
+    #[must_use]
+    pub fn operation_execution_time(mut self, value: impl Into<i64>) -> Self {
+        self.operation_execution_time = Some(value.into());
+        self
+    }
+    /// Sets `responseLength`.
+    #[must_use]
+    pub fn response_length(mut self, value: impl Into<i64>) -> Self {
+        self.response_length = Some(value.into());
+        self
+    }
+    /// Sets `tokensUsed`.
+    #[must_use]
+    pub fn tokens_used(mut self, value: impl Into<i64>) -> Self {
+        self.tokens_used = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {

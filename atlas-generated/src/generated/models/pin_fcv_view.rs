@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PinFCVView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PinFcvView {
     /// Expiration date of the fixed FCV. If not specified, the expiration date will default to 4 weeks from the date FCV was originally pinned. Note that this field cannot exceed 4 weeks from the pinned date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub expiration_date: Option<crate::runtime::Timestamp>,
@@ -18,6 +19,21 @@ impl PinFcvView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `expirationDate`.
+    #[must_use]
+    pub fn expiration_date(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.expiration_date = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PinFcvView {

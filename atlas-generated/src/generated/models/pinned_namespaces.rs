@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Pinned namespaces view for cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PinnedNamespaces {
     /// Unique 24-hexadecimal digit string that identifies the request cluster.
     ///
@@ -24,6 +25,24 @@ impl PinnedNamespaces {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterId`.
+    #[must_use]
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `pinnedNamespaces`.
+    #[must_use]
+    pub fn pinned_namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.pinned_namespaces = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PinnedNamespaces {

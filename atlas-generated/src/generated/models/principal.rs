@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Information about a principal, such as an OAuth application, that triggered the event through delegated access.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Principal {
     /// The identifier of this principal.
     pub id: Option<String>,
@@ -18,6 +19,24 @@ impl Principal {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `onBehalfOf`.
+    #[must_use]
+    pub fn on_behalf_of(mut self, value: impl Into<crate::models::Principal>) -> Self {
+        self.on_behalf_of = Some(Box::new(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for Principal {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Set of Private endpoint and hostnames.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivateEndpointHostname {
     /// Human-readable label that identifies the hostname.
     ///
@@ -20,6 +21,18 @@ impl PrivateEndpointHostname {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpoint`.
+    #[must_use]
+    pub fn private_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PrivateEndpointHostname {

@@ -5,6 +5,7 @@
 ///
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivateGcpEndpointGroup {
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
@@ -40,6 +41,54 @@ impl PrivateGcpEndpointGroup {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `deleteRequested`.
+    #[must_use]
+    pub fn delete_requested(mut self, value: impl Into<bool>) -> Self {
+        self.delete_requested = Some(value.into());
+        self
+    }
+    /// Sets `endpointGroupName`.
+    #[must_use]
+    pub fn endpoint_group_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_group_name = Some(value.into());
+        self
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(
+        mut self,
+        value: impl Into<Vec<crate::models::GcpConsumerForwardingRule>>,
+    ) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `gcpProjectId`.
+    #[must_use]
+    pub fn gcp_project_id(mut self, value: impl Into<String>) -> Self {
+        self.gcp_project_id = Some(value.into());
+        self
+    }
+    /// Sets `portMappingEnabled`.
+    #[must_use]
+    pub fn port_mapping_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.port_mapping_enabled = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::PrivateGcpEndpointGroupStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PrivateGcpEndpointGroup {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PrivateIPModeView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateIpModeView {
     /// Flag that indicates whether someone enabled **Connect via Peering Only** mode for the specified project.
     pub enabled: bool,

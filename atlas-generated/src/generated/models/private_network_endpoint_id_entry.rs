@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PrivateNetworkEndpointIdEntry` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateNetworkEndpointIdEntry {
     /// Link ID that identifies the Azure private endpoint connection.
     pub azure_link_id: Option<String>,
@@ -47,6 +48,69 @@ impl PrivateNetworkEndpointIdEntry {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `azureLinkId`.
+    #[must_use]
+    pub fn azure_link_id(mut self, value: impl Into<String>) -> Self {
+        self.azure_link_id = Some(value.into());
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `customerEndpointDNSName`.
+    #[must_use]
+    pub fn customer_endpoint_dns_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_endpoint_dns_name = Some(value.into());
+        self
+    }
+    /// Sets `customerEndpointIPAddress`.
+    #[must_use]
+    pub fn customer_endpoint_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.customer_endpoint_ip_address = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::models::PrivateNetworkEndpointIdEntryProvider>,
+    ) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::PrivateNetworkEndpointIdEntryStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::PrivateNetworkEndpointIdEntryType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ProjectSettingItemView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectSettingItemView {
     /// Flag that indicates whether someone enabled the regionalized private endpoint setting for the specified project.
     ///

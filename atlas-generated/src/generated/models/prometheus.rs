@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one Prometheus account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Prometheus {
     /// Flag that indicates whether someone has activated the Prometheus integration.
     pub enabled: bool,
@@ -47,6 +48,27 @@ impl Prometheus {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `sendUserProvidedResourceTagsEnabled`.
+    #[must_use]
+    pub fn send_user_provided_resource_tags_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.send_user_provided_resource_tags_enabled = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for Prometheus {

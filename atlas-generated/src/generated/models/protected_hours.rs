@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Defines the a window where maintenance will not begin within.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProtectedHours {
     /// Zero-based integer that represents the end hour of the of the day that the maintenance will not begin in.
     pub end_hour_of_day: Option<i32>,
@@ -16,6 +17,18 @@ impl ProtectedHours {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endHourOfDay`.
+    #[must_use]
+    pub fn end_hour_of_day(mut self, value: impl Into<i32>) -> Self {
+        self.end_hour_of_day = Some(value.into());
+        self
+    }
+    /// Sets `startHourOfDay`.
+    #[must_use]
+    pub fn start_hour_of_day(mut self, value: impl Into<i32>) -> Self {
+        self.start_hour_of_day = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ProtectedHours {

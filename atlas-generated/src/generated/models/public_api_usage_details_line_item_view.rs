@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PublicApiUsageDetailsLineItemView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublicApiUsageDetailsLineItemView {
     /// `additionalData`
     pub additional_data: Option<crate::models::AdditionalData>,
@@ -36,6 +37,72 @@ impl PublicApiUsageDetailsLineItemView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `additionalData`.
+    #[must_use]
+    pub fn additional_data(
+        mut self,
+        value: impl Into<crate::models::AdditionalData>,
+    ) -> Self {
+        self.additional_data = Some(value.into());
+        self
+    }
+    /// Sets `billDate`.
+    #[must_use]
+    pub fn bill_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.bill_date = Some(value.into());
+        self
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::LineItemCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    #[must_use]
+    pub fn quantity(mut self, value: impl Into<f64>) -> Self {
+        self.quantity = Some(value.into());
+        self
+    }
+    /// Sets `totalPriceCents`.
+    #[must_use]
+    pub fn total_price_cents(mut self, value: impl Into<i64>) -> Self {
+        self.total_price_cents = Some(value.into());
+        self
+    }
+    /// Sets `unitPriceDollars`.
+    #[must_use]
+    pub fn unit_price_dollars(mut self, value: impl Into<f64>) -> Self {
+        self.unit_price_dollars = Some(value.into());
+        self
+    }
+    /// Sets `usageDate`.
+    #[must_use]
+    pub fn usage_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.usage_date = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `PushBasedLogExportProject` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PushBasedLogExportProject {
     /// The name of the bucket to which the agent will send the logs to.
     pub bucket_name: Option<String>,
@@ -30,6 +31,45 @@ impl PushBasedLogExportProject {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = Some(value.into());
+        self
+    }
+    /// Sets `createDate`.
+    #[must_use]
+    pub fn create_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+    /// Sets `iamRoleId`.
+    #[must_use]
+    pub fn iam_role_id(mut self, value: impl Into<String>) -> Self {
+        self.iam_role_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `prefixPath`.
+    #[must_use]
+    pub fn prefix_path(mut self, value: impl Into<String>) -> Self {
+        self.prefix_path = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::PushBasedLogExportProjectState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for PushBasedLogExportProject {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response containing the details and status of a query shape. The query shape field may be null if the user lacks PII view access.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueryShapeResponse {
     /// The MongoDB command type issued for a query shape.
     ///
@@ -40,6 +41,33 @@ impl QueryShapeResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `command`.
+    #[must_use]
+    pub fn command(
+        mut self,
+        value: impl Into<crate::models::QueryShapeResponseCommand>,
+    ) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `queryShape`.
+    #[must_use]
+    pub fn query_shape(mut self, value: impl Into<String>) -> Self {
+        self.query_shape = Some(value.into());
+        self
+    }
+    /// Sets `queryShapeHash`.
+    #[must_use]
+    pub fn query_shape_hash(mut self, value: impl Into<String>) -> Self {
+        self.query_shape_hash = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for QueryShapeResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Metadata about when a query shape was seen.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueryShapeSeenMetadata {
     /// The name of the application that this query shape came from. This can be set via the MongoDB connection string. The application name is set to unknown for internal MongoDB queries.
     pub application_name: Option<String>,
@@ -20,6 +21,30 @@ impl QueryShapeSeenMetadata {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `applicationName`.
+    #[must_use]
+    pub fn application_name(mut self, value: impl Into<String>) -> Self {
+        self.application_name = Some(value.into());
+        self
+    }
+    /// Sets `driverName`.
+    #[must_use]
+    pub fn driver_name(mut self, value: impl Into<String>) -> Self {
+        self.driver_name = Some(value.into());
+        self
+    }
+    /// Sets `driverVersion`.
+    #[must_use]
+    pub fn driver_version(mut self, value: impl Into<String>) -> Self {
+        self.driver_version = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.timestamp = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for QueryShapeSeenMetadata {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for modifying the rejection status of a query shape.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: crate::models::QueryShapeStatus,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Metadata and summary statistics for a given query shape.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueryStatsDetailsResponse {
     /// `firstSeen`
     pub first_seen: Option<crate::models::QueryShapeSeenMetadata>,
@@ -18,6 +19,33 @@ impl QueryStatsDetailsResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `firstSeen`.
+    #[must_use]
+    pub fn first_seen(
+        mut self,
+        value: impl Into<crate::models::QueryShapeSeenMetadata>,
+    ) -> Self {
+        self.first_seen = Some(value.into());
+        self
+    }
+    /// Sets `lastSeen`.
+    #[must_use]
+    pub fn last_seen(
+        mut self,
+        value: impl Into<crate::models::QueryShapeSeenMetadata>,
+    ) -> Self {
+        self.last_seen = Some(value.into());
+        self
+    }
+    /// Sets `queryStats`.
+    #[must_use]
+    pub fn query_stats(
+        mut self,
+        value: impl Into<crate::models::QueryStatsSummary>,
+    ) -> Self {
+        self.query_stats = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for QueryStatsDetailsResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A summary of execution statistics for a given query shape.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueryStatsSummary {
     /// Average total time in milliseconds spent running queries with the given query shape. If the query resulted in `getMore` commands, this metric includes the time spent processing the `getMore` requests. This metric does not include time spent waiting for the client.
     pub avg_working_millis: Option<f64>,
@@ -57,6 +58,132 @@ impl QueryStatsSummary {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `avgWorkingMillis`.
+    #[must_use]
+    pub fn avg_working_millis(mut self, value: impl Into<f64>) -> Self {
+        self.avg_working_millis = Some(value.into());
+        self
+    }
+    /// Sets `bytesRead`.
+    #[must_use]
+    pub fn bytes_read(mut self, value: impl Into<f64>) -> Self {
+        self.bytes_read = Some(value.into());
+        self
+    }
+    /// Sets `command`.
+    #[must_use]
+    pub fn command(
+        mut self,
+        value: impl Into<crate::models::QueryStatsSummaryCommand>,
+    ) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `cpuTime`.
+    #[must_use]
+    pub fn cpu_time(mut self, value: impl Into<f64>) -> Self {
+        self.cpu_time = Some(Some(value.into()));
+        self
+    }
+    /// Sets `docsExamined`.
+    #[must_use]
+    pub fn docs_examined(mut self, value: impl Into<f64>) -> Self {
+        self.docs_examined = Some(value.into());
+        self
+    }
+    /// Sets `docsExaminedRatio`.
+    #[must_use]
+    pub fn docs_examined_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.docs_examined_ratio = Some(value.into());
+        self
+    }
+    /// Sets `docsReturned`.
+    #[must_use]
+    pub fn docs_returned(mut self, value: impl Into<f64>) -> Self {
+        self.docs_returned = Some(value.into());
+        self
+    }
+    /// Sets `execCount`.
+    #[must_use]
+    pub fn exec_count(mut self, value: impl Into<f64>) -> Self {
+        self.exec_count = Some(value.into());
+        self
+    }
+    /// Sets `keysExamined`.
+    #[must_use]
+    pub fn keys_examined(mut self, value: impl Into<f64>) -> Self {
+        self.keys_examined = Some(value.into());
+        self
+    }
+    /// Sets `keysExaminedRatio`.
+    #[must_use]
+    pub fn keys_examined_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.keys_examined_ratio = Some(value.into());
+        self
+    }
+    /// Sets `lastExecMicros`.
+    #[must_use]
+    pub fn last_exec_micros(mut self, value: impl Into<f64>) -> Self {
+        self.last_exec_micros = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `p50ExecMicros`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn p50_exec_micros(mut self, value: impl Into<f64>) -> Self {
+        self.p50_exec_micros = Some(value.into());
+        self
+    }
+    /// Sets `p90ExecMicros`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn p90_exec_micros(mut self, value: impl Into<f64>) -> Self {
+        self.p90_exec_micros = Some(value.into());
+        self
+    }
+    /// Sets `p99ExecMicros`.
+    #[deprecated(note = "deprecated in the Atlas API spec")]
+    #[must_use]
+    pub fn p99_exec_micros(mut self, value: impl Into<f64>) -> Self {
+        self.p99_exec_micros = Some(value.into());
+        self
+    }
+    /// Sets `queryShape`.
+    #[must_use]
+    pub fn query_shape(mut self, value: impl Into<String>) -> Self {
+        self.query_shape = Some(value.into());
+        self
+    }
+    /// Sets `queryShapeHash`.
+    #[must_use]
+    pub fn query_shape_hash(mut self, value: impl Into<String>) -> Self {
+        self.query_shape_hash = Some(value.into());
+        self
+    }
+    /// Sets `systemQuery`.
+    #[must_use]
+    pub fn system_query(mut self, value: impl Into<bool>) -> Self {
+        self.system_query = Some(value.into());
+        self
+    }
+    /// Sets `totalTimeToResponseMicros`.
+    #[must_use]
+    pub fn total_time_to_response_micros(mut self, value: impl Into<f64>) -> Self {
+        self.total_time_to_response_micros = Some(value.into());
+        self
+    }
+    /// Sets `totalWorkingMillis`.
+    #[must_use]
+    pub fn total_working_millis(mut self, value: impl Into<f64>) -> Self {
+        self.total_working_millis = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for QueryStatsSummary {

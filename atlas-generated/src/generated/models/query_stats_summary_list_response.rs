@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `QueryStatsSummaryListResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueryStatsSummaryListResponse {
     /// List of query shape statistic summaries from Query Shape Insights.
     pub summaries: Option<Vec<crate::models::QueryStatsSummary>>,
@@ -14,6 +15,15 @@ impl QueryStatsSummaryListResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `summaries`.
+    #[must_use]
+    pub fn summaries(
+        mut self,
+        value: impl Into<Vec<crate::models::QueryStatsSummary>>,
+    ) -> Self {
+        self.summaries = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for QueryStatsSummaryListResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `RateLimitEndpointSetEndpoint` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RateLimitEndpointSetEndpoint {
     /// The HTTP method of the endpoint.
     pub method: Option<crate::models::RateLimitEndpointSetEndpointMethod>,
@@ -16,6 +17,21 @@ impl RateLimitEndpointSetEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl Into<crate::models::RateLimitEndpointSetEndpointMethod>,
+    ) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RateLimitEndpointSetEndpoint {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The rate limit refill rate for the endpoint set.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RateLimitEndpointSetRefillRate {
     /// The default rate limit refill rate of the endpoint set. Returned if there is a rate limit refill rate override set for the requested entity.
     ///
@@ -18,6 +19,18 @@ impl RateLimitEndpointSetRefillRate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `defaultValue`.
+    #[must_use]
+    pub fn default_value(mut self, value: impl Into<i64>) -> Self {
+        self.default_value = Some(Some(value.into()));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<i64>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RateLimitEndpointSetRefillRate {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `RateLimitEndpointSetResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RateLimitEndpointSetResponse {
     /// `capacity`
     pub capacity: Option<crate::models::RateLimitEndpointSetCapacity>,
@@ -28,6 +29,63 @@ impl RateLimitEndpointSetResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `capacity`.
+    #[must_use]
+    pub fn capacity(
+        mut self,
+        value: impl Into<crate::models::RateLimitEndpointSetCapacity>,
+    ) -> Self {
+        self.capacity = Some(value.into());
+        self
+    }
+    /// Sets `endpointSetId`.
+    #[must_use]
+    pub fn endpoint_set_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_set_id = Some(value.into());
+        self
+    }
+    /// Sets `endpointSetName`.
+    #[must_use]
+    pub fn endpoint_set_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_set_name = Some(value.into());
+        self
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(
+        mut self,
+        value: impl Into<Vec<crate::models::RateLimitEndpointSetEndpoint>>,
+    ) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+    /// Sets `refillDurationSeconds`.
+    #[must_use]
+    pub fn refill_duration_seconds(
+        mut self,
+        value: impl Into<crate::models::RateLimitEndpointSetRefillDurationSeconds>,
+    ) -> Self {
+        self.refill_duration_seconds = Some(value.into());
+        self
+    }
+    /// Sets `refillRate`.
+    #[must_use]
+    pub fn refill_rate(
+        mut self,
+        value: impl Into<crate::models::RateLimitEndpointSetRefillRate>,
+    ) -> Self {
+        self.refill_rate = Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(
+        mut self,
+        value: impl Into<crate::models::RateLimitEndpointSetResponseScope>,
+    ) -> Self {
+        self.scope = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RateLimitEndpointSetResponse {

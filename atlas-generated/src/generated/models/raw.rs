@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Raw {
     /// Unique identifier of event type.
     pub t: Option<String>,
@@ -44,6 +45,66 @@ impl Raw {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_t`.
+    #[must_use]
+    pub fn t(mut self, value: impl Into<String>) -> Self {
+        self.t = Some(value.into());
+        self
+    }
+    /// Sets `alertConfigId`.
+    #[must_use]
+    pub fn alert_config_id(mut self, value: impl Into<String>) -> Self {
+        self.alert_config_id = Some(value.into());
+        self
+    }
+    /// Sets `cid`.
+    #[must_use]
+    pub fn cid(mut self, value: impl Into<String>) -> Self {
+        self.cid = Some(value.into());
+        self
+    }
+    /// Sets `cre`.
+    #[must_use]
+    pub fn cre(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.cre = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `gn`.
+    #[must_use]
+    pub fn gn(mut self, value: impl Into<String>) -> Self {
+        self.gn = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `orgName`.
+    #[must_use]
+    pub fn org_name(mut self, value: impl Into<String>) -> Self {
+        self.org_name = Some(value.into());
+        self
+    }
+    /// Sets `severity`.
+    #[must_use]
+    pub fn severity(mut self, value: impl Into<crate::models::RawSeverity>) -> Self {
+        self.severity = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Raw {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `RawMetricAlertView` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RawMetricAlertView {
     /// Date and time until which this alert has been acknowledged. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if a MongoDB User previously acknowledged this alert.
     ///
@@ -105,6 +106,114 @@ impl RawMetricAlertView {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `acknowledgedUntil`.
+    #[must_use]
+    pub fn acknowledged_until(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.acknowledged_until = Some(value.into());
+        self
+    }
+    /// Sets `acknowledgementComment`.
+    #[must_use]
+    pub fn acknowledgement_comment(mut self, value: impl Into<String>) -> Self {
+        self.acknowledgement_comment = Some(value.into());
+        self
+    }
+    /// Sets `acknowledgingUsername`.
+    #[must_use]
+    pub fn acknowledging_username(mut self, value: impl Into<String>) -> Self {
+        self.acknowledging_username = Some(value.into());
+        self
+    }
+    /// Sets `alertConfigId`.
+    #[must_use]
+    pub fn alert_config_id(mut self, value: impl Into<String>) -> Self {
+        self.alert_config_id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `currentValue`.
+    #[must_use]
+    pub fn current_value(
+        mut self,
+        value: impl Into<crate::models::RawMetricValueView>,
+    ) -> Self {
+        self.current_value = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostnameAndPort`.
+    #[must_use]
+    pub fn hostname_and_port(mut self, value: impl Into<String>) -> Self {
+        self.hostname_and_port = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lastNotified`.
+    #[must_use]
+    pub fn last_notified(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_notified = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_set_name = Some(value.into());
+        self
+    }
+    /// Sets `resolved`.
+    #[must_use]
+    pub fn resolved(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.resolved = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::AlertStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `updated`.
+    #[must_use]
+    pub fn updated(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RawMetricAlertView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// HTTP header with a redacted value.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RedactedHeader {
     /// Header name.
     ///
@@ -20,6 +21,18 @@ impl RedactedHeader {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RedactedHeader {

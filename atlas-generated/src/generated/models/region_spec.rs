@@ -5,6 +5,7 @@
 ///
 /// Physical location where MongoDB Cloud provisions cluster nodes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionSpec {
     /// Number of analytics nodes in the region. Analytics nodes handle analytic data such as reporting queries from MongoDB Connector for Business Intelligence on MongoDB Cloud. Analytics nodes are read-only, and can never become the primary. Use `replicationSpecs[n].{region}.analyticsNodes` instead.
     pub analytics_nodes: Option<i32>,
@@ -22,6 +23,30 @@ impl RegionSpec {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `analyticsNodes`.
+    #[must_use]
+    pub fn analytics_nodes(mut self, value: impl Into<i32>) -> Self {
+        self.analytics_nodes = Some(value.into());
+        self
+    }
+    /// Sets `electableNodes`.
+    #[must_use]
+    pub fn electable_nodes(mut self, value: impl Into<i32>) -> Self {
+        self.electable_nodes = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `readOnlyNodes`.
+    #[must_use]
+    pub fn read_only_nodes(mut self, value: impl Into<i32>) -> Self {
+        self.read_only_nodes = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RegionSpec {

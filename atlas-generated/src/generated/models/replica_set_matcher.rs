@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing an replica set against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaSetMatcher {
     /// `fieldName`
     pub field_name: crate::models::ReplicaSetMatcherField,

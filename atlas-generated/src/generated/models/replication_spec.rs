@@ -5,6 +5,7 @@
 ///
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReplicationSpec {
     /// Unique 24-hexadecimal digit string that identifies the replication object for a zone in a Multi-Cloud Cluster. If you include existing zones in the request, you must specify this parameter. If you add a new zone to an existing Multi-Cloud Cluster, you may specify this parameter. The request deletes any existing zones in the Multi-Cloud Cluster that you exclude from the request.
     ///
@@ -34,6 +35,39 @@ impl ReplicationSpec {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `numShards`.
+    #[must_use]
+    pub fn num_shards(mut self, value: impl Into<i32>) -> Self {
+        self.num_shards = Some(value.into());
+        self
+    }
+    /// Sets `regionConfigs`.
+    #[must_use]
+    pub fn region_configs(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudRegionConfig>>,
+    ) -> Self {
+        self.region_configs = Some(value.into());
+        self
+    }
+    /// Sets `zoneId`.
+    #[must_use]
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
+    }
+    /// Sets `zoneName`.
+    #[must_use]
+    pub fn zone_name(mut self, value: impl Into<String>) -> Self {
+        self.zone_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ReplicationSpec {

@@ -5,6 +5,7 @@
 ///
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReplicationSpec20240805 {
     /// Unique 24-hexadecimal digit string that identifies the replication object for a shard in a Cluster. If you include existing shard replication configurations in the request, you must specify this parameter. If you add a new shard to an existing Cluster, you may specify this parameter. The request deletes any existing shards  in the Cluster that you exclude from the request. This corresponds to Shard ID displayed in the UI.
     ///
@@ -30,6 +31,33 @@ impl ReplicationSpec20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `regionConfigs`.
+    #[must_use]
+    pub fn region_configs(
+        mut self,
+        value: impl Into<Vec<crate::models::CloudRegionConfig20240805>>,
+    ) -> Self {
+        self.region_configs = Some(value.into());
+        self
+    }
+    /// Sets `zoneId`.
+    #[must_use]
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
+    }
+    /// Sets `zoneName`.
+    #[must_use]
+    pub fn zone_name(mut self, value: impl Into<String>) -> Self {
+        self.zone_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ReplicationSpec20240805 {

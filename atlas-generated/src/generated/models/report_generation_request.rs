@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ReportGenerationRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReportGenerationRequest {
     /// Format of the report.
     pub report_format: Option<crate::models::ReportFormat>,
@@ -18,6 +19,27 @@ impl ReportGenerationRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `reportFormat`.
+    #[must_use]
+    pub fn report_format(
+        mut self,
+        value: impl Into<crate::models::ReportFormat>,
+    ) -> Self {
+        self.report_format = Some(value.into());
+        self
+    }
+    /// Sets `reportType`.
+    #[must_use]
+    pub fn report_type(mut self, value: impl Into<crate::models::ReportType>) -> Self {
+        self.report_type = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ReportGenerationRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Key and value pair that map one restore file to one hashed checksum. This parameter applies after you download the corresponding `delivery.url`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RestoreJobFileHash {
     /// Human-readable label that identifies the hashed file.
     ///
@@ -28,6 +29,33 @@ impl RestoreJobFileHash {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `fileName`.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `hash`.
+    #[must_use]
+    pub fn hash(mut self, value: impl Into<String>) -> Self {
+        self.hash = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `typeName`.
+    #[must_use]
+    pub fn type_name(
+        mut self,
+        value: impl Into<crate::models::RestoreJobFileHashTypeName>,
+    ) -> Self {
+        self.type_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for RestoreJobFileHash {

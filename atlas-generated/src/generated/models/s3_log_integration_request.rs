@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating an S3 log export integration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct S3LogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -46,6 +47,18 @@ impl S3LogIntegrationRequest {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `kmsKey`.
+    #[must_use]
+    pub fn kms_key(mut self, value: impl Into<String>) -> Self {
+        self.kms_key = Some(Some(value.into()));
+        self
+    }
+    /// Sets `useLegacyPathStructure`.
+    #[must_use]
+    pub fn use_legacy_path_structure(mut self, value: impl Into<bool>) -> Self {
+        self.use_legacy_path_structure = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for S3LogIntegrationRequest {

@@ -5,6 +5,7 @@
 ///
 /// Details to integrate S3 log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct S3LogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -50,6 +51,18 @@ impl S3LogIntegrationResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `kmsKey`.
+    #[must_use]
+    pub fn kms_key(mut self, value: impl Into<String>) -> Self {
+        self.kms_key = Some(Some(value.into()));
+        self
+    }
+    /// Sets `useLegacyPathStructure`.
+    #[must_use]
+    pub fn use_legacy_path_structure(mut self, value: impl Into<bool>) -> Self {
+        self.use_legacy_path_structure = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for S3LogIntegrationResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SampleDatasetStatus` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SampleDatasetStatus {
     /// Unique 24-hexadecimal character string that identifies this sample dataset.
     ///
@@ -36,6 +37,45 @@ impl SampleDatasetStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `completeDate`.
+    #[must_use]
+    pub fn complete_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.complete_date = Some(value.into());
+        self
+    }
+    /// Sets `createDate`.
+    #[must_use]
+    pub fn create_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::SampleDatasetStatusState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SampleDatasetStatus {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Cluster template configuration for sandbox clusters.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SandboxClusterTemplateView {
     /// The provider for a cluster.
     pub provider: Option<String>,
@@ -18,6 +19,24 @@ impl SandboxClusterTemplateView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(mut self, value: impl Into<String>) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SandboxClusterTemplateView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Configuration details for the sandbox feature of an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SandboxConfigResponse {
     /// `None`: absent; `Some(None)`: `null`.
     pub cluster_template: Option<Option<crate::models::SandboxClusterTemplateView>>,
@@ -22,6 +23,27 @@ impl SandboxConfigResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterTemplate`.
+    #[must_use]
+    pub fn cluster_template(
+        mut self,
+        value: impl Into<crate::models::SandboxClusterTemplateView>,
+    ) -> Self {
+        self.cluster_template = Some(Some(value.into()));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SandboxConfigResponse {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Settings to update an existing sandbox for an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SandboxConfigUpdateRequest {
     /// `None`: absent; `Some(None)`: `null`.
     pub cluster_template: Option<Option<crate::models::SandboxClusterTemplateView>>,
@@ -18,6 +19,21 @@ impl SandboxConfigUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `clusterTemplate`.
+    #[must_use]
+    pub fn cluster_template(
+        mut self,
+        value: impl Into<crate::models::SandboxClusterTemplateView>,
+    ) -> Self {
+        self.cluster_template = Some(Some(value.into()));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for SandboxConfigUpdateRequest {

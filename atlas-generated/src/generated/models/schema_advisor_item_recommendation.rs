@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SchemaAdvisorItemRecommendation` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SchemaAdvisorItemRecommendation {
     /// List that contains the namespaces and information on why those namespaces triggered the recommendation.
     ///
@@ -26,6 +27,30 @@ impl SchemaAdvisorItemRecommendation {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `affectedNamespaces`.
+    #[must_use]
+    pub fn affected_namespaces(
+        mut self,
+        value: impl Into<Vec<crate::models::SchemaAdvisorNamespaceTriggers>>,
+    ) -> Self {
+        self.affected_namespaces = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `recommendation`.
+    #[must_use]
+    pub fn recommendation(
+        mut self,
+        value: impl Into<crate::models::SchemaAdvisorItemRecommendationRecommendation>,
+    ) -> Self {
+        self.recommendation = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SchemaAdvisorItemRecommendation {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SchemaAdvisorNamespaceTriggers` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SchemaAdvisorNamespaceTriggers {
     /// Namespace of the affected collection. Will be null for `REDUCE_NUMBER_OF_NAMESPACE` recommendation.
     ///
@@ -22,6 +23,21 @@ impl SchemaAdvisorNamespaceTriggers {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(Some(value.into()));
+        self
+    }
+    /// Sets `triggers`.
+    #[must_use]
+    pub fn triggers(
+        mut self,
+        value: impl Into<Vec<crate::models::SchemaAdvisorTriggerDetails>>,
+    ) -> Self {
+        self.triggers = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SchemaAdvisorNamespaceTriggers {

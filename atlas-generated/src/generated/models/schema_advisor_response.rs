@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Response that contains Performance Advisor schema suggestions.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SchemaAdvisorResponse {
     /// List that contains the documents with information about the schema advice that Performance Advisor suggests.
     ///
@@ -16,6 +17,15 @@ impl SchemaAdvisorResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `recommendations`.
+    #[must_use]
+    pub fn recommendations(
+        mut self,
+        value: impl Into<Vec<crate::models::SchemaAdvisorItemRecommendation>>,
+    ) -> Self {
+        self.recommendations = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SchemaAdvisorResponse {

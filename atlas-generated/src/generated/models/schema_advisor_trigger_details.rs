@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SchemaAdvisorTriggerDetails` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SchemaAdvisorTriggerDetails {
     /// Description of the trigger type.
     ///
@@ -20,6 +21,21 @@ impl SchemaAdvisorTriggerDetails {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `triggerType`.
+    #[must_use]
+    pub fn trigger_type(
+        mut self,
+        value: impl Into<crate::models::SchemaAdvisorTriggerDetailsTriggerType>,
+    ) -> Self {
+        self.trigger_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SchemaAdvisorTriggerDetails {

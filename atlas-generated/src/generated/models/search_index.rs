@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SearchIndex` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
     pub collection_name: String,
@@ -76,6 +77,72 @@ impl SearchIndex {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `indexID`.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = Some(value.into());
+        self
+    }
+    /// Sets `numPartitions`.
+    #[must_use]
+    pub fn num_partitions(mut self, value: impl Into<i32>) -> Self {
+        self.num_partitions = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchIndexStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `storedSource`.
+    #[must_use]
+    pub fn stored_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.stored_source = Some(value.into());
+        self
+    }
+    /// Sets `analyzer`.
+    #[must_use]
+    pub fn analyzer(mut self, value: impl Into<crate::models::SearchAnalyzer>) -> Self {
+        self.analyzer = Some(value.into());
+        self
+    }
+    /// Sets `analyzers`.
+    #[must_use]
+    pub fn analyzers(
+        mut self,
+        value: impl Into<Vec<crate::models::ApiAtlasFtsAnalyzersViewManual>>,
+    ) -> Self {
+        self.analyzers = Some(value.into());
+        self
+    }
+    /// Sets `mappings`.
+    #[must_use]
+    pub fn mappings(
+        mut self,
+        value: impl Into<crate::models::ApiAtlasFtsMappingsViewManual>,
+    ) -> Self {
+        self.mappings = Some(value.into());
+        self
+    }
+    /// Sets `searchAnalyzer`.
+    #[must_use]
+    pub fn search_analyzer(
+        mut self,
+        value: impl Into<crate::models::SearchAnalyzer>,
+    ) -> Self {
+        self.search_analyzer = Some(value.into());
+        self
+    }
+    /// Sets `synonyms`.
+    #[must_use]
+    pub fn synonyms(
+        mut self,
+        value: impl Into<Vec<crate::models::SearchSynonymMappingDefinition>>,
+    ) -> Self {
+        self.synonyms = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SearchIndex {

@@ -5,6 +5,7 @@
 ///
 /// The search index definition set by the user.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchIndexDefinition {
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     pub num_partitions: Option<i32>,
@@ -18,6 +19,18 @@ impl SearchIndexDefinition {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `numPartitions`.
+    #[must_use]
+    pub fn num_partitions(mut self, value: impl Into<i32>) -> Self {
+        self.num_partitions = Some(value.into());
+        self
+    }
+    /// Sets `storedSource`.
+    #[must_use]
+    pub fn stored_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.stored_source = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SearchIndexDefinition {

@@ -5,6 +5,7 @@
 ///
 /// Object which includes the version number of the index definition and the time that the index definition was created.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchIndexDefinitionVersion {
     /// The time at which this index definition was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub created_at: Option<crate::runtime::Timestamp>,
@@ -18,6 +19,18 @@ impl SearchIndexDefinitionVersion {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SearchIndexDefinitionVersion {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Search Index Update Request
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: crate::models::SearchIndexUpdateRequestDefinition,

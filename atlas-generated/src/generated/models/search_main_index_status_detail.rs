@@ -5,6 +5,7 @@
 ///
 /// Contains status information about the active index.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchMainIndexStatusDetail {
     /// `definition`
     pub definition: Option<crate::models::SearchIndexDefinition>,
@@ -31,6 +32,42 @@ impl SearchMainIndexStatusDetail {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `definition`.
+    #[must_use]
+    pub fn definition(
+        mut self,
+        value: impl Into<crate::models::SearchIndexDefinition>,
+    ) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+    /// Sets `definitionVersion`.
+    #[must_use]
+    pub fn definition_version(
+        mut self,
+        value: impl Into<crate::models::SearchIndexDefinitionVersion>,
+    ) -> Self {
+        self.definition_version = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `queryable`.
+    #[must_use]
+    pub fn queryable(mut self, value: impl Into<bool>) -> Self {
+        self.queryable = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchStatus>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SearchMainIndexStatusDetail {

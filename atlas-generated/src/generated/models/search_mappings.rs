@@ -5,6 +5,7 @@
 ///
 /// Index specifications for the collection's fields.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchMappings {
     /// Indicates whether the index uses static, default dynamic, or configurable dynamic mappings. Set to `true` to enable dynamic mapping with default type set or define object to specify the name of the configured type sets for dynamic mapping. If you specify configurable dynamic mappings, you must define the referred type sets in the `typeSets` field. Set to `false` to use only static mappings through `mappings.fields`.
     pub dynamic: Option<serde_json::Value>,
@@ -18,6 +19,21 @@ impl SearchMappings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dynamic`.
+    #[must_use]
+    pub fn dynamic(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.dynamic = Some(value.into());
+        self
+    }
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, crate::models::Fields>>,
+    ) -> Self {
+        self.fields = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SearchMappings {

@@ -5,6 +5,7 @@
 ///
 /// Synonyms used for this full text index.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchSynonymMappingDefinition {
     /// Specific pre-defined method chosen to apply to the synonyms to be searched.
     pub analyzer: crate::models::SearchAnalyzer,

@@ -7,6 +7,7 @@
 ///
 /// See <https://dochub.mongodb.org/core/atlas-search-configure-dynamic-indexing>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchTypeSets {
     /// Label that identifies the type set name. Each `typeSets.name` must be unique within the same index definition.
     pub name: String,

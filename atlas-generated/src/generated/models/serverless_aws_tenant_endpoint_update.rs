@@ -5,6 +5,7 @@
 ///
 /// Updates to a serverless AWS tenant endpoint.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessAwsTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.
     ///
@@ -26,6 +27,18 @@ impl ServerlessAwsTenantEndpointUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `cloudProviderEndpointId`.
+    #[must_use]
+    pub fn cloud_provider_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_provider_endpoint_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ServerlessAwsTenantEndpointUpdate {

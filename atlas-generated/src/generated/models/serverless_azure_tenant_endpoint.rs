@@ -5,6 +5,7 @@
 ///
 /// View for a serverless Azure tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessAzureTenantEndpoint {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     ///
@@ -50,6 +51,66 @@ impl ServerlessAzureTenantEndpoint {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `cloudProviderEndpointId`.
+    #[must_use]
+    pub fn cloud_provider_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_provider_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `endpointServiceName`.
+    #[must_use]
+    pub fn endpoint_service_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_service_name = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointIpAddress`.
+    #[must_use]
+    pub fn private_endpoint_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_ip_address = Some(value.into());
+        self
+    }
+    /// Sets `privateLinkServiceResourceId`.
+    #[must_use]
+    pub fn private_link_service_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.private_link_service_resource_id = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<crate::models::ServerlessAzureTenantEndpointProviderName>,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::TenantEndpointStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessAzureTenantEndpoint {

@@ -5,6 +5,7 @@
 ///
 /// Updates to a serverless Azure tenant endpoint.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessAzureTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.
     ///
@@ -32,6 +33,24 @@ impl ServerlessAzureTenantEndpointUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `cloudProviderEndpointId`.
+    #[must_use]
+    pub fn cloud_provider_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_provider_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `privateEndpointIpAddress`.
+    #[must_use]
+    pub fn private_endpoint_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_endpoint_ip_address = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ServerlessAzureTenantEndpointUpdate {

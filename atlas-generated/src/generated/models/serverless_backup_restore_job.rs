@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServerlessBackupRestoreJob` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServerlessBackupRestoreJob {
     /// Flag that indicates whether someone canceled this restore job.
     ///
@@ -90,6 +91,93 @@ impl ServerlessBackupRestoreJob {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `cancelled`.
+    #[must_use]
+    pub fn cancelled(mut self, value: impl Into<bool>) -> Self {
+        self.cancelled = Some(value.into());
+        self
+    }
+    /// Sets `deliveryUrl`.
+    #[must_use]
+    pub fn delivery_url(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.delivery_url = Some(value.into());
+        self
+    }
+    /// Sets `desiredTimestamp`.
+    #[must_use]
+    pub fn desired_timestamp(
+        mut self,
+        value: impl Into<crate::models::ApiBsonTimestampView>,
+    ) -> Self {
+        self.desired_timestamp = Some(value.into());
+        self
+    }
+    /// Sets `expired`.
+    #[must_use]
+    pub fn expired(mut self, value: impl Into<bool>) -> Self {
+        self.expired = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `failed`.
+    #[must_use]
+    pub fn failed(mut self, value: impl Into<bool>) -> Self {
+        self.failed = Some(value.into());
+        self
+    }
+    /// Sets `finishedAt`.
+    #[must_use]
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `oplogInc`.
+    #[must_use]
+    pub fn oplog_inc(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_inc = Some(value.into());
+        self
+    }
+    /// Sets `oplogTs`.
+    #[must_use]
+    pub fn oplog_ts(mut self, value: impl Into<i32>) -> Self {
+        self.oplog_ts = Some(value.into());
+        self
+    }
+    /// Sets `pointInTimeUTCSeconds`.
+    #[must_use]
+    pub fn point_in_time_utc_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.point_in_time_utc_seconds = Some(value.into());
+        self
+    }
+    /// Sets `snapshotId`.
+    #[must_use]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.timestamp = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessBackupRestoreJob {

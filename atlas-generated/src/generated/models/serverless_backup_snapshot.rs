@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServerlessBackupSnapshot` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessBackupSnapshot {
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -52,6 +53,72 @@ impl ServerlessBackupSnapshot {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn frequency_type(
+        mut self,
+        value: impl Into<crate::models::ServerlessBackupSnapshotFrequencyType>,
+    ) -> Self {
+        self.frequency_type = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mongodVersion`.
+    #[must_use]
+    pub fn mongod_version(mut self, value: impl Into<String>) -> Self {
+        self.mongod_version = Some(value.into());
+        self
+    }
+    /// Sets `serverlessInstanceName`.
+    #[must_use]
+    pub fn serverless_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.serverless_instance_name = Some(value.into());
+        self
+    }
+    /// Sets `snapshotType`.
+    #[must_use]
+    pub fn snapshot_type(
+        mut self,
+        value: impl Into<crate::models::ServerlessBackupSnapshotSnapshotType>,
+    ) -> Self {
+        self.snapshot_type = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::BackupStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `storageSizeBytes`.
+    #[must_use]
+    pub fn storage_size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.storage_size_bytes = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessBackupSnapshot {

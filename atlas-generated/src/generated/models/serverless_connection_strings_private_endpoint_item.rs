@@ -5,6 +5,7 @@
 ///
 /// Details of a private endpoint deployed for this serverless instance.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointItem {
     /// Unique string that the cloud provider uses to identify the private endpoint.
     ///
@@ -28,6 +29,29 @@ impl ServerlessConnectionStringsPrivateEndpointItem {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpointId`.
+    #[must_use]
+    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<
+            crate::models::ServerlessConnectionStringsPrivateEndpointItemProviderName,
+        >,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItem {

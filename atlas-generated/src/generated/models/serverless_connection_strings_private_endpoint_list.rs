@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.atlas.mongodb.com/security-serverless-private-endpoint/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointList {
     /// List that contains the private endpoints through which you connect to MongoDB Cloud when you use `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
@@ -32,6 +33,34 @@ impl ServerlessConnectionStringsPrivateEndpointList {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::ServerlessConnectionStringsPrivateEndpointItem>,
+        >,
+    ) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+    /// Sets `srvConnectionString`.
+    #[must_use]
+    pub fn srv_connection_string(mut self, value: impl Into<String>) -> Self {
+        self.srv_connection_string = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<
+            crate::models::ServerlessConnectionStringsPrivateEndpointListType,
+        >,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {

@@ -5,6 +5,7 @@
 ///
 /// Group of settings that configure a MongoDB serverless instance.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServerlessInstanceDescription {
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<
@@ -77,6 +78,78 @@ impl ServerlessInstanceDescription {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `connectionStrings`.
+    #[must_use]
+    pub fn connection_strings(
+        mut self,
+        value: impl Into<crate::models::ServerlessInstanceDescriptionConnectionStrings>,
+    ) -> Self {
+        self.connection_strings = Some(value.into());
+        self
+    }
+    /// Sets `createDate`.
+    #[must_use]
+    pub fn create_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mongoDBVersion`.
+    #[must_use]
+    pub fn mongo_db_version(mut self, value: impl Into<String>) -> Self {
+        self.mongo_db_version = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `serverlessBackupOptions`.
+    #[must_use]
+    pub fn serverless_backup_options(
+        mut self,
+        value: impl Into<crate::models::ClusterServerlessBackupOptions>,
+    ) -> Self {
+        self.serverless_backup_options = Some(value.into());
+        self
+    }
+    /// Sets `stateName`.
+    #[must_use]
+    pub fn state_name(mut self, value: impl Into<crate::models::StateName>) -> Self {
+        self.state_name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<crate::models::ResourceTag>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `terminationProtectionEnabled`.
+    #[must_use]
+    pub fn termination_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection_enabled = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessInstanceDescription {

@@ -7,6 +7,7 @@
 ///
 /// See <https://docs.mongodb.com/manual/reference/connection-string/>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessInstanceDescriptionConnectionStrings {
     /// List of private endpoint-aware connection strings that you can use to connect to this serverless instance through a private endpoint. This parameter returns only if you created a private endpoint for this serverless instance and it is AVAILABLE.
     ///
@@ -26,6 +27,23 @@ impl ServerlessInstanceDescriptionConnectionStrings {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `privateEndpoint`.
+    #[must_use]
+    pub fn private_endpoint(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::ServerlessConnectionStringsPrivateEndpointList>,
+        >,
+    ) -> Self {
+        self.private_endpoint = Some(value.into());
+        self
+    }
+    /// Sets `standardSrv`.
+    #[must_use]
+    pub fn standard_srv(mut self, value: impl Into<String>) -> Self {
+        self.standard_srv = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {

@@ -5,6 +5,7 @@
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB serverless instance.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServerlessProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.
     pub backing_provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
@@ -48,6 +49,36 @@ impl ServerlessProviderSettings {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `effectiveDiskSizeGBLimit`.
+    #[must_use]
+    pub fn effective_disk_size_gb_limit(mut self, value: impl Into<i32>) -> Self {
+        self.effective_disk_size_gb_limit = Some(value.into());
+        self
+    }
+    /// Sets `effectiveInstanceSizeName`.
+    #[must_use]
+    pub fn effective_instance_size_name(
+        mut self,
+        value: impl Into<crate::models::BaseCloudProviderInstanceSize>,
+    ) -> Self {
+        self.effective_instance_size_name = Some(value.into());
+        self
+    }
+    /// Sets `effectiveProviderName`.
+    #[must_use]
+    pub fn effective_provider_name(mut self, value: impl Into<String>) -> Self {
+        self.effective_provider_name = Some(value.into());
+        self
+    }
+    /// Sets `providerName`.
+    #[must_use]
+    pub fn provider_name(
+        mut self,
+        value: impl Into<crate::models::ServerlessProviderSettingsProviderName>,
+    ) -> Self {
+        self.provider_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServerlessProviderSettings {

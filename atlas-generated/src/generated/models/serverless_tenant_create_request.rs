@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServerlessTenantCreateRequest` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServerlessTenantCreateRequest {
     /// Human-readable comment associated with the private endpoint.
     ///
@@ -18,6 +19,12 @@ impl ServerlessTenantCreateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ServerlessTenantCreateRequest {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServiceAccountIPAccessListEntry` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceAccountIpAccessListEntry {
     /// Range of network addresses in the access list for the Service Account. This parameter requires the range to be expressed in Classless Inter-Domain Routing (CIDR) notation of Internet Protocol version 4 or version 6 addresses. You can set a value for this parameter or `ipAddress`, but not for both in the same request.
     ///
@@ -40,6 +41,42 @@ impl ServiceAccountIpAccessListEntry {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(Some(value.into()));
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
+    }
+    /// Sets `lastUsedAddress`.
+    #[must_use]
+    pub fn last_used_address(mut self, value: impl Into<String>) -> Self {
+        self.last_used_address = Some(Some(value.into()));
+        self
+    }
+    /// Sets `lastUsedAt`.
+    #[must_use]
+    pub fn last_used_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_used_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `requestCount`.
+    #[must_use]
+    pub fn request_count(mut self, value: impl Into<i32>) -> Self {
+        self.request_count = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for ServiceAccountIpAccessListEntry {

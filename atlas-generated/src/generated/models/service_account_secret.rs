@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServiceAccountSecret` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceAccountSecret {
     /// The date that the secret was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -40,6 +41,42 @@ impl ServiceAccountSecret {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `expiresAt`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lastUsedAt`.
+    #[must_use]
+    pub fn last_used_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_used_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `maskedSecretValue`.
+    #[must_use]
+    pub fn masked_secret_value(mut self, value: impl Into<String>) -> Self {
+        self.masked_secret_value = Some(value.into());
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ServiceAccountSecret {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `ServiceAccountSecretRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceAccountSecretRequest {
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
     pub secret_expires_after_hours: i32,

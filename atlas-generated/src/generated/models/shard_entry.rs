@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Sharding configuration for a collection to be sharded on the destination cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShardEntry {
     /// Human-readable label that identifies the collection to be sharded on the destination cluster.
     ///
@@ -28,6 +29,27 @@ impl ShardEntry {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collection`.
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
+    }
+    /// Sets `database`.
+    #[must_use]
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Sets `shardCollection`.
+    #[must_use]
+    pub fn shard_collection(
+        mut self,
+        value: impl Into<crate::models::ShardKeys>,
+    ) -> Self {
+        self.shard_collection = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ShardEntry {

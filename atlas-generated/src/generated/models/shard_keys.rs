@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Document that configures the shard key on the destination cluster.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShardKeys {
     /// List of fields to use for the shard key.
     ///
@@ -18,6 +19,15 @@ impl ShardKeys {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.key = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ShardKeys {

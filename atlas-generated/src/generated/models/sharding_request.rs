@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Document that configures sharding on the destination cluster when migrating from a replica set source to a sharded cluster destination on MongoDB 6.0 or higher. If you don't wish to shard any collections on the destination cluster, leave this empty.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShardingRequest {
     /// Flag that lets the migration create supporting indexes for the shard keys, if none exists, as the destination cluster also needs compatible indexes for the specified shard keys.
     ///
@@ -24,6 +25,21 @@ impl ShardingRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `createSupportingIndexes`.
+    #[must_use]
+    pub fn create_supporting_indexes(mut self, value: impl Into<bool>) -> Self {
+        self.create_supporting_indexes = Some(value.into());
+        self
+    }
+    /// Sets `shardingEntries`.
+    #[must_use]
+    pub fn sharding_entries(
+        mut self,
+        value: impl Into<Vec<crate::models::ShardEntry>>,
+    ) -> Self {
+        self.sharding_entries = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for ShardingRequest {

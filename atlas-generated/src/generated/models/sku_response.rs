@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SkuResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SkuResponse {
     /// Human-readable short summary of what this SKU represents.
     ///
@@ -20,6 +21,18 @@ impl SkuResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SkuResponse {

@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one Slack account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Slack {
     /// Key that allows MongoDB Cloud to access your Slack account.
     ///
@@ -45,6 +46,24 @@ impl Slack {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `channelName`.
+    #[must_use]
+    pub fn channel_name(mut self, value: impl Into<String>) -> Self {
+        self.channel_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `teamName`.
+    #[must_use]
+    pub fn team_name(mut self, value: impl Into<String>) -> Self {
+        self.team_name = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for Slack {

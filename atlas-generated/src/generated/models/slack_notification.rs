@@ -5,6 +5,7 @@
 ///
 /// Slack notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SlackNotification {
     /// Slack API token or Bot token that MongoDB Cloud needs to send alert notifications via Slack. The resource requires this parameter when `"notifications.[n].typeName" : "SLACK"`. If the token later becomes invalid, MongoDB Cloud sends an email to the project owners. If the token remains invalid, MongoDB Cloud removes the token.
     ///
@@ -50,6 +51,42 @@ impl SlackNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `apiToken`.
+    #[must_use]
+    pub fn api_token(mut self, value: impl Into<String>) -> Self {
+        self.api_token = Some(value.into());
+        self
+    }
+    /// Sets `channelName`.
+    #[must_use]
+    pub fn channel_name(mut self, value: impl Into<String>) -> Self {
+        self.channel_name = Some(value.into());
+        self
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `integrationId`.
+    #[must_use]
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for SlackNotification {

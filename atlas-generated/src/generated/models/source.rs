@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Document that describes the source of the migration.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Source {
     /// Path to the CA certificate that signed SSL certificates use to authenticate to the source cluster.
     ///
@@ -57,6 +58,24 @@ impl Source {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `caCertificatePath`.
+    #[must_use]
+    pub fn ca_certificate_path(mut self, value: impl Into<String>) -> Self {
+        self.ca_certificate_path = Some(Some(value.into()));
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(Some(value.into()));
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(Some(value.into()));
+        self
     }
 }
 impl std::fmt::Debug for Source {

@@ -5,6 +5,7 @@
 ///
 /// Request schema for creating or updating a Splunk log export integration.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,

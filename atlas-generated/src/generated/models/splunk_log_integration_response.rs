@@ -5,6 +5,7 @@
 ///
 /// Details to integrate Splunk log export with one Atlas project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SplunkLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,

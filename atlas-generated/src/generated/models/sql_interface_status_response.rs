@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SqlInterfaceStatusResponse` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SqlInterfaceStatusResponse {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
     pub status: crate::models::SqlInterfaceStatus,
@@ -34,6 +35,21 @@ impl SqlInterfaceStatusResponse {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `supported`.
+    #[must_use]
+    pub fn supported(mut self, value: impl Into<bool>) -> Self {
+        self.supported = Some(value.into());
+        self
+    }
+    /// Sets `unsupportedReason`.
+    #[must_use]
+    pub fn unsupported_reason(
+        mut self,
+        value: impl Into<crate::models::SqlInterfaceStatusResponseUnsupportedReason>,
+    ) -> Self {
+        self.unsupported_reason = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for SqlInterfaceStatusResponse {

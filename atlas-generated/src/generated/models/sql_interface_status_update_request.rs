@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SqlInterfaceStatusUpdateRequest` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SqlInterfaceStatusUpdateRequest {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
     pub status: crate::models::SqlInterfaceStatus,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// State reason of the Job. This is set when the job state is "Failed".
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StateReason {
     /// Error code relating to state.
     pub error_code: Option<String>,
@@ -16,6 +17,18 @@ impl StateReason {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `errorCode`.
+    #[must_use]
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StateReason {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamConfig {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -20,6 +21,30 @@ impl StreamConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `maxTierSize`.
+    #[must_use]
+    pub fn max_tier_size(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.max_tier_size = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamConfig {

@@ -5,6 +5,7 @@
 ///
 /// Stream Processor event identifies different activities about a stream processor in Atlas Streams.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamProcessorEventViewForNdsGroup {
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -99,6 +100,96 @@ impl StreamProcessorEventViewForNdsGroup {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `fromTier`.
+    #[must_use]
+    pub fn from_tier(mut self, value: impl Into<String>) -> Self {
+        self.from_tier = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `instanceName`.
+    #[must_use]
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `modifiedBy`.
+    #[must_use]
+    pub fn modified_by(mut self, value: impl Into<String>) -> Self {
+        self.modified_by = Some(value.into());
+        self
+    }
+    /// Sets `orgId`.
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets `processorErrorMsg`.
+    #[must_use]
+    pub fn processor_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.processor_error_msg = Some(value.into());
+        self
+    }
+    /// Sets `processorName`.
+    #[must_use]
+    pub fn processor_name(mut self, value: impl Into<String>) -> Self {
+        self.processor_name = Some(value.into());
+        self
+    }
+    /// Sets `processorState`.
+    #[must_use]
+    pub fn processor_state(mut self, value: impl Into<String>) -> Self {
+        self.processor_state = Some(value.into());
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: impl Into<crate::models::Raw>) -> Self {
+        self.raw = Some(value.into());
+        self
+    }
+    /// Sets `reason`.
+    #[must_use]
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `toTier`.
+    #[must_use]
+    pub fn to_tier(mut self, value: impl Into<String>) -> Self {
+        self.to_tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {

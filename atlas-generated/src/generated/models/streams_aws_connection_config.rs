@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// AWS configurations for AWS-based connection types.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsAwsConnectionConfig {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -20,6 +21,24 @@ impl StreamsAwsConnectionConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `roleArn`.
+    #[must_use]
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.role_arn = Some(value.into());
+        self
+    }
+    /// Sets `testBucket`.
+    #[must_use]
+    pub fn test_bucket(mut self, value: impl Into<String>) -> Self {
+        self.test_bucket = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsAwsConnectionConfig {

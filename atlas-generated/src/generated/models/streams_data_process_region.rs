@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: crate::models::StreamsCloudProvider,
@@ -31,6 +32,12 @@ impl StreamsDataProcessRegion {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsDataProcessRegion {

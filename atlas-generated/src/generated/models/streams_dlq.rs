@@ -5,6 +5,7 @@
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/glossary/#std-term-dead-letter-queue>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsDlq {
     /// Name of the collection to use for the DLQ.
     pub coll: Option<String>,
@@ -24,6 +25,30 @@ impl StreamsDlq {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `coll`.
+    #[must_use]
+    pub fn coll(mut self, value: impl Into<String>) -> Self {
+        self.coll = Some(value.into());
+        self
+    }
+    /// Sets `connectionName`.
+    #[must_use]
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    #[must_use]
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsDlq {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `StreamsFailoverClusterConnection` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsFailoverClusterConnection {
     /// Unique identifier of the connection.
     ///
@@ -36,6 +37,57 @@ impl StreamsFailoverClusterConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<crate::models::StreamsState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `clusterGroupId`.
+    #[must_use]
+    pub fn cluster_group_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_group_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `clusterName`.
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `dbRoleToExecute`.
+    #[must_use]
+    pub fn db_role_to_execute(
+        mut self,
+        value: impl Into<crate::models::DbRoleToExecute>,
+    ) -> Self {
+        self.db_role_to_execute = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for StreamsFailoverClusterConnection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `StreamsFailoverKafkaConnection` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsFailoverKafkaConnection {
     /// Unique identifier of the connection.
     ///
@@ -38,6 +39,78 @@ impl StreamsFailoverKafkaConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<crate::models::StreamsState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `authentication`.
+    #[must_use]
+    pub fn authentication(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaAuthentication>,
+    ) -> Self {
+        self.authentication = Some(value.into());
+        self
+    }
+    /// Sets `bootstrapServers`.
+    #[must_use]
+    pub fn bootstrap_servers(mut self, value: impl Into<String>) -> Self {
+        self.bootstrap_servers = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    #[must_use]
+    pub fn networking(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaNetworking>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
+    }
+    /// Sets `security`.
+    #[must_use]
+    pub fn security(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaSecurity>,
+    ) -> Self {
+        self.security = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsFailoverKafkaConnection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// GCP-specific configuration for the connection.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsGcpConnectionConfig {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -18,6 +19,18 @@ impl StreamsGcpConnectionConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `serviceAccountId`.
+    #[must_use]
+    pub fn service_account_id(mut self, value: impl Into<String>) -> Self {
+        self.service_account_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsGcpConnectionConfig {

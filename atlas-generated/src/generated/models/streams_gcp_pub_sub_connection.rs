@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The configuration for GCP Pub/Sub connections.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsGcpPubSubConnection {
     /// Unique identifier of the connection.
     ///
@@ -34,6 +35,54 @@ impl StreamsGcpPubSubConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<crate::models::StreamsState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `gcp`.
+    #[must_use]
+    pub fn gcp(
+        mut self,
+        value: impl Into<crate::models::StreamsGcpConnectionConfig>,
+    ) -> Self {
+        self.gcp = Some(value.into());
+        self
+    }
+    /// Sets `publicPrivateNetworking`.
+    #[must_use]
+    pub fn public_private_networking(
+        mut self,
+        value: impl Into<crate::models::StreamsPublicPrivateLinkNetworking>,
+    ) -> Self {
+        self.public_private_networking = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsGcpPubSubConnection {

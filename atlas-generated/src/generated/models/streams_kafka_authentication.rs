@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsKafkaAuthentication {
     /// `aws`
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
@@ -58,6 +59,93 @@ impl StreamsKafkaAuthentication {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `aws`.
+    #[must_use]
+    pub fn aws(
+        mut self,
+        value: impl Into<crate::models::StreamsAwsConnectionConfig>,
+    ) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `clientId`.
+    #[must_use]
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `clientSecret`.
+    #[must_use]
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mechanism`.
+    #[must_use]
+    pub fn mechanism(mut self, value: impl Into<String>) -> Self {
+        self.mechanism = Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `saslOauthbearerExtensions`.
+    #[must_use]
+    pub fn sasl_oauthbearer_extensions(mut self, value: impl Into<String>) -> Self {
+        self.sasl_oauthbearer_extensions = Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `sslCertificate`.
+    #[must_use]
+    pub fn ssl_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ssl_certificate = Some(value.into());
+        self
+    }
+    /// Sets `sslKey`.
+    #[must_use]
+    pub fn ssl_key(mut self, value: impl Into<String>) -> Self {
+        self.ssl_key = Some(value.into());
+        self
+    }
+    /// Sets `sslKeyPassword`.
+    #[must_use]
+    pub fn ssl_key_password(mut self, value: impl Into<String>) -> Self {
+        self.ssl_key_password = Some(value.into());
+        self
+    }
+    /// Sets `tokenEndpointUrl`.
+    #[must_use]
+    pub fn token_endpoint_url(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint_url = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for StreamsKafkaAuthentication {

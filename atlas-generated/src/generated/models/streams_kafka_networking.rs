@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Networking configuration for Streams connections.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworking {
     /// `access`
     pub access: Option<crate::models::StreamsKafkaNetworkingAccess>,
@@ -18,6 +19,21 @@ impl StreamsKafkaNetworking {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `access`.
+    #[must_use]
+    pub fn access(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaNetworkingAccess>,
+    ) -> Self {
+        self.access = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsKafkaNetworking {

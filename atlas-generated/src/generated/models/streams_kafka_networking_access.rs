@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Information about networking access.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     pub connection_id: Option<String>,
@@ -24,6 +25,39 @@ impl StreamsKafkaNetworkingAccess {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `connectionId`.
+    #[must_use]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `tgwRouteId`.
+    #[must_use]
+    pub fn tgw_route_id(mut self, value: impl Into<String>) -> Self {
+        self.tgw_route_id = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaNetworkingAccessType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsKafkaNetworkingAccess {

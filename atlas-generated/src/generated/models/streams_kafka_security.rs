@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsKafkaSecurity {
     /// A trusted, public x509 certificate for connecting to Kafka over SSL.
     pub broker_public_certificate: Option<String>,
@@ -20,6 +21,24 @@ impl StreamsKafkaSecurity {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `brokerPublicCertificate`.
+    #[must_use]
+    pub fn broker_public_certificate(mut self, value: impl Into<String>) -> Self {
+        self.broker_public_certificate = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsKafkaSecurity {

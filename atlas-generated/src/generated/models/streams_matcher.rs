@@ -5,6 +5,7 @@
 ///
 /// Rules to apply when comparing a stream processing workspace or stream processor against this alert configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsMatcher {
     /// `fieldName`
     pub field_name: crate::models::StreamsMatcherField,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A request to modify an existing stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsModifyStreamProcessor {
     /// Flag that enables or disables failover for the stream processor.
     pub failover_enabled: Option<bool>,
@@ -26,6 +27,48 @@ impl StreamsModifyStreamProcessor {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `failoverEnabled`.
+    #[must_use]
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(
+        mut self,
+        value: impl Into<crate::models::StreamsModifyStreamProcessorOptions>,
+    ) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    #[must_use]
+    pub fn pipeline(mut self, value: impl Into<Vec<crate::models::Document>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsModifyStreamProcessor {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Additional options for modifying a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsModifyStreamProcessorOptions {
     /// `dlq`
     pub dlq: Option<crate::models::StreamsDlq>,
@@ -20,6 +21,24 @@ impl StreamsModifyStreamProcessorOptions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dlq`.
+    #[must_use]
+    pub fn dlq(mut self, value: impl Into<crate::models::StreamsDlq>) -> Self {
+        self.dlq = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `resumeFromCheckpoint`.
+    #[must_use]
+    pub fn resume_from_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.resume_from_checkpoint = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsModifyStreamProcessorOptions {

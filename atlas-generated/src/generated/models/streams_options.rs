@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Optional configuration for the stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsOptions {
     /// `dlq`
     pub dlq: Option<crate::models::StreamsDlq>,
@@ -18,6 +19,18 @@ impl StreamsOptions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dlq`.
+    #[must_use]
+    pub fn dlq(mut self, value: impl Into<crate::models::StreamsDlq>) -> Self {
+        self.dlq = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsOptions {

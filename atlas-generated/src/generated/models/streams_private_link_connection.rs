@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Container for metadata needed to create a Private Link connection.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPrivateLinkConnection {
     /// The ID of the Private Link connection.
     ///
@@ -106,6 +107,111 @@ impl StreamsPrivateLinkConnection {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `arn`.
+    #[must_use]
+    pub fn arn(mut self, value: impl Into<String>) -> Self {
+        self.arn = Some(value.into());
+        self
+    }
+    /// Sets `authenticationScheme`.
+    #[must_use]
+    pub fn authentication_scheme(
+        mut self,
+        value: impl Into<crate::models::StreamsPrivateLinkConnectionAuthenticationScheme>,
+    ) -> Self {
+        self.authentication_scheme = Some(value.into());
+        self
+    }
+    /// Sets `azureResourceIds`.
+    #[must_use]
+    pub fn azure_resource_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.azure_resource_ids = Some(value.into());
+        self
+    }
+    /// Sets `dnsDomain`.
+    #[must_use]
+    pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
+        self.dns_domain = Some(value.into());
+        self
+    }
+    /// Sets `dnsSubDomain`.
+    #[must_use]
+    pub fn dns_sub_domain(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.dns_sub_domain = Some(value.into());
+        self
+    }
+    /// Sets `errorMessage`.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `gcpConnectionIds`.
+    #[must_use]
+    pub fn gcp_connection_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.gcp_connection_ids = Some(value.into());
+        self
+    }
+    /// Sets `gcpServiceAttachmentUris`.
+    #[must_use]
+    pub fn gcp_service_attachment_uris(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.gcp_service_attachment_uris = Some(value.into());
+        self
+    }
+    /// Sets `interfaceEndpointId`.
+    #[must_use]
+    pub fn interface_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.interface_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `interfaceEndpointName`.
+    #[must_use]
+    pub fn interface_endpoint_name(mut self, value: impl Into<String>) -> Self {
+        self.interface_endpoint_name = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `providerAccountId`.
+    #[must_use]
+    pub fn provider_account_id(mut self, value: impl Into<String>) -> Self {
+        self.provider_account_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `serviceEndpointId`.
+    #[must_use]
+    pub fn service_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.service_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `vendor`.
+    #[must_use]
+    pub fn vendor(mut self, value: impl Into<String>) -> Self {
+        self.vendor = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsPrivateLinkConnection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body for updating a Private Link connection.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsPrivateLinkConnectionRequest {
     /// The domain hostname for the AWS Confluent Serverless Private Link connection. Allowed only when no domain is currently set, or when the connection is in `IDLE` state.
     pub dns_domain: Option<String>,
@@ -14,6 +15,12 @@ impl StreamsPrivateLinkConnectionRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dnsDomain`.
+    #[must_use]
+    pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
+        self.dns_domain = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsPrivateLinkConnectionRequest {

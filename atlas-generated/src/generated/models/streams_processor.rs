@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// An atlas stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsProcessor {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     ///
@@ -30,6 +31,51 @@ impl StreamsProcessor {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `failoverEnabled`.
+    #[must_use]
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: impl Into<crate::models::StreamsOptions>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    #[must_use]
+    pub fn pipeline(mut self, value: impl Into<Vec<crate::models::Document>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsProcessor {

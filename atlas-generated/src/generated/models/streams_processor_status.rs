@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Desired status change to apply to a tenant's stream processors.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsProcessorStatus {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -35,6 +36,27 @@ impl StreamsProcessorStatus {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::models::StreamsProcessorStatusMode>,
+    ) -> Self {
+        self.mode = Some(Some(value.into()));
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for StreamsProcessorStatus {

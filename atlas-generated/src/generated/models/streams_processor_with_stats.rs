@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// An atlas stream processor with optional stats.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsProcessorWithStats {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     ///
@@ -48,6 +49,75 @@ impl StreamsProcessorWithStats {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `eligibleForFailover`.
+    #[must_use]
+    pub fn eligible_for_failover(mut self, value: impl Into<bool>) -> Self {
+        self.eligible_for_failover = Some(value.into());
+        self
+    }
+    /// Sets `failoverEnabled`.
+    #[must_use]
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: impl Into<crate::models::StreamsOptions>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    #[must_use]
+    pub fn pipeline(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `stats`.
+    #[must_use]
+    pub fn stats(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.stats = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsProcessorWithStats {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworking {
     /// `access`
     pub access: Option<crate::models::StreamsPublicPrivateLinkNetworkingAccess>,
@@ -18,6 +19,21 @@ impl StreamsPublicPrivateLinkNetworking {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `access`.
+    #[must_use]
+    pub fn access(
+        mut self,
+        value: impl Into<crate::models::StreamsPublicPrivateLinkNetworkingAccess>,
+    ) -> Self {
+        self.access = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsPublicPrivateLinkNetworking {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Information about networking access.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworkingAccess {
     /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
     pub connection_id: Option<String>,
@@ -20,6 +21,27 @@ impl StreamsPublicPrivateLinkNetworkingAccess {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `connectionId`.
+    #[must_use]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::StreamsPublicPrivateLinkNetworkingAccessType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsPublicPrivateLinkNetworkingAccess {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The configuration for S3 connections.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsS3Connection {
     /// Unique identifier of the connection.
     ///
@@ -32,6 +33,54 @@ impl StreamsS3Connection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<crate::models::StreamsState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `aws`.
+    #[must_use]
+    pub fn aws(
+        mut self,
+        value: impl Into<crate::models::StreamsAwsConnectionConfig>,
+    ) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    #[must_use]
+    pub fn networking(
+        mut self,
+        value: impl Into<crate::models::StreamsKafkaNetworking>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsS3Connection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Sample connections to add to SPI.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsSampleConnections {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -18,6 +19,18 @@ impl StreamsSampleConnections {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `solar`.
+    #[must_use]
+    pub fn solar(mut self, value: impl Into<bool>) -> Self {
+        self.solar = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsSampleConnections {

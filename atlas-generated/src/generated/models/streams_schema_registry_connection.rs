@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The configuration for Schema Registry connections.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSchemaRegistryConnection {
     /// Unique identifier of the connection.
     ///
@@ -53,6 +54,36 @@ impl StreamsSchemaRegistryConnection {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<crate::models::StreamsState>) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsSchemaRegistryConnection {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Failover options for starting a stream processor.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsStartProcessorFailover {
     /// If true, clears the checkpoint so the failover processor does not resume from it. Applies only to FORCED failover; clearing may cause duplicate or missing records in the output.
     pub clear_checkpoint: Option<bool>,
@@ -29,6 +30,27 @@ impl StreamsStartProcessorFailover {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `clearCheckpoint`.
+    #[must_use]
+    pub fn clear_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.clear_checkpoint = Some(value.into());
+        self
+    }
+    /// Sets `dryRun`.
+    #[must_use]
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl Into<crate::models::StreamsStartProcessorFailoverMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsStartProcessorFailover {

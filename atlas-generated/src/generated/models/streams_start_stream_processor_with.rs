@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A request to start a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsStartStreamProcessorWith {
     /// `failover`
     pub failover: Option<crate::models::StreamsStartProcessorFailover>,
@@ -24,6 +25,45 @@ impl StreamsStartStreamProcessorWith {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `failover`.
+    #[must_use]
+    pub fn failover(
+        mut self,
+        value: impl Into<crate::models::StreamsStartProcessorFailover>,
+    ) -> Self {
+        self.failover = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `resumeFromCheckpoint`.
+    #[must_use]
+    pub fn resume_from_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.resume_from_checkpoint = Some(value.into());
+        self
+    }
+    /// Sets `startAtOperationTime`.
+    #[must_use]
+    pub fn start_at_operation_time(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.start_at_operation_time = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    #[must_use]
+    pub fn tier(
+        mut self,
+        value: impl Into<crate::models::StreamConfigMaxTierSize>,
+    ) -> Self {
+        self.tier = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for StreamsStartStreamProcessorWith {

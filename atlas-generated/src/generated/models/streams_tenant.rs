@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `StreamsTenant` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsTenant {
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
@@ -42,6 +43,81 @@ impl StreamsTenant {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `connections`.
+    #[must_use]
+    pub fn connections(
+        mut self,
+        value: impl Into<Vec<crate::models::StreamsConnection>>,
+    ) -> Self {
+        self.connections = Some(value.into());
+        self
+    }
+    /// Sets `dataProcessRegion`.
+    #[must_use]
+    pub fn data_process_region(
+        mut self,
+        value: impl Into<crate::models::StreamsDataProcessRegion>,
+    ) -> Self {
+        self.data_process_region = Some(value.into());
+        self
+    }
+    /// Sets `failoverRegions`.
+    #[must_use]
+    pub fn failover_regions(
+        mut self,
+        value: impl Into<Vec<crate::models::StreamsDataProcessRegion>>,
+    ) -> Self {
+        self.failover_regions = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.hostnames = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `sampleConnections`.
+    #[must_use]
+    pub fn sample_connections(
+        mut self,
+        value: impl Into<crate::models::StreamsSampleConnections>,
+    ) -> Self {
+        self.sample_connections = Some(value.into());
+        self
+    }
+    /// Sets `streamConfig`.
+    #[must_use]
+    pub fn stream_config(
+        mut self,
+        value: impl Into<crate::models::StreamConfig>,
+    ) -> Self {
+        self.stream_config = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for StreamsTenant {

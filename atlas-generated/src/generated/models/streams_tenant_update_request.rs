@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: Option<crate::models::StreamsCloudProvider>,
@@ -26,6 +27,54 @@ impl StreamsTenantUpdateRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::StreamsCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `failoverRegions`.
+    #[must_use]
+    pub fn failover_regions(
+        mut self,
+        value: impl Into<Vec<crate::models::StreamsDataProcessRegion>>,
+    ) -> Self {
+        self.failover_regions = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `processorStatus`.
+    #[must_use]
+    pub fn processor_status(
+        mut self,
+        value: impl Into<crate::models::StreamsProcessorStatus>,
+    ) -> Self {
+        self.processor_status = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: impl Into<crate::models::BaseStreamsRegion>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `streamConfig`.
+    #[must_use]
+    pub fn stream_config(
+        mut self,
+        value: impl Into<crate::models::StreamConfig>,
+    ) -> Self {
+        self.stream_config = Some(Some(value.into()));
+        self
     }
 }
 impl crate::runtime::Json for StreamsTenantUpdateRequest {

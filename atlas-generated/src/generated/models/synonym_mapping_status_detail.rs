@@ -5,6 +5,7 @@
 ///
 /// Contains the status of the index's synonym mappings on each search host. This field (and its subfields) only appear if the index has synonyms defined.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SynonymMappingStatusDetail {
     /// Optional message describing an error.
     pub message: Option<String>,
@@ -20,6 +21,27 @@ impl SynonymMappingStatusDetail {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `queryable`.
+    #[must_use]
+    pub fn queryable(mut self, value: impl Into<bool>) -> Self {
+        self.queryable = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::SynonymMappingStatusDetailStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SynonymMappingStatusDetail {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Data set that stores words and their applicable synonyms.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `SystemStatus` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SystemStatus {
     /// Read-only: set by the server, ignored in requests.
     ///
@@ -32,6 +33,39 @@ impl SystemStatus {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `apiKey`.
+    #[must_use]
+    pub fn api_key(mut self, value: impl Into<crate::models::ApiKey>) -> Self {
+        self.api_key = Some(Some(value.into()));
+        self
+    }
+    /// Sets `appName`.
+    #[must_use]
+    pub fn app_name(
+        mut self,
+        value: impl Into<crate::models::SystemStatusAppName>,
+    ) -> Self {
+        self.app_name = Some(value.into());
+        self
+    }
+    /// Sets `build`.
+    #[must_use]
+    pub fn build(mut self, value: impl Into<String>) -> Self {
+        self.build = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `throttling`.
+    #[must_use]
+    pub fn throttling(mut self, value: impl Into<bool>) -> Self {
+        self.throttling = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for SystemStatus {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `TargetOrg` in the spec.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TargetOrg {
     /// Link token that contains all the information required to complete the link.
     ///

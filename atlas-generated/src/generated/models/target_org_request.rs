@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `TargetOrgRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TargetOrgRequest {
     /// IP address access list entries associated with the API key.
     pub access_list_ips: Option<Vec<String>>,
@@ -14,6 +15,12 @@ impl TargetOrgRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `accessListIps`.
+    #[must_use]
+    pub fn access_list_ips(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.access_list_ips = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TargetOrgRequest {

@@ -5,6 +5,7 @@
 ///
 /// Team notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TeamNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -53,6 +54,48 @@ impl TeamNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `emailEnabled`.
+    #[must_use]
+    pub fn email_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.email_enabled = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
+    }
+    /// Sets `smsEnabled`.
+    #[must_use]
+    pub fn sms_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sms_enabled = Some(value.into());
+        self
+    }
+    /// Sets `teamId`.
+    #[must_use]
+    pub fn team_id(mut self, value: impl Into<String>) -> Self {
+        self.team_id = Some(value.into());
+        self
+    }
+    /// Sets `teamName`.
+    #[must_use]
+    pub fn team_name(mut self, value: impl Into<String>) -> Self {
+        self.team_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TeamNotification {

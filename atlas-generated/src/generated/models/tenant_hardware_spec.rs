@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `TenantHardwareSpec` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TenantHardwareSpec {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
@@ -20,6 +21,24 @@ impl TenantHardwareSpec {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `effectiveInstanceSize`.
+    #[must_use]
+    pub fn effective_instance_size(
+        mut self,
+        value: impl Into<crate::models::EffectiveInstanceSize>,
+    ) -> Self {
+        self.effective_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TenantHardwareSpec {

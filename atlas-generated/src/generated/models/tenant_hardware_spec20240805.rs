@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `TenantHardwareSpec20240805` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TenantHardwareSpec20240805 {
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -34,6 +35,30 @@ impl TenantHardwareSpec20240805 {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `diskSizeGB`.
+    #[must_use]
+    pub fn disk_size_gb(mut self, value: impl Into<f64>) -> Self {
+        self.disk_size_gb = Some(value.into());
+        self
+    }
+    /// Sets `effectiveInstanceSize`.
+    #[must_use]
+    pub fn effective_instance_size(
+        mut self,
+        value: impl Into<crate::models::EffectiveInstanceSize>,
+    ) -> Self {
+        self.effective_instance_size = Some(value.into());
+        self
+    }
+    /// Sets `instanceSize`.
+    #[must_use]
+    pub fn instance_size(
+        mut self,
+        value: impl Into<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    ) -> Self {
+        self.instance_size = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TenantHardwareSpec20240805 {

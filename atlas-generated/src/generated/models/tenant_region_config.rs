@@ -5,6 +5,7 @@
 ///
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TenantRegionConfig {
     /// `electableSpecs`
     pub electable_specs: Option<crate::models::TenantHardwareSpec>,
@@ -28,6 +29,38 @@ impl TenantRegionConfig {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `electableSpecs`.
+    #[must_use]
+    pub fn electable_specs(
+        mut self,
+        value: impl Into<crate::models::TenantHardwareSpec>,
+    ) -> Self {
+        self.electable_specs = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `regionName`.
+    #[must_use]
+    pub fn region_name(mut self, value: impl Into<crate::models::RegionName>) -> Self {
+        self.region_name = Some(value.into());
+        self
+    }
+    /// Sets `backingProviderName`.
+    #[must_use]
+    pub fn backing_provider_name(
+        mut self,
+        value: impl Into<
+            crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+        >,
+    ) -> Self {
+        self.backing_provider_name = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TenantRegionConfig {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Text Search Host Status Detail
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextSearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
     pub hostname: Option<String>,
@@ -29,6 +30,42 @@ impl TextSearchHostStatusDetail {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `mainIndex`.
+    #[must_use]
+    pub fn main_index(
+        mut self,
+        value: impl Into<crate::models::TextSearchIndexStatusDetail>,
+    ) -> Self {
+        self.main_index = Some(value.into());
+        self
+    }
+    /// Sets `queryable`.
+    #[must_use]
+    pub fn queryable(mut self, value: impl Into<bool>) -> Self {
+        self.queryable = Some(value.into());
+        self
+    }
+    /// Sets `stagedIndex`.
+    #[must_use]
+    pub fn staged_index(
+        mut self,
+        value: impl Into<crate::models::TextSearchIndexStatusDetail>,
+    ) -> Self {
+        self.staged_index = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchStatus>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TextSearchHostStatusDetail {

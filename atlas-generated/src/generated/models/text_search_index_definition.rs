@@ -5,6 +5,7 @@
 ///
 /// The text search index definition set by the user.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TextSearchIndexDefinition {
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves making the following changes to the text in fields:
     ///
@@ -55,6 +56,66 @@ impl TextSearchIndexDefinition {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `analyzer`.
+    #[must_use]
+    pub fn analyzer(mut self, value: impl Into<crate::models::SearchAnalyzer>) -> Self {
+        self.analyzer = Some(value.into());
+        self
+    }
+    /// Sets `analyzers`.
+    #[must_use]
+    pub fn analyzers(
+        mut self,
+        value: impl Into<Vec<crate::models::AtlasSearchAnalyzer>>,
+    ) -> Self {
+        self.analyzers = Some(value.into());
+        self
+    }
+    /// Sets `numPartitions`.
+    #[must_use]
+    pub fn num_partitions(mut self, value: impl Into<i32>) -> Self {
+        self.num_partitions = Some(value.into());
+        self
+    }
+    /// Sets `searchAnalyzer`.
+    #[must_use]
+    pub fn search_analyzer(
+        mut self,
+        value: impl Into<crate::models::SearchAnalyzer>,
+    ) -> Self {
+        self.search_analyzer = Some(value.into());
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// Sets `storedSource`.
+    #[must_use]
+    pub fn stored_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.stored_source = Some(value.into());
+        self
+    }
+    /// Sets `synonyms`.
+    #[must_use]
+    pub fn synonyms(
+        mut self,
+        value: impl Into<Vec<crate::models::SearchSynonymMappingDefinition>>,
+    ) -> Self {
+        self.synonyms = Some(value.into());
+        self
+    }
+    /// Sets `typeSets`.
+    #[must_use]
+    pub fn type_sets(
+        mut self,
+        value: impl Into<Vec<crate::models::SearchTypeSets>>,
+    ) -> Self {
+        self.type_sets = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TextSearchIndexDefinition {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Text Search Index Response
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextSearchIndexResponse {
     /// Label that identifies the collection that contains one or more Atlas Search indexes.
     pub collection_name: Option<String>,
@@ -45,6 +46,94 @@ impl TextSearchIndexResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `collectionName`.
+    #[must_use]
+    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+        self.collection_name = Some(value.into());
+        self
+    }
+    /// Sets `database`.
+    #[must_use]
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Sets `indexID`.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = Some(value.into());
+        self
+    }
+    /// Sets `latestDefinition`.
+    #[must_use]
+    pub fn latest_definition(
+        mut self,
+        value: impl Into<crate::models::TextSearchIndexDefinition>,
+    ) -> Self {
+        self.latest_definition = Some(value.into());
+        self
+    }
+    /// Sets `latestDefinitionVersion`.
+    #[must_use]
+    pub fn latest_definition_version(
+        mut self,
+        value: impl Into<crate::models::SearchIndexDefinitionVersion>,
+    ) -> Self {
+        self.latest_definition_version = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `queryable`.
+    #[must_use]
+    pub fn queryable(mut self, value: impl Into<bool>) -> Self {
+        self.queryable = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `statusDetail`.
+    #[must_use]
+    pub fn status_detail(
+        mut self,
+        value: impl Into<Vec<crate::models::TextSearchHostStatusDetail>>,
+    ) -> Self {
+        self.status_detail = Some(value.into());
+        self
+    }
+    /// Sets `synonymMappingStatus`.
+    #[must_use]
+    pub fn synonym_mapping_status(
+        mut self,
+        value: impl Into<crate::models::SynonymMappingStatusDetailStatus>,
+    ) -> Self {
+        self.synonym_mapping_status = Some(value.into());
+        self
+    }
+    /// Sets `synonymMappingStatusDetail`.
+    #[must_use]
+    pub fn synonym_mapping_status_detail(
+        mut self,
+        value: impl Into<
+            Vec<
+                std::collections::BTreeMap<
+                    String,
+                    crate::models::SynonymMappingStatusDetail,
+                >,
+            >,
+        >,
+    ) -> Self {
+        self.synonym_mapping_status_detail = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TextSearchIndexResponse {

@@ -5,6 +5,7 @@
 ///
 /// Contains status information about a text search index.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextSearchIndexStatusDetail {
     /// `definition`
     pub definition: Option<crate::models::TextSearchIndexDefinition>,
@@ -37,6 +38,60 @@ impl TextSearchIndexStatusDetail {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `definition`.
+    #[must_use]
+    pub fn definition(
+        mut self,
+        value: impl Into<crate::models::TextSearchIndexDefinition>,
+    ) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+    /// Sets `definitionVersion`.
+    #[must_use]
+    pub fn definition_version(
+        mut self,
+        value: impl Into<crate::models::SearchIndexDefinitionVersion>,
+    ) -> Self {
+        self.definition_version = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `queryable`.
+    #[must_use]
+    pub fn queryable(mut self, value: impl Into<bool>) -> Self {
+        self.queryable = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `synonymMappingStatus`.
+    #[must_use]
+    pub fn synonym_mapping_status(
+        mut self,
+        value: impl Into<crate::models::SynonymMappingStatusDetailStatus>,
+    ) -> Self {
+        self.synonym_mapping_status = Some(value.into());
+        self
+    }
+    /// Sets `synonymMappingStatusDetail`.
+    #[must_use]
+    pub fn synonym_mapping_status_detail(
+        mut self,
+        value: impl Into<Vec<crate::models::SynonymMappingStatusDetailMap>>,
+    ) -> Self {
+        self.synonym_mapping_status_detail = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TextSearchIndexStatusDetail {

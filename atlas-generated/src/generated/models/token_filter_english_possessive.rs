@@ -5,6 +5,7 @@
 ///
 /// Filter that removes possessives (trailing 's) from words.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterEnglishPossessive {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterEnglishPossessiveType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that transforms a token filter graph, such as the token filter graph that the `wordDelimiterGraph` token filter produces, into a flat form suitable for indexing.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterFlattenGraph {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterFlattenGraphType,

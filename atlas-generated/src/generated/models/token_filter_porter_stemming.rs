@@ -5,6 +5,7 @@
 ///
 /// Filter that uses the porter stemming algorithm to remove the common morphological and inflectional suffixes from words in English. It expects lowercase text and doesn't work as expected for uppercase text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterPorterStemming {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterPorterStemmingType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that stems Spanish plural words. It expects lowercase text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterSpanishPluralStemming {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterSpanishPluralStemmingType,

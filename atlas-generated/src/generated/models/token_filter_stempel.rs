@@ -7,6 +7,7 @@
 ///
 /// See <https://lucene.apache.org/core/9_2_0/analysis/stempel/org/apache/lucene/analysis/pl/PolishAnalyzer.html#DEFAULT_STEMMER_FILE>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterStempel {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterStempelType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that splits tokens into sub-tokens based on configured rules.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraph {
     /// Object that contains the rules that determine how to split words into sub-words.
     pub delimiter_options: Option<
@@ -34,6 +35,24 @@ impl TokenFilterWordDelimiterGraph {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delimiterOptions`.
+    #[must_use]
+    pub fn delimiter_options(
+        mut self,
+        value: impl Into<crate::models::TokenFilterWordDelimiterGraphDelimiterOptions>,
+    ) -> Self {
+        self.delimiter_options = Some(value.into());
+        self
+    }
+    /// Sets `protectedWords`.
+    #[must_use]
+    pub fn protected_words(
+        mut self,
+        value: impl Into<crate::models::TokenFilterWordDelimiterGraphProtectedWords>,
+    ) -> Self {
+        self.protected_words = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
@@ -133,6 +152,7 @@ impl crate::runtime::Members for TokenFilterWordDelimiterGraph {
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraph);
 /// Object that contains the rules that determine how to split words into sub-words.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     /// Flag that indicates whether to concatenate runs.
     pub concatenate_all: Option<bool>,
@@ -162,6 +182,66 @@ impl TokenFilterWordDelimiterGraphDelimiterOptions {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `concatenateAll`.
+    #[must_use]
+    pub fn concatenate_all(mut self, value: impl Into<bool>) -> Self {
+        self.concatenate_all = Some(value.into());
+        self
+    }
+    /// Sets `concatenateNumbers`.
+    #[must_use]
+    pub fn concatenate_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.concatenate_numbers = Some(value.into());
+        self
+    }
+    /// Sets `concatenateWords`.
+    #[must_use]
+    pub fn concatenate_words(mut self, value: impl Into<bool>) -> Self {
+        self.concatenate_words = Some(value.into());
+        self
+    }
+    /// Sets `generateNumberParts`.
+    #[must_use]
+    pub fn generate_number_parts(mut self, value: impl Into<bool>) -> Self {
+        self.generate_number_parts = Some(value.into());
+        self
+    }
+    /// Sets `generateWordParts`.
+    #[must_use]
+    pub fn generate_word_parts(mut self, value: impl Into<bool>) -> Self {
+        self.generate_word_parts = Some(value.into());
+        self
+    }
+    /// Sets `ignoreKeywords`.
+    #[must_use]
+    pub fn ignore_keywords(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_keywords = Some(value.into());
+        self
+    }
+    /// Sets `preserveOriginal`.
+    #[must_use]
+    pub fn preserve_original(mut self, value: impl Into<bool>) -> Self {
+        self.preserve_original = Some(value.into());
+        self
+    }
+    /// Sets `splitOnCaseChange`.
+    #[must_use]
+    pub fn split_on_case_change(mut self, value: impl Into<bool>) -> Self {
+        self.split_on_case_change = Some(value.into());
+        self
+    }
+    /// Sets `splitOnNumerics`.
+    #[must_use]
+    pub fn split_on_numerics(mut self, value: impl Into<bool>) -> Self {
+        self.split_on_numerics = Some(value.into());
+        self
+    }
+    /// Sets `stemEnglishPossessive`.
+    #[must_use]
+    pub fn stem_english_possessive(mut self, value: impl Into<bool>) -> Self {
+        self.stem_english_possessive = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
@@ -374,6 +454,7 @@ impl crate::runtime::Members for TokenFilterWordDelimiterGraphDelimiterOptions {
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphDelimiterOptions);
 /// Object that contains options for protected words.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
     /// Flag that indicates whether to ignore letter case sensitivity for protected words.
     pub ignore_case: Option<bool>,
@@ -394,6 +475,12 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `ignoreCase`.
+    #[must_use]
+    pub fn ignore_case(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_case = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {

@@ -7,6 +7,7 @@
 ///
 /// See <https://en.wikipedia.org/wiki/Basic_Latin_(Unicode_block)>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterasciiFolding {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.
     ///
@@ -31,6 +32,15 @@ impl TokenFilterasciiFolding {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `originalTokens`.
+    #[must_use]
+    pub fn original_tokens(
+        mut self,
+        value: impl Into<crate::models::TokenFilterasciiFoldingOriginalTokens>,
+    ) -> Self {
+        self.original_tokens = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterasciiFolding {

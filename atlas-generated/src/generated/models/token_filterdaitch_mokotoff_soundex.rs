@@ -12,6 +12,7 @@
 ///
 /// See <https://en.wikipedia.org/wiki/Daitch%E2%80%93Mokotoff_Soundex>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterdaitchMokotoffSoundex {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.
     ///
@@ -38,6 +39,15 @@ impl TokenFilterdaitchMokotoffSoundex {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `originalTokens`.
+    #[must_use]
+    pub fn original_tokens(
+        mut self,
+        value: impl Into<crate::models::TokenFilterasciiFoldingOriginalTokens>,
+    ) -> Self {
+        self.original_tokens = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundex {

@@ -7,6 +7,7 @@
 ///
 /// See <http://www.unicode.org/reports/tr30/tr30-4.html>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFiltericuFolding {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFiltericuFoldingType,

@@ -7,6 +7,7 @@
 ///
 /// See <https://unicode.org/reports/tr15/>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFiltericuNormalizer {
     /// Normalization form to apply.
     pub normalization_form: Option<
@@ -29,6 +30,15 @@ impl TokenFiltericuNormalizer {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `normalizationForm`.
+    #[must_use]
+    pub fn normalization_form(
+        mut self,
+        value: impl Into<crate::models::TokenFiltericuNormalizerNormalizationForm>,
+    ) -> Self {
+        self.normalization_form = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFiltericuNormalizer {

@@ -5,6 +5,7 @@
 ///
 /// Filter that combines algorithmic stemming with a built-in dictionary for the English language to stem words.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterkStemming {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterkStemmingType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that removes tokens that are too short or too long.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterlength {
     /// Number that specifies the maximum length of a token. Value must be greater than or equal to **min**.
     pub max: Option<i64>,
@@ -28,6 +29,18 @@ impl TokenFilterlength {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `max`.
+    #[must_use]
+    pub fn max(mut self, value: impl Into<i64>) -> Self {
+        self.max = Some(value.into());
+        self
+    }
+    /// Sets `min`.
+    #[must_use]
+    pub fn min(mut self, value: impl Into<i64>) -> Self {
+        self.min = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterlength {

@@ -5,6 +5,7 @@
 ///
 /// Filter that normalizes token text to lowercase.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterlowercase {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterlowercaseType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that tokenizes input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilternGram {
     /// Value that specifies the maximum length of generated n-grams. This value must be greater than or equal to `minGram`.
     pub max_gram: i64,
@@ -35,6 +36,15 @@ impl TokenFilternGram {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `termNotInBounds`.
+    #[must_use]
+    pub fn term_not_in_bounds(
+        mut self,
+        value: impl Into<crate::models::TokenFilterasciiFoldingOriginalTokens>,
+    ) -> Self {
+        self.term_not_in_bounds = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilternGram {

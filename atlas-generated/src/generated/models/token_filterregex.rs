@@ -5,6 +5,7 @@
 ///
 /// Filter that applies a regular expression to each token, replacing matches with a specified string.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterregex {
     /// Value that indicates whether to replace only the first matching pattern or all matching patterns.
     pub matches: crate::models::TokenFilterregexMatches,

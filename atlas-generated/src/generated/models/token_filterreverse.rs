@@ -5,6 +5,7 @@
 ///
 /// Filter that reverses each string token.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterreverse {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterreverseType,

@@ -5,6 +5,7 @@
 ///
 /// Filter that constructs shingles (token n-grams) from a series of tokens. You can't use this token filter in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFiltershingle {
     /// Value that specifies the maximum number of tokens per shingle. This value must be greater than or equal to `minShingleSize`.
     pub max_shingle_size: i64,

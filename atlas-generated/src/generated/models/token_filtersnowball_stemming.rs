@@ -7,6 +7,7 @@
 ///
 /// See <https://snowballstem.org/>.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFiltersnowballStemming {
     /// Snowball-generated stemmer to use.
     pub stemmer_name: crate::models::TokenFiltersnowballStemmingStemmerName,

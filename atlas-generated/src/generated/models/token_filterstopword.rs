@@ -5,6 +5,7 @@
 ///
 /// Filter that removes tokens that correspond to the specified stop words. This token filter doesn't analyze the stop words that you specify.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFilterstopword {
     /// Flag that indicates whether to ignore the case of stop words when filtering the tokens to remove.
     pub ignore_case: Option<bool>,
@@ -31,6 +32,12 @@ impl TokenFilterstopword {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `ignoreCase`.
+    #[must_use]
+    pub fn ignore_case(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_case = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for TokenFilterstopword {

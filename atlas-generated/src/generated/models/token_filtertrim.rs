@@ -5,6 +5,7 @@
 ///
 /// Filter that trims leading and trailing whitespace from tokens.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenFiltertrim {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFiltertrimType,

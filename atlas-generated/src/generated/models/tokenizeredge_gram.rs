@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that splits input from the left side, or "edge", of a text input into n-grams of given sizes. You can't use the edgeGram tokenizer in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenizeredgeGram {
     /// Characters to include in the longest token that Atlas Search creates.
     pub max_gram: i64,

@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that combines the entire input as a single token.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tokenizerkeyword {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

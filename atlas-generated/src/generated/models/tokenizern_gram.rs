@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that splits input into text chunks, or "n-grams", of into given sizes. You can't use the nGram tokenizer in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenizernGram {
     /// Characters to include in the longest token that Atlas Search creates.
     pub max_gram: i64,

@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that uses a regular expression pattern to extract tokens.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenizerregexCaptureGroup {
     /// Index of the character group within the matching expression to extract into tokens. Use `0` to extract all character groups.
     pub group: i64,

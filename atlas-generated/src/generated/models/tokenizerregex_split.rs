@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenizerregexSplit {
     /// Regular expression to match against.
     pub pattern: String,

@@ -7,6 +7,7 @@
 ///
 /// See <https://www.unicode.org/L2/L2019/19034-uax29-34-draft.pdf>.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tokenizerstandard {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.
     pub max_token_length: Option<i64>,
@@ -18,6 +19,12 @@ impl Tokenizerstandard {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `maxTokenLength`.
+    #[must_use]
+    pub fn max_token_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_token_length = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Tokenizerstandard {

@@ -5,6 +5,7 @@
 ///
 /// Tokenizer that creates tokens based on occurrences of whitespace between words.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tokenizerwhitespace {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.
     pub max_token_length: Option<i64>,
@@ -16,6 +17,12 @@ impl Tokenizerwhitespace {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `maxTokenLength`.
+    #[must_use]
+    pub fn max_token_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_token_length = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for Tokenizerwhitespace {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UpdateAtlasOrganizationApiKey` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone creates this organization API key.
     pub desc: Option<String>,
@@ -16,6 +17,21 @@ impl UpdateAtlasOrganizationApiKey {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `desc`.
+    #[must_use]
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl Into<Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    ) -> Self {
+        self.roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UpdateAtlasOrganizationApiKey {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UpdateCustomDBRole` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateCustomDbRole {
     /// List of the individual privilege actions that the role grants.
     pub actions: Option<Vec<crate::models::DatabasePrivilegeAction>>,
@@ -16,6 +17,24 @@ impl UpdateCustomDbRole {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(
+        mut self,
+        value: impl Into<Vec<crate::models::DatabasePrivilegeAction>>,
+    ) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+    /// Sets `inheritedRoles`.
+    #[must_use]
+    pub fn inherited_roles(
+        mut self,
+        value: impl Into<Vec<crate::models::DatabaseInheritedRole>>,
+    ) -> Self {
+        self.inherited_roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UpdateCustomDbRole {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UpdateGroupRolesForUser` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateGroupRolesForUser {
     /// One or more project-level roles to assign to the MongoDB Cloud user.
     pub group_roles: Option<Vec<String>>,
@@ -18,6 +19,18 @@ impl UpdateGroupRolesForUser {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `groupRoles`.
+    #[must_use]
+    pub fn group_roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.group_roles = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UpdateGroupRolesForUser {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UpdateOrgRolesForUser` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateOrgRolesForUser {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -18,6 +19,21 @@ impl UpdateOrgRolesForUser {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `orgRoles`.
+    #[must_use]
+    pub fn org_roles(
+        mut self,
+        value: impl Into<Vec<crate::models::OrganizationInvitationRolesItem>>,
+    ) -> Self {
+        self.org_roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UpdateOrgRolesForUser {

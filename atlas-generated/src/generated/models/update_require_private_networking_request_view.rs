@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body to toggle the private-networking requirement for an existing export bucket.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRequirePrivateNetworkingRequestView {
     /// True to require private networking; false to disable it.
     pub require_private_networking: bool,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UsageDetailsFilterRequest {
     /// The inclusive billing start date for usage details filter.
     pub bill_end_date: Option<crate::runtime::Date>,
@@ -30,6 +31,57 @@ impl UsageDetailsFilterRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `billEndDate`.
+    #[must_use]
+    pub fn bill_end_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.bill_end_date = Some(value.into());
+        self
+    }
+    /// Sets `billStartDate`.
+    #[must_use]
+    pub fn bill_start_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.bill_start_date = Some(value.into());
+        self
+    }
+    /// Sets `clusterIds`.
+    #[must_use]
+    pub fn cluster_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.cluster_ids = Some(value.into());
+        self
+    }
+    /// Sets `groupIds`.
+    #[must_use]
+    pub fn group_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.group_ids = Some(value.into());
+        self
+    }
+    /// Sets `includeZeroCentLineItems`.
+    #[must_use]
+    pub fn include_zero_cent_line_items(mut self, value: impl Into<bool>) -> Self {
+        self.include_zero_cent_line_items = Some(value.into());
+        self
+    }
+    /// Sets `skuServices`.
+    #[must_use]
+    pub fn sku_services(
+        mut self,
+        value: impl Into<Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>>,
+    ) -> Self {
+        self.sku_services = Some(value.into());
+        self
+    }
+    /// Sets `usageEndDate`.
+    #[must_use]
+    pub fn usage_end_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.usage_end_date = Some(value.into());
+        self
+    }
+    /// Sets `usageStartDate`.
+    #[must_use]
+    pub fn usage_start_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.usage_start_date = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UsageDetailsFilterRequest {

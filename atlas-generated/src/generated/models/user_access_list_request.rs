@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserAccessListRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAccessListRequest {
     /// Range of network addresses that you want to add to the access list for the API key. This parameter requires the range to be expressed in classless inter-domain routing (CIDR) notation of Internet Protocol version 4 or version 6 addresses. You can set a value for this parameter or `ipAddress` but not both in the same request.
     pub cidr_block: Option<String>,
@@ -16,6 +17,18 @@ impl UserAccessListRequest {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserAccessListRequest {

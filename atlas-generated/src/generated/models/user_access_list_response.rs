@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserAccessListResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAccessListResponse {
     /// Range of IP addresses in Classless Inter-Domain Routing (CIDR) notation in the access list for the API key.
     pub cidr_block: Option<String>,
@@ -36,6 +37,48 @@ impl UserAccessListResponse {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `cidrBlock`.
+    #[must_use]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    #[must_use]
+    pub fn count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `created`.
+    #[must_use]
+    pub fn created(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `ipAddress`.
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `lastUsed`.
+    #[must_use]
+    pub fn last_used(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_used = Some(value.into());
+        self
+    }
+    /// Sets `lastUsedAddress`.
+    #[must_use]
+    pub fn last_used_address(mut self, value: impl Into<String>) -> Self {
+        self.last_used_address = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserAccessListResponse {

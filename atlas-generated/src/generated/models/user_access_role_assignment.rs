@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserAccessRoleAssignment` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAccessRoleAssignment {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
     pub roles: Option<Vec<String>>,
@@ -18,6 +19,18 @@ impl UserAccessRoleAssignment {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// Sets `userId`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserAccessRoleAssignment {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserCert` in the spec.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserCert {
     /// Unique 24-hexadecimal character string that identifies this certificate.
     ///
@@ -42,6 +43,48 @@ impl UserCert {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `monthsUntilExpiration`.
+    #[must_use]
+    pub fn months_until_expiration(mut self, value: impl Into<i32>) -> Self {
+        self.months_until_expiration = Some(value.into());
+        self
+    }
+    /// Sets `notAfter`.
+    #[must_use]
+    pub fn not_after(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.not_after = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    #[must_use]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for UserCert {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserCustomDBRole` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserCustomDbRole {
     /// List of the individual privilege actions that the role grants.
     pub actions: Option<Vec<crate::models::DatabasePrivilegeAction>>,
@@ -26,6 +27,24 @@ impl UserCustomDbRole {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(
+        mut self,
+        value: impl Into<Vec<crate::models::DatabasePrivilegeAction>>,
+    ) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+    /// Sets `inheritedRoles`.
+    #[must_use]
+    pub fn inherited_roles(
+        mut self,
+        value: impl Into<Vec<crate::models::DatabaseInheritedRole>>,
+    ) -> Self {
+        self.inherited_roles = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserCustomDbRole {

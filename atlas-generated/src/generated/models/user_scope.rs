@@ -5,6 +5,7 @@
 ///
 /// Range of resources available to this database user.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserScope {
     /// Human-readable label that identifies the cluster or MongoDB Atlas Data Lake that this database user can access.
     pub name: String,

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `UserSecurity` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserSecurity {
     /// `customerX509`
     pub customer_x509: Option<crate::models::DbUserTlsx509Settings>,
@@ -20,6 +21,30 @@ impl UserSecurity {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customerX509`.
+    #[must_use]
+    pub fn customer_x509(
+        mut self,
+        value: impl Into<crate::models::DbUserTlsx509Settings>,
+    ) -> Self {
+        self.customer_x509 = Some(value.into());
+        self
+    }
+    /// Sets `ldap`.
+    #[must_use]
+    pub fn ldap(
+        mut self,
+        value: impl Into<crate::models::LdapSecuritySettings>,
+    ) -> Self {
+        self.ldap = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserSecurity {

@@ -5,6 +5,7 @@
 ///
 /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserToDnMapping {
     /// Lightweight Directory Access Protocol (LDAP) query template that inserts the LDAP name that the regular expression matches into an LDAP query Uniform Resource Identifier (URI). The formatting for the query must conform to [RFC 4515](https://datatracker.ietf.org/doc/html/rfc4515) and [RFC 4516](https://datatracker.ietf.org/doc/html/rfc4516).
     pub ldap_query: Option<String>,
@@ -28,6 +29,18 @@ impl UserToDnMapping {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `ldapQuery`.
+    #[must_use]
+    pub fn ldap_query(mut self, value: impl Into<String>) -> Self {
+        self.ldap_query = Some(value.into());
+        self
+    }
+    /// Sets `substitution`.
+    #[must_use]
+    pub fn substitution(mut self, value: impl Into<String>) -> Self {
+        self.substitution = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for UserToDnMapping {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `VectorSearchIndex` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VectorSearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
     pub collection_name: String,
@@ -58,6 +59,45 @@ impl VectorSearchIndex {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `indexID`.
+    #[must_use]
+    pub fn index_id(mut self, value: impl Into<String>) -> Self {
+        self.index_id = Some(value.into());
+        self
+    }
+    /// Sets `numPartitions`.
+    #[must_use]
+    pub fn num_partitions(mut self, value: impl Into<i32>) -> Self {
+        self.num_partitions = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<crate::models::SearchIndexStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `storedSource`.
+    #[must_use]
+    pub fn stored_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.stored_source = Some(value.into());
+        self
+    }
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl Into<Vec<crate::models::BasicDbObject>>,
+    ) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Sets `nestedRoot`.
+    #[must_use]
+    pub fn nested_root(mut self, value: impl Into<String>) -> Self {
+        self.nested_root = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for VectorSearchIndex {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Vector Search Index Create Request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VectorSearchIndexCreateRequest {
     /// Label that identifies the collection to create an Atlas Search index in.
     pub collection_name: String,

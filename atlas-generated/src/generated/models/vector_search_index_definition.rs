@@ -5,6 +5,7 @@
 ///
 /// The vector search index definition set by the user.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VectorSearchIndexDefinition {
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
     pub fields: Vec<crate::models::BasicDbObject>,
@@ -31,6 +32,24 @@ impl VectorSearchIndexDefinition {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `nestedRoot`.
+    #[must_use]
+    pub fn nested_root(mut self, value: impl Into<String>) -> Self {
+        self.nested_root = Some(value.into());
+        self
+    }
+    /// Sets `numPartitions`.
+    #[must_use]
+    pub fn num_partitions(mut self, value: impl Into<i32>) -> Self {
+        self.num_partitions = Some(value.into());
+        self
+    }
+    /// Sets `storedSource`.
+    #[must_use]
+    pub fn stored_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.stored_source = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for VectorSearchIndexDefinition {

@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one Splunk On-Call account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VictorOps {
     /// Key that allows MongoDB Cloud to access your VictorOps account.
     ///
@@ -38,6 +39,18 @@ impl VictorOps {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `routingKey`.
+    #[must_use]
+    pub fn routing_key(mut self, value: impl Into<String>) -> Self {
+        self.routing_key = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for VictorOps {

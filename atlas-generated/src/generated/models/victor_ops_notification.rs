@@ -5,6 +5,7 @@
 ///
 /// VictorOps notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VictorOpsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -50,6 +51,42 @@ impl VictorOpsNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `integrationId`.
+    #[must_use]
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
+    }
+    /// Sets `victorOpsApiKey`.
+    #[must_use]
+    pub fn victor_ops_api_key(mut self, value: impl Into<String>) -> Self {
+        self.victor_ops_api_key = Some(value.into());
+        self
+    }
+    /// Sets `victorOpsRoutingKey`.
+    #[must_use]
+    pub fn victor_ops_routing_key(mut self, value: impl Into<String>) -> Self {
+        self.victor_ops_routing_key = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for VictorOpsNotification {

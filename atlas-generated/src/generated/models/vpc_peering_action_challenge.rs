@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VpcPeeringActionChallenge {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -20,6 +21,24 @@ impl VpcPeeringActionChallenge {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `requesterAccountId`.
+    #[must_use]
+    pub fn requester_account_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_account_id = Some(value.into());
+        self
+    }
+    /// Sets `requesterVpcId`.
+    #[must_use]
+    pub fn requester_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_vpc_id = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for VpcPeeringActionChallenge {

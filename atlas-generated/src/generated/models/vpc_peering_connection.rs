@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Represents a VPC Peering connection on AWS.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.
     pub id: Option<String>,
@@ -42,6 +43,96 @@ impl VpcPeeringConnection {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `_id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `accepterAccountId`.
+    #[must_use]
+    pub fn accepter_account_id(mut self, value: impl Into<String>) -> Self {
+        self.accepter_account_id = Some(value.into());
+        self
+    }
+    /// Sets `accepterCidr`.
+    #[must_use]
+    pub fn accepter_cidr(mut self, value: impl Into<String>) -> Self {
+        self.accepter_cidr = Some(value.into());
+        self
+    }
+    /// Sets `accepterVpcId`.
+    #[must_use]
+    pub fn accepter_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.accepter_vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `cloudStatus`.
+    #[must_use]
+    pub fn cloud_status(mut self, value: impl Into<String>) -> Self {
+        self.cloud_status = Some(value.into());
+        self
+    }
+    /// Sets `expirationTime`.
+    #[must_use]
+    pub fn expiration_time(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.expiration_time = Some(value.into());
+        self
+    }
+    /// Sets `groupId`.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    #[must_use]
+    pub fn links(mut self, value: impl Into<Vec<crate::models::Link>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `localStatus`.
+    #[must_use]
+    pub fn local_status(
+        mut self,
+        value: impl Into<crate::models::VpcPeeringConnectionLocalStatus>,
+    ) -> Self {
+        self.local_status = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `requesterAccountId`.
+    #[must_use]
+    pub fn requester_account_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_account_id = Some(value.into());
+        self
+    }
+    /// Sets `requesterCidr`.
+    #[must_use]
+    pub fn requester_cidr(mut self, value: impl Into<String>) -> Self {
+        self.requester_cidr = Some(value.into());
+        self
+    }
+    /// Sets `requesterVpcId`.
+    #[must_use]
+    pub fn requester_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    #[must_use]
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for VpcPeeringConnection {

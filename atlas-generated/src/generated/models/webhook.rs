@@ -5,6 +5,7 @@
 ///
 /// Details to integrate one webhook with one MongoDB Cloud project.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Webhook {
     /// HTTP body template for a webhook-based alert. The rendered output MUST be valid JSON — MongoDB Cloud sends the rendered body with `Content-Type: application/json`. If the template fails to render, exceeds the 16 KB limit, or renders non-JSON output, MongoDB Cloud sends the webhook with its default JSON payload instead.
     ///
@@ -46,6 +47,30 @@ impl Webhook {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `bodyTemplate`.
+    #[must_use]
+    pub fn body_template(mut self, value: impl Into<String>) -> Self {
+        self.body_template = Some(value.into());
+        self
+    }
+    /// Sets `headersTemplate`.
+    #[must_use]
+    pub fn headers_template(mut self, value: impl Into<String>) -> Self {
+        self.headers_template = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for Webhook {

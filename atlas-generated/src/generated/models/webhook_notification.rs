@@ -5,6 +5,7 @@
 ///
 /// Webhook notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
@@ -66,6 +67,54 @@ impl WebhookNotification {
             filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
+    }
+    /// Sets `delayMin`.
+    #[must_use]
+    pub fn delay_min(mut self, value: impl Into<i32>) -> Self {
+        self.delay_min = Some(value.into());
+        self
+    }
+    /// Sets `integrationId`.
+    #[must_use]
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+    /// Sets `intervalMin`.
+    #[must_use]
+    pub fn interval_min(mut self, value: impl Into<i32>) -> Self {
+        self.interval_min = Some(value.into());
+        self
+    }
+    /// Sets `notifierId`.
+    #[must_use]
+    pub fn notifier_id(mut self, value: impl Into<String>) -> Self {
+        self.notifier_id = Some(value.into());
+        self
+    }
+    /// Sets `webhookBodyTemplate`.
+    #[must_use]
+    pub fn webhook_body_template(mut self, value: impl Into<String>) -> Self {
+        self.webhook_body_template = Some(value.into());
+        self
+    }
+    /// Sets `webhookHeadersTemplate`.
+    #[must_use]
+    pub fn webhook_headers_template(mut self, value: impl Into<String>) -> Self {
+        self.webhook_headers_template = Some(value.into());
+        self
+    }
+    /// Sets `webhookSecret`.
+    #[must_use]
+    pub fn webhook_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_secret = Some(value.into());
+        self
+    }
+    /// Sets `webhookUrl`.
+    #[must_use]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
     }
 }
 impl std::fmt::Debug for WebhookNotification {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `WeeklyScheduleView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WeeklyScheduleView {
     /// Day of the week when the scheduled archive starts. The week starts with Monday (`1`) and ends with Sunday (`7`).
     pub day_of_week: Option<i32>,
@@ -22,6 +23,36 @@ impl WeeklyScheduleView {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `dayOfWeek`.
+    #[must_use]
+    pub fn day_of_week(mut self, value: impl Into<i32>) -> Self {
+        self.day_of_week = Some(value.into());
+        self
+    }
+    /// Sets `endHour`.
+    #[must_use]
+    pub fn end_hour(mut self, value: impl Into<i32>) -> Self {
+        self.end_hour = Some(value.into());
+        self
+    }
+    /// Sets `endMinute`.
+    #[must_use]
+    pub fn end_minute(mut self, value: impl Into<i32>) -> Self {
+        self.end_minute = Some(value.into());
+        self
+    }
+    /// Sets `startHour`.
+    #[must_use]
+    pub fn start_hour(mut self, value: impl Into<i32>) -> Self {
+        self.start_hour = Some(value.into());
+        self
+    }
+    /// Sets `startMinute`.
+    #[must_use]
+    pub fn start_minute(mut self, value: impl Into<i32>) -> Self {
+        self.start_minute = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for WeeklyScheduleView {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `X509Certificate` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X509Certificate {
     /// Latest date that the certificate is valid. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub not_after: Option<crate::runtime::Timestamp>,
@@ -16,6 +17,18 @@ impl X509Certificate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `notAfter`.
+    #[must_use]
+    pub fn not_after(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.not_after = Some(value.into());
+        self
+    }
+    /// Sets `notBefore`.
+    #[must_use]
+    pub fn not_before(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.not_before = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for X509Certificate {

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// `X509CertificateUpdate` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X509CertificateUpdate {
     /// Certificate content.
     pub content: Option<String>,
@@ -18,6 +19,24 @@ impl X509CertificateUpdate {
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// Sets `notAfter`.
+    #[must_use]
+    pub fn not_after(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.not_after = Some(value.into());
+        self
+    }
+    /// Sets `notBefore`.
+    #[must_use]
+    pub fn not_before(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.not_before = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Json for X509CertificateUpdate {

@@ -5,6 +5,7 @@
 ///
 /// Human-readable label that identifies the subset of a global cluster.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ZoneMapping {
     /// Code that represents a location that maps to a zone in your global cluster. MongoDB Cloud represents this location with a ISO 3166-2 location and subdivision codes when possible.
     pub location: String,
