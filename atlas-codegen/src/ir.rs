@@ -114,6 +114,12 @@ pub struct TypeDef {
     pub name: String,
     /// JSON pointer of the schema this type comes from.
     pub origin: String,
+    /// Every place of the spec (JSON pointer) this type stands for, sorted: its origin, and
+    /// the other places of an inline schema of the same content; no two types share one. A
+    /// type the generator makes has the places of what it holds: the `mapping` entries of
+    /// the tags it is an enum of, or its property's place and `/const` for a tag constant.
+    /// What keeps the name a previous crate published for it (`passes::published_names`).
+    pub places: Vec<String>,
     /// The component schema whose file holds this type (inline types live with their owner).
     pub file: String,
     pub docs: Docs,

@@ -56,22 +56,34 @@ pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
     error::parse_spec(text)
 }
 
-/// The complete IR of `spec`: lowered, then every pass run.
-pub fn build_ir(spec: &openapiv3::OpenAPI) -> Result<ir::Ir, CodegenError> {
+/// The complete IR of `spec`: lowered, then every pass run. `published` is the surface of
+/// the crate generated before (its record, [`diff::surface::RECORD_PATH`]): the names it
+/// published are kept. `None` for a first generation.
+pub fn build_ir(
+    spec: &openapiv3::OpenAPI,
+    published: Option<&diff::Surface>,
+) -> Result<ir::Ir, CodegenError> {
     let mut ir = lower::lower(spec)?;
-    passes::run(&mut ir);
+    passes::run(&mut ir, published);
     Ok(ir)
 }
 
-/// The public API `spec` becomes, as plain data, for [`diff::diff`].
-pub fn surface(spec: &openapiv3::OpenAPI) -> Result<diff::Surface, CodegenError> {
-    Ok(diff::Surface::of(&build_ir(spec)?))
+/// The public API `spec` becomes, as plain data, for [`diff::diff`]; `published` as for
+/// [`build_ir`].
+pub fn surface(
+    spec: &openapiv3::OpenAPI,
+    published: Option<&diff::Surface>,
+) -> Result<diff::Surface, CodegenError> {
+    Ok(diff::Surface::of(&build_ir(spec, published)?))
 }
 
 /// Generates every file under [`GENERATED_ROOTS`]: the crate's generated code, its reports
-/// and its generated tests.
-pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
-    let ir = build_ir(spec)?;
+/// and its generated tests; `published` as for [`build_ir`].
+pub fn generate(
+    spec: &openapiv3::OpenAPI,
+    published: Option<&diff::Surface>,
+) -> Result<Generated, CodegenError> {
+    let ir = build_ir(spec, published)?;
     let tests = testgen::Tests::prepare(spec, &ir)?;
     let mut jobs = emit::jobs(&ir);
     jobs.extend(tests.jobs(&ir));

@@ -5,6 +5,15 @@
 //! To change how something is named, change it here: the rest of the generator only calls
 //! these functions. Each says what it names, with examples (tested as doctests).
 //!
+//! **Published names are kept.** These rules name what a spec has for the first time. A
+//! name the crate has published stays while what it names is in the spec: the generator
+//! reads the previous crate's record (`reports/api-surface.json`), and an inline type keeps
+//! the name of the published type it shares the most places of the spec with
+//! (`passes::published_names`), whatever a new spec adds or reorders: a new use of a shared
+//! enum does not rename it, and a new type met first does not take its name (it is
+//! [`numbered`]). Component schemas, fields, modules and features are named by their own
+//! wire names, which do not move while they exist.
+//!
 //! | what | rule | example |
 //! | --- | --- | --- |
 //! | type | [`type_name`] | `AWSCloudProviderContainer` → `AwsCloudProviderContainer`, `String` → `StringType` |

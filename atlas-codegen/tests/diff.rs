@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 fn report(old: &Value, new: &Value) -> Report {
     let surface = |doc: &Value| {
         let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
-        atlas_codegen::surface(&spec).expect("generates")
+        atlas_codegen::surface(&spec, None).expect("generates")
     };
     diff(&surface(old), &surface(new), "0.3.1")
 }
@@ -509,7 +509,7 @@ fn untagged_branch_added() {
 #[test]
 fn record_shape() {
     let spec = atlas_codegen::parse_spec(&base().to_string()).expect("parses");
-    let surface = atlas_codegen::surface(&spec).expect("generates");
+    let surface = atlas_codegen::surface(&spec, None).expect("generates");
     let record = surface.record();
     assert_eq!(
         atlas_codegen::diff::Surface::from_record(&record).as_ref(),

@@ -49,7 +49,7 @@ fn failure(text: &str) -> CodegenError {
         Ok(spec) => spec,
         Err(e) => return e,
     };
-    match generate(&spec) {
+    match generate(&spec, None) {
         Ok(generated) => panic!("expected an error, got {} files", generated.files.len()),
         Err(e) => e,
     }
@@ -67,7 +67,7 @@ fn pointer(location: &Location) -> &str {
 fn the_base_spec_is_valid() {
     let text = spec("#/components/schemas/Thing", THING);
     let spec = parse_spec(&text).expect("parses");
-    let generated = generate(&spec).expect("generates");
+    let generated = generate(&spec, None).expect("generates");
     assert_eq!(generated.counts.operations, 1);
 }
 

@@ -190,7 +190,7 @@ fn indent(yaml: &str, by: usize) -> String {
 }
 
 fn ir(spec: &OpenAPI) -> Ir {
-    atlas_codegen::build_ir(spec).unwrap_or_else(|e| panic!("{e}"))
+    atlas_codegen::build_ir(spec, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn body(spec: &OpenAPI) -> Value {

@@ -203,7 +203,7 @@ fn bench_generation(
         let text = std::fs::read_to_string(spec_path)
             .map_err(|e| XtaskError::io_at("cannot read the spec", spec_path, e))?;
         let read_time = start.elapsed();
-        let run = parse_and_generate(&text, spec_path)?;
+        let run = parse_and_generate(&text, spec_path, None)?;
         total.push(start.elapsed());
         read.push(read_time);
         parse.push(run.parse_time);

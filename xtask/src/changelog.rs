@@ -48,6 +48,21 @@ fn generated_from(surface: &Surface) -> String {
     format!("Generated from {}", surface.spec.describe())
 }
 
+/// The surface the committed crate in `crate_dir` records, whose names a new generation
+/// keeps; `None` without a record, or with one of another format (which only
+/// [`plan`] reads, to tell whether the spec changed).
+pub fn published(crate_dir: &Path) -> Result<Option<Surface>, XtaskError> {
+    let path = crate_dir.join(RECORD_PATH);
+    match read_optional(&path)?.map(|text| Surface::from_record(&text)) {
+        Some(Ok(surface)) => Ok(Some(surface)),
+        None | Some(Err(RecordError::OtherFormat { .. })) => Ok(None),
+        Some(Err(e)) => Err(XtaskError::Other(format!(
+            "{}: {e}; the names it records cannot be kept (restore it from git)",
+            path.display()
+        ))),
+    }
+}
+
 /// What generating `new` (on `date`) changes in the changelog of the crate in
 /// `crate_dir`, whose version is `version`; `None` when the crate was generated from the
 /// same spec and the changelog exists.

@@ -131,7 +131,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         Command::Test { quick } => crate::test_pipeline::run_pipeline(root, quick),
         Command::GenerateOnce { spec } => {
             let start = Instant::now();
-            let generation = generation::generate(root, spec.as_deref())?;
+            let generation = generation::generate(root, spec.as_deref(), None)?;
             println!(
                 "{GENERATE_ONCE}: {} in {:.3} s",
                 describe(&generation.generated),

@@ -39,17 +39,22 @@ pub fn command(root: &Path, options: &DiffOptions) -> Result<(), XtaskError> {
 
 /// The report from the document at `from` to the one at `to` (the pinned one when `None`).
 pub fn report(root: &Path, from: &Path, to: Option<&Path>) -> Result<Report, XtaskError> {
-    let old = surface_of(&spec::read(from, SpecSource::Flag)?)?;
+    let old = surface_of(&spec::read(from, SpecSource::Flag)?, None)?;
+    // The newer crate is generated as `codegen` would, from the older one's names.
     let new = match to {
-        Some(path) => surface_of(&spec::read(path, SpecSource::Flag)?)?,
-        None => surface_of(&spec::load_pinned(root, None)?)?,
+        Some(path) => surface_of(&spec::read(path, SpecSource::Flag)?, Some(&old))?,
+        None => surface_of(&spec::load_pinned(root, None)?, Some(&old))?,
     };
     let crate_dir = root.join(GENERATED_CRATE);
     Ok(diff::diff(&old, &new, &manifest::version(&crate_dir)?))
 }
 
-/// Parses a document and makes its surface; errors name the document and the place in it.
-pub fn surface_of(spec: &spec::LoadedSpec) -> Result<Surface, XtaskError> {
+/// Parses a document and makes its surface, keeping the names `published` holds; errors
+/// name the document and the place in it.
+pub fn surface_of(
+    spec: &spec::LoadedSpec,
+    published: Option<&Surface>,
+) -> Result<Surface, XtaskError> {
     let document = generation::parse(&spec.text, &spec.path)?;
-    atlas_codegen::surface(&document).map_err(generation::generate_error(&spec.path))
+    atlas_codegen::surface(&document, published).map_err(generation::generate_error(&spec.path))
 }

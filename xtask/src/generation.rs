@@ -3,6 +3,8 @@
 //! and the generated features of its manifest ([`codegen`]).
 
 use std::path::Path;
+
+use atlas_codegen::diff::Surface;
 use std::time::{Duration, Instant};
 
 use crate::changelog;
@@ -26,10 +28,20 @@ pub struct Generation {
 }
 
 /// Locates the spec, checks it against the pin, parses it and generates, all in
-/// memory.
-pub fn generate(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Generation, XtaskError> {
+/// memory, keeping the names the committed crate published: those of `previous` (the
+/// surface of the document it was generated from, `codegen --previous`) when given, else
+/// those of its record.
+pub fn generate(
+    workspace_root: &Path,
+    spec_path: Option<&Path>,
+    previous: Option<&Surface>,
+) -> Result<Generation, XtaskError> {
     let spec = spec::load_pinned(workspace_root, spec_path)?;
-    let run = parse_and_generate(&spec.text, &spec.path)?;
+    let recorded = match previous {
+        Some(_) => None,
+        None => changelog::published(&workspace_root.join(GENERATED_CRATE))?,
+    };
+    let run = parse_and_generate(&spec.text, &spec.path, previous.or(recorded.as_ref()))?;
     Ok(Generation {
         spec,
         document: run.document,
@@ -47,13 +59,18 @@ pub struct Run {
     pub generate_time: Duration,
 }
 
-/// `parse_spec` then `generate`, timed separately; `path` names the spec in errors.
-pub fn parse_and_generate(text: &str, path: &Path) -> Result<Run, XtaskError> {
+/// `parse_spec` then `generate` (keeping the names `published` holds), timed separately;
+/// `path` names the spec in errors.
+pub fn parse_and_generate(
+    text: &str,
+    path: &Path,
+    published: Option<&Surface>,
+) -> Result<Run, XtaskError> {
     let start = Instant::now();
     let document = parse(text, path)?;
     let parse_time = start.elapsed();
     let start = Instant::now();
-    let generated = atlas_codegen::generate(&document).map_err(generate_error(path))?;
+    let generated = atlas_codegen::generate(&document, published).map_err(generate_error(path))?;
     Ok(Run {
         document,
         generated,
@@ -82,7 +99,7 @@ pub fn generate_error(path: &Path) -> impl Fn(atlas_codegen::CodegenError) -> Xt
 /// [`atlas_codegen::GENERATED_ROOTS`] of `atlas-generated`. An empty result means the
 /// committed crate is up to date.
 pub fn check(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Vec<Drift>, XtaskError> {
-    let generation = generate(workspace_root, spec_path)?;
+    let generation = generate(workspace_root, spec_path, None)?;
     let crate_dir = workspace_root.join(GENERATED_CRATE);
     let mut drift = tree::diff_tree(
         &crate_dir,
@@ -116,10 +133,10 @@ pub fn codegen(
     spec_path: Option<&Path>,
     previous: Option<&Path>,
 ) -> Result<CodegenOutcome, XtaskError> {
-    let generation = generate(workspace_root, spec_path)?;
     let previous = previous
-        .map(|path| crate::diff::surface_of(&spec::read(path, SpecSource::Flag)?))
+        .map(|path| crate::diff::surface_of(&spec::read(path, SpecSource::Flag)?, None))
         .transpose()?;
+    let generation = generate(workspace_root, spec_path, previous.as_ref())?;
     let crate_dir = workspace_root.join(GENERATED_CRATE);
     let roots = atlas_codegen::GENERATED_ROOTS;
     let features = &generation.generated.cargo_features;

@@ -64,7 +64,7 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
     let (path, source) = spec::locate(workspace_root, options.spec.as_deref())?;
     let loaded = spec::read(&path, source)?;
     let parsed = crate::generation::parse(&loaded.text, &path)?;
-    let ir = atlas_codegen::build_ir(&parsed).map_err(|source| XtaskError::Codegen {
+    let ir = atlas_codegen::build_ir(&parsed, None).map_err(|source| XtaskError::Codegen {
         context: format!("cannot read the operations of the spec {}", path.display()),
         source,
     })?;

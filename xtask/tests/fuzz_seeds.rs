@@ -22,7 +22,7 @@ fn made() -> &'static Made {
         let root = xtask::workspace_root();
         let loaded = xtask::spec::load_pinned(&root, None).expect("the pinned spec");
         let spec = xtask::generation::parse(&loaded.text, &loaded.path).expect("it parses");
-        let ir = atlas_codegen::build_ir(&spec).expect("it lowers");
+        let ir = atlas_codegen::build_ir(&spec, None).expect("it lowers");
         let text = std::fs::read_to_string(root.join("../shared/atlas-traffic/terraform.jsonl"))
             .expect("the recorded traffic");
         let traffic = seeds::read_traffic(&text).expect("one exchange a line");

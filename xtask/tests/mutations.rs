@@ -540,7 +540,7 @@ fn generate_bounded(text: &str) -> Outcome {
     std::thread::spawn(move || {
         let result = std::panic::catch_unwind(|| {
             let spec = atlas_codegen::parse_spec(&text)?;
-            atlas_codegen::generate(&spec).map(|_| ())
+            atlas_codegen::generate(&spec, None).map(|_| ())
         });
         let _ = send.send(result);
     });
@@ -595,7 +595,7 @@ fn cut_down(
     let text = serde_json::to_string(&part).map_err(|e| e.to_string())?;
     let spec =
         atlas_codegen::parse_spec(&text).map_err(|e| format!("its part does not parse: {e}"))?;
-    let generated = atlas_codegen::generate(&spec)
+    let generated = atlas_codegen::generate(&spec, None)
         .map_err(|e| format!("the whole generated, its part does not: {e}"))?;
     let files = generated
         .files

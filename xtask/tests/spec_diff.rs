@@ -190,12 +190,13 @@ fn reported(report: &Report, compared: &BTreeSet<String>) -> Facts {
     facts
 }
 
-fn surface(spec: &LoadedSpec) -> Surface {
-    xtask::diff::surface_of(spec).unwrap_or_else(|e| panic!("{e}"))
+fn surface(spec: &LoadedSpec, published: Option<&Surface>) -> Surface {
+    xtask::diff::surface_of(spec, published).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn check_pair(old: &LoadedSpec, new: &LoadedSpec) -> Facts {
-    let (before, after) = (surface(old), surface(new));
+    let before = surface(old, None);
+    let after = surface(new, Some(&before));
     let report = atlas_codegen::diff::diff(&before, &after, "0.1.0");
     let (old_plain, new_plain) = (plain(old), plain(new));
     // The types compared: components kept in both, with their own properties or values
@@ -285,8 +286,8 @@ fn regeneration_after_a_repin_writes_a_changelog_section() {
     let dir = tempfile::tempdir().unwrap();
     let crate_dir = dir.path();
     std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
-    let old = surface(&load(&history(NEWER)));
-    let new = surface(&pinned());
+    let old = surface(&load(&history(NEWER)), None);
+    let new = surface(&pinned(), Some(&old));
     std::fs::write(crate_dir.join(RECORD_PATH), old.record()).unwrap();
     let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07", None)
         .unwrap()
@@ -361,8 +362,8 @@ fn a_record_of_another_format_is_recognised_and_the_previous_document_serves() {
     let dir = tempfile::tempdir().unwrap();
     let crate_dir = dir.path();
     std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
-    let old = surface(&load(&history(NEWER)));
-    let new = surface(&pinned());
+    let old = surface(&load(&history(NEWER)), None);
+    let new = surface(&pinned(), Some(&old));
     let first = changelog::plan(crate_dir, &old, "0.1.0", "2026-08-07", None)
         .unwrap()
         .unwrap();
@@ -404,8 +405,8 @@ fn the_previous_document_is_ignored_when_the_record_names_the_new_spec() {
     let dir = tempfile::tempdir().unwrap();
     let crate_dir = dir.path();
     std::fs::create_dir_all(crate_dir.join("reports")).unwrap();
-    let old = surface(&load(&history(NEWER)));
-    let new = surface(&pinned());
+    let old = surface(&load(&history(NEWER)), None);
+    let new = surface(&pinned(), Some(&old));
     let first = changelog::plan(crate_dir, &new, "0.2.0", "2026-12-01", None)
         .unwrap()
         .unwrap();

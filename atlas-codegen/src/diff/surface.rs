@@ -29,6 +29,10 @@ pub struct Surface {
     pub schemas: BTreeMap<String, String>,
     /// Rust type name → what it is.
     pub types: BTreeMap<String, Type>,
+    /// Rust name of each type no component schema is named for → the places of the spec it
+    /// stands for (JSON pointers, [`crate::ir::TypeDef::places`]): how the next generation
+    /// finds the type again to keep its name.
+    pub places: BTreeMap<String, Vec<String>>,
 }
 
 /// Which document a surface comes from: its `info.title`, `info.version` and
@@ -158,8 +162,19 @@ impl Surface {
                 .iter()
                 .map(|t| (t.name.clone(), ty(ir, &t.kind)))
                 .collect(),
+            places: inline_places(ir),
         }
     }
+}
+
+fn inline_places(ir: &Ir) -> BTreeMap<String, Vec<String>> {
+    let components: std::collections::BTreeSet<usize> = ir.components.values().copied().collect();
+    ir.types
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| !components.contains(id))
+        .map(|(_, t)| (t.name.clone(), t.places.clone()))
+        .collect()
 }
 
 /// Where the generated crate keeps its surface, relative to its root.
@@ -167,8 +182,8 @@ pub const RECORD_PATH: &str = "reports/api-surface.json";
 
 /// The shape of the record: raise it whenever [`Surface`] changes shape, so that a record
 /// an older generator wrote is recognised as such rather than misread. (Format 1 had no
-/// `format` line and no `features`.)
-pub const RECORD_FORMAT: u32 = 2;
+/// `format` line and no `features`; format 2 no `places`.)
+pub const RECORD_FORMAT: u32 = 3;
 
 /// Why a record cannot be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,7 +230,8 @@ impl Surface {
         entries(&mut out, "features", &self.features, ",");
         entries(&mut out, "operations", &self.operations, ",");
         entries(&mut out, "schemas", &self.schemas, ",");
-        entries(&mut out, "types", &self.types, "");
+        entries(&mut out, "types", &self.types, ",");
+        entries(&mut out, "places", &self.places, "");
         out.push_str("}\n");
         out
     }

@@ -98,6 +98,7 @@ impl<'a> Builder<'a> {
             let id = self.types.len();
             self.types.push(TypeDef {
                 name: ident,
+                places: vec![pointer.clone()],
                 origin: pointer,
                 file,
                 docs: Docs::default(),
@@ -228,6 +229,9 @@ impl<'a> Builder<'a> {
             let content = content_key(schema);
             if let Some(&id) = self.inline_by_content.get(&content) {
                 self.inline_by_pointer.insert(pointer.to_owned(), id);
+                let places = &mut self.types[id].places;
+                places.push(pointer.to_owned());
+                places.sort();
                 return Ok(TypeRef::Named(id));
             }
             let name = self.unique_inline_name(hint, pointer);
@@ -235,6 +239,7 @@ impl<'a> Builder<'a> {
             self.types.push(TypeDef {
                 name: name.clone(),
                 origin: pointer.to_owned(),
+                places: vec![pointer.to_owned()],
                 file: file.to_owned(),
                 docs: docs_of(&schema.schema_data),
                 deprecated: schema.schema_data.deprecated,
@@ -353,6 +358,7 @@ impl<'a> Builder<'a> {
         self.types.push(TypeDef {
             name,
             origin: pointer.to_owned(),
+            places: vec![pointer.to_owned()],
             file: file.to_owned(),
             docs: Docs::default(),
             deprecated: false,
@@ -624,6 +630,13 @@ impl<'a> Builder<'a> {
                     let at = format!("{pointer}/discriminator");
                     let ty =
                         self.named_type(&hint, &at, file, TypeKind::TagValues(tag_values(several)));
+                    // Its places are its tags': the union's other variants share `at`.
+                    let mut places: Vec<String> = several
+                        .iter()
+                        .map(|tag| format!("{at}/mapping/{}", pointer_token(tag)))
+                        .collect();
+                    places.sort();
+                    self.types[ty].places = places;
                     self.types[ty].docs.description = Some(format!(
                         "The `{}` values that select `{name}::{ident}`: which one a value has.",
                         d.property_name

@@ -7,7 +7,8 @@
 //!    subtype's tag names;
 //! 3. [`unused`] drops the inline types nothing refers to any more;
 //! 4. [`shared_names`] names the inline types several types' properties share after what
-//!    the uses have in common;
+//!    the uses have in common, and [`published_names`] gives back the names a previous
+//!    crate published (its record), which win over every other rule;
 //! 5. [`shapes`] gives the object branches of untagged unions the shape they are ranked by;
 //! 6. [`cycles`] boxes the fields that make types recursive;
 //! 7. [`defaults`] says which structs have `Default`;
@@ -25,6 +26,7 @@ mod defaults;
 mod endpoints;
 pub(crate) mod features;
 pub(crate) mod pagination;
+mod published_names;
 pub(crate) mod secrets;
 mod shapes;
 mod shared_names;
@@ -32,14 +34,19 @@ mod tags;
 mod unused;
 mod zeros;
 
+use crate::diff::Surface;
 use crate::ir::Ir;
 
-/// Runs every pass, in order.
-pub fn run(ir: &mut Ir) {
+/// Runs every pass, in order; `published` is the surface of the crate generated before, whose
+/// names are kept.
+pub fn run(ir: &mut Ir, published: Option<&Surface>) {
     tags::assign_tags(ir);
     context::narrow_fields(ir);
     unused::drop_unused_types(ir);
     shared_names::name_shared_types(ir);
+    if let Some(published) = published {
+        published_names::keep_published_names(ir, published);
+    }
     shapes::shape_branches(ir);
     cycles::box_recursive_fields(ir);
     defaults::derive_defaults(ir);

@@ -145,6 +145,8 @@ fn constant_field(ir: &mut Ir, subtype: TypeId, property: &str, tag: &str) {
     let def = TypeDef {
         name,
         origin: owner.origin.clone(),
+        // Not the property's own place, which the schema's type for it has.
+        places: vec![format!("{}/properties/{property}/const", owner.origin)],
         file: owner.file.clone(),
         docs: Docs {
             description: Some(format!(

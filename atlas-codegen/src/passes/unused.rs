@@ -137,6 +137,7 @@ mod tests {
         TypeDef {
             name: name.to_owned(),
             origin: format!("#/{name}"),
+            places: vec![format!("#/{name}")],
             file: "f".to_owned(),
             docs: Default::default(),
             deprecated: false,

@@ -42,7 +42,7 @@ pub fn generate_fixture(name: &str) -> Generated {
     let text = fixture_text(name);
     let spec = atlas_codegen::parse_spec(&text)
         .unwrap_or_else(|e| panic!("fixture `{name}` does not parse: {e}"));
-    atlas_codegen::generate(&spec)
+    atlas_codegen::generate(&spec, None)
         .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
 }
 

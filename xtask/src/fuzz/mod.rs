@@ -318,7 +318,9 @@ fn write_seeds(
 ) -> Result<(Vec<(String, String)>, String), XtaskError> {
     let loaded = crate::spec::load_pinned(root, spec)?;
     let document = crate::generation::parse(&loaded.text, &loaded.path)?;
-    let ir = atlas_codegen::build_ir(&document)
+    // Named as the committed crate names them: with the names its record keeps.
+    let published = crate::changelog::published(&root.join(crate::generation::GENERATED_CRATE))?;
+    let ir = atlas_codegen::build_ir(&document, published.as_ref())
         .map_err(crate::generation::generate_error(&loaded.path))?;
     let traffic_path = root.join(TRAFFIC);
     let traffic_text = std::fs::read_to_string(&traffic_path)

@@ -12,7 +12,7 @@ use xtask::Generation;
 pub fn pinned() -> &'static Generation {
     static GENERATION: OnceLock<Generation> = OnceLock::new();
     GENERATION.get_or_init(|| {
-        xtask::generate(&xtask::workspace_root(), None)
+        xtask::generate(&xtask::workspace_root(), None, None)
             .unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}"))
     })
 }
@@ -34,7 +34,7 @@ pub fn history_documents() -> Vec<std::path::PathBuf> {
 /// What the generator makes of a document's text; panics naming `what` when it cannot.
 pub fn generate_text(text: &str, what: &str) -> atlas_codegen::Generated {
     let spec = atlas_codegen::parse_spec(text).unwrap_or_else(|e| panic!("{what}: {e}"));
-    atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("{what}: {e}"))
+    atlas_codegen::generate(&spec, None).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// What the generator makes of the document at `path`.

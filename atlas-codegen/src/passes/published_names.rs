@@ -1,0 +1,107 @@
+//! Keeps the names a previous crate published: an inline type keeps the Rust name it had
+//! while it stands for a place of the spec it stood for then.
+//!
+//! Lowering and [`super::shared_names`] name inline types after their first use and after
+//! what their uses share, so a new use of a shared enum, or a new schema met earlier, would
+//! rename it (the stream processors' `CloudProvider` became `StreamsCloudProvider` when the
+//! invoices began to use it). The record of the previous crate
+//! (`reports/api-surface.json`) says which places each published type stood for; this pass
+//! gives each inline type the published name that shares the most places with it. A
+//! contest is decided by stable keys, never by the order of the spec: most shared places,
+//! then the name, then the type's first place. A name a component schema takes now is not
+//! kept (the schema's name is its Rust name). Every other type keeps the name the rules
+//! gave it, numbered ([`numbered`]) only if a kept name took it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diff::Surface;
+use crate::ir::{Ir, TypeId};
+use crate::names::numbered;
+
+pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
+    let kept = kept_names(ir, published);
+    if kept.is_empty() {
+        return;
+    }
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    let kept_set: BTreeSet<&str> = kept.values().map(String::as_str).collect();
+    // A type that keeps no published name keeps its own, numbered if a kept name took it.
+    let (clashing, free): (Vec<TypeId>, Vec<TypeId>) = (0..ir.types.len())
+        .filter(|id| !kept.contains_key(id))
+        .partition(|&id| kept_set.contains(ir.types[id].name.as_str()));
+    let mut taken: BTreeSet<String> = kept.values().cloned().collect();
+    taken.extend(free.iter().map(|&id| ir.types[id].name.clone()));
+    for id in clashing {
+        let name = numbered(&ir.types[id].name, |n| taken.contains(n));
+        taken.insert(name.clone());
+        renames.insert(ir.types[id].name.clone(), name.clone());
+        ir.types[id].name = name;
+    }
+    for (id, name) in kept {
+        let old = std::mem::replace(&mut ir.types[id].name, name.clone());
+        if old != name {
+            renames.insert(old, name);
+        }
+    }
+    rename_mentions(ir, &renames);
+}
+
+/// Type → the published name it keeps.
+fn kept_names(ir: &Ir, published: &Surface) -> BTreeMap<TypeId, String> {
+    let components: BTreeSet<TypeId> = ir.components.values().copied().collect();
+    let component_names: BTreeSet<&str> = components
+        .iter()
+        .map(|&id| ir.types[id].name.as_str())
+        .collect();
+    let mut owner_of_place: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, places) in &published.places {
+        if component_names.contains(name.as_str()) {
+            continue;
+        }
+        for place in places {
+            owner_of_place.insert(place, name);
+        }
+    }
+    // (shared places, name, type, its first place) for every type and name they share.
+    let mut claims: Vec<(usize, &str, TypeId, &str)> = Vec::new();
+    for (id, def) in ir.types.iter().enumerate() {
+        if components.contains(&id) {
+            continue;
+        }
+        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        for place in &def.places {
+            if let Some(name) = owner_of_place.get(place.as_str()) {
+                *shared.entry(name).or_default() += 1;
+            }
+        }
+        let first = def.places.first().map_or("", String::as_str);
+        claims.extend(shared.into_iter().map(|(name, n)| (n, name, id, first)));
+    }
+    claims.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.3.cmp(b.3)));
+    let mut kept: BTreeMap<TypeId, String> = BTreeMap::new();
+    let mut names_kept: BTreeSet<&str> = BTreeSet::new();
+    for (_, name, id, _) in claims {
+        if !kept.contains_key(&id) && names_kept.insert(name) {
+            kept.insert(id, name.to_owned());
+        }
+    }
+    kept
+}
+
+/// Renames the type names the IR holds as text.
+fn rename_mentions(ir: &mut Ir, renames: &BTreeMap<String, String>) {
+    let renamed = |name: &mut String| {
+        if let Some(new) = renames.get(name.as_str()) {
+            new.clone_into(name);
+        }
+    };
+    for shared in &mut ir.shared_types {
+        renamed(&mut shared.name);
+    }
+    ir.shared_types.sort_by(|a, b| a.name.cmp(&b.name));
+    for field in &mut ir.narrowed {
+        renamed(&mut field.owner);
+        renamed(&mut field.union);
+        renamed(&mut field.branch);
+    }
+}

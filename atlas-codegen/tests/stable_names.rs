@@ -1,0 +1,146 @@
+//! A published Rust name stays while what it names is in the spec: generated with the
+//! previous crate's record, an inline type keeps its name whatever the new spec adds or
+//! reorders, and a new type that wants a kept name is numbered instead.
+
+use atlas_codegen::diff::Surface;
+
+/// A document with the component schemas `schemas` (YAML, indented under `schemas:`).
+fn document(schemas: &str) -> String {
+    format!(
+        "openapi: 3.0.1
+info: {{title: names, version: '1.0'}}
+paths: {{}}
+components:
+  schemas:
+{schemas}"
+    )
+}
+
+const STREAMS_REGION: &str = "    StreamsRegion:
+      type: object
+      properties:
+        cloudProvider: {type: string, enum: [AWS, AZURE]}
+";
+
+const INVOICE: &str = "    Invoice:
+      type: object
+      properties:
+        cloudProvider: {type: string, enum: [AWS, AZURE]}
+";
+
+const KIND: &str = "    Thing:
+      type: object
+      properties:
+        kind: {type: string, enum: [A, B]}
+";
+
+fn surface(text: &str, published: Option<&Surface>) -> Surface {
+    let spec = atlas_codegen::parse_spec(text).expect("parses");
+    atlas_codegen::surface(&spec, published).expect("generates")
+}
+
+fn type_names(surface: &Surface) -> Vec<&str> {
+    surface.types.keys().map(String::as_str).collect()
+}
+
+#[test]
+fn a_new_use_of_an_inline_type_does_not_rename_it() {
+    let old = surface(&document(STREAMS_REGION), None);
+    assert!(
+        old.types.contains_key("StreamsRegionCloudProvider"),
+        "{:?}",
+        type_names(&old)
+    );
+    let text = document(&format!("{INVOICE}{STREAMS_REGION}"));
+    // Without the record, the type both properties share is named after what they share.
+    let fresh = surface(&text, None);
+    assert!(
+        fresh.types.contains_key("CloudProvider"),
+        "{:?}",
+        type_names(&fresh)
+    );
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        type_names(&new),
+        ["Invoice", "StreamsRegion", "StreamsRegionCloudProvider"]
+    );
+    let field = |owner: &str| match &new.types[owner] {
+        atlas_codegen::diff::surface::Type::Struct { fields } => {
+            fields["cloudProvider"].rust.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        field("Invoice"),
+        "Option<models::StreamsRegionCloudProvider>"
+    );
+    assert_eq!(field("StreamsRegion"), field("Invoice"));
+}
+
+#[test]
+fn a_type_keeps_its_name_when_its_content_changes_in_its_place() {
+    let old = surface(&document(KIND), None);
+    let text = document(&KIND.replace("[A, B]", "[A, B, C]"));
+    let new = surface(&text, Some(&old));
+    assert_eq!(type_names(&new), ["Thing", "ThingKind"]);
+}
+
+const KINDS: &str = "    Thing:
+      type: object
+      properties:
+        kinds: {type: array, items: {type: string, enum: [A, B]}}
+";
+
+/// A component met before `Thing` whose inline enum is also named `ThingKindsItem`.
+const THING_KINDS: &str = "    ThingKinds:
+      type: object
+      properties:
+        item: {type: string, enum: [X, Y]}
+";
+
+#[test]
+fn a_new_type_that_wants_a_kept_name_is_numbered() {
+    let old = surface(&document(KINDS), None);
+    assert_eq!(type_names(&old), ["Thing", "ThingKindsItem"]);
+    let values = |surface: &Surface, name: &str| match &surface.types[name] {
+        atlas_codegen::diff::surface::Type::Enum { values } => {
+            values.keys().cloned().collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    let text = document(&format!("{THING_KINDS}{KINDS}"));
+    // First use wins without the record: the new enum takes the name.
+    let fresh = surface(&text, None);
+    assert_eq!(values(&fresh, "ThingKindsItem"), ["X", "Y"]);
+    let new = surface(&text, Some(&old));
+    assert_eq!(values(&new, "ThingKindsItem"), ["A", "B"]);
+    assert_eq!(values(&new, "ThingKindsItem2"), ["X", "Y"]);
+}
+
+#[test]
+fn names_do_not_depend_on_the_order_of_the_spec() {
+    let old = surface(&document(STREAMS_REGION), None);
+    let one = surface(
+        &document(&format!("{INVOICE}{STREAMS_REGION}{KIND}")),
+        Some(&old),
+    );
+    let other = surface(
+        &document(&format!("{KIND}{STREAMS_REGION}{INVOICE}")),
+        Some(&old),
+    );
+    assert_eq!(type_names(&one), type_names(&other));
+    assert_eq!(one.types, other.types);
+}
+
+#[test]
+fn generating_with_its_own_record_changes_nothing() {
+    for text in [
+        document(&format!("{INVOICE}{STREAMS_REGION}{KIND}")),
+        document(STREAMS_REGION),
+    ] {
+        let spec = atlas_codegen::parse_spec(&text).expect("parses");
+        let first = atlas_codegen::generate(&spec, None).expect("generates");
+        let again = atlas_codegen::generate(&spec, Some(&first.surface)).expect("generates");
+        assert_eq!(first.files, again.files);
+    }
+}
