@@ -439,6 +439,11 @@ pub struct Operation {
     /// Set by the endpoint pass: the index in `versions` of the version a caller gets when
     /// naming none (the newest that is not a preview).
     pub default_version: Option<usize>,
+    /// Set by the request-aliases pass: each name a previous crate published for one of the
+    /// operation's request types or success enums, which the spec renamed since (its
+    /// `x-xgen-operation-id-override`) → the name it has now. Each stays as a
+    /// `#[deprecated]` alias while the operation exists.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// One `/`-separated segment of a path template.

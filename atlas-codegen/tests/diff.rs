@@ -9,12 +9,14 @@ use atlas_codegen::diff::{Bump, ChangeKind, Report, diff};
 use diff_cases::{base, case, cluster_properties, get, schema};
 use serde_json::{Value, json};
 
+/// The report from `old` to `new`, generated after it as a regeneration is.
 fn report(old: &Value, new: &Value) -> Report {
-    let surface = |doc: &Value| {
+    let surface = |doc: &Value, published| {
         let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
-        atlas_codegen::surface(&spec, None).expect("generates")
+        atlas_codegen::surface(&spec, published).expect("generates")
     };
-    diff(&surface(old), &surface(new), "0.3.1")
+    let old = surface(old, None);
+    diff(&old, &surface(new, Some(&old)), "0.3.1")
 }
 
 /// The report on the case `name` of `diff_cases`.
@@ -93,13 +95,59 @@ fn request_type_renamed() {
     let kind = ChangeKind::RequestTypeRenamed {
         from: "GetCluster".into(),
         to: "GetOneCluster".into(),
+        aliased: true,
     };
     let rust = [
         "operations::GetCluster",
         "operations::GetClusterV20230101",
         "operations::GetClusterV20240805",
     ];
-    one_change("request_type_renamed", kind, &rust, true);
+    one_change("request_type_renamed", kind, &rust, false);
+    // The aliases come from the record: generated without it, the old names are gone.
+    let (old, new) = case("request_type_renamed").documents();
+    let fresh = |doc: &Value| {
+        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
+        atlas_codegen::surface(&spec, None).expect("generates")
+    };
+    let report = diff(&fresh(&old), &fresh(&new), "0.3.1");
+    let change = &report.changes[0];
+    assert!(
+        matches!(
+            change.kind,
+            ChangeKind::RequestTypeRenamed { aliased: false, .. }
+        ),
+        "{}",
+        report.text()
+    );
+    assert!(change.breaking);
+}
+
+#[test]
+fn a_renamed_request_type_keeps_its_old_names_as_deprecated_aliases() {
+    let (old, new) = case("request_type_renamed").documents();
+    let generate = |doc: &Value, published| {
+        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
+        atlas_codegen::generate(&spec, published).expect("generates")
+    };
+    let old = generate(&old, None);
+    let new = generate(&new, Some(&old.surface));
+    let code: String = new.files.values().cloned().collect();
+    for (old_name, new_name) in [
+        ("GetCluster", "GetOneCluster"),
+        ("GetClusterV20230101", "GetOneClusterV20230101"),
+        ("GetClusterV20240805", "GetOneClusterV20240805"),
+    ] {
+        let alias = format!(
+            "#[deprecated(note = \"renamed to `{new_name}` by the Atlas API spec\")]\npub type {old_name} = {new_name};"
+        );
+        assert!(code.contains(&alias), "no alias {old_name}");
+    }
+    // A third generation still has them: the record carries them.
+    let third = generate(
+        &case("request_type_renamed").documents().1,
+        Some(&new.surface),
+    );
+    assert_eq!(third.files, new.files);
 }
 
 #[test]

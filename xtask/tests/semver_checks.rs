@@ -41,8 +41,10 @@ fn scratch_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn generate(document: &Value, what: &str) -> Generated {
-    common::generate_text(&document.to_string(), what)
+/// Generates `document`, keeping the names of `published` as a regeneration does.
+fn generate(document: &Value, what: &str, published: Option<&Generated>) -> Generated {
+    let published = published.map(|generated| &generated.surface);
+    common::generate_after(&document.to_string(), what, published)
 }
 
 fn write(root: &Path, crates: &[ScratchCrate]) {
@@ -245,7 +247,8 @@ fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
     let (mut old_crates, mut new_crates, mut reports) = (Vec::new(), Vec::new(), Vec::new());
     for case in diff_cases::CASES {
         let (old, new) = case.documents();
-        let (old, new) = (generate(&old, case.name), generate(&new, case.name));
+        let old = generate(&old, case.name, None);
+        let new = generate(&new, case.name, Some(&old));
         let package = format!("case-{}", case.name.replace('_', "-"));
         old_crates.push(ScratchCrate::of(&package, &old));
         new_crates.push(ScratchCrate::of(&package, &new));
@@ -301,14 +304,20 @@ fn every_kind_of_change_is_judged_as_cargo_semver_checks_judges_it() {
 #[test]
 fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
-    // The older history document, the newer, and the pin: each pair, in time order.
+    // The older history document, the newer, and the pin, generated in sequence as
+    // regenerations are, each keeping the names of the one before; each pair, in time order.
     let history = common::history_documents().into_iter().map(|path| {
         let stem = path.file_stem().expect("a name").to_string_lossy();
         let date = stem.trim_start_matches("atlas-api-").to_owned();
-        (date, common::generate_file(&path))
+        (date, common::read_document(&path))
     });
-    let pin = ("pin".to_owned(), common::pinned().generated.clone());
-    let documents: Vec<(String, Generated)> = history.chain([pin]).collect();
+    let pin = ("pin".to_owned(), common::pinned().spec.text.clone());
+    let mut documents: Vec<(String, Generated)> = Vec::new();
+    for (name, text) in history.chain([pin]) {
+        let published = documents.last().map(|(_, generated)| &generated.surface);
+        let generated = common::generate_after(&text, &name, published);
+        documents.push((name, generated));
+    }
     let package = "atlas-spec";
     let generated: Vec<(String, PathBuf, Generated)> = documents
         .into_iter()

@@ -87,6 +87,8 @@ pub enum ChangeKind {
     RequestTypeRenamed {
         from: String,
         to: String,
+        /// Whether every old name stays, as a `#[deprecated]` alias of the new one.
+        aliased: bool,
     },
     VersionAdded {
         version: String,

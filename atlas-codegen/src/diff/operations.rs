@@ -3,7 +3,7 @@
 //! version and parameter by parameter.
 
 use super::semver::change;
-use super::surface::{Operation, Surface, Version};
+use super::surface::{Operation, Surface, Version, success_enum};
 use super::{Change, ChangeKind, sides};
 
 /// Every request type of `op`: the unversioned one, then each version's.
@@ -15,12 +15,10 @@ fn request_types(op: &Operation) -> Vec<String> {
         .collect()
 }
 
-/// Every item named after `op`'s request types: those, and the success enums they return
-/// (`XSuccess`), which come, go and are renamed with them.
+/// Every item named after `op`'s request types ([`Operation::item_names`]), as paths.
 fn operation_items(op: &Operation) -> Vec<String> {
-    let mut out = request_types(op);
-    out.extend(op.versions.values().flat_map(success_enums));
-    out
+    let names = op.item_names().into_iter();
+    names.map(|name| format!("operations::{name}")).collect()
 }
 
 /// The request types of a version and the success enums they return.
@@ -33,11 +31,6 @@ fn version_items(v: &Version) -> Vec<String> {
 /// (`operations::XSuccess`), which come and go with them.
 fn success_enums(v: &Version) -> Vec<String> {
     v.success.values().filter_map(|s| success_enum(s)).collect()
-}
-
-fn success_enum(success: &str) -> Option<String> {
-    let (name, _) = success.split_once(" { ")?;
-    Some(name.to_owned())
 }
 
 /// Tags' features (and modules) that came or went.
@@ -92,9 +85,15 @@ fn compare(old: &Operation, new: &Operation) -> Vec<(ChangeKind, Vec<String>)> {
         out.push((kind, vec![]));
     }
     if old.type_name != new.type_name {
+        let current = new.item_names();
+        let aliased = old
+            .item_names()
+            .iter()
+            .all(|name| new.aliases.contains_key(name) || current.contains(name));
         let kind = ChangeKind::RequestTypeRenamed {
             from: old.type_name.clone(),
             to: new.type_name.clone(),
+            aliased,
         };
         out.push((kind, operation_items(old)));
     }

@@ -60,7 +60,14 @@ pub(super) fn describe(change: &Change) -> String {
             format!("operation `{operation_id}` (`{s}`)")
         }
         OperationRenamed { from, to } => format!("`{s}`: operation id `{from}` is now `{to}`"),
-        RequestTypeRenamed { from, to } => format!("`{s}`: request type `{from}` is now `{to}`"),
+        RequestTypeRenamed { from, to, aliased } => {
+            let kept = if *aliased {
+                ", the old names kept as aliases"
+            } else {
+                ""
+            };
+            format!("`{s}`: request type `{from}` is now `{to}`{kept}")
+        }
         VersionAdded { version } | VersionRemoved { version } => {
             format!("`{s}`: API version {version}")
         }

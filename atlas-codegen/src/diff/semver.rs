@@ -35,7 +35,11 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
             "Rust names follow the short name, which stayed: only `registry` and `dynamic` \
              lookups by the old operation id stop finding it",
         ),
-        RequestTypeRenamed { .. } => (true, "the old request type names are gone"),
+        RequestTypeRenamed { aliased: true, .. } => (
+            false,
+            "the old request type names stay, as `#[deprecated]` aliases of the new ones",
+        ),
+        RequestTypeRenamed { aliased: false, .. } => (true, "the old request type names are gone"),
         DefaultVersionChanged { .. } => (
             true,
             "the unversioned request type now names another version, with its own body and \

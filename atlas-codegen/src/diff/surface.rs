@@ -56,6 +56,35 @@ pub struct Operation {
     pub default_version: Option<String>,
     /// `Query pageNum` → the parameter.
     pub params: BTreeMap<String, Param>,
+    /// A name published before for one of its request types or success enums → the one it
+    /// has now, of which it is a `#[deprecated]` alias.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, String>,
+}
+
+impl Operation {
+    /// The names of the items named after the operation: its request types (the
+    /// unversioned one, then each version's) and the success enums they return
+    /// (`XSuccess`), which come, go and are renamed with them. Not its aliases.
+    pub fn item_names(&self) -> Vec<String> {
+        let versioned = self.versions.values().flat_map(|v| {
+            let success = v.success.values().filter_map(|s| {
+                let name = success_enum(s)?;
+                Some(name.trim_start_matches("operations::").to_owned())
+            });
+            v.request_types.iter().cloned().chain(success)
+        });
+        std::iter::once(self.type_name.clone())
+            .chain(versioned)
+            .collect()
+    }
+}
+
+/// The enum of several success statuses a success type names
+/// (`operations::XSuccess { Ok(…), … }` → `operations::XSuccess`).
+pub(crate) fn success_enum(success: &str) -> Option<String> {
+    let (name, _) = success.split_once(" { ")?;
+    Some(name.to_owned())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -355,6 +384,7 @@ fn operation(ir: &Ir, op: &IrOperation) -> Operation {
                 (format!("{:?} {}", p.location, p.wire_name), param)
             })
             .collect(),
+        aliases: op.aliases.clone(),
     }
 }
 

@@ -36,6 +36,16 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
             pub type #alias = #target;
         });
     }
+    for (old, new) in &op.aliases {
+        let (alias, target) = (ident(old), ident(new));
+        let doc = format!(" `{new}` under the name it had before the spec renamed the operation.");
+        let note = format!("renamed to `{new}` by the Atlas API spec");
+        out.push(quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #alias = #target;
+        });
+    }
     quote!(#(#out)*)
 }
 

@@ -223,6 +223,7 @@ fn lower_operation<'a>(
         versions: Vec::new(),
         shared_responses: Vec::new(),
         default_version: None,
+        aliases: Default::default(),
     };
     let mut versions = Versions::default();
     if let Some(body) = &op.request_body {

@@ -14,7 +14,9 @@
 //! 7. [`defaults`] says which structs have `Default`;
 //! 8. [`zeros`] gives the types a required field can hold the zero value a response's
 //!    missing field takes;
-//! 9. [`endpoints`] decides the request types of every (operation, version);
+//! 9. [`endpoints`] decides the request types of every (operation, version), and
+//!    [`request_aliases`] keeps the names published before for those of an operation the
+//!    spec renamed, as deprecated aliases;
 //! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
 //!     reads one;
 //! 11. [`features`] decides which cargo features (a feature per tag) compile each model;
@@ -27,6 +29,7 @@ mod endpoints;
 pub(crate) mod features;
 pub(crate) mod pagination;
 mod published_names;
+mod request_aliases;
 pub(crate) mod secrets;
 mod shapes;
 mod shared_names;
@@ -52,6 +55,9 @@ pub fn run(ir: &mut Ir, published: Option<&Surface>) {
     defaults::derive_defaults(ir);
     zeros::plan_zeros(ir);
     endpoints::plan_endpoints(ir);
+    if let Some(published) = published {
+        request_aliases::alias_renamed_requests(ir, published);
+    }
     pagination::plan_pagination(ir);
     features::gate_models(ir);
     secrets::mark_secrets(ir);

@@ -33,13 +33,26 @@ pub fn history_documents() -> Vec<std::path::PathBuf> {
 
 /// What the generator makes of a document's text; panics naming `what` when it cannot.
 pub fn generate_text(text: &str, what: &str) -> atlas_codegen::Generated {
+    generate_after(text, what, None)
+}
+
+/// What the generator makes of a document's text, keeping the names of `published` (the
+/// surface of the crate generated before), as a regeneration does.
+pub fn generate_after(
+    text: &str,
+    what: &str,
+    published: Option<&atlas_codegen::diff::Surface>,
+) -> atlas_codegen::Generated {
     let spec = atlas_codegen::parse_spec(text).unwrap_or_else(|e| panic!("{what}: {e}"));
-    atlas_codegen::generate(&spec, None).unwrap_or_else(|e| panic!("{what}: {e}"))
+    atlas_codegen::generate(&spec, published).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// The text of the document at `path`.
+pub fn read_document(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 /// What the generator makes of the document at `path`.
 pub fn generate_file(path: &std::path::Path) -> atlas_codegen::Generated {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    generate_text(&text, &path.display().to_string())
+    generate_text(&read_document(path), &path.display().to_string())
 }
