@@ -597,7 +597,8 @@ fn json_shape_is_the_documented_one() {
             "tag": null,
             "rust": ["models::Cluster::disk_size_gb"],
             "breaking": true,
-            "why": "a public field is removed"
+            "why": "a public field is removed",
+            "cause": "spec"
         })
     );
 }

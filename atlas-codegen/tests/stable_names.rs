@@ -2,7 +2,7 @@
 //! previous crate's record, an inline type keeps its name whatever the new spec adds or
 //! reorders, and a new type that wants a kept name is numbered instead.
 
-use atlas_codegen::diff::Surface;
+use atlas_codegen::diff::{Cause, Surface};
 
 /// A document with the component schemas `schemas` (YAML, indented under `schemas:`).
 fn document(schemas: &str) -> String {
@@ -143,4 +143,44 @@ fn generating_with_its_own_record_changes_nothing() {
         let again = atlas_codegen::generate(&spec, Some(&first.surface)).expect("generates");
         assert_eq!(first.files, again.files);
     }
+}
+
+#[test]
+fn the_report_blames_the_generator_for_a_name_that_moved_and_the_spec_for_the_rest() {
+    let old = surface(&document(&format!("{STREAMS_REGION}{KIND}")), None);
+    // The new use shares the enum, and `Thing.kind` is gone from the spec.
+    let text = document(&format!("{INVOICE}{STREAMS_REGION}"));
+    let moved = atlas_codegen::diff::diff(&old, &surface(&text, None), "0.1.0");
+    let blame = |report: &atlas_codegen::diff::Report| -> Vec<(String, Option<Cause>)> {
+        let breaking = report.changes.iter().filter(|c| c.breaking);
+        breaking.map(|c| (c.subject.clone(), c.cause)).collect()
+    };
+    let by_generator: Vec<&str> = moved
+        .generator_breaks()
+        .iter()
+        .map(|c| c.subject.as_str())
+        .collect();
+    assert_eq!(
+        by_generator,
+        // The field whose type moved, then the type that moved.
+        ["StreamsRegionCloudProvider", "StreamsRegion"],
+        "{}",
+        moved.text()
+    );
+    assert!(
+        moved.text().contains("(2 by the generator)"),
+        "{}",
+        moved.text()
+    );
+    // Kept names: only the spec's own removals break.
+    let kept = atlas_codegen::diff::diff(&old, &surface(&text, Some(&old)), "0.1.0");
+    assert_eq!(
+        blame(&kept),
+        [
+            ("Thing".to_owned(), Some(Cause::Spec)),
+            ("ThingKind".to_owned(), Some(Cause::Spec)),
+        ],
+        "{}",
+        kept.text()
+    );
 }

@@ -7,6 +7,11 @@
 //! recorded live traffic decodes (`traffic`). Those tests name operations by method and
 //! path, never by one spec's ids. That every operation, version and schema is generated
 //! is `completeness.rs`, for all three documents.
+//!
+//! Code written against a crate survives the next spec: the user tasks
+//! (`atlas-generated/tests/user_tasks.rs`) compile and pass, unchanged, against the crate
+//! generated from the 2026-08-06 document and against the one generated next from the
+//! pinned spec, keeping the names of the first as `cargo xtask codegen` does.
 
 mod common;
 
@@ -28,6 +33,12 @@ const SPEC_DRIVEN_TESTS: &[&str] = &[
     "spec_recursion",
     "traffic",
 ];
+
+/// The user tasks, which must survive an upgrade from the newer history document.
+const USER_TASKS: &str = "user_tasks";
+
+/// The history document the user tasks are written against.
+const UPGRADED_FROM: &str = "atlas-api-2026-08-06";
 
 fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("history-crates")
@@ -56,11 +67,10 @@ fn copy_hand_written(from: &Path, to: &Path, relative: &Path) {
     }
 }
 
-/// A workspace at `root` holding atlas-generated as generated from `spec`, with the main
+/// A workspace at `root` holding atlas-generated as `generated`, with the main
 /// workspace's dependencies, profiles and lock file. `root/../shared` links to the shared
 /// data, where the traffic test looks for it.
-fn write_crate(root: &Path, spec: &Path) {
-    let generated = common::generate_file(spec);
+fn write_crate(root: &Path, generated: &atlas_codegen::Generated) {
     let main = xtask::workspace_root();
     let _ = std::fs::remove_dir_all(root);
     let crate_dir = root.join("atlas-generated");
@@ -91,8 +101,8 @@ fn write_crate(root: &Path, spec: &Path) {
     }
 }
 
-/// `cargo test` of the spec-driven tests with every feature and warnings denied.
-fn build_and_test(root: &Path) {
+/// `cargo test` of `tests` with every feature and warnings denied.
+fn build_and_test(root: &Path, tests: &[&str]) {
     let mut command = Command::new(xtask::process::cargo_program());
     command
         .current_dir(root)
@@ -103,7 +113,7 @@ fn build_and_test(root: &Path) {
             "-p",
             "atlas-generated",
         ])
-        .args(SPEC_DRIVEN_TESTS.iter().flat_map(|t| ["--test", t]))
+        .args(tests.iter().flat_map(|t| ["--test", t]))
         .env("CARGO_TARGET_DIR", scratch().join("target"))
         .env("RUSTFLAGS", "-D warnings")
         .env("CARGO_INCREMENTAL", "0");
@@ -116,12 +126,13 @@ fn build_and_test(root: &Path) {
         root.display()
     );
     let passed = output.matches("test result: ok.").count();
-    assert_eq!(passed, SPEC_DRIVEN_TESTS.len(), "{output}");
+    assert_eq!(passed, tests.len(), "{output}");
 }
 
 #[test]
 fn each_history_document_makes_a_crate_that_compiles_and_passes_its_spec_tests() {
     let documents = common::history_documents();
+    let mut upgraded_from = None;
     for spec in documents {
         let name = spec
             .file_stem()
@@ -129,8 +140,22 @@ fn each_history_document_makes_a_crate_that_compiles_and_passes_its_spec_tests()
             .to_string_lossy()
             .into_owned();
         let root = scratch().join(&name);
-        write_crate(&root, &spec);
-        build_and_test(&root);
-        println!("{name}: compiles without warnings; {SPEC_DRIVEN_TESTS:?} pass");
+        let generated = common::generate_file(&spec);
+        write_crate(&root, &generated);
+        let mut tests = SPEC_DRIVEN_TESTS.to_vec();
+        if name == UPGRADED_FROM {
+            tests.push(USER_TASKS);
+            upgraded_from = Some(generated);
+        }
+        build_and_test(&root, &tests);
+        println!("{name}: compiles without warnings; {tests:?} pass");
     }
+    // The pinned spec, generated next: the same user tasks compile and pass, unchanged.
+    let before = upgraded_from.expect("the history holds the 2026-08-06 document");
+    let pin = common::pinned();
+    let next = common::generate_after(&pin.spec.text, "the pinned spec", Some(&before.surface));
+    let root = scratch().join(format!("pin-after-{UPGRADED_FROM}"));
+    write_crate(&root, &next);
+    build_and_test(&root, &[USER_TASKS]);
+    println!("the pin after {UPGRADED_FROM}: {USER_TASKS} compiles and passes unchanged");
 }

@@ -9,6 +9,7 @@
 //! as a Keep a Changelog section ([`Report::changelog_section`]) and as JSON (`serde`;
 //! the shape is documented on [`Report`]).
 
+pub mod cause;
 mod operations;
 mod render;
 pub mod semver;
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use cause::Cause;
 pub use semver::{Bump, Verdict};
 pub use surface::{Side, Surface};
 
@@ -33,7 +35,8 @@ pub use surface::{Side, Surface};
 ///   [`ChangeKind`]'s variants) and that variant's own fields, plus `subject` (the
 ///   operation, as `METHOD /path`, or the schema or type it is about), `tag` (the
 ///   operation's tag, or `null`), `rust` (the Rust items it touches, as paths from the crate
-///   root), `breaking` and `why` (the rule that decided `breaking`).
+///   root), `breaking`, `why` (the rule that decided `breaking`) and `cause` (`"spec"` or
+///   `"generator"` for a breaking change, [`Cause`]; `null` for a compatible one).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub from: Side,
@@ -59,6 +62,8 @@ pub struct Change {
     pub breaking: bool,
     /// Why it breaks or does not: the rule of [`semver`] that decided.
     pub why: &'static str,
+    /// Who broke it, for a breaking change ([`cause`]).
+    pub cause: Option<Cause>,
 }
 
 /// What kind of change, with its own facts.
@@ -204,6 +209,7 @@ pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
     let mut changes = operations::feature_changes(old, new);
     changes.extend(operations::changes(old, new));
     changes.extend(types::changes(old, new));
+    cause::assign(&mut changes, old, new);
     let verdict = Verdict::of(&changes, current);
     Report {
         from: old.spec.clone(),
@@ -218,6 +224,12 @@ impl Report {
     pub fn counts(&self) -> (usize, usize) {
         let breaking = self.changes.iter().filter(|c| c.breaking).count();
         (breaking, self.changes.len() - breaking)
+    }
+
+    /// The breaking changes the generator made: the spec still has what they touch.
+    pub fn generator_breaks(&self) -> Vec<&Change> {
+        let by_generator = |c: &&Change| c.cause == Some(Cause::Generator);
+        self.changes.iter().filter(by_generator).collect()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Change, ChangeKind, Report, Side};
+use super::{Cause, Change, ChangeKind, Report, Side};
 
 /// Keep a Changelog's sections, in its order.
 const SECTIONS: [&str; 4] = ["Added", "Changed", "Deprecated", "Removed"];
@@ -176,8 +176,10 @@ impl Side {
 
 fn entry(change: &Change) -> String {
     let mut line = format!("- {}", describe(change));
-    if change.breaking {
-        line.insert_str(2, "**Breaking:** ");
+    match change.cause {
+        Some(Cause::Generator) => line.insert_str(2, "**Breaking, by the generator:** "),
+        _ if change.breaking => line.insert_str(2, "**Breaking:** "),
+        _ => {}
     }
     if !change.rust.is_empty() {
         let items: Vec<String> = change.rust.iter().map(|r| format!("`{r}`")).collect();
@@ -195,9 +197,13 @@ impl Report {
         let _ = writeln!(out, "from: {}", self.from.describe());
         let _ = writeln!(out, "to:   {}", self.to.describe());
         let v = &self.verdict;
+        let ours = match self.generator_breaks().len() {
+            0 => String::new(),
+            n => format!(" ({n} by the generator)"),
+        };
         let _ = writeln!(
             out,
-            "{} changes: {breaking} breaking, {compatible} compatible",
+            "{} changes: {breaking} breaking{ours}, {compatible} compatible",
             self.changes.len()
         );
         let _ = writeln!(

@@ -107,6 +107,7 @@ pub(super) fn change(
         rust,
         breaking,
         why,
+        cause: None,
     }
 }
 
