@@ -503,17 +503,39 @@ fn discriminants_shifted() {
     let value = ChangeKind::EnumValueAdded {
         value: "AWS_CN".into(),
     };
-    let shifted = ChangeKind::DiscriminantsShifted {
-        variants: vec!["AwsGov".into()],
-    };
     let tag_values = "ProviderSettingsAwsProviderName";
+    // Generated after the older crate, the new tag goes after the published ones.
     changes(
         "discriminants_shifted",
         &[
+            (mapping.clone(), "ProviderSettings", false),
+            (value.clone(), tag_values, false),
+        ],
+    );
+    // Generated afresh, the spec's order puts it between, and `as` casts change.
+    let (old, new) = case("discriminants_shifted").documents();
+    let fresh = |doc: &Value| {
+        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
+        atlas_codegen::surface(&spec, None).expect("generates")
+    };
+    let report = diff(&fresh(&old), &fresh(&new), "0.3.1");
+    let shifted = ChangeKind::DiscriminantsShifted {
+        variants: vec!["AwsGov".into()],
+    };
+    let got: Vec<(ChangeKind, &str, bool)> = report
+        .changes
+        .iter()
+        .map(|c| (c.kind.clone(), c.subject.as_str(), c.breaking))
+        .collect();
+    assert_eq!(
+        got,
+        [
             (mapping, "ProviderSettings", false),
             (value, tag_values, false),
             (shifted, tag_values, true),
         ],
+        "{}",
+        report.text()
     );
 }
 

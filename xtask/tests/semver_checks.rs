@@ -343,3 +343,119 @@ fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
 }
+
+/// What a spec that only adds (and renames one short name) makes of the pinned one: an
+/// optional field, an enum value everywhere it appears, an operation whose inline enum
+/// repeats an existing shared one, an optional query parameter, a discriminator branch,
+/// and `getCluster`'s short name changed.
+fn additive_spec(pin: &str) -> Value {
+    let mut doc: Value = serde_yaml::from_str(pin).expect("the pinned spec is YAML");
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["ClusterDescription20240805"]["properties"]["hibernationPolicy"] =
+        serde_json::json!({"type": "string", "description": "When the cluster sleeps."});
+    add_enum_value(&mut doc, "US_EAST_1", "US_EAST_9");
+    let region_enum = find_enum(&doc, "US_EAST_1").expect("a region enum");
+    let schemas = &mut doc["components"]["schemas"];
+    let mut branch = schemas["AWSRegionConfig20240805"].clone();
+    branch["title"] = "New Cloud Region Config".into();
+    schemas["NewCloudRegionConfig20240805"] = branch;
+    let union = &mut schemas["CloudRegionConfig20240805"];
+    union["discriminator"]["mapping"]["NEWCLOUD"] =
+        "#/components/schemas/NewCloudRegionConfig20240805".into();
+    union["oneOf"]
+        .as_array_mut()
+        .expect("a oneOf")
+        .push(serde_json::json!({"$ref": "#/components/schemas/NewCloudRegionConfig20240805"}));
+    let cluster = &mut doc["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}"]["get"];
+    cluster["x-xgen-operation-id-override"] = "getOneCluster".into();
+    cluster["parameters"]
+        .as_array_mut()
+        .expect("parameters")
+        .push(serde_json::json!(
+            {"name": "includeSynthetic", "in": "query", "schema": {"type": "boolean"}}
+        ));
+    doc["paths"]["/api/atlas/v2/groups/{groupId}/syntheticRegions"] = serde_json::json!({"get": {
+        "operationId": "getGroupSyntheticRegion",
+        "x-xgen-operation-id-override": "getSyntheticRegion",
+        "tags": ["Clusters"],
+        "summary": "One region, for the test of an additive spec.",
+        "parameters": [
+            {"$ref": "#/components/parameters/groupId"},
+            {"name": "region", "in": "query", "schema": region_enum.clone()}
+        ],
+        "responses": {"200": {"description": "OK", "content": {
+            "application/vnd.atlas.2023-01-01+json": {"x-xgen-version": "2023-01-01", "schema": {
+                "type": "object", "properties": {"region": region_enum}
+            }}
+        }}}
+    }});
+    doc
+}
+
+/// Appends `value` to every string enum that lists `member`.
+fn add_enum_value(node: &mut Value, member: &str, value: &str) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Array(values)) = map.get_mut("enum")
+                && values.iter().any(|v| v == member)
+            {
+                values.push(value.into());
+            }
+            map.values_mut()
+                .for_each(|v| add_enum_value(v, member, value));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| add_enum_value(v, member, value)),
+        _ => {}
+    }
+}
+
+/// The first schema of the document with an `enum` listing `member`.
+fn find_enum(node: &Value, member: &str) -> Option<Value> {
+    match node {
+        Value::Object(map) => {
+            let lists = map.get("enum").and_then(Value::as_array);
+            if lists.is_some_and(|values| values.iter().any(|v| v == member)) {
+                return Some(node.clone());
+            }
+            map.values().find_map(|v| find_enum(v, member))
+        }
+        Value::Array(items) => items.iter().find_map(|v| find_enum(v, member)),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_spec_that_only_adds_is_a_minor_release() {
+    semver_checks::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
+    let pin = common::pinned();
+    let text = additive_spec(&pin.spec.text).to_string();
+    let next = common::generate_after(&text, "the additive spec", Some(&pin.generated.surface));
+    let report = diff(&pin.generated.surface, &next.surface, "0.1.0");
+    let package = "atlas-additive";
+    let (old_root, new_root) = (scratch_dir("additive-old"), scratch_dir("additive-new"));
+    write(&old_root, &[ScratchCrate::of(package, &pin.generated)]);
+    write(&new_root, &[ScratchCrate::of(package, &next)]);
+    let judgement = judge(&new_root, &old_root, package);
+    let (line, agreement) = compare("pin → additive", &report, &judgement);
+    println!("{line}");
+    println!("{}", report.text());
+    for kind in [
+        "property_added",
+        "enum_value_added",
+        "operation_added",
+        "parameter_added",
+        "discriminator_mapping_added",
+        "request_type_renamed",
+    ] {
+        let found = report
+            .changes
+            .iter()
+            .any(|c| serde_json::to_value(&c.kind).expect("plain data")["kind"] == kind);
+        assert!(found, "no {kind} in:\n{}", report.text());
+    }
+    assert!(!report.verdict.breaking, "{}", report.text());
+    assert!(!judgement.breaking, "{line}");
+    assert_eq!(agreement, Agreement::Agree, "{line}");
+}

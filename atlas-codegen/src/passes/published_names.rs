@@ -11,14 +11,25 @@
 //! then the name, then the type's first place. A name a component schema takes now is not
 //! kept (the schema's name is its Rust name). Every other type keeps the name the rules
 //! gave it, numbered ([`numbered`]) only if a kept name took it.
+//!
+//! The order of a fieldless enum's variants is published too: `as` casts read it, and a
+//! cast works on a `#[non_exhaustive]` enum of another crate. An enum of tag values keeps
+//! the published order of the values it had, and lists new ones after them, so that a
+//! value the spec inserts, or a mapping it reorders, moves no variant.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diff::Surface;
-use crate::ir::{Ir, TypeId};
+use crate::diff::surface::Type;
+use crate::ir::{EnumValue, Ir, TypeId, TypeKind};
 use crate::names::numbered;
 
 pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
+    keep_names(ir, published);
+    keep_variant_order(ir, published);
+}
+
+fn keep_names(ir: &mut Ir, published: &Surface) {
     let kept = kept_names(ir, published);
     if kept.is_empty() {
         return;
@@ -44,6 +55,29 @@ pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
         }
     }
     rename_mentions(ir, &renames);
+}
+
+/// Puts the values of each enum of tag values the previous crate published in its
+/// published order, new values after them in the spec's order.
+fn keep_variant_order(ir: &mut Ir, published: &Surface) {
+    for def in &mut ir.types {
+        let TypeKind::TagValues(values) = &mut def.kind else {
+            continue;
+        };
+        let Some(Type::TagValues {
+            values: wire,
+            order,
+        }) = published.types.get(&def.name)
+        else {
+            continue;
+        };
+        let rank = |value: &EnumValue| {
+            let variant = wire.get(&value.wire)?;
+            order.iter().position(|v| v == variant)
+        };
+        // Stable: new values (no rank) keep their order, after the published ones.
+        values.sort_by_key(|value| rank(value).map_or((1, 0), |r| (0, r)));
+    }
 }
 
 /// Type → the published name it keeps.
