@@ -184,3 +184,35 @@ fn the_report_blames_the_generator_for_a_name_that_moved_and_the_spec_for_the_re
         kept.text()
     );
 }
+
+#[test]
+fn a_value_keeps_its_variant_when_a_new_value_wants_the_name() {
+    let algorithms = |list: &str| {
+        document(&format!(
+            "    Thing:
+      type: object
+      properties:
+        algorithm: {{type: string, enum: [{list}]}}
+"
+        ))
+    };
+    let variants = |surface: &Surface| match &surface.types["ThingAlgorithm"] {
+        atlas_codegen::diff::surface::Type::Enum { values } => values.clone(),
+        other => panic!("{other:?}"),
+    };
+    let old = surface(&algorithms("SHA-1, SHA-256"), None);
+    assert_eq!(variants(&old)["SHA-1"], "Sha1");
+    let text = algorithms("SHA1, SHA-1, SHA-256");
+    // First met wins without the record: the new value takes `Sha1`.
+    let fresh = variants(&surface(&text, None));
+    assert_eq!(
+        (fresh["SHA1"].as_str(), fresh["SHA-1"].as_str()),
+        ("Sha1", "Sha12")
+    );
+    let kept = variants(&surface(&text, Some(&old)));
+    assert_eq!(
+        (kept["SHA1"].as_str(), kept["SHA-1"].as_str()),
+        ("Sha12", "Sha1")
+    );
+    assert_eq!(kept["SHA-256"], "Sha256");
+}

@@ -12,6 +12,10 @@
 //! kept (the schema's name is its Rust name). Every other type keeps the name the rules
 //! gave it, numbered ([`numbered`]) only if a kept name took it.
 //!
+//! So are an enum's variant names: a value keeps the variant it had, and a new value whose
+//! name one of them took is numbered (`SHA-1` stays `Sha1` when the spec adds `SHA1`,
+//! which becomes `Sha12`).
+//!
 //! The order of a fieldless enum's variants is published too: `as` casts read it, and a
 //! cast works on a `#[non_exhaustive]` enum of another crate. An enum of tag values keeps
 //! the published order of the values it had, and lists new ones after them, so that a
@@ -26,7 +30,45 @@ use crate::names::numbered;
 
 pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
     keep_names(ir, published);
+    keep_variant_names(ir, published);
     keep_variant_order(ir, published);
+}
+
+/// Gives each value of a published enum the variant it had; a new value whose variant a
+/// kept one took is numbered.
+fn keep_variant_names(ir: &mut Ir, published: &Surface) {
+    for def in &mut ir.types {
+        let (values, catch_all) = match &mut def.kind {
+            TypeKind::Enum(e) => (&mut e.values, Some(e.catch_all.clone())),
+            TypeKind::TagValues(values) => (values, None),
+            _ => continue,
+        };
+        let variants = match published.types.get(&def.name) {
+            Some(Type::Enum { values }) | Some(Type::TagValues { values, .. }) => values,
+            _ => continue,
+        };
+        // Kept values take their variants first; a new value that wants one is numbered
+        // against every variant that stays.
+        let mut clashing = Vec::new();
+        let kept: BTreeSet<String> = values
+            .iter()
+            .filter_map(|v| variants.get(&v.wire).cloned())
+            .collect();
+        for (i, value) in values.iter_mut().enumerate() {
+            match variants.get(&value.wire) {
+                Some(variant) => value.ident.clone_from(variant),
+                None if kept.contains(&value.ident) => clashing.push(i),
+                None => {}
+            }
+        }
+        let mut taken: BTreeSet<String> = values.iter().map(|v| v.ident.clone()).collect();
+        taken.extend(catch_all);
+        for i in clashing {
+            let ident = numbered(&values[i].ident, |n| taken.contains(n));
+            taken.insert(ident.clone());
+            values[i].ident = ident;
+        }
+    }
 }
 
 fn keep_names(ir: &mut Ir, published: &Surface) {
