@@ -5,18 +5,25 @@
 #[path = "common/diff_cases.rs"]
 mod diff_cases;
 
-use atlas_codegen::diff::{Bump, ChangeKind, Report, diff};
+use atlas_codegen::diff::{Bump, ChangeKind, Report, Surface, diff};
 use diff_cases::{base, case, cluster_properties, get, schema};
 use serde_json::{Value, json};
 
+/// The surface of `doc`, keeping the names of `published`.
+fn surface(doc: &Value, published: Option<&Surface>) -> Surface {
+    let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
+    atlas_codegen::surface(&spec, published).expect("generates")
+}
+
 /// The report from `old` to `new`, generated after it as a regeneration is.
 fn report(old: &Value, new: &Value) -> Report {
-    let surface = |doc: &Value, published| {
-        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
-        atlas_codegen::surface(&spec, published).expect("generates")
-    };
     let old = surface(old, None);
     diff(&old, &surface(new, Some(&old)), "0.3.1")
+}
+
+/// The report from `old` to `new`, each generated afresh, without the older one's record.
+fn fresh_report(old: &Value, new: &Value) -> Report {
+    diff(&surface(old, None), &surface(new, None), "0.3.1")
 }
 
 /// The report on the case `name` of `diff_cases`.
@@ -105,11 +112,7 @@ fn request_type_renamed() {
     one_change("request_type_renamed", kind, &rust, false);
     // The aliases come from the record: generated without it, the old names are gone.
     let (old, new) = case("request_type_renamed").documents();
-    let fresh = |doc: &Value| {
-        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
-        atlas_codegen::surface(&spec, None).expect("generates")
-    };
-    let report = diff(&fresh(&old), &fresh(&new), "0.3.1");
+    let report = fresh_report(&old, &new);
     let change = &report.changes[0];
     assert!(
         matches!(
@@ -514,11 +517,7 @@ fn discriminants_shifted() {
     );
     // Generated afresh, the spec's order puts it between, and `as` casts change.
     let (old, new) = case("discriminants_shifted").documents();
-    let fresh = |doc: &Value| {
-        let spec = atlas_codegen::parse_spec(&doc.to_string()).expect("parses");
-        atlas_codegen::surface(&spec, None).expect("generates")
-    };
-    let report = diff(&fresh(&old), &fresh(&new), "0.3.1");
+    let report = fresh_report(&old, &new);
     let shifted = ChangeKind::DiscriminantsShifted {
         variants: vec!["AwsGov".into()],
     };

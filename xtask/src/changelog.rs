@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::io::ErrorKind;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use atlas_codegen::diff::surface::{RECORD_PATH, RecordError};
 use atlas_codegen::diff::{self, Report, Surface};
@@ -48,12 +48,22 @@ fn generated_from(surface: &Surface) -> String {
     format!("Generated from {}", surface.spec.describe())
 }
 
+/// The path of the record of the crate in `crate_dir`, and what it holds (`None` when
+/// there is none).
+fn read_record(
+    crate_dir: &Path,
+) -> Result<(PathBuf, Option<Result<Surface, RecordError>>), XtaskError> {
+    let path = crate_dir.join(RECORD_PATH);
+    let recorded = read_optional(&path)?.map(|text| Surface::from_record(&text));
+    Ok((path, recorded))
+}
+
 /// The surface the committed crate in `crate_dir` records, whose names a new generation
 /// keeps; `None` without a record, or with one of another format (which only
 /// [`plan`] reads, to tell whether the spec changed).
 pub fn published(crate_dir: &Path) -> Result<Option<Surface>, XtaskError> {
-    let path = crate_dir.join(RECORD_PATH);
-    match read_optional(&path)?.map(|text| Surface::from_record(&text)) {
+    let (path, recorded) = read_record(crate_dir)?;
+    match recorded {
         Some(Ok(surface)) => Ok(Some(surface)),
         None | Some(Err(RecordError::OtherFormat { .. })) => Ok(None),
         Some(Err(e)) => Err(XtaskError::Other(format!(
@@ -109,8 +119,7 @@ fn generated_before(
     new: &Surface,
     previous: Option<&Surface>,
 ) -> Result<Option<Surface>, XtaskError> {
-    let path = crate_dir.join(RECORD_PATH);
-    let recorded = read_optional(&path)?.map(|text| Surface::from_record(&text));
+    let (path, recorded) = read_record(crate_dir)?;
     let recorded_spec = match &recorded {
         Some(Ok(surface)) => Some(&surface.spec),
         Some(Err(RecordError::OtherFormat { spec, .. })) => spec.as_ref(),
