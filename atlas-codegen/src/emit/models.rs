@@ -197,18 +197,14 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
                 #filled_start
                 Ok(Self { #(#decode)* #filled_end #extra: map })
             }
-            #[inline]
-            fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::encode::object(serializer, self)
-            }
-            #zero
-        }
-        impl crate::runtime::Members for #name {
+            // A struct: `Json::encode` is provided as the map of these members.
+            const MEMBERS: bool = true;
             #[inline]
             fn encode_members<M: serde::ser::SerializeMap>(&self, map: &mut M, skip: Option<&str>) -> Result<(), M::Error> {
                 #(#encode)*
                 crate::runtime::encode::undeclared(map, skip, &self.#extra, &[#(#declared),*])
             }
+            #zero
         }
     };
     (derives, item, impls)

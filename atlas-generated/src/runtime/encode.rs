@@ -15,33 +15,6 @@ use serde_json::{Map, Value};
 use super::correction::Filled;
 use super::json::Json;
 
-/// A struct's members, written into a map a caller has opened: the struct's own, or the
-/// one a union's variant writes after its tag.
-pub trait Members {
-    /// Writes every member to `map`, except the one named `skip` (the tag of the union
-    /// that holds this struct, which the union writes).
-    ///
-    /// # Errors
-    ///
-    /// The serializer's.
-    fn encode_members<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        skip: Option<&str>,
-    ) -> Result<(), M::Error>;
-}
-
-impl<T: Members> Members for Box<T> {
-    #[inline]
-    fn encode_members<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        skip: Option<&str>,
-    ) -> Result<(), M::Error> {
-        (**self).encode_members(map, skip)
-    }
-}
-
 /// A [`Json`] value as a [`Serialize`] one, encoded by [`Json::encode`].
 pub struct Encoded<'a, T>(pub &'a T);
 
@@ -58,7 +31,7 @@ impl<T: Json> Serialize for Encoded<'_, T> {
 ///
 /// The serializer's.
 #[inline]
-pub fn object<S: Serializer, T: Members>(serializer: S, value: &T) -> Result<S::Ok, S::Error> {
+pub fn object<S: Serializer, T: Json>(serializer: S, value: &T) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     value.encode_members(&mut map, None)?;
     map.end()
@@ -71,7 +44,7 @@ pub fn object<S: Serializer, T: Members>(serializer: S, value: &T) -> Result<S::
 ///
 /// The serializer's.
 #[inline]
-pub fn tagged<S: Serializer, T: Members>(
+pub fn tagged<S: Serializer, T: Json>(
     serializer: S,
     property: &'static str,
     tag: &str,
@@ -198,4 +171,81 @@ fn undeclared_members<M: SerializeMap>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A union whose variant's payload is not a struct cannot splice its members after
+    /// the tag: encoding fails, naming the type, instead of writing a wrong document.
+    #[test]
+    fn a_payload_that_is_not_a_struct_has_no_members() {
+        let mut out = Vec::new();
+        let error = tagged(
+            &mut serde_json::Serializer::new(&mut out),
+            "type",
+            "name",
+            &"plain".to_owned(),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`alloc::string::String` is not a struct"),
+            "{error}"
+        );
+    }
+
+    /// A struct as the generator writes one: members only.
+    struct Link {
+        href: String,
+    }
+
+    impl Json for Link {
+        fn from_json(
+            value: Value,
+            path: &super::super::json::Path<'_>,
+        ) -> Result<Self, super::super::json::DecodeError> {
+            let mut map = super::super::json::object(value, path)?;
+            Ok(Link {
+                href: super::super::json::required(&mut map, "href", path)?,
+            })
+        }
+
+        const MEMBERS: bool = true;
+
+        fn encode_members<M: SerializeMap>(
+            &self,
+            map: &mut M,
+            skip: Option<&str>,
+        ) -> Result<(), M::Error> {
+            optional(map, skip, "href", &Some(self.href.clone()))
+        }
+    }
+
+    /// A boxed struct is still a struct: its members are the struct's, after the tag, and
+    /// on its own it is their map.
+    #[test]
+    fn a_boxed_struct_writes_its_members() {
+        let link = Box::new(Link {
+            href: "https://x".to_owned(),
+        });
+        let mut out = Vec::new();
+        tagged(
+            &mut serde_json::Serializer::new(&mut out),
+            "type",
+            "link",
+            &link,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"link","href":"https://x"}"#
+        );
+        assert_eq!(
+            String::from_utf8(crate::runtime::to_vec(&link)).unwrap(),
+            r#"{"href":"https://x"}"#
+        );
+    }
 }

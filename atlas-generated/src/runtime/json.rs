@@ -59,14 +59,50 @@ pub trait Json: Sized {
     /// Encodes `self` into a serde [`Serializer`]: what `serde::Serialize` does for the
     /// crate's types (see [`encode`](super::encode)).
     ///
-    /// Provided through [`Json::to_json`]; a type implements at least one of the two.
+    /// Provided: a struct ([`Json::MEMBERS`]) as the map of its
+    /// [`encode_members`](Json::encode_members), any other type through
+    /// [`Json::to_json`]. A type implements at least one of `encode`, `to_json` and
+    /// `encode_members`. Generated structs implement only `encode_members`, so that the
+    /// compiler checks one method less for each of them.
     ///
     /// # Errors
     ///
     /// The serializer's.
     #[inline]
     fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_json().serialize(serializer)
+        if Self::MEMBERS {
+            super::encode::object(serializer, self)
+        } else {
+            self.to_json().serialize(serializer)
+        }
+    }
+
+    /// Whether the type is a struct, encoded as a map of its
+    /// [`encode_members`](Json::encode_members): what a union's variant writes after its
+    /// tag. `false` by default.
+    const MEMBERS: bool = false;
+
+    /// Writes a struct's members into a map a caller has opened (its own, or the one a
+    /// union's variant writes after its tag), except the one named `skip`: the tag of the
+    /// union that holds the struct, which the union writes.
+    ///
+    /// Provided for types that are not structs ([`Json::MEMBERS`] is `false`): an error,
+    /// as they have no members to write.
+    ///
+    /// # Errors
+    ///
+    /// The serializer's, or that error.
+    #[inline]
+    fn encode_members<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        let _ = (map, skip);
+        Err(serde::ser::Error::custom(format_args!(
+            "`{}` is not a struct: it has no members to write",
+            std::any::type_name::<Self>()
+        )))
     }
 
     /// The value a response's missing required field of this type takes (see
@@ -717,6 +753,17 @@ impl<T: Json> Json for Box<T> {
     fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         (**self).encode(serializer)
     }
+
+    const MEMBERS: bool = T::MEMBERS;
+
+    #[inline]
+    fn encode_members<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        (**self).encode_members(map, skip)
+    }
 }
 
 impl<T: Json> Json for Option<T> {
@@ -1112,10 +1159,7 @@ macro_rules! impl_serde_via_json {
                 where
                     D: ::serde::Deserializer<'de>,
                 {
-                    let value =
-                        <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    $crate::runtime::from_value::<$ty>(value)
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                    $crate::runtime::deserialize(deserializer)
                 }
             }
         )*
@@ -1171,6 +1215,23 @@ fn checked_parse(bytes: &[u8]) -> Result<Value, DecodeError> {
 #[inline]
 pub fn from_value<T: Json>(value: Value) -> Result<T, DecodeError> {
     limits::decode_value(value, &Path::Root, |value| T::from_json(value, &Path::Root))
+}
+
+/// What `serde::Deserialize` does for the crate's types (see
+/// [`impl_serde_via_json!`](crate::impl_serde_via_json)): the input read as a [`Value`],
+/// then decoded as [`from_value`] does. One generic function rather than a body per type,
+/// which the compiler would check once for each of them.
+///
+/// # Errors
+///
+/// The deserializer's, or the error of decoding, as the deserializer's custom error.
+#[doc(hidden)]
+#[inline]
+pub fn deserialize<'de, T: Json, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    from_value::<T>(value).map_err(<D::Error as serde::de::Error>::custom)
 }
 
 fn parse(bytes: &[u8]) -> Result<Value, DecodeError> {

@@ -7,8 +7,8 @@
 //! - [`enums`]: [`OpenEnum`], implemented by generated string enums.
 //! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
 //! - [`response`]: [`Endpoint`] and the interpretation of responses.
-//! - [`encode`]: [`Members`] and the helpers of generated `Json::encode` methods, which
-//!   write models into serde serializers.
+//! - [`encode`]: the helpers of generated `Json::encode` and `Json::encode_members`
+//!   methods, which write models into serde serializers.
 //! - [`reader`]: [`Reader`], decoding straight from JSON text when it decodes cleanly.
 //! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`limits`]: the depth and memory bounds of every decoding.
@@ -30,14 +30,14 @@ pub mod time;
 
 pub use crate::impl_serde_via_json;
 pub use correction::{Corrected, Correction, Filled};
-pub use encode::{Encoded, Members};
+pub use encode::Encoded;
 pub use enums::OpenEnum;
-pub use json::from_value;
 pub use json::{
     Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,
     nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null, required,
     tag, to_vec, variant_payload, with_tag,
 };
+pub use json::{deserialize, from_value};
 pub use limits::{MAX_DEPTH, branch_value};
 pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
 pub use reader::{Bail, Reader, Variant};

@@ -414,12 +414,7 @@ impl crate::runtime::Json for BackupRestoreJob {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members for BackupRestoreJob {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

@@ -286,31 +286,7 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            auth_header: None,
-            auth_value: None,
-            expiration_hours: None,
-            expires: None,
-            max_downloads: None,
-            method_name: crate::runtime::Json::zero()?,
-            status_name: None,
-            target_cluster_id: None,
-            target_cluster_name: None,
-            target_group_id: None,
-            url: None,
-            url_v2: None,
-            filled: crate::runtime::Filled::all(&["methodName"]),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for BackupRestoreJobDelivery {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -379,6 +355,25 @@ impl crate::runtime::Members for BackupRestoreJobDelivery {
                 "urlV2",
             ],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            auth_header: None,
+            auth_value: None,
+            expiration_hours: None,
+            expires: None,
+            max_downloads: None,
+            method_name: crate::runtime::Json::zero()?,
+            status_name: None,
+            target_cluster_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            url: None,
+            url_v2: None,
+            filled: crate::runtime::Filled::all(&["methodName"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(BackupRestoreJobDelivery);

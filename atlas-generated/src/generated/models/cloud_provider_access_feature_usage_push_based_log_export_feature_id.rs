@@ -78,13 +78,7 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members
-for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

@@ -47,12 +47,7 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequestUpdate 
         let map = crate::runtime::object(value, path)?;
         Ok(Self { additional_properties: map })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

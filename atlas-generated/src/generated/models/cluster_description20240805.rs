@@ -739,55 +739,7 @@ impl crate::runtime::Json for ClusterDescription20240805 {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            accept_data_risks_and_force_replica_set_reconfig: None,
-            adaptive_capacity: None,
-            advanced_configuration: None,
-            backup_enabled: None,
-            bi_connector: None,
-            cluster_type: None,
-            config_server_management_mode: None,
-            config_server_type: None,
-            connection_strings: None,
-            create_date: None,
-            disk_warming_mode: None,
-            effective_replication_specs: None,
-            encryption_at_rest_provider: None,
-            feature_compatibility_version: None,
-            feature_compatibility_version_expiration_date: None,
-            global_cluster_self_managed_sharding: None,
-            group_id: None,
-            id: None,
-            internal_cluster_role: None,
-            labels: None,
-            links: None,
-            mongo_db_employee_access_grant: None,
-            mongo_db_major_version: None,
-            mongo_db_version: None,
-            name: None,
-            paused: None,
-            pit_enabled: None,
-            redact_client_log_data: None,
-            replica_set_scaling_strategy: None,
-            replication_specs: None,
-            retain_backups: None,
-            root_cert_type: None,
-            state_name: None,
-            tags: None,
-            termination_protection_enabled: None,
-            use_aws_time_based_snapshot_copy_for_fast_initial_sync: None,
-            version_release_system: None,
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for ClusterDescription20240805 {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -1000,6 +952,49 @@ impl crate::runtime::Members for ClusterDescription20240805 {
                 "versionReleaseSystem",
             ],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            accept_data_risks_and_force_replica_set_reconfig: None,
+            adaptive_capacity: None,
+            advanced_configuration: None,
+            backup_enabled: None,
+            bi_connector: None,
+            cluster_type: None,
+            config_server_management_mode: None,
+            config_server_type: None,
+            connection_strings: None,
+            create_date: None,
+            disk_warming_mode: None,
+            effective_replication_specs: None,
+            encryption_at_rest_provider: None,
+            feature_compatibility_version: None,
+            feature_compatibility_version_expiration_date: None,
+            global_cluster_self_managed_sharding: None,
+            group_id: None,
+            id: None,
+            internal_cluster_role: None,
+            labels: None,
+            links: None,
+            mongo_db_employee_access_grant: None,
+            mongo_db_major_version: None,
+            mongo_db_version: None,
+            name: None,
+            paused: None,
+            pit_enabled: None,
+            redact_client_log_data: None,
+            replica_set_scaling_strategy: None,
+            replication_specs: None,
+            retain_backups: None,
+            root_cert_type: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            use_aws_time_based_snapshot_copy_for_fast_initial_sync: None,
+            version_release_system: None,
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(ClusterDescription20240805);

@@ -119,25 +119,7 @@ impl crate::runtime::Json for Destination {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            cluster_name: crate::runtime::Json::zero()?,
-            group_id: crate::runtime::Json::zero()?,
-            hostname_schema_type: crate::runtime::Json::zero()?,
-            private_link_id: None,
-            filled: crate::runtime::Filled::all(
-                &["clusterName", "groupId", "hostnameSchemaType"],
-            ),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for Destination {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -177,6 +159,19 @@ impl crate::runtime::Members for Destination {
             &self.additional_properties,
             &["clusterName", "groupId", "hostnameSchemaType", "privateLinkId"],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            cluster_name: crate::runtime::Json::zero()?,
+            group_id: crate::runtime::Json::zero()?,
+            hostname_schema_type: crate::runtime::Json::zero()?,
+            private_link_id: None,
+            filled: crate::runtime::Filled::all(
+                &["clusterName", "groupId", "hostnameSchemaType"],
+            ),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(Destination);

@@ -104,21 +104,7 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            hidden_indexes: None,
-            redundant_indexes: None,
-            unused_indexes: None,
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for DropIndexSuggestionsResponse {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -149,6 +135,15 @@ impl crate::runtime::Members for DropIndexSuggestionsResponse {
             &self.additional_properties,
             &["hiddenIndexes", "redundantIndexes", "unusedIndexes"],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            hidden_indexes: None,
+            redundant_indexes: None,
+            unused_indexes: None,
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(DropIndexSuggestionsResponse);

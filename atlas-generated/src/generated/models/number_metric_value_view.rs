@@ -77,12 +77,7 @@ impl crate::runtime::Json for NumberMetricValueView {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members for NumberMetricValueView {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

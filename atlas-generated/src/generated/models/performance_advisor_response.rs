@@ -87,20 +87,7 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            shapes: None,
-            suggested_indexes: None,
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for PerformanceAdvisorResponse {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -120,6 +107,14 @@ impl crate::runtime::Members for PerformanceAdvisorResponse {
             &self.additional_properties,
             &["shapes", "suggestedIndexes"],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            shapes: None,
+            suggested_indexes: None,
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorResponse);

@@ -104,13 +104,7 @@ for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members
-for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

@@ -176,25 +176,7 @@ impl crate::runtime::Json for ServerlessProviderSettings {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            backing_provider_name: crate::runtime::Json::zero()?,
-            effective_disk_size_gb_limit: None,
-            effective_instance_size_name: None,
-            effective_provider_name: None,
-            provider_name: None,
-            region_name: crate::runtime::Json::zero()?,
-            filled: crate::runtime::Filled::all(&["backingProviderName", "regionName"]),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for ServerlessProviderSettings {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -252,6 +234,19 @@ impl crate::runtime::Members for ServerlessProviderSettings {
                 "regionName",
             ],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            backing_provider_name: crate::runtime::Json::zero()?,
+            effective_disk_size_gb_limit: None,
+            effective_instance_size_name: None,
+            effective_provider_name: None,
+            provider_name: None,
+            region_name: crate::runtime::Json::zero()?,
+            filled: crate::runtime::Filled::all(&["backingProviderName", "regionName"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(ServerlessProviderSettings);

@@ -193,28 +193,7 @@ impl crate::runtime::Json for Source {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            ca_certificate_path: None,
-            cluster_name: crate::runtime::Json::zero()?,
-            group_id: crate::runtime::Json::zero()?,
-            managed_authentication: crate::runtime::Json::zero()?,
-            password: None,
-            ssl: crate::runtime::Json::zero()?,
-            username: None,
-            filled: crate::runtime::Filled::all(
-                &["clusterName", "groupId", "managedAuthentication", "ssl"],
-            ),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for Source {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -265,6 +244,22 @@ impl crate::runtime::Members for Source {
                 "username",
             ],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            ca_certificate_path: None,
+            cluster_name: crate::runtime::Json::zero()?,
+            group_id: crate::runtime::Json::zero()?,
+            managed_authentication: crate::runtime::Json::zero()?,
+            password: None,
+            ssl: crate::runtime::Json::zero()?,
+            username: None,
+            filled: crate::runtime::Filled::all(
+                &["clusterName", "groupId", "managedAuthentication", "ssl"],
+            ),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(Source);

@@ -72,20 +72,7 @@ impl crate::runtime::Json for SynonymSource {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            collection: crate::runtime::Json::zero()?,
-            filled: crate::runtime::Filled::all(&["collection"]),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for SynonymSource {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -105,6 +92,14 @@ impl crate::runtime::Members for SynonymSource {
             &self.additional_properties,
             &["collection"],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            collection: crate::runtime::Json::zero()?,
+            filled: crate::runtime::Filled::all(&["collection"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(SynonymSource);

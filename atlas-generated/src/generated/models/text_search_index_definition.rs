@@ -199,28 +199,7 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            analyzer: None,
-            analyzers: None,
-            mappings: crate::runtime::Json::zero()?,
-            num_partitions: None,
-            search_analyzer: None,
-            sort: None,
-            stored_source: None,
-            synonyms: None,
-            type_sets: None,
-            filled: crate::runtime::Filled::all(&["mappings"]),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for TextSearchIndexDefinition {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -273,6 +252,22 @@ impl crate::runtime::Members for TextSearchIndexDefinition {
                 "typeSets",
             ],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            analyzer: None,
+            analyzers: None,
+            mappings: crate::runtime::Json::zero()?,
+            num_partitions: None,
+            search_analyzer: None,
+            sort: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+            filled: crate::runtime::Filled::all(&["mappings"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(TextSearchIndexDefinition);

@@ -49,12 +49,7 @@ impl crate::runtime::Json for Tokenizerkeyword {
         let map = crate::runtime::object(value, path)?;
         Ok(Self { additional_properties: map })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-}
-impl crate::runtime::Members for Tokenizerkeyword {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,

@@ -113,23 +113,7 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
             additional_properties: map,
         })
     }
-    #[inline]
-    fn encode<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::encode::object(serializer, self)
-    }
-    #[inline]
-    fn zero() -> Option<Self> {
-        Some(Self {
-            fields: crate::runtime::Json::zero()?,
-            nested_root: None,
-            num_partitions: None,
-            stored_source: None,
-            filled: crate::runtime::Filled::all(&["fields"]),
-            additional_properties: serde_json::Map::new(),
-        })
-    }
-}
-impl crate::runtime::Members for VectorSearchIndexDefinition {
+    const MEMBERS: bool = true;
     #[inline]
     fn encode_members<M: serde::ser::SerializeMap>(
         &self,
@@ -162,6 +146,17 @@ impl crate::runtime::Members for VectorSearchIndexDefinition {
             &self.additional_properties,
             &["fields", "nestedRoot", "numPartitions", "storedSource"],
         )
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            fields: crate::runtime::Json::zero()?,
+            nested_root: None,
+            num_partitions: None,
+            stored_source: None,
+            filled: crate::runtime::Filled::all(&["fields"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndexDefinition);
