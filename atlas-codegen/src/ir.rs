@@ -139,6 +139,9 @@ pub struct TypeDef {
     pub zero: Option<Zero>,
     /// Set by the features pass: the cargo features that compile this type.
     pub gate: Gate,
+    /// Set by the type-aliases pass: names a previous crate published for a type the spec
+    /// renamed, with the same content; each stays a `#[deprecated]` alias of this one.
+    pub aliases: Vec<String>,
 }
 
 /// Which cargo features compile a model: those of the tags whose operations reach it.

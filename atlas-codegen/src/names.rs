@@ -12,7 +12,10 @@
 //! (`passes::published_names`), whatever a new spec adds or reorders: a new use of a shared
 //! enum does not rename it, and a new type met first does not take its name (it is
 //! [`numbered`]). Component schemas, fields, modules and features are named by their own
-//! wire names, which do not move while they exist.
+//! wire names, which do not move while they exist. When the spec renames one (a type is
+//! gone and a new one has its content), the old name stays as a `#[deprecated]` alias of
+//! the new (`passes::type_aliases`), as does the request type name of a renamed operation
+//! (`passes::request_aliases`), while the thing itself exists.
 //!
 //! | what | rule | example |
 //! | --- | --- | --- |

@@ -216,3 +216,118 @@ fn a_value_keeps_its_variant_when_a_new_value_wants_the_name() {
     );
     assert_eq!(kept["SHA-256"], "Sha256");
 }
+
+const TIER: &str = "    Tier:
+      type: object
+      properties:
+        name: {type: string}
+        size: {type: integer, format: int32}
+";
+
+/// `Tier` renamed `Level`, same content; `Owner` refers to it by its new name.
+const LEVEL_AND_OWNER: &str = "    Level:
+      type: object
+      properties:
+        name: {type: string}
+        size: {type: integer, format: int32}
+    Owner:
+      type: object
+      properties:
+        tier: {$ref: '#/components/schemas/Level'}
+";
+
+const TIER_OWNER: &str = "    Owner:
+      type: object
+      properties:
+        tier: {$ref: '#/components/schemas/Tier'}
+";
+
+#[test]
+fn a_schema_the_spec_renames_stays_as_an_alias_and_the_report_says_so() {
+    let old = surface(&document(&format!("{TIER}{TIER_OWNER}")), None);
+    let text = document(LEVEL_AND_OWNER);
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        new.type_aliases,
+        [("Tier".to_owned(), "Level".to_owned())].into()
+    );
+    let report = atlas_codegen::diff::diff(&old, &new, "0.1.0");
+    let (breaking, _) = report.counts();
+    assert_eq!(breaking, 0, "{}", report.text());
+    assert!(
+        report.text().contains(
+            "`Tier`: type `Tier` is now `Level`, of the same content, the old name kept as an alias"
+        ),
+        "{}",
+        report.text()
+    );
+    // `Owner.tier` is `Option<models::Level>` now, and `models::Tier` is that type.
+    assert!(
+        !report.text().contains("Owner"),
+        "the field's type did not change: {}",
+        report.text()
+    );
+
+    // Without the record the old name is gone, and that is the generator's doing.
+    let fresh = surface(&text, None);
+    assert!(fresh.type_aliases.is_empty());
+    let report = atlas_codegen::diff::diff(&old, &fresh, "0.1.0");
+    let renames: Vec<(&str, Option<Cause>)> = report
+        .changes
+        .iter()
+        .filter(|c| c.breaking)
+        .map(|c| (c.subject.as_str(), c.cause))
+        .collect();
+    assert!(
+        renames.contains(&("Tier", Some(Cause::Generator))),
+        "{}",
+        report.text()
+    );
+}
+
+#[test]
+fn the_alias_of_a_renamed_schema_is_emitted_deprecated_and_outlives_one_generation() {
+    let old = surface(&document(&format!("{TIER}{TIER_OWNER}")), None);
+    let text = document(LEVEL_AND_OWNER);
+    let spec = atlas_codegen::parse_spec(&text).expect("parses");
+    let generated = atlas_codegen::generate(&spec, Some(&old)).expect("generates");
+    let level = &generated.files["src/generated/models/level.rs"];
+    assert!(
+        level.contains(
+            "#[deprecated(note = \"renamed to `Level` by the Atlas API spec\")]\npub type Tier = Level;"
+        ),
+        "{level}"
+    );
+    // The next generation, from the same spec with the newer record, keeps the alias; one
+    // that renames `Level` again points it at the newest name.
+    let next = surface(&text, Some(&surface(&text, Some(&old))));
+    assert_eq!(next.type_aliases["Tier"], "Level");
+    let again = document(&LEVEL_AND_OWNER.replace("Level", "Grade"));
+    let newest = surface(&again, Some(&next));
+    assert_eq!(
+        newest.type_aliases,
+        [
+            ("Level".to_owned(), "Grade".to_owned()),
+            ("Tier".to_owned(), "Grade".to_owned())
+        ]
+        .into()
+    );
+}
+
+#[test]
+fn a_schema_renamed_with_one_it_refers_to_is_found_too() {
+    let old = surface(&document(&format!("{TIER}{TIER_OWNER}")), None);
+    // Both renamed: `Owner` → `Holder` refers to `Level`, which was `Tier`.
+    let text = document(&LEVEL_AND_OWNER.replace("Owner", "Holder"));
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        new.type_aliases,
+        [
+            ("Owner".to_owned(), "Holder".to_owned()),
+            ("Tier".to_owned(), "Level".to_owned())
+        ]
+        .into()
+    );
+    let report = atlas_codegen::diff::diff(&old, &new, "0.1.0");
+    assert_eq!(report.counts().0, 0, "{}", report.text());
+}

@@ -61,6 +61,9 @@ fn cause(change: &Change, moved: &BTreeMap<String, String>, new: &Surface) -> Ca
     let only_moved = |from: &str, to: &str| renamed(from, moved) == to;
     match &change.kind {
         TypeRemoved => generator_if(moved.contains_key(&change.subject)),
+        // The spec still has the content under a new name: keeping the old one as an
+        // alias was the generator's to do.
+        TypeRenamed { aliased: false, .. } => Cause::Generator,
         PropertyTypeChanged { from, to, .. }
         | ParameterChanged { from, to, .. }
         | ResponseChanged { from, to, .. }
@@ -89,7 +92,7 @@ fn cause(change: &Change, moved: &BTreeMap<String, String>, new: &Surface) -> Ca
 
 /// `text` (a Rust type as the surface writes it) with every `models::X` of a moved type
 /// written with its newer name.
-fn renamed(text: &str, moved: &BTreeMap<String, String>) -> String {
+pub(crate) fn renamed(text: &str, moved: &BTreeMap<String, String>) -> String {
     const PREFIX: &str = "models::";
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

@@ -14,7 +14,7 @@ mod operations;
 mod render;
 pub mod semver;
 pub mod surface;
-mod types;
+pub(crate) mod types;
 
 use std::collections::BTreeMap;
 
@@ -127,6 +127,14 @@ pub enum ChangeKind {
     },
     SchemaAdded,
     SchemaRemoved,
+    /// A type (a component schema's, or an inline one's) is gone and a new type has its
+    /// content, as the surface prints it: the spec renamed it.
+    TypeRenamed {
+        from: String,
+        to: String,
+        /// Whether the old name stays, as a `#[deprecated]` alias of the new one.
+        aliased: bool,
+    },
     /// A Rust type no component schema is named for (an inline schema's) appeared.
     TypeAdded,
     TypeRemoved,
@@ -206,6 +214,8 @@ pub enum ChangeKind {
 /// Compares the surface of the older spec with that of the newer one. `current` is the
 /// version of `atlas-generated` generated from `old` (`0.1.0`), for the verdict.
 pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
+    let followed = aliases_followed(old, new);
+    let old = &followed;
     let mut changes = operations::feature_changes(old, new);
     changes.extend(operations::changes(old, new));
     changes.extend(types::changes(old, new));
@@ -217,6 +227,23 @@ pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
         verdict,
         changes,
     }
+}
+
+/// `old` with each type the newer surface keeps as an alias (a type the spec renamed)
+/// written by its new name wherever `old` refers to it: through the alias, the two names
+/// are one Rust type, so a field of that type has not changed.
+fn aliases_followed(old: &Surface, new: &Surface) -> Surface {
+    let renamed: BTreeMap<String, String> = new
+        .type_aliases
+        .iter()
+        .filter(|(alias, _)| old.types.contains_key(*alias))
+        .map(|(alias, target)| (alias.clone(), target.clone()))
+        .collect();
+    if renamed.is_empty() {
+        return old.clone();
+    }
+    let text = serde_json::to_string(old).expect("plain data serialises");
+    serde_json::from_str(&cause::renamed(&text, &renamed)).expect("a surface reads back")
 }
 
 impl Report {

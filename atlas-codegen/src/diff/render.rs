@@ -35,6 +35,7 @@ fn section(kind: &ChangeKind) -> &'static str {
         OperationDeprecated | SunsetAnnounced { .. } => "Deprecated",
         OperationRenamed { .. }
         | RequestTypeRenamed { .. }
+        | TypeRenamed { .. }
         | DefaultVersionChanged { .. }
         | ParameterChanged { .. }
         | KindChanged { .. }
@@ -67,6 +68,14 @@ pub(super) fn describe(change: &Change) -> String {
                 ""
             };
             format!("`{s}`: request type `{from}` is now `{to}`{kept}")
+        }
+        TypeRenamed { from, to, aliased } => {
+            let kept = if *aliased {
+                ", the old name kept as an alias"
+            } else {
+                ""
+            };
+            format!("`{s}`: type `{from}` is now `{to}`, of the same content{kept}")
         }
         VersionAdded { version } | VersionRemoved { version } => {
             format!("`{s}`: API version {version}")

@@ -40,6 +40,11 @@ pub fn judge(kind: &ChangeKind) -> (bool, &'static str) {
             "the old request type names stay, as `#[deprecated]` aliases of the new ones",
         ),
         RequestTypeRenamed { aliased: false, .. } => (true, "the old request type names are gone"),
+        TypeRenamed { aliased: true, .. } => (
+            false,
+            "the old name stays, as a `#[deprecated]` alias of the new one",
+        ),
+        TypeRenamed { aliased: false, .. } => (true, "the old name is gone"),
         DefaultVersionChanged { .. } => (
             true,
             "the unversioned request type now names another version, with its own body and \

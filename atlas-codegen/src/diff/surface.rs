@@ -33,6 +33,10 @@ pub struct Surface {
     /// stands for (JSON pointers, [`crate::ir::TypeDef::places`]): how the next generation
     /// finds the type again to keep its name.
     pub places: BTreeMap<String, Vec<String>>,
+    /// A name published before for a type the spec renamed (same content) → the type's
+    /// name now, of which it is a `#[deprecated]` alias.
+    #[serde(default)]
+    pub type_aliases: BTreeMap<String, String>,
 }
 
 /// Which document a surface comes from: its `info.title`, `info.version` and
@@ -192,6 +196,11 @@ impl Surface {
                 .map(|t| (t.name.clone(), ty(ir, &t.kind)))
                 .collect(),
             places: inline_places(ir),
+            type_aliases: ir
+                .types
+                .iter()
+                .flat_map(|t| t.aliases.iter().map(|a| (a.clone(), t.name.clone())))
+                .collect(),
         }
     }
 }
@@ -260,7 +269,8 @@ impl Surface {
         entries(&mut out, "operations", &self.operations, ",");
         entries(&mut out, "schemas", &self.schemas, ",");
         entries(&mut out, "types", &self.types, ",");
-        entries(&mut out, "places", &self.places, "");
+        entries(&mut out, "places", &self.places, ",");
+        entries(&mut out, "type_aliases", &self.type_aliases, "");
         out.push_str("}\n");
         out
     }

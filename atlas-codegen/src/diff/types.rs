@@ -15,6 +15,7 @@ fn model(name: &str) -> String {
 
 pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut out = Vec::new();
+    let renames = renamed_types(old, new);
     let schemas = sides(&old.schemas, &new.schemas);
     // A schema's type may outlive it under the same name (another schema's inline type).
     let touched = |name: &String, other: &Surface| {
@@ -25,12 +26,11 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
         }
     };
     for (schema, name) in schemas.removed {
-        out.push(change(
-            ChangeKind::SchemaRemoved,
-            schema,
-            None,
-            touched(name, new),
-        ));
+        let kind = match renames.get(name) {
+            Some(to) => renamed(name, to, new),
+            None => ChangeKind::SchemaRemoved,
+        };
+        out.push(change(kind, schema, None, touched(name, new)));
     }
     for (schema, name) in schemas.added {
         out.push(change(
@@ -48,12 +48,11 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
         .into_iter()
         .filter(|(n, _)| !old_named.contains(*n))
     {
-        out.push(change(
-            ChangeKind::TypeRemoved,
-            name,
-            None,
-            vec![model(name)],
-        ));
+        let kind = match renames.get(name) {
+            Some(to) => renamed(name, to, new),
+            None => ChangeKind::TypeRemoved,
+        };
+        out.push(change(kind, name, None, vec![model(name)]));
     }
     for (name, _) in types
         .added
@@ -72,6 +71,64 @@ pub(super) fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
         }
     }
     out
+}
+
+fn renamed(from: &str, to: &str, new: &Surface) -> ChangeKind {
+    ChangeKind::TypeRenamed {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        aliased: new
+            .type_aliases
+            .get(from)
+            .is_some_and(|target| target == to),
+    }
+}
+
+/// The types the spec renamed between two surfaces: each Rust name the older has and the
+/// newer lacks → the type of the newer that has its content and a name the older did not
+/// have. Content is the type as the surface prints it, with the renames found so far
+/// applied to the names it refers to; the search repeats until it finds no more, so that a
+/// renamed schema that refers to another renamed one is found too. Of several types of
+/// the same content, the one whose name sorts first: a stable key, never the spec's order.
+/// The newer surface's own aliases come first: they are what its generator decided.
+pub(crate) fn renamed_types(old: &Surface, new: &Surface) -> BTreeMap<String, String> {
+    let mut found: BTreeMap<String, String> = new
+        .type_aliases
+        .iter()
+        .filter(|(alias, _)| old.types.contains_key(*alias))
+        .map(|(alias, target)| (alias.clone(), target.clone()))
+        .collect();
+    let gone: Vec<(&String, &Type)> = old
+        .types
+        .iter()
+        .filter(|(name, _)| !new.types.contains_key(*name))
+        .collect();
+    let mut came: BTreeMap<String, &String> = BTreeMap::new();
+    for (name, ty) in new.types.iter().rev() {
+        if !old.types.contains_key(name) {
+            came.insert(content(ty), name);
+        }
+    }
+    loop {
+        let before = found.len();
+        for (name, ty) in &gone {
+            if found.contains_key(*name) {
+                continue;
+            }
+            let moved = super::cause::renamed(&content(ty), &found);
+            if let Some(&to) = came.get(&moved) {
+                found.insert((*name).clone(), to.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// A type's content as one text: what two types of the same content share.
+fn content(ty: &Type) -> String {
+    serde_json::to_string(ty).expect("plain data serialises")
 }
 
 /// A change, and the member (field or variant) of its type it touches.

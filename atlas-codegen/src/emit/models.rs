@@ -16,8 +16,8 @@ use super::docs::{doc_attrs, lines_to_doc, sanitize};
 use super::tokens::{ident, open_to_additions, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
-    EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeId, TypeKind,
-    TypeRef, UntaggedVariant, VariantTag, Zero,
+    EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeDef, TypeId,
+    TypeKind, TypeRef, UntaggedVariant, VariantTag, Zero,
 };
 use crate::names::{
     FILLED_FIELD, UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT, model_setter_name,
@@ -37,6 +37,7 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
     let zero = def.zero;
+    let aliases = renamed_aliases(def);
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(ir, &def.name, s, zero),
         TypeKind::Enum(e) => emit_enum(&def.name, e, zero),
@@ -45,7 +46,7 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
         TypeKind::Untagged(v) => emit_untagged(ir, &def.name, v, zero),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ir, ty);
-            return Ok(quote! { #(#docs)* #deprecated pub type #name = #ty; });
+            return Ok(quote! { #(#docs)* #deprecated pub type #name = #ty; #aliases });
         }
     };
     let (derives, item, impls) = body;
@@ -56,7 +57,27 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
         #item
         #impls
         crate::impl_serde_via_json!(#name);
+        #aliases
     })
+}
+
+/// The names a previous crate published for this type, which the spec renamed, each as a
+/// `#[deprecated]` alias (see `passes::type_aliases`).
+fn renamed_aliases(def: &TypeDef) -> TokenStream {
+    let aliases = def.aliases.iter().map(|old| {
+        let (alias, target) = (ident(old), ident(&def.name));
+        let doc = format!(
+            " `{}` under the name it had before the spec renamed it.",
+            def.name
+        );
+        let note = format!("renamed to `{}` by the Atlas API spec", def.name);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #alias = #target;
+        }
+    });
+    quote!(#(#aliases)*)
 }
 
 pub(crate) fn field_type(ir: &Ir, f: &Field) -> TokenStream {

@@ -107,6 +107,7 @@ impl<'a> Builder<'a> {
                 examples: Vec::new(),
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
+                aliases: Vec::new(),
                 zero: None,
                 gate: Gate::Always,
             });
@@ -247,6 +248,7 @@ impl<'a> Builder<'a> {
                 examples: schema.schema_data.example.iter().cloned().collect(),
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
+                aliases: Vec::new(),
                 zero: None,
                 gate: Gate::Always,
             });
@@ -366,6 +368,7 @@ impl<'a> Builder<'a> {
             examples: Vec::new(),
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
+            aliases: Vec::new(),
             zero: None,
             gate: Gate::Always,
         });

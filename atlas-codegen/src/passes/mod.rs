@@ -20,7 +20,9 @@
 //! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
 //!     reads one;
 //! 11. [`features`] decides which cargo features (a feature per tag) compile each model;
-//! 12. [`secrets`] marks the fields and parameters whose values `Debug` hides.
+//! 12. [`secrets`] marks the fields and parameters whose values `Debug` hides;
+//! 13. [`type_aliases`] keeps the names published before for types the spec renamed (same
+//!     content), as deprecated aliases: last, as it compares the whole surface.
 
 mod context;
 mod cycles;
@@ -34,6 +36,7 @@ pub(crate) mod secrets;
 mod shapes;
 mod shared_names;
 mod tags;
+mod type_aliases;
 mod unused;
 mod zeros;
 
@@ -61,4 +64,7 @@ pub fn run(ir: &mut Ir, published: Option<&Surface>) {
     pagination::plan_pagination(ir);
     features::gate_models(ir);
     secrets::mark_secrets(ir);
+    if let Some(published) = published {
+        type_aliases::alias_renamed_types(ir, published);
+    }
 }

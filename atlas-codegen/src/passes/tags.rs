@@ -163,6 +163,7 @@ fn constant_field(ir: &mut Ir, subtype: TypeId, property: &str, tag: &str) {
         examples: Vec::new(),
         base_examples: Vec::new(),
         tag_examples: Vec::new(),
+        aliases: Vec::new(),
         zero: None,
         gate: Gate::Always,
     };

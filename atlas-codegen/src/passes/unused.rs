@@ -145,6 +145,7 @@ mod tests {
             examples: Vec::new(),
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
+            aliases: Vec::new(),
             zero: None,
             gate: Gate::Always,
         }
