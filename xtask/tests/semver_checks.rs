@@ -344,16 +344,18 @@ fn history_pairs_are_judged_as_cargo_semver_checks_judges_them() {
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
 }
 
-/// What a spec that only adds (and renames one short name) makes of the pinned one: an
-/// optional field, an enum value everywhere it appears, an operation whose inline enum
-/// repeats an existing shared one, an optional query parameter, a discriminator branch,
-/// and `getCluster`'s short name changed.
+/// What a spec that only adds (and renames one short name and one schema) makes of the
+/// pinned one: an optional field, an enum value everywhere it appears, an operation whose
+/// inline enum repeats an existing shared one, an optional query parameter, a
+/// discriminator branch, `getCluster`'s short name changed, and `BiConnector` (which the
+/// cluster's model refers to) renamed `BiConnectorSettings`, its content unchanged.
 fn additive_spec(pin: &str) -> Value {
     let mut doc: Value = serde_yaml::from_str(pin).expect("the pinned spec is YAML");
     let schemas = &mut doc["components"]["schemas"];
     schemas["ClusterDescription20240805"]["properties"]["hibernationPolicy"] =
         serde_json::json!({"type": "string", "description": "When the cluster sleeps."});
     add_enum_value(&mut doc, "US_EAST_1", "US_EAST_9");
+    rename_schema(&mut doc, "BiConnector", "BiConnectorSettings");
     let region_enum = find_enum(&doc, "US_EAST_1").expect("a region enum");
     let schemas = &mut doc["components"]["schemas"];
     let mut branch = schemas["AWSRegionConfig20240805"].clone();
@@ -390,6 +392,28 @@ fn additive_spec(pin: &str) -> Value {
         }}}
     }});
     doc
+}
+
+/// Renames the component schema `from` to `to`, and every reference to it.
+fn rename_schema(doc: &mut Value, from: &str, to: &str) {
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("schemas");
+    let schema = schemas.remove(from).expect("the schema to rename");
+    schemas.insert(to.to_owned(), schema);
+    let (old, new) = (
+        format!("#/components/schemas/{from}"),
+        format!("#/components/schemas/{to}"),
+    );
+    fn retarget(node: &mut Value, old: &str, new: &str) {
+        match node {
+            Value::String(text) if text == old => *text = new.to_owned(),
+            Value::Object(map) => map.values_mut().for_each(|v| retarget(v, old, new)),
+            Value::Array(items) => items.iter_mut().for_each(|v| retarget(v, old, new)),
+            _ => {}
+        }
+    }
+    retarget(doc, &old, &new);
 }
 
 /// Appends `value` to every string enum that lists `member`.
@@ -448,6 +472,7 @@ fn a_spec_that_only_adds_is_a_minor_release() {
         "parameter_added",
         "discriminator_mapping_added",
         "request_type_renamed",
+        "type_renamed",
     ] {
         let found = report
             .changes
