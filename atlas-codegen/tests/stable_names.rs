@@ -331,3 +331,211 @@ fn a_schema_renamed_with_one_it_refers_to_is_found_too() {
     let report = atlas_codegen::diff::diff(&old, &new, "0.1.0");
     assert_eq!(report.counts().0, 0, "{}", report.text());
 }
+
+/// The fields or variants of `name` in `surface`: member → its Rust name.
+fn members(surface: &Surface, name: &str) -> Vec<(String, String)> {
+    use atlas_codegen::diff::surface::Type;
+    match &surface.types[name] {
+        Type::Struct { fields } => fields
+            .iter()
+            .map(|(wire, f)| (wire.clone(), f.ident.clone()))
+            .collect(),
+        Type::Tagged { mappings, .. } => mappings
+            .iter()
+            .map(|(tag, (_, variant))| (tag.clone(), variant.clone()))
+            .collect(),
+        Type::Untagged { branches } => branches
+            .iter()
+            .map(|(branch, variant)| (branch.clone(), variant.clone()))
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// Two wire names that make one ident are an error, so a field's ident depends on its
+/// wire name alone; what can still move it is a change of the naming rule between
+/// generator versions. The published ident wins over today's rule.
+#[test]
+fn a_field_keeps_its_published_ident_over_the_current_rule() {
+    use atlas_codegen::diff::surface::Type;
+    let text = document(
+        "    Disk:
+      type: object
+      properties:
+        diskSizeGB: {type: number}
+        iops: {type: integer}
+",
+    );
+    let mut old = surface(&text, None);
+    assert_eq!(
+        members(&old, "Disk"),
+        pairs(&[("diskSizeGB", "disk_size_gb"), ("iops", "iops")])
+    );
+    // As an older rule would have named it.
+    let Some(Type::Struct { fields }) = old.types.get_mut("Disk") else {
+        panic!("a struct");
+    };
+    fields.get_mut("diskSizeGB").expect("the field").ident = "disk_size_g_b".to_owned();
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        members(&new, "Disk"),
+        pairs(&[("diskSizeGB", "disk_size_g_b"), ("iops", "iops")])
+    );
+}
+
+#[test]
+fn union_variants_keep_their_names_when_a_branch_is_added() {
+    let branches = |extra: &str| {
+        document(&format!(
+            "    RawMetricThresholdView:
+      type: object
+      properties:
+        raw: {{type: string}}
+    DataMetricThresholdView:
+      type: object
+      properties:
+        data: {{type: string}}
+{extra}    Threshold:
+      oneOf:
+        - $ref: '#/components/schemas/RawMetricThresholdView'
+        - $ref: '#/components/schemas/DataMetricThresholdView'
+"
+        ))
+    };
+    let old = surface(&branches(""), None);
+    let time = "    TimeThreshold:
+      type: object
+      properties:
+        time: {type: string}
+";
+    let text = branches(time).replace(
+        "        - $ref: '#/components/schemas/DataMetricThresholdView'\n",
+        "        - $ref: '#/components/schemas/DataMetricThresholdView'\n        - $ref: '#/components/schemas/TimeThreshold'\n",
+    );
+    assert_eq!(
+        members(&old, "Threshold"),
+        pairs(&[
+            ("models::DataMetricThresholdView", "Data"),
+            ("models::RawMetricThresholdView", "Raw")
+        ])
+    );
+    // Without the record, the new branch changes what the names share, so they move.
+    let fresh = surface(&text, None);
+    assert_eq!(
+        members(&fresh, "Threshold"),
+        pairs(&[
+            ("models::DataMetricThresholdView", "DataMetricView"),
+            ("models::RawMetricThresholdView", "RawMetricView"),
+            ("models::TimeThreshold", "Time")
+        ])
+    );
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        members(&new, "Threshold"),
+        pairs(&[
+            ("models::DataMetricThresholdView", "Data"),
+            ("models::RawMetricThresholdView", "Raw"),
+            ("models::TimeThreshold", "Time")
+        ])
+    );
+    let report = atlas_codegen::diff::diff(&old, &new, "0.1.0");
+    assert_eq!(report.counts().0, 0, "{}", report.text());
+
+    // A new branch that wants a kept name is numbered.
+    let raw = "    Raw:
+      type: object
+      properties:
+        rawest: {type: string}
+";
+    let text = branches(raw).replace(
+        "        - $ref: '#/components/schemas/DataMetricThresholdView'\n",
+        "        - $ref: '#/components/schemas/DataMetricThresholdView'\n        - $ref: '#/components/schemas/Raw'\n",
+    );
+    let new = surface(&text, Some(&old));
+    assert_eq!(
+        members(&new, "Threshold"),
+        pairs(&[
+            ("models::DataMetricThresholdView", "Data"),
+            ("models::Raw", "Raw2"),
+            ("models::RawMetricThresholdView", "Raw")
+        ])
+    );
+}
+
+#[test]
+fn tagged_variants_keep_their_names_when_a_subtype_is_added() {
+    let union = |extra_mapping: &str, extra: &str| {
+        document(&format!(
+            "    AlphaConfig:
+      type: object
+      properties:
+        type: {{type: string}}
+        alpha: {{type: string}}
+    BetaConfig:
+      type: object
+      properties:
+        type: {{type: string}}
+        beta: {{type: string}}
+{extra}    Union:
+      oneOf:
+        - $ref: '#/components/schemas/AlphaConfig'
+        - $ref: '#/components/schemas/BetaConfig'
+      discriminator:
+        propertyName: type
+        mapping:
+          A1: '#/components/schemas/AlphaConfig'
+          A2: '#/components/schemas/AlphaConfig'
+          B1: '#/components/schemas/BetaConfig'
+          B2: '#/components/schemas/BetaConfig'
+{extra_mapping}"
+        ))
+    };
+    let old = surface(&union("", ""), None);
+    let gamma = "    GammaSettings:
+      type: object
+      properties:
+        type: {type: string}
+        gamma: {type: string}
+";
+    let text = union(
+        "          G1: '#/components/schemas/GammaSettings'\n          G2: '#/components/schemas/GammaSettings'\n",
+        gamma,
+    )
+    .replace(
+        "        - $ref: '#/components/schemas/BetaConfig'\n",
+        "        - $ref: '#/components/schemas/BetaConfig'\n        - $ref: '#/components/schemas/GammaSettings'\n",
+    );
+    let alpha_beta = [
+        ("A1", "Alpha"),
+        ("A2", "Alpha"),
+        ("B1", "Beta"),
+        ("B2", "Beta"),
+    ];
+    assert_eq!(members(&old, "Union"), pairs(&alpha_beta));
+    // Without the record, the new subtype's name shares no ending with the others, so
+    // theirs move.
+    let fresh = surface(&text, None);
+    assert_eq!(
+        members(&fresh, "Union"),
+        pairs(&[
+            ("A1", "AlphaConfig"),
+            ("A2", "AlphaConfig"),
+            ("B1", "BetaConfig"),
+            ("B2", "BetaConfig"),
+            ("G1", "GammaSettings"),
+            ("G2", "GammaSettings")
+        ])
+    );
+    let new = surface(&text, Some(&old));
+    let mut kept = alpha_beta.to_vec();
+    kept.extend([("G1", "GammaSettings"), ("G2", "GammaSettings")]);
+    assert_eq!(members(&new, "Union"), pairs(&kept));
+    let report = atlas_codegen::diff::diff(&old, &new, "0.1.0");
+    assert_eq!(report.counts().0, 0, "{}", report.text());
+}

@@ -14,7 +14,11 @@
 //!
 //! So are an enum's variant names: a value keeps the variant it had, and a new value whose
 //! name one of them took is numbered (`SHA-1` stays `Sha1` when the spec adds `SHA1`,
-//! which becomes `Sha12`).
+//! which becomes `Sha12`). And the other members of a published type: a field keeps its
+//! ident (found by wire name; two wire names can make one ident, which the one met first
+//! would take), a discriminated union's variant its name (found by any tag that selected
+//! it), an untagged union's variant its name (found by its branch's type), although a new
+//! branch changes what the names share and so what they would be without the record.
 //!
 //! The order of a fieldless enum's variants is published too: `as` casts read it, and a
 //! cast works on a `#[non_exhaustive]` enum of another crate. An enum of tag values keeps
@@ -25,12 +29,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diff::Surface;
 use crate::diff::surface::Type;
+use crate::emit::tokens::type_text;
 use crate::ir::{EnumValue, Ir, TypeId, TypeKind};
-use crate::names::numbered;
+use crate::names::{FILLED_FIELD, UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT, numbered};
 
 pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
     keep_names(ir, published);
     keep_variant_names(ir, published);
+    keep_member_names(ir, published);
     keep_variant_order(ir, published);
 }
 
@@ -68,6 +74,84 @@ fn keep_variant_names(ir: &mut Ir, published: &Surface) {
             taken.insert(ident.clone());
             values[i].ident = ident;
         }
+    }
+}
+
+/// Gives each field and union variant of a published type the name it had; a new member
+/// whose name a kept one took, or a second member claiming one name, is numbered.
+fn keep_member_names(ir: &mut Ir, published: &Surface) {
+    for id in 0..ir.types.len() {
+        let Some(before) = published.types.get(&ir.types[id].name) else {
+            continue;
+        };
+        let kept = published_member_names(ir, &ir.types[id].kind, before);
+        if kept.iter().all(Option::is_none) {
+            continue;
+        }
+        let (members, reserved): (Vec<&mut String>, &[&str]) = match &mut ir.types[id].kind {
+            TypeKind::Struct(s) => (
+                s.fields.iter_mut().map(|f| &mut f.ident).collect(),
+                &[UNDECLARED_PROPERTIES_FIELD, FILLED_FIELD],
+            ),
+            TypeKind::Tagged(t) => (
+                t.variants.iter_mut().map(|v| &mut v.ident).collect(),
+                &[UNKNOWN_TAG_VARIANT],
+            ),
+            TypeKind::Untagged(variants) => {
+                (variants.iter_mut().map(|v| &mut v.ident).collect(), &[])
+            }
+            _ => continue,
+        };
+        give_back(members, &kept, reserved);
+    }
+}
+
+/// For each member of `kind` (fields, or variants), the name `before` published for it.
+fn published_member_names(ir: &Ir, kind: &TypeKind, before: &Type) -> Vec<Option<String>> {
+    match (kind, before) {
+        (TypeKind::Struct(s), Type::Struct { fields }) => s
+            .fields
+            .iter()
+            .map(|f| fields.get(&f.wire_name).map(|field| field.ident.clone()))
+            .collect(),
+        (TypeKind::Tagged(t), Type::Tagged { mappings, .. }) => t
+            .variants
+            .iter()
+            .map(|v| {
+                let mut tags = v.tags.clone();
+                tags.sort();
+                tags.iter()
+                    .find_map(|tag| mappings.get(tag))
+                    .map(|(_, variant)| variant.clone())
+            })
+            .collect(),
+        (TypeKind::Untagged(variants), Type::Untagged { branches }) => variants
+            .iter()
+            .map(|v| branches.get(&type_text(ir, &v.ty)).cloned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Names `members` with their `kept` names, the first claim winning; numbers each other
+/// member whose name is taken by a kept one (or `reserved`).
+fn give_back(mut members: Vec<&mut String>, kept: &[Option<String>], reserved: &[&str]) {
+    let kept_names: BTreeSet<&str> = kept.iter().flatten().map(String::as_str).collect();
+    let mut given: BTreeSet<String> = BTreeSet::new();
+    let mut clashing = Vec::new();
+    for (i, name) in kept.iter().enumerate() {
+        match name {
+            Some(name) if given.insert(name.clone()) => name.clone_into(members[i]),
+            _ if kept_names.contains(members[i].as_str()) => clashing.push(i),
+            _ => {}
+        }
+    }
+    let mut taken: BTreeSet<String> = members.iter().map(|m| (**m).clone()).collect();
+    taken.extend(reserved.iter().map(|r| (*r).to_owned()));
+    for i in clashing {
+        let name = numbered(members[i], |n| taken.contains(n));
+        taken.insert(name.clone());
+        *members[i] = name;
     }
 }
 
