@@ -142,7 +142,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         let wire = &f.wire_name;
         let (get, put) = match f.presence {
             Presence::Required => {
-                decode.push(quote!(#fi: crate::runtime::correction::required(&mut map, #wire, path, &mut filled)?,));
+                decode.push(quote!(#fi: fields.required(#wire, &mut filled)?,));
                 encode.push(quote!(crate::runtime::encode::required(map, skip, #wire, &self.#fi, &self.filled)?;));
                 continue;
             }
@@ -150,7 +150,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
             Presence::RequiredNullable => (quote!(optional), quote!(or_null)),
             Presence::OptionalNullable => (quote!(nullable), quote!(nullable)),
         };
-        decode.push(quote!(#fi: crate::runtime::#get(&mut map, #wire, path)?,));
+        decode.push(quote!(#fi: fields.#get(#wire),));
         encode.push(quote!(crate::runtime::encode::#put(map, skip, #wire, &self.#fi)?;));
     }
     let declared = s.fields.iter().map(|f| f.wire_name.as_str());
@@ -185,10 +185,10 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
     };
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
     // Declared fields are taken out of the object; with none, it is kept as it is.
-    let map_binding = if s.fields.is_empty() {
-        quote!(map)
+    let fields_binding = if s.fields.is_empty() {
+        quote!(fields)
     } else {
-        quote!(mut map)
+        quote!(mut fields)
     };
     let open = open_to_additions();
     let item = quote! {
@@ -214,9 +214,11 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
             #read
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
-                let #map_binding = crate::runtime::object(value, path)?;
+                // An optional field's failure is kept, not returned, and ends at
+                // `undeclared`: one early return per required field rather than per field.
+                let #fields_binding = crate::runtime::Fields::new(value, path)?;
                 #filled_start
-                Ok(Self { #(#decode)* #filled_end #extra: map })
+                Ok(Self { #(#decode)* #filled_end #extra: fields.undeclared()? })
             }
             // A struct: `Json::encode` is provided as the map of these members.
             const MEMBERS: bool = true;

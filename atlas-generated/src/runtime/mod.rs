@@ -37,7 +37,7 @@ pub use json::{
     nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null, required,
     tag, to_vec, variant_payload, with_tag,
 };
-pub use json::{deserialize, from_value};
+pub use json::{Fields, deserialize, from_value};
 pub use limits::{MAX_DEPTH, branch_value};
 pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
 pub use reader::{Bail, Reader, Variant};

@@ -99,25 +99,13 @@ impl crate::runtime::Json for AcknowledgeAlert {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(
-                &mut map,
-                "acknowledgedUntil",
-                path,
-            )?,
-            acknowledgement_comment: crate::runtime::optional(
-                &mut map,
-                "acknowledgementComment",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            unacknowledge_alert: crate::runtime::optional(
-                &mut map,
-                "unacknowledgeAlert",
-                path,
-            )?,
-            additional_properties: map,
+            acknowledged_until: fields.optional("acknowledgedUntil"),
+            acknowledgement_comment: fields.optional("acknowledgementComment"),
+            links: fields.optional("links"),
+            unacknowledge_alert: fields.optional("unacknowledgeAlert"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -77,12 +77,12 @@ impl crate::runtime::Json for AdditionalData {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            processor_id: crate::runtime::optional(&mut map, "processorId", path)?,
-            processor_name: crate::runtime::optional(&mut map, "processorName", path)?,
-            workspace: crate::runtime::optional(&mut map, "workspace", path)?,
-            additional_properties: map,
+            processor_id: fields.optional("processorId"),
+            processor_name: fields.optional("processorName"),
+            workspace: fields.optional("workspace"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -74,11 +74,11 @@ impl crate::runtime::Json for AdvancedAutoScalingSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            compute: crate::runtime::optional(&mut map, "compute", path)?,
-            disk_gb: crate::runtime::optional(&mut map, "diskGB", path)?,
-            additional_properties: map,
+            compute: fields.optional("compute"),
+            disk_gb: fields.optional("diskGB"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

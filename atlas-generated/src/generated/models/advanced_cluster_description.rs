@@ -529,109 +529,47 @@ impl crate::runtime::Json for AdvancedClusterDescription {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            accept_data_risks_and_force_replica_set_reconfig: crate::runtime::optional(
-                &mut map,
-                "acceptDataRisksAndForceReplicaSetReconfig",
-                path,
-            )?,
-            advanced_configuration: crate::runtime::optional(
-                &mut map,
-                "advancedConfiguration",
-                path,
-            )?,
-            backup_enabled: crate::runtime::optional(&mut map, "backupEnabled", path)?,
-            bi_connector: crate::runtime::optional(&mut map, "biConnector", path)?,
-            cluster_type: crate::runtime::optional(&mut map, "clusterType", path)?,
-            config_server_management_mode: crate::runtime::optional(
-                &mut map,
-                "configServerManagementMode",
-                path,
-            )?,
-            config_server_type: crate::runtime::optional(
-                &mut map,
-                "configServerType",
-                path,
-            )?,
-            connection_strings: crate::runtime::optional(
-                &mut map,
-                "connectionStrings",
-                path,
-            )?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            disk_warming_mode: crate::runtime::optional(
-                &mut map,
-                "diskWarmingMode",
-                path,
-            )?,
-            encryption_at_rest_provider: crate::runtime::optional(
-                &mut map,
-                "encryptionAtRestProvider",
-                path,
-            )?,
-            feature_compatibility_version: crate::runtime::optional(
-                &mut map,
-                "featureCompatibilityVersion",
-                path,
-            )?,
-            feature_compatibility_version_expiration_date: crate::runtime::optional(
-                &mut map,
-                "featureCompatibilityVersionExpirationDate",
-                path,
-            )?,
-            global_cluster_self_managed_sharding: crate::runtime::optional(
-                &mut map,
-                "globalClusterSelfManagedSharding",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            labels: crate::runtime::optional(&mut map, "labels", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_employee_access_grant: crate::runtime::optional(
-                &mut map,
-                "mongoDBEmployeeAccessGrant",
-                path,
-            )?,
-            mongo_db_major_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBMajorVersion",
-                path,
-            )?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            paused: crate::runtime::optional(&mut map, "paused", path)?,
-            pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
-            replica_set_scaling_strategy: crate::runtime::optional(
-                &mut map,
-                "replicaSetScalingStrategy",
-                path,
-            )?,
-            replication_specs: crate::runtime::optional(
-                &mut map,
-                "replicationSpecs",
-                path,
-            )?,
-            root_cert_type: crate::runtime::optional(&mut map, "rootCertType", path)?,
-            state_name: crate::runtime::optional(&mut map, "stateName", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
-            version_release_system: crate::runtime::optional(
-                &mut map,
-                "versionReleaseSystem",
-                path,
-            )?,
-            additional_properties: map,
+            accept_data_risks_and_force_replica_set_reconfig: fields
+                .optional("acceptDataRisksAndForceReplicaSetReconfig"),
+            advanced_configuration: fields.optional("advancedConfiguration"),
+            backup_enabled: fields.optional("backupEnabled"),
+            bi_connector: fields.optional("biConnector"),
+            cluster_type: fields.optional("clusterType"),
+            config_server_management_mode: fields.optional("configServerManagementMode"),
+            config_server_type: fields.optional("configServerType"),
+            connection_strings: fields.optional("connectionStrings"),
+            create_date: fields.optional("createDate"),
+            disk_size_gb: fields.optional("diskSizeGB"),
+            disk_warming_mode: fields.optional("diskWarmingMode"),
+            encryption_at_rest_provider: fields.optional("encryptionAtRestProvider"),
+            feature_compatibility_version: fields
+                .optional("featureCompatibilityVersion"),
+            feature_compatibility_version_expiration_date: fields
+                .optional("featureCompatibilityVersionExpirationDate"),
+            global_cluster_self_managed_sharding: fields
+                .optional("globalClusterSelfManagedSharding"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            labels: fields.optional("labels"),
+            links: fields.optional("links"),
+            mongo_db_employee_access_grant: fields
+                .optional("mongoDBEmployeeAccessGrant"),
+            mongo_db_major_version: fields.optional("mongoDBMajorVersion"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            name: fields.optional("name"),
+            paused: fields.optional("paused"),
+            pit_enabled: fields.optional("pitEnabled"),
+            replica_set_scaling_strategy: fields.optional("replicaSetScalingStrategy"),
+            replication_specs: fields.optional("replicationSpecs"),
+            root_cert_type: fields.optional("rootCertType"),
+            state_name: fields.optional("stateName"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
+            version_release_system: fields.optional("versionReleaseSystem"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -99,25 +99,13 @@ impl crate::runtime::Json for AdvancedComputeAutoScaling {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            max_instance_size: crate::runtime::optional(
-                &mut map,
-                "maxInstanceSize",
-                path,
-            )?,
-            min_instance_size: crate::runtime::optional(
-                &mut map,
-                "minInstanceSize",
-                path,
-            )?,
-            scale_down_enabled: crate::runtime::optional(
-                &mut map,
-                "scaleDownEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            enabled: fields.optional("enabled"),
+            max_instance_size: fields.optional("maxInstanceSize"),
+            min_instance_size: fields.optional("minInstanceSize"),
+            scale_down_enabled: fields.optional("scaleDownEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

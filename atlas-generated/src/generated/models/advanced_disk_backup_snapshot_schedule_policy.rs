@@ -73,18 +73,13 @@ impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            policy_items: crate::runtime::correction::required(
-                &mut map,
-                "policyItems",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("id"),
+            policy_items: fields.required("policyItems", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

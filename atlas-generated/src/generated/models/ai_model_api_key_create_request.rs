@@ -108,19 +108,14 @@ impl crate::runtime::Json for AiModelApiKeyCreateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud: crate::runtime::optional(&mut map, "cloud", path)?,
-            geography: crate::runtime::optional(&mut map, "geography", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
+            cloud: fields.optional("cloud"),
+            geography: fields.optional("geography"),
+            name: fields.required("name", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -223,21 +223,21 @@ impl crate::runtime::Json for AiModelApiKeyResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
-            cloud: crate::runtime::optional(&mut map, "cloud", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            created_by: crate::runtime::optional(&mut map, "createdBy", path)?,
-            endpoint: crate::runtime::optional(&mut map, "endpoint", path)?,
-            geography: crate::runtime::optional(&mut map, "geography", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            last_used_at: crate::runtime::nullable(&mut map, "lastUsedAt", path)?,
-            masked_secret: crate::runtime::optional(&mut map, "maskedSecret", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            secret: crate::runtime::nullable(&mut map, "secret", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            api_key_id: fields.optional("apiKeyId"),
+            cloud: fields.optional("cloud"),
+            created_at: fields.optional("createdAt"),
+            created_by: fields.optional("createdBy"),
+            endpoint: fields.optional("endpoint"),
+            geography: fields.optional("geography"),
+            group_id: fields.optional("groupId"),
+            last_used_at: fields.nullable("lastUsedAt"),
+            masked_secret: fields.optional("maskedSecret"),
+            name: fields.optional("name"),
+            secret: fields.nullable("secret"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

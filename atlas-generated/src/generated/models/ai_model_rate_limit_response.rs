@@ -135,28 +135,16 @@ impl crate::runtime::Json for AiModelRateLimitResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud: crate::runtime::optional(&mut map, "cloud", path)?,
-            endpoint: crate::runtime::optional(&mut map, "endpoint", path)?,
-            geography: crate::runtime::optional(&mut map, "geography", path)?,
-            model_group_name: crate::runtime::optional(
-                &mut map,
-                "modelGroupName",
-                path,
-            )?,
-            model_names: crate::runtime::optional(&mut map, "modelNames", path)?,
-            requests_per_minute_limit: crate::runtime::optional(
-                &mut map,
-                "requestsPerMinuteLimit",
-                path,
-            )?,
-            tokens_per_minute_limit: crate::runtime::optional(
-                &mut map,
-                "tokensPerMinuteLimit",
-                path,
-            )?,
-            additional_properties: map,
+            cloud: fields.optional("cloud"),
+            endpoint: fields.optional("endpoint"),
+            geography: fields.optional("geography"),
+            model_group_name: fields.optional("modelGroupName"),
+            model_names: fields.optional("modelNames"),
+            requests_per_minute_limit: fields.optional("requestsPerMinuteLimit"),
+            tokens_per_minute_limit: fields.optional("tokensPerMinuteLimit"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -73,23 +73,15 @@ impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            requests_per_minute_limit: crate::runtime::correction::required(
-                &mut map,
-                "requestsPerMinuteLimit",
-                path,
-                &mut filled,
-            )?,
-            tokens_per_minute_limit: crate::runtime::correction::required(
-                &mut map,
-                "tokensPerMinuteLimit",
-                path,
-                &mut filled,
-            )?,
+            requests_per_minute_limit: fields
+                .required("requestsPerMinuteLimit", &mut filled)?,
+            tokens_per_minute_limit: fields
+                .required("tokensPerMinuteLimit", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

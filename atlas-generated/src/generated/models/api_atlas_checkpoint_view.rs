@@ -167,18 +167,18 @@ impl crate::runtime::Json for ApiAtlasCheckpointView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            completed: crate::runtime::optional(&mut map, "completed", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            parts: crate::runtime::optional(&mut map, "parts", path)?,
-            restorable: crate::runtime::optional(&mut map, "restorable", path)?,
-            started: crate::runtime::optional(&mut map, "started", path)?,
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
-            additional_properties: map,
+            cluster_id: fields.optional("clusterId"),
+            completed: fields.optional("completed"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            parts: fields.optional("parts"),
+            restorable: fields.optional("restorable"),
+            started: fields.optional("started"),
+            timestamp: fields.optional("timestamp"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

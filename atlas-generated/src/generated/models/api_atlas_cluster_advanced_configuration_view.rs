@@ -124,29 +124,15 @@ impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            custom_openssl_cipher_config_tls12: crate::runtime::optional(
-                &mut map,
-                "customOpensslCipherConfigTls12",
-                path,
-            )?,
-            custom_openssl_cipher_config_tls13: crate::runtime::optional(
-                &mut map,
-                "customOpensslCipherConfigTls13",
-                path,
-            )?,
-            minimum_enabled_tls_protocol: crate::runtime::optional(
-                &mut map,
-                "minimumEnabledTlsProtocol",
-                path,
-            )?,
-            tls_cipher_config_mode: crate::runtime::optional(
-                &mut map,
-                "tlsCipherConfigMode",
-                path,
-            )?,
-            additional_properties: map,
+            custom_openssl_cipher_config_tls12: fields
+                .optional("customOpensslCipherConfigTls12"),
+            custom_openssl_cipher_config_tls13: fields
+                .optional("customOpensslCipherConfigTls13"),
+            minimum_enabled_tls_protocol: fields.optional("minimumEnabledTlsProtocol"),
+            tls_cipher_config_mode: fields.optional("tlsCipherConfigMode"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -145,32 +145,16 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            effective_target_namespace: crate::runtime::optional(
-                &mut map,
-                "effectiveTargetNamespace",
-                path,
-            )?,
-            index_status: crate::runtime::optional(&mut map, "indexStatus", path)?,
-            restored_documents: crate::runtime::optional(
-                &mut map,
-                "restoredDocuments",
-                path,
-            )?,
-            source_namespace: crate::runtime::optional(
-                &mut map,
-                "sourceNamespace",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            target_namespace: crate::runtime::optional(
-                &mut map,
-                "targetNamespace",
-                path,
-            )?,
-            total_documents: crate::runtime::optional(&mut map, "totalDocuments", path)?,
-            additional_properties: map,
+            effective_target_namespace: fields.optional("effectiveTargetNamespace"),
+            index_status: fields.optional("indexStatus"),
+            restored_documents: fields.optional("restoredDocuments"),
+            source_namespace: fields.optional("sourceNamespace"),
+            state: fields.optional("state"),
+            target_namespace: fields.optional("targetNamespace"),
+            total_documents: fields.optional("totalDocuments"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

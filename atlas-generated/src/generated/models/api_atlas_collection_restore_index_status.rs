@@ -80,12 +80,12 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            failed_indexes: crate::runtime::optional(&mut map, "failedIndexes", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            error_message: fields.optional("errorMessage"),
+            failed_indexes: fields.optional("failedIndexes"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

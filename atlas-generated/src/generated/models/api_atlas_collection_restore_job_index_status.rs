@@ -71,15 +71,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobIndexStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            failed_collection_count: crate::runtime::optional(
-                &mut map,
-                "failedCollectionCount",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            failed_collection_count: fields.optional("failedCollectionCount"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -206,51 +206,23 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_suffix: crate::runtime::nullable(
-                &mut map,
-                "collectionSuffix",
-                path,
-            )?,
-            collections: crate::runtime::optional(&mut map, "collections", path)?,
-            database_suffix: crate::runtime::nullable(&mut map, "databaseSuffix", path)?,
-            databases: crate::runtime::optional(&mut map, "databases", path)?,
-            index_strategy: crate::runtime::correction::required(
-                &mut map,
-                "indexStrategy",
-                path,
-                &mut filled,
-            )?,
-            oplog_inc: crate::runtime::nullable(&mut map, "oplogInc", path)?,
-            oplog_ts: crate::runtime::nullable(&mut map, "oplogTs", path)?,
-            point_in_time_utc_seconds: crate::runtime::nullable(
-                &mut map,
-                "pointInTimeUtcSeconds",
-                path,
-            )?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::correction::required(
-                &mut map,
-                "targetClusterName",
-                path,
-                &mut filled,
-            )?,
-            target_group_id: crate::runtime::correction::required(
-                &mut map,
-                "targetGroupId",
-                path,
-                &mut filled,
-            )?,
-            write_strategy: crate::runtime::correction::required(
-                &mut map,
-                "writeStrategy",
-                path,
-                &mut filled,
-            )?,
+            collection_suffix: fields.nullable("collectionSuffix"),
+            collections: fields.optional("collections"),
+            database_suffix: fields.nullable("databaseSuffix"),
+            databases: fields.optional("databases"),
+            index_strategy: fields.required("indexStrategy", &mut filled)?,
+            oplog_inc: fields.nullable("oplogInc"),
+            oplog_ts: fields.nullable("oplogTs"),
+            point_in_time_utc_seconds: fields.nullable("pointInTimeUtcSeconds"),
+            snapshot_id: fields.optional("snapshotId"),
+            target_cluster_name: fields.required("targetClusterName", &mut filled)?,
+            target_group_id: fields.required("targetGroupId", &mut filled)?,
+            write_strategy: fields.required("writeStrategy", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -116,25 +116,15 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            char_filters: crate::runtime::optional(&mut map, "charFilters", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            token_filters: crate::runtime::optional(&mut map, "tokenFilters", path)?,
-            tokenizer: crate::runtime::correction::required(
-                &mut map,
-                "tokenizer",
-                path,
-                &mut filled,
-            )?,
+            char_filters: fields.optional("charFilters"),
+            name: fields.required("name", &mut filled)?,
+            token_filters: fields.optional("tokenFilters"),
+            tokenizer: fields.required("tokenizer", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

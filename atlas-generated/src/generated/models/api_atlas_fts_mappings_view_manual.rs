@@ -71,11 +71,11 @@ impl crate::runtime::Json for ApiAtlasFtsMappingsViewManual {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            dynamic: crate::runtime::optional(&mut map, "dynamic", path)?,
-            fields: crate::runtime::optional(&mut map, "fields", path)?,
-            additional_properties: map,
+            dynamic: fields.optional("dynamic"),
+            fields: fields.optional("fields"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -57,10 +57,10 @@ impl crate::runtime::Json for ApiAtlasInvalidPolicyErrorDetailView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            detail: crate::runtime::optional(&mut map, "detail", path)?,
-            additional_properties: map,
+            detail: fields.optional("detail"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

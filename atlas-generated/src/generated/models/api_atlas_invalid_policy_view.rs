@@ -73,11 +73,11 @@ impl crate::runtime::Json for ApiAtlasInvalidPolicyView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            body: crate::runtime::optional(&mut map, "body", path)?,
-            errors: crate::runtime::optional(&mut map, "errors", path)?,
-            additional_properties: map,
+            body: fields.optional("body"),
+            errors: fields.optional("errors"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

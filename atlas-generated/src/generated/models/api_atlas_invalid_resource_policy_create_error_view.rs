@@ -78,15 +78,11 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_type: crate::runtime::optional(&mut map, "errorType", path)?,
-            invalid_policies: crate::runtime::optional(
-                &mut map,
-                "invalidPolicies",
-                path,
-            )?,
-            additional_properties: map,
+            error_type: fields.optional("errorType"),
+            invalid_policies: fields.optional("invalidPolicies"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -75,22 +75,13 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::correction::required(
-                &mut map,
-                "cloudProvider",
-                path,
-                &mut filled,
-            )?,
-            supported_remote_regions: crate::runtime::nullable(
-                &mut map,
-                "supportedRemoteRegions",
-                path,
-            )?,
+            cloud_provider: fields.required("cloudProvider", &mut filled)?,
+            supported_remote_regions: fields.nullable("supportedRemoteRegions"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

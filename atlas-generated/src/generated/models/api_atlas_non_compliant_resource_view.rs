@@ -124,18 +124,15 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            resource_id: crate::runtime::optional(&mut map, "resourceId", path)?,
-            resource_name: crate::runtime::optional(&mut map, "resourceName", path)?,
-            resource_policies_causing_non_compliance: crate::runtime::optional(
-                &mut map,
-                "resourcePoliciesCausingNonCompliance",
-                path,
-            )?,
-            resource_type: crate::runtime::optional(&mut map, "resourceType", path)?,
-            additional_properties: map,
+            org_id: fields.optional("orgId"),
+            resource_id: fields.optional("resourceId"),
+            resource_name: fields.optional("resourceName"),
+            resource_policies_causing_non_compliance: fields
+                .optional("resourcePoliciesCausingNonCompliance"),
+            resource_type: fields.optional("resourceType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

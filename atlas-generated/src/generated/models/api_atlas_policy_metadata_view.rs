@@ -57,10 +57,10 @@ impl crate::runtime::Json for ApiAtlasPolicyMetadataView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            policy_id: crate::runtime::optional(&mut map, "policyId", path)?,
-            additional_properties: map,
+            policy_id: fields.optional("policyId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -82,24 +82,14 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            policies: crate::runtime::correction::required(
-                &mut map,
-                "policies",
-                path,
-                &mut filled,
-            )?,
+            description: fields.nullable("description"),
+            name: fields.required("name", &mut filled)?,
+            policies: fields.required("policies", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -84,12 +84,12 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyEditView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            name: crate::runtime::nullable(&mut map, "name", path)?,
-            policies: crate::runtime::optional(&mut map, "policies", path)?,
-            additional_properties: map,
+            description: fields.nullable("description"),
+            name: fields.nullable("name"),
+            policies: fields.optional("policies"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -92,24 +92,13 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            policies_causing_non_compliance: crate::runtime::optional(
-                &mut map,
-                "policiesCausingNonCompliance",
-                path,
-            )?,
-            resource_policy_id: crate::runtime::optional(
-                &mut map,
-                "resourcePolicyId",
-                path,
-            )?,
-            resource_policy_name: crate::runtime::optional(
-                &mut map,
-                "resourcePolicyName",
-                path,
-            )?,
-            additional_properties: map,
+            policies_causing_non_compliance: fields
+                .optional("policiesCausingNonCompliance"),
+            resource_policy_id: fields.optional("resourcePolicyId"),
+            resource_policy_name: fields.optional("resourcePolicyName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -184,27 +184,19 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_by_user: crate::runtime::optional(&mut map, "createdByUser", path)?,
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_updated_by_user: crate::runtime::optional(
-                &mut map,
-                "lastUpdatedByUser",
-                path,
-            )?,
-            last_updated_date: crate::runtime::optional(
-                &mut map,
-                "lastUpdatedDate",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            policies: crate::runtime::optional(&mut map, "policies", path)?,
-            version: crate::runtime::optional(&mut map, "version", path)?,
-            additional_properties: map,
+            created_by_user: fields.optional("createdByUser"),
+            created_date: fields.optional("createdDate"),
+            description: fields.optional("description"),
+            id: fields.optional("id"),
+            last_updated_by_user: fields.optional("lastUpdatedByUser"),
+            last_updated_date: fields.optional("lastUpdatedDate"),
+            name: fields.optional("name"),
+            org_id: fields.optional("orgId"),
+            policies: fields.optional("policies"),
+            version: fields.optional("version"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

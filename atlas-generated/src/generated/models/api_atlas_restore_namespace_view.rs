@@ -71,22 +71,13 @@ impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            source_namespace: crate::runtime::correction::required(
-                &mut map,
-                "sourceNamespace",
-                path,
-                &mut filled,
-            )?,
-            target_namespace: crate::runtime::optional(
-                &mut map,
-                "targetNamespace",
-                path,
-            )?,
+            source_namespace: fields.required("sourceNamespace", &mut filled)?,
+            target_namespace: fields.optional("targetNamespace"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -166,61 +166,28 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster_checkpoint_interval_min: crate::runtime::correction::required(
-                &mut map,
-                "clusterCheckpointIntervalMin",
-                path,
-                &mut filled,
-            )?,
-            cluster_id: crate::runtime::correction::required(
-                &mut map,
-                "clusterId",
-                path,
-                &mut filled,
-            )?,
-            daily_snapshot_retention_days: crate::runtime::correction::required(
-                &mut map,
-                "dailySnapshotRetentionDays",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            monthly_snapshot_retention_months: crate::runtime::correction::required(
-                &mut map,
-                "monthlySnapshotRetentionMonths",
-                path,
-                &mut filled,
-            )?,
-            point_in_time_window_hours: crate::runtime::correction::required(
-                &mut map,
-                "pointInTimeWindowHours",
-                path,
-                &mut filled,
-            )?,
-            snapshot_interval_hours: crate::runtime::correction::required(
-                &mut map,
-                "snapshotIntervalHours",
-                path,
-                &mut filled,
-            )?,
-            snapshot_retention_days: crate::runtime::correction::required(
-                &mut map,
-                "snapshotRetentionDays",
-                path,
-                &mut filled,
-            )?,
-            weekly_snapshot_retention_weeks: crate::runtime::correction::required(
-                &mut map,
-                "weeklySnapshotRetentionWeeks",
-                path,
-                &mut filled,
-            )?,
+            cluster_checkpoint_interval_min: fields
+                .required("clusterCheckpointIntervalMin", &mut filled)?,
+            cluster_id: fields.required("clusterId", &mut filled)?,
+            daily_snapshot_retention_days: fields
+                .required("dailySnapshotRetentionDays", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            monthly_snapshot_retention_months: fields
+                .required("monthlySnapshotRetentionMonths", &mut filled)?,
+            point_in_time_window_hours: fields
+                .required("pointInTimeWindowHours", &mut filled)?,
+            snapshot_interval_hours: fields
+                .required("snapshotIntervalHours", &mut filled)?,
+            snapshot_retention_days: fields
+                .required("snapshotRetentionDays", &mut filled)?,
+            weekly_snapshot_retention_weeks: fields
+                .required("weeklySnapshotRetentionWeeks", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -72,11 +72,11 @@ impl crate::runtime::Json for ApiBsonTimestampView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            date: crate::runtime::optional(&mut map, "date", path)?,
-            increment: crate::runtime::optional(&mut map, "increment", path)?,
-            additional_properties: map,
+            date: fields.optional("date"),
+            increment: fields.optional("increment"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -113,22 +113,14 @@ impl crate::runtime::Json for ApiCheckpointPartView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
-            token_discovered: crate::runtime::optional(
-                &mut map,
-                "tokenDiscovered",
-                path,
-            )?,
-            token_timestamp: crate::runtime::optional(&mut map, "tokenTimestamp", path)?,
-            type_name: crate::runtime::optional(&mut map, "typeName", path)?,
-            additional_properties: map,
+            replica_set_name: fields.optional("replicaSetName"),
+            shard_name: fields.optional("shardName"),
+            token_discovered: fields.optional("tokenDiscovered"),
+            token_timestamp: fields.optional("tokenTimestamp"),
+            type_name: fields.optional("typeName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

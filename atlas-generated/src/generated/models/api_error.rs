@@ -127,19 +127,15 @@ impl crate::runtime::Json for ApiError {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            bad_request_detail: crate::runtime::nullable(
-                &mut map,
-                "badRequestDetail",
-                path,
-            )?,
-            detail: crate::runtime::nullable(&mut map, "detail", path)?,
-            error: crate::runtime::optional(&mut map, "error", path)?,
-            error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
-            parameters: crate::runtime::optional(&mut map, "parameters", path)?,
-            reason: crate::runtime::nullable(&mut map, "reason", path)?,
-            additional_properties: map,
+            bad_request_detail: fields.nullable("badRequestDetail"),
+            detail: fields.nullable("detail"),
+            error: fields.optional("error"),
+            error_code: fields.optional("errorCode"),
+            parameters: fields.optional("parameters"),
+            reason: fields.nullable("reason"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

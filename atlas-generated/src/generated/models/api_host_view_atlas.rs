@@ -203,25 +203,21 @@ impl crate::runtime::Json for ApiHostViewAtlas {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_ping: crate::runtime::optional(&mut map, "lastPing", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            port: crate::runtime::optional(&mut map, "port", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
-            type_name: crate::runtime::optional(&mut map, "typeName", path)?,
-            user_alias: crate::runtime::optional(&mut map, "userAlias", path)?,
-            version: crate::runtime::optional(&mut map, "version", path)?,
-            additional_properties: map,
+            created: fields.optional("created"),
+            group_id: fields.optional("groupId"),
+            hostname: fields.optional("hostname"),
+            id: fields.optional("id"),
+            last_ping: fields.optional("lastPing"),
+            links: fields.optional("links"),
+            port: fields.optional("port"),
+            replica_set_name: fields.optional("replicaSetName"),
+            shard_name: fields.optional("shardName"),
+            type_name: fields.optional("typeName"),
+            user_alias: fields.optional("userAlias"),
+            version: fields.optional("version"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

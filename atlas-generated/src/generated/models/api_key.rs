@@ -102,13 +102,13 @@ impl crate::runtime::Json for ApiKey {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            access_list: crate::runtime::optional(&mut map, "accessList", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            access_list: fields.optional("accessList"),
+            id: fields.optional("id"),
+            public_key: fields.optional("publicKey"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

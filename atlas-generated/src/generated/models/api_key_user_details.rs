@@ -136,15 +136,15 @@ impl crate::runtime::Json for ApiKeyUserDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            desc: crate::runtime::optional(&mut map, "desc", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            private_key: crate::runtime::optional(&mut map, "privateKey", path)?,
-            public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            desc: fields.optional("desc"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            private_key: fields.optional("privateKey"),
+            public_key: fields.optional("publicKey"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -180,19 +180,19 @@ impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            database_name: crate::runtime::optional(&mut map, "databaseName", path)?,
-            end: crate::runtime::optional(&mut map, "end", path)?,
-            granularity: crate::runtime::optional(&mut map, "granularity", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            host_id: crate::runtime::optional(&mut map, "hostId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            measurements: crate::runtime::optional(&mut map, "measurements", path)?,
-            partition_name: crate::runtime::optional(&mut map, "partitionName", path)?,
-            process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            start: crate::runtime::optional(&mut map, "start", path)?,
-            additional_properties: map,
+            database_name: fields.optional("databaseName"),
+            end: fields.optional("end"),
+            granularity: fields.optional("granularity"),
+            group_id: fields.optional("groupId"),
+            host_id: fields.optional("hostId"),
+            links: fields.optional("links"),
+            measurements: fields.optional("measurements"),
+            partition_name: fields.optional("partitionName"),
+            process_id: fields.optional("processId"),
+            start: fields.optional("start"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

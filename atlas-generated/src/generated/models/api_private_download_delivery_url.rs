@@ -66,11 +66,11 @@ impl crate::runtime::Json for ApiPrivateDownloadDeliveryUrl {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
-            endpoint_id: crate::runtime::optional(&mut map, "endpointId", path)?,
-            additional_properties: map,
+            delivery_url: fields.optional("deliveryUrl"),
+            endpoint_id: fields.optional("endpointId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -86,12 +86,12 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            filters: crate::runtime::optional(&mut map, "filters", path)?,
-            sort_field: crate::runtime::optional(&mut map, "sortField", path)?,
-            sort_order: crate::runtime::optional(&mut map, "sortOrder", path)?,
-            additional_properties: map,
+            filters: fields.optional("filters"),
+            sort_field: fields.optional("sortField"),
+            sort_order: fields.optional("sortOrder"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -104,13 +104,13 @@ impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            node_count: crate::runtime::optional(&mut map, "nodeCount", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            instance_size: fields.optional("instanceSize"),
+            node_count: fields.optional("nodeCount"),
+            region_name: fields.optional("regionName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -108,20 +108,15 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::nullable(&mut map, "cloudProvider", path)?,
-            instance_size: crate::runtime::correction::required(
-                &mut map,
-                "instanceSize",
-                path,
-                &mut filled,
-            )?,
-            node_count: crate::runtime::nullable(&mut map, "nodeCount", path)?,
-            region_name: crate::runtime::nullable(&mut map, "regionName", path)?,
+            cloud_provider: fields.nullable("cloudProvider"),
+            instance_size: fields.required("instanceSize", &mut filled)?,
+            node_count: fields.nullable("nodeCount"),
+            region_name: fields.nullable("regionName"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -75,22 +75,13 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            default_node_count: crate::runtime::nullable(
-                &mut map,
-                "defaultNodeCount",
-                path,
-            )?,
-            specs: crate::runtime::correction::required(
-                &mut map,
-                "specs",
-                path,
-                &mut filled,
-            )?,
+            default_node_count: fields.nullable("defaultNodeCount"),
+            specs: fields.required("specs", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -146,19 +146,15 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            effective_specs: crate::runtime::optional(&mut map, "effectiveSpecs", path)?,
-            encryption_at_rest_provider: crate::runtime::nullable(
-                &mut map,
-                "encryptionAtRestProvider",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            specs: crate::runtime::optional(&mut map, "specs", path)?,
-            state_name: crate::runtime::optional(&mut map, "stateName", path)?,
-            additional_properties: map,
+            effective_specs: fields.optional("effectiveSpecs"),
+            encryption_at_rest_provider: fields.nullable("encryptionAtRestProvider"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            specs: fields.optional("specs"),
+            state_name: fields.optional("stateName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

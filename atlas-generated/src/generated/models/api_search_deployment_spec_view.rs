@@ -71,23 +71,13 @@ impl crate::runtime::Json for ApiSearchDeploymentSpecView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            instance_size: crate::runtime::correction::required(
-                &mut map,
-                "instanceSize",
-                path,
-                &mut filled,
-            )?,
-            node_count: crate::runtime::correction::required(
-                &mut map,
-                "nodeCount",
-                path,
-                &mut filled,
-            )?,
+            instance_size: fields.required("instanceSize", &mut filled)?,
+            node_count: fields.required("nodeCount", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

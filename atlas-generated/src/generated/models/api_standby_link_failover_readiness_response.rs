@@ -100,21 +100,14 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            estimated_data_loss_seconds: crate::runtime::optional(
-                &mut map,
-                "estimatedDataLossSeconds",
-                path,
-            )?,
-            estimated_failover_time_seconds: crate::runtime::optional(
-                &mut map,
-                "estimatedFailoverTimeSeconds",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            standby_link_id: crate::runtime::optional(&mut map, "standbyLinkId", path)?,
-            additional_properties: map,
+            estimated_data_loss_seconds: fields.optional("estimatedDataLossSeconds"),
+            estimated_failover_time_seconds: fields
+                .optional("estimatedFailoverTimeSeconds"),
+            group_id: fields.optional("groupId"),
+            standby_link_id: fields.optional("standbyLinkId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -144,16 +144,16 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            completed_at: crate::runtime::optional(&mut map, "completedAt", path)?,
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            failover_id: crate::runtime::optional(&mut map, "failoverId", path)?,
-            failover_stage: crate::runtime::optional(&mut map, "failoverStage", path)?,
-            standby_link_id: crate::runtime::optional(&mut map, "standbyLinkId", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            completed_at: fields.optional("completedAt"),
+            created_date: fields.optional("createdDate"),
+            failover_id: fields.optional("failoverId"),
+            failover_stage: fields.optional("failoverStage"),
+            standby_link_id: fields.optional("standbyLinkId"),
+            status: fields.optional("status"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

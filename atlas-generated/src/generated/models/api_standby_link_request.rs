@@ -75,23 +75,15 @@ impl crate::runtime::Json for ApiStandbyLinkRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            active_cluster_unique_id: crate::runtime::correction::required(
-                &mut map,
-                "activeClusterUniqueId",
-                path,
-                &mut filled,
-            )?,
-            standby_cluster_unique_id: crate::runtime::correction::required(
-                &mut map,
-                "standbyClusterUniqueId",
-                path,
-                &mut filled,
-            )?,
+            active_cluster_unique_id: fields
+                .required("activeClusterUniqueId", &mut filled)?,
+            standby_cluster_unique_id: fields
+                .required("standbyClusterUniqueId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -133,27 +133,19 @@ impl crate::runtime::Json for ApiStandbyLinkResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            active_cluster_unique_id: crate::runtime::correction::required(
-                &mut map,
-                "activeClusterUniqueId",
-                path,
-                &mut filled,
-            )?,
-            error_reason: crate::runtime::nullable(&mut map, "errorReason", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            standby_cluster_unique_id: crate::runtime::correction::required(
-                &mut map,
-                "standbyClusterUniqueId",
-                path,
-                &mut filled,
-            )?,
-            standby_link_id: crate::runtime::optional(&mut map, "standbyLinkId", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
+            active_cluster_unique_id: fields
+                .required("activeClusterUniqueId", &mut filled)?,
+            error_reason: fields.nullable("errorReason"),
+            group_id: fields.optional("groupId"),
+            standby_cluster_unique_id: fields
+                .required("standbyClusterUniqueId", &mut filled)?,
+            standby_link_id: fields.optional("standbyLinkId"),
+            status: fields.optional("status"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

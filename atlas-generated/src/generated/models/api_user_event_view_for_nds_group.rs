@@ -276,40 +276,27 @@ impl crate::runtime::Json for ApiUserEventViewForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(
-                &mut map,
-                "delegatePrincipal",
-                path,
-            )?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
-            raw: crate::runtime::optional(&mut map, "raw", path)?,
-            remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
-            target_public_key: crate::runtime::nullable(
-                &mut map,
-                "targetPublicKey",
-                path,
-            )?,
-            user_id: crate::runtime::optional(&mut map, "userId", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            whitelist_entry: crate::runtime::nullable(&mut map, "whitelistEntry", path)?,
+            api_key_id: fields.optional("apiKeyId"),
+            created: fields.optional("created"),
+            delegate_principal: fields.optional("delegatePrincipal"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            is_global_admin: fields.optional("isGlobalAdmin"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            public_key: fields.optional("publicKey"),
+            raw: fields.optional("raw"),
+            remote_address: fields.optional("remoteAddress"),
+            target_public_key: fields.nullable("targetPublicKey"),
+            user_id: fields.optional("userId"),
+            username: fields.optional("username"),
+            whitelist_entry: fields.nullable("whitelistEntry"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

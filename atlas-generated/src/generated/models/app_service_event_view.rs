@@ -145,23 +145,18 @@ impl crate::runtime::Json for AppServiceEventView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            raw: crate::runtime::optional(&mut map, "raw", path)?,
+            created: fields.optional("created"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            raw: fields.optional("raw"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,11 +70,11 @@ impl crate::runtime::Json for AssociatedInvoice {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            invoice_id: crate::runtime::optional(&mut map, "invoiceId", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            additional_properties: map,
+            invoice_id: fields.optional("invoiceId"),
+            org_id: fields.optional("orgId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -87,12 +87,12 @@ impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilter {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            region_name: fields.optional("regionName"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -115,25 +115,16 @@ impl crate::runtime::Json for AtlasOrganization {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            is_deleted: crate::runtime::optional(&mut map, "isDeleted", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            skip_default_alerts_settings: crate::runtime::optional(
-                &mut map,
-                "skipDefaultAlertsSettings",
-                path,
-            )?,
+            id: fields.optional("id"),
+            is_deleted: fields.optional("isDeleted"),
+            links: fields.optional("links"),
+            name: fields.required("name", &mut filled)?,
+            skip_default_alerts_settings: fields.optional("skipDefaultAlertsSettings"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -651,141 +651,55 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            accept_data_risks_and_force_replica_set_reconfig: crate::runtime::optional(
-                &mut map,
-                "acceptDataRisksAndForceReplicaSetReconfig",
-                path,
-            )?,
-            adaptive_capacity: crate::runtime::nullable(
-                &mut map,
-                "adaptiveCapacity",
-                path,
-            )?,
-            advanced_configuration: crate::runtime::optional(
-                &mut map,
-                "advancedConfiguration",
-                path,
-            )?,
-            backup_enabled: crate::runtime::optional(&mut map, "backupEnabled", path)?,
-            bi_connector: crate::runtime::optional(&mut map, "biConnector", path)?,
-            cluster_type: crate::runtime::optional(&mut map, "clusterType", path)?,
-            config_server_management_mode: crate::runtime::optional(
-                &mut map,
-                "configServerManagementMode",
-                path,
-            )?,
-            config_server_type: crate::runtime::optional(
-                &mut map,
-                "configServerType",
-                path,
-            )?,
-            connection_strings: crate::runtime::optional(
-                &mut map,
-                "connectionStrings",
-                path,
-            )?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            disk_warming_mode: crate::runtime::optional(
-                &mut map,
-                "diskWarmingMode",
-                path,
-            )?,
-            effective_replication_specs: crate::runtime::optional(
-                &mut map,
-                "effectiveReplicationSpecs",
-                path,
-            )?,
-            encryption_at_rest_provider: crate::runtime::optional(
-                &mut map,
-                "encryptionAtRestProvider",
-                path,
-            )?,
-            feature_compatibility_version: crate::runtime::optional(
-                &mut map,
-                "featureCompatibilityVersion",
-                path,
-            )?,
-            feature_compatibility_version_expiration_date: crate::runtime::optional(
-                &mut map,
-                "featureCompatibilityVersionExpirationDate",
-                path,
-            )?,
-            global_cluster_self_managed_sharding: crate::runtime::optional(
-                &mut map,
-                "globalClusterSelfManagedSharding",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            internal_cluster_role: crate::runtime::optional(
-                &mut map,
-                "internalClusterRole",
-                path,
-            )?,
-            labels: crate::runtime::optional(&mut map, "labels", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_employee_access_grant: crate::runtime::optional(
-                &mut map,
-                "mongoDBEmployeeAccessGrant",
-                path,
-            )?,
-            mongo_db_major_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBMajorVersion",
-                path,
-            )?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            paused: crate::runtime::optional(&mut map, "paused", path)?,
-            pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
-            redact_client_log_data: crate::runtime::optional(
-                &mut map,
-                "redactClientLogData",
-                path,
-            )?,
-            replica_set_scaling_strategy: crate::runtime::optional(
-                &mut map,
-                "replicaSetScalingStrategy",
-                path,
-            )?,
-            replication_specs: crate::runtime::optional(
-                &mut map,
-                "replicationSpecs",
-                path,
-            )?,
-            retain_backups: crate::runtime::optional(&mut map, "retainBackups", path)?,
-            root_cert_type: crate::runtime::optional(&mut map, "rootCertType", path)?,
-            state_name: crate::runtime::optional(&mut map, "stateName", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
-            use_aws_time_based_snapshot_copy_for_fast_initial_sync: crate::runtime::optional(
-                &mut map,
-                "useAwsTimeBasedSnapshotCopyForFastInitialSync",
-                path,
-            )?,
-            version_release_system: crate::runtime::optional(
-                &mut map,
-                "versionReleaseSystem",
-                path,
-            )?,
+            accept_data_risks_and_force_replica_set_reconfig: fields
+                .optional("acceptDataRisksAndForceReplicaSetReconfig"),
+            adaptive_capacity: fields.nullable("adaptiveCapacity"),
+            advanced_configuration: fields.optional("advancedConfiguration"),
+            backup_enabled: fields.optional("backupEnabled"),
+            bi_connector: fields.optional("biConnector"),
+            cluster_type: fields.optional("clusterType"),
+            config_server_management_mode: fields.optional("configServerManagementMode"),
+            config_server_type: fields.optional("configServerType"),
+            connection_strings: fields.optional("connectionStrings"),
+            create_date: fields.optional("createDate"),
+            disk_warming_mode: fields.optional("diskWarmingMode"),
+            effective_replication_specs: fields.optional("effectiveReplicationSpecs"),
+            encryption_at_rest_provider: fields.optional("encryptionAtRestProvider"),
+            feature_compatibility_version: fields
+                .optional("featureCompatibilityVersion"),
+            feature_compatibility_version_expiration_date: fields
+                .optional("featureCompatibilityVersionExpirationDate"),
+            global_cluster_self_managed_sharding: fields
+                .optional("globalClusterSelfManagedSharding"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            internal_cluster_role: fields.optional("internalClusterRole"),
+            labels: fields.optional("labels"),
+            links: fields.optional("links"),
+            mongo_db_employee_access_grant: fields
+                .optional("mongoDBEmployeeAccessGrant"),
+            mongo_db_major_version: fields.optional("mongoDBMajorVersion"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            name: fields.required("name", &mut filled)?,
+            paused: fields.optional("paused"),
+            pit_enabled: fields.optional("pitEnabled"),
+            redact_client_log_data: fields.optional("redactClientLogData"),
+            replica_set_scaling_strategy: fields.optional("replicaSetScalingStrategy"),
+            replication_specs: fields.optional("replicationSpecs"),
+            retain_backups: fields.optional("retainBackups"),
+            root_cert_type: fields.optional("rootCertType"),
+            state_name: fields.optional("stateName"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
+            use_aws_time_based_snapshot_copy_for_fast_initial_sync: fields
+                .optional("useAwsTimeBasedSnapshotCopyForFastInitialSync"),
+            version_release_system: fields.optional("versionReleaseSystem"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -95,21 +95,13 @@ impl crate::runtime::Json for AuditLog {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            audit_authorization_success: crate::runtime::optional(
-                &mut map,
-                "auditAuthorizationSuccess",
-                path,
-            )?,
-            audit_filter: crate::runtime::optional(&mut map, "auditFilter", path)?,
-            configuration_type: crate::runtime::optional(
-                &mut map,
-                "configurationType",
-                path,
-            )?,
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            additional_properties: map,
+            audit_authorization_success: fields.optional("auditAuthorizationSuccess"),
+            audit_filter: fields.optional("auditFilter"),
+            configuration_type: fields.optional("configurationType"),
+            enabled: fields.optional("enabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -87,24 +87,14 @@ impl crate::runtime::Json for AuthFederationRoleMapping {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            external_group_name: crate::runtime::correction::required(
-                &mut map,
-                "externalGroupName",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            role_assignments: crate::runtime::correction::required(
-                &mut map,
-                "roleAssignments",
-                path,
-                &mut filled,
-            )?,
+            external_group_name: fields.required("externalGroupName", &mut filled)?,
+            id: fields.optional("id"),
+            role_assignments: fields.required("roleAssignments", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

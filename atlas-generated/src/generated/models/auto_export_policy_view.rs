@@ -71,15 +71,11 @@ impl crate::runtime::Json for AutoExportPolicyView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            export_bucket_id: crate::runtime::optional(
-                &mut map,
-                "exportBucketId",
-                path,
-            )?,
-            frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
-            additional_properties: map,
+            export_bucket_id: fields.optional("exportBucketId"),
+            frequency_type: fields.optional("frequencyType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -194,28 +194,21 @@ impl crate::runtime::Json for AvailableClustersDeployment {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            agent_version: crate::runtime::optional(&mut map, "agentVersion", path)?,
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            db_size_bytes: crate::runtime::optional(&mut map, "dbSizeBytes", path)?,
-            feature_compatibility_version: crate::runtime::optional(
-                &mut map,
-                "featureCompatibilityVersion",
-                path,
-            )?,
-            managed: crate::runtime::optional(&mut map, "managed", path)?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            oplog_size_mb: crate::runtime::optional(&mut map, "oplogSizeMB", path)?,
-            sharded: crate::runtime::optional(&mut map, "sharded", path)?,
-            shards_size: crate::runtime::optional(&mut map, "shardsSize", path)?,
-            tls_enabled: crate::runtime::optional(&mut map, "tlsEnabled", path)?,
-            additional_properties: map,
+            agent_version: fields.optional("agentVersion"),
+            cluster_id: fields.optional("clusterId"),
+            db_size_bytes: fields.optional("dbSizeBytes"),
+            feature_compatibility_version: fields
+                .optional("featureCompatibilityVersion"),
+            managed: fields.optional("managed"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            name: fields.optional("name"),
+            oplog_size_mb: fields.optional("oplogSizeMB"),
+            sharded: fields.optional("sharded"),
+            shards_size: fields.optional("shardsSize"),
+            tls_enabled: fields.optional("tlsEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

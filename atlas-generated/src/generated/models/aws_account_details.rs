@@ -90,13 +90,13 @@ impl crate::runtime::Json for AwsAccountDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws_account_id: crate::runtime::optional(&mut map, "awsAccountId", path)?,
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            vpc_id: crate::runtime::optional(&mut map, "vpcId", path)?,
-            additional_properties: map,
+            aws_account_id: fields.optional("awsAccountId"),
+            cidr_block: fields.optional("cidrBlock"),
+            links: fields.optional("links"),
+            vpc_id: fields.optional("vpcId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -128,25 +128,16 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::optional(
-                &mut map,
-                "atlasCidrBlock",
-                path,
-            )?,
-            region_name: crate::runtime::correction::required(
-                &mut map,
-                "regionName",
-                path,
-                &mut filled,
-            )?,
-            vpc_id: crate::runtime::optional(&mut map, "vpcId", path)?,
+            id: fields.optional("id"),
+            provisioned: fields.optional("provisioned"),
+            atlas_cidr_block: fields.optional("atlasCidrBlock"),
+            region_name: fields.required("regionName", &mut filled)?,
+            vpc_id: fields.optional("vpcId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

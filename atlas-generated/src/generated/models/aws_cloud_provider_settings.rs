@@ -121,23 +121,15 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
-            disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
-            encrypt_ebs_volume: crate::runtime::optional(
-                &mut map,
-                "encryptEBSVolume",
-                path,
-            )?,
-            instance_size_name: crate::runtime::optional(
-                &mut map,
-                "instanceSizeName",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            volume_type: crate::runtime::optional(&mut map, "volumeType", path)?,
-            additional_properties: map,
+            auto_scaling: fields.optional("autoScaling"),
+            disk_iops: fields.optional("diskIOPS"),
+            encrypt_ebs_volume: fields.optional("encryptEBSVolume"),
+            instance_size_name: fields.optional("instanceSizeName"),
+            region_name: fields.optional("regionName"),
+            volume_type: fields.optional("volumeType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -157,15 +157,15 @@ impl crate::runtime::Json for AwsHardwareSpec20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
-            disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            disk_throughput: crate::runtime::optional(&mut map, "diskThroughput", path)?,
-            ebs_volume_type: crate::runtime::optional(&mut map, "ebsVolumeType", path)?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            node_count: crate::runtime::optional(&mut map, "nodeCount", path)?,
-            additional_properties: map,
+            disk_iops: fields.optional("diskIOPS"),
+            disk_size_gb: fields.optional("diskSizeGB"),
+            disk_throughput: fields.optional("diskThroughput"),
+            ebs_volume_type: fields.optional("ebsVolumeType"),
+            instance_size: fields.optional("instanceSize"),
+            node_count: fields.optional("nodeCount"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

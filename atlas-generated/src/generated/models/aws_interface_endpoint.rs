@@ -103,25 +103,13 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            connection_status: crate::runtime::optional(
-                &mut map,
-                "connectionStatus",
-                path,
-            )?,
-            delete_requested: crate::runtime::optional(
-                &mut map,
-                "deleteRequested",
-                path,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            interface_endpoint_id: crate::runtime::optional(
-                &mut map,
-                "interfaceEndpointId",
-                path,
-            )?,
-            additional_properties: map,
+            connection_status: fields.optional("connectionStatus"),
+            delete_requested: fields.optional("deleteRequested"),
+            error_message: fields.optional("errorMessage"),
+            interface_endpoint_id: fields.optional("interfaceEndpointId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

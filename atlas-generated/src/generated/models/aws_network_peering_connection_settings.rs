@@ -171,49 +171,20 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            accepter_region_name: crate::runtime::correction::required(
-                &mut map,
-                "accepterRegionName",
-                path,
-                &mut filled,
-            )?,
-            aws_account_id: crate::runtime::correction::required(
-                &mut map,
-                "awsAccountId",
-                path,
-                &mut filled,
-            )?,
-            connection_id: crate::runtime::optional(&mut map, "connectionId", path)?,
-            container_id: crate::runtime::correction::required(
-                &mut map,
-                "containerId",
-                path,
-                &mut filled,
-            )?,
-            error_state_name: crate::runtime::optional(
-                &mut map,
-                "errorStateName",
-                path,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            route_table_cidr_block: crate::runtime::correction::required(
-                &mut map,
-                "routeTableCidrBlock",
-                path,
-                &mut filled,
-            )?,
-            status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            vpc_id: crate::runtime::correction::required(
-                &mut map,
-                "vpcId",
-                path,
-                &mut filled,
-            )?,
+            accepter_region_name: fields.required("accepterRegionName", &mut filled)?,
+            aws_account_id: fields.required("awsAccountId", &mut filled)?,
+            connection_id: fields.optional("connectionId"),
+            container_id: fields.required("containerId", &mut filled)?,
+            error_state_name: fields.optional("errorStateName"),
+            id: fields.optional("id"),
+            route_table_cidr_block: fields.required("routeTableCidrBlock", &mut filled)?,
+            status_name: fields.optional("statusName"),
+            vpc_id: fields.required("vpcId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

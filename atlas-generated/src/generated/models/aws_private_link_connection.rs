@@ -146,28 +146,16 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoint_service_name: crate::runtime::optional(
-                &mut map,
-                "endpointServiceName",
-                path,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            interface_endpoints: crate::runtime::optional(
-                &mut map,
-                "interfaceEndpoints",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            supported_remote_regions: crate::runtime::nullable(
-                &mut map,
-                "supportedRemoteRegions",
-                path,
-            )?,
-            additional_properties: map,
+            endpoint_service_name: fields.optional("endpointServiceName"),
+            error_message: fields.optional("errorMessage"),
+            id: fields.optional("id"),
+            interface_endpoints: fields.optional("interfaceEndpoints"),
+            region_name: fields.optional("regionName"),
+            status: fields.optional("status"),
+            supported_remote_regions: fields.nullable("supportedRemoteRegions"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -169,29 +169,17 @@ impl crate::runtime::Json for AwskmsConfiguration {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            access_key_id: crate::runtime::optional(&mut map, "accessKeyID", path)?,
-            customer_master_key_id: crate::runtime::optional(
-                &mut map,
-                "customerMasterKeyID",
-                path,
-            )?,
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            require_private_networking: crate::runtime::optional(
-                &mut map,
-                "requirePrivateNetworking",
-                path,
-            )?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            secret_access_key: crate::runtime::optional(
-                &mut map,
-                "secretAccessKey",
-                path,
-            )?,
-            valid: crate::runtime::optional(&mut map, "valid", path)?,
-            additional_properties: map,
+            access_key_id: fields.optional("accessKeyID"),
+            customer_master_key_id: fields.optional("customerMasterKeyID"),
+            enabled: fields.optional("enabled"),
+            region: fields.optional("region"),
+            require_private_networking: fields.optional("requirePrivateNetworking"),
+            role_id: fields.optional("roleId"),
+            secret_access_key: fields.optional("secretAccessKey"),
+            valid: fields.optional("valid"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

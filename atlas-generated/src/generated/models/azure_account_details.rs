@@ -94,21 +94,13 @@ impl crate::runtime::Json for AzureAccountDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            azure_subscription_id: crate::runtime::optional(
-                &mut map,
-                "azureSubscriptionId",
-                path,
-            )?,
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            virtual_network_name: crate::runtime::optional(
-                &mut map,
-                "virtualNetworkName",
-                path,
-            )?,
-            additional_properties: map,
+            azure_subscription_id: fields.optional("azureSubscriptionId"),
+            cidr_block: fields.optional("cidrBlock"),
+            links: fields.optional("links"),
+            virtual_network_name: fields.optional("virtualNetworkName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -142,31 +142,17 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::correction::required(
-                &mut map,
-                "atlasCidrBlock",
-                path,
-                &mut filled,
-            )?,
-            azure_subscription_id: crate::runtime::optional(
-                &mut map,
-                "azureSubscriptionId",
-                path,
-            )?,
-            region: crate::runtime::correction::required(
-                &mut map,
-                "region",
-                path,
-                &mut filled,
-            )?,
-            vnet_name: crate::runtime::optional(&mut map, "vnetName", path)?,
+            id: fields.optional("id"),
+            provisioned: fields.optional("provisioned"),
+            atlas_cidr_block: fields.required("atlasCidrBlock", &mut filled)?,
+            azure_subscription_id: fields.optional("azureSubscriptionId"),
+            region: fields.required("region", &mut filled)?,
+            vnet_name: fields.optional("vnetName"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

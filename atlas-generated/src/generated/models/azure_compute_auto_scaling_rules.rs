@@ -74,19 +74,11 @@ impl crate::runtime::Json for AzureComputeAutoScalingRules {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            max_instance_size: crate::runtime::optional(
-                &mut map,
-                "maxInstanceSize",
-                path,
-            )?,
-            min_instance_size: crate::runtime::optional(
-                &mut map,
-                "minInstanceSize",
-                path,
-            )?,
-            additional_properties: map,
+            max_instance_size: fields.optional("maxInstanceSize"),
+            min_instance_size: fields.optional("minInstanceSize"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -96,21 +96,13 @@ impl crate::runtime::Json for AzureConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            service_principal_id: crate::runtime::optional(
-                &mut map,
-                "servicePrincipalId",
-                path,
-            )?,
-            storage_account_name: crate::runtime::optional(
-                &mut map,
-                "storageAccountName",
-                path,
-            )?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            region: fields.optional("region"),
+            service_principal_id: fields.optional("servicePrincipalId"),
+            storage_account_name: fields.optional("storageAccountName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

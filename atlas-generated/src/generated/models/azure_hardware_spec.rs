@@ -87,12 +87,12 @@ impl crate::runtime::Json for AzureHardwareSpec {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            node_count: crate::runtime::optional(&mut map, "nodeCount", path)?,
-            additional_properties: map,
+            disk_iops: fields.optional("diskIOPS"),
+            instance_size: fields.optional("instanceSize"),
+            node_count: fields.optional("nodeCount"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

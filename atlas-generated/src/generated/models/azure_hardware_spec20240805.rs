@@ -110,13 +110,13 @@ impl crate::runtime::Json for AzureHardwareSpec20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
-            disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            node_count: crate::runtime::optional(&mut map, "nodeCount", path)?,
-            additional_properties: map,
+            disk_iops: fields.optional("diskIOPS"),
+            disk_size_gb: fields.optional("diskSizeGB"),
+            instance_size: fields.optional("instanceSize"),
+            node_count: fields.optional("nodeCount"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

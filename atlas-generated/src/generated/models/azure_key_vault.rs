@@ -210,33 +210,21 @@ impl crate::runtime::Json for AzureKeyVault {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            azure_environment: crate::runtime::optional(
-                &mut map,
-                "azureEnvironment",
-                path,
-            )?,
-            client_id: crate::runtime::optional(&mut map, "clientID", path)?,
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            key_identifier: crate::runtime::optional(&mut map, "keyIdentifier", path)?,
-            key_vault_name: crate::runtime::optional(&mut map, "keyVaultName", path)?,
-            require_private_networking: crate::runtime::optional(
-                &mut map,
-                "requirePrivateNetworking",
-                path,
-            )?,
-            resource_group_name: crate::runtime::optional(
-                &mut map,
-                "resourceGroupName",
-                path,
-            )?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            secret: crate::runtime::optional(&mut map, "secret", path)?,
-            subscription_id: crate::runtime::optional(&mut map, "subscriptionID", path)?,
-            tenant_id: crate::runtime::optional(&mut map, "tenantID", path)?,
-            valid: crate::runtime::optional(&mut map, "valid", path)?,
-            additional_properties: map,
+            azure_environment: fields.optional("azureEnvironment"),
+            client_id: fields.optional("clientID"),
+            enabled: fields.optional("enabled"),
+            key_identifier: fields.optional("keyIdentifier"),
+            key_vault_name: fields.optional("keyVaultName"),
+            require_private_networking: fields.optional("requirePrivateNetworking"),
+            resource_group_name: fields.optional("resourceGroupName"),
+            role_id: fields.optional("roleId"),
+            secret: fields.optional("secret"),
+            subscription_id: fields.optional("subscriptionID"),
+            tenant_id: fields.optional("tenantID"),
+            valid: fields.optional("valid"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -117,18 +117,15 @@ impl crate::runtime::Json for AzureKeyVaultEarPrivateEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoint_connection_name: crate::runtime::optional(
-                &mut map,
-                "privateEndpointConnectionName",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            error_message: fields.optional("errorMessage"),
+            id: fields.optional("id"),
+            private_endpoint_connection_name: fields
+                .optional("privateEndpointConnectionName"),
+            region_name: fields.optional("regionName"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -112,42 +112,18 @@ impl crate::runtime::Json for AzureLogIntegrationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
-            log_types: crate::runtime::correction::required(
-                &mut map,
-                "logTypes",
-                path,
-                &mut filled,
-            )?,
-            prefix_path: crate::runtime::correction::required(
-                &mut map,
-                "prefixPath",
-                path,
-                &mut filled,
-            )?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
-            storage_account_name: crate::runtime::correction::required(
-                &mut map,
-                "storageAccountName",
-                path,
-                &mut filled,
-            )?,
-            storage_container_name: crate::runtime::correction::required(
-                &mut map,
-                "storageContainerName",
-                path,
-                &mut filled,
-            )?,
+            id: fields.required("id", &mut filled)?,
+            log_types: fields.required("logTypes", &mut filled)?,
+            prefix_path: fields.required("prefixPath", &mut filled)?,
+            role_id: fields.required("roleId", &mut filled)?,
+            storage_account_name: fields.required("storageAccountName", &mut filled)?,
+            storage_container_name: fields
+                .required("storageContainerName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

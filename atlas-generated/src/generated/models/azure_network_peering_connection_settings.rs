@@ -148,44 +148,19 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            azure_directory_id: crate::runtime::correction::required(
-                &mut map,
-                "azureDirectoryId",
-                path,
-                &mut filled,
-            )?,
-            azure_subscription_id: crate::runtime::correction::required(
-                &mut map,
-                "azureSubscriptionId",
-                path,
-                &mut filled,
-            )?,
-            container_id: crate::runtime::correction::required(
-                &mut map,
-                "containerId",
-                path,
-                &mut filled,
-            )?,
-            error_state: crate::runtime::optional(&mut map, "errorState", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            resource_group_name: crate::runtime::correction::required(
-                &mut map,
-                "resourceGroupName",
-                path,
-                &mut filled,
-            )?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            vnet_name: crate::runtime::correction::required(
-                &mut map,
-                "vnetName",
-                path,
-                &mut filled,
-            )?,
+            azure_directory_id: fields.required("azureDirectoryId", &mut filled)?,
+            azure_subscription_id: fields.required("azureSubscriptionId", &mut filled)?,
+            container_id: fields.required("containerId", &mut filled)?,
+            error_state: fields.optional("errorState"),
+            id: fields.optional("id"),
+            resource_group_name: fields.required("resourceGroupName", &mut filled)?,
+            status: fields.optional("status"),
+            vnet_name: fields.required("vnetName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

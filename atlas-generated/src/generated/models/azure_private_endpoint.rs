@@ -131,31 +131,16 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            delete_requested: crate::runtime::optional(
-                &mut map,
-                "deleteRequested",
-                path,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            private_endpoint_connection_name: crate::runtime::optional(
-                &mut map,
-                "privateEndpointConnectionName",
-                path,
-            )?,
-            private_endpoint_ip_address: crate::runtime::optional(
-                &mut map,
-                "privateEndpointIPAddress",
-                path,
-            )?,
-            private_endpoint_resource_id: crate::runtime::optional(
-                &mut map,
-                "privateEndpointResourceId",
-                path,
-            )?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            delete_requested: fields.optional("deleteRequested"),
+            error_message: fields.optional("errorMessage"),
+            private_endpoint_connection_name: fields
+                .optional("privateEndpointConnectionName"),
+            private_endpoint_ip_address: fields.optional("privateEndpointIPAddress"),
+            private_endpoint_resource_id: fields.optional("privateEndpointResourceId"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

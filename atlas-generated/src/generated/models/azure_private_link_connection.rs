@@ -144,28 +144,17 @@ impl crate::runtime::Json for AzurePrivateLinkConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoints: crate::runtime::optional(
-                &mut map,
-                "privateEndpoints",
-                path,
-            )?,
-            private_link_service_name: crate::runtime::optional(
-                &mut map,
-                "privateLinkServiceName",
-                path,
-            )?,
-            private_link_service_resource_id: crate::runtime::optional(
-                &mut map,
-                "privateLinkServiceResourceId",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            error_message: fields.optional("errorMessage"),
+            id: fields.optional("id"),
+            private_endpoints: fields.optional("privateEndpoints"),
+            private_link_service_name: fields.optional("privateLinkServiceName"),
+            private_link_service_resource_id: fields
+                .optional("privateLinkServiceResourceId"),
+            region_name: fields.optional("regionName"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -142,20 +142,16 @@ impl crate::runtime::Json for AzureRegionConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            electable_specs: crate::runtime::optional(&mut map, "electableSpecs", path)?,
-            priority: crate::runtime::optional(&mut map, "priority", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            analytics_auto_scaling: crate::runtime::optional(
-                &mut map,
-                "analyticsAutoScaling",
-                path,
-            )?,
-            analytics_specs: crate::runtime::optional(&mut map, "analyticsSpecs", path)?,
-            auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
-            read_only_specs: crate::runtime::optional(&mut map, "readOnlySpecs", path)?,
-            additional_properties: map,
+            electable_specs: fields.optional("electableSpecs"),
+            priority: fields.optional("priority"),
+            region_name: fields.optional("regionName"),
+            analytics_auto_scaling: fields.optional("analyticsAutoScaling"),
+            analytics_specs: fields.optional("analyticsSpecs"),
+            auto_scaling: fields.optional("autoScaling"),
+            read_only_specs: fields.optional("readOnlySpecs"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

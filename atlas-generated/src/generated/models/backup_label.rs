@@ -66,11 +66,11 @@ impl crate::runtime::Json for BackupLabel {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            key: crate::runtime::optional(&mut map, "key", path)?,
-            value: crate::runtime::optional(&mut map, "value", path)?,
-            additional_properties: map,
+            key: fields.optional("key"),
+            value: fields.optional("value"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

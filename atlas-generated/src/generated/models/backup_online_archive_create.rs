@@ -308,42 +308,25 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            coll_name: crate::runtime::optional(&mut map, "collName", path)?,
-            collection_type: crate::runtime::optional(&mut map, "collectionType", path)?,
-            criteria: crate::runtime::correction::required(
-                &mut map,
-                "criteria",
-                path,
-                &mut filled,
-            )?,
-            data_expiration_rule: crate::runtime::optional(
-                &mut map,
-                "dataExpirationRule",
-                path,
-            )?,
-            data_process_region: crate::runtime::optional(
-                &mut map,
-                "dataProcessRegion",
-                path,
-            )?,
-            data_set_name: crate::runtime::optional(&mut map, "dataSetName", path)?,
-            db_name: crate::runtime::optional(&mut map, "dbName", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            partition_fields: crate::runtime::optional(
-                &mut map,
-                "partitionFields",
-                path,
-            )?,
-            paused: crate::runtime::optional(&mut map, "paused", path)?,
-            schedule: crate::runtime::optional(&mut map, "schedule", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
+            id: fields.optional("_id"),
+            cluster_name: fields.optional("clusterName"),
+            coll_name: fields.optional("collName"),
+            collection_type: fields.optional("collectionType"),
+            criteria: fields.required("criteria", &mut filled)?,
+            data_expiration_rule: fields.optional("dataExpirationRule"),
+            data_process_region: fields.optional("dataProcessRegion"),
+            data_set_name: fields.optional("dataSetName"),
+            db_name: fields.optional("dbName"),
+            group_id: fields.optional("groupId"),
+            partition_fields: fields.optional("partitionFields"),
+            paused: fields.optional("paused"),
+            schedule: fields.optional("schedule"),
+            state: fields.optional("state"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

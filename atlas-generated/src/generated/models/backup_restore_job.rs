@@ -371,47 +371,30 @@ impl crate::runtime::Json for BackupRestoreJob {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            batch_id: crate::runtime::optional(&mut map, "batchId", path)?,
-            checkpoint_id: crate::runtime::optional(&mut map, "checkpointId", path)?,
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            delivery: crate::runtime::correction::required(
-                &mut map,
-                "delivery",
-                path,
-                &mut filled,
-            )?,
-            deployment_job_id: crate::runtime::optional(
-                &mut map,
-                "deploymentJobId",
-                path,
-            )?,
-            encryption_enabled: crate::runtime::optional(
-                &mut map,
-                "encryptionEnabled",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hashes: crate::runtime::optional(&mut map, "hashes", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
-            oplog_inc: crate::runtime::optional(&mut map, "oplogInc", path)?,
-            oplog_ts: crate::runtime::optional(&mut map, "oplogTs", path)?,
-            point_in_time_utc_millis: crate::runtime::optional(
-                &mut map,
-                "pointInTimeUTCMillis",
-                path,
-            )?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
+            batch_id: fields.optional("batchId"),
+            checkpoint_id: fields.optional("checkpointId"),
+            cluster_id: fields.optional("clusterId"),
+            cluster_name: fields.optional("clusterName"),
+            created: fields.optional("created"),
+            delivery: fields.required("delivery", &mut filled)?,
+            deployment_job_id: fields.optional("deploymentJobId"),
+            encryption_enabled: fields.optional("encryptionEnabled"),
+            group_id: fields.optional("groupId"),
+            hashes: fields.optional("hashes"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            master_key_uuid: fields.optional("masterKeyUUID"),
+            oplog_inc: fields.optional("oplogInc"),
+            oplog_ts: fields.optional("oplogTs"),
+            point_in_time_utc_millis: fields.optional("pointInTimeUTCMillis"),
+            snapshot_id: fields.optional("snapshotId"),
+            status_name: fields.optional("statusName"),
+            timestamp: fields.optional("timestamp"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -250,40 +250,23 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            auth_header: crate::runtime::optional(&mut map, "authHeader", path)?,
-            auth_value: crate::runtime::optional(&mut map, "authValue", path)?,
-            expiration_hours: crate::runtime::optional(
-                &mut map,
-                "expirationHours",
-                path,
-            )?,
-            expires: crate::runtime::optional(&mut map, "expires", path)?,
-            max_downloads: crate::runtime::optional(&mut map, "maxDownloads", path)?,
-            method_name: crate::runtime::correction::required(
-                &mut map,
-                "methodName",
-                path,
-                &mut filled,
-            )?,
-            status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            target_cluster_id: crate::runtime::optional(
-                &mut map,
-                "targetClusterId",
-                path,
-            )?,
-            target_cluster_name: crate::runtime::optional(
-                &mut map,
-                "targetClusterName",
-                path,
-            )?,
-            target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
-            url: crate::runtime::optional(&mut map, "url", path)?,
-            url_v2: crate::runtime::optional(&mut map, "urlV2", path)?,
+            auth_header: fields.optional("authHeader"),
+            auth_value: fields.optional("authValue"),
+            expiration_hours: fields.optional("expirationHours"),
+            expires: fields.optional("expires"),
+            max_downloads: fields.optional("maxDownloads"),
+            method_name: fields.required("methodName", &mut filled)?,
+            status_name: fields.optional("statusName"),
+            target_cluster_id: fields.optional("targetClusterId"),
+            target_cluster_name: fields.optional("targetClusterName"),
+            target_group_id: fields.optional("targetGroupId"),
+            url: fields.optional("url"),
+            url_v2: fields.optional("urlV2"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

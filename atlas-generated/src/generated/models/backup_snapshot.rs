@@ -208,25 +208,21 @@ impl crate::runtime::Json for BackupSnapshot {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            cluster_name: crate::runtime::nullable(&mut map, "clusterName", path)?,
-            complete: crate::runtime::optional(&mut map, "complete", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            do_not_delete: crate::runtime::optional(&mut map, "doNotDelete", path)?,
-            expires: crate::runtime::optional(&mut map, "expires", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            incremental: crate::runtime::optional(&mut map, "incremental", path)?,
-            last_oplog_applied_timestamp: crate::runtime::optional(
-                &mut map,
-                "lastOplogAppliedTimestamp",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            parts: crate::runtime::optional(&mut map, "parts", path)?,
-            additional_properties: map,
+            cluster_id: fields.optional("clusterId"),
+            cluster_name: fields.nullable("clusterName"),
+            complete: fields.optional("complete"),
+            created: fields.optional("created"),
+            do_not_delete: fields.optional("doNotDelete"),
+            expires: fields.optional("expires"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            incremental: fields.optional("incremental"),
+            last_oplog_applied_timestamp: fields.optional("lastOplogAppliedTimestamp"),
+            links: fields.optional("links"),
+            parts: fields.optional("parts"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -239,39 +239,23 @@ impl crate::runtime::Json for BackupSnapshotPart {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            completed_time: crate::runtime::optional(&mut map, "completedTime", path)?,
-            compression_setting: crate::runtime::optional(
-                &mut map,
-                "compressionSetting",
-                path,
-            )?,
-            data_size_bytes: crate::runtime::optional(&mut map, "dataSizeBytes", path)?,
-            encryption_enabled: crate::runtime::optional(
-                &mut map,
-                "encryptionEnabled",
-                path,
-            )?,
-            fcv: crate::runtime::optional(&mut map, "fcv", path)?,
-            file_size_bytes: crate::runtime::optional(&mut map, "fileSizeBytes", path)?,
-            machine_id: crate::runtime::optional(&mut map, "machineId", path)?,
-            master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
-            mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            replica_state: crate::runtime::optional(&mut map, "replicaState", path)?,
-            storage_size_bytes: crate::runtime::optional(
-                &mut map,
-                "storageSizeBytes",
-                path,
-            )?,
-            type_name: crate::runtime::optional(&mut map, "typeName", path)?,
-            additional_properties: map,
+            cluster_id: fields.optional("clusterId"),
+            completed_time: fields.optional("completedTime"),
+            compression_setting: fields.optional("compressionSetting"),
+            data_size_bytes: fields.optional("dataSizeBytes"),
+            encryption_enabled: fields.optional("encryptionEnabled"),
+            fcv: fields.optional("fcv"),
+            file_size_bytes: fields.optional("fileSizeBytes"),
+            machine_id: fields.optional("machineId"),
+            master_key_uuid: fields.optional("masterKeyUUID"),
+            mongod_version: fields.optional("mongodVersion"),
+            replica_set_name: fields.optional("replicaSetName"),
+            replica_state: fields.optional("replicaState"),
+            storage_size_bytes: fields.optional("storageSizeBytes"),
+            type_name: fields.optional("typeName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

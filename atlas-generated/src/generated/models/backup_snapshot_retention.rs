@@ -85,24 +85,14 @@ impl crate::runtime::Json for BackupSnapshotRetention {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            retention_unit: crate::runtime::correction::required(
-                &mut map,
-                "retentionUnit",
-                path,
-                &mut filled,
-            )?,
-            retention_value: crate::runtime::correction::required(
-                &mut map,
-                "retentionValue",
-                path,
-                &mut filled,
-            )?,
+            links: fields.optional("links"),
+            retention_unit: fields.required("retentionUnit", &mut filled)?,
+            retention_value: fields.required("retentionValue", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

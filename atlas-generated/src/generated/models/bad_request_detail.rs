@@ -58,10 +58,10 @@ impl crate::runtime::Json for BadRequestDetail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            fields: crate::runtime::optional(&mut map, "fields", path)?,
-            additional_properties: map,
+            fields: fields.optional("fields"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -73,11 +73,11 @@ impl crate::runtime::Json for BiConnector {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            read_preference: crate::runtime::optional(&mut map, "readPreference", path)?,
-            additional_properties: map,
+            enabled: fields.optional("enabled"),
+            read_preference: fields.optional("readPreference"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

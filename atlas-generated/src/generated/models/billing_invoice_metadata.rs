@@ -253,36 +253,24 @@ impl crate::runtime::Json for BillingInvoiceMetadata {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            amount_billed_cents: crate::runtime::optional(
-                &mut map,
-                "amountBilledCents",
-                path,
-            )?,
-            amount_paid_cents: crate::runtime::optional(
-                &mut map,
-                "amountPaidCents",
-                path,
-            )?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            credits_cents: crate::runtime::optional(&mut map, "creditsCents", path)?,
-            end_date: crate::runtime::optional(&mut map, "endDate", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            linked_invoices: crate::runtime::optional(&mut map, "linkedInvoices", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            sales_tax_cents: crate::runtime::optional(&mut map, "salesTaxCents", path)?,
-            start_date: crate::runtime::optional(&mut map, "startDate", path)?,
-            starting_balance_cents: crate::runtime::optional(
-                &mut map,
-                "startingBalanceCents",
-                path,
-            )?,
-            status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            subtotal_cents: crate::runtime::optional(&mut map, "subtotalCents", path)?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
-            additional_properties: map,
+            amount_billed_cents: fields.optional("amountBilledCents"),
+            amount_paid_cents: fields.optional("amountPaidCents"),
+            created: fields.optional("created"),
+            credits_cents: fields.optional("creditsCents"),
+            end_date: fields.optional("endDate"),
+            id: fields.optional("id"),
+            linked_invoices: fields.optional("linkedInvoices"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            sales_tax_cents: fields.optional("salesTaxCents"),
+            start_date: fields.optional("startDate"),
+            starting_balance_cents: fields.optional("startingBalanceCents"),
+            status_name: fields.optional("statusName"),
+            subtotal_cents: fields.optional("subtotalCents"),
+            updated: fields.optional("updated"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

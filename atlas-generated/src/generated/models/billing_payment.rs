@@ -189,27 +189,19 @@ impl crate::runtime::Json for BillingPayment {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            amount_billed_cents: crate::runtime::optional(
-                &mut map,
-                "amountBilledCents",
-                path,
-            )?,
-            amount_paid_cents: crate::runtime::optional(
-                &mut map,
-                "amountPaidCents",
-                path,
-            )?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            currency: crate::runtime::optional(&mut map, "currency", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            sales_tax_cents: crate::runtime::optional(&mut map, "salesTaxCents", path)?,
-            status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            subtotal_cents: crate::runtime::optional(&mut map, "subtotalCents", path)?,
-            unit_price: crate::runtime::optional(&mut map, "unitPrice", path)?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
-            additional_properties: map,
+            amount_billed_cents: fields.optional("amountBilledCents"),
+            amount_paid_cents: fields.optional("amountPaidCents"),
+            created: fields.optional("created"),
+            currency: fields.optional("currency"),
+            id: fields.optional("id"),
+            sales_tax_cents: fields.optional("salesTaxCents"),
+            status_name: fields.optional("statusName"),
+            subtotal_cents: fields.optional("subtotalCents"),
+            unit_price: fields.optional("unitPrice"),
+            updated: fields.optional("updated"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

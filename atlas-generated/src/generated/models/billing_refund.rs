@@ -98,13 +98,13 @@ impl crate::runtime::Json for BillingRefund {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            amount_cents: crate::runtime::optional(&mut map, "amountCents", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            payment_id: crate::runtime::optional(&mut map, "paymentId", path)?,
-            reason: crate::runtime::optional(&mut map, "reason", path)?,
-            additional_properties: map,
+            amount_cents: fields.optional("amountCents"),
+            created: fields.optional("created"),
+            payment_id: fields.optional("paymentId"),
+            reason: fields.optional("reason"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

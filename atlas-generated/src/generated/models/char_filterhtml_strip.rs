@@ -73,18 +73,13 @@ impl crate::runtime::Json for CharFilterhtmlStrip {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ignored_tags: crate::runtime::optional(&mut map, "ignoredTags", path)?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            ignored_tags: fields.optional("ignoredTags"),
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -79,12 +79,12 @@ impl crate::runtime::Json for CloudAccessRoleAssignment {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            role_name: crate::runtime::optional(&mut map, "roleName", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            org_id: fields.optional("orgId"),
+            role_name: fields.optional("roleName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -228,59 +228,24 @@ impl crate::runtime::Json for CloudAppUser {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            country: crate::runtime::correction::required(
-                &mut map,
-                "country",
-                path,
-                &mut filled,
-            )?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            email_address: crate::runtime::optional(&mut map, "emailAddress", path)?,
-            first_name: crate::runtime::correction::required(
-                &mut map,
-                "firstName",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_auth: crate::runtime::optional(&mut map, "lastAuth", path)?,
-            last_name: crate::runtime::correction::required(
-                &mut map,
-                "lastName",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mobile_number: crate::runtime::correction::required(
-                &mut map,
-                "mobileNumber",
-                path,
-                &mut filled,
-            )?,
-            password: crate::runtime::correction::required(
-                &mut map,
-                "password",
-                path,
-                &mut filled,
-            )?,
-            roles: crate::runtime::correction::required(
-                &mut map,
-                "roles",
-                path,
-                &mut filled,
-            )?,
-            team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
-            username: crate::runtime::correction::required(
-                &mut map,
-                "username",
-                path,
-                &mut filled,
-            )?,
+            country: fields.required("country", &mut filled)?,
+            created_at: fields.optional("createdAt"),
+            email_address: fields.optional("emailAddress"),
+            first_name: fields.required("firstName", &mut filled)?,
+            id: fields.optional("id"),
+            last_auth: fields.optional("lastAuth"),
+            last_name: fields.required("lastName", &mut filled)?,
+            links: fields.optional("links"),
+            mobile_number: fields.required("mobileNumber", &mut filled)?,
+            password: fields.required("password", &mut filled)?,
+            roles: fields.required("roles", &mut filled)?,
+            team_ids: fields.optional("teamIds"),
+            username: fields.required("username", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -190,20 +190,20 @@ impl crate::runtime::Json for CloudCluster {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            alert_count: crate::runtime::optional(&mut map, "alertCount", path)?,
-            auth_enabled: crate::runtime::optional(&mut map, "authEnabled", path)?,
-            availability: crate::runtime::optional(&mut map, "availability", path)?,
-            backup_enabled: crate::runtime::optional(&mut map, "backupEnabled", path)?,
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            data_size_bytes: crate::runtime::optional(&mut map, "dataSizeBytes", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            node_count: crate::runtime::optional(&mut map, "nodeCount", path)?,
-            ssl_enabled: crate::runtime::optional(&mut map, "sslEnabled", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            versions: crate::runtime::optional(&mut map, "versions", path)?,
-            additional_properties: map,
+            alert_count: fields.optional("alertCount"),
+            auth_enabled: fields.optional("authEnabled"),
+            availability: fields.optional("availability"),
+            backup_enabled: fields.optional("backupEnabled"),
+            cluster_id: fields.optional("clusterId"),
+            data_size_bytes: fields.optional("dataSizeBytes"),
+            name: fields.optional("name"),
+            node_count: fields.optional("nodeCount"),
+            ssl_enabled: fields.optional("sslEnabled"),
+            r#type: fields.optional("type"),
+            versions: fields.optional("versions"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -278,44 +278,25 @@ impl crate::runtime::Json for CloudDatabaseUser {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            aws_iam_type: crate::runtime::optional(&mut map, "awsIAMType", path)?,
-            database_name: crate::runtime::correction::required(
-                &mut map,
-                "databaseName",
-                path,
-                &mut filled,
-            )?,
-            delete_after_date: crate::runtime::optional(
-                &mut map,
-                "deleteAfterDate",
-                path,
-            )?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            labels: crate::runtime::optional(&mut map, "labels", path)?,
-            ldap_auth_type: crate::runtime::optional(&mut map, "ldapAuthType", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            oidc_auth_type: crate::runtime::optional(&mut map, "oidcAuthType", path)?,
-            password: crate::runtime::optional(&mut map, "password", path)?,
-            roles: crate::runtime::correction::required(
-                &mut map,
-                "roles",
-                path,
-                &mut filled,
-            )?,
-            scopes: crate::runtime::optional(&mut map, "scopes", path)?,
-            username: crate::runtime::correction::required(
-                &mut map,
-                "username",
-                path,
-                &mut filled,
-            )?,
-            x509_type: crate::runtime::optional(&mut map, "x509Type", path)?,
+            aws_iam_type: fields.optional("awsIAMType"),
+            database_name: fields.required("databaseName", &mut filled)?,
+            delete_after_date: fields.optional("deleteAfterDate"),
+            description: fields.optional("description"),
+            group_id: fields.optional("groupId"),
+            labels: fields.optional("labels"),
+            ldap_auth_type: fields.optional("ldapAuthType"),
+            links: fields.optional("links"),
+            oidc_auth_type: fields.optional("oidcAuthType"),
+            password: fields.optional("password"),
+            roles: fields.required("roles", &mut filled)?,
+            scopes: fields.optional("scopes"),
+            username: fields.required("username", &mut filled)?,
+            x509_type: fields.optional("x509Type"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -132,23 +132,16 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            atlas_aws_account_arn: crate::runtime::optional(
-                &mut map,
-                "atlasAWSAccountArn",
-                path,
-            )?,
-            atlas_assumed_role_external_id: crate::runtime::optional(
-                &mut map,
-                "atlasAssumedRoleExternalId",
-                path,
-            )?,
-            authorized_date: crate::runtime::optional(&mut map, "authorizedDate", path)?,
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            additional_properties: map,
+            atlas_aws_account_arn: fields.optional("atlasAWSAccountArn"),
+            atlas_assumed_role_external_id: fields
+                .optional("atlasAssumedRoleExternalId"),
+            authorized_date: fields.optional("authorizedDate"),
+            created_date: fields.optional("createdDate"),
+            feature_usages: fields.optional("featureUsages"),
+            role_id: fields.optional("roleId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -137,28 +137,16 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            atlas_azure_app_id: crate::runtime::optional(
-                &mut map,
-                "atlasAzureAppId",
-                path,
-            )?,
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            last_updated_date: crate::runtime::optional(
-                &mut map,
-                "lastUpdatedDate",
-                path,
-            )?,
-            service_principal_id: crate::runtime::optional(
-                &mut map,
-                "servicePrincipalId",
-                path,
-            )?,
-            tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            atlas_azure_app_id: fields.optional("atlasAzureAppId"),
+            created_date: fields.optional("createdDate"),
+            feature_usages: fields.optional("featureUsages"),
+            last_updated_date: fields.optional("lastUpdatedDate"),
+            service_principal_id: fields.optional("servicePrincipalId"),
+            tenant_id: fields.optional("tenantId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

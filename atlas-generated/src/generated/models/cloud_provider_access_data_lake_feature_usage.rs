@@ -60,10 +60,10 @@ impl crate::runtime::Json for CloudProviderAccessDataLakeFeatureUsage {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            feature_id: crate::runtime::optional(&mut map, "featureId", path)?,
-            additional_properties: map,
+            feature_id: fields.optional("featureId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

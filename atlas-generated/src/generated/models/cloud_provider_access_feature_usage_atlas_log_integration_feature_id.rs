@@ -84,12 +84,12 @@ for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            config_id: crate::runtime::optional(&mut map, "configId", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            sink_name: crate::runtime::optional(&mut map, "sinkName", path)?,
-            additional_properties: map,
+            config_id: fields.optional("configId"),
+            group_id: fields.optional("groupId"),
+            sink_name: fields.optional("sinkName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

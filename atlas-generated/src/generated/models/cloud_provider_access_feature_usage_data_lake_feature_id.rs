@@ -68,11 +68,11 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsageDataLakeFeatureId {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

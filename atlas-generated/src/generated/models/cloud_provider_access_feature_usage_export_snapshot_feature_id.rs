@@ -70,15 +70,11 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsageExportSnapshotFeatu
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            export_bucket_id: crate::runtime::optional(
-                &mut map,
-                "exportBucketId",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            additional_properties: map,
+            export_bucket_id: fields.optional("exportBucketId"),
+            group_id: fields.optional("groupId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -71,11 +71,11 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            bucket_name: crate::runtime::optional(&mut map, "bucketName", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            additional_properties: map,
+            bucket_name: fields.optional("bucketName"),
+            group_id: fields.optional("groupId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

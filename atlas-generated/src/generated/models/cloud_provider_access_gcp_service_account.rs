@@ -139,26 +139,17 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            provider_name: crate::runtime::correction::required(
-                &mut map,
-                "providerName",
-                path,
-                &mut filled,
-            )?,
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            gcp_service_account_for_atlas: crate::runtime::optional(
-                &mut map,
-                "gcpServiceAccountForAtlas",
-                path,
-            )?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
+            provider_name: fields.required("providerName", &mut filled)?,
+            created_date: fields.optional("createdDate"),
+            feature_usages: fields.optional("featureUsages"),
+            gcp_service_account_for_atlas: fields.optional("gcpServiceAccountForAtlas"),
+            role_id: fields.optional("roleId"),
+            status: fields.optional("status"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -101,17 +101,13 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
-            feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            gcp_service_account_for_atlas: crate::runtime::optional(
-                &mut map,
-                "gcpServiceAccountForAtlas",
-                path,
-            )?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            additional_properties: map,
+            created_date: fields.optional("createdDate"),
+            feature_usages: fields.optional("featureUsages"),
+            gcp_service_account_for_atlas: fields.optional("gcpServiceAccountForAtlas"),
+            role_id: fields.optional("roleId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -94,20 +94,12 @@ impl crate::runtime::Json for CloudProviderAccessRoles {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws_iam_roles: crate::runtime::optional(&mut map, "awsIamRoles", path)?,
-            azure_service_principals: crate::runtime::optional(
-                &mut map,
-                "azureServicePrincipals",
-                path,
-            )?,
-            gcp_service_accounts: crate::runtime::optional(
-                &mut map,
-                "gcpServiceAccounts",
-                path,
-            )?,
-            additional_properties: map,
+            aws_iam_roles: fields.optional("awsIamRoles"),
+            azure_service_principals: fields.optional("azureServicePrincipals"),
+            gcp_service_accounts: fields.optional("gcpServiceAccounts"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

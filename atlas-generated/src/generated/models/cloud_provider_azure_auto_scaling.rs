@@ -58,10 +58,10 @@ impl crate::runtime::Json for CloudProviderAzureAutoScaling {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            compute: crate::runtime::optional(&mut map, "compute", path)?,
-            additional_properties: map,
+            compute: fields.optional("compute"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -135,21 +135,13 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            port_mapping_enabled: crate::runtime::optional(
-                &mut map,
-                "portMappingEnabled",
-                path,
-            )?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            supported_remote_regions: crate::runtime::nullable(
-                &mut map,
-                "supportedRemoteRegions",
-                path,
-            )?,
-            additional_properties: map,
+            port_mapping_enabled: fields.optional("portMappingEnabled"),
+            provider_name: fields.optional("providerName"),
+            region: fields.optional("region"),
+            supported_remote_regions: fields.nullable("supportedRemoteRegions"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

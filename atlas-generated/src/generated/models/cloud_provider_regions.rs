@@ -78,11 +78,11 @@ impl crate::runtime::Json for CloudProviderRegions {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            instance_sizes: crate::runtime::optional(&mut map, "instanceSizes", path)?,
-            provider: crate::runtime::optional(&mut map, "provider", path)?,
-            additional_properties: map,
+            instance_sizes: fields.optional("instanceSizes"),
+            provider: fields.optional("provider"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

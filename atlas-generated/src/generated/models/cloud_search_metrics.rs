@@ -135,26 +135,17 @@ impl crate::runtime::Json for CloudSearchMetrics {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hardware_metrics: crate::runtime::optional(
-                &mut map,
-                "hardwareMetrics",
-                path,
-            )?,
-            index_metrics: crate::runtime::optional(&mut map, "indexMetrics", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            status_metrics: crate::runtime::correction::required(
-                &mut map,
-                "statusMetrics",
-                path,
-                &mut filled,
-            )?,
+            group_id: fields.optional("groupId"),
+            hardware_metrics: fields.optional("hardwareMetrics"),
+            index_metrics: fields.optional("indexMetrics"),
+            links: fields.optional("links"),
+            process_id: fields.optional("processId"),
+            status_metrics: fields.required("statusMetrics", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

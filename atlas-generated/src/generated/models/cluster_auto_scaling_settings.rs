@@ -73,11 +73,11 @@ impl crate::runtime::Json for ClusterAutoScalingSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            compute: crate::runtime::optional(&mut map, "compute", path)?,
-            disk_gb_enabled: crate::runtime::optional(&mut map, "diskGBEnabled", path)?,
-            additional_properties: map,
+            compute: fields.optional("compute"),
+            disk_gb_enabled: fields.optional("diskGBEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -73,15 +73,11 @@ impl crate::runtime::Json for ClusterCloudProviderInstanceSize {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            available_regions: crate::runtime::optional(
-                &mut map,
-                "availableRegions",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            available_regions: fields.optional("availableRegions"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

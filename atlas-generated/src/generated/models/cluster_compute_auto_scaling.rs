@@ -69,15 +69,11 @@ impl crate::runtime::Json for ClusterComputeAutoScaling {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            scale_down_enabled: crate::runtime::optional(
-                &mut map,
-                "scaleDownEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            enabled: fields.optional("enabled"),
+            scale_down_enabled: fields.optional("scaleDownEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -131,35 +131,17 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            advanced_configuration: crate::runtime::optional(
-                &mut map,
-                "advancedConfiguration",
-                path,
-            )?,
-            cluster_description: crate::runtime::correction::required(
-                &mut map,
-                "clusterDescription",
-                path,
-                &mut filled,
-            )?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            editing: crate::runtime::correction::required(
-                &mut map,
-                "editing",
-                path,
-                &mut filled,
-            )?,
-            search_deployment_spec: crate::runtime::optional(
-                &mut map,
-                "searchDeploymentSpec",
-                path,
-            )?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
+            advanced_configuration: fields.optional("advancedConfiguration"),
+            cluster_description: fields.required("clusterDescription", &mut filled)?,
+            cluster_name: fields.optional("clusterName"),
+            editing: fields.required("editing", &mut filled)?,
+            search_deployment_spec: fields.optional("searchDeploymentSpec"),
+            tags: fields.optional("tags"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,15 +66,11 @@ impl crate::runtime::Json for ClusterConfigurationValidationError {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
-            validation_issue: crate::runtime::optional(
-                &mut map,
-                "validationIssue",
-                path,
-            )?,
-            additional_properties: map,
+            error_code: fields.optional("errorCode"),
+            validation_issue: fields.optional("validationIssue"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

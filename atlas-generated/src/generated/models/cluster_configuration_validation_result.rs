@@ -69,11 +69,11 @@ impl crate::runtime::Json for ClusterConfigurationValidationResult {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            errors: crate::runtime::optional(&mut map, "errors", path)?,
-            valid: crate::runtime::optional(&mut map, "valid", path)?,
-            additional_properties: map,
+            errors: fields.optional("errors"),
+            valid: fields.optional("valid"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -154,28 +154,16 @@ impl crate::runtime::Json for ClusterConnectionStrings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws_private_link: crate::runtime::optional(
-                &mut map,
-                "awsPrivateLink",
-                path,
-            )?,
-            aws_private_link_srv: crate::runtime::optional(
-                &mut map,
-                "awsPrivateLinkSrv",
-                path,
-            )?,
-            private: crate::runtime::optional(&mut map, "private", path)?,
-            private_endpoint: crate::runtime::optional(
-                &mut map,
-                "privateEndpoint",
-                path,
-            )?,
-            private_srv: crate::runtime::optional(&mut map, "privateSrv", path)?,
-            standard: crate::runtime::optional(&mut map, "standard", path)?,
-            standard_srv: crate::runtime::optional(&mut map, "standardSrv", path)?,
-            additional_properties: map,
+            aws_private_link: fields.optional("awsPrivateLink"),
+            aws_private_link_srv: fields.optional("awsPrivateLinkSrv"),
+            private: fields.optional("private"),
+            private_endpoint: fields.optional("privateEndpoint"),
+            private_srv: fields.optional("privateSrv"),
+            standard: fields.optional("standard"),
+            standard_srv: fields.optional("standardSrv"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -64,14 +64,10 @@ impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfiguration {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            auto_scaling_mode: crate::runtime::optional(
-                &mut map,
-                "autoScalingMode",
-                path,
-            )?,
-            additional_properties: map,
+            auto_scaling_mode: fields.optional("autoScalingMode"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -136,26 +136,15 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            connection_string: crate::runtime::optional(
-                &mut map,
-                "connectionString",
-                path,
-            )?,
-            endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            srv_connection_string: crate::runtime::optional(
-                &mut map,
-                "srvConnectionString",
-                path,
-            )?,
-            srv_shard_optimized_connection_string: crate::runtime::optional(
-                &mut map,
-                "srvShardOptimizedConnectionString",
-                path,
-            )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            connection_string: fields.optional("connectionString"),
+            endpoints: fields.optional("endpoints"),
+            srv_connection_string: fields.optional("srvConnectionString"),
+            srv_shard_optimized_connection_string: fields
+                .optional("srvShardOptimizedConnectionString"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

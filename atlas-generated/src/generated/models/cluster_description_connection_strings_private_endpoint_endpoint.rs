@@ -89,12 +89,12 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoint_id: crate::runtime::optional(&mut map, "endpointId", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            additional_properties: map,
+            endpoint_id: fields.optional("endpointId"),
+            provider_name: fields.optional("providerName"),
+            region: fields.optional("region"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -287,81 +287,30 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            change_stream_options_pre_and_post_images_expire_after_seconds: crate::runtime::optional(
-                &mut map,
-                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
-                path,
-            )?,
-            chunk_migration_concurrency: crate::runtime::optional(
-                &mut map,
-                "chunkMigrationConcurrency",
-                path,
-            )?,
-            custom_openssl_cipher_config_tls12: crate::runtime::optional(
-                &mut map,
-                "customOpensslCipherConfigTls12",
-                path,
-            )?,
-            custom_openssl_cipher_config_tls13: crate::runtime::optional(
-                &mut map,
-                "customOpensslCipherConfigTls13",
-                path,
-            )?,
-            default_max_time_ms: crate::runtime::optional(
-                &mut map,
-                "defaultMaxTimeMS",
-                path,
-            )?,
-            default_write_concern: crate::runtime::optional(
-                &mut map,
-                "defaultWriteConcern",
-                path,
-            )?,
-            javascript_enabled: crate::runtime::optional(
-                &mut map,
-                "javascriptEnabled",
-                path,
-            )?,
-            minimum_enabled_tls_protocol: crate::runtime::optional(
-                &mut map,
-                "minimumEnabledTlsProtocol",
-                path,
-            )?,
-            no_table_scan: crate::runtime::optional(&mut map, "noTableScan", path)?,
-            oplog_min_retention_hours: crate::runtime::nullable(
-                &mut map,
-                "oplogMinRetentionHours",
-                path,
-            )?,
-            oplog_size_mb: crate::runtime::nullable(&mut map, "oplogSizeMB", path)?,
-            query_stats_log_verbosity: crate::runtime::optional(
-                &mut map,
-                "queryStatsLogVerbosity",
-                path,
-            )?,
-            sample_refresh_interval_bi_connector: crate::runtime::optional(
-                &mut map,
-                "sampleRefreshIntervalBIConnector",
-                path,
-            )?,
-            sample_size_bi_connector: crate::runtime::optional(
-                &mut map,
-                "sampleSizeBIConnector",
-                path,
-            )?,
-            tls_cipher_config_mode: crate::runtime::optional(
-                &mut map,
-                "tlsCipherConfigMode",
-                path,
-            )?,
-            transaction_lifetime_limit_seconds: crate::runtime::optional(
-                &mut map,
-                "transactionLifetimeLimitSeconds",
-                path,
-            )?,
-            additional_properties: map,
+            change_stream_options_pre_and_post_images_expire_after_seconds: fields
+                .optional("changeStreamOptionsPreAndPostImagesExpireAfterSeconds"),
+            chunk_migration_concurrency: fields.optional("chunkMigrationConcurrency"),
+            custom_openssl_cipher_config_tls12: fields
+                .optional("customOpensslCipherConfigTls12"),
+            custom_openssl_cipher_config_tls13: fields
+                .optional("customOpensslCipherConfigTls13"),
+            default_max_time_ms: fields.optional("defaultMaxTimeMS"),
+            default_write_concern: fields.optional("defaultWriteConcern"),
+            javascript_enabled: fields.optional("javascriptEnabled"),
+            minimum_enabled_tls_protocol: fields.optional("minimumEnabledTlsProtocol"),
+            no_table_scan: fields.optional("noTableScan"),
+            oplog_min_retention_hours: fields.nullable("oplogMinRetentionHours"),
+            oplog_size_mb: fields.nullable("oplogSizeMB"),
+            query_stats_log_verbosity: fields.optional("queryStatsLogVerbosity"),
+            sample_refresh_interval_bi_connector: fields
+                .optional("sampleRefreshIntervalBIConnector"),
+            sample_size_bi_connector: fields.optional("sampleSizeBIConnector"),
+            tls_cipher_config_mode: fields.optional("tlsCipherConfigMode"),
+            transaction_lifetime_limit_seconds: fields
+                .optional("transactionLifetimeLimitSeconds"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

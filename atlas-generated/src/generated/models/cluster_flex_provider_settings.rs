@@ -91,20 +91,12 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            backing_provider_name: crate::runtime::optional(
-                &mut map,
-                "backingProviderName",
-                path,
-            )?,
-            instance_size_name: crate::runtime::optional(
-                &mut map,
-                "instanceSizeName",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            additional_properties: map,
+            backing_provider_name: fields.optional("backingProviderName"),
+            instance_size_name: fields.optional("instanceSizeName"),
+            region_name: fields.optional("regionName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

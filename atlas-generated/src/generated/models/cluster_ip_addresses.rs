@@ -111,14 +111,14 @@ impl crate::runtime::Json for ClusterIpAddresses {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            future_inbound: crate::runtime::optional(&mut map, "futureInbound", path)?,
-            future_outbound: crate::runtime::optional(&mut map, "futureOutbound", path)?,
-            inbound: crate::runtime::optional(&mut map, "inbound", path)?,
-            outbound: crate::runtime::optional(&mut map, "outbound", path)?,
-            additional_properties: map,
+            cluster_name: fields.optional("clusterName"),
+            future_inbound: fields.optional("futureInbound"),
+            future_outbound: fields.optional("futureOutbound"),
+            inbound: fields.optional("inbound"),
+            outbound: fields.optional("outbound"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

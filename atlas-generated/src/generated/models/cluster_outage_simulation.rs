@@ -156,20 +156,16 @@ impl crate::runtime::Json for ClusterOutageSimulation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            expiration_date: crate::runtime::optional(&mut map, "expirationDate", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            outage_filters: crate::runtime::optional(&mut map, "outageFilters", path)?,
-            start_request_date: crate::runtime::optional(
-                &mut map,
-                "startRequestDate",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            cluster_name: fields.optional("clusterName"),
+            expiration_date: fields.optional("expirationDate"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            outage_filters: fields.optional("outageFilters"),
+            start_request_date: fields.optional("startRequestDate"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

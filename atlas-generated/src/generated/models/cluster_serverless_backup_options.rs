@@ -68,14 +68,11 @@ impl crate::runtime::Json for ClusterServerlessBackupOptions {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            serverless_continuous_backup_enabled: crate::runtime::optional(
-                &mut map,
-                "serverlessContinuousBackupEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            serverless_continuous_backup_enabled: fields
+                .optional("serverlessContinuousBackupEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

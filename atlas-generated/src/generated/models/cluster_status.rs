@@ -71,11 +71,11 @@ impl crate::runtime::Json for ClusterStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            change_status: crate::runtime::optional(&mut map, "changeStatus", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            change_status: fields.optional("changeStatus"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -82,11 +82,11 @@ impl crate::runtime::Json for CollStatsLatencyNamespaceMetric {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            metric_name: crate::runtime::nullable(&mut map, "metricName", path)?,
-            units: crate::runtime::nullable(&mut map, "units", path)?,
-            additional_properties: map,
+            metric_name: fields.nullable("metricName"),
+            units: fields.nullable("units"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -86,12 +86,12 @@ impl crate::runtime::Json for CollStatsLatencyNamespaceMetrics {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            metrics: crate::runtime::optional(&mut map, "metrics", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            metrics: fields.optional("metrics"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

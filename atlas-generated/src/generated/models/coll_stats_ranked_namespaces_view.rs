@@ -83,16 +83,12 @@ impl crate::runtime::Json for CollStatsRankedNamespacesView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            identifier_id: crate::runtime::optional(&mut map, "identifierId", path)?,
-            ranked_namespaces: crate::runtime::optional(
-                &mut map,
-                "rankedNamespaces",
-                path,
-            )?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            identifier_id: fields.optional("identifierId"),
+            ranked_namespaces: fields.optional("rankedNamespaces"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

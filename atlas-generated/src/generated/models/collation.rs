@@ -180,29 +180,20 @@ impl crate::runtime::Json for Collation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            alternate: crate::runtime::optional(&mut map, "alternate", path)?,
-            backwards: crate::runtime::optional(&mut map, "backwards", path)?,
-            case_first: crate::runtime::optional(&mut map, "caseFirst", path)?,
-            case_level: crate::runtime::optional(&mut map, "caseLevel", path)?,
-            locale: crate::runtime::correction::required(
-                &mut map,
-                "locale",
-                path,
-                &mut filled,
-            )?,
-            max_variable: crate::runtime::optional(&mut map, "maxVariable", path)?,
-            normalization: crate::runtime::optional(&mut map, "normalization", path)?,
-            numeric_ordering: crate::runtime::optional(
-                &mut map,
-                "numericOrdering",
-                path,
-            )?,
-            strength: crate::runtime::optional(&mut map, "strength", path)?,
+            alternate: fields.optional("alternate"),
+            backwards: fields.optional("backwards"),
+            case_first: fields.optional("caseFirst"),
+            case_level: fields.optional("caseLevel"),
+            locale: fields.required("locale", &mut filled)?,
+            max_variable: fields.optional("maxVariable"),
+            normalization: fields.optional("normalization"),
+            numeric_ordering: fields.optional("numericOrdering"),
+            strength: fields.optional("strength"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -44,8 +44,10 @@ impl crate::runtime::Json for ConfluentSaslInheritAuthentication {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let map = crate::runtime::object(value, path)?;
-        Ok(Self { additional_properties: map })
+        let fields = crate::runtime::Fields::new(value, path)?;
+        Ok(Self {
+            additional_properties: fields.undeclared()?,
+        })
     }
     const MEMBERS: bool = true;
     #[inline]

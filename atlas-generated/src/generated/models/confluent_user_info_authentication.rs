@@ -85,18 +85,13 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            password: crate::runtime::optional(&mut map, "password", path)?,
-            username: crate::runtime::correction::required(
-                &mut map,
-                "username",
-                path,
-                &mut filled,
-            )?,
+            password: fields.optional("password"),
+            username: fields.required("username", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

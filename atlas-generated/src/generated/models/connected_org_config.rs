@@ -187,45 +187,23 @@ impl crate::runtime::Json for ConnectedOrgConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            data_access_identity_provider_ids: crate::runtime::optional(
-                &mut map,
-                "dataAccessIdentityProviderIds",
-                path,
-            )?,
-            domain_allow_list: crate::runtime::optional(
-                &mut map,
-                "domainAllowList",
-                path,
-            )?,
-            domain_restriction_enabled: crate::runtime::correction::required(
-                &mut map,
-                "domainRestrictionEnabled",
-                path,
-                &mut filled,
-            )?,
-            identity_provider_id: crate::runtime::nullable(
-                &mut map,
-                "identityProviderId",
-                path,
-            )?,
-            instant_user_provisioning_disabled: crate::runtime::nullable(
-                &mut map,
-                "instantUserProvisioningDisabled",
-                path,
-            )?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            post_auth_role_grants: crate::runtime::optional(
-                &mut map,
-                "postAuthRoleGrants",
-                path,
-            )?,
-            role_mappings: crate::runtime::optional(&mut map, "roleMappings", path)?,
-            user_conflicts: crate::runtime::optional(&mut map, "userConflicts", path)?,
+            data_access_identity_provider_ids: fields
+                .optional("dataAccessIdentityProviderIds"),
+            domain_allow_list: fields.optional("domainAllowList"),
+            domain_restriction_enabled: fields
+                .required("domainRestrictionEnabled", &mut filled)?,
+            identity_provider_id: fields.nullable("identityProviderId"),
+            instant_user_provisioning_disabled: fields
+                .nullable("instantUserProvisioningDisabled"),
+            org_id: fields.optional("orgId"),
+            post_auth_role_grants: fields.optional("postAuthRoleGrants"),
+            role_mappings: fields.optional("roleMappings"),
+            user_conflicts: fields.optional("userConflicts"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -87,12 +87,12 @@ impl crate::runtime::Json for ControlPlaneIpAddresses {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            gateways: crate::runtime::optional(&mut map, "gateways", path)?,
-            inbound: crate::runtime::optional(&mut map, "inbound", path)?,
-            outbound: crate::runtime::optional(&mut map, "outbound", path)?,
-            additional_properties: map,
+            gateways: fields.optional("gateways"),
+            inbound: fields.optional("inbound"),
+            outbound: fields.optional("outbound"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

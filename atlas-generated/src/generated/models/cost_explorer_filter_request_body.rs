@@ -151,33 +151,19 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            clusters: crate::runtime::optional(&mut map, "clusters", path)?,
-            end_date: crate::runtime::correction::required(
-                &mut map,
-                "endDate",
-                path,
-                &mut filled,
-            )?,
-            group_by: crate::runtime::optional(&mut map, "groupBy", path)?,
-            include_partial_matches: crate::runtime::optional(
-                &mut map,
-                "includePartialMatches",
-                path,
-            )?,
-            organizations: crate::runtime::optional(&mut map, "organizations", path)?,
-            projects: crate::runtime::optional(&mut map, "projects", path)?,
-            services: crate::runtime::optional(&mut map, "services", path)?,
-            start_date: crate::runtime::correction::required(
-                &mut map,
-                "startDate",
-                path,
-                &mut filled,
-            )?,
+            clusters: fields.optional("clusters"),
+            end_date: fields.required("endDate", &mut filled)?,
+            group_by: fields.optional("groupBy"),
+            include_partial_matches: fields.optional("includePartialMatches"),
+            organizations: fields.optional("organizations"),
+            projects: fields.optional("projects"),
+            services: fields.optional("services"),
+            start_date: fields.required("startDate", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -65,10 +65,10 @@ impl crate::runtime::Json for CostExplorerFilterResponseView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            token: crate::runtime::optional(&mut map, "token", path)?,
-            additional_properties: map,
+            token: fields.optional("token"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

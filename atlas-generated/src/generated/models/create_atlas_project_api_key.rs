@@ -65,23 +65,13 @@ impl crate::runtime::Json for CreateAtlasProjectApiKey {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            desc: crate::runtime::correction::required(
-                &mut map,
-                "desc",
-                path,
-                &mut filled,
-            )?,
-            roles: crate::runtime::correction::required(
-                &mut map,
-                "roles",
-                path,
-                &mut filled,
-            )?,
+            desc: fields.required("desc", &mut filled)?,
+            roles: fields.required("roles", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

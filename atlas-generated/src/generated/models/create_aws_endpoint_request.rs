@@ -69,10 +69,10 @@ impl crate::runtime::Json for CreateAwsEndpointRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -91,18 +91,14 @@ impl crate::runtime::Json for CreateAzureEndpointRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoint_ip_address: crate::runtime::correction::required(
-                &mut map,
-                "privateEndpointIPAddress",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("id"),
+            private_endpoint_ip_address: fields
+                .required("privateEndpointIPAddress", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -108,16 +108,12 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoint_group_name: crate::runtime::optional(
-                &mut map,
-                "endpointGroupName",
-                path,
-            )?,
-            endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
-            additional_properties: map,
+            endpoint_group_name: fields.optional("endpointGroupName"),
+            endpoints: fields.optional("endpoints"),
+            gcp_project_id: fields.optional("gcpProjectId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -86,24 +86,14 @@ impl crate::runtime::Json for CreateGroupMcpConfigRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ip_access_list: crate::runtime::optional(&mut map, "ipAccessList", path)?,
-            mcp_config_name: crate::runtime::correction::required(
-                &mut map,
-                "mcpConfigName",
-                path,
-                &mut filled,
-            )?,
-            roles: crate::runtime::correction::required(
-                &mut map,
-                "roles",
-                path,
-                &mut filled,
-            )?,
+            ip_access_list: fields.optional("ipAccessList"),
+            mcp_config_name: fields.required("mcpConfigName", &mut filled)?,
+            roles: fields.required("roles", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

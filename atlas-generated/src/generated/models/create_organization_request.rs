@@ -129,30 +129,17 @@ impl crate::runtime::Json for CreateOrganizationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::optional(&mut map, "apiKey", path)?,
-            federation_settings_id: crate::runtime::optional(
-                &mut map,
-                "federationSettingsId",
-                path,
-            )?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            org_owner_id: crate::runtime::optional(&mut map, "orgOwnerId", path)?,
-            service_account: crate::runtime::nullable(&mut map, "serviceAccount", path)?,
-            skip_default_alerts_settings: crate::runtime::optional(
-                &mut map,
-                "skipDefaultAlertsSettings",
-                path,
-            )?,
+            api_key: fields.optional("apiKey"),
+            federation_settings_id: fields.optional("federationSettingsId"),
+            name: fields.required("name", &mut filled)?,
+            org_owner_id: fields.optional("orgOwnerId"),
+            service_account: fields.nullable("serviceAccount"),
+            skip_default_alerts_settings: fields.optional("skipDefaultAlertsSettings"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -127,23 +127,15 @@ impl crate::runtime::Json for CreateOrganizationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            api_key: crate::runtime::optional(&mut map, "apiKey", path)?,
-            federation_settings_id: crate::runtime::optional(
-                &mut map,
-                "federationSettingsId",
-                path,
-            )?,
-            org_owner_id: crate::runtime::optional(&mut map, "orgOwnerId", path)?,
-            organization: crate::runtime::optional(&mut map, "organization", path)?,
-            service_account: crate::runtime::optional(&mut map, "serviceAccount", path)?,
-            skip_default_alerts_settings: crate::runtime::optional(
-                &mut map,
-                "skipDefaultAlertsSettings",
-                path,
-            )?,
-            additional_properties: map,
+            api_key: fields.optional("apiKey"),
+            federation_settings_id: fields.optional("federationSettingsId"),
+            org_owner_id: fields.optional("orgOwnerId"),
+            organization: fields.optional("organization"),
+            service_account: fields.optional("serviceAccount"),
+            skip_default_alerts_settings: fields.optional("skipDefaultAlertsSettings"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

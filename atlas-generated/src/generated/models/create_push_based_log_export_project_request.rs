@@ -79,29 +79,14 @@ impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            iam_role_id: crate::runtime::correction::required(
-                &mut map,
-                "iamRoleId",
-                path,
-                &mut filled,
-            )?,
-            prefix_path: crate::runtime::correction::required(
-                &mut map,
-                "prefixPath",
-                path,
-                &mut filled,
-            )?,
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            iam_role_id: fields.required("iamRoleId", &mut filled)?,
+            prefix_path: fields.required("prefixPath", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

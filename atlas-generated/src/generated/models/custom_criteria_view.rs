@@ -61,17 +61,12 @@ impl crate::runtime::Json for CustomCriteriaView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            query: crate::runtime::correction::required(
-                &mut map,
-                "query",
-                path,
-                &mut filled,
-            )?,
+            query: fields.required("query", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,19 +70,13 @@ impl crate::runtime::Json for CustomSessionTimeouts {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            absolute_session_timeout_in_seconds: crate::runtime::optional(
-                &mut map,
-                "absoluteSessionTimeoutInSeconds",
-                path,
-            )?,
-            idle_session_timeout_in_seconds: crate::runtime::optional(
-                &mut map,
-                "idleSessionTimeoutInSeconds",
-                path,
-            )?,
-            additional_properties: map,
+            absolute_session_timeout_in_seconds: fields
+                .optional("absoluteSessionTimeoutInSeconds"),
+            idle_session_timeout_in_seconds: fields
+                .optional("idleSessionTimeoutInSeconds"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

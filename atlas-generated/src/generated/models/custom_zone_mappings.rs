@@ -63,17 +63,12 @@ impl crate::runtime::Json for CustomZoneMappings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            custom_zone_mappings: crate::runtime::correction::required(
-                &mut map,
-                "customZoneMappings",
-                path,
-                &mut filled,
-            )?,
+            custom_zone_mappings: fields.required("customZoneMappings", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

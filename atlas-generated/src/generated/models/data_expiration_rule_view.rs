@@ -55,14 +55,10 @@ impl crate::runtime::Json for DataExpirationRuleView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            expire_after_days: crate::runtime::optional(
-                &mut map,
-                "expireAfterDays",
-                path,
-            )?,
-            additional_properties: map,
+            expire_after_days: fields.optional("expireAfterDays"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

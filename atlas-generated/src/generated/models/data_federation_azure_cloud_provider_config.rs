@@ -103,24 +103,15 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            atlas_app_id: crate::runtime::optional(&mut map, "atlasAppId", path)?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
-            service_principal_id: crate::runtime::optional(
-                &mut map,
-                "servicePrincipalId",
-                path,
-            )?,
-            tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
+            atlas_app_id: fields.optional("atlasAppId"),
+            role_id: fields.required("roleId", &mut filled)?,
+            service_principal_id: fields.optional("servicePrincipalId"),
+            tenant_id: fields.optional("tenantId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -75,22 +75,13 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            gcp_service_account: crate::runtime::optional(
-                &mut map,
-                "gcpServiceAccount",
-                path,
-            )?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
+            gcp_service_account: fields.optional("gcpServiceAccount"),
+            role_id: fields.required("roleId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

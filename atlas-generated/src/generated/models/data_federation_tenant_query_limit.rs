@@ -165,28 +165,19 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
-            default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
-            last_modified_date: crate::runtime::optional(
-                &mut map,
-                "lastModifiedDate",
-                path,
-            )?,
-            maximum_limit: crate::runtime::optional(&mut map, "maximumLimit", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            overrun_policy: crate::runtime::optional(&mut map, "overrunPolicy", path)?,
-            tenant_name: crate::runtime::optional(&mut map, "tenantName", path)?,
-            value: crate::runtime::correction::required(
-                &mut map,
-                "value",
-                path,
-                &mut filled,
-            )?,
+            current_usage: fields.optional("currentUsage"),
+            default_limit: fields.optional("defaultLimit"),
+            last_modified_date: fields.optional("lastModifiedDate"),
+            maximum_limit: fields.optional("maximumLimit"),
+            name: fields.optional("name"),
+            overrun_policy: fields.optional("overrunPolicy"),
+            tenant_name: fields.optional("tenantName"),
+            value: fields.required("value", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -77,12 +77,12 @@ impl crate::runtime::Json for DataLakeApiBase {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            pipeline: crate::runtime::optional(&mut map, "pipeline", path)?,
-            source: crate::runtime::optional(&mut map, "source", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            pipeline: fields.optional("pipeline"),
+            source: fields.optional("source"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

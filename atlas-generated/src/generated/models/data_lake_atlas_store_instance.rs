@@ -107,14 +107,14 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            project_id: crate::runtime::optional(&mut map, "projectId", path)?,
-            read_concern: crate::runtime::optional(&mut map, "readConcern", path)?,
-            read_preference: crate::runtime::optional(&mut map, "readPreference", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            cluster_name: fields.optional("clusterName"),
+            project_id: fields.optional("projectId"),
+            read_concern: fields.optional("readConcern"),
+            read_preference: fields.optional("readPreference"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

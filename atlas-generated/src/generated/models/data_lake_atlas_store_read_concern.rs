@@ -58,10 +58,10 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadConcern {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            level: crate::runtime::optional(&mut map, "level", path)?,
-            additional_properties: map,
+            level: fields.optional("level"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -85,16 +85,12 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            max_staleness_seconds: crate::runtime::optional(
-                &mut map,
-                "maxStalenessSeconds",
-                path,
-            )?,
-            mode: crate::runtime::optional(&mut map, "mode", path)?,
-            tag_sets: crate::runtime::optional(&mut map, "tagSets", path)?,
-            additional_properties: map,
+            max_staleness_seconds: fields.optional("maxStalenessSeconds"),
+            mode: fields.optional("mode"),
+            tag_sets: fields.optional("tagSets"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,11 +66,11 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreferenceTag {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            value: crate::runtime::optional(&mut map, "value", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            value: fields.optional("value"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -135,25 +135,16 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            external_id: crate::runtime::optional(&mut map, "externalId", path)?,
-            iam_assumed_role_arn: crate::runtime::optional(
-                &mut map,
-                "iamAssumedRoleARN",
-                path,
-            )?,
-            iam_user_arn: crate::runtime::optional(&mut map, "iamUserARN", path)?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
-            test_s3_bucket: crate::runtime::optional(&mut map, "testS3Bucket", path)?,
+            external_id: fields.optional("externalId"),
+            iam_assumed_role_arn: fields.optional("iamAssumedRoleARN"),
+            iam_user_arn: fields.optional("iamUserARN"),
+            role_id: fields.required("roleId", &mut filled)?,
+            test_s3_bucket: fields.optional("testS3Bucket"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

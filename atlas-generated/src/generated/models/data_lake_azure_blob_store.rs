@@ -137,21 +137,17 @@ impl crate::runtime::Json for DataLakeAzureBlobStore {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            container_name: crate::runtime::optional(&mut map, "containerName", path)?,
-            delimiter: crate::runtime::optional(&mut map, "delimiter", path)?,
-            prefix: crate::runtime::optional(&mut map, "prefix", path)?,
-            public: crate::runtime::optional(&mut map, "public", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            replacement_delimiter: crate::runtime::optional(
-                &mut map,
-                "replacementDelimiter",
-                path,
-            )?,
-            service_url: crate::runtime::optional(&mut map, "serviceURL", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            container_name: fields.optional("containerName"),
+            delimiter: fields.optional("delimiter"),
+            prefix: fields.optional("prefix"),
+            public: fields.optional("public"),
+            region: fields.optional("region"),
+            replacement_delimiter: fields.optional("replacementDelimiter"),
+            service_url: fields.optional("serviceURL"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -88,12 +88,12 @@ impl crate::runtime::Json for DataLakeCloudProviderConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws: crate::runtime::optional(&mut map, "aws", path)?,
-            azure: crate::runtime::optional(&mut map, "azure", path)?,
-            gcp: crate::runtime::optional(&mut map, "gcp", path)?,
-            additional_properties: map,
+            aws: fields.optional("aws"),
+            azure: fields.optional("azure"),
+            gcp: fields.optional("gcp"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -69,11 +69,11 @@ impl crate::runtime::Json for DataLakeDatabaseCollection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            data_sources: crate::runtime::optional(&mut map, "dataSources", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            data_sources: fields.optional("dataSources"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -194,30 +194,22 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            allow_insecure: crate::runtime::optional(&mut map, "allowInsecure", path)?,
-            collection: crate::runtime::optional(&mut map, "collection", path)?,
-            collection_regex: crate::runtime::optional(
-                &mut map,
-                "collectionRegex",
-                path,
-            )?,
-            database: crate::runtime::optional(&mut map, "database", path)?,
-            database_regex: crate::runtime::optional(&mut map, "databaseRegex", path)?,
-            dataset_name: crate::runtime::optional(&mut map, "datasetName", path)?,
-            dataset_prefix: crate::runtime::optional(&mut map, "datasetPrefix", path)?,
-            default_format: crate::runtime::optional(&mut map, "defaultFormat", path)?,
-            path: crate::runtime::optional(&mut map, "path", path)?,
-            provenance_field_name: crate::runtime::optional(
-                &mut map,
-                "provenanceFieldName",
-                path,
-            )?,
-            store_name: crate::runtime::optional(&mut map, "storeName", path)?,
-            trim_level: crate::runtime::optional(&mut map, "trimLevel", path)?,
-            urls: crate::runtime::optional(&mut map, "urls", path)?,
-            additional_properties: map,
+            allow_insecure: fields.optional("allowInsecure"),
+            collection: fields.optional("collection"),
+            collection_regex: fields.optional("collectionRegex"),
+            database: fields.optional("database"),
+            database_regex: fields.optional("databaseRegex"),
+            dataset_name: fields.optional("datasetName"),
+            dataset_prefix: fields.optional("datasetPrefix"),
+            default_format: fields.optional("defaultFormat"),
+            path: fields.optional("path"),
+            provenance_field_name: fields.optional("provenanceFieldName"),
+            store_name: fields.optional("storeName"),
+            trim_level: fields.optional("trimLevel"),
+            urls: fields.optional("urls"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

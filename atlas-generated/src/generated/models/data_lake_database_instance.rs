@@ -96,17 +96,13 @@ impl crate::runtime::Json for DataLakeDatabaseInstance {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            collections: crate::runtime::optional(&mut map, "collections", path)?,
-            max_wildcard_collections: crate::runtime::optional(
-                &mut map,
-                "maxWildcardCollections",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            views: crate::runtime::optional(&mut map, "views", path)?,
-            additional_properties: map,
+            collections: fields.optional("collections"),
+            max_wildcard_collections: fields.optional("maxWildcardCollections"),
+            name: fields.optional("name"),
+            views: fields.optional("views"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -69,11 +69,11 @@ impl crate::runtime::Json for DataLakeDlsAzureStore {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

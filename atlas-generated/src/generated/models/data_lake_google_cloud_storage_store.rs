@@ -126,20 +126,16 @@ impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            bucket: crate::runtime::optional(&mut map, "bucket", path)?,
-            delimiter: crate::runtime::optional(&mut map, "delimiter", path)?,
-            prefix: crate::runtime::optional(&mut map, "prefix", path)?,
-            public: crate::runtime::optional(&mut map, "public", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            replacement_delimiter: crate::runtime::optional(
-                &mut map,
-                "replacementDelimiter",
-                path,
-            )?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            bucket: fields.optional("bucket"),
+            delimiter: fields.optional("delimiter"),
+            prefix: fields.optional("prefix"),
+            public: fields.optional("public"),
+            region: fields.optional("region"),
+            replacement_delimiter: fields.optional("replacementDelimiter"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -88,13 +88,13 @@ impl crate::runtime::Json for DataLakeHttpStore {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            allow_insecure: crate::runtime::optional(&mut map, "allowInsecure", path)?,
-            default_format: crate::runtime::optional(&mut map, "defaultFormat", path)?,
-            urls: crate::runtime::optional(&mut map, "urls", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            allow_insecure: fields.optional("allowInsecure"),
+            default_format: fields.optional("defaultFormat"),
+            urls: fields.optional("urls"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

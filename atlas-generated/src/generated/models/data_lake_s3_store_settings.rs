@@ -144,21 +144,17 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_storage_classes: crate::runtime::optional(
-                &mut map,
-                "additionalStorageClasses",
-                path,
-            )?,
-            bucket: crate::runtime::optional(&mut map, "bucket", path)?,
-            delimiter: crate::runtime::optional(&mut map, "delimiter", path)?,
-            include_tags: crate::runtime::optional(&mut map, "includeTags", path)?,
-            prefix: crate::runtime::optional(&mut map, "prefix", path)?,
-            public: crate::runtime::optional(&mut map, "public", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            additional_storage_classes: fields.optional("additionalStorageClasses"),
+            bucket: fields.optional("bucket"),
+            delimiter: fields.optional("delimiter"),
+            include_tags: fields.optional("includeTags"),
+            prefix: fields.optional("prefix"),
+            public: fields.optional("public"),
+            region: fields.optional("region"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -72,11 +72,11 @@ impl crate::runtime::Json for DataLakeStorage {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            databases: crate::runtime::optional(&mut map, "databases", path)?,
-            stores: crate::runtime::optional(&mut map, "stores", path)?,
-            additional_properties: map,
+            databases: fields.optional("databases"),
+            stores: fields.optional("stores"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -158,29 +158,17 @@ impl crate::runtime::Json for DataLakeTenant {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider_config: crate::runtime::optional(
-                &mut map,
-                "cloudProviderConfig",
-                path,
-            )?,
-            data_process_region: crate::runtime::optional(
-                &mut map,
-                "dataProcessRegion",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostnames: crate::runtime::optional(&mut map, "hostnames", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            private_endpoint_hostnames: crate::runtime::optional(
-                &mut map,
-                "privateEndpointHostnames",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            storage: crate::runtime::optional(&mut map, "storage", path)?,
-            additional_properties: map,
+            cloud_provider_config: fields.optional("cloudProviderConfig"),
+            data_process_region: fields.optional("dataProcessRegion"),
+            group_id: fields.optional("groupId"),
+            hostnames: fields.optional("hostnames"),
+            name: fields.optional("name"),
+            private_endpoint_hostnames: fields.optional("privateEndpointHostnames"),
+            state: fields.optional("state"),
+            storage: fields.optional("storage"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -248,60 +248,27 @@ impl crate::runtime::Json for DataProtectionSettings20231001 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            authorized_email: crate::runtime::correction::required(
-                &mut map,
-                "authorizedEmail",
-                path,
-                &mut filled,
-            )?,
-            authorized_user_first_name: crate::runtime::correction::required(
-                &mut map,
-                "authorizedUserFirstName",
-                path,
-                &mut filled,
-            )?,
-            authorized_user_last_name: crate::runtime::correction::required(
-                &mut map,
-                "authorizedUserLastName",
-                path,
-                &mut filled,
-            )?,
-            copy_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "copyProtectionEnabled",
-                path,
-            )?,
-            deletable: crate::runtime::optional(&mut map, "deletable", path)?,
-            encryption_at_rest_enabled: crate::runtime::optional(
-                &mut map,
-                "encryptionAtRestEnabled",
-                path,
-            )?,
-            on_demand_policy_item: crate::runtime::optional(
-                &mut map,
-                "onDemandPolicyItem",
-                path,
-            )?,
-            pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
-            project_id: crate::runtime::optional(&mut map, "projectId", path)?,
-            restore_window_days: crate::runtime::optional(
-                &mut map,
-                "restoreWindowDays",
-                path,
-            )?,
-            scheduled_policy_items: crate::runtime::optional(
-                &mut map,
-                "scheduledPolicyItems",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            updated_date: crate::runtime::optional(&mut map, "updatedDate", path)?,
-            updated_user: crate::runtime::optional(&mut map, "updatedUser", path)?,
+            authorized_email: fields.required("authorizedEmail", &mut filled)?,
+            authorized_user_first_name: fields
+                .required("authorizedUserFirstName", &mut filled)?,
+            authorized_user_last_name: fields
+                .required("authorizedUserLastName", &mut filled)?,
+            copy_protection_enabled: fields.optional("copyProtectionEnabled"),
+            deletable: fields.optional("deletable"),
+            encryption_at_rest_enabled: fields.optional("encryptionAtRestEnabled"),
+            on_demand_policy_item: fields.optional("onDemandPolicyItem"),
+            pit_enabled: fields.optional("pitEnabled"),
+            project_id: fields.optional("projectId"),
+            restore_window_days: fields.optional("restoreWindowDays"),
+            scheduled_policy_items: fields.optional("scheduledPolicyItems"),
+            state: fields.optional("state"),
+            updated_date: fields.optional("updatedDate"),
+            updated_user: fields.optional("updatedUser"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

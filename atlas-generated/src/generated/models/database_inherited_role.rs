@@ -69,18 +69,13 @@ impl crate::runtime::Json for DatabaseInheritedRole {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
-            role: crate::runtime::correction::required(
-                &mut map,
-                "role",
-                path,
-                &mut filled,
-            )?,
+            db: fields.required("db", &mut filled)?,
+            role: fields.required("role", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -83,24 +83,14 @@ impl crate::runtime::Json for DatabasePermittedNamespaceResource {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster: crate::runtime::correction::required(
-                &mut map,
-                "cluster",
-                path,
-                &mut filled,
-            )?,
-            collection: crate::runtime::correction::required(
-                &mut map,
-                "collection",
-                path,
-                &mut filled,
-            )?,
-            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
+            cluster: fields.required("cluster", &mut filled)?,
+            collection: fields.required("collection", &mut filled)?,
+            db: fields.required("db", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

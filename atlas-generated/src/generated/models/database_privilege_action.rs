@@ -71,23 +71,13 @@ impl crate::runtime::Json for DatabasePrivilegeAction {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            action: crate::runtime::correction::required(
-                &mut map,
-                "action",
-                path,
-                &mut filled,
-            )?,
-            resources: crate::runtime::correction::required(
-                &mut map,
-                "resources",
-                path,
-                &mut filled,
-            )?,
+            action: fields.required("action", &mut filled)?,
+            resources: fields.required("resources", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -130,14 +130,14 @@ impl crate::runtime::Json for DatabaseRollingIndexRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            collation: crate::runtime::optional(&mut map, "collation", path)?,
-            collection: crate::runtime::optional(&mut map, "collection", path)?,
-            db: crate::runtime::optional(&mut map, "db", path)?,
-            keys: crate::runtime::optional(&mut map, "keys", path)?,
-            options: crate::runtime::optional(&mut map, "options", path)?,
-            additional_properties: map,
+            collation: fields.optional("collation"),
+            collection: fields.optional("collection"),
+            db: fields.optional("db"),
+            keys: fields.optional("keys"),
+            options: fields.optional("options"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

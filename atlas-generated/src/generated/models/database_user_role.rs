@@ -85,24 +85,14 @@ impl crate::runtime::Json for DatabaseUserRole {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
-            database_name: crate::runtime::correction::required(
-                &mut map,
-                "databaseName",
-                path,
-                &mut filled,
-            )?,
-            role_name: crate::runtime::correction::required(
-                &mut map,
-                "roleName",
-                path,
-                &mut filled,
-            )?,
+            collection_name: fields.optional("collectionName"),
+            database_name: fields.required("databaseName", &mut filled)?,
+            role_name: fields.required("roleName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

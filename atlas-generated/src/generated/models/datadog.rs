@@ -172,39 +172,20 @@ impl crate::runtime::Json for Datadog {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::correction::required(
-                &mut map,
-                "apiKey",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            send_collection_latency_metrics: crate::runtime::optional(
-                &mut map,
-                "sendCollectionLatencyMetrics",
-                path,
-            )?,
-            send_database_metrics: crate::runtime::optional(
-                &mut map,
-                "sendDatabaseMetrics",
-                path,
-            )?,
-            send_query_stats_metrics: crate::runtime::optional(
-                &mut map,
-                "sendQueryStatsMetrics",
-                path,
-            )?,
-            send_user_provided_resource_tags: crate::runtime::optional(
-                &mut map,
-                "sendUserProvidedResourceTags",
-                path,
-            )?,
+            api_key: fields.required("apiKey", &mut filled)?,
+            id: fields.nullable("id"),
+            region: fields.optional("region"),
+            send_collection_latency_metrics: fields
+                .optional("sendCollectionLatencyMetrics"),
+            send_database_metrics: fields.optional("sendDatabaseMetrics"),
+            send_query_stats_metrics: fields.optional("sendQueryStatsMetrics"),
+            send_user_provided_resource_tags: fields
+                .optional("sendUserProvidedResourceTags"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

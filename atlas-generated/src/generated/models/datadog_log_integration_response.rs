@@ -103,30 +103,15 @@ impl crate::runtime::Json for DatadogLogIntegrationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
-            log_types: crate::runtime::correction::required(
-                &mut map,
-                "logTypes",
-                path,
-                &mut filled,
-            )?,
-            api_key: crate::runtime::correction::required(
-                &mut map,
-                "apiKey",
-                path,
-                &mut filled,
-            )?,
-            region: crate::runtime::correction::required(
-                &mut map,
-                "region",
-                path,
-                &mut filled,
-            )?,
+            id: fields.required("id", &mut filled)?,
+            log_types: fields.required("logTypes", &mut filled)?,
+            api_key: fields.required("apiKey", &mut filled)?,
+            region: fields.required("region", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -164,23 +164,18 @@ impl crate::runtime::Json for DatadogNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            datadog_api_key: crate::runtime::optional(&mut map, "datadogApiKey", path)?,
-            datadog_region: crate::runtime::optional(&mut map, "datadogRegion", path)?,
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
+            datadog_api_key: fields.optional("datadogApiKey"),
+            datadog_region: fields.optional("datadogRegion"),
+            delay_min: fields.optional("delayMin"),
+            integration_id: fields.optional("integrationId"),
+            interval_min: fields.optional("intervalMin"),
+            notifier_id: fields.optional("notifierId"),
+            type_name: fields.required("typeName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

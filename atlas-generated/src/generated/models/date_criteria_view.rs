@@ -83,16 +83,12 @@ impl crate::runtime::Json for DateCriteriaView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            date_field: crate::runtime::optional(&mut map, "dateField", path)?,
-            date_format: crate::runtime::optional(&mut map, "dateFormat", path)?,
-            expire_after_days: crate::runtime::optional(
-                &mut map,
-                "expireAfterDays",
-                path,
-            )?,
-            additional_properties: map,
+            date_field: fields.optional("dateField"),
+            date_format: fields.optional("dateFormat"),
+            expire_after_days: fields.optional("expireAfterDays"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -238,35 +238,23 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(
-                &mut map,
-                "acknowledgedUntil",
-                path,
-            )?,
-            acknowledgement_comment: crate::runtime::optional(
-                &mut map,
-                "acknowledgementComment",
-                path,
-            )?,
-            acknowledging_username: crate::runtime::optional(
-                &mut map,
-                "acknowledgingUsername",
-                path,
-            )?,
-            alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::optional(&mut map, "eventTypeName", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            resolved: crate::runtime::optional(&mut map, "resolved", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
-            additional_properties: map,
+            acknowledged_until: fields.optional("acknowledgedUntil"),
+            acknowledgement_comment: fields.optional("acknowledgementComment"),
+            acknowledging_username: fields.optional("acknowledgingUsername"),
+            alert_config_id: fields.optional("alertConfigId"),
+            created: fields.optional("created"),
+            event_type_name: fields.optional("eventTypeName"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            last_notified: fields.optional("lastNotified"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            resolved: fields.optional("resolved"),
+            status: fields.optional("status"),
+            updated: fields.optional("updated"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -102,13 +102,13 @@ impl crate::runtime::Json for DefaultGroupLimitResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            default_limit: crate::runtime::nullable(&mut map, "defaultLimit", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            maximum_limit: crate::runtime::nullable(&mut map, "maximumLimit", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            default_limit: fields.nullable("defaultLimit"),
+            description: fields.optional("description"),
+            maximum_limit: fields.nullable("maximumLimit"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -103,20 +103,15 @@ impl crate::runtime::Json for DefaultLimit {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
-            default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
-            maximum_limit: crate::runtime::optional(&mut map, "maximumLimit", path)?,
-            value: crate::runtime::correction::required(
-                &mut map,
-                "value",
-                path,
-                &mut filled,
-            )?,
+            current_usage: fields.optional("currentUsage"),
+            default_limit: fields.optional("defaultLimit"),
+            maximum_limit: fields.optional("maximumLimit"),
+            value: fields.required("value", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -128,17 +128,13 @@ impl crate::runtime::Json for DeleteCopiedBackups {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            replication_spec_id: crate::runtime::optional(
-                &mut map,
-                "replicationSpecId",
-                path,
-            )?,
-            zone_id: crate::runtime::optional(&mut map, "zoneId", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            region_name: fields.optional("regionName"),
+            replication_spec_id: fields.optional("replicationSpecId"),
+            zone_id: fields.optional("zoneId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -107,12 +107,12 @@ impl crate::runtime::Json for DeleteCopiedBackups20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            zone_id: crate::runtime::optional(&mut map, "zoneId", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            region_name: fields.optional("regionName"),
+            zone_id: fields.optional("zoneId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

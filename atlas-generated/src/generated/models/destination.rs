@@ -93,30 +93,15 @@ impl crate::runtime::Json for Destination {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster_name: crate::runtime::correction::required(
-                &mut map,
-                "clusterName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::correction::required(
-                &mut map,
-                "groupId",
-                path,
-                &mut filled,
-            )?,
-            hostname_schema_type: crate::runtime::correction::required(
-                &mut map,
-                "hostnameSchemaType",
-                path,
-                &mut filled,
-            )?,
-            private_link_id: crate::runtime::nullable(&mut map, "privateLinkId", path)?,
+            cluster_name: fields.required("clusterName", &mut filled)?,
+            group_id: fields.required("groupId", &mut filled)?,
+            hostname_schema_type: fields.required("hostnameSchemaType", &mut filled)?,
+            private_link_id: fields.nullable("privateLinkId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -118,36 +118,16 @@ impl crate::runtime::Json for DiskBackupApiPolicyItem {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            frequency_interval: crate::runtime::correction::required(
-                &mut map,
-                "frequencyInterval",
-                path,
-                &mut filled,
-            )?,
-            frequency_type: crate::runtime::correction::required(
-                &mut map,
-                "frequencyType",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            retention_unit: crate::runtime::correction::required(
-                &mut map,
-                "retentionUnit",
-                path,
-                &mut filled,
-            )?,
-            retention_value: crate::runtime::correction::required(
-                &mut map,
-                "retentionValue",
-                path,
-                &mut filled,
-            )?,
+            frequency_interval: fields.required("frequencyInterval", &mut filled)?,
+            frequency_type: fields.required("frequencyType", &mut filled)?,
+            id: fields.optional("id"),
+            retention_unit: fields.required("retentionUnit", &mut filled)?,
+            retention_value: fields.required("retentionValue", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

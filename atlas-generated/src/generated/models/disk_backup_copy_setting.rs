@@ -136,32 +136,16 @@ impl crate::runtime::Json for DiskBackupCopySetting {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            copy_policy_items: crate::runtime::optional(
-                &mut map,
-                "copyPolicyItems",
-                path,
-            )?,
-            frequencies: crate::runtime::optional(&mut map, "frequencies", path)?,
-            last_number_of_snapshots: crate::runtime::optional(
-                &mut map,
-                "lastNumberOfSnapshots",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            replication_spec_id: crate::runtime::optional(
-                &mut map,
-                "replicationSpecId",
-                path,
-            )?,
-            should_copy_oplogs: crate::runtime::optional(
-                &mut map,
-                "shouldCopyOplogs",
-                path,
-            )?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            copy_policy_items: fields.optional("copyPolicyItems"),
+            frequencies: fields.optional("frequencies"),
+            last_number_of_snapshots: fields.optional("lastNumberOfSnapshots"),
+            region_name: fields.optional("regionName"),
+            replication_spec_id: fields.optional("replicationSpecId"),
+            should_copy_oplogs: fields.optional("shouldCopyOplogs"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

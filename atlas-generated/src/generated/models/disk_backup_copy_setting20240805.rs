@@ -144,35 +144,18 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            copy_policy_items: crate::runtime::optional(
-                &mut map,
-                "copyPolicyItems",
-                path,
-            )?,
-            frequencies: crate::runtime::optional(&mut map, "frequencies", path)?,
-            last_number_of_snapshots: crate::runtime::optional(
-                &mut map,
-                "lastNumberOfSnapshots",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            should_copy_oplogs: crate::runtime::optional(
-                &mut map,
-                "shouldCopyOplogs",
-                path,
-            )?,
-            zone_id: crate::runtime::correction::required(
-                &mut map,
-                "zoneId",
-                path,
-                &mut filled,
-            )?,
+            cloud_provider: fields.optional("cloudProvider"),
+            copy_policy_items: fields.optional("copyPolicyItems"),
+            frequencies: fields.optional("frequencies"),
+            last_number_of_snapshots: fields.optional("lastNumberOfSnapshots"),
+            region_name: fields.optional("regionName"),
+            should_copy_oplogs: fields.optional("shouldCopyOplogs"),
+            zone_id: fields.required("zoneId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

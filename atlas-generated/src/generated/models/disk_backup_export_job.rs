@@ -204,25 +204,21 @@ impl crate::runtime::Json for DiskBackupExportJob {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            components: crate::runtime::optional(&mut map, "components", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            custom_data: crate::runtime::optional(&mut map, "customData", path)?,
-            export_bucket_id: crate::runtime::optional(
-                &mut map,
-                "exportBucketId",
-                path,
-            )?,
-            export_status: crate::runtime::optional(&mut map, "exportStatus", path)?,
-            finished_at: crate::runtime::optional(&mut map, "finishedAt", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            prefix: crate::runtime::optional(&mut map, "prefix", path)?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            state_reason: crate::runtime::optional(&mut map, "stateReason", path)?,
-            additional_properties: map,
+            components: fields.optional("components"),
+            created_at: fields.optional("createdAt"),
+            custom_data: fields.optional("customData"),
+            export_bucket_id: fields.optional("exportBucketId"),
+            export_status: fields.optional("exportStatus"),
+            finished_at: fields.optional("finishedAt"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            prefix: fields.optional("prefix"),
+            snapshot_id: fields.optional("snapshotId"),
+            state: fields.optional("state"),
+            state_reason: fields.optional("stateReason"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -115,17 +115,13 @@ impl crate::runtime::Json for DiskBackupExportJobRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            custom_data: crate::runtime::optional(&mut map, "customData", path)?,
-            export_bucket_id: crate::runtime::optional(
-                &mut map,
-                "exportBucketId",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            additional_properties: map,
+            custom_data: fields.optional("customData"),
+            export_bucket_id: fields.optional("exportBucketId"),
+            links: fields.optional("links"),
+            snapshot_id: fields.optional("snapshotId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

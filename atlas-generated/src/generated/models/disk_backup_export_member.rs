@@ -70,15 +70,11 @@ impl crate::runtime::Json for DiskBackupExportMember {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            export_id: crate::runtime::optional(&mut map, "exportId", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            additional_properties: map,
+            export_id: fields.optional("exportId"),
+            replica_set_name: fields.optional("replicaSetName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

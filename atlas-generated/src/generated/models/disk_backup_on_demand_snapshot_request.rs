@@ -79,16 +79,12 @@ impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            retention_in_days: crate::runtime::optional(
-                &mut map,
-                "retentionInDays",
-                path,
-            )?,
-            additional_properties: map,
+            description: fields.optional("description"),
+            links: fields.optional("links"),
+            retention_in_days: fields.optional("retentionInDays"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

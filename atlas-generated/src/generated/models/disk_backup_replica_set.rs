@@ -266,33 +266,25 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            copy_regions: crate::runtime::optional(&mut map, "copyRegions", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
-            mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
-            policy_items: crate::runtime::optional(&mut map, "policyItems", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(
-                &mut map,
-                "storageSizeBytes",
-                path,
-            )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            copy_regions: fields.optional("copyRegions"),
+            created_at: fields.optional("createdAt"),
+            description: fields.optional("description"),
+            expires_at: fields.optional("expiresAt"),
+            frequency_type: fields.optional("frequencyType"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            master_key_uuid: fields.optional("masterKeyUUID"),
+            mongod_version: fields.optional("mongodVersion"),
+            policy_items: fields.optional("policyItems"),
+            replica_set_name: fields.optional("replicaSetName"),
+            snapshot_type: fields.optional("snapshotType"),
+            status: fields.optional("status"),
+            storage_size_bytes: fields.optional("storageSizeBytes"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

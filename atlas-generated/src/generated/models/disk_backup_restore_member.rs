@@ -90,20 +90,13 @@ impl crate::runtime::Json for DiskBackupRestoreMember {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            download_url: crate::runtime::optional(&mut map, "downloadUrl", path)?,
-            private_download_delivery_urls: crate::runtime::optional(
-                &mut map,
-                "privateDownloadDeliveryUrls",
-                path,
-            )?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            additional_properties: map,
+            download_url: fields.optional("downloadUrl"),
+            private_download_delivery_urls: fields
+                .optional("privateDownloadDeliveryUrls"),
+            replica_set_name: fields.optional("replicaSetName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

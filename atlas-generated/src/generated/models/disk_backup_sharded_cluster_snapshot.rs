@@ -271,33 +271,25 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            config_server_type: crate::runtime::optional(
-                &mut map,
-                "configServerType",
-                path,
-            )?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
-            members: crate::runtime::optional(&mut map, "members", path)?,
-            mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
-            policy_items: crate::runtime::optional(&mut map, "policyItems", path)?,
-            snapshot_ids: crate::runtime::optional(&mut map, "snapshotIds", path)?,
-            snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(
-                &mut map,
-                "storageSizeBytes",
-                path,
-            )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            config_server_type: fields.optional("configServerType"),
+            created_at: fields.optional("createdAt"),
+            description: fields.optional("description"),
+            expires_at: fields.optional("expiresAt"),
+            frequency_type: fields.optional("frequencyType"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            master_key_uuid: fields.optional("masterKeyUUID"),
+            members: fields.optional("members"),
+            mongod_version: fields.optional("mongodVersion"),
+            policy_items: fields.optional("policyItems"),
+            snapshot_ids: fields.optional("snapshotIds"),
+            snapshot_type: fields.optional("snapshotType"),
+            status: fields.optional("status"),
+            storage_size_bytes: fields.optional("storageSizeBytes"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

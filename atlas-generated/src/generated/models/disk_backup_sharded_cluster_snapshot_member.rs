@@ -86,16 +86,12 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotMember {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            id: fields.optional("id"),
+            replica_set_name: fields.optional("replicaSetName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -109,35 +109,16 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::correction::required(
-                &mut map,
-                "cloudProvider",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            iam_role_id: crate::runtime::correction::required(
-                &mut map,
-                "iamRoleId",
-                path,
-                &mut filled,
-            )?,
-            require_private_networking: crate::runtime::optional(
-                &mut map,
-                "requirePrivateNetworking",
-                path,
-            )?,
+            cloud_provider: fields.required("cloudProvider", &mut filled)?,
+            links: fields.optional("links"),
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            iam_role_id: fields.required("iamRoleId", &mut filled)?,
+            require_private_networking: fields.optional("requirePrivateNetworking"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -131,42 +131,18 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(
-                &mut map,
-                "_id",
-                path,
-                &mut filled,
-            )?,
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            cloud_provider: crate::runtime::correction::required(
-                &mut map,
-                "cloudProvider",
-                path,
-                &mut filled,
-            )?,
-            iam_role_id: crate::runtime::correction::required(
-                &mut map,
-                "iamRoleId",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            require_private_networking: crate::runtime::optional(
-                &mut map,
-                "requirePrivateNetworking",
-                path,
-            )?,
+            id: fields.required("_id", &mut filled)?,
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            cloud_provider: fields.required("cloudProvider", &mut filled)?,
+            iam_role_id: fields.required("iamRoleId", &mut filled)?,
+            links: fields.optional("links"),
+            region: fields.optional("region"),
+            require_private_networking: fields.optional("requirePrivateNetworking"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

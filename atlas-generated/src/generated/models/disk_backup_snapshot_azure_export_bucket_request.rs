@@ -108,26 +108,16 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            bucket_name: crate::runtime::optional(&mut map, "bucketName", path)?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
-            service_url: crate::runtime::correction::required(
-                &mut map,
-                "serviceUrl",
-                path,
-                &mut filled,
-            )?,
-            tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
+            links: fields.optional("links"),
+            bucket_name: fields.optional("bucketName"),
+            role_id: fields.required("roleId", &mut filled)?,
+            service_url: fields.required("serviceUrl", &mut filled)?,
+            tenant_id: fields.optional("tenantId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -82,24 +82,14 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
+            links: fields.optional("links"),
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            role_id: fields.required("roleId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

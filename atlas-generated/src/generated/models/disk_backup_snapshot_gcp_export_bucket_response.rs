@@ -93,30 +93,15 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(
-                &mut map,
-                "_id",
-                path,
-                &mut filled,
-            )?,
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            role_id: crate::runtime::correction::required(
-                &mut map,
-                "roleId",
-                path,
-                &mut filled,
-            )?,
+            id: fields.required("_id", &mut filled)?,
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            links: fields.optional("links"),
+            role_id: fields.required("roleId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -314,51 +314,31 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cancelled: crate::runtime::optional(&mut map, "cancelled", path)?,
-            components: crate::runtime::optional(&mut map, "components", path)?,
-            delivery_type: crate::runtime::correction::required(
-                &mut map,
-                "deliveryType",
-                path,
-                &mut filled,
-            )?,
-            delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
-            desired_timestamp: crate::runtime::optional(
-                &mut map,
-                "desiredTimestamp",
-                path,
-            )?,
-            expired: crate::runtime::optional(&mut map, "expired", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            failed: crate::runtime::optional(&mut map, "failed", path)?,
-            finished_at: crate::runtime::optional(&mut map, "finishedAt", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            oplog_inc: crate::runtime::optional(&mut map, "oplogInc", path)?,
-            oplog_ts: crate::runtime::optional(&mut map, "oplogTs", path)?,
-            point_in_time_utc_seconds: crate::runtime::optional(
-                &mut map,
-                "pointInTimeUTCSeconds",
-                path,
-            )?,
-            private_download_delivery_urls: crate::runtime::optional(
-                &mut map,
-                "privateDownloadDeliveryUrls",
-                path,
-            )?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::optional(
-                &mut map,
-                "targetClusterName",
-                path,
-            )?,
-            target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
+            cancelled: fields.optional("cancelled"),
+            components: fields.optional("components"),
+            delivery_type: fields.required("deliveryType", &mut filled)?,
+            delivery_url: fields.optional("deliveryUrl"),
+            desired_timestamp: fields.optional("desiredTimestamp"),
+            expired: fields.optional("expired"),
+            expires_at: fields.optional("expiresAt"),
+            failed: fields.optional("failed"),
+            finished_at: fields.optional("finishedAt"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            oplog_inc: fields.optional("oplogInc"),
+            oplog_ts: fields.optional("oplogTs"),
+            point_in_time_utc_seconds: fields.optional("pointInTimeUTCSeconds"),
+            private_download_delivery_urls: fields
+                .optional("privateDownloadDeliveryUrls"),
+            snapshot_id: fields.optional("snapshotId"),
+            target_cluster_name: fields.optional("targetClusterName"),
+            target_group_id: fields.optional("targetGroupId"),
+            timestamp: fields.optional("timestamp"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

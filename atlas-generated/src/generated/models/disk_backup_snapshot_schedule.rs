@@ -388,83 +388,31 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            auto_export_enabled: crate::runtime::optional(
-                &mut map,
-                "autoExportEnabled",
-                path,
-            )?,
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            copy_policy_items_enabled: crate::runtime::optional(
-                &mut map,
-                "copyPolicyItemsEnabled",
-                path,
-            )?,
-            copy_settings: crate::runtime::optional(&mut map, "copySettings", path)?,
-            delete_copied_backups: crate::runtime::optional(
-                &mut map,
-                "deleteCopiedBackups",
-                path,
-            )?,
-            delete_copy_snapshots: crate::runtime::optional(
-                &mut map,
-                "deleteCopySnapshots",
-                path,
-            )?,
-            delete_snapshots: crate::runtime::optional(
-                &mut map,
-                "deleteSnapshots",
-                path,
-            )?,
-            export: crate::runtime::optional(&mut map, "export", path)?,
-            extra_retention_settings: crate::runtime::optional(
-                &mut map,
-                "extraRetentionSettings",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            next_snapshot: crate::runtime::optional(&mut map, "nextSnapshot", path)?,
-            policies: crate::runtime::correction::required(
-                &mut map,
-                "policies",
-                path,
-                &mut filled,
-            )?,
-            reference_hour_of_day: crate::runtime::optional(
-                &mut map,
-                "referenceHourOfDay",
-                path,
-            )?,
-            reference_minute_of_hour: crate::runtime::optional(
-                &mut map,
-                "referenceMinuteOfHour",
-                path,
-            )?,
-            restore_window_days: crate::runtime::optional(
-                &mut map,
-                "restoreWindowDays",
-                path,
-            )?,
-            update_copy_snapshots: crate::runtime::optional(
-                &mut map,
-                "updateCopySnapshots",
-                path,
-            )?,
-            update_snapshots: crate::runtime::optional(
-                &mut map,
-                "updateSnapshots",
-                path,
-            )?,
-            use_org_and_group_names_in_export_prefix: crate::runtime::optional(
-                &mut map,
-                "useOrgAndGroupNamesInExportPrefix",
-                path,
-            )?,
+            auto_export_enabled: fields.optional("autoExportEnabled"),
+            cluster_id: fields.optional("clusterId"),
+            cluster_name: fields.optional("clusterName"),
+            copy_policy_items_enabled: fields.optional("copyPolicyItemsEnabled"),
+            copy_settings: fields.optional("copySettings"),
+            delete_copied_backups: fields.optional("deleteCopiedBackups"),
+            delete_copy_snapshots: fields.optional("deleteCopySnapshots"),
+            delete_snapshots: fields.optional("deleteSnapshots"),
+            export: fields.optional("export"),
+            extra_retention_settings: fields.optional("extraRetentionSettings"),
+            links: fields.optional("links"),
+            next_snapshot: fields.optional("nextSnapshot"),
+            policies: fields.required("policies", &mut filled)?,
+            reference_hour_of_day: fields.optional("referenceHourOfDay"),
+            reference_minute_of_hour: fields.optional("referenceMinuteOfHour"),
+            restore_window_days: fields.optional("restoreWindowDays"),
+            update_copy_snapshots: fields.optional("updateCopySnapshots"),
+            update_snapshots: fields.optional("updateSnapshots"),
+            use_org_and_group_names_in_export_prefix: fields
+                .optional("useOrgAndGroupNamesInExportPrefix"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -55,10 +55,10 @@ impl crate::runtime::Json for DiskGbAutoScaling {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            additional_properties: map,
+            enabled: fields.optional("enabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -121,16 +121,16 @@ impl crate::runtime::Json for DropIndexSuggestionsIndex {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            access_count: crate::runtime::optional(&mut map, "accessCount", path)?,
-            index: crate::runtime::optional(&mut map, "index", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            shards: crate::runtime::optional(&mut map, "shards", path)?,
-            since: crate::runtime::optional(&mut map, "since", path)?,
-            size_bytes: crate::runtime::optional(&mut map, "sizeBytes", path)?,
-            additional_properties: map,
+            access_count: fields.optional("accessCount"),
+            index: fields.optional("index"),
+            name: fields.optional("name"),
+            namespace: fields.optional("namespace"),
+            shards: fields.optional("shards"),
+            since: fields.optional("since"),
+            size_bytes: fields.optional("sizeBytes"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -92,16 +92,12 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            hidden_indexes: crate::runtime::optional(&mut map, "hiddenIndexes", path)?,
-            redundant_indexes: crate::runtime::optional(
-                &mut map,
-                "redundantIndexes",
-                path,
-            )?,
-            unused_indexes: crate::runtime::optional(&mut map, "unusedIndexes", path)?,
-            additional_properties: map,
+            hidden_indexes: fields.optional("hiddenIndexes"),
+            redundant_indexes: fields.optional("redundantIndexes"),
+            unused_indexes: fields.optional("unusedIndexes"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

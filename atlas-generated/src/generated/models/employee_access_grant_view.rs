@@ -85,24 +85,14 @@ impl crate::runtime::Json for EmployeeAccessGrantView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            expiration_time: crate::runtime::correction::required(
-                &mut map,
-                "expirationTime",
-                path,
-                &mut filled,
-            )?,
-            grant_type: crate::runtime::correction::required(
-                &mut map,
-                "grantType",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
+            expiration_time: fields.required("expirationTime", &mut filled)?,
+            grant_type: fields.required("grantType", &mut filled)?,
+            links: fields.optional("links"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -99,21 +99,13 @@ impl crate::runtime::Json for EncryptionAtRest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws_kms: crate::runtime::optional(&mut map, "awsKms", path)?,
-            azure_key_vault: crate::runtime::optional(&mut map, "azureKeyVault", path)?,
-            enabled_for_search_nodes: crate::runtime::optional(
-                &mut map,
-                "enabledForSearchNodes",
-                path,
-            )?,
-            google_cloud_kms: crate::runtime::optional(
-                &mut map,
-                "googleCloudKms",
-                path,
-            )?,
-            additional_properties: map,
+            aws_kms: fields.optional("awsKms"),
+            azure_key_vault: fields.optional("azureKeyVault"),
+            enabled_for_search_nodes: fields.optional("enabledForSearchNodes"),
+            google_cloud_kms: fields.optional("googleCloudKms"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

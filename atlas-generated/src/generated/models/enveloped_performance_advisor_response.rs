@@ -101,20 +101,15 @@ impl crate::runtime::Json for EnvelopedPerformanceAdvisorResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            content: crate::runtime::correction::required(
-                &mut map,
-                "content",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            locations: crate::runtime::optional(&mut map, "locations", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
+            content: fields.required("content", &mut filled)?,
+            links: fields.optional("links"),
+            locations: fields.optional("locations"),
+            status: fields.optional("status"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

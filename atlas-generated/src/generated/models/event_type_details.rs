@@ -85,12 +85,12 @@ impl crate::runtime::Json for EventTypeDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            alertable: crate::runtime::optional(&mut map, "alertable", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            event_type: crate::runtime::optional(&mut map, "eventType", path)?,
-            additional_properties: map,
+            alertable: fields.optional("alertable"),
+            description: fields.optional("description"),
+            event_type: fields.optional("eventType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -72,19 +72,11 @@ impl crate::runtime::Json for ExportStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            exported_collections: crate::runtime::optional(
-                &mut map,
-                "exportedCollections",
-                path,
-            )?,
-            total_collections: crate::runtime::optional(
-                &mut map,
-                "totalCollections",
-                path,
-            )?,
-            additional_properties: map,
+            exported_collections: fields.optional("exportedCollections"),
+            total_collections: fields.optional("totalCollections"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -69,11 +69,11 @@ impl crate::runtime::Json for ExtraRetentionSetting {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
-            retention_days: crate::runtime::optional(&mut map, "retentionDays", path)?,
-            additional_properties: map,
+            frequency_type: fields.optional("frequencyType"),
+            retention_days: fields.optional("retentionDays"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -108,36 +108,17 @@ impl crate::runtime::Json for FederatedUser {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            email_address: crate::runtime::correction::required(
-                &mut map,
-                "emailAddress",
-                path,
-                &mut filled,
-            )?,
-            federation_settings_id: crate::runtime::correction::required(
-                &mut map,
-                "federationSettingsId",
-                path,
-                &mut filled,
-            )?,
-            first_name: crate::runtime::correction::required(
-                &mut map,
-                "firstName",
-                path,
-                &mut filled,
-            )?,
-            last_name: crate::runtime::correction::required(
-                &mut map,
-                "lastName",
-                path,
-                &mut filled,
-            )?,
-            user_id: crate::runtime::optional(&mut map, "userId", path)?,
+            email_address: fields.required("emailAddress", &mut filled)?,
+            federation_settings_id: fields
+                .required("federationSettingsId", &mut filled)?,
+            first_name: fields.required("firstName", &mut filled)?,
+            last_name: fields.required("lastName", &mut filled)?,
+            user_id: fields.optional("userId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -184,33 +184,21 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            associated_domains: crate::runtime::optional(
-                &mut map,
-                "associatedDomains",
-                path,
-            )?,
-            audience: crate::runtime::optional(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(
-                &mut map,
-                "authorizationType",
-                path,
-            )?,
-            client_id: crate::runtime::optional(&mut map, "clientId", path)?,
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            display_name: crate::runtime::optional(&mut map, "displayName", path)?,
-            groups_claim: crate::runtime::optional(&mut map, "groupsClaim", path)?,
-            idp_type: crate::runtime::optional(&mut map, "idpType", path)?,
-            issuer_uri: crate::runtime::optional(&mut map, "issuerUri", path)?,
-            protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            requested_scopes: crate::runtime::optional(
-                &mut map,
-                "requestedScopes",
-                path,
-            )?,
-            user_claim: crate::runtime::optional(&mut map, "userClaim", path)?,
-            additional_properties: map,
+            associated_domains: fields.optional("associatedDomains"),
+            audience: fields.optional("audience"),
+            authorization_type: fields.optional("authorizationType"),
+            client_id: fields.optional("clientId"),
+            description: fields.nullable("description"),
+            display_name: fields.optional("displayName"),
+            groups_claim: fields.optional("groupsClaim"),
+            idp_type: fields.optional("idpType"),
+            issuer_uri: fields.optional("issuerUri"),
+            protocol: fields.optional("protocol"),
+            requested_scopes: fields.optional("requestedScopes"),
+            user_claim: fields.optional("userClaim"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

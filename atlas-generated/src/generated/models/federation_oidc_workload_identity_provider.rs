@@ -223,27 +223,23 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProvider {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            associated_orgs: crate::runtime::optional(&mut map, "associatedOrgs", path)?,
-            audience: crate::runtime::nullable(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(
-                &mut map,
-                "authorizationType",
-                path,
-            )?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            display_name: crate::runtime::optional(&mut map, "displayName", path)?,
-            groups_claim: crate::runtime::nullable(&mut map, "groupsClaim", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            idp_type: crate::runtime::optional(&mut map, "idpType", path)?,
-            issuer_uri: crate::runtime::optional(&mut map, "issuerUri", path)?,
-            okta_idp_id: crate::runtime::optional(&mut map, "oktaIdpId", path)?,
-            protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            updated_at: crate::runtime::nullable(&mut map, "updatedAt", path)?,
-            user_claim: crate::runtime::optional(&mut map, "userClaim", path)?,
-            additional_properties: map,
+            associated_orgs: fields.optional("associatedOrgs"),
+            audience: fields.nullable("audience"),
+            authorization_type: fields.optional("authorizationType"),
+            created_at: fields.optional("createdAt"),
+            description: fields.nullable("description"),
+            display_name: fields.optional("displayName"),
+            groups_claim: fields.nullable("groupsClaim"),
+            id: fields.optional("id"),
+            idp_type: fields.optional("idpType"),
+            issuer_uri: fields.optional("issuerUri"),
+            okta_idp_id: fields.optional("oktaIdpId"),
+            protocol: fields.optional("protocol"),
+            updated_at: fields.nullable("updatedAt"),
+            user_claim: fields.optional("userClaim"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -226,37 +226,24 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            associated_domains: crate::runtime::optional(
-                &mut map,
-                "associatedDomains",
-                path,
-            )?,
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            display_name: crate::runtime::optional(&mut map, "displayName", path)?,
-            idp_type: crate::runtime::optional(&mut map, "idpType", path)?,
-            issuer_uri: crate::runtime::optional(&mut map, "issuerUri", path)?,
-            pem_file_info: crate::runtime::optional(&mut map, "pemFileInfo", path)?,
-            protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            request_binding: crate::runtime::optional(&mut map, "requestBinding", path)?,
-            response_signature_algorithm: crate::runtime::optional(
-                &mut map,
-                "responseSignatureAlgorithm",
-                path,
-            )?,
-            slug: crate::runtime::optional(&mut map, "slug", path)?,
-            sso_debug_enabled: crate::runtime::correction::required(
-                &mut map,
-                "ssoDebugEnabled",
-                path,
-                &mut filled,
-            )?,
-            sso_url: crate::runtime::optional(&mut map, "ssoUrl", path)?,
-            status: crate::runtime::nullable(&mut map, "status", path)?,
+            associated_domains: fields.optional("associatedDomains"),
+            description: fields.nullable("description"),
+            display_name: fields.optional("displayName"),
+            idp_type: fields.optional("idpType"),
+            issuer_uri: fields.optional("issuerUri"),
+            pem_file_info: fields.optional("pemFileInfo"),
+            protocol: fields.optional("protocol"),
+            request_binding: fields.optional("requestBinding"),
+            response_signature_algorithm: fields.optional("responseSignatureAlgorithm"),
+            slug: fields.optional("slug"),
+            sso_debug_enabled: fields.required("ssoDebugEnabled", &mut filled)?,
+            sso_url: fields.optional("ssoUrl"),
+            status: fields.nullable("status"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

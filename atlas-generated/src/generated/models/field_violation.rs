@@ -68,23 +68,13 @@ impl crate::runtime::Json for FieldViolation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            description: crate::runtime::correction::required(
-                &mut map,
-                "description",
-                path,
-                &mut filled,
-            )?,
-            field: crate::runtime::correction::required(
-                &mut map,
-                "field",
-                path,
-                &mut filled,
-            )?,
+            description: fields.required("description", &mut filled)?,
+            field: fields.required("field", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -251,43 +251,23 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            delivery_type: crate::runtime::optional(&mut map, "deliveryType", path)?,
-            expiration_date: crate::runtime::optional(&mut map, "expirationDate", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            instance_name: crate::runtime::optional(&mut map, "instanceName", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            project_id: crate::runtime::optional(&mut map, "projectId", path)?,
-            restore_finished_date: crate::runtime::optional(
-                &mut map,
-                "restoreFinishedDate",
-                path,
-            )?,
-            restore_scheduled_date: crate::runtime::optional(
-                &mut map,
-                "restoreScheduledDate",
-                path,
-            )?,
-            snapshot_finished_date: crate::runtime::optional(
-                &mut map,
-                "snapshotFinishedDate",
-                path,
-            )?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            snapshot_url: crate::runtime::optional(&mut map, "snapshotUrl", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            target_deployment_item_name: crate::runtime::optional(
-                &mut map,
-                "targetDeploymentItemName",
-                path,
-            )?,
-            target_project_id: crate::runtime::optional(
-                &mut map,
-                "targetProjectId",
-                path,
-            )?,
-            additional_properties: map,
+            delivery_type: fields.optional("deliveryType"),
+            expiration_date: fields.optional("expirationDate"),
+            id: fields.optional("id"),
+            instance_name: fields.optional("instanceName"),
+            links: fields.optional("links"),
+            project_id: fields.optional("projectId"),
+            restore_finished_date: fields.optional("restoreFinishedDate"),
+            restore_scheduled_date: fields.optional("restoreScheduledDate"),
+            snapshot_finished_date: fields.optional("snapshotFinishedDate"),
+            snapshot_id: fields.optional("snapshotId"),
+            snapshot_url: fields.optional("snapshotUrl"),
+            status: fields.optional("status"),
+            target_deployment_item_name: fields.optional("targetDeploymentItemName"),
+            target_project_id: fields.optional("targetProjectId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

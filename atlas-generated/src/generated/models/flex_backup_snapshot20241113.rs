@@ -153,21 +153,17 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            expiration: crate::runtime::optional(&mut map, "expiration", path)?,
-            finish_time: crate::runtime::optional(&mut map, "finishTime", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            scheduled_time: crate::runtime::optional(&mut map, "scheduledTime", path)?,
-            start_time: crate::runtime::optional(&mut map, "startTime", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            expiration: fields.optional("expiration"),
+            finish_time: fields.optional("finishTime"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            scheduled_time: fields.optional("scheduledTime"),
+            start_time: fields.optional("startTime"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -83,11 +83,11 @@ impl crate::runtime::Json for FlexBackupSnapshotDownloadCreate20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            snapshot_id: fields.optional("snapshotId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

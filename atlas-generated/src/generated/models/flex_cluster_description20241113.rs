@@ -247,43 +247,24 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            backup_settings: crate::runtime::optional(&mut map, "backupSettings", path)?,
-            cluster_type: crate::runtime::optional(&mut map, "clusterType", path)?,
-            connection_strings: crate::runtime::optional(
-                &mut map,
-                "connectionStrings",
-                path,
-            )?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::optional(
-                &mut map,
-                "providerSettings",
-                path,
-            )?,
-            state_name: crate::runtime::optional(&mut map, "stateName", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
-            version_release_system: crate::runtime::optional(
-                &mut map,
-                "versionReleaseSystem",
-                path,
-            )?,
-            additional_properties: map,
+            backup_settings: fields.optional("backupSettings"),
+            cluster_type: fields.optional("clusterType"),
+            connection_strings: fields.optional("connectionStrings"),
+            create_date: fields.optional("createDate"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            name: fields.optional("name"),
+            provider_settings: fields.optional("providerSettings"),
+            state_name: fields.optional("stateName"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
+            version_release_system: fields.optional("versionReleaseSystem"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

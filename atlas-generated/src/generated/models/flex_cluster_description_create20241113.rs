@@ -132,22 +132,15 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::optional(
-                &mut map,
-                "providerSettings",
-                path,
-            )?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            provider_settings: fields.optional("providerSettings"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

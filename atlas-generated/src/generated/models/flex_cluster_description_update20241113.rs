@@ -83,16 +83,13 @@ impl crate::runtime::Json for FlexClusterDescriptionUpdate20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

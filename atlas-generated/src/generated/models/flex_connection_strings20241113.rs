@@ -74,11 +74,11 @@ impl crate::runtime::Json for FlexConnectionStrings20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            standard: crate::runtime::optional(&mut map, "standard", path)?,
-            standard_srv: crate::runtime::optional(&mut map, "standardSrv", path)?,
-            additional_properties: map,
+            standard: fields.optional("standard"),
+            standard_srv: fields.optional("standardSrv"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

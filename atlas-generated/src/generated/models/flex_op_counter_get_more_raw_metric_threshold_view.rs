@@ -94,13 +94,13 @@ impl crate::runtime::Json for FlexOpCounterGetMoreRawMetricThresholdView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            mode: crate::runtime::optional(&mut map, "mode", path)?,
-            operator: crate::runtime::optional(&mut map, "operator", path)?,
-            threshold: crate::runtime::optional(&mut map, "threshold", path)?,
-            units: crate::runtime::optional(&mut map, "units", path)?,
-            additional_properties: map,
+            mode: fields.optional("mode"),
+            operator: fields.optional("operator"),
+            threshold: fields.optional("threshold"),
+            units: fields.optional("units"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

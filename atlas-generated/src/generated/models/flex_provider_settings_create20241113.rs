@@ -126,17 +126,13 @@ impl crate::runtime::Json for FlexProviderSettingsCreate20241113 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            backing_provider_name: crate::runtime::optional(
-                &mut map,
-                "backingProviderName",
-                path,
-            )?,
-            disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            additional_properties: map,
+            backing_provider_name: fields.optional("backingProviderName"),
+            disk_size_gb: fields.optional("diskSizeGB"),
+            provider_name: fields.optional("providerName"),
+            region_name: fields.optional("regionName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -205,31 +205,22 @@ impl crate::runtime::Json for ForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname: crate::runtime::nullable(&mut map, "hostname", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            port: crate::runtime::optional(&mut map, "port", path)?,
-            raw: crate::runtime::optional(&mut map, "raw", path)?,
-            replica_set_name: crate::runtime::nullable(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
+            created: fields.optional("created"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            hostname: fields.nullable("hostname"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            port: fields.optional("port"),
+            raw: fields.optional("raw"),
+            replica_set_name: fields.nullable("replicaSetName"),
+            shard_name: fields.optional("shardName"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

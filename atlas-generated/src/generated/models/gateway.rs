@@ -70,11 +70,11 @@ impl crate::runtime::Json for Gateway {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            ips: crate::runtime::optional(&mut map, "ips", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            ips: fields.optional("ips"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -90,17 +90,13 @@ impl crate::runtime::Json for GcpAccountDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            vpc_network_name: crate::runtime::optional(
-                &mut map,
-                "vpcNetworkName",
-                path,
-            )?,
-            additional_properties: map,
+            cidr_block: fields.optional("cidrBlock"),
+            gcp_project_id: fields.optional("gcpProjectId"),
+            links: fields.optional("links"),
+            vpc_network_name: fields.optional("vpcNetworkName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -140,27 +140,17 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::correction::required(
-                &mut map,
-                "atlasCidrBlock",
-                path,
-                &mut filled,
-            )?,
-            gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
-            network_name: crate::runtime::optional(&mut map, "networkName", path)?,
-            regions: crate::runtime::correction::required(
-                &mut map,
-                "regions",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("id"),
+            provisioned: fields.optional("provisioned"),
+            atlas_cidr_block: fields.required("atlasCidrBlock", &mut filled)?,
+            gcp_project_id: fields.optional("gcpProjectId"),
+            network_name: fields.optional("networkName"),
+            regions: fields.required("regions", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

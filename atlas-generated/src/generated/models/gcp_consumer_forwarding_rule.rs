@@ -86,12 +86,12 @@ impl crate::runtime::Json for GcpConsumerForwardingRule {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoint_name: crate::runtime::optional(&mut map, "endpointName", path)?,
-            ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            endpoint_name: fields.optional("endpointName"),
+            ip_address: fields.optional("ipAddress"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

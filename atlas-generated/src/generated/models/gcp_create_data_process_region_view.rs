@@ -58,10 +58,10 @@ impl crate::runtime::Json for GcpCreateDataProcessRegionView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            additional_properties: map,
+            region: fields.optional("region"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

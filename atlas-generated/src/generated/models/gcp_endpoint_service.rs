@@ -140,28 +140,16 @@ impl crate::runtime::Json for GcpEndpointService {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoint_group_names: crate::runtime::optional(
-                &mut map,
-                "endpointGroupNames",
-                path,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            port_mapping_enabled: crate::runtime::optional(
-                &mut map,
-                "portMappingEnabled",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            service_attachment_names: crate::runtime::optional(
-                &mut map,
-                "serviceAttachmentNames",
-                path,
-            )?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            endpoint_group_names: fields.optional("endpointGroupNames"),
+            error_message: fields.optional("errorMessage"),
+            id: fields.optional("id"),
+            port_mapping_enabled: fields.optional("portMappingEnabled"),
+            region_name: fields.optional("regionName"),
+            service_attachment_names: fields.optional("serviceAttachmentNames"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

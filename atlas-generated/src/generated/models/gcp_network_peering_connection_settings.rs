@@ -126,32 +126,17 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            container_id: crate::runtime::correction::required(
-                &mut map,
-                "containerId",
-                path,
-                &mut filled,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            gcp_project_id: crate::runtime::correction::required(
-                &mut map,
-                "gcpProjectId",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            network_name: crate::runtime::correction::required(
-                &mut map,
-                "networkName",
-                path,
-                &mut filled,
-            )?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
+            container_id: fields.required("containerId", &mut filled)?,
+            error_message: fields.optional("errorMessage"),
+            gcp_project_id: fields.required("gcpProjectId", &mut filled)?,
+            id: fields.optional("id"),
+            network_name: fields.required("networkName", &mut filled)?,
+            status: fields.optional("status"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -99,24 +99,12 @@ impl crate::runtime::Json for GeoSharding20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            custom_zone_mapping: crate::runtime::optional(
-                &mut map,
-                "customZoneMapping",
-                path,
-            )?,
-            managed_namespaces: crate::runtime::optional(
-                &mut map,
-                "managedNamespaces",
-                path,
-            )?,
-            self_managed_sharding: crate::runtime::optional(
-                &mut map,
-                "selfManagedSharding",
-                path,
-            )?,
-            additional_properties: map,
+            custom_zone_mapping: fields.optional("customZoneMapping"),
+            managed_namespaces: fields.optional("managedNamespaces"),
+            self_managed_sharding: fields.optional("selfManagedSharding"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

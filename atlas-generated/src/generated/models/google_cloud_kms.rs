@@ -126,22 +126,14 @@ impl crate::runtime::Json for GoogleCloudKms {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            key_version_resource_id: crate::runtime::optional(
-                &mut map,
-                "keyVersionResourceID",
-                path,
-            )?,
-            role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            service_account_key: crate::runtime::optional(
-                &mut map,
-                "serviceAccountKey",
-                path,
-            )?,
-            valid: crate::runtime::optional(&mut map, "valid", path)?,
-            additional_properties: map,
+            enabled: fields.optional("enabled"),
+            key_version_resource_id: fields.optional("keyVersionResourceID"),
+            role_id: fields.optional("roleId"),
+            service_account_key: fields.optional("serviceAccountKey"),
+            valid: fields.optional("valid"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

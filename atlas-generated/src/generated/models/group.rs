@@ -172,38 +172,20 @@ impl crate::runtime::Json for Group {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster_count: crate::runtime::optional(&mut map, "clusterCount", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            org_id: crate::runtime::correction::required(
-                &mut map,
-                "orgId",
-                path,
-                &mut filled,
-            )?,
-            region_usage_restrictions: crate::runtime::optional(
-                &mut map,
-                "regionUsageRestrictions",
-                path,
-            )?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            with_default_alerts_settings: crate::runtime::optional(
-                &mut map,
-                "withDefaultAlertsSettings",
-                path,
-            )?,
+            cluster_count: fields.optional("clusterCount"),
+            created: fields.optional("created"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.required("name", &mut filled)?,
+            org_id: fields.required("orgId", &mut filled)?,
+            region_usage_restrictions: fields.optional("regionUsageRestrictions"),
+            tags: fields.optional("tags"),
+            with_default_alerts_settings: fields.optional("withDefaultAlertsSettings"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

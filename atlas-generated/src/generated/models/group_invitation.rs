@@ -159,22 +159,18 @@ impl crate::runtime::Json for GroupInvitation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            group_name: crate::runtime::optional(&mut map, "groupName", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            inviter_username: crate::runtime::optional(
-                &mut map,
-                "inviterUsername",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            additional_properties: map,
+            created_at: fields.optional("createdAt"),
+            expires_at: fields.optional("expiresAt"),
+            group_id: fields.optional("groupId"),
+            group_name: fields.optional("groupName"),
+            id: fields.optional("id"),
+            inviter_username: fields.optional("inviterUsername"),
+            links: fields.optional("links"),
+            roles: fields.optional("roles"),
+            username: fields.optional("username"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

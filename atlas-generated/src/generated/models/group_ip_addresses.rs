@@ -70,11 +70,11 @@ impl crate::runtime::Json for GroupIpAddresses {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            services: crate::runtime::optional(&mut map, "services", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            services: fields.optional("services"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -134,26 +134,17 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            auto_defer_once_enabled: crate::runtime::optional(
-                &mut map,
-                "autoDeferOnceEnabled",
-                path,
-            )?,
-            day_of_week: crate::runtime::correction::required(
-                &mut map,
-                "dayOfWeek",
-                path,
-                &mut filled,
-            )?,
-            hour_of_day: crate::runtime::optional(&mut map, "hourOfDay", path)?,
-            protected_hours: crate::runtime::optional(&mut map, "protectedHours", path)?,
-            start_asap: crate::runtime::optional(&mut map, "startASAP", path)?,
-            wave_assignment: crate::runtime::nullable(&mut map, "waveAssignment", path)?,
+            auto_defer_once_enabled: fields.optional("autoDeferOnceEnabled"),
+            day_of_week: fields.required("dayOfWeek", &mut filled)?,
+            hour_of_day: fields.optional("hourOfDay"),
+            protected_hours: fields.optional("protectedHours"),
+            start_asap: fields.optional("startASAP"),
+            wave_assignment: fields.nullable("waveAssignment"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

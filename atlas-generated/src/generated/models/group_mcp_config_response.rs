@@ -121,19 +121,15 @@ impl crate::runtime::Json for GroupMcpConfigResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            client_id: crate::runtime::optional(&mut map, "clientId", path)?,
-            egress_client_id: crate::runtime::optional(
-                &mut map,
-                "egressClientId",
-                path,
-            )?,
-            ip_access_list: crate::runtime::optional(&mut map, "ipAccessList", path)?,
-            mcp_config_id: crate::runtime::optional(&mut map, "mcpConfigId", path)?,
-            mcp_config_name: crate::runtime::nullable(&mut map, "mcpConfigName", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            client_id: fields.optional("clientId"),
+            egress_client_id: fields.optional("egressClientId"),
+            ip_access_list: fields.optional("ipAccessList"),
+            mcp_config_id: fields.optional("mcpConfigId"),
+            mcp_config_name: fields.nullable("mcpConfigName"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

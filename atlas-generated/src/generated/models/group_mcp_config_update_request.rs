@@ -82,12 +82,12 @@ impl crate::runtime::Json for GroupMcpConfigUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            ip_access_list: crate::runtime::optional(&mut map, "ipAccessList", path)?,
-            mcp_config_name: crate::runtime::nullable(&mut map, "mcpConfigName", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            ip_access_list: fields.optional("ipAccessList"),
+            mcp_config_name: fields.nullable("mcpConfigName"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -99,24 +99,14 @@ impl crate::runtime::Json for GroupMigrationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            destination_org_id: crate::runtime::optional(
-                &mut map,
-                "destinationOrgId",
-                path,
-            )?,
-            destination_org_private_api_key: crate::runtime::optional(
-                &mut map,
-                "destinationOrgPrivateApiKey",
-                path,
-            )?,
-            destination_org_public_api_key: crate::runtime::optional(
-                &mut map,
-                "destinationOrgPublicApiKey",
-                path,
-            )?,
-            additional_properties: map,
+            destination_org_id: fields.optional("destinationOrgId"),
+            destination_org_private_api_key: fields
+                .optional("destinationOrgPrivateApiKey"),
+            destination_org_public_api_key: fields
+                .optional("destinationOrgPublicApiKey"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

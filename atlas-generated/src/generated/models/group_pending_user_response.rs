@@ -134,27 +134,15 @@ impl crate::runtime::Json for GroupPendingUserResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            invitation_created_at: crate::runtime::optional(
-                &mut map,
-                "invitationCreatedAt",
-                path,
-            )?,
-            invitation_expires_at: crate::runtime::nullable(
-                &mut map,
-                "invitationExpiresAt",
-                path,
-            )?,
-            inviter_username: crate::runtime::optional(
-                &mut map,
-                "inviterUsername",
-                path,
-            )?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            roles: fields.optional("roles"),
+            username: fields.optional("username"),
+            invitation_created_at: fields.optional("invitationCreatedAt"),
+            invitation_expires_at: fields.nullable("invitationExpiresAt"),
+            inviter_username: fields.optional("inviterUsername"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

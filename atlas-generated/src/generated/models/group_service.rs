@@ -62,10 +62,10 @@ impl crate::runtime::Json for GroupService {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            clusters: crate::runtime::optional(&mut map, "clusters", path)?,
-            additional_properties: map,
+            clusters: fields.optional("clusters"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -113,15 +113,15 @@ impl crate::runtime::Json for GroupServiceAccount {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            client_id: crate::runtime::optional(&mut map, "clientId", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            secrets: crate::runtime::optional(&mut map, "secrets", path)?,
-            additional_properties: map,
+            client_id: fields.optional("clientId"),
+            created_at: fields.optional("createdAt"),
+            description: fields.optional("description"),
+            name: fields.optional("name"),
+            roles: fields.optional("roles"),
+            secrets: fields.optional("secrets"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

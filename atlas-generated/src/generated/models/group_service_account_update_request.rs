@@ -81,12 +81,12 @@ impl crate::runtime::Json for GroupServiceAccountUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            name: crate::runtime::nullable(&mut map, "name", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            description: fields.nullable("description"),
+            name: fields.nullable("name"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

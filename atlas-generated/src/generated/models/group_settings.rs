@@ -210,64 +210,27 @@ impl crate::runtime::Json for GroupSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            is_cluster_ai_assistant_enabled: crate::runtime::optional(
-                &mut map,
-                "isClusterAiAssistantEnabled",
-                path,
-            )?,
-            is_collect_database_specifics_statistics_enabled: crate::runtime::optional(
-                &mut map,
-                "isCollectDatabaseSpecificsStatisticsEnabled",
-                path,
-            )?,
-            is_data_explorer_enabled: crate::runtime::optional(
-                &mut map,
-                "isDataExplorerEnabled",
-                path,
-            )?,
-            is_data_explorer_gen_ai_features_enabled: crate::runtime::optional(
-                &mut map,
-                "isDataExplorerGenAIFeaturesEnabled",
-                path,
-            )?,
-            is_data_explorer_gen_ai_sample_document_passing_enabled: crate::runtime::optional(
-                &mut map,
-                "isDataExplorerGenAISampleDocumentPassingEnabled",
-                path,
-            )?,
-            is_data_validation_enabled: crate::runtime::optional(
-                &mut map,
-                "isDataValidationEnabled",
-                path,
-            )?,
-            is_extended_storage_sizes_enabled: crate::runtime::optional(
-                &mut map,
-                "isExtendedStorageSizesEnabled",
-                path,
-            )?,
-            is_native_reranking_enabled: crate::runtime::optional(
-                &mut map,
-                "isNativeRerankingEnabled",
-                path,
-            )?,
-            is_performance_advisor_enabled: crate::runtime::optional(
-                &mut map,
-                "isPerformanceAdvisorEnabled",
-                path,
-            )?,
-            is_realtime_performance_panel_enabled: crate::runtime::optional(
-                &mut map,
-                "isRealtimePerformancePanelEnabled",
-                path,
-            )?,
-            is_schema_advisor_enabled: crate::runtime::optional(
-                &mut map,
-                "isSchemaAdvisorEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            is_cluster_ai_assistant_enabled: fields
+                .optional("isClusterAiAssistantEnabled"),
+            is_collect_database_specifics_statistics_enabled: fields
+                .optional("isCollectDatabaseSpecificsStatisticsEnabled"),
+            is_data_explorer_enabled: fields.optional("isDataExplorerEnabled"),
+            is_data_explorer_gen_ai_features_enabled: fields
+                .optional("isDataExplorerGenAIFeaturesEnabled"),
+            is_data_explorer_gen_ai_sample_document_passing_enabled: fields
+                .optional("isDataExplorerGenAISampleDocumentPassingEnabled"),
+            is_data_validation_enabled: fields.optional("isDataValidationEnabled"),
+            is_extended_storage_sizes_enabled: fields
+                .optional("isExtendedStorageSizesEnabled"),
+            is_native_reranking_enabled: fields.optional("isNativeRerankingEnabled"),
+            is_performance_advisor_enabled: fields
+                .optional("isPerformanceAdvisorEnabled"),
+            is_realtime_performance_panel_enabled: fields
+                .optional("isRealtimePerformancePanelEnabled"),
+            is_schema_advisor_enabled: fields.optional("isSchemaAdvisorEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

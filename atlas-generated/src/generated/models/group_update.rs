@@ -79,16 +79,12 @@ impl crate::runtime::Json for GroupUpdate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            with_default_alerts_settings: crate::runtime::optional(
-                &mut map,
-                "withDefaultAlertsSettings",
-                path,
-            )?,
-            additional_properties: map,
+            name: fields.optional("name"),
+            tags: fields.optional("tags"),
+            with_default_alerts_settings: fields.optional("withDefaultAlertsSettings"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -83,11 +83,11 @@ impl crate::runtime::Json for GroupUserRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            additional_properties: map,
+            roles: fields.optional("roles"),
+            username: fields.optional("username"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -163,27 +163,18 @@ impl crate::runtime::Json for HipChatNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notification_token: crate::runtime::optional(
-                &mut map,
-                "notificationToken",
-                path,
-            )?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            room_name: crate::runtime::optional(&mut map, "roomName", path)?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
+            delay_min: fields.optional("delayMin"),
+            integration_id: fields.optional("integrationId"),
+            interval_min: fields.optional("intervalMin"),
+            notification_token: fields.optional("notificationToken"),
+            notifier_id: fields.optional("notifierId"),
+            room_name: fields.optional("roomName"),
+            type_name: fields.required("typeName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

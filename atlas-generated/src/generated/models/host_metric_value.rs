@@ -73,11 +73,11 @@ impl crate::runtime::Json for HostMetricValue {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            number: crate::runtime::optional(&mut map, "number", path)?,
-            units: crate::runtime::optional(&mut map, "units", path)?,
-            additional_properties: map,
+            number: fields.optional("number"),
+            units: fields.optional("units"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -268,54 +268,26 @@ impl crate::runtime::Json for IndexOptions {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            _2dsphere_index_version: crate::runtime::optional(
-                &mut map,
-                "2dsphereIndexVersion",
-                path,
-            )?,
-            background: crate::runtime::optional(&mut map, "background", path)?,
-            bits: crate::runtime::optional(&mut map, "bits", path)?,
-            bucket_size: crate::runtime::optional(&mut map, "bucketSize", path)?,
-            columnstore_projection: crate::runtime::optional(
-                &mut map,
-                "columnstoreProjection",
-                path,
-            )?,
-            default_language: crate::runtime::optional(
-                &mut map,
-                "default_language",
-                path,
-            )?,
-            expire_after_seconds: crate::runtime::optional(
-                &mut map,
-                "expireAfterSeconds",
-                path,
-            )?,
-            hidden: crate::runtime::optional(&mut map, "hidden", path)?,
-            language_override: crate::runtime::optional(
-                &mut map,
-                "language_override",
-                path,
-            )?,
-            max: crate::runtime::optional(&mut map, "max", path)?,
-            min: crate::runtime::optional(&mut map, "min", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            partial_filter_expression: crate::runtime::optional(
-                &mut map,
-                "partialFilterExpression",
-                path,
-            )?,
-            sparse: crate::runtime::optional(&mut map, "sparse", path)?,
-            storage_engine: crate::runtime::optional(&mut map, "storageEngine", path)?,
-            text_index_version: crate::runtime::optional(
-                &mut map,
-                "textIndexVersion",
-                path,
-            )?,
-            weights: crate::runtime::optional(&mut map, "weights", path)?,
-            additional_properties: map,
+            _2dsphere_index_version: fields.optional("2dsphereIndexVersion"),
+            background: fields.optional("background"),
+            bits: fields.optional("bits"),
+            bucket_size: fields.optional("bucketSize"),
+            columnstore_projection: fields.optional("columnstoreProjection"),
+            default_language: fields.optional("default_language"),
+            expire_after_seconds: fields.optional("expireAfterSeconds"),
+            hidden: fields.optional("hidden"),
+            language_override: fields.optional("language_override"),
+            max: fields.optional("max"),
+            min: fields.optional("min"),
+            name: fields.optional("name"),
+            partial_filter_expression: fields.optional("partialFilterExpression"),
+            sparse: fields.optional("sparse"),
+            storage_engine: fields.optional("storageEngine"),
+            text_index_version: fields.optional("textIndexVersion"),
+            weights: fields.optional("weights"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

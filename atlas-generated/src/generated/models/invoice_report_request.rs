@@ -85,28 +85,14 @@ impl crate::runtime::Json for InvoiceReportRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            format_spec_version: crate::runtime::optional(
-                &mut map,
-                "formatSpecVersion",
-                path,
-            )?,
-            report_format: crate::runtime::correction::required(
-                &mut map,
-                "reportFormat",
-                path,
-                &mut filled,
-            )?,
-            report_type: crate::runtime::correction::required(
-                &mut map,
-                "reportType",
-                path,
-                &mut filled,
-            )?,
+            format_spec_version: fields.optional("formatSpecVersion"),
+            report_format: fields.required("reportFormat", &mut filled)?,
+            report_type: fields.required("reportType", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -172,34 +172,20 @@ impl crate::runtime::Json for InvoiceReportResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            download_url: crate::runtime::optional(&mut map, "downloadUrl", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            failure_reason: crate::runtime::optional(&mut map, "failureReason", path)?,
-            format_spec_version: crate::runtime::optional(
-                &mut map,
-                "formatSpecVersion",
-                path,
-            )?,
-            invoice_id: crate::runtime::optional(&mut map, "invoiceId", path)?,
-            report_format: crate::runtime::correction::required(
-                &mut map,
-                "reportFormat",
-                path,
-                &mut filled,
-            )?,
-            report_id: crate::runtime::optional(&mut map, "reportId", path)?,
-            report_type: crate::runtime::correction::required(
-                &mut map,
-                "reportType",
-                path,
-                &mut filled,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
+            download_url: fields.optional("downloadUrl"),
+            expires_at: fields.optional("expiresAt"),
+            failure_reason: fields.optional("failureReason"),
+            format_spec_version: fields.optional("formatSpecVersion"),
+            invoice_id: fields.optional("invoiceId"),
+            report_format: fields.required("reportFormat", &mut filled)?,
+            report_id: fields.optional("reportId"),
+            report_type: fields.required("reportType", &mut filled)?,
+            state: fields.optional("state"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -191,35 +191,19 @@ impl crate::runtime::Json for LdapSecuritySettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            authentication_enabled: crate::runtime::optional(
-                &mut map,
-                "authenticationEnabled",
-                path,
-            )?,
-            authorization_enabled: crate::runtime::optional(
-                &mut map,
-                "authorizationEnabled",
-                path,
-            )?,
-            authz_query_template: crate::runtime::optional(
-                &mut map,
-                "authzQueryTemplate",
-                path,
-            )?,
-            bind_password: crate::runtime::optional(&mut map, "bindPassword", path)?,
-            bind_username: crate::runtime::optional(&mut map, "bindUsername", path)?,
-            ca_certificate: crate::runtime::optional(&mut map, "caCertificate", path)?,
-            hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            port: crate::runtime::optional(&mut map, "port", path)?,
-            user_to_dn_mapping: crate::runtime::optional(
-                &mut map,
-                "userToDNMapping",
-                path,
-            )?,
-            additional_properties: map,
+            authentication_enabled: fields.optional("authenticationEnabled"),
+            authorization_enabled: fields.optional("authorizationEnabled"),
+            authz_query_template: fields.optional("authzQueryTemplate"),
+            bind_password: fields.optional("bindPassword"),
+            bind_username: fields.optional("bindUsername"),
+            ca_certificate: fields.optional("caCertificate"),
+            hostname: fields.optional("hostname"),
+            links: fields.optional("links"),
+            port: fields.optional("port"),
+            user_to_dn_mapping: fields.optional("userToDNMapping"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -131,15 +131,15 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            request: crate::runtime::optional(&mut map, "request", path)?,
-            request_id: crate::runtime::optional(&mut map, "requestId", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            validations: crate::runtime::optional(&mut map, "validations", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            request: fields.optional("request"),
+            request_id: fields.optional("requestId"),
+            status: fields.optional("status"),
+            validations: fields.optional("validations"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

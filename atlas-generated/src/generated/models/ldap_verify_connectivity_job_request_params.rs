@@ -162,37 +162,18 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            authz_query_template: crate::runtime::optional(
-                &mut map,
-                "authzQueryTemplate",
-                path,
-            )?,
-            bind_password: crate::runtime::optional(&mut map, "bindPassword", path)?,
-            bind_username: crate::runtime::correction::required(
-                &mut map,
-                "bindUsername",
-                path,
-                &mut filled,
-            )?,
-            ca_certificate: crate::runtime::optional(&mut map, "caCertificate", path)?,
-            hostname: crate::runtime::correction::required(
-                &mut map,
-                "hostname",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            port: crate::runtime::correction::required(
-                &mut map,
-                "port",
-                path,
-                &mut filled,
-            )?,
+            authz_query_template: fields.optional("authzQueryTemplate"),
+            bind_password: fields.optional("bindPassword"),
+            bind_username: fields.required("bindUsername", &mut filled)?,
+            ca_certificate: fields.optional("caCertificate"),
+            hostname: fields.required("hostname", &mut filled)?,
+            links: fields.optional("links"),
+            port: fields.required("port", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -80,11 +80,11 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            validation_type: crate::runtime::optional(&mut map, "validationType", path)?,
-            additional_properties: map,
+            status: fields.optional("status"),
+            validation_type: fields.optional("validationType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -97,13 +97,13 @@ impl crate::runtime::Json for LegacyReplicationSpec {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            num_shards: crate::runtime::optional(&mut map, "numShards", path)?,
-            regions_config: crate::runtime::optional(&mut map, "regionsConfig", path)?,
-            zone_name: crate::runtime::optional(&mut map, "zoneName", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            num_shards: fields.optional("numShards"),
+            regions_config: fields.optional("regionsConfig"),
+            zone_name: fields.optional("zoneName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,11 +66,11 @@ impl crate::runtime::Json for LinkAtlas {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            href: crate::runtime::optional(&mut map, "href", path)?,
-            rel: crate::runtime::optional(&mut map, "rel", path)?,
-            additional_properties: map,
+            href: fields.optional("href"),
+            rel: fields.optional("rel"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

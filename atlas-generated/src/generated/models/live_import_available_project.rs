@@ -99,25 +99,15 @@ impl crate::runtime::Json for LiveImportAvailableProject {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            deployments: crate::runtime::correction::required(
-                &mut map,
-                "deployments",
-                path,
-                &mut filled,
-            )?,
-            migration_hosts: crate::runtime::correction::required(
-                &mut map,
-                "migrationHosts",
-                path,
-                &mut filled,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            project_id: crate::runtime::optional(&mut map, "projectId", path)?,
+            deployments: fields.required("deployments", &mut filled)?,
+            migration_hosts: fields.required("migrationHosts", &mut filled)?,
+            name: fields.optional("name"),
+            project_id: fields.optional("projectId"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

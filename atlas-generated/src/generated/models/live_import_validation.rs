@@ -114,14 +114,14 @@ impl crate::runtime::Json for LiveImportValidation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            error_message: crate::runtime::nullable(&mut map, "errorMessage", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            source_group_id: crate::runtime::optional(&mut map, "sourceGroupId", path)?,
-            status: crate::runtime::nullable(&mut map, "status", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            error_message: fields.nullable("errorMessage"),
+            group_id: fields.optional("groupId"),
+            source_group_id: fields.optional("sourceGroupId"),
+            status: fields.nullable("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

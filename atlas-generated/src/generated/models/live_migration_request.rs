@@ -139,32 +139,17 @@ impl crate::runtime::Json for LiveMigrationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            destination: crate::runtime::correction::required(
-                &mut map,
-                "destination",
-                path,
-                &mut filled,
-            )?,
-            drop_enabled: crate::runtime::optional(&mut map, "dropEnabled", path)?,
-            migration_hosts: crate::runtime::correction::required(
-                &mut map,
-                "migrationHosts",
-                path,
-                &mut filled,
-            )?,
-            sharding: crate::runtime::nullable(&mut map, "sharding", path)?,
-            source: crate::runtime::correction::required(
-                &mut map,
-                "source",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("_id"),
+            destination: fields.required("destination", &mut filled)?,
+            drop_enabled: fields.optional("dropEnabled"),
+            migration_hosts: fields.required("migrationHosts", &mut filled)?,
+            sharding: fields.nullable("sharding"),
+            source: fields.required("source", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

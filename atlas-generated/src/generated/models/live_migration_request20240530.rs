@@ -159,37 +159,18 @@ impl crate::runtime::Json for LiveMigrationRequest20240530 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            destination: crate::runtime::correction::required(
-                &mut map,
-                "destination",
-                path,
-                &mut filled,
-            )?,
-            drop_destination_data: crate::runtime::optional(
-                &mut map,
-                "dropDestinationData",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            migration_hosts: crate::runtime::correction::required(
-                &mut map,
-                "migrationHosts",
-                path,
-                &mut filled,
-            )?,
-            sharding: crate::runtime::nullable(&mut map, "sharding", path)?,
-            source: crate::runtime::correction::required(
-                &mut map,
-                "source",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("_id"),
+            destination: fields.required("destination", &mut filled)?,
+            drop_destination_data: fields.optional("dropDestinationData"),
+            links: fields.optional("links"),
+            migration_hosts: fields.required("migrationHosts", &mut filled)?,
+            sharding: fields.nullable("sharding"),
+            source: fields.required("source", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -131,22 +131,14 @@ impl crate::runtime::Json for LiveMigrationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            lag_time_seconds: crate::runtime::nullable(
-                &mut map,
-                "lagTimeSeconds",
-                path,
-            )?,
-            migration_hosts: crate::runtime::optional(&mut map, "migrationHosts", path)?,
-            ready_for_cutover: crate::runtime::optional(
-                &mut map,
-                "readyForCutover",
-                path,
-            )?,
-            status: crate::runtime::nullable(&mut map, "status", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            lag_time_seconds: fields.nullable("lagTimeSeconds"),
+            migration_hosts: fields.optional("migrationHosts"),
+            ready_for_cutover: fields.optional("readyForCutover"),
+            status: fields.nullable("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

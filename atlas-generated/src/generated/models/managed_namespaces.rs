@@ -131,44 +131,18 @@ impl crate::runtime::Json for ManagedNamespaces {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection: crate::runtime::correction::required(
-                &mut map,
-                "collection",
-                path,
-                &mut filled,
-            )?,
-            custom_shard_key: crate::runtime::correction::required(
-                &mut map,
-                "customShardKey",
-                path,
-                &mut filled,
-            )?,
-            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
-            is_custom_shard_key_hashed: crate::runtime::optional(
-                &mut map,
-                "isCustomShardKeyHashed",
-                path,
-            )?,
-            is_shard_key_unique: crate::runtime::optional(
-                &mut map,
-                "isShardKeyUnique",
-                path,
-            )?,
-            num_initial_chunks: crate::runtime::optional(
-                &mut map,
-                "numInitialChunks",
-                path,
-            )?,
-            presplit_hashed_zones: crate::runtime::optional(
-                &mut map,
-                "presplitHashedZones",
-                path,
-            )?,
+            collection: fields.required("collection", &mut filled)?,
+            custom_shard_key: fields.required("customShardKey", &mut filled)?,
+            db: fields.required("db", &mut filled)?,
+            is_custom_shard_key_hashed: fields.optional("isCustomShardKeyHashed"),
+            is_shard_key_unique: fields.optional("isShardKeyUnique"),
+            num_initial_chunks: fields.optional("numInitialChunks"),
+            presplit_hashed_zones: fields.optional("presplitHashedZones"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -110,14 +110,14 @@ impl crate::runtime::Json for MdbAvailableVersion {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            default_status: crate::runtime::optional(&mut map, "defaultStatus", path)?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            version: crate::runtime::optional(&mut map, "version", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            default_status: fields.optional("defaultStatus"),
+            instance_size: fields.optional("instanceSize"),
+            links: fields.optional("links"),
+            version: fields.optional("version"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

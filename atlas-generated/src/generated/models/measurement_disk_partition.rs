@@ -70,11 +70,11 @@ impl crate::runtime::Json for MeasurementDiskPartition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            partition_name: crate::runtime::optional(&mut map, "partitionName", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            partition_name: fields.optional("partitionName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -193,20 +193,20 @@ impl crate::runtime::Json for MeasurementsCollStatsLatencyCluster {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            cluster_view: crate::runtime::optional(&mut map, "clusterView", path)?,
-            collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
-            database_name: crate::runtime::optional(&mut map, "databaseName", path)?,
-            end: crate::runtime::optional(&mut map, "end", path)?,
-            granularity: crate::runtime::optional(&mut map, "granularity", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            measurements: crate::runtime::optional(&mut map, "measurements", path)?,
-            process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            start: crate::runtime::optional(&mut map, "start", path)?,
-            additional_properties: map,
+            cluster_id: fields.optional("clusterId"),
+            cluster_view: fields.optional("clusterView"),
+            collection_name: fields.optional("collectionName"),
+            database_name: fields.optional("databaseName"),
+            end: fields.optional("end"),
+            granularity: fields.optional("granularity"),
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            measurements: fields.optional("measurements"),
+            process_id: fields.optional("processId"),
+            start: fields.optional("start"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

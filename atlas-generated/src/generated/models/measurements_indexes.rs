@@ -182,23 +182,19 @@ impl crate::runtime::Json for MeasurementsIndexes {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
-            database_name: crate::runtime::optional(&mut map, "databaseName", path)?,
-            end: crate::runtime::optional(&mut map, "end", path)?,
-            granularity: crate::runtime::optional(&mut map, "granularity", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            index_ids: crate::runtime::optional(&mut map, "indexIds", path)?,
-            index_stats_measurements: crate::runtime::optional(
-                &mut map,
-                "indexStatsMeasurements",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            start: crate::runtime::optional(&mut map, "start", path)?,
-            additional_properties: map,
+            collection_name: fields.optional("collectionName"),
+            database_name: fields.optional("databaseName"),
+            end: fields.optional("end"),
+            granularity: fields.optional("granularity"),
+            group_id: fields.optional("groupId"),
+            index_ids: fields.optional("indexIds"),
+            index_stats_measurements: fields.optional("indexStatsMeasurements"),
+            links: fields.optional("links"),
+            process_id: fields.optional("processId"),
+            start: fields.optional("start"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

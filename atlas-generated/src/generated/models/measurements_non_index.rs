@@ -161,25 +161,17 @@ impl crate::runtime::Json for MeasurementsNonIndex {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            end: crate::runtime::optional(&mut map, "end", path)?,
-            granularity: crate::runtime::optional(&mut map, "granularity", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hardware_measurements: crate::runtime::optional(
-                &mut map,
-                "hardwareMeasurements",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            start: crate::runtime::optional(&mut map, "start", path)?,
-            status_measurements: crate::runtime::optional(
-                &mut map,
-                "statusMeasurements",
-                path,
-            )?,
-            additional_properties: map,
+            end: fields.optional("end"),
+            granularity: fields.optional("granularity"),
+            group_id: fields.optional("groupId"),
+            hardware_measurements: fields.optional("hardwareMeasurements"),
+            links: fields.optional("links"),
+            process_id: fields.optional("processId"),
+            start: fields.optional("start"),
+            status_measurements: fields.optional("statusMeasurements"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

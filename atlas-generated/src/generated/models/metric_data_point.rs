@@ -70,11 +70,11 @@ impl crate::runtime::Json for MetricDataPoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
-            value: crate::runtime::optional(&mut map, "value", path)?,
-            additional_properties: map,
+            timestamp: fields.optional("timestamp"),
+            value: fields.optional("value"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

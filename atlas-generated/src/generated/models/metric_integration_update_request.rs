@@ -149,48 +149,19 @@ impl crate::runtime::Json for MetricIntegrationUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            aggregation_temporality: crate::runtime::correction::required(
-                &mut map,
-                "aggregationTemporality",
-                path,
-                &mut filled,
-            )?,
-            auth_type: crate::runtime::correction::required(
-                &mut map,
-                "authType",
-                path,
-                &mut filled,
-            )?,
-            endpoint: crate::runtime::correction::required(
-                &mut map,
-                "endpoint",
-                path,
-                &mut filled,
-            )?,
-            headers: crate::runtime::optional(&mut map, "headers", path)?,
-            integration_type: crate::runtime::correction::required(
-                &mut map,
-                "integrationType",
-                path,
-                &mut filled,
-            )?,
-            metric_selection: crate::runtime::correction::required(
-                &mut map,
-                "metricSelection",
-                path,
-                &mut filled,
-            )?,
-            provider_type: crate::runtime::correction::required(
-                &mut map,
-                "providerType",
-                path,
-                &mut filled,
-            )?,
+            aggregation_temporality: fields
+                .required("aggregationTemporality", &mut filled)?,
+            auth_type: fields.required("authType", &mut filled)?,
+            endpoint: fields.required("endpoint", &mut filled)?,
+            headers: fields.optional("headers"),
+            integration_type: fields.required("integrationType", &mut filled)?,
+            metric_selection: fields.required("metricSelection", &mut filled)?,
+            provider_type: fields.required("providerType", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -89,12 +89,12 @@ impl crate::runtime::Json for MetricsMeasurementAtlas {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            data_points: crate::runtime::optional(&mut map, "dataPoints", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            units: crate::runtime::optional(&mut map, "units", path)?,
-            additional_properties: map,
+            data_points: fields.optional("dataPoints"),
+            name: fields.optional("name"),
+            units: fields.optional("units"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

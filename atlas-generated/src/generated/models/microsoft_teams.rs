@@ -81,18 +81,14 @@ impl crate::runtime::Json for MicrosoftTeams {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            microsoft_teams_webhook_url: crate::runtime::correction::required(
-                &mut map,
-                "microsoftTeamsWebhookUrl",
-                path,
-                &mut filled,
-            )?,
+            id: fields.nullable("id"),
+            microsoft_teams_webhook_url: fields
+                .required("microsoftTeamsWebhookUrl", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -159,18 +159,18 @@ impl crate::runtime::Json for MongoDbAccessLogs {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            auth_result: crate::runtime::optional(&mut map, "authResult", path)?,
-            auth_source: crate::runtime::optional(&mut map, "authSource", path)?,
-            failure_reason: crate::runtime::optional(&mut map, "failureReason", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
-            log_line: crate::runtime::optional(&mut map, "logLine", path)?,
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            additional_properties: map,
+            auth_result: fields.optional("authResult"),
+            auth_source: fields.optional("authSource"),
+            failure_reason: fields.optional("failureReason"),
+            group_id: fields.optional("groupId"),
+            hostname: fields.optional("hostname"),
+            ip_address: fields.optional("ipAddress"),
+            log_line: fields.optional("logLine"),
+            timestamp: fields.optional("timestamp"),
+            username: fields.optional("username"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

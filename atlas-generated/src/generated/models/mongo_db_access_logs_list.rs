@@ -60,10 +60,10 @@ impl crate::runtime::Json for MongoDbAccessLogsList {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            access_logs: crate::runtime::optional(&mut map, "accessLogs", path)?,
-            additional_properties: map,
+            access_logs: fields.optional("accessLogs"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

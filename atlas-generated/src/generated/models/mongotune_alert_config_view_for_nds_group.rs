@@ -185,35 +185,21 @@ impl crate::runtime::Json for MongotuneAlertConfigViewForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            matchers: crate::runtime::optional(&mut map, "matchers", path)?,
-            notifications: crate::runtime::correction::required(
-                &mut map,
-                "notifications",
-                path,
-                &mut filled,
-            )?,
-            severity_override: crate::runtime::optional(
-                &mut map,
-                "severityOverride",
-                path,
-            )?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
+            created: fields.optional("created"),
+            enabled: fields.optional("enabled"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            matchers: fields.optional("matchers"),
+            notifications: fields.required("notifications", &mut filled)?,
+            severity_override: fields.optional("severityOverride"),
+            updated: fields.optional("updated"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,11 +70,11 @@ impl crate::runtime::Json for NamespaceObj {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            namespace: fields.optional("namespace"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -67,10 +67,10 @@ impl crate::runtime::Json for NamespacesRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            namespaces: crate::runtime::optional(&mut map, "namespaces", path)?,
-            additional_properties: map,
+            namespaces: fields.optional("namespaces"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -81,29 +81,14 @@ impl crate::runtime::Json for NdsAutoscalingMatcher {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            field_name: crate::runtime::correction::required(
-                &mut map,
-                "fieldName",
-                path,
-                &mut filled,
-            )?,
-            operator: crate::runtime::correction::required(
-                &mut map,
-                "operator",
-                path,
-                &mut filled,
-            )?,
-            value: crate::runtime::correction::required(
-                &mut map,
-                "value",
-                path,
-                &mut filled,
-            )?,
+            field_name: fields.required("fieldName", &mut filled)?,
+            operator: fields.required("operator", &mut filled)?,
+            value: fields.required("value", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

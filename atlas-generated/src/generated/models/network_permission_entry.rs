@@ -128,24 +128,16 @@ impl crate::runtime::Json for NetworkPermissionEntry {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws_security_group: crate::runtime::optional(
-                &mut map,
-                "awsSecurityGroup",
-                path,
-            )?,
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            comment: crate::runtime::optional(&mut map, "comment", path)?,
-            delete_after_date: crate::runtime::optional(
-                &mut map,
-                "deleteAfterDate",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            aws_security_group: fields.optional("awsSecurityGroup"),
+            cidr_block: fields.optional("cidrBlock"),
+            comment: fields.optional("comment"),
+            delete_after_date: fields.optional("deleteAfterDate"),
+            group_id: fields.optional("groupId"),
+            ip_address: fields.optional("ipAddress"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

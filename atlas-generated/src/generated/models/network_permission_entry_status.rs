@@ -66,10 +66,10 @@ impl crate::runtime::Json for NetworkPermissionEntryStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            status: crate::runtime::optional(&mut map, "STATUS", path)?,
-            additional_properties: map,
+            status: fields.optional("STATUS"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -132,36 +132,16 @@ impl crate::runtime::Json for NewRelic {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            account_id: crate::runtime::correction::required(
-                &mut map,
-                "accountId",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            license_key: crate::runtime::correction::required(
-                &mut map,
-                "licenseKey",
-                path,
-                &mut filled,
-            )?,
-            read_token: crate::runtime::correction::required(
-                &mut map,
-                "readToken",
-                path,
-                &mut filled,
-            )?,
-            write_token: crate::runtime::correction::required(
-                &mut map,
-                "writeToken",
-                path,
-                &mut filled,
-            )?,
+            account_id: fields.required("accountId", &mut filled)?,
+            id: fields.nullable("id"),
+            license_key: fields.required("licenseKey", &mut filled)?,
+            read_token: fields.required("readToken", &mut filled)?,
+            write_token: fields.required("writeToken", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

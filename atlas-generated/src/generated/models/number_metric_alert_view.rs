@@ -307,54 +307,29 @@ impl crate::runtime::Json for NumberMetricAlertView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(
-                &mut map,
-                "acknowledgedUntil",
-                path,
-            )?,
-            acknowledgement_comment: crate::runtime::optional(
-                &mut map,
-                "acknowledgementComment",
-                path,
-            )?,
-            acknowledging_username: crate::runtime::optional(
-                &mut map,
-                "acknowledgingUsername",
-                path,
-            )?,
-            alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            current_value: crate::runtime::optional(&mut map, "currentValue", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname_and_port: crate::runtime::optional(
-                &mut map,
-                "hostnameAndPort",
-                path,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            replica_set_name: crate::runtime::optional(
-                &mut map,
-                "replicaSetName",
-                path,
-            )?,
-            resolved: crate::runtime::optional(&mut map, "resolved", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
+            acknowledged_until: fields.optional("acknowledgedUntil"),
+            acknowledgement_comment: fields.optional("acknowledgementComment"),
+            acknowledging_username: fields.optional("acknowledgingUsername"),
+            alert_config_id: fields.optional("alertConfigId"),
+            cluster_name: fields.optional("clusterName"),
+            created: fields.optional("created"),
+            current_value: fields.optional("currentValue"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            hostname_and_port: fields.optional("hostnameAndPort"),
+            id: fields.optional("id"),
+            last_notified: fields.optional("lastNotified"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            replica_set_name: fields.optional("replicaSetName"),
+            resolved: fields.optional("resolved"),
+            status: fields.optional("status"),
+            updated: fields.optional("updated"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

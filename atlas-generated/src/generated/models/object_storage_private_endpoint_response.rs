@@ -143,20 +143,17 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoint_connection_name: crate::runtime::optional(
-                &mut map,
-                "privateEndpointConnectionName",
-                path,
-            )?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            vpc_region_name: crate::runtime::optional(&mut map, "vpcRegionName", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            error_message: fields.optional("errorMessage"),
+            id: fields.optional("id"),
+            private_endpoint_connection_name: fields
+                .optional("privateEndpointConnectionName"),
+            region_name: fields.optional("regionName"),
+            status: fields.optional("status"),
+            vpc_region_name: fields.optional("vpcRegionName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -164,31 +164,18 @@ impl crate::runtime::Json for OpsGenieNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            ops_genie_api_key: crate::runtime::optional(
-                &mut map,
-                "opsGenieApiKey",
-                path,
-            )?,
-            ops_genie_region: crate::runtime::optional(
-                &mut map,
-                "opsGenieRegion",
-                path,
-            )?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
+            delay_min: fields.optional("delayMin"),
+            integration_id: fields.optional("integrationId"),
+            interval_min: fields.optional("intervalMin"),
+            notifier_id: fields.optional("notifierId"),
+            ops_genie_api_key: fields.optional("opsGenieApiKey"),
+            ops_genie_region: fields.optional("opsGenieRegion"),
+            type_name: fields.required("typeName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

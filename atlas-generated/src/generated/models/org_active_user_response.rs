@@ -175,19 +175,19 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            country: crate::runtime::optional(&mut map, "country", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            first_name: crate::runtime::optional(&mut map, "firstName", path)?,
-            last_auth: crate::runtime::optional(&mut map, "lastAuth", path)?,
-            last_name: crate::runtime::optional(&mut map, "lastName", path)?,
-            mobile_number: crate::runtime::optional(&mut map, "mobileNumber", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            roles: fields.optional("roles"),
+            team_ids: fields.optional("teamIds"),
+            username: fields.optional("username"),
+            country: fields.optional("country"),
+            created_at: fields.optional("createdAt"),
+            first_name: fields.optional("firstName"),
+            last_auth: fields.optional("lastAuth"),
+            last_name: fields.optional("lastName"),
+            mobile_number: fields.optional("mobileNumber"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -88,16 +88,12 @@ impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            associated_invoices: crate::runtime::optional(
-                &mut map,
-                "associatedInvoices",
-                path,
-            )?,
-            month: crate::runtime::optional(&mut map, "month", path)?,
-            year: crate::runtime::optional(&mut map, "year", path)?,
-            additional_properties: map,
+            associated_invoices: fields.optional("associatedInvoices"),
+            month: fields.optional("month"),
+            year: fields.optional("year"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -110,29 +110,14 @@ impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            delegated_mcp_access: crate::runtime::nullable(
-                &mut map,
-                "delegatedMcpAccess",
-                path,
-            )?,
-            delegated_partner_access: crate::runtime::nullable(
-                &mut map,
-                "delegatedPartnerAccess",
-                path,
-            )?,
-            idle_refresh_token_lifetime: crate::runtime::nullable(
-                &mut map,
-                "idleRefreshTokenLifetime",
-                path,
-            )?,
-            maximum_refresh_token_lifetime: crate::runtime::nullable(
-                &mut map,
-                "maximumRefreshTokenLifetime",
-                path,
-            )?,
-            additional_properties: map,
+            delegated_mcp_access: fields.nullable("delegatedMcpAccess"),
+            delegated_partner_access: fields.nullable("delegatedPartnerAccess"),
+            idle_refresh_token_lifetime: fields.nullable("idleRefreshTokenLifetime"),
+            maximum_refresh_token_lifetime: fields
+                .nullable("maximumRefreshTokenLifetime"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

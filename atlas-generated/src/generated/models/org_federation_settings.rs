@@ -118,33 +118,16 @@ impl crate::runtime::Json for OrgFederationSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            federated_domains: crate::runtime::correction::required(
-                &mut map,
-                "federatedDomains",
-                path,
-                &mut filled,
-            )?,
-            has_role_mappings: crate::runtime::optional(
-                &mut map,
-                "hasRoleMappings",
-                path,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            identity_provider_id: crate::runtime::optional(
-                &mut map,
-                "identityProviderId",
-                path,
-            )?,
-            identity_provider_status: crate::runtime::optional(
-                &mut map,
-                "identityProviderStatus",
-                path,
-            )?,
+            federated_domains: fields.required("federatedDomains", &mut filled)?,
+            has_role_mappings: fields.optional("hasRoleMappings"),
+            id: fields.optional("id"),
+            identity_provider_id: fields.optional("identityProviderId"),
+            identity_provider_status: fields.optional("identityProviderStatus"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

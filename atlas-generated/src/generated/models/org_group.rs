@@ -134,16 +134,16 @@ impl crate::runtime::Json for OrgGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            clusters: crate::runtime::optional(&mut map, "clusters", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            group_name: crate::runtime::optional(&mut map, "groupName", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            org_name: crate::runtime::optional(&mut map, "orgName", path)?,
-            plan_type: crate::runtime::optional(&mut map, "planType", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            additional_properties: map,
+            clusters: fields.optional("clusters"),
+            group_id: fields.optional("groupId"),
+            group_name: fields.optional("groupName"),
+            org_id: fields.optional("orgId"),
+            org_name: fields.optional("orgName"),
+            plan_type: fields.optional("planType"),
+            tags: fields.optional("tags"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -146,23 +146,18 @@ impl crate::runtime::Json for OrgNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            email_enabled: crate::runtime::optional(&mut map, "emailEnabled", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            sms_enabled: crate::runtime::optional(&mut map, "smsEnabled", path)?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
+            delay_min: fields.optional("delayMin"),
+            email_enabled: fields.optional("emailEnabled"),
+            interval_min: fields.optional("intervalMin"),
+            notifier_id: fields.optional("notifierId"),
+            roles: fields.optional("roles"),
+            sms_enabled: fields.optional("smsEnabled"),
+            type_name: fields.required("typeName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

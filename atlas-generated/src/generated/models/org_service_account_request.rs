@@ -94,35 +94,16 @@ impl crate::runtime::Json for OrgServiceAccountRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            description: crate::runtime::correction::required(
-                &mut map,
-                "description",
-                path,
-                &mut filled,
-            )?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            roles: crate::runtime::correction::required(
-                &mut map,
-                "roles",
-                path,
-                &mut filled,
-            )?,
-            secret_expires_after_hours: crate::runtime::correction::required(
-                &mut map,
-                "secretExpiresAfterHours",
-                path,
-                &mut filled,
-            )?,
+            description: fields.required("description", &mut filled)?,
+            name: fields.required("name", &mut filled)?,
+            roles: fields.required("roles", &mut filled)?,
+            secret_expires_after_hours: fields
+                .required("secretExpiresAfterHours", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

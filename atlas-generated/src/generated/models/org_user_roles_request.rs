@@ -78,22 +78,13 @@ impl crate::runtime::Json for OrgUserRolesRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            group_role_assignments: crate::runtime::optional(
-                &mut map,
-                "groupRoleAssignments",
-                path,
-            )?,
-            org_roles: crate::runtime::correction::required(
-                &mut map,
-                "orgRoles",
-                path,
-                &mut filled,
-            )?,
+            group_role_assignments: fields.optional("groupRoleAssignments"),
+            org_roles: fields.required("orgRoles", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

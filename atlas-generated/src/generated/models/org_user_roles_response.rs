@@ -74,15 +74,11 @@ impl crate::runtime::Json for OrgUserRolesResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_role_assignments: crate::runtime::optional(
-                &mut map,
-                "groupRoleAssignments",
-                path,
-            )?,
-            org_roles: crate::runtime::optional(&mut map, "orgRoles", path)?,
-            additional_properties: map,
+            group_role_assignments: fields.optional("groupRoleAssignments"),
+            org_roles: fields.optional("orgRoles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

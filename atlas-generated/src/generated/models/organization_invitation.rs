@@ -201,35 +201,22 @@ impl crate::runtime::Json for OrganizationInvitation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            group_role_assignments: crate::runtime::optional(
-                &mut map,
-                "groupRoleAssignments",
-                path,
-            )?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            inviter_username: crate::runtime::optional(
-                &mut map,
-                "inviterUsername",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            org_name: crate::runtime::correction::required(
-                &mut map,
-                "orgName",
-                path,
-                &mut filled,
-            )?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
+            created_at: fields.optional("createdAt"),
+            expires_at: fields.optional("expiresAt"),
+            group_role_assignments: fields.optional("groupRoleAssignments"),
+            id: fields.optional("id"),
+            inviter_username: fields.optional("inviterUsername"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            org_name: fields.required("orgName", &mut filled)?,
+            roles: fields.optional("roles"),
+            team_ids: fields.optional("teamIds"),
+            username: fields.optional("username"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,11 +66,11 @@ impl crate::runtime::Json for OrganizationInvitationGroupRoleAssignmentsRequest 
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            additional_properties: map,
+            group_id: fields.optional("groupId"),
+            roles: fields.optional("roles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

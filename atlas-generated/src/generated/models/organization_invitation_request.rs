@@ -100,17 +100,13 @@ impl crate::runtime::Json for OrganizationInvitationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            group_role_assignments: crate::runtime::optional(
-                &mut map,
-                "groupRoleAssignments",
-                path,
-            )?,
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            additional_properties: map,
+            group_role_assignments: fields.optional("groupRoleAssignments"),
+            roles: fields.optional("roles"),
+            team_ids: fields.optional("teamIds"),
+            username: fields.optional("username"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

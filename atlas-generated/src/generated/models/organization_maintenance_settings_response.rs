@@ -88,19 +88,12 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            effective_wave_assignment_mode: crate::runtime::optional(
-                &mut map,
-                "effectiveWaveAssignmentMode",
-                path,
-            )?,
-            wave_assignment_mode: crate::runtime::nullable(
-                &mut map,
-                "waveAssignmentMode",
-                path,
-            )?,
-            additional_properties: map,
+            effective_wave_assignment_mode: fields
+                .optional("effectiveWaveAssignmentMode"),
+            wave_assignment_mode: fields.nullable("waveAssignmentMode"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -64,14 +64,10 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            wave_assignment_mode: crate::runtime::optional(
-                &mut map,
-                "waveAssignmentMode",
-                path,
-            )?,
-            additional_properties: map,
+            wave_assignment_mode: fields.optional("waveAssignmentMode"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -168,54 +168,19 @@ impl crate::runtime::Json for OrganizationSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            api_access_list_required: crate::runtime::optional(
-                &mut map,
-                "apiAccessListRequired",
-                path,
-            )?,
-            custom_session_timeouts: crate::runtime::optional(
-                &mut map,
-                "customSessionTimeouts",
-                path,
-            )?,
-            gen_ai_features_enabled: crate::runtime::optional(
-                &mut map,
-                "genAIFeaturesEnabled",
-                path,
-            )?,
-            max_service_account_secret_validity_in_hours: crate::runtime::optional(
-                &mut map,
-                "maxServiceAccountSecretValidityInHours",
-                path,
-            )?,
-            multi_factor_auth_required: crate::runtime::optional(
-                &mut map,
-                "multiFactorAuthRequired",
-                path,
-            )?,
-            operations_contact: crate::runtime::nullable(
-                &mut map,
-                "operationsContact",
-                path,
-            )?,
-            restrict_employee_access: crate::runtime::optional(
-                &mut map,
-                "restrictEmployeeAccess",
-                path,
-            )?,
-            security_contact: crate::runtime::optional(
-                &mut map,
-                "securityContact",
-                path,
-            )?,
-            streams_cross_group_enabled: crate::runtime::optional(
-                &mut map,
-                "streamsCrossGroupEnabled",
-                path,
-            )?,
-            additional_properties: map,
+            api_access_list_required: fields.optional("apiAccessListRequired"),
+            custom_session_timeouts: fields.optional("customSessionTimeouts"),
+            gen_ai_features_enabled: fields.optional("genAIFeaturesEnabled"),
+            max_service_account_secret_validity_in_hours: fields
+                .optional("maxServiceAccountSecretValidityInHours"),
+            multi_factor_auth_required: fields.optional("multiFactorAuthRequired"),
+            operations_contact: fields.nullable("operationsContact"),
+            restrict_employee_access: fields.optional("restrictEmployeeAccess"),
+            security_contact: fields.optional("securityContact"),
+            streams_cross_group_enabled: fields.optional("streamsCrossGroupEnabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

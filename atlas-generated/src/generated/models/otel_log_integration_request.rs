@@ -81,29 +81,14 @@ impl crate::runtime::Json for OtelLogIntegrationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::correction::required(
-                &mut map,
-                "logTypes",
-                path,
-                &mut filled,
-            )?,
-            otel_endpoint: crate::runtime::correction::required(
-                &mut map,
-                "otelEndpoint",
-                path,
-                &mut filled,
-            )?,
-            otel_supplied_headers: crate::runtime::correction::required(
-                &mut map,
-                "otelSuppliedHeaders",
-                path,
-                &mut filled,
-            )?,
+            log_types: fields.required("logTypes", &mut filled)?,
+            otel_endpoint: fields.required("otelEndpoint", &mut filled)?,
+            otel_supplied_headers: fields.required("otelSuppliedHeaders", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

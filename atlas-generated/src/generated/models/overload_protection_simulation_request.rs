@@ -55,14 +55,10 @@ impl crate::runtime::Json for OverloadProtectionSimulationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            duration_seconds: crate::runtime::optional(
-                &mut map,
-                "durationSeconds",
-                path,
-            )?,
-            additional_properties: map,
+            duration_seconds: fields.optional("durationSeconds"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -151,25 +151,17 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cancel_requested_at: crate::runtime::optional(
-                &mut map,
-                "cancelRequestedAt",
-                path,
-            )?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            duration_seconds: crate::runtime::optional(
-                &mut map,
-                "durationSeconds",
-                path,
-            )?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            request_date: crate::runtime::optional(&mut map, "requestDate", path)?,
-            simulation_id: crate::runtime::optional(&mut map, "simulationId", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            cancel_requested_at: fields.optional("cancelRequestedAt"),
+            cluster_name: fields.optional("clusterName"),
+            duration_seconds: fields.optional("durationSeconds"),
+            expires_at: fields.optional("expiresAt"),
+            group_id: fields.optional("groupId"),
+            request_date: fields.optional("requestDate"),
+            simulation_id: fields.optional("simulationId"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

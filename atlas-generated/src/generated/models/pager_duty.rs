@@ -106,19 +106,14 @@ impl crate::runtime::Json for PagerDuty {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            service_key: crate::runtime::correction::required(
-                &mut map,
-                "serviceKey",
-                path,
-                &mut filled,
-            )?,
+            id: fields.nullable("id"),
+            region: fields.optional("region"),
+            service_key: fields.required("serviceKey", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -86,12 +86,12 @@ impl crate::runtime::Json for PaginatedFederationIdentityProvider {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            results: crate::runtime::optional(&mut map, "results", path)?,
-            total_count: crate::runtime::optional(&mut map, "totalCount", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            results: fields.optional("results"),
+            total_count: fields.optional("totalCount"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

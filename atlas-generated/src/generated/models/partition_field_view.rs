@@ -85,24 +85,14 @@ impl crate::runtime::Json for PartitionFieldView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            field_name: crate::runtime::correction::required(
-                &mut map,
-                "fieldName",
-                path,
-                &mut filled,
-            )?,
-            field_type: crate::runtime::optional(&mut map, "fieldType", path)?,
-            order: crate::runtime::correction::required(
-                &mut map,
-                "order",
-                path,
-                &mut filled,
-            )?,
+            field_name: fields.required("fieldName", &mut filled)?,
+            field_type: fields.optional("fieldType"),
+            order: fields.required("order", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -69,11 +69,11 @@ impl crate::runtime::Json for PemFileInfoUpdate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            certificates: crate::runtime::optional(&mut map, "certificates", path)?,
-            file_name: crate::runtime::optional(&mut map, "fileName", path)?,
-            additional_properties: map,
+            certificates: fields.optional("certificates"),
+            file_name: fields.optional("fileName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

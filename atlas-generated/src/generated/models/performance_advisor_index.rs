@@ -125,15 +125,15 @@ impl crate::runtime::Json for PerformanceAdvisorIndex {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            avg_obj_size: crate::runtime::optional(&mut map, "avgObjSize", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            impact: crate::runtime::optional(&mut map, "impact", path)?,
-            index: crate::runtime::optional(&mut map, "index", path)?,
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            weight: crate::runtime::optional(&mut map, "weight", path)?,
-            additional_properties: map,
+            avg_obj_size: fields.optional("avgObjSize"),
+            id: fields.optional("id"),
+            impact: fields.optional("impact"),
+            index: fields.optional("index"),
+            namespace: fields.optional("namespace"),
+            weight: fields.optional("weight"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -96,13 +96,13 @@ impl crate::runtime::Json for PerformanceAdvisorOpStats {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            ms: crate::runtime::optional(&mut map, "ms", path)?,
-            n_returned: crate::runtime::optional(&mut map, "nReturned", path)?,
-            n_scanned: crate::runtime::optional(&mut map, "nScanned", path)?,
-            ts: crate::runtime::optional(&mut map, "ts", path)?,
-            additional_properties: map,
+            ms: fields.optional("ms"),
+            n_returned: fields.optional("nReturned"),
+            n_scanned: fields.optional("nScanned"),
+            ts: fields.optional("ts"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

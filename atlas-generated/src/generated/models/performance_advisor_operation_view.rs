@@ -71,11 +71,11 @@ impl crate::runtime::Json for PerformanceAdvisorOperationView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            predicates: crate::runtime::optional(&mut map, "predicates", path)?,
-            stats: crate::runtime::optional(&mut map, "stats", path)?,
-            additional_properties: map,
+            predicates: fields.optional("predicates"),
+            stats: fields.optional("stats"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

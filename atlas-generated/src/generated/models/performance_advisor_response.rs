@@ -76,15 +76,11 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            shapes: crate::runtime::optional(&mut map, "shapes", path)?,
-            suggested_indexes: crate::runtime::optional(
-                &mut map,
-                "suggestedIndexes",
-                path,
-            )?,
-            additional_properties: map,
+            shapes: fields.optional("shapes"),
+            suggested_indexes: fields.optional("suggestedIndexes"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

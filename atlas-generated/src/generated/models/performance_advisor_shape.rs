@@ -125,19 +125,15 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            avg_ms: crate::runtime::optional(&mut map, "avgMs", path)?,
-            count: crate::runtime::optional(&mut map, "count", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            inefficiency_score: crate::runtime::optional(
-                &mut map,
-                "inefficiencyScore",
-                path,
-            )?,
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            operations: crate::runtime::optional(&mut map, "operations", path)?,
-            additional_properties: map,
+            avg_ms: fields.optional("avgMs"),
+            count: fields.optional("count"),
+            id: fields.optional("id"),
+            inefficiency_score: fields.optional("inefficiencyScore"),
+            namespace: fields.optional("namespace"),
+            operations: fields.optional("operations"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

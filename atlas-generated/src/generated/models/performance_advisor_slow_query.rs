@@ -110,14 +110,14 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQuery {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            line: crate::runtime::optional(&mut map, "line", path)?,
-            metrics: crate::runtime::optional(&mut map, "metrics", path)?,
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            op_type: crate::runtime::optional(&mut map, "opType", path)?,
-            replica_state: crate::runtime::optional(&mut map, "replicaState", path)?,
-            additional_properties: map,
+            line: fields.optional("line"),
+            metrics: fields.optional("metrics"),
+            namespace: fields.optional("namespace"),
+            op_type: fields.optional("opType"),
+            replica_state: fields.optional("replicaState"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -60,10 +60,10 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryList {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            slow_queries: crate::runtime::optional(&mut map, "slowQueries", path)?,
-            additional_properties: map,
+            slow_queries: fields.optional("slowQueries"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

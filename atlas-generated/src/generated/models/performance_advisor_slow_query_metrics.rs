@@ -234,47 +234,23 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            docs_examined: crate::runtime::optional(&mut map, "docsExamined", path)?,
-            docs_examined_returned_ratio: crate::runtime::optional(
-                &mut map,
-                "docsExaminedReturnedRatio",
-                path,
-            )?,
-            docs_returned: crate::runtime::optional(&mut map, "docsReturned", path)?,
-            from_user_connection: crate::runtime::optional(
-                &mut map,
-                "fromUserConnection",
-                path,
-            )?,
-            has_auto_embedding: crate::runtime::optional(
-                &mut map,
-                "hasAutoEmbedding",
-                path,
-            )?,
-            has_index_coverage: crate::runtime::optional(
-                &mut map,
-                "hasIndexCoverage",
-                path,
-            )?,
-            has_rerank: crate::runtime::optional(&mut map, "hasRerank", path)?,
-            has_sort: crate::runtime::optional(&mut map, "hasSort", path)?,
-            keys_examined: crate::runtime::optional(&mut map, "keysExamined", path)?,
-            keys_examined_returned_ratio: crate::runtime::optional(
-                &mut map,
-                "keysExaminedReturnedRatio",
-                path,
-            )?,
-            num_yields: crate::runtime::optional(&mut map, "numYields", path)?,
-            operation_execution_time: crate::runtime::optional(
-                &mut map,
-                "operationExecutionTime",
-                path,
-            )?,
-            response_length: crate::runtime::optional(&mut map, "responseLength", path)?,
-            tokens_used: crate::runtime::optional(&mut map, "tokensUsed", path)?,
-            additional_properties: map,
+            docs_examined: fields.optional("docsExamined"),
+            docs_examined_returned_ratio: fields.optional("docsExaminedReturnedRatio"),
+            docs_returned: fields.optional("docsReturned"),
+            from_user_connection: fields.optional("fromUserConnection"),
+            has_auto_embedding: fields.optional("hasAutoEmbedding"),
+            has_index_coverage: fields.optional("hasIndexCoverage"),
+            has_rerank: fields.optional("hasRerank"),
+            has_sort: fields.optional("hasSort"),
+            keys_examined: fields.optional("keysExamined"),
+            keys_examined_returned_ratio: fields.optional("keysExaminedReturnedRatio"),
+            num_yields: fields.optional("numYields"),
+            operation_execution_time: fields.optional("operationExecutionTime"),
+            response_length: fields.optional("responseLength"),
+            tokens_used: fields.optional("tokensUsed"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

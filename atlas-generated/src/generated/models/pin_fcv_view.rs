@@ -71,11 +71,11 @@ impl crate::runtime::Json for PinFcvView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            expiration_date: crate::runtime::optional(&mut map, "expirationDate", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            expiration_date: fields.optional("expirationDate"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -83,16 +83,12 @@ impl crate::runtime::Json for PinnedNamespaces {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            pinned_namespaces: crate::runtime::optional(
-                &mut map,
-                "pinnedNamespaces",
-                path,
-            )?,
-            additional_properties: map,
+            cluster_id: fields.optional("clusterId"),
+            group_id: fields.optional("groupId"),
+            pinned_namespaces: fields.optional("pinnedNamespaces"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -77,12 +77,12 @@ impl crate::runtime::Json for Principal {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            on_behalf_of: crate::runtime::optional(&mut map, "onBehalfOf", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            name: fields.optional("name"),
+            on_behalf_of: fields.optional("onBehalfOf"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,15 +70,11 @@ impl crate::runtime::Json for PrivateEndpointHostname {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            private_endpoint: crate::runtime::optional(
-                &mut map,
-                "privateEndpoint",
-                path,
-            )?,
-            additional_properties: map,
+            hostname: fields.optional("hostname"),
+            private_endpoint: fields.optional("privateEndpoint"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

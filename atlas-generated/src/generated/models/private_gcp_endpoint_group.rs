@@ -145,28 +145,16 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            delete_requested: crate::runtime::optional(
-                &mut map,
-                "deleteRequested",
-                path,
-            )?,
-            endpoint_group_name: crate::runtime::optional(
-                &mut map,
-                "endpointGroupName",
-                path,
-            )?,
-            endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
-            port_mapping_enabled: crate::runtime::optional(
-                &mut map,
-                "portMappingEnabled",
-                path,
-            )?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            delete_requested: fields.optional("deleteRequested"),
+            endpoint_group_name: fields.optional("endpointGroupName"),
+            endpoints: fields.optional("endpoints"),
+            error_message: fields.optional("errorMessage"),
+            gcp_project_id: fields.optional("gcpProjectId"),
+            port_mapping_enabled: fields.optional("portMappingEnabled"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -180,34 +180,21 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            azure_link_id: crate::runtime::optional(&mut map, "azureLinkId", path)?,
-            comment: crate::runtime::optional(&mut map, "comment", path)?,
-            customer_endpoint_dns_name: crate::runtime::optional(
-                &mut map,
-                "customerEndpointDNSName",
-                path,
-            )?,
-            customer_endpoint_ip_address: crate::runtime::optional(
-                &mut map,
-                "customerEndpointIPAddress",
-                path,
-            )?,
-            endpoint_id: crate::runtime::correction::required(
-                &mut map,
-                "endpointId",
-                path,
-                &mut filled,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            provider: crate::runtime::optional(&mut map, "provider", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
+            azure_link_id: fields.optional("azureLinkId"),
+            comment: fields.optional("comment"),
+            customer_endpoint_dns_name: fields.optional("customerEndpointDNSName"),
+            customer_endpoint_ip_address: fields.optional("customerEndpointIPAddress"),
+            endpoint_id: fields.required("endpointId", &mut filled)?,
+            error_message: fields.optional("errorMessage"),
+            provider: fields.optional("provider"),
+            region: fields.optional("region"),
+            status: fields.optional("status"),
+            r#type: fields.optional("type"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

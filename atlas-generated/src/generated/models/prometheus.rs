@@ -148,36 +148,18 @@ impl crate::runtime::Json for Prometheus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            enabled: crate::runtime::correction::required(
-                &mut map,
-                "enabled",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            password: crate::runtime::optional(&mut map, "password", path)?,
-            send_user_provided_resource_tags_enabled: crate::runtime::optional(
-                &mut map,
-                "sendUserProvidedResourceTagsEnabled",
-                path,
-            )?,
-            service_discovery: crate::runtime::correction::required(
-                &mut map,
-                "serviceDiscovery",
-                path,
-                &mut filled,
-            )?,
-            username: crate::runtime::correction::required(
-                &mut map,
-                "username",
-                path,
-                &mut filled,
-            )?,
+            enabled: fields.required("enabled", &mut filled)?,
+            id: fields.nullable("id"),
+            password: fields.optional("password"),
+            send_user_provided_resource_tags_enabled: fields
+                .optional("sendUserProvidedResourceTagsEnabled"),
+            service_discovery: fields.required("serviceDiscovery", &mut filled)?,
+            username: fields.required("username", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,15 +66,11 @@ impl crate::runtime::Json for ProtectedHours {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            end_hour_of_day: crate::runtime::optional(&mut map, "endHourOfDay", path)?,
-            start_hour_of_day: crate::runtime::optional(
-                &mut map,
-                "startHourOfDay",
-                path,
-            )?,
-            additional_properties: map,
+            end_hour_of_day: fields.optional("endHourOfDay"),
+            start_hour_of_day: fields.optional("startHourOfDay"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -164,27 +164,19 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            additional_data: crate::runtime::optional(&mut map, "additionalData", path)?,
-            bill_date: crate::runtime::optional(&mut map, "billDate", path)?,
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            quantity: crate::runtime::optional(&mut map, "quantity", path)?,
-            total_price_cents: crate::runtime::optional(
-                &mut map,
-                "totalPriceCents",
-                path,
-            )?,
-            unit_price_dollars: crate::runtime::optional(
-                &mut map,
-                "unitPriceDollars",
-                path,
-            )?,
-            usage_date: crate::runtime::optional(&mut map, "usageDate", path)?,
-            additional_properties: map,
+            additional_data: fields.optional("additionalData"),
+            bill_date: fields.optional("billDate"),
+            cloud_provider: fields.optional("cloudProvider"),
+            cluster_name: fields.optional("clusterName"),
+            description: fields.optional("description"),
+            group_id: fields.optional("groupId"),
+            quantity: fields.optional("quantity"),
+            total_price_cents: fields.optional("totalPriceCents"),
+            unit_price_dollars: fields.optional("unitPriceDollars"),
+            usage_date: fields.optional("usageDate"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

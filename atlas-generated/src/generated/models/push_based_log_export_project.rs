@@ -119,15 +119,15 @@ impl crate::runtime::Json for PushBasedLogExportProject {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            bucket_name: crate::runtime::optional(&mut map, "bucketName", path)?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            iam_role_id: crate::runtime::optional(&mut map, "iamRoleId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            prefix_path: crate::runtime::optional(&mut map, "prefixPath", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            bucket_name: fields.optional("bucketName"),
+            create_date: fields.optional("createDate"),
+            iam_role_id: fields.optional("iamRoleId"),
+            links: fields.optional("links"),
+            prefix_path: fields.optional("prefixPath"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

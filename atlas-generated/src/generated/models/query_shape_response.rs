@@ -118,25 +118,16 @@ impl crate::runtime::Json for QueryShapeResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            command: crate::runtime::optional(&mut map, "command", path)?,
-            namespace: crate::runtime::optional(&mut map, "namespace", path)?,
-            query_shape: crate::runtime::optional(&mut map, "queryShape", path)?,
-            query_shape_hash: crate::runtime::optional(
-                &mut map,
-                "queryShapeHash",
-                path,
-            )?,
-            status: crate::runtime::correction::required(
-                &mut map,
-                "status",
-                path,
-                &mut filled,
-            )?,
+            command: fields.optional("command"),
+            namespace: fields.optional("namespace"),
+            query_shape: fields.optional("queryShape"),
+            query_shape_hash: fields.optional("queryShapeHash"),
+            status: fields.required("status", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -88,17 +88,13 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            application_name: crate::runtime::optional(
-                &mut map,
-                "applicationName",
-                path,
-            )?,
-            driver_name: crate::runtime::optional(&mut map, "driverName", path)?,
-            driver_version: crate::runtime::optional(&mut map, "driverVersion", path)?,
-            timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
-            additional_properties: map,
+            application_name: fields.optional("applicationName"),
+            driver_name: fields.optional("driverName"),
+            driver_version: fields.optional("driverVersion"),
+            timestamp: fields.optional("timestamp"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

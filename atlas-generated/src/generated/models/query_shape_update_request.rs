@@ -59,17 +59,12 @@ impl crate::runtime::Json for QueryShapeUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            status: crate::runtime::correction::required(
-                &mut map,
-                "status",
-                path,
-                &mut filled,
-            )?,
+            status: fields.required("status", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

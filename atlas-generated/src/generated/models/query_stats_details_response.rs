@@ -86,12 +86,12 @@ impl crate::runtime::Json for QueryStatsDetailsResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            first_seen: crate::runtime::optional(&mut map, "firstSeen", path)?,
-            last_seen: crate::runtime::optional(&mut map, "lastSeen", path)?,
-            query_stats: crate::runtime::optional(&mut map, "queryStats", path)?,
-            additional_properties: map,
+            first_seen: fields.optional("firstSeen"),
+            last_seen: fields.optional("lastSeen"),
+            query_stats: fields.optional("queryStats"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -58,10 +58,10 @@ impl crate::runtime::Json for QueryStatsSummaryListResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            summaries: crate::runtime::optional(&mut map, "summaries", path)?,
-            additional_properties: map,
+            summaries: fields.optional("summaries"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -68,11 +68,11 @@ impl crate::runtime::Json for RateLimitEndpointSetCapacity {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            default_value: crate::runtime::nullable(&mut map, "defaultValue", path)?,
-            value: crate::runtime::optional(&mut map, "value", path)?,
-            additional_properties: map,
+            default_value: fields.nullable("defaultValue"),
+            value: fields.optional("value"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -69,11 +69,11 @@ impl crate::runtime::Json for RateLimitEndpointSetEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            method: crate::runtime::optional(&mut map, "method", path)?,
-            path: crate::runtime::optional(&mut map, "path", path)?,
-            additional_properties: map,
+            method: fields.optional("method"),
+            path: fields.optional("path"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

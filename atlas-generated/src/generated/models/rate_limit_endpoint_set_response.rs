@@ -140,24 +140,16 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            capacity: crate::runtime::optional(&mut map, "capacity", path)?,
-            endpoint_set_id: crate::runtime::optional(&mut map, "endpointSetId", path)?,
-            endpoint_set_name: crate::runtime::optional(
-                &mut map,
-                "endpointSetName",
-                path,
-            )?,
-            endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            refill_duration_seconds: crate::runtime::optional(
-                &mut map,
-                "refillDurationSeconds",
-                path,
-            )?,
-            refill_rate: crate::runtime::optional(&mut map, "refillRate", path)?,
-            scope: crate::runtime::optional(&mut map, "scope", path)?,
-            additional_properties: map,
+            capacity: fields.optional("capacity"),
+            endpoint_set_id: fields.optional("endpointSetId"),
+            endpoint_set_name: fields.optional("endpointSetName"),
+            endpoints: fields.optional("endpoints"),
+            refill_duration_seconds: fields.optional("refillDurationSeconds"),
+            refill_rate: fields.optional("refillRate"),
+            scope: fields.optional("scope"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -166,19 +166,19 @@ impl crate::runtime::Json for Raw {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            t: crate::runtime::optional(&mut map, "_t", path)?,
-            alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
-            cid: crate::runtime::optional(&mut map, "cid", path)?,
-            cre: crate::runtime::optional(&mut map, "cre", path)?,
-            description: crate::runtime::nullable(&mut map, "description", path)?,
-            gn: crate::runtime::optional(&mut map, "gn", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            org_name: crate::runtime::optional(&mut map, "orgName", path)?,
-            severity: crate::runtime::optional(&mut map, "severity", path)?,
-            additional_properties: map,
+            t: fields.optional("_t"),
+            alert_config_id: fields.optional("alertConfigId"),
+            cid: fields.optional("cid"),
+            cre: fields.optional("cre"),
+            description: fields.nullable("description"),
+            gn: fields.optional("gn"),
+            id: fields.optional("id"),
+            org_id: fields.optional("orgId"),
+            org_name: fields.optional("orgName"),
+            severity: fields.optional("severity"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

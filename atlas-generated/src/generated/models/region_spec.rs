@@ -90,13 +90,13 @@ impl crate::runtime::Json for RegionSpec {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            analytics_nodes: crate::runtime::optional(&mut map, "analyticsNodes", path)?,
-            electable_nodes: crate::runtime::optional(&mut map, "electableNodes", path)?,
-            priority: crate::runtime::optional(&mut map, "priority", path)?,
-            read_only_nodes: crate::runtime::optional(&mut map, "readOnlyNodes", path)?,
-            additional_properties: map,
+            analytics_nodes: fields.optional("analyticsNodes"),
+            electable_nodes: fields.optional("electableNodes"),
+            priority: fields.optional("priority"),
+            read_only_nodes: fields.optional("readOnlyNodes"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -101,13 +101,13 @@ impl crate::runtime::Json for ReplicationSpec20240805 {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            region_configs: crate::runtime::optional(&mut map, "regionConfigs", path)?,
-            zone_id: crate::runtime::optional(&mut map, "zoneId", path)?,
-            zone_name: crate::runtime::optional(&mut map, "zoneName", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            region_configs: fields.optional("regionConfigs"),
+            zone_id: fields.optional("zoneId"),
+            zone_name: fields.optional("zoneName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -80,12 +80,12 @@ impl crate::runtime::Json for ReportGenerationRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            report_format: crate::runtime::optional(&mut map, "reportFormat", path)?,
-            report_type: crate::runtime::optional(&mut map, "reportType", path)?,
-            version: crate::runtime::optional(&mut map, "version", path)?,
-            additional_properties: map,
+            report_format: fields.optional("reportFormat"),
+            report_type: fields.optional("reportType"),
+            version: fields.optional("version"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -67,23 +67,13 @@ impl crate::runtime::Json for ResourceTag {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            key: crate::runtime::correction::required(
-                &mut map,
-                "key",
-                path,
-                &mut filled,
-            )?,
-            value: crate::runtime::correction::required(
-                &mut map,
-                "value",
-                path,
-                &mut filled,
-            )?,
+            key: fields.required("key", &mut filled)?,
+            value: fields.required("value", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

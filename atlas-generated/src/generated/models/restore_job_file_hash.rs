@@ -99,13 +99,13 @@ impl crate::runtime::Json for RestoreJobFileHash {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            file_name: crate::runtime::optional(&mut map, "fileName", path)?,
-            hash: crate::runtime::optional(&mut map, "hash", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            type_name: crate::runtime::optional(&mut map, "typeName", path)?,
-            additional_properties: map,
+            file_name: fields.optional("fileName"),
+            hash: fields.optional("hash"),
+            links: fields.optional("links"),
+            type_name: fields.optional("typeName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

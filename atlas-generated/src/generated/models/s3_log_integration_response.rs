@@ -133,42 +133,18 @@ impl crate::runtime::Json for S3LogIntegrationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
-            log_types: crate::runtime::correction::required(
-                &mut map,
-                "logTypes",
-                path,
-                &mut filled,
-            )?,
-            bucket_name: crate::runtime::correction::required(
-                &mut map,
-                "bucketName",
-                path,
-                &mut filled,
-            )?,
-            iam_role_id: crate::runtime::correction::required(
-                &mut map,
-                "iamRoleId",
-                path,
-                &mut filled,
-            )?,
-            kms_key: crate::runtime::nullable(&mut map, "kmsKey", path)?,
-            prefix_path: crate::runtime::correction::required(
-                &mut map,
-                "prefixPath",
-                path,
-                &mut filled,
-            )?,
-            use_legacy_path_structure: crate::runtime::nullable(
-                &mut map,
-                "useLegacyPathStructure",
-                path,
-            )?,
+            id: fields.required("id", &mut filled)?,
+            log_types: fields.required("logTypes", &mut filled)?,
+            bucket_name: fields.required("bucketName", &mut filled)?,
+            iam_role_id: fields.required("iamRoleId", &mut filled)?,
+            kms_key: fields.nullable("kmsKey"),
+            prefix_path: fields.required("prefixPath", &mut filled)?,
+            use_legacy_path_structure: fields.nullable("useLegacyPathStructure"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

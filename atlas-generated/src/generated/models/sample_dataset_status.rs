@@ -125,15 +125,15 @@ impl crate::runtime::Json for SampleDatasetStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            complete_date: crate::runtime::optional(&mut map, "completeDate", path)?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            cluster_name: fields.optional("clusterName"),
+            complete_date: fields.optional("completeDate"),
+            create_date: fields.optional("createDate"),
+            error_message: fields.optional("errorMessage"),
+            state: fields.optional("state"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

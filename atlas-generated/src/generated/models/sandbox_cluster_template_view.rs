@@ -77,12 +77,12 @@ impl crate::runtime::Json for SandboxClusterTemplateView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            provider: crate::runtime::optional(&mut map, "provider", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            tier: crate::runtime::optional(&mut map, "tier", path)?,
-            additional_properties: map,
+            provider: fields.optional("provider"),
+            region: fields.optional("region"),
+            tier: fields.optional("tier"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -71,15 +71,11 @@ impl crate::runtime::Json for SandboxConfigUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cluster_template: crate::runtime::nullable(
-                &mut map,
-                "clusterTemplate",
-                path,
-            )?,
-            enabled: crate::runtime::nullable(&mut map, "enabled", path)?,
-            additional_properties: map,
+            cluster_template: fields.nullable("clusterTemplate"),
+            enabled: fields.nullable("enabled"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

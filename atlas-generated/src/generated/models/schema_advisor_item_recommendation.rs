@@ -93,16 +93,12 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            affected_namespaces: crate::runtime::optional(
-                &mut map,
-                "affectedNamespaces",
-                path,
-            )?,
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            recommendation: crate::runtime::optional(&mut map, "recommendation", path)?,
-            additional_properties: map,
+            affected_namespaces: fields.optional("affectedNamespaces"),
+            description: fields.optional("description"),
+            recommendation: fields.optional("recommendation"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -75,11 +75,11 @@ impl crate::runtime::Json for SchemaAdvisorNamespaceTriggers {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            namespace: crate::runtime::nullable(&mut map, "namespace", path)?,
-            triggers: crate::runtime::optional(&mut map, "triggers", path)?,
-            additional_properties: map,
+            namespace: fields.nullable("namespace"),
+            triggers: fields.optional("triggers"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

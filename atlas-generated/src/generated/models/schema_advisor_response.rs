@@ -60,14 +60,10 @@ impl crate::runtime::Json for SchemaAdvisorResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            recommendations: crate::runtime::optional(
-                &mut map,
-                "recommendations",
-                path,
-            )?,
-            additional_properties: map,
+            recommendations: fields.optional("recommendations"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -73,11 +73,11 @@ impl crate::runtime::Json for SchemaAdvisorTriggerDetails {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            trigger_type: crate::runtime::optional(&mut map, "triggerType", path)?,
-            additional_properties: map,
+            description: fields.optional("description"),
+            trigger_type: fields.optional("triggerType"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -112,14 +112,14 @@ impl crate::runtime::Json for SearchHostStatusDetail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            main_index: crate::runtime::optional(&mut map, "mainIndex", path)?,
-            queryable: crate::runtime::optional(&mut map, "queryable", path)?,
-            staged_index: crate::runtime::optional(&mut map, "stagedIndex", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            hostname: fields.optional("hostname"),
+            main_index: fields.optional("mainIndex"),
+            queryable: fields.optional("queryable"),
+            staged_index: fields.optional("stagedIndex"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

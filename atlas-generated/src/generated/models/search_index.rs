@@ -218,38 +218,23 @@ impl crate::runtime::Json for SearchIndex {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::correction::required(
-                &mut map,
-                "collectionName",
-                path,
-                &mut filled,
-            )?,
-            database: crate::runtime::correction::required(
-                &mut map,
-                "database",
-                path,
-                &mut filled,
-            )?,
-            index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
-            analyzer: crate::runtime::optional(&mut map, "analyzer", path)?,
-            analyzers: crate::runtime::optional(&mut map, "analyzers", path)?,
-            mappings: crate::runtime::optional(&mut map, "mappings", path)?,
-            search_analyzer: crate::runtime::optional(&mut map, "searchAnalyzer", path)?,
-            synonyms: crate::runtime::optional(&mut map, "synonyms", path)?,
+            collection_name: fields.required("collectionName", &mut filled)?,
+            database: fields.required("database", &mut filled)?,
+            index_id: fields.optional("indexID"),
+            name: fields.required("name", &mut filled)?,
+            num_partitions: fields.optional("numPartitions"),
+            status: fields.optional("status"),
+            stored_source: fields.optional("storedSource"),
+            analyzer: fields.optional("analyzer"),
+            analyzers: fields.optional("analyzers"),
+            mappings: fields.optional("mappings"),
+            search_analyzer: fields.optional("searchAnalyzer"),
+            synonyms: fields.optional("synonyms"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

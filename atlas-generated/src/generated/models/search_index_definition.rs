@@ -68,11 +68,11 @@ impl crate::runtime::Json for SearchIndexDefinition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
-            stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
-            additional_properties: map,
+            num_partitions: fields.optional("numPartitions"),
+            stored_source: fields.optional("storedSource"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

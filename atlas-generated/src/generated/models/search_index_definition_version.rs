@@ -68,11 +68,11 @@ impl crate::runtime::Json for SearchIndexDefinitionVersion {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            version: crate::runtime::optional(&mut map, "version", path)?,
-            additional_properties: map,
+            created_at: fields.optional("createdAt"),
+            version: fields.optional("version"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -114,18 +114,14 @@ impl crate::runtime::Json for SearchStagedIndexStatusDetail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            definition: crate::runtime::optional(&mut map, "definition", path)?,
-            definition_version: crate::runtime::optional(
-                &mut map,
-                "definitionVersion",
-                path,
-            )?,
-            message: crate::runtime::optional(&mut map, "message", path)?,
-            queryable: crate::runtime::optional(&mut map, "queryable", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            definition: fields.optional("definition"),
+            definition_version: fields.optional("definitionVersion"),
+            message: fields.optional("message"),
+            queryable: fields.optional("queryable"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

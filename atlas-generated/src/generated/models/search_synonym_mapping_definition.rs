@@ -81,29 +81,14 @@ impl crate::runtime::Json for SearchSynonymMappingDefinition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            analyzer: crate::runtime::correction::required(
-                &mut map,
-                "analyzer",
-                path,
-                &mut filled,
-            )?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            source: crate::runtime::correction::required(
-                &mut map,
-                "source",
-                path,
-                &mut filled,
-            )?,
+            analyzer: fields.required("analyzer", &mut filled)?,
+            name: fields.required("name", &mut filled)?,
+            source: fields.required("source", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -72,23 +72,13 @@ impl crate::runtime::Json for SearchTypeSets {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            types: crate::runtime::correction::required(
-                &mut map,
-                "types",
-                path,
-                &mut filled,
-            )?,
+            name: fields.required("name", &mut filled)?,
+            types: fields.required("types", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -147,24 +147,16 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            cloud_provider_endpoint_id: crate::runtime::optional(
-                &mut map,
-                "cloudProviderEndpointId",
-                path,
-            )?,
-            comment: crate::runtime::optional(&mut map, "comment", path)?,
-            endpoint_service_name: crate::runtime::optional(
-                &mut map,
-                "endpointServiceName",
-                path,
-            )?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            cloud_provider_endpoint_id: fields.optional("cloudProviderEndpointId"),
+            comment: fields.optional("comment"),
+            endpoint_service_name: fields.optional("endpointServiceName"),
+            error_message: fields.optional("errorMessage"),
+            provider_name: fields.optional("providerName"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -90,15 +90,11 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointUpdate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            comment: crate::runtime::optional(&mut map, "comment", path)?,
-            cloud_provider_endpoint_id: crate::runtime::optional(
-                &mut map,
-                "cloudProviderEndpointId",
-                path,
-            )?,
-            additional_properties: map,
+            comment: fields.optional("comment"),
+            cloud_provider_endpoint_id: fields.optional("cloudProviderEndpointId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

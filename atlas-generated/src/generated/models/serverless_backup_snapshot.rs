@@ -182,27 +182,19 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
-            serverless_instance_name: crate::runtime::optional(
-                &mut map,
-                "serverlessInstanceName",
-                path,
-            )?,
-            snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(
-                &mut map,
-                "storageSizeBytes",
-                path,
-            )?,
-            additional_properties: map,
+            created_at: fields.optional("createdAt"),
+            expires_at: fields.optional("expiresAt"),
+            frequency_type: fields.optional("frequencyType"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            mongod_version: fields.optional("mongodVersion"),
+            serverless_instance_name: fields.optional("serverlessInstanceName"),
+            snapshot_type: fields.optional("snapshotType"),
+            status: fields.optional("status"),
+            storage_size_bytes: fields.optional("storageSizeBytes"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

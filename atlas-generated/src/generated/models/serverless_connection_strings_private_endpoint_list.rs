@@ -103,16 +103,12 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            srv_connection_string: crate::runtime::optional(
-                &mut map,
-                "srvConnectionString",
-                path,
-            )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            endpoints: fields.optional("endpoints"),
+            srv_connection_string: fields.optional("srvConnectionString"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

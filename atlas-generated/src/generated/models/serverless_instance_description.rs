@@ -225,44 +225,24 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            connection_strings: crate::runtime::optional(
-                &mut map,
-                "connectionStrings",
-                path,
-            )?,
-            create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(
-                &mut map,
-                "mongoDBVersion",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::correction::required(
-                &mut map,
-                "providerSettings",
-                path,
-                &mut filled,
-            )?,
-            serverless_backup_options: crate::runtime::optional(
-                &mut map,
-                "serverlessBackupOptions",
-                path,
-            )?,
-            state_name: crate::runtime::optional(&mut map, "stateName", path)?,
-            tags: crate::runtime::optional(&mut map, "tags", path)?,
-            termination_protection_enabled: crate::runtime::optional(
-                &mut map,
-                "terminationProtectionEnabled",
-                path,
-            )?,
+            connection_strings: fields.optional("connectionStrings"),
+            create_date: fields.optional("createDate"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            mongo_db_version: fields.optional("mongoDBVersion"),
+            name: fields.optional("name"),
+            provider_settings: fields.required("providerSettings", &mut filled)?,
+            serverless_backup_options: fields.optional("serverlessBackupOptions"),
+            state_name: fields.optional("stateName"),
+            tags: fields.optional("tags"),
+            termination_protection_enabled: fields
+                .optional("terminationProtectionEnabled"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

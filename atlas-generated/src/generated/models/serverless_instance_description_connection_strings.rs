@@ -81,15 +81,11 @@ impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            private_endpoint: crate::runtime::optional(
-                &mut map,
-                "privateEndpoint",
-                path,
-            )?,
-            standard_srv: crate::runtime::optional(&mut map, "standardSrv", path)?,
-            additional_properties: map,
+            private_endpoint: fields.optional("privateEndpoint"),
+            standard_srv: fields.optional("standardSrv"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -141,39 +141,17 @@ impl crate::runtime::Json for ServerlessProviderSettings {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            backing_provider_name: crate::runtime::correction::required(
-                &mut map,
-                "backingProviderName",
-                path,
-                &mut filled,
-            )?,
-            effective_disk_size_gb_limit: crate::runtime::optional(
-                &mut map,
-                "effectiveDiskSizeGBLimit",
-                path,
-            )?,
-            effective_instance_size_name: crate::runtime::optional(
-                &mut map,
-                "effectiveInstanceSizeName",
-                path,
-            )?,
-            effective_provider_name: crate::runtime::optional(
-                &mut map,
-                "effectiveProviderName",
-                path,
-            )?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            region_name: crate::runtime::correction::required(
-                &mut map,
-                "regionName",
-                path,
-                &mut filled,
-            )?,
+            backing_provider_name: fields.required("backingProviderName", &mut filled)?,
+            effective_disk_size_gb_limit: fields.optional("effectiveDiskSizeGBLimit"),
+            effective_instance_size_name: fields.optional("effectiveInstanceSizeName"),
+            effective_provider_name: fields.optional("effectiveProviderName"),
+            provider_name: fields.optional("providerName"),
+            region_name: fields.required("regionName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

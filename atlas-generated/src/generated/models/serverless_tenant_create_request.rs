@@ -67,10 +67,10 @@ impl crate::runtime::Json for ServerlessTenantCreateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            comment: crate::runtime::optional(&mut map, "comment", path)?,
-            additional_properties: map,
+            comment: fields.optional("comment"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

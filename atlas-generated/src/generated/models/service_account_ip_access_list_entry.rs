@@ -126,19 +126,15 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cidr_block: crate::runtime::nullable(&mut map, "cidrBlock", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            ip_address: crate::runtime::nullable(&mut map, "ipAddress", path)?,
-            last_used_address: crate::runtime::nullable(
-                &mut map,
-                "lastUsedAddress",
-                path,
-            )?,
-            last_used_at: crate::runtime::nullable(&mut map, "lastUsedAt", path)?,
-            request_count: crate::runtime::optional(&mut map, "requestCount", path)?,
-            additional_properties: map,
+            cidr_block: fields.nullable("cidrBlock"),
+            created_at: fields.optional("createdAt"),
+            ip_address: fields.nullable("ipAddress"),
+            last_used_address: fields.nullable("lastUsedAddress"),
+            last_used_at: fields.nullable("lastUsedAt"),
+            request_count: fields.optional("requestCount"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

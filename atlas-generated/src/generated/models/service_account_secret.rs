@@ -141,19 +141,15 @@ impl crate::runtime::Json for ServiceAccountSecret {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            last_used_at: crate::runtime::nullable(&mut map, "lastUsedAt", path)?,
-            masked_secret_value: crate::runtime::optional(
-                &mut map,
-                "maskedSecretValue",
-                path,
-            )?,
-            secret: crate::runtime::optional(&mut map, "secret", path)?,
-            additional_properties: map,
+            created_at: fields.optional("createdAt"),
+            expires_at: fields.optional("expiresAt"),
+            id: fields.optional("id"),
+            last_used_at: fields.nullable("lastUsedAt"),
+            masked_secret_value: fields.optional("maskedSecretValue"),
+            secret: fields.optional("secret"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

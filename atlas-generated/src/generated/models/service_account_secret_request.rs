@@ -63,17 +63,13 @@ impl crate::runtime::Json for ServiceAccountSecretRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            secret_expires_after_hours: crate::runtime::correction::required(
-                &mut map,
-                "secretExpiresAfterHours",
-                path,
-                &mut filled,
-            )?,
+            secret_expires_after_hours: fields
+                .required("secretExpiresAfterHours", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

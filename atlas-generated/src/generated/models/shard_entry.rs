@@ -103,16 +103,12 @@ impl crate::runtime::Json for ShardEntry {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            collection: crate::runtime::optional(&mut map, "collection", path)?,
-            database: crate::runtime::optional(&mut map, "database", path)?,
-            shard_collection: crate::runtime::optional(
-                &mut map,
-                "shardCollection",
-                path,
-            )?,
-            additional_properties: map,
+            collection: fields.optional("collection"),
+            database: fields.optional("database"),
+            shard_collection: fields.optional("shardCollection"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,10 +70,10 @@ impl crate::runtime::Json for ShardKeys {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            key: crate::runtime::optional(&mut map, "key", path)?,
-            additional_properties: map,
+            key: fields.optional("key"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -94,19 +94,11 @@ impl crate::runtime::Json for ShardingRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            create_supporting_indexes: crate::runtime::optional(
-                &mut map,
-                "createSupportingIndexes",
-                path,
-            )?,
-            sharding_entries: crate::runtime::optional(
-                &mut map,
-                "shardingEntries",
-                path,
-            )?,
-            additional_properties: map,
+            create_supporting_indexes: fields.optional("createSupportingIndexes"),
+            sharding_entries: fields.optional("shardingEntries"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -70,11 +70,11 @@ impl crate::runtime::Json for SkuResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            description: crate::runtime::optional(&mut map, "description", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            additional_properties: map,
+            description: fields.optional("description"),
+            id: fields.optional("id"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

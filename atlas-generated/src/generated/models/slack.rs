@@ -123,20 +123,15 @@ impl crate::runtime::Json for Slack {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_token: crate::runtime::correction::required(
-                &mut map,
-                "apiToken",
-                path,
-                &mut filled,
-            )?,
-            channel_name: crate::runtime::optional(&mut map, "channelName", path)?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            team_name: crate::runtime::optional(&mut map, "teamName", path)?,
+            api_token: fields.required("apiToken", &mut filled)?,
+            channel_name: fields.optional("channelName"),
+            id: fields.nullable("id"),
+            team_name: fields.optional("teamName"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

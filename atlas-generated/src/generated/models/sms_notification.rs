@@ -111,21 +111,16 @@ impl crate::runtime::Json for SmsNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            mobile_number: crate::runtime::optional(&mut map, "mobileNumber", path)?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
+            delay_min: fields.optional("delayMin"),
+            interval_min: fields.optional("intervalMin"),
+            mobile_number: fields.optional("mobileNumber"),
+            notifier_id: fields.optional("notifierId"),
+            type_name: fields.required("typeName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -155,42 +155,19 @@ impl crate::runtime::Json for Source {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ca_certificate_path: crate::runtime::nullable(
-                &mut map,
-                "caCertificatePath",
-                path,
-            )?,
-            cluster_name: crate::runtime::correction::required(
-                &mut map,
-                "clusterName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::correction::required(
-                &mut map,
-                "groupId",
-                path,
-                &mut filled,
-            )?,
-            managed_authentication: crate::runtime::correction::required(
-                &mut map,
-                "managedAuthentication",
-                path,
-                &mut filled,
-            )?,
-            password: crate::runtime::nullable(&mut map, "password", path)?,
-            ssl: crate::runtime::correction::required(
-                &mut map,
-                "ssl",
-                path,
-                &mut filled,
-            )?,
-            username: crate::runtime::nullable(&mut map, "username", path)?,
+            ca_certificate_path: fields.nullable("caCertificatePath"),
+            cluster_name: fields.required("clusterName", &mut filled)?,
+            group_id: fields.required("groupId", &mut filled)?,
+            managed_authentication: fields
+                .required("managedAuthentication", &mut filled)?,
+            password: fields.nullable("password"),
+            ssl: fields.required("ssl", &mut filled)?,
+            username: fields.nullable("username"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -103,30 +103,15 @@ impl crate::runtime::Json for SplunkLogIntegrationResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
-            log_types: crate::runtime::correction::required(
-                &mut map,
-                "logTypes",
-                path,
-                &mut filled,
-            )?,
-            hec_token: crate::runtime::correction::required(
-                &mut map,
-                "hecToken",
-                path,
-                &mut filled,
-            )?,
-            hec_url: crate::runtime::correction::required(
-                &mut map,
-                "hecUrl",
-                path,
-                &mut filled,
-            )?,
+            id: fields.required("id", &mut filled)?,
+            log_types: fields.required("logTypes", &mut filled)?,
+            hec_token: fields.required("hecToken", &mut filled)?,
+            hec_url: fields.required("hecUrl", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -94,23 +94,14 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            status: crate::runtime::correction::required(
-                &mut map,
-                "status",
-                path,
-                &mut filled,
-            )?,
-            supported: crate::runtime::optional(&mut map, "supported", path)?,
-            unsupported_reason: crate::runtime::nullable(
-                &mut map,
-                "unsupportedReason",
-                path,
-            )?,
+            status: fields.required("status", &mut filled)?,
+            supported: fields.optional("supported"),
+            unsupported_reason: fields.nullable("unsupportedReason"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -66,11 +66,11 @@ impl crate::runtime::Json for StateReason {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
-            message: crate::runtime::optional(&mut map, "message", path)?,
-            additional_properties: map,
+            error_code: fields.optional("errorCode"),
+            message: fields.optional("message"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -85,12 +85,12 @@ impl crate::runtime::Json for StreamConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            max_tier_size: crate::runtime::optional(&mut map, "maxTierSize", path)?,
-            tier: crate::runtime::optional(&mut map, "tier", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            max_tier_size: fields.optional("maxTierSize"),
+            tier: fields.optional("tier"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -310,50 +310,29 @@ impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(
-                &mut map,
-                "acknowledgedUntil",
-                path,
-            )?,
-            acknowledgement_comment: crate::runtime::optional(
-                &mut map,
-                "acknowledgementComment",
-                path,
-            )?,
-            acknowledging_username: crate::runtime::optional(
-                &mut map,
-                "acknowledgingUsername",
-                path,
-            )?,
-            alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            instance_name: crate::runtime::optional(&mut map, "instanceName", path)?,
-            last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            processor_error_msg: crate::runtime::optional(
-                &mut map,
-                "processorErrorMsg",
-                path,
-            )?,
-            processor_name: crate::runtime::optional(&mut map, "processorName", path)?,
-            processor_state: crate::runtime::optional(&mut map, "processorState", path)?,
-            resolved: crate::runtime::optional(&mut map, "resolved", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            updated: crate::runtime::optional(&mut map, "updated", path)?,
+            acknowledged_until: fields.optional("acknowledgedUntil"),
+            acknowledgement_comment: fields.optional("acknowledgementComment"),
+            acknowledging_username: fields.optional("acknowledgingUsername"),
+            alert_config_id: fields.optional("alertConfigId"),
+            created: fields.optional("created"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            instance_name: fields.optional("instanceName"),
+            last_notified: fields.optional("lastNotified"),
+            links: fields.optional("links"),
+            org_id: fields.optional("orgId"),
+            processor_error_msg: fields.optional("processorErrorMsg"),
+            processor_name: fields.optional("processorName"),
+            processor_state: fields.optional("processorState"),
+            resolved: fields.optional("resolved"),
+            status: fields.optional("status"),
+            updated: fields.optional("updated"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

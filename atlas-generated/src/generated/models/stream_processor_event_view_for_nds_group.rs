@@ -275,36 +275,27 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::correction::required(
-                &mut map,
-                "eventTypeName",
-                path,
-                &mut filled,
-            )?,
-            from_tier: crate::runtime::optional(&mut map, "fromTier", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            instance_name: crate::runtime::optional(&mut map, "instanceName", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            modified_by: crate::runtime::optional(&mut map, "modifiedBy", path)?,
-            org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            processor_error_msg: crate::runtime::optional(
-                &mut map,
-                "processorErrorMsg",
-                path,
-            )?,
-            processor_name: crate::runtime::optional(&mut map, "processorName", path)?,
-            processor_state: crate::runtime::optional(&mut map, "processorState", path)?,
-            raw: crate::runtime::optional(&mut map, "raw", path)?,
-            reason: crate::runtime::optional(&mut map, "reason", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            to_tier: crate::runtime::optional(&mut map, "toTier", path)?,
+            created: fields.optional("created"),
+            event_type_name: fields.required("eventTypeName", &mut filled)?,
+            from_tier: fields.optional("fromTier"),
+            group_id: fields.optional("groupId"),
+            id: fields.optional("id"),
+            instance_name: fields.optional("instanceName"),
+            links: fields.optional("links"),
+            modified_by: fields.optional("modifiedBy"),
+            org_id: fields.optional("orgId"),
+            processor_error_msg: fields.optional("processorErrorMsg"),
+            processor_name: fields.optional("processorName"),
+            processor_state: fields.optional("processorState"),
+            raw: fields.optional("raw"),
+            reason: fields.optional("reason"),
+            region: fields.optional("region"),
+            to_tier: fields.optional("toTier"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

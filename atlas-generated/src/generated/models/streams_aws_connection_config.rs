@@ -79,12 +79,12 @@ impl crate::runtime::Json for StreamsAwsConnectionConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            role_arn: crate::runtime::optional(&mut map, "roleArn", path)?,
-            test_bucket: crate::runtime::optional(&mut map, "testBucket", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            role_arn: fields.optional("roleArn"),
+            test_bucket: fields.optional("testBucket"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -143,25 +143,17 @@ impl crate::runtime::Json for StreamsClusterConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            cluster_group_id: crate::runtime::nullable(
-                &mut map,
-                "clusterGroupId",
-                path,
-            )?,
-            cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            db_role_to_execute: crate::runtime::nullable(
-                &mut map,
-                "dbRoleToExecute",
-                path,
-            )?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            state: fields.optional("state"),
+            cluster_group_id: fields.nullable("clusterGroupId"),
+            cluster_name: fields.optional("clusterName"),
+            db_role_to_execute: fields.nullable("dbRoleToExecute"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

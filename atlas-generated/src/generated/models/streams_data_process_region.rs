@@ -85,24 +85,14 @@ impl crate::runtime::Json for StreamsDataProcessRegion {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::correction::required(
-                &mut map,
-                "cloudProvider",
-                path,
-                &mut filled,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            region: crate::runtime::correction::required(
-                &mut map,
-                "region",
-                path,
-                &mut filled,
-            )?,
+            cloud_provider: fields.required("cloudProvider", &mut filled)?,
+            links: fields.optional("links"),
+            region: fields.required("region", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -92,13 +92,13 @@ impl crate::runtime::Json for StreamsDlq {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            coll: crate::runtime::optional(&mut map, "coll", path)?,
-            connection_name: crate::runtime::optional(&mut map, "connectionName", path)?,
-            db: crate::runtime::optional(&mut map, "db", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            coll: fields.optional("coll"),
+            connection_name: fields.optional("connectionName"),
+            db: fields.optional("db"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

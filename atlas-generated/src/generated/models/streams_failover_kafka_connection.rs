@@ -172,23 +172,19 @@ impl crate::runtime::Json for StreamsFailoverKafkaConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            authentication: crate::runtime::optional(&mut map, "authentication", path)?,
-            bootstrap_servers: crate::runtime::optional(
-                &mut map,
-                "bootstrapServers",
-                path,
-            )?,
-            config: crate::runtime::optional(&mut map, "config", path)?,
-            networking: crate::runtime::optional(&mut map, "networking", path)?,
-            security: crate::runtime::optional(&mut map, "security", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            state: fields.optional("state"),
+            authentication: fields.optional("authentication"),
+            bootstrap_servers: fields.optional("bootstrapServers"),
+            config: fields.optional("config"),
+            networking: fields.optional("networking"),
+            security: fields.optional("security"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -68,15 +68,11 @@ impl crate::runtime::Json for StreamsGcpConnectionConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            service_account_id: crate::runtime::optional(
-                &mut map,
-                "serviceAccountId",
-                path,
-            )?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            service_account_id: fields.optional("serviceAccountId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

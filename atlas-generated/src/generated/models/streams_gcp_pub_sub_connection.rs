@@ -137,20 +137,16 @@ impl crate::runtime::Json for StreamsGcpPubSubConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            gcp: crate::runtime::optional(&mut map, "gcp", path)?,
-            public_private_networking: crate::runtime::optional(
-                &mut map,
-                "publicPrivateNetworking",
-                path,
-            )?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            state: fields.optional("state"),
+            gcp: fields.optional("gcp"),
+            public_private_networking: fields.optional("publicPrivateNetworking"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

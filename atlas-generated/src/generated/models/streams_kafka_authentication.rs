@@ -248,35 +248,23 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            aws: crate::runtime::optional(&mut map, "aws", path)?,
-            client_id: crate::runtime::optional(&mut map, "clientId", path)?,
-            client_secret: crate::runtime::optional(&mut map, "clientSecret", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mechanism: crate::runtime::optional(&mut map, "mechanism", path)?,
-            method: crate::runtime::optional(&mut map, "method", path)?,
-            password: crate::runtime::optional(&mut map, "password", path)?,
-            sasl_oauthbearer_extensions: crate::runtime::optional(
-                &mut map,
-                "saslOauthbearerExtensions",
-                path,
-            )?,
-            scope: crate::runtime::optional(&mut map, "scope", path)?,
-            ssl_certificate: crate::runtime::optional(&mut map, "sslCertificate", path)?,
-            ssl_key: crate::runtime::optional(&mut map, "sslKey", path)?,
-            ssl_key_password: crate::runtime::optional(
-                &mut map,
-                "sslKeyPassword",
-                path,
-            )?,
-            token_endpoint_url: crate::runtime::optional(
-                &mut map,
-                "tokenEndpointUrl",
-                path,
-            )?,
-            username: crate::runtime::optional(&mut map, "username", path)?,
-            additional_properties: map,
+            aws: fields.optional("aws"),
+            client_id: fields.optional("clientId"),
+            client_secret: fields.optional("clientSecret"),
+            links: fields.optional("links"),
+            mechanism: fields.optional("mechanism"),
+            method: fields.optional("method"),
+            password: fields.optional("password"),
+            sasl_oauthbearer_extensions: fields.optional("saslOauthbearerExtensions"),
+            scope: fields.optional("scope"),
+            ssl_certificate: fields.optional("sslCertificate"),
+            ssl_key: fields.optional("sslKey"),
+            ssl_key_password: fields.optional("sslKeyPassword"),
+            token_endpoint_url: fields.optional("tokenEndpointUrl"),
+            username: fields.optional("username"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -104,14 +104,14 @@ impl crate::runtime::Json for StreamsKafkaNetworkingAccess {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            connection_id: crate::runtime::optional(&mut map, "connectionId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            tgw_route_id: crate::runtime::optional(&mut map, "tgwRouteId", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
-            additional_properties: map,
+            connection_id: fields.optional("connectionId"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            tgw_route_id: fields.optional("tgwRouteId"),
+            r#type: fields.optional("type"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

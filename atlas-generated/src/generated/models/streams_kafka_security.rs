@@ -81,16 +81,12 @@ impl crate::runtime::Json for StreamsKafkaSecurity {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            broker_public_certificate: crate::runtime::optional(
-                &mut map,
-                "brokerPublicCertificate",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            additional_properties: map,
+            broker_public_certificate: fields.optional("brokerPublicCertificate"),
+            links: fields.optional("links"),
+            protocol: fields.optional("protocol"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -81,16 +81,12 @@ impl crate::runtime::Json for StreamsModifyStreamProcessorOptions {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            dlq: crate::runtime::optional(&mut map, "dlq", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            resume_from_checkpoint: crate::runtime::optional(
-                &mut map,
-                "resumeFromCheckpoint",
-                path,
-            )?,
-            additional_properties: map,
+            dlq: fields.optional("dlq"),
+            links: fields.optional("links"),
+            resume_from_checkpoint: fields.optional("resumeFromCheckpoint"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

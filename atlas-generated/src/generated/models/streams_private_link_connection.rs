@@ -313,66 +313,29 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            arn: crate::runtime::optional(&mut map, "arn", path)?,
-            authentication_scheme: crate::runtime::optional(
-                &mut map,
-                "authenticationScheme",
-                path,
-            )?,
-            azure_resource_ids: crate::runtime::optional(
-                &mut map,
-                "azureResourceIds",
-                path,
-            )?,
-            dns_domain: crate::runtime::optional(&mut map, "dnsDomain", path)?,
-            dns_sub_domain: crate::runtime::optional(&mut map, "dnsSubDomain", path)?,
-            error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            gcp_connection_ids: crate::runtime::optional(
-                &mut map,
-                "gcpConnectionIds",
-                path,
-            )?,
-            gcp_service_attachment_uris: crate::runtime::optional(
-                &mut map,
-                "gcpServiceAttachmentUris",
-                path,
-            )?,
-            interface_endpoint_id: crate::runtime::optional(
-                &mut map,
-                "interfaceEndpointId",
-                path,
-            )?,
-            interface_endpoint_name: crate::runtime::optional(
-                &mut map,
-                "interfaceEndpointName",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            provider: crate::runtime::correction::required(
-                &mut map,
-                "provider",
-                path,
-                &mut filled,
-            )?,
-            provider_account_id: crate::runtime::optional(
-                &mut map,
-                "providerAccountId",
-                path,
-            )?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            service_endpoint_id: crate::runtime::optional(
-                &mut map,
-                "serviceEndpointId",
-                path,
-            )?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            vendor: crate::runtime::optional(&mut map, "vendor", path)?,
+            id: fields.optional("_id"),
+            arn: fields.optional("arn"),
+            authentication_scheme: fields.optional("authenticationScheme"),
+            azure_resource_ids: fields.optional("azureResourceIds"),
+            dns_domain: fields.optional("dnsDomain"),
+            dns_sub_domain: fields.optional("dnsSubDomain"),
+            error_message: fields.optional("errorMessage"),
+            gcp_connection_ids: fields.optional("gcpConnectionIds"),
+            gcp_service_attachment_uris: fields.optional("gcpServiceAttachmentUris"),
+            interface_endpoint_id: fields.optional("interfaceEndpointId"),
+            interface_endpoint_name: fields.optional("interfaceEndpointName"),
+            links: fields.optional("links"),
+            provider: fields.required("provider", &mut filled)?,
+            provider_account_id: fields.optional("providerAccountId"),
+            region: fields.optional("region"),
+            service_endpoint_id: fields.optional("serviceEndpointId"),
+            state: fields.optional("state"),
+            vendor: fields.optional("vendor"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

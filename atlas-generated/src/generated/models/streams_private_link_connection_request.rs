@@ -55,10 +55,10 @@ impl crate::runtime::Json for StreamsPrivateLinkConnectionRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            dns_domain: crate::runtime::optional(&mut map, "dnsDomain", path)?,
-            additional_properties: map,
+            dns_domain: fields.optional("dnsDomain"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

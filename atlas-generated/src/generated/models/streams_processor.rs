@@ -128,20 +128,16 @@ impl crate::runtime::Json for StreamsProcessor {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            failover_enabled: crate::runtime::optional(
-                &mut map,
-                "failoverEnabled",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            options: crate::runtime::optional(&mut map, "options", path)?,
-            pipeline: crate::runtime::optional(&mut map, "pipeline", path)?,
-            tier: crate::runtime::optional(&mut map, "tier", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            failover_enabled: fields.optional("failoverEnabled"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            options: fields.optional("options"),
+            pipeline: fields.optional("pipeline"),
+            tier: fields.optional("tier"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -104,20 +104,15 @@ impl crate::runtime::Json for StreamsProcessorStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            mode: crate::runtime::nullable(&mut map, "mode", path)?,
-            region: crate::runtime::nullable(&mut map, "region", path)?,
-            status: crate::runtime::correction::required(
-                &mut map,
-                "status",
-                path,
-                &mut filled,
-            )?,
+            links: fields.optional("links"),
+            mode: fields.nullable("mode"),
+            region: fields.nullable("region"),
+            status: fields.required("status", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

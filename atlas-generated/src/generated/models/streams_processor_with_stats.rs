@@ -181,27 +181,19 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            eligible_for_failover: crate::runtime::optional(
-                &mut map,
-                "eligibleForFailover",
-                path,
-            )?,
-            failover_enabled: crate::runtime::optional(
-                &mut map,
-                "failoverEnabled",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            options: crate::runtime::optional(&mut map, "options", path)?,
-            pipeline: crate::runtime::optional(&mut map, "pipeline", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            stats: crate::runtime::optional(&mut map, "stats", path)?,
-            tier: crate::runtime::optional(&mut map, "tier", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            eligible_for_failover: fields.optional("eligibleForFailover"),
+            failover_enabled: fields.optional("failoverEnabled"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            options: fields.optional("options"),
+            pipeline: fields.optional("pipeline"),
+            state: fields.optional("state"),
+            stats: fields.optional("stats"),
+            tier: fields.optional("tier"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -133,16 +133,16 @@ impl crate::runtime::Json for StreamsS3Connection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            aws: crate::runtime::optional(&mut map, "aws", path)?,
-            networking: crate::runtime::optional(&mut map, "networking", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            state: fields.optional("state"),
+            aws: fields.optional("aws"),
+            networking: fields.optional("networking"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

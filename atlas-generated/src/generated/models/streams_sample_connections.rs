@@ -68,11 +68,11 @@ impl crate::runtime::Json for StreamsSampleConnections {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            solar: crate::runtime::optional(&mut map, "solar", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            solar: fields.optional("solar"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

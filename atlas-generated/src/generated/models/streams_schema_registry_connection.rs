@@ -153,34 +153,20 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            state: crate::runtime::optional(&mut map, "state", path)?,
-            provider: crate::runtime::correction::required(
-                &mut map,
-                "provider",
-                path,
-                &mut filled,
-            )?,
-            schema_registry_authentication: crate::runtime::correction::required(
-                &mut map,
-                "schemaRegistryAuthentication",
-                path,
-                &mut filled,
-            )?,
-            schema_registry_urls: crate::runtime::correction::required(
-                &mut map,
-                "schemaRegistryUrls",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            region: fields.optional("region"),
+            state: fields.optional("state"),
+            provider: fields.required("provider", &mut filled)?,
+            schema_registry_authentication: fields
+                .required("schemaRegistryAuthentication", &mut filled)?,
+            schema_registry_urls: fields.required("schemaRegistryUrls", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -98,24 +98,15 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            clear_checkpoint: crate::runtime::optional(
-                &mut map,
-                "clearCheckpoint",
-                path,
-            )?,
-            dry_run: crate::runtime::optional(&mut map, "dryRun", path)?,
-            mode: crate::runtime::optional(&mut map, "mode", path)?,
-            region: crate::runtime::correction::required(
-                &mut map,
-                "region",
-                path,
-                &mut filled,
-            )?,
+            clear_checkpoint: fields.optional("clearCheckpoint"),
+            dry_run: fields.optional("dryRun"),
+            mode: fields.optional("mode"),
+            region: fields.required("region", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -114,22 +114,14 @@ impl crate::runtime::Json for StreamsStartStreamProcessorWith {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            failover: crate::runtime::optional(&mut map, "failover", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            resume_from_checkpoint: crate::runtime::optional(
-                &mut map,
-                "resumeFromCheckpoint",
-                path,
-            )?,
-            start_at_operation_time: crate::runtime::optional(
-                &mut map,
-                "startAtOperationTime",
-                path,
-            )?,
-            tier: crate::runtime::optional(&mut map, "tier", path)?,
-            additional_properties: map,
+            failover: fields.optional("failover"),
+            links: fields.optional("links"),
+            resume_from_checkpoint: fields.optional("resumeFromCheckpoint"),
+            start_at_operation_time: fields.optional("startAtOperationTime"),
+            tier: fields.optional("tier"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

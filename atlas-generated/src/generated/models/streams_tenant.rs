@@ -181,31 +181,19 @@ impl crate::runtime::Json for StreamsTenant {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            connections: crate::runtime::optional(&mut map, "connections", path)?,
-            data_process_region: crate::runtime::optional(
-                &mut map,
-                "dataProcessRegion",
-                path,
-            )?,
-            failover_regions: crate::runtime::optional(
-                &mut map,
-                "failoverRegions",
-                path,
-            )?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostnames: crate::runtime::optional(&mut map, "hostnames", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            sample_connections: crate::runtime::optional(
-                &mut map,
-                "sampleConnections",
-                path,
-            )?,
-            stream_config: crate::runtime::nullable(&mut map, "streamConfig", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            connections: fields.optional("connections"),
+            data_process_region: fields.optional("dataProcessRegion"),
+            failover_regions: fields.optional("failoverRegions"),
+            group_id: fields.optional("groupId"),
+            hostnames: fields.optional("hostnames"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            sample_connections: fields.optional("sampleConnections"),
+            stream_config: fields.nullable("streamConfig"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

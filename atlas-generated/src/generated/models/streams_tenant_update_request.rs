@@ -124,23 +124,15 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            failover_regions: crate::runtime::optional(
-                &mut map,
-                "failoverRegions",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            processor_status: crate::runtime::optional(
-                &mut map,
-                "processorStatus",
-                path,
-            )?,
-            region: crate::runtime::optional(&mut map, "region", path)?,
-            stream_config: crate::runtime::nullable(&mut map, "streamConfig", path)?,
-            additional_properties: map,
+            cloud_provider: fields.optional("cloudProvider"),
+            failover_regions: fields.optional("failoverRegions"),
+            links: fields.optional("links"),
+            processor_status: fields.optional("processorStatus"),
+            region: fields.optional("region"),
+            stream_config: fields.nullable("streamConfig"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

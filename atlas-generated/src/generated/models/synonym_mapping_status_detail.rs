@@ -82,12 +82,12 @@ impl crate::runtime::Json for SynonymMappingStatusDetail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            message: crate::runtime::optional(&mut map, "message", path)?,
-            queryable: crate::runtime::optional(&mut map, "queryable", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            additional_properties: map,
+            message: fields.optional("message"),
+            queryable: fields.optional("queryable"),
+            status: fields.optional("status"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -112,14 +112,14 @@ impl crate::runtime::Json for SystemStatus {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            api_key: crate::runtime::nullable(&mut map, "apiKey", path)?,
-            app_name: crate::runtime::optional(&mut map, "appName", path)?,
-            build: crate::runtime::optional(&mut map, "build", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            throttling: crate::runtime::optional(&mut map, "throttling", path)?,
-            additional_properties: map,
+            api_key: fields.nullable("apiKey"),
+            app_name: fields.optional("appName"),
+            build: fields.optional("build"),
+            links: fields.optional("links"),
+            throttling: fields.optional("throttling"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

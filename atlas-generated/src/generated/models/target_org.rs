@@ -70,17 +70,12 @@ impl crate::runtime::Json for TargetOrg {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            link_token: crate::runtime::correction::required(
-                &mut map,
-                "linkToken",
-                path,
-                &mut filled,
-            )?,
+            link_token: fields.required("linkToken", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

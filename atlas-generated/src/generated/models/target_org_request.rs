@@ -55,10 +55,10 @@ impl crate::runtime::Json for TargetOrgRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            access_list_ips: crate::runtime::optional(&mut map, "accessListIps", path)?,
-            additional_properties: map,
+            access_list_ips: fields.optional("accessListIps"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

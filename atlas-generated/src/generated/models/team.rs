@@ -94,25 +94,15 @@ impl crate::runtime::Json for Team {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            usernames: crate::runtime::correction::required(
-                &mut map,
-                "usernames",
-                path,
-                &mut filled,
-            )?,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.required("name", &mut filled)?,
+            usernames: fields.required("usernames", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -81,12 +81,12 @@ impl crate::runtime::Json for TeamResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "id", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            additional_properties: map,
+            id: fields.optional("id"),
+            links: fields.optional("links"),
+            name: fields.optional("name"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

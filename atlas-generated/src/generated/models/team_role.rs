@@ -82,24 +82,14 @@ impl crate::runtime::Json for TeamRole {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            role_names: crate::runtime::correction::required(
-                &mut map,
-                "roleNames",
-                path,
-                &mut filled,
-            )?,
-            team_id: crate::runtime::correction::required(
-                &mut map,
-                "teamId",
-                path,
-                &mut filled,
-            )?,
+            links: fields.optional("links"),
+            role_names: fields.required("roleNames", &mut filled)?,
+            team_id: fields.required("teamId", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -78,15 +78,11 @@ impl crate::runtime::Json for TenantHardwareSpec {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            effective_instance_size: crate::runtime::optional(
-                &mut map,
-                "effectiveInstanceSize",
-                path,
-            )?,
-            instance_size: crate::runtime::optional(&mut map, "instanceSize", path)?,
-            additional_properties: map,
+            effective_instance_size: fields.optional("effectiveInstanceSize"),
+            instance_size: fields.optional("instanceSize"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -106,17 +106,13 @@ impl crate::runtime::Json for TenantRegionConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            electable_specs: crate::runtime::optional(&mut map, "electableSpecs", path)?,
-            priority: crate::runtime::optional(&mut map, "priority", path)?,
-            region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            backing_provider_name: crate::runtime::optional(
-                &mut map,
-                "backingProviderName",
-                path,
-            )?,
-            additional_properties: map,
+            electable_specs: fields.optional("electableSpecs"),
+            priority: fields.optional("priority"),
+            region_name: fields.optional("regionName"),
+            backing_provider_name: fields.optional("backingProviderName"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -178,25 +178,20 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            analyzer: crate::runtime::optional(&mut map, "analyzer", path)?,
-            analyzers: crate::runtime::optional(&mut map, "analyzers", path)?,
-            mappings: crate::runtime::correction::required(
-                &mut map,
-                "mappings",
-                path,
-                &mut filled,
-            )?,
-            num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
-            search_analyzer: crate::runtime::optional(&mut map, "searchAnalyzer", path)?,
-            sort: crate::runtime::optional(&mut map, "sort", path)?,
-            stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
-            synonyms: crate::runtime::optional(&mut map, "synonyms", path)?,
-            type_sets: crate::runtime::optional(&mut map, "typeSets", path)?,
+            analyzer: fields.optional("analyzer"),
+            analyzers: fields.optional("analyzers"),
+            mappings: fields.required("mappings", &mut filled)?,
+            num_partitions: fields.optional("numPartitions"),
+            search_analyzer: fields.optional("searchAnalyzer"),
+            sort: fields.optional("sort"),
+            stored_source: fields.optional("storedSource"),
+            synonyms: fields.optional("synonyms"),
+            type_sets: fields.optional("typeSets"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

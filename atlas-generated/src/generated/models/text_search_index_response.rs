@@ -204,36 +204,20 @@ impl crate::runtime::Json for TextSearchIndexResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
-            database: crate::runtime::optional(&mut map, "database", path)?,
-            index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            latest_definition: crate::runtime::optional(
-                &mut map,
-                "latestDefinition",
-                path,
-            )?,
-            latest_definition_version: crate::runtime::optional(
-                &mut map,
-                "latestDefinitionVersion",
-                path,
-            )?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            queryable: crate::runtime::optional(&mut map, "queryable", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            status_detail: crate::runtime::optional(&mut map, "statusDetail", path)?,
-            synonym_mapping_status: crate::runtime::optional(
-                &mut map,
-                "synonymMappingStatus",
-                path,
-            )?,
-            synonym_mapping_status_detail: crate::runtime::optional(
-                &mut map,
-                "synonymMappingStatusDetail",
-                path,
-            )?,
-            additional_properties: map,
+            collection_name: fields.optional("collectionName"),
+            database: fields.optional("database"),
+            index_id: fields.optional("indexID"),
+            latest_definition: fields.optional("latestDefinition"),
+            latest_definition_version: fields.optional("latestDefinitionVersion"),
+            name: fields.optional("name"),
+            queryable: fields.optional("queryable"),
+            status: fields.optional("status"),
+            status_detail: fields.optional("statusDetail"),
+            synonym_mapping_status: fields.optional("synonymMappingStatus"),
+            synonym_mapping_status_detail: fields.optional("synonymMappingStatusDetail"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -148,28 +148,16 @@ impl crate::runtime::Json for TextSearchIndexStatusDetail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            definition: crate::runtime::optional(&mut map, "definition", path)?,
-            definition_version: crate::runtime::optional(
-                &mut map,
-                "definitionVersion",
-                path,
-            )?,
-            message: crate::runtime::optional(&mut map, "message", path)?,
-            queryable: crate::runtime::optional(&mut map, "queryable", path)?,
-            status: crate::runtime::optional(&mut map, "status", path)?,
-            synonym_mapping_status: crate::runtime::optional(
-                &mut map,
-                "synonymMappingStatus",
-                path,
-            )?,
-            synonym_mapping_status_detail: crate::runtime::optional(
-                &mut map,
-                "synonymMappingStatusDetail",
-                path,
-            )?,
-            additional_properties: map,
+            definition: fields.optional("definition"),
+            definition_version: fields.optional("definitionVersion"),
+            message: fields.optional("message"),
+            queryable: fields.optional("queryable"),
+            status: fields.optional("status"),
+            synonym_mapping_status: fields.optional("synonymMappingStatus"),
+            synonym_mapping_status_detail: fields.optional("synonymMappingStatusDetail"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -97,23 +97,14 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delimiter_options: crate::runtime::optional(
-                &mut map,
-                "delimiterOptions",
-                path,
-            )?,
-            protected_words: crate::runtime::optional(&mut map, "protectedWords", path)?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            delimiter_options: fields.optional("delimiterOptions"),
+            protected_words: fields.optional("protectedWords"),
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;
@@ -308,51 +299,19 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            concatenate_all: crate::runtime::optional(&mut map, "concatenateAll", path)?,
-            concatenate_numbers: crate::runtime::optional(
-                &mut map,
-                "concatenateNumbers",
-                path,
-            )?,
-            concatenate_words: crate::runtime::optional(
-                &mut map,
-                "concatenateWords",
-                path,
-            )?,
-            generate_number_parts: crate::runtime::optional(
-                &mut map,
-                "generateNumberParts",
-                path,
-            )?,
-            generate_word_parts: crate::runtime::optional(
-                &mut map,
-                "generateWordParts",
-                path,
-            )?,
-            ignore_keywords: crate::runtime::optional(&mut map, "ignoreKeywords", path)?,
-            preserve_original: crate::runtime::optional(
-                &mut map,
-                "preserveOriginal",
-                path,
-            )?,
-            split_on_case_change: crate::runtime::optional(
-                &mut map,
-                "splitOnCaseChange",
-                path,
-            )?,
-            split_on_numerics: crate::runtime::optional(
-                &mut map,
-                "splitOnNumerics",
-                path,
-            )?,
-            stem_english_possessive: crate::runtime::optional(
-                &mut map,
-                "stemEnglishPossessive",
-                path,
-            )?,
-            additional_properties: map,
+            concatenate_all: fields.optional("concatenateAll"),
+            concatenate_numbers: fields.optional("concatenateNumbers"),
+            concatenate_words: fields.optional("concatenateWords"),
+            generate_number_parts: fields.optional("generateNumberParts"),
+            generate_word_parts: fields.optional("generateWordParts"),
+            ignore_keywords: fields.optional("ignoreKeywords"),
+            preserve_original: fields.optional("preserveOriginal"),
+            split_on_case_change: fields.optional("splitOnCaseChange"),
+            split_on_numerics: fields.optional("splitOnNumerics"),
+            stem_english_possessive: fields.optional("stemEnglishPossessive"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;
@@ -512,18 +471,13 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ignore_case: crate::runtime::optional(&mut map, "ignoreCase", path)?,
-            words: crate::runtime::correction::required(
-                &mut map,
-                "words",
-                path,
-                &mut filled,
-            )?,
+            ignore_case: fields.optional("ignoreCase"),
+            words: fields.required("words", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -82,18 +82,13 @@ impl crate::runtime::Json for TokenFilterasciiFolding {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            original_tokens: crate::runtime::optional(&mut map, "originalTokens", path)?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            original_tokens: fields.optional("originalTokens"),
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -85,19 +85,14 @@ impl crate::runtime::Json for TokenFilterlength {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            max: crate::runtime::optional(&mut map, "max", path)?,
-            min: crate::runtime::optional(&mut map, "min", path)?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            max: fields.optional("max"),
+            min: fields.optional("min"),
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

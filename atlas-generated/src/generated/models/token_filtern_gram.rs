@@ -96,34 +96,15 @@ impl crate::runtime::Json for TokenFilternGram {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            max_gram: crate::runtime::correction::required(
-                &mut map,
-                "maxGram",
-                path,
-                &mut filled,
-            )?,
-            min_gram: crate::runtime::correction::required(
-                &mut map,
-                "minGram",
-                path,
-                &mut filled,
-            )?,
-            term_not_in_bounds: crate::runtime::optional(
-                &mut map,
-                "termNotInBounds",
-                path,
-            )?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            max_gram: fields.required("maxGram", &mut filled)?,
+            min_gram: fields.required("minGram", &mut filled)?,
+            term_not_in_bounds: fields.optional("termNotInBounds"),
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

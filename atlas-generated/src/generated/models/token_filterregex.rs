@@ -89,35 +89,15 @@ impl crate::runtime::Json for TokenFilterregex {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            matches: crate::runtime::correction::required(
-                &mut map,
-                "matches",
-                path,
-                &mut filled,
-            )?,
-            pattern: crate::runtime::correction::required(
-                &mut map,
-                "pattern",
-                path,
-                &mut filled,
-            )?,
-            replacement: crate::runtime::correction::required(
-                &mut map,
-                "replacement",
-                path,
-                &mut filled,
-            )?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            matches: fields.required("matches", &mut filled)?,
+            pattern: fields.required("pattern", &mut filled)?,
+            replacement: fields.required("replacement", &mut filled)?,
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -81,29 +81,14 @@ impl crate::runtime::Json for TokenFiltershingle {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            max_shingle_size: crate::runtime::correction::required(
-                &mut map,
-                "maxShingleSize",
-                path,
-                &mut filled,
-            )?,
-            min_shingle_size: crate::runtime::correction::required(
-                &mut map,
-                "minShingleSize",
-                path,
-                &mut filled,
-            )?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            max_shingle_size: fields.required("maxShingleSize", &mut filled)?,
+            min_shingle_size: fields.required("minShingleSize", &mut filled)?,
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

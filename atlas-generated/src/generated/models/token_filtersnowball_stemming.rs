@@ -75,23 +75,13 @@ impl crate::runtime::Json for TokenFiltersnowballStemming {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            stemmer_name: crate::runtime::correction::required(
-                &mut map,
-                "stemmerName",
-                path,
-                &mut filled,
-            )?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            stemmer_name: fields.required("stemmerName", &mut filled)?,
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

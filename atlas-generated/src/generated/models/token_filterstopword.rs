@@ -82,24 +82,14 @@ impl crate::runtime::Json for TokenFilterstopword {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ignore_case: crate::runtime::optional(&mut map, "ignoreCase", path)?,
-            tokens: crate::runtime::correction::required(
-                &mut map,
-                "tokens",
-                path,
-                &mut filled,
-            )?,
-            r#type: crate::runtime::correction::required(
-                &mut map,
-                "type",
-                path,
-                &mut filled,
-            )?,
+            ignore_case: fields.optional("ignoreCase"),
+            tokens: fields.required("tokens", &mut filled)?,
+            r#type: fields.required("type", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -67,23 +67,13 @@ impl crate::runtime::Json for TokenizerregexCaptureGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            group: crate::runtime::correction::required(
-                &mut map,
-                "group",
-                path,
-                &mut filled,
-            )?,
-            pattern: crate::runtime::correction::required(
-                &mut map,
-                "pattern",
-                path,
-                &mut filled,
-            )?,
+            group: fields.required("group", &mut filled)?,
+            pattern: fields.required("pattern", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -61,17 +61,12 @@ impl crate::runtime::Json for TokenizerregexSplit {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            pattern: crate::runtime::correction::required(
-                &mut map,
-                "pattern",
-                path,
-                &mut filled,
-            )?,
+            pattern: fields.required("pattern", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -59,14 +59,10 @@ impl crate::runtime::Json for TokenizeruaxUrlEmail {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            max_token_length: crate::runtime::optional(
-                &mut map,
-                "maxTokenLength",
-                path,
-            )?,
-            additional_properties: map,
+            max_token_length: fields.optional("maxTokenLength"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -72,11 +72,11 @@ impl crate::runtime::Json for UpdateCustomDbRole {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            actions: crate::runtime::optional(&mut map, "actions", path)?,
-            inherited_roles: crate::runtime::optional(&mut map, "inheritedRoles", path)?,
-            additional_properties: map,
+            actions: fields.optional("actions"),
+            inherited_roles: fields.optional("inheritedRoles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -71,11 +71,11 @@ impl crate::runtime::Json for UpdateOrgRolesForUser {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            org_roles: crate::runtime::optional(&mut map, "orgRoles", path)?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            org_roles: fields.optional("orgRoles"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

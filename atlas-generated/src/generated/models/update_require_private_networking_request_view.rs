@@ -63,17 +63,13 @@ impl crate::runtime::Json for UpdateRequirePrivateNetworkingRequestView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            require_private_networking: crate::runtime::correction::required(
-                &mut map,
-                "requirePrivateNetworking",
-                path,
-                &mut filled,
-            )?,
+            require_private_networking: fields
+                .required("requirePrivateNetworking", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -139,25 +139,17 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            bill_end_date: crate::runtime::optional(&mut map, "billEndDate", path)?,
-            bill_start_date: crate::runtime::optional(&mut map, "billStartDate", path)?,
-            cluster_ids: crate::runtime::optional(&mut map, "clusterIds", path)?,
-            group_ids: crate::runtime::optional(&mut map, "groupIds", path)?,
-            include_zero_cent_line_items: crate::runtime::optional(
-                &mut map,
-                "includeZeroCentLineItems",
-                path,
-            )?,
-            sku_services: crate::runtime::optional(&mut map, "skuServices", path)?,
-            usage_end_date: crate::runtime::optional(&mut map, "usageEndDate", path)?,
-            usage_start_date: crate::runtime::optional(
-                &mut map,
-                "usageStartDate",
-                path,
-            )?,
-            additional_properties: map,
+            bill_end_date: fields.optional("billEndDate"),
+            bill_start_date: fields.optional("billStartDate"),
+            cluster_ids: fields.optional("clusterIds"),
+            group_ids: fields.optional("groupIds"),
+            include_zero_cent_line_items: fields.optional("includeZeroCentLineItems"),
+            sku_services: fields.optional("skuServices"),
+            usage_end_date: fields.optional("usageEndDate"),
+            usage_start_date: fields.optional("usageStartDate"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

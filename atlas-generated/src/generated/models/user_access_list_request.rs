@@ -66,11 +66,11 @@ impl crate::runtime::Json for UserAccessListRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
-            additional_properties: map,
+            cidr_block: fields.optional("cidrBlock"),
+            ip_address: fields.optional("ipAddress"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

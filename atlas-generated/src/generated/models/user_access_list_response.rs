@@ -131,20 +131,16 @@ impl crate::runtime::Json for UserAccessListResponse {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            count: crate::runtime::optional(&mut map, "count", path)?,
-            created: crate::runtime::optional(&mut map, "created", path)?,
-            ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
-            last_used: crate::runtime::optional(&mut map, "lastUsed", path)?,
-            last_used_address: crate::runtime::optional(
-                &mut map,
-                "lastUsedAddress",
-                path,
-            )?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            cidr_block: fields.optional("cidrBlock"),
+            count: fields.optional("count"),
+            created: fields.optional("created"),
+            ip_address: fields.optional("ipAddress"),
+            last_used: fields.optional("lastUsed"),
+            last_used_address: fields.optional("lastUsedAddress"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

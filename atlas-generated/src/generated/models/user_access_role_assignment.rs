@@ -68,11 +68,11 @@ impl crate::runtime::Json for UserAccessRoleAssignment {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            roles: crate::runtime::optional(&mut map, "roles", path)?,
-            user_id: crate::runtime::optional(&mut map, "userId", path)?,
-            additional_properties: map,
+            roles: fields.optional("roles"),
+            user_id: fields.optional("userId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

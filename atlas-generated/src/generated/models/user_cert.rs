@@ -156,20 +156,16 @@ impl crate::runtime::Json for UserCert {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            months_until_expiration: crate::runtime::optional(
-                &mut map,
-                "monthsUntilExpiration",
-                path,
-            )?,
-            not_after: crate::runtime::optional(&mut map, "notAfter", path)?,
-            subject: crate::runtime::optional(&mut map, "subject", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            created_at: fields.optional("createdAt"),
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            months_until_expiration: fields.optional("monthsUntilExpiration"),
+            not_after: fields.optional("notAfter"),
+            subject: fields.optional("subject"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

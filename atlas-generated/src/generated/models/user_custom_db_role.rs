@@ -89,19 +89,14 @@ impl crate::runtime::Json for UserCustomDbRole {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            actions: crate::runtime::optional(&mut map, "actions", path)?,
-            inherited_roles: crate::runtime::optional(&mut map, "inheritedRoles", path)?,
-            role_name: crate::runtime::correction::required(
-                &mut map,
-                "roleName",
-                path,
-                &mut filled,
-            )?,
+            actions: fields.optional("actions"),
+            inherited_roles: fields.optional("inheritedRoles"),
+            role_name: fields.required("roleName", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

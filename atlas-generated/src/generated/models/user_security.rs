@@ -85,12 +85,12 @@ impl crate::runtime::Json for UserSecurity {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            customer_x509: crate::runtime::optional(&mut map, "customerX509", path)?,
-            ldap: crate::runtime::optional(&mut map, "ldap", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            additional_properties: map,
+            customer_x509: fields.optional("customerX509"),
+            ldap: fields.optional("ldap"),
+            links: fields.optional("links"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -85,19 +85,14 @@ impl crate::runtime::Json for UserToDnMapping {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            ldap_query: crate::runtime::optional(&mut map, "ldapQuery", path)?,
-            r#match: crate::runtime::correction::required(
-                &mut map,
-                "match",
-                path,
-                &mut filled,
-            )?,
-            substitution: crate::runtime::optional(&mut map, "substitution", path)?,
+            ldap_query: fields.optional("ldapQuery"),
+            r#match: fields.required("match", &mut filled)?,
+            substitution: fields.optional("substitution"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -87,35 +87,15 @@ impl crate::runtime::Json for VectorSearchIndexCreateRequest {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::correction::required(
-                &mut map,
-                "collectionName",
-                path,
-                &mut filled,
-            )?,
-            database: crate::runtime::correction::required(
-                &mut map,
-                "database",
-                path,
-                &mut filled,
-            )?,
-            name: crate::runtime::correction::required(
-                &mut map,
-                "name",
-                path,
-                &mut filled,
-            )?,
-            definition: crate::runtime::correction::required(
-                &mut map,
-                "definition",
-                path,
-                &mut filled,
-            )?,
+            collection_name: fields.required("collectionName", &mut filled)?,
+            database: fields.required("database", &mut filled)?,
+            name: fields.required("name", &mut filled)?,
+            definition: fields.required("definition", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

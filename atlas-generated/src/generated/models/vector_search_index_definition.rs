@@ -97,20 +97,15 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            fields: crate::runtime::correction::required(
-                &mut map,
-                "fields",
-                path,
-                &mut filled,
-            )?,
-            nested_root: crate::runtime::optional(&mut map, "nestedRoot", path)?,
-            num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
-            stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
+            fields: fields.required("fields", &mut filled)?,
+            nested_root: fields.optional("nestedRoot"),
+            num_partitions: fields.optional("numPartitions"),
+            stored_source: fields.optional("storedSource"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

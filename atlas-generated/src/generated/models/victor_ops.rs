@@ -106,19 +106,14 @@ impl crate::runtime::Json for VictorOps {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::correction::required(
-                &mut map,
-                "apiKey",
-                path,
-                &mut filled,
-            )?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            routing_key: crate::runtime::optional(&mut map, "routingKey", path)?,
+            api_key: fields.required("apiKey", &mut filled)?,
+            id: fields.nullable("id"),
+            routing_key: fields.optional("routingKey"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

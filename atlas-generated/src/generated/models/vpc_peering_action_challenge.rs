@@ -81,20 +81,12 @@ impl crate::runtime::Json for VpcPeeringActionChallenge {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            requester_account_id: crate::runtime::optional(
-                &mut map,
-                "requesterAccountId",
-                path,
-            )?,
-            requester_vpc_id: crate::runtime::optional(
-                &mut map,
-                "requesterVpcId",
-                path,
-            )?,
-            additional_properties: map,
+            links: fields.optional("links"),
+            requester_account_id: fields.optional("requesterAccountId"),
+            requester_vpc_id: fields.optional("requesterVpcId"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -210,35 +210,23 @@ impl crate::runtime::Json for VpcPeeringConnection {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            id: crate::runtime::optional(&mut map, "_id", path)?,
-            accepter_account_id: crate::runtime::optional(
-                &mut map,
-                "accepterAccountId",
-                path,
-            )?,
-            accepter_cidr: crate::runtime::optional(&mut map, "accepterCidr", path)?,
-            accepter_vpc_id: crate::runtime::optional(&mut map, "accepterVpcId", path)?,
-            cloud_status: crate::runtime::optional(&mut map, "cloudStatus", path)?,
-            expiration_time: crate::runtime::optional(&mut map, "expirationTime", path)?,
-            group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            links: crate::runtime::optional(&mut map, "links", path)?,
-            local_status: crate::runtime::optional(&mut map, "localStatus", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
-            requester_account_id: crate::runtime::optional(
-                &mut map,
-                "requesterAccountId",
-                path,
-            )?,
-            requester_cidr: crate::runtime::optional(&mut map, "requesterCidr", path)?,
-            requester_vpc_id: crate::runtime::optional(
-                &mut map,
-                "requesterVpcId",
-                path,
-            )?,
-            status_message: crate::runtime::optional(&mut map, "statusMessage", path)?,
-            additional_properties: map,
+            id: fields.optional("_id"),
+            accepter_account_id: fields.optional("accepterAccountId"),
+            accepter_cidr: fields.optional("accepterCidr"),
+            accepter_vpc_id: fields.optional("accepterVpcId"),
+            cloud_status: fields.optional("cloudStatus"),
+            expiration_time: fields.optional("expirationTime"),
+            group_id: fields.optional("groupId"),
+            links: fields.optional("links"),
+            local_status: fields.optional("localStatus"),
+            name: fields.optional("name"),
+            requester_account_id: fields.optional("requesterAccountId"),
+            requester_cidr: fields.optional("requesterCidr"),
+            requester_vpc_id: fields.optional("requesterVpcId"),
+            status_message: fields.optional("statusMessage"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

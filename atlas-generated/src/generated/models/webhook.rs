@@ -140,25 +140,16 @@ impl crate::runtime::Json for Webhook {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            body_template: crate::runtime::optional(&mut map, "bodyTemplate", path)?,
-            headers_template: crate::runtime::optional(
-                &mut map,
-                "headersTemplate",
-                path,
-            )?,
-            id: crate::runtime::nullable(&mut map, "id", path)?,
-            secret: crate::runtime::optional(&mut map, "secret", path)?,
-            url: crate::runtime::correction::required(
-                &mut map,
-                "url",
-                path,
-                &mut filled,
-            )?,
+            body_template: fields.optional("bodyTemplate"),
+            headers_template: fields.optional("headersTemplate"),
+            id: fields.nullable("id"),
+            secret: fields.optional("secret"),
+            url: fields.required("url", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

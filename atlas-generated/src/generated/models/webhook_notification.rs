@@ -207,33 +207,20 @@ impl crate::runtime::Json for WebhookNotification {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
-            integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
-            interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::correction::required(
-                &mut map,
-                "typeName",
-                path,
-                &mut filled,
-            )?,
-            webhook_body_template: crate::runtime::optional(
-                &mut map,
-                "webhookBodyTemplate",
-                path,
-            )?,
-            webhook_headers_template: crate::runtime::optional(
-                &mut map,
-                "webhookHeadersTemplate",
-                path,
-            )?,
-            webhook_secret: crate::runtime::optional(&mut map, "webhookSecret", path)?,
-            webhook_url: crate::runtime::optional(&mut map, "webhookUrl", path)?,
+            delay_min: fields.optional("delayMin"),
+            integration_id: fields.optional("integrationId"),
+            interval_min: fields.optional("intervalMin"),
+            notifier_id: fields.optional("notifierId"),
+            type_name: fields.required("typeName", &mut filled)?,
+            webhook_body_template: fields.optional("webhookBodyTemplate"),
+            webhook_headers_template: fields.optional("webhookHeadersTemplate"),
+            webhook_secret: fields.optional("webhookSecret"),
+            webhook_url: fields.optional("webhookUrl"),
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

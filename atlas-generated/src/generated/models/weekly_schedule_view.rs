@@ -99,14 +99,14 @@ impl crate::runtime::Json for WeeklyScheduleView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            day_of_week: crate::runtime::optional(&mut map, "dayOfWeek", path)?,
-            end_hour: crate::runtime::optional(&mut map, "endHour", path)?,
-            end_minute: crate::runtime::optional(&mut map, "endMinute", path)?,
-            start_hour: crate::runtime::optional(&mut map, "startHour", path)?,
-            start_minute: crate::runtime::optional(&mut map, "startMinute", path)?,
-            additional_properties: map,
+            day_of_week: fields.optional("dayOfWeek"),
+            end_hour: fields.optional("endHour"),
+            end_minute: fields.optional("endMinute"),
+            start_hour: fields.optional("startHour"),
+            start_minute: fields.optional("startMinute"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

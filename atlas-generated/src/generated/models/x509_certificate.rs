@@ -66,11 +66,11 @@ impl crate::runtime::Json for X509Certificate {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         Ok(Self {
-            not_after: crate::runtime::optional(&mut map, "notAfter", path)?,
-            not_before: crate::runtime::optional(&mut map, "notBefore", path)?,
-            additional_properties: map,
+            not_after: fields.optional("notAfter"),
+            not_before: fields.optional("notBefore"),
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;

@@ -67,23 +67,13 @@ impl crate::runtime::Json for ZoneMapping {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
+        let mut fields = crate::runtime::Fields::new(value, path)?;
         let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            location: crate::runtime::correction::required(
-                &mut map,
-                "location",
-                path,
-                &mut filled,
-            )?,
-            zone: crate::runtime::correction::required(
-                &mut map,
-                "zone",
-                path,
-                &mut filled,
-            )?,
+            location: fields.required("location", &mut filled)?,
+            zone: fields.required("zone", &mut filled)?,
             filled,
-            additional_properties: map,
+            additional_properties: fields.undeclared()?,
         })
     }
     const MEMBERS: bool = true;
