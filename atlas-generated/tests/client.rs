@@ -467,6 +467,17 @@ async fn a_refused_connection_is_retried_then_reported() {
 
 /// A list of `total` projects served a page at a time; `total_count` and `links` as asked.
 fn projects(total: usize, total_count: bool, links: bool, pages: Arc<Mutex<Vec<usize>>>) -> Router {
+    capped_projects(total, usize::MAX, total_count, links, pages)
+}
+
+/// The same, from an endpoint that gives at most `cap` items a page, whatever is asked.
+fn capped_projects(
+    total: usize,
+    cap: usize,
+    total_count: bool,
+    links: bool,
+    pages: Arc<Mutex<Vec<usize>>>,
+) -> Router {
     Router::new().route(
         "/api/atlas/v2/groups",
         any(move |uri: Uri| async move {
@@ -477,7 +488,7 @@ fn projects(total: usize, total_count: bool, links: bool, pages: Arc<Mutex<Vec<u
                 .filter_map(|pair| pair.split_once('='))
                 .map(|(key, value)| (key, value.parse().unwrap()))
                 .collect();
-            let (page_num, size) = (query["pageNum"], query["itemsPerPage"]);
+            let (page_num, size) = (query["pageNum"], query["itemsPerPage"].min(cap));
             pages.lock().unwrap().push(page_num);
             let start = (page_num - 1) * size;
             let results: Vec<Value> = (start..total.min(start + size))
@@ -548,6 +559,53 @@ async fn a_three_page_list_is_walked_lazily_to_its_end() {
             .unwrap();
         assert_eq!(first.len(), 3);
         assert_eq!(*pages.lock().unwrap(), [1]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_list_of_pages_smaller_than_asked_is_walked_to_the_end_the_server_gives() {
+    within(async {
+        // 250 projects, 100 a page although 500 are asked: `totalCount` says more follow.
+        let pages = Arc::new(Mutex::new(Vec::new()));
+        let all = walk(capped_projects(250, 100, true, false, pages.clone())).await;
+        assert_eq!(all.len(), 250);
+        assert_eq!(*pages.lock().unwrap(), [1, 2, 3]);
+        // So does a `next` link.
+        let pages = Arc::new(Mutex::new(Vec::new()));
+        let all = walk(capped_projects(250, 100, false, true, pages.clone())).await;
+        assert_eq!(all.len(), 250);
+        assert_eq!(*pages.lock().unwrap(), [1, 2, 3]);
+        // Without either, a short page is all there is to go by.
+        let pages = Arc::new(Mutex::new(Vec::new()));
+        assert_eq!(
+            walk(capped_projects(250, 100, false, false, pages.clone()))
+                .await
+                .len(),
+            100
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_page_stream_is_unpin_so_the_plain_loop_compiles() {
+    within(async {
+        let pages = Arc::new(Mutex::new(Vec::new()));
+        let client = unauthenticated(
+            &serve(projects(600, true, true, pages.clone())).await,
+            fast_retries(),
+        );
+        let mut stream = client.paginate(ListGroups::new());
+        let mut names = Vec::new();
+        while let Some(project) = stream.try_next().await.unwrap() {
+            names.push(project.name);
+        }
+        assert_eq!(names.len(), 600);
+        assert_eq!(names[599], "p599");
+        // `next` too, without `pin!`.
+        let mut stream = client.paginate(ListGroups::new());
+        assert!(stream.next().await.is_some());
     })
     .await;
 }

@@ -147,6 +147,25 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder with the credentials and base URL [`Client::from_env`] takes from the
+    /// environment, for other settings to follow:
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), atlas_generated::client::Error> {
+    /// use std::time::Duration;
+    /// use atlas_generated::client::ClientBuilder;
+    ///
+    /// let client = ClientBuilder::from_env()?.timeout(Duration::from_secs(20)).build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`], naming the variables that are missing.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        builder_from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
     /// How requests are authenticated (default: [`Credentials::none`]).
     #[must_use]
     pub fn credentials(mut self, credentials: Credentials) -> Self {
@@ -370,7 +389,7 @@ impl Client {
     ///
     /// [`ErrorKind::Config`], naming the variables that are missing.
     pub fn from_env() -> Result<Client, Error> {
-        builder_from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// Sends `endpoint` and decodes the answer.
@@ -399,13 +418,29 @@ impl Client {
     }
 
     /// Every item of a list operation, fetched lazily a page at a time with the largest
-    /// page Atlas allows (500). The walk stops on a short or empty page, once
-    /// `totalCount` items have come, or when `links` has no `next`; a list that goes on
-    /// past [`ClientBuilder::max_pages`] pages ends in an error rather than looping.
+    /// page Atlas allows (500). The walk goes on as the server says: while `links` has a
+    /// `next` link, else until `totalCount` items have come, else until a short page (an
+    /// endpoint whose pages are smaller than asked says so by the first two); it ends on an
+    /// empty page, and a list that goes on past [`ClientBuilder::max_pages`] pages ends in
+    /// an error rather than looping.
+    ///
+    /// The stream is `Unpin`, so the plain loop works:
+    ///
+    /// ```no_run
+    /// # async fn run(client: atlas_generated::client::Client) -> Result<(), atlas_generated::client::Error> {
+    /// use futures_util::TryStreamExt;
+    /// use atlas_generated::operations::ListGroups;
+    ///
+    /// let mut projects = client.paginate(ListGroups::new());
+    /// while let Some(project) = projects.try_next().await? {
+    ///     println!("{}", project.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn paginate<E>(
         &self,
         endpoint: E,
-    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + Unpin + 'static
     where
         E: Paginated + Send + Sync + 'static,
         E::Item: Send + 'static,
@@ -414,7 +449,8 @@ impl Client {
     {
         let cursor = PageCursor::new(MAX_PAGE_SIZE, self.inner.max_pages);
         let state = (self.clone(), endpoint, cursor, VecDeque::new());
-        futures_util::stream::try_unfold(
+        // Boxed so that the stream is `Unpin`: `try_next` and `next` need it.
+        Box::pin(futures_util::stream::try_unfold(
             state,
             |(client, mut endpoint, mut cursor, mut items)| async move {
                 loop {
@@ -443,7 +479,7 @@ impl Client {
                     items.extend(cursor.advance(E::into_page(success)));
                 }
             },
-        )
+        ))
     }
 
     /// Sends a request built elsewhere (`dynamic::build_request`, or `to_request` of an

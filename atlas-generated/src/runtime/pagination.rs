@@ -34,9 +34,11 @@ pub struct Page<T> {
 
 /// Where a walk through the pages of a list stands, and whether it goes on.
 ///
-/// It stops on an empty or short page, once `totalCount` items have come, when `links`
-/// has no `next`, and after `max_pages` pages whatever the server says, so that no answer
-/// makes it loop forever.
+/// It follows what the server says of the pages that follow: a `next` link in `links`
+/// when the page has `links`, else `totalCount` when it has one, and only without either
+/// whether the page is full, since some endpoints answer with fewer items a page than
+/// asked. It stops on an empty page whatever the page says, and after `max_pages` pages,
+/// so that no answer makes it loop forever.
 #[derive(Debug, Clone)]
 pub struct PageCursor {
     page_num: i64,
@@ -78,10 +80,12 @@ impl PageCursor {
     pub fn advance<T>(&mut self, page: Page<T>) -> Vec<T> {
         let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
         self.seen = self.seen.saturating_add(count);
-        let short = count < self.page_size;
-        let all_seen = page.total_count.is_some_and(|total| self.seen >= total);
-        let no_next = page.has_next_link == Some(false);
-        let ended = short || all_seen || no_next;
+        let more = match (page.has_next_link, page.total_count) {
+            (Some(next), _) => next,
+            (None, Some(total)) => self.seen < total,
+            (None, None) => count >= self.page_size,
+        };
+        let ended = count == 0 || !more;
         self.capped = !ended && self.page_num >= self.max_pages;
         self.done = ended || self.capped;
         self.page_num += 1;
@@ -119,6 +123,28 @@ mod tests {
         assert_eq!(short, [1, 2, 3]);
         let empty = walk(PageCursor::new(2, 100), |n| {
             page(if n < 2 { 2 } else { 0 }, None, None)
+        });
+        assert_eq!(empty, [1, 2]);
+    }
+
+    /// An endpoint that gives fewer items a page than asked (100 of 500) says so by its
+    /// `next` link or its `totalCount`: the walk goes on past the short page.
+    #[test]
+    fn follows_the_server_past_a_short_page() {
+        let by_total = walk(PageCursor::new(500, 100), |n| {
+            page(if n < 3 { 100 } else { 50 }, Some(250), None)
+        });
+        assert_eq!(by_total, [1, 2, 3]);
+        let by_link = walk(PageCursor::new(500, 100), |n| page(100, None, Some(n < 4)));
+        assert_eq!(by_link, [1, 2, 3, 4]);
+        // The link wins over a count that disagrees, either way.
+        let link_says_more = walk(PageCursor::new(2, 100), |n| page(2, Some(2), Some(n < 2)));
+        assert_eq!(link_says_more, [1, 2]);
+        let link_says_no = walk(PageCursor::new(2, 100), |_| page(2, Some(10), Some(false)));
+        assert_eq!(link_says_no, [1]);
+        // An empty page ends the walk, whatever the page says.
+        let empty = walk(PageCursor::new(2, 100), |n| {
+            page(if n < 2 { 2 } else { 0 }, Some(10), Some(true))
         });
         assert_eq!(empty, [1, 2]);
     }
