@@ -27,10 +27,17 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
     if let Some(v) = op.default_version.map(|i| &op.versions[i]) {
         let alias = ident(&op.type_name);
         let target = ident(&v.endpoints[0].type_name);
-        let doc = format!(
+        let mut doc = format!(
             " `{}` in its newest stable API version, `{}`.",
             op.operation_id, v.version
         );
+        let others: Vec<String> = v.endpoints[1..]
+            .iter()
+            .map(|f| format!("[`{}`] (`{}`)", f.type_name, f.accept))
+            .collect();
+        if !others.is_empty() {
+            doc.push_str(&format!(" Other formats: {}.", others.join(", ")));
+        }
         out.push(quote! {
             #[doc = #doc]
             pub type #alias = #target;
@@ -151,6 +158,15 @@ fn endpoint_docs(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     if !op.roles.is_empty() {
         let roles: Vec<String> = op.roles.iter().map(|r| format!("`{r}`")).collect();
         facts.push(format!("- Required roles: {}", roles.join(", ")));
+    }
+    if v.endpoints.len() > 1 {
+        // Each format of the answer is its own request type: name them all, linked.
+        let formats: Vec<String> = v
+            .endpoints
+            .iter()
+            .map(|f| format!("[`{}`] (`{}`)", f.type_name, f.accept))
+            .collect();
+        facts.push(format!("- Formats: {}", formats.join(", ")));
     }
     if let Some(s) = &v.sunset {
         facts.push(format!("- Sunset: {s}"));

@@ -11,6 +11,7 @@
 /// - Short name (Atlas CLI, Go SDK): `getCostExplorerUsage`
 /// - Tag: Invoices
 /// - Versions: `2023-01-01`
+/// - Formats: [`GetCostExplorerUsageV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetCostExplorerUsageV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -101,6 +102,7 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
 /// - Short name (Atlas CLI, Go SDK): `getCostExplorerUsage`
 /// - Tag: Invoices
 /// - Versions: `2023-01-01`
+/// - Formats: [`GetCostExplorerUsageV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetCostExplorerUsageV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
 ///
 /// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
@@ -191,5 +193,5 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101Csv {
         })
     }
 }
-/// `getOrgBillingCostExplorerUsage` in its newest stable API version, `2023-01-01`.
+/// `getOrgBillingCostExplorerUsage` in its newest stable API version, `2023-01-01`. Other formats: [`GetCostExplorerUsageV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`).
 pub type GetCostExplorerUsage = GetCostExplorerUsageV20230101;

@@ -12,6 +12,7 @@
 /// - Short name (Atlas CLI, Go SDK): `getInvoice`
 /// - Tag: Invoices
 /// - Versions: `2023-01-01`
+/// - Formats: [`GetInvoiceV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetInvoiceV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -107,6 +108,7 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
 /// - Short name (Atlas CLI, Go SDK): `getInvoice`
 /// - Tag: Invoices
 /// - Versions: `2023-01-01`
+/// - Formats: [`GetInvoiceV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetInvoiceV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>
 ///
 /// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
@@ -201,5 +203,5 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101Csv {
         })
     }
 }
-/// `getOrgInvoice` in its newest stable API version, `2023-01-01`.
+/// `getOrgInvoice` in its newest stable API version, `2023-01-01`. Other formats: [`GetInvoiceV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`).
 pub type GetInvoice = GetInvoiceV20230101;
