@@ -761,6 +761,31 @@ fn each_request_has_a_span_and_no_log_holds_a_secret() {
     });
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("atlas.request"), "{log}");
+    // One `info` event per attempt, with its status and time.
+    let attempts: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("attempt answered"))
+        .collect();
+    assert_eq!(attempts.len(), 2, "{log}");
+    assert!(
+        attempts[0].contains(" INFO ") && attempts[0].contains("attempt=1 status=401 elapsed_ms=")
+    );
+    assert!(
+        attempts[1].contains("attempt=2 status=200 elapsed_ms="),
+        "{log}"
+    );
+    // A `debug` summary, and the span's fields recorded once: no `attempt=1 … attempt=2`.
+    assert!(
+        log.lines().any(
+            |l| l.contains(" DEBUG ") && l.contains("atlas request done attempts=2 status=200")
+        ),
+        "{log}"
+    );
+    assert!(
+        !log.lines()
+            .any(|l| l.matches("attempt=").count() > 1 || l.matches("status=").count() > 2),
+        "{log}"
+    );
     for field in [
         "operation=\"getGroupCluster\"",
         "version=\"2024-08-05\"",

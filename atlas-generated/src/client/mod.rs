@@ -323,6 +323,11 @@ async fn exchange(request: reqwest::RequestBuilder, limit: usize) -> Result<Answ
     Ok((status, headers, body))
 }
 
+/// Milliseconds, for logs.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// The span of one call (`atlas.request`), with the fields the README lists; an
 /// operation's id and API version are recorded into it when the call has them.
 fn request_span(method: &str, path: &str) -> tracing::Span {
@@ -558,7 +563,40 @@ impl Client {
 
     /// Sends a built request with authentication and retries; not generic, so that it is
     /// compiled once for every operation.
+    ///
+    /// Each attempt logs one `info` event (its number, status or failure, and time); the
+    /// call's span gets its final attempt count, status and time once, at the end, with a
+    /// `debug` summary, so that retries do not pile fields onto it.
     async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<Answer, Error> {
+        let started = Instant::now();
+        let mut attempts = 0_u32;
+        let result = self.attempts(request, started, &mut attempts).await;
+        let span = tracing::Span::current();
+        let elapsed_ms = millis(started.elapsed());
+        span.record("attempt", attempts);
+        span.record("elapsed_ms", elapsed_ms);
+        match &result {
+            Ok((status, ..)) => {
+                span.record("status", status);
+                tracing::debug!(attempts, status, elapsed_ms, "atlas request done");
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                tracing::debug!(attempts, elapsed_ms, %error, "atlas request failed");
+            }
+        }
+        result
+    }
+
+    /// The attempts of one call, `attempts` counting them.
+    async fn attempts(
+        &self,
+        request: http::Request<Vec<u8>>,
+        started: Instant,
+        attempts: &mut u32,
+    ) -> Result<Answer, Error> {
         let (parts, body) = request.into_parts();
         let body = Bytes::from(body);
         let uri = parts.uri.to_string();
@@ -568,13 +606,12 @@ impl Client {
             .map_or("/", |p| p.as_str())
             .to_owned();
         let limit = self.body_limit(&parts.headers);
-        let started = Instant::now();
-        let span = tracing::Span::current();
         let mut attempt = 0_u32;
         let mut auth = AuthAttempt::default();
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
+            *attempts = attempt;
+            let attempt_started = Instant::now();
             let budget = self.attempt_budget(started);
             let sent = Attempt {
                 method: &parts.method,
@@ -585,6 +622,17 @@ impl Client {
                 limit,
             };
             let attempted = tokio::time::timeout(budget, self.attempt(sent, &mut auth)).await;
+            let elapsed_ms = millis(attempt_started.elapsed());
+            match &attempted {
+                Ok(Ok((status, ..))) => {
+                    tracing::info!(attempt, status, elapsed_ms, "attempt answered")
+                }
+                Ok(Err(Exchange::BodyBroke(status, _))) => {
+                    tracing::info!(attempt, status, elapsed_ms, "attempt's answer broke off");
+                }
+                Ok(Err(_)) => tracing::info!(attempt, elapsed_ms, "attempt failed"),
+                Err(_) => tracing::info!(attempt, elapsed_ms, "attempt timed out"),
+            }
             let (status, headers, body_bytes) = match attempted {
                 Ok(Ok(answer)) => answer,
                 Ok(Err(Exchange::NotSent(error))) => {
@@ -611,11 +659,6 @@ impl Client {
                     ));
                 }
             };
-            span.record("status", status);
-            span.record(
-                "elapsed_ms",
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            );
             if status == 401 && self.answer_unauthorized(&headers, &mut auth)? {
                 continue;
             }
