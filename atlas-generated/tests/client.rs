@@ -826,3 +826,112 @@ async fn a_request_built_elsewhere_goes_to_the_client_s_base_only() {
     })
     .await;
 }
+
+/// A cluster route that records two request headers of each request it answers.
+fn header_recorder(names: [&'static str; 2], seen: Arc<Mutex<Vec<[Option<String>; 2]>>>) -> Router {
+    Router::new().route(
+        CLUSTER_PATH,
+        any(move |headers: HeaderMap| async move {
+            let value = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            seen.lock().unwrap().push(names.map(value));
+            ok_cluster()
+        }),
+    )
+}
+
+#[tokio::test]
+async fn default_headers_go_with_every_request_under_the_operation_s_own() {
+    within(async {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let base = serve(header_recorder(["x-team", "accept"], seen.clone())).await;
+        let client = Client::builder()
+            .base_url(base)
+            .default_header(
+                header::HeaderName::from_static("x-team"),
+                header::HeaderValue::from_static("infra"),
+            )
+            .default_header(
+                header::ACCEPT,
+                header::HeaderValue::from_static("text/plain"),
+            )
+            .build()
+            .unwrap();
+        client.send(&get_cluster()).await.unwrap();
+        client.send(&get_cluster()).await.unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        for [team, accept] in seen.iter() {
+            assert_eq!(team.as_deref(), Some("infra"));
+            assert_eq!(
+                accept.as_deref(),
+                Some("application/vnd.atlas.2024-08-05+json"),
+                "the operation's own Accept wins"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn requests_go_through_the_caller_s_reqwest_client() {
+    within(async {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let base = serve(header_recorder(
+            ["x-own-client", "user-agent"],
+            seen.clone(),
+        ))
+        .await;
+        let mut headers = header::HeaderMap::new();
+        headers.insert("x-own-client", header::HeaderValue::from_static("yes"));
+        let own = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent("my-tool/1.0")
+            .build()
+            .unwrap();
+        let client = Client::builder()
+            .base_url(base)
+            .http_client(own)
+            .build()
+            .unwrap();
+        client.send(&get_cluster()).await.unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [[Some("yes".to_owned()), Some("my-tool/1.0".to_owned())]]
+        );
+        // Roots are for the builder's own client: with the caller's, a clear error. (A
+        // self-signed certificate made for this test; its key was not kept.)
+        let pem = include_bytes!("data/root-ca.pem");
+        let root = reqwest::Certificate::from_pem(pem).unwrap();
+        let error = Client::builder()
+            .http_client(reqwest::Client::new())
+            .add_root_certificate(root.clone())
+            .build()
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert!(error.to_string().contains("http_client"), "{error}");
+        assert!(Client::builder().add_root_certificate(root).build().is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_clone_with_its_own_timeout_leaves_the_client_s_alone() {
+    within(async {
+        let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let (base, _) = raw_server(answer, Duration::from_millis(600)).await;
+        let client = Client::builder()
+            .base_url(&base)
+            .timeout(Duration::from_secs(20))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let quick = client.with_timeout(Duration::from_millis(100));
+        let error = quick.send(&get_cluster()).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+        // The client it came from still waits as long as it was built to.
+        let answered = client.send(&get_cluster()).await;
+        assert!(answered.is_ok(), "{:?}", answered.err());
+    })
+    .await;
+}

@@ -68,6 +68,9 @@ const USER_AGENT: &str = concat!("atlas-generated/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The longest one attempt may take, from waiting for a turn to the end of the body:
+    /// the builder's, or [`Client::with_timeout`]'s for this clone.
+    timeout: Duration,
 }
 
 struct Inner {
@@ -76,12 +79,12 @@ struct Inner {
     credentials: Credentials,
     auth: Auth,
     retry: RetryPolicy,
-    /// The longest one attempt may take, from waiting for a turn to the end of the body.
-    timeout: Duration,
     max_pages: i64,
     limits: Limits,
     /// One permit per request in flight, shared by the client's clones.
     turns: Semaphore,
+    /// Sent with every request, under the operation's own headers.
+    default_headers: HeaderMap,
 }
 
 /// How much a server can make the client hold, and how many requests it sends at once.
@@ -130,6 +133,9 @@ pub struct ClientBuilder {
     timeout: Duration,
     max_pages: i64,
     limits: Limits,
+    http: Option<reqwest::Client>,
+    root_certificates: Vec<reqwest::Certificate>,
+    default_headers: HeaderMap,
 }
 
 impl Default for ClientBuilder {
@@ -142,6 +148,9 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             max_pages: 10_000,
             limits: Limits::default(),
+            http: None,
+            root_certificates: Vec::new(),
+            default_headers: HeaderMap::new(),
         }
     }
 }
@@ -164,6 +173,41 @@ impl ClientBuilder {
     /// [`ErrorKind::Config`], naming the variables that are missing.
     pub fn from_env() -> Result<ClientBuilder, Error> {
         builder_from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Sends through `http`, your `reqwest` client (its TLS roots, proxy, pool, headers),
+    /// instead of one the builder makes. What the builder would set on its own client is
+    /// then yours: [`connect_timeout`](Self::connect_timeout), the `User-Agent`, and not
+    /// following redirects (the Admin API does not redirect; a client that follows them
+    /// sends a request's body wherever a server says). Timeouts, retries, limits and
+    /// authentication stay the builder's.
+    #[must_use]
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Trusts `certificate` as a root, besides the system's: for a TLS-inspecting proxy
+    /// or a test server. For the client the builder makes; with
+    /// [`http_client`](Self::http_client), add it to yours. Proxies come from
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as `reqwest` reads them.
+    #[must_use]
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// Sends `value` as header `name` with every request, unless the operation sets that
+    /// header itself (`Accept`, `Content-Type` and authentication stay the operation's and
+    /// the credentials').
+    #[must_use]
+    pub fn default_header(
+        mut self,
+        name: http::header::HeaderName,
+        value: http::header::HeaderValue,
+    ) -> Self {
+        self.default_headers.insert(name, value);
+        self
     }
 
     /// How requests are authenticated (default: [`Credentials::none`]).
@@ -252,16 +296,17 @@ impl ClientBuilder {
     /// credentials over plain `http://` to a host that is not loopback.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = check_base_url(&self.base_url, self.credentials.is_secret())?;
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout)
-            // The Admin API does not redirect; following one would send a request's body
-            // and credentials wherever a server says.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                Error::new(ErrorKind::Config, "the HTTP client cannot start").with_source(e)
-            })?;
+        let http = match self.http {
+            Some(_) if !self.root_certificates.is_empty() => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "root certificates are for the client the builder makes: add them to the \
+                     `reqwest::Client` given to `http_client`",
+                ));
+            }
+            Some(http) => http,
+            None => own_http_client(self.connect_timeout, self.root_certificates)?,
+        };
         let auth = match &self.credentials.kind {
             Kind::ServiceAccount {
                 client_id,
@@ -285,13 +330,34 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 auth,
                 retry: self.retry,
-                timeout: self.timeout,
                 max_pages: self.max_pages,
                 turns: Semaphore::new(self.limits.concurrent_requests),
                 limits: self.limits,
+                default_headers: self.default_headers,
             }),
+            timeout: self.timeout,
         })
     }
+}
+
+/// The `reqwest` client the builder makes: its `User-Agent`, connect timeout and roots,
+/// and no redirects.
+fn own_http_client(
+    connect_timeout: Duration,
+    root_certificates: Vec<reqwest::Certificate>,
+) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(connect_timeout)
+        // The Admin API does not redirect; following one would send a request's body
+        // and credentials wherever a server says.
+        .redirect(reqwest::redirect::Policy::none());
+    for certificate in root_certificates {
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Config, "the HTTP client cannot start").with_source(e))
 }
 
 /// How an attempt failed before a whole answer came.
@@ -395,6 +461,17 @@ impl Client {
     /// [`ErrorKind::Config`], naming the variables that are missing.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env()?.build()
+    }
+
+    /// This client with another timeout for one attempt (see
+    /// [`ClientBuilder::timeout`]), for a call known to be slow or one that must be quick;
+    /// it shares the connections, token and limits of `self`.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            timeout,
+        }
     }
 
     /// Sends `endpoint` and decodes the answer.
@@ -691,6 +768,7 @@ impl Client {
             .inner
             .http
             .request(sent.method.clone(), sent.uri)
+            .headers(self.inner.default_headers.clone())
             .headers(sent.headers.clone())
             .body(sent.body.clone());
         let builder = self
@@ -708,7 +786,7 @@ impl Client {
             .retry
             .max_elapsed
             .saturating_sub(started.elapsed());
-        self.inner.timeout.min(left)
+        self.timeout.min(left)
     }
 
     /// The longest body an answer to a request with these headers may have: a download's
