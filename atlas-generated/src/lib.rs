@@ -22,6 +22,8 @@
 //! Each tag is a cargo feature named like its module under [`operations`] (`clusters`,
 //! `atlas_search`, …), compiling the tag's operations and the models they use; `full`, a
 //! default feature, compiles every tag. The registry lists only the compiled operations.
+// docs.rs (`--cfg docsrs`, Cargo.toml): each gated item shows the features that enable it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod prelude;

@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::debug::{Shown, redacting_debug};
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
-use super::tokens::{ident, open_to_additions, type_tokens};
+use super::tokens::{gate_doc, ident, open_to_additions, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
     EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeDef, TypeId,
@@ -32,6 +32,11 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
             "`{}` in the spec.",
             def.origin.trim_start_matches("#/components/schemas/")
         ));
+    }
+    if let Some(line) = gate_doc(ir, &def.gate) {
+        let line = format!(" {line}");
+        docs.push(quote!(#[doc = ""]));
+        docs.push(quote!(#[doc = #line]));
     }
     let deprecated = def
         .deprecated

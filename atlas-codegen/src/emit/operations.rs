@@ -149,6 +149,7 @@ fn endpoint_docs(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
         ));
     }
     facts.push(format!("- Tag: {}", ir.tags[op.tag].name));
+    facts.push(format!("- Cargo feature: `{}`", ir.tags[op.tag].module));
     let versions: Vec<String> = op
         .versions
         .iter()

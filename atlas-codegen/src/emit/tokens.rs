@@ -81,6 +81,26 @@ pub(crate) fn tag_cfg(ir: &Ir, tag: usize) -> TokenStream {
 
 /// The `#[cfg]` that compiles a model with the features its gate names; nothing for a
 /// model every build has.
+/// The line of an item's documentation that names the cargo features compiling it, as
+/// [`gate_cfg`] gates it: how a user who meets an unresolved name finds the feature in
+/// one step. `None` for an item every build has.
+pub(crate) fn gate_doc(ir: &Ir, gate: &Gate) -> Option<String> {
+    match gate {
+        Gate::Always => None,
+        Gate::Full => Some("Cargo feature: `full` (no operation uses it).".to_owned()),
+        Gate::Tags(tags) if tags.len() == 1 => {
+            Some(format!("Cargo feature: `{}`.", ir.tags[tags[0]].module))
+        }
+        Gate::Tags(tags) => {
+            let features: Vec<String> = tags
+                .iter()
+                .map(|&t| format!("`{}`", ir.tags[t].module))
+                .collect();
+            Some(format!("Cargo features: any of {}.", features.join(", ")))
+        }
+    }
+}
+
 pub(crate) fn gate_cfg(ir: &Ir, gate: &Gate) -> TokenStream {
     match gate {
         Gate::Always => quote!(),

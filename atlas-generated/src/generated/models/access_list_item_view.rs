@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AccessListItemView` in the spec.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessListItemView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Account details for the group, region, and provider.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccountDetails {

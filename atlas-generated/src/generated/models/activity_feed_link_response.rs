@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response containing a shareable activity feed link.
+///
+/// Cargo feature: `activity_feed`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityFeedLinkResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AddOrRemoveGroupRole` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddOrRemoveGroupRole {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AddOrRemoveOrgRole` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddOrRemoveOrgRole {
@@ -91,6 +93,8 @@ impl crate::runtime::Json for AddOrRemoveOrgRole {
 }
 crate::impl_serde_via_json!(AddOrRemoveOrgRole);
 /// Organization-level role.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddOrRemoveOrgRoleOrgRole {

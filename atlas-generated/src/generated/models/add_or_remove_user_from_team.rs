@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AddOrRemoveUserFromTeam` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddOrRemoveUserFromTeam {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Additional metadata associated with the line item.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdditionalData {

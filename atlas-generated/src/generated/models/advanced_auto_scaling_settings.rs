@@ -4,6 +4,8 @@
 /// Automatic Scaling Settings
 ///
 /// Options that determine how this cluster handles resource scaling.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvancedAutoScalingSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AdvancedClusterDescription` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvancedClusterDescription {
@@ -749,6 +751,8 @@ impl crate::runtime::Json for AdvancedClusterDescription {
 }
 crate::impl_serde_via_json!(AdvancedClusterDescription);
 /// Configuration of nodes that comprise the cluster.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterType {
@@ -838,6 +842,8 @@ crate::impl_serde_via_json!(ClusterType);
 /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConfigServerManagementMode {
@@ -923,6 +929,8 @@ crate::impl_serde_via_json!(ConfigServerManagementMode);
 /// Describes a sharded cluster's config server type.
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConfigServerType {
@@ -1008,6 +1016,8 @@ crate::impl_serde_via_json!(ConfigServerType);
 /// Disk warming mode selection.
 ///
 /// See <https://docs.atlas.mongodb.com/reference/replica-set-tags/#reduce-secondary-disk-warming-impact>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskWarmingMode {
@@ -1101,6 +1111,8 @@ crate::impl_serde_via_json!(DiskWarmingMode);
 /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-kms-encryption/>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EncryptionAtRestProvider {
@@ -1200,6 +1212,8 @@ crate::impl_serde_via_json!(EncryptionAtRestProvider);
 /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
 ///
 /// See <https://dochub.mongodb.org/core/scale-nodes>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReplicaSetScalingStrategy {
@@ -1291,6 +1305,8 @@ impl crate::runtime::QueryValue for ReplicaSetScalingStrategy {
 }
 crate::impl_serde_via_json!(ReplicaSetScalingStrategy);
 /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RootCertType {
@@ -1376,6 +1392,8 @@ crate::impl_serde_via_json!(RootCertType);
 /// - `UPDATING`: A change requested via the UI, API, AutoScaling, or other scheduled activity is taking place.
 /// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
 /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StateName {
@@ -1477,6 +1495,8 @@ impl crate::runtime::QueryValue for StateName {
 }
 crate::impl_serde_via_json!(StateName);
 /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VersionReleaseSystem {

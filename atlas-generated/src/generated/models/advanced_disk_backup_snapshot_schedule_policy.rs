@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List that contains a document for each backup policy item in the desired backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {

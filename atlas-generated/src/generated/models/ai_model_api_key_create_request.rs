@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyCreateRequest` in the spec.
+///
+/// Cargo feature: `ai_model_api_keys`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiModelApiKeyCreateRequest {
@@ -138,6 +140,8 @@ impl crate::runtime::Json for AiModelApiKeyCreateRequest {
 }
 crate::impl_serde_via_json!(AiModelApiKeyCreateRequest);
 /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
+///
+/// Cargo feature: `ai_model_api_keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiModelApiKeyCreateRequestCloud {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyResponse` in the spec.
+///
+/// Cargo feature: `ai_model_api_keys`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiModelApiKeyResponse {

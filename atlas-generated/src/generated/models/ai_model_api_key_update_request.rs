@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyUpdateRequest` in the spec.
+///
+/// Cargo feature: `ai_model_api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiModelApiKeyUpdateRequest {

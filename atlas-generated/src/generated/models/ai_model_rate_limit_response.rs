@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AiModelRateLimitResponse` in the spec.
+///
+/// Cargo feature: `ai_model_rate_limits`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiModelRateLimitResponse {

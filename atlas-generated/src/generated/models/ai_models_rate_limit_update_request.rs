@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AiModelsRateLimitUpdateRequest` in the spec.
+///
+/// Cargo feature: `ai_model_rate_limits`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiModelsRateLimitUpdateRequest {

@@ -4,6 +4,8 @@
 /// Alert Audits
 ///
 /// Alert audit indicates acknowledgement status of an alert.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlertAudit {

@@ -4,6 +4,8 @@
 /// Alert Config Audits
 ///
 /// Alert configuration audit indicates any activities around alert settings.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfigAudit {

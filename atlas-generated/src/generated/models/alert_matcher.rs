@@ -4,6 +4,8 @@
 /// Matchers
 ///
 /// Rules to apply when comparing an target instance against this alert configuration.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlertMatcher {
@@ -123,6 +125,8 @@ impl crate::runtime::Json for AlertMatcher {
 }
 crate::impl_serde_via_json!(AlertMatcher);
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MatcherOperator {

@@ -4,6 +4,8 @@
 /// Alert
 ///
 /// Alert represents a notice of warning, a threat or a problem in the system. It can reflect a certain event or condition in the system. An Alert can be acknowledged by the user, but stays open until alert condition is resolved in the system.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertView {
@@ -309,6 +311,8 @@ impl crate::runtime::Json for AlertView {
 }
 crate::impl_serde_via_json!(AlertView);
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AlertStatus {

@@ -4,6 +4,8 @@
 /// Threshold
 ///
 /// A Limit that triggers an alert when exceeded. The resource returns this parameter when `eventTypeName` has not been set to `OUTSIDE_METRIC_THRESHOLD`.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertsThresholdInteger {
@@ -110,6 +112,8 @@ impl crate::runtime::Json for AlertsThresholdInteger {
 }
 crate::impl_serde_via_json!(AlertsThresholdInteger);
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AlertsThresholdIntegerUnits {

@@ -4,6 +4,8 @@
 /// Toggle Request
 ///
 /// Enables or disables the specified alert configuration in the specified project.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertsToggle {

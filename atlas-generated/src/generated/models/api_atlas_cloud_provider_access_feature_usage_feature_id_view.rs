@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// Object that contains the identifying characteristics of the Amazon Web Services (AWS) Key Management Service (KMS). This field always returns a null value.
+///
+/// Cargo feature: `cloud_provider_access`.
 pub type ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView = serde_json::Value;

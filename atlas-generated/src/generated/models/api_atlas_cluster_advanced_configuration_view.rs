@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Group of settings that configures a subset of the advanced configuration details.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
@@ -181,6 +183,8 @@ impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {
 }
 crate::impl_serde_via_json!(ApiAtlasClusterAdvancedConfigurationView);
 /// `ApiAtlasClusterAdvancedConfigurationView/properties/customOpensslCipherConfigTls12/items` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
@@ -285,6 +289,8 @@ crate::impl_serde_via_json!(
     ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
 );
 /// `ApiAtlasClusterAdvancedConfigurationView/properties/customOpensslCipherConfigTls13/items` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
@@ -393,6 +399,8 @@ crate::impl_serde_via_json!(
 /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
 ///
 /// See <https://docs.mongodb.com/upcoming/reference/configuration-options/#mongodb-setting-net.ssl.disabledProtocols>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MinimumEnabledTlsProtocol {
@@ -484,6 +492,8 @@ impl crate::runtime::QueryValue for MinimumEnabledTlsProtocol {
 }
 crate::impl_serde_via_json!(MinimumEnabledTlsProtocol);
 /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TlsCipherConfigMode {

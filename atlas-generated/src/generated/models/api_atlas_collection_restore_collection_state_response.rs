@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Collection-level state within a collection restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
@@ -214,6 +216,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreCollectionStateResponse);
 /// Current state of this collection within the restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreCollectionStateResponseState {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Index build status for a collection within a restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreIndexStatus {
@@ -118,6 +120,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreIndexStatus);
 /// Index build state indicating the status of index creation during or after a restore operation.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreState {

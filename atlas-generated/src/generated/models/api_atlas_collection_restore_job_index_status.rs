@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Overall index build status for a collection restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {

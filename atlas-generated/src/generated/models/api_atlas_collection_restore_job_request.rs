@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for creating a collection restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobRequest {
@@ -306,6 +308,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequest);
 /// Strategy for restoring indexes (all, none, or all except TTL).
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IndexStrategy {
@@ -397,6 +401,8 @@ impl crate::runtime::QueryValue for IndexStrategy {
 }
 crate::impl_serde_via_json!(IndexStrategy);
 /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WriteStrategy {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Collection restore job summary including the list of databases and collections in the restore scope (up to 100 items each).
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobResponse {
@@ -433,6 +435,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
 }
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobResponse);
 /// Current state of the collection restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasCollectionRestoreJobResponseState {

@@ -4,6 +4,8 @@
 /// analyzers
 ///
 /// Settings that describe one Atlas Search custom analyzer.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasFtsAnalyzersViewManual {
@@ -159,6 +161,8 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManual);
 /// `ApiAtlasFTSAnalyzersViewManual/properties/charFilters/items` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -323,6 +327,8 @@ for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
 /// `ApiAtlasFTSAnalyzersViewManual/properties/tokenFilters/items` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -1082,6 +1088,8 @@ for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersItem);
 /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenizer {

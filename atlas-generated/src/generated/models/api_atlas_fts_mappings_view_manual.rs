@@ -4,6 +4,8 @@
 /// mappings
 ///
 /// Index specifications for the collection's fields.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasFtsMappingsViewManual {

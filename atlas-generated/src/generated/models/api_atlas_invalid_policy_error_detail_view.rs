@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasInvalidPolicyErrorDetailView` in the spec.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasInvalidPolicyErrorDetailView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasInvalidResourcePolicyCreateErrorView` in the spec.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
@@ -109,6 +111,8 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
 }
 crate::impl_serde_via_json!(ApiAtlasInvalidResourcePolicyCreateErrorView);
 /// Human-readable label that displays the type of an error.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType {

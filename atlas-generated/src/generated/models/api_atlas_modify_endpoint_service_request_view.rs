@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasModifyEndpointServiceRequestView` in the spec.
+///
+/// Cargo features: any of `cloud_backups`, `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasModifyEndpointServiceRequestView {
@@ -114,6 +116,8 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
 }
 crate::impl_serde_via_json!(ApiAtlasModifyEndpointServiceRequestView);
 /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
+///
+/// Cargo features: any of `cloud_backups`, `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EndpointCloudProvider {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasNonCompliantResourceView` in the spec.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasNonCompliantResourceView {
@@ -178,6 +180,8 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
 }
 crate::impl_serde_via_json!(ApiAtlasNonCompliantResourceView);
 /// Human-readable label that displays the type of a resource.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasNonCompliantResourceViewResourceType {

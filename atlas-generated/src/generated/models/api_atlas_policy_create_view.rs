@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasPolicyCreateView` in the spec.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasPolicyCreateView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyCreateView` in the spec.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasResourcePolicyCreateView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Source and optional target namespace for a restore.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasRestoreNamespaceView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasSnapshotScheduleView` in the spec.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiAtlasSnapshotScheduleView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The user that last updated the atlas resource policy.
+///
+/// Cargo feature: `resource_policies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiAtlasUserMetadataView {

@@ -4,6 +4,8 @@
 /// BSON Timestamp
 ///
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+///
+/// Cargo features: any of `cloud_backups`, `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiBsonTimestampView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Metadata contained in one document that describes the complete snapshot taken for this node.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiCheckpointPartView {
@@ -166,6 +168,8 @@ impl crate::runtime::Json for ApiCheckpointPartView {
 }
 crate::impl_serde_via_json!(ApiCheckpointPartView);
 /// Human-readable label that identifies the type of host that the part represents.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiCheckpointPartViewTypeName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiHostView_Atlas` in the spec.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiHostViewAtlas {
@@ -267,6 +269,8 @@ impl crate::runtime::Json for ApiHostViewAtlas {
 }
 crate::impl_serde_via_json!(ApiHostViewAtlas);
 /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiHostViewAtlasTypeName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details contained in one API key.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiKey {

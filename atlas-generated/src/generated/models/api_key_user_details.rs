@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details of the Programmatic API Keys.
+///
+/// Cargo features: any of `organizations`, `programmatic_api_keys`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiKeyUserDetails {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiMeasurementsGeneralView_Atlas` in the spec.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiMeasurementsGeneralViewAtlas {
@@ -243,6 +245,8 @@ impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {
 }
 crate::impl_serde_via_json!(ApiMeasurementsGeneralViewAtlas);
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeasurementsGranularity {

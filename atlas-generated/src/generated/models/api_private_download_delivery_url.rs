@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// One Uniform Resource Locator (URL) that points to the compressed snapshot files for manual download and the corresponding private endpoint.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiPrivateDownloadDeliveryUrl {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for an Invoice Usage Details query with filtering, pagination, and sort.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiPublicUsageDetailsQueryRequest {
@@ -114,6 +116,8 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
 }
 crate::impl_serde_via_json!(ApiPublicUsageDetailsQueryRequest);
 /// Specify the field used to specify how to sort query results. Default to bill date.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiPublicUsageDetailsQueryRequestSortField {
@@ -205,6 +209,8 @@ impl crate::runtime::QueryValue for ApiPublicUsageDetailsQueryRequestSortField {
 }
 crate::impl_serde_via_json!(ApiPublicUsageDetailsQueryRequestSortField);
 /// Specify the sort order (ascending / descending) used to specify how to sort query results. Defaults to descending.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiPublicUsageDetailsQueryRequestSortOrder {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiSearchDeploymentEffectiveSpecView` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentEffectiveSpecView {
@@ -144,6 +146,8 @@ impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentEffectiveSpecView);
 /// Hardware specification for the Search Node instance sizes.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiSearchDeploymentEffectiveSpecViewInstanceSize {

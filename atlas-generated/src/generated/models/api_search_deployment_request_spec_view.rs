@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiSearchDeploymentRequestSpecView` in the spec.
+///
+/// Cargo features: any of `atlas_search`, `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentRequestSpecView {
@@ -151,6 +153,8 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecView);
 /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
+///
+/// Cargo features: any of `atlas_search`, `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiSearchDeploymentRequestSpecViewCloudProvider {
@@ -238,6 +242,8 @@ impl crate::runtime::QueryValue for ApiSearchDeploymentRequestSpecViewCloudProvi
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecViewCloudProvider);
 /// Hardware specification for the Search Node instance sizes.
+///
+/// Cargo features: any of `atlas_search`, `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiSearchDeploymentInstanceSize {

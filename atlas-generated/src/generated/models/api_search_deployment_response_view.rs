@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ApiSearchDeploymentResponseView` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentResponseView {
@@ -199,6 +201,8 @@ crate::impl_serde_via_json!(ApiSearchDeploymentResponseView);
 /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-kms-encryption/>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
@@ -292,6 +296,8 @@ for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
 }
 crate::impl_serde_via_json!(ApiSearchDeploymentResponseViewEncryptionAtRestProvider);
 /// Human-readable label that indicates the current operating condition of this search deployment.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiSearchDeploymentResponseViewStateName {

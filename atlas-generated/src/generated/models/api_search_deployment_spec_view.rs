@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Hardware specification for the Search Nodes that back a search deployment.
+///
+/// Cargo features: any of `atlas_search`, `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentSpecView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response body containing a standby link failover readiness snapshot for assessing potential data loss before an unplanned failover.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiStandbyLinkFailoverReadinessResponse {

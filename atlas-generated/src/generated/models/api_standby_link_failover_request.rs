@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request to initiate a failover operation.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiStandbyLinkFailoverRequest {
@@ -85,6 +87,8 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverRequest {
 }
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverRequest);
 /// Type of failover operation to perform.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiStandbyLinkFailoverType {

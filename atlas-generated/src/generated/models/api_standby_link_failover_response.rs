@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response containing failover operation details.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiStandbyLinkFailoverResponse {
@@ -198,6 +200,8 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
 }
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverResponse);
 /// Current stage of the failover operation. Indicates progression from initiation to completion.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiStandbyLinkFailoverResponseFailoverStage {
@@ -294,6 +298,8 @@ impl crate::runtime::QueryValue for ApiStandbyLinkFailoverResponseFailoverStage 
 }
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverResponseFailoverStage);
 /// Current status of the failover operation.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiStandbyLinkFailoverResponseStatus {

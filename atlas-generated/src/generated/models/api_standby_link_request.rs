@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for creating a standby link between clusters.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiStandbyLinkRequest {

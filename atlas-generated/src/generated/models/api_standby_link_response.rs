@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response body containing standby link information.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiStandbyLinkResponse {

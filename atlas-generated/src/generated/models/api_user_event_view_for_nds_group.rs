@@ -4,6 +4,8 @@
 /// API User Events
 ///
 /// API User event identifies different activities around user API keys.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiUserEventViewForNdsGroup {

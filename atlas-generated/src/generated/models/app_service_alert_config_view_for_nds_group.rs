@@ -4,6 +4,8 @@
 /// App Services Alert Configuration
 ///
 /// App Services metric alert configuration allows to select which app service conditions and events trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppServiceAlertConfigViewForNdsGroup {

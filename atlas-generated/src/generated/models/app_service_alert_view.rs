@@ -4,6 +4,8 @@
 /// App Services Alerts
 ///
 /// App Services alert notifies different activities about a BAAS application.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppServiceAlertView {

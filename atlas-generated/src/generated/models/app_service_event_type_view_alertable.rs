@@ -4,6 +4,8 @@
 /// App Services Event Types
 ///
 /// Incident that triggered this alert.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppServiceEventTypeViewAlertable {

@@ -4,6 +4,8 @@
 /// App Services Events
 ///
 /// App Services event identifies different activities about a BAAS application.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppServiceEventView {

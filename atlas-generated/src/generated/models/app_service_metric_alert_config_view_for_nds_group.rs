@@ -4,6 +4,8 @@
 /// App Services Metric Alert Configuration
 ///
 /// App Services metric alert configuration allows to select which app service metrics trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppServiceMetricAlertConfigViewForNdsGroup {

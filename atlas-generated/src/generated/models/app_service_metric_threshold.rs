@@ -4,6 +4,8 @@
 /// App Services Metric Threshold
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in the app services.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AppServiceMetricThreshold {
@@ -245,6 +247,8 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
 }
 crate::impl_serde_via_json!(AppServiceMetricThreshold);
 /// The `metricName` values that select `AppServiceMetricThreshold::Raw`: which one a value has.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppServiceMetricThresholdRawMetricName {
@@ -340,6 +344,8 @@ impl crate::runtime::Json for AppServiceMetricThresholdRawMetricName {
 }
 crate::impl_serde_via_json!(AppServiceMetricThresholdRawMetricName);
 /// The `metricName` values that select `AppServiceMetricThreshold::Time`: which one a value has.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppServiceMetricThresholdTimeMetricName {
@@ -481,6 +487,8 @@ impl crate::runtime::Json for AppServiceMetricThresholdTimeMetricName {
 }
 crate::impl_serde_via_json!(AppServiceMetricThresholdTimeMetricName);
 /// The `metricName` values that select `AppServiceMetricThreshold::Data`: which one a value has.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppServiceMetricThresholdDataMetricName {

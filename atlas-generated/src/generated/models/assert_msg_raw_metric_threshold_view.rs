@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AssertMsgRawMetricThresholdView` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssertMsgRawMetricThresholdView {
@@ -124,6 +126,8 @@ impl crate::runtime::Json for AssertMsgRawMetricThresholdView {
 }
 crate::impl_serde_via_json!(AssertMsgRawMetricThresholdView);
 /// MongoDB Cloud computes the current metric value as an average.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MetricThresholdViewMode {
@@ -203,6 +207,8 @@ impl crate::runtime::QueryValue for MetricThresholdViewMode {
 }
 crate::impl_serde_via_json!(MetricThresholdViewMode);
 /// Comparison operator to apply when checking the current metric value.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MetricThresholdViewOperator {

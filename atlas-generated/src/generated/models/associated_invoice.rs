@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// An invoice associated with an organization.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssociatedInvoice {

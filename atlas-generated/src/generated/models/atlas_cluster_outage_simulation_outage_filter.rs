@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AtlasClusterOutageSimulationOutageFilter` in the spec.
+///
+/// Cargo features: any of `cluster_outage_simulation`, `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AtlasClusterOutageSimulationOutageFilter {
@@ -120,6 +122,8 @@ impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilter {
 }
 crate::impl_serde_via_json!(AtlasClusterOutageSimulationOutageFilter);
 /// The cloud provider of the region that undergoes the outage simulation.
+///
+/// Cargo features: any of `cluster_outage_simulation`, `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasClusterOutageSimulationOutageFilterCloudProvider {
@@ -208,6 +212,8 @@ for AtlasClusterOutageSimulationOutageFilterCloudProvider {
 }
 crate::impl_serde_via_json!(AtlasClusterOutageSimulationOutageFilterCloudProvider);
 /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
+///
+/// Cargo features: any of `cluster_outage_simulation`, `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasClusterOutageSimulationOutageFilterType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Atlas Data Federation Azure Regions.
+///
+/// Cargo feature: `full` (no operation uses it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasDataFederationAzureRegion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the organization.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AtlasOrganization {

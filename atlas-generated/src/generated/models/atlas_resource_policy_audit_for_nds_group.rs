@@ -4,6 +4,8 @@
 /// Atlas Resource Policy Audits For Atlas Group
 ///
 /// Atlas resource policy audits indicate organization level changes to resource policies.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AtlasResourcePolicyAuditForNdsGroup {
@@ -400,6 +402,8 @@ crate::impl_serde_via_json!(AtlasResourcePolicyAuditForNdsGroup);
 /// Atlas Resource Policy Audit Types
 ///
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasResourcePolicyAuditForNdsGroupEventTypeName {

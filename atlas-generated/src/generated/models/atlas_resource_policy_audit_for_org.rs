@@ -4,6 +4,8 @@
 /// Atlas Resource Policy Audits
 ///
 /// Atlas resource policy audits indicate organization level changes to resource policies.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AtlasResourcePolicyAuditForOrg {
@@ -358,6 +360,8 @@ crate::impl_serde_via_json!(AtlasResourcePolicyAuditForOrg);
 /// Atlas Resource Policy Audit Types
 ///
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasResourcePolicyAuditForOrgEventTypeName {

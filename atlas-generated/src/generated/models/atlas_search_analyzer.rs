@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Atlas Search Analyzer
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AtlasSearchAnalyzer {

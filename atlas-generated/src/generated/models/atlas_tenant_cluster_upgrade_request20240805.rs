@@ -4,6 +4,8 @@
 /// Tenant Cluster Upgrade Request
 ///
 /// Request containing target state of tenant cluster to be upgraded.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AtlasTenantClusterUpgradeRequest20240805 {
@@ -919,6 +921,8 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
 }
 crate::impl_serde_via_json!(AtlasTenantClusterUpgradeRequest20240805);
 /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdaptiveCapacity {
@@ -1002,6 +1006,8 @@ impl crate::runtime::QueryValue for AdaptiveCapacity {
 }
 crate::impl_serde_via_json!(AdaptiveCapacity);
 /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InternalClusterRole {

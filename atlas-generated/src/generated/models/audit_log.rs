@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AuditLog` in the spec.
+///
+/// Cargo feature: `auditing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLog {
@@ -135,6 +137,8 @@ impl crate::runtime::Json for AuditLog {
 }
 crate::impl_serde_via_json!(AuditLog);
 /// Human-readable label that displays how to configure the audit filter.
+///
+/// Cargo feature: `auditing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuditLogConfigurationType {

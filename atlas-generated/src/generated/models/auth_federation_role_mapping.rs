@@ -4,6 +4,8 @@
 /// Federated Authentication Role Mapping
 ///
 /// Mapping settings that link one IdP and MongoDB Cloud.
+///
+/// Cargo features: any of `federated_authentication`, `organizations`, `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthFederationRoleMapping {

@@ -4,6 +4,8 @@
 /// export
 ///
 /// Policy for automatically exporting Cloud Backup Snapshots.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoExportPolicyView {
@@ -107,6 +109,8 @@ impl crate::runtime::Json for AutoExportPolicyView {
 }
 crate::impl_serde_via_json!(AutoExportPolicyView);
 /// Human-readable label that indicates the rate at which the export policy item occurs.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AutoExportPolicyViewFrequencyType {

@@ -4,6 +4,8 @@
 /// Automation Config Events
 ///
 /// Automation configuration event identifies that deployment configuration is published.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AutomationConfigEventView {

@@ -4,6 +4,8 @@
 /// Available Clusters
 ///
 /// Deployments that can be migrated to MongoDB Atlas.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AvailableClustersDeployment {

@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AwsCloudProviderContainer {
@@ -173,6 +175,8 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
 }
 crate::impl_serde_via_json!(AwsCloudProviderContainer);
 /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsCloudProviderContainerRegionName {

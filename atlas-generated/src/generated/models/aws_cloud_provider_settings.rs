@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AWSCloudProviderSettings` in the spec.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsCloudProviderSettings {
@@ -174,6 +176,8 @@ crate::impl_serde_via_json!(AwsCloudProviderSettings);
 /// AWS Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsInstanceSize {
@@ -489,6 +493,8 @@ crate::impl_serde_via_json!(AwsInstanceSize);
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
 ///
 /// See <https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws>.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsCloudProviderSettingsRegionName {
@@ -760,6 +766,8 @@ impl crate::runtime::QueryValue for AwsCloudProviderSettingsRegionName {
 }
 crate::impl_serde_via_json!(AwsCloudProviderSettingsRegionName);
 /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VolumeType {

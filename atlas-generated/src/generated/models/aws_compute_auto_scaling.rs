@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsComputeAutoScaling {

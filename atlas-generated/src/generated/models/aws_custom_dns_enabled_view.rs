@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AWSCustomDNSEnabledView` in the spec.
+///
+/// Cargo feature: `aws_clusters_dns`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AwsCustomDnsEnabledView {

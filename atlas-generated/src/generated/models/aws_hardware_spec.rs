@@ -4,6 +4,8 @@
 /// AWS Cluster Hardware Settings
 ///
 /// Hardware specifications for nodes deployed in the region.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsHardwareSpec {

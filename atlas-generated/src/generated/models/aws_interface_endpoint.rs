@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Group of Private Endpoint settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsInterfaceEndpoint {
@@ -158,6 +160,8 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
 }
 crate::impl_serde_via_json!(AwsInterfaceEndpoint);
 /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsInterfaceEndpointConnectionStatus {

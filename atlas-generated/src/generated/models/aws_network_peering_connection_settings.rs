@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Group of Network Peering connection settings.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AwsNetworkPeeringConnectionSettings {
@@ -263,6 +265,8 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
 }
 crate::impl_serde_via_json!(AwsNetworkPeeringConnectionSettings);
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsNetworkPeeringConnectionSettingsErrorStateName {
@@ -350,6 +354,8 @@ impl crate::runtime::QueryValue for AwsNetworkPeeringConnectionSettingsErrorStat
 }
 crate::impl_serde_via_json!(AwsNetworkPeeringConnectionSettingsErrorStateName);
 /// State of the network peering connection at the time you made the request.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsNetworkPeeringConnectionSettingsStatusName {

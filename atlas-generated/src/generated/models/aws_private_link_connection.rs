@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Group of Private Endpoint Service settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsPrivateLinkConnection {
@@ -210,6 +212,8 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
 }
 crate::impl_serde_via_json!(AwsPrivateLinkConnection);
 /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AwsPrivateLinkConnectionStatus {

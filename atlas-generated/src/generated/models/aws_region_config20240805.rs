@@ -4,6 +4,8 @@
 /// AWS Regional Replication Specifications
 ///
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwsRegionConfig20240805 {

@@ -4,6 +4,8 @@
 /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-aws-kms/>.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwskmsConfiguration {

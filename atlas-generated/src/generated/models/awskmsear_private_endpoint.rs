@@ -4,6 +4,8 @@
 /// AWS Key Management Service EAR Private Endpoint
 ///
 /// AWS Key Management Service Encryption At Rest Private Endpoint.
+///
+/// Cargo features: any of `cloud_backups`, `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AwskmsearPrivateEndpoint {
@@ -166,6 +168,8 @@ impl crate::runtime::Json for AwskmsearPrivateEndpoint {
 }
 crate::impl_serde_via_json!(AwskmsearPrivateEndpoint);
 /// Cloud provider region in which the Encryption At Rest private endpoint is located.
+///
+/// Cargo features: any of `cloud_backups`, `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateEndpointRegionName {
@@ -707,6 +711,8 @@ impl crate::runtime::QueryValue for PrivateEndpointRegionName {
 }
 crate::impl_serde_via_json!(PrivateEndpointRegionName);
 /// State of the Encryption At Rest private endpoint.
+///
+/// Cargo features: any of `cloud_backups`, `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateEndpointStatus {

@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureCloudProviderContainer {
@@ -202,6 +204,8 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
 }
 crate::impl_serde_via_json!(AzureCloudProviderContainer);
 /// Azure region to which MongoDB Cloud deployed this network peering container.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureCloudProviderContainerRegion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AzureCloudProviderSettings` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureCloudProviderSettings {
@@ -142,6 +144,8 @@ crate::impl_serde_via_json!(AzureCloudProviderSettings);
 /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
 ///
 /// See <https://docs.microsoft.com/en-us/azure/virtual-machines/premium-storage-performance#premium-storage-disk-sizes>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureCloudProviderSettingsDiskTypeName {
@@ -270,6 +274,8 @@ crate::impl_serde_via_json!(AzureCloudProviderSettingsDiskTypeName);
 /// Azure Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureInstanceSize {
@@ -460,6 +466,8 @@ crate::impl_serde_via_json!(AzureInstanceSize);
 /// Microsoft Azure Regions.
 ///
 /// See <https://docs.atlas.mongodb.com/reference/microsoft-azure/>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureCloudProviderSettingsRegionName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AzureDataProcessRegionView` in the spec.
+///
+/// Cargo features: any of `atlas_search`, `cloud_backups`, `clusters`, `flex_clusters`, `online_archive`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureDataProcessRegionView {
@@ -84,6 +86,8 @@ impl crate::runtime::Json for AzureDataProcessRegionView {
 }
 crate::impl_serde_via_json!(AzureDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.
+///
+/// Cargo features: any of `atlas_search`, `cloud_backups`, `clusters`, `flex_clusters`, `online_archive`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureDataProcessRegionViewRegion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `AzureHardwareSpec20240805` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureHardwareSpec20240805 {

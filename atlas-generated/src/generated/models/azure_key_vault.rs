@@ -4,6 +4,8 @@
 /// Details that define the configuration of Encryption at Rest using Azure Key Vault (AKV).
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-azure-kms/>.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureKeyVault {
@@ -299,6 +301,8 @@ impl crate::runtime::Json for AzureKeyVault {
 }
 crate::impl_serde_via_json!(AzureKeyVault);
 /// Azure environment in which your account credentials reside.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureKeyVaultAzureEnvironment {

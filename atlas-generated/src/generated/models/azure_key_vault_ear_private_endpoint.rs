@@ -4,6 +4,8 @@
 /// Azure Key Vault EAR Private Endpoint
 ///
 /// Azure Key Vault Encryption At Rest Private Endpoint.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureKeyVaultEarPrivateEndpoint {

@@ -4,6 +4,8 @@
 /// Azure Log Export Integration Request
 ///
 /// Request schema for creating or updating an Azure Blob Storage log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureLogIntegrationRequest {

@@ -4,6 +4,8 @@
 /// Azure Log Export Integration Response
 ///
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureLogIntegrationResponse {

@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Group of Network Peering connection settings.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureNetworkPeeringConnectionSettings {
@@ -227,6 +229,8 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
 }
 crate::impl_serde_via_json!(AzureNetworkPeeringConnectionSettings);
 /// State of the network peering connection at the time you made the request.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzureNetworkPeeringConnectionSettingsStatus {

@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Group of Private Endpoint settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzurePrivateEndpoint {
@@ -198,6 +200,8 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
 }
 crate::impl_serde_via_json!(AzurePrivateEndpoint);
 /// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AzurePrivateEndpointStatus {

@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Group of Private Endpoint Service settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzurePrivateLinkConnection {

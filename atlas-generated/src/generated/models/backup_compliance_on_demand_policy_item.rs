@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for on-demand policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupComplianceOnDemandPolicyItem {
@@ -174,6 +176,8 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {
 }
 crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupComplianceOnDemandPolicyItemFrequencyType {
@@ -257,6 +261,8 @@ impl crate::runtime::QueryValue for BackupComplianceOnDemandPolicyItemFrequencyT
 }
 crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItemFrequencyType);
 /// Unit of time in which MongoDB Cloud measures snapshot retention.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RetentionUnit {

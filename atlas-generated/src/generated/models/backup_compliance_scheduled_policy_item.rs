@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for scheduled policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupComplianceScheduledPolicyItem {
@@ -184,6 +186,8 @@ impl crate::runtime::Json for BackupComplianceScheduledPolicyItem {
 }
 crate::impl_serde_via_json!(BackupComplianceScheduledPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupComplianceScheduledPolicyItemFrequencyType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BackupOnlineArchive` in the spec.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupOnlineArchive {
@@ -337,6 +339,8 @@ crate::impl_serde_via_json!(BackupOnlineArchive);
 /// Classification of MongoDB database collection that you want to return.
 ///
 /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupOnlineArchiveCollectionType {
@@ -430,6 +434,8 @@ crate::impl_serde_via_json!(BackupOnlineArchiveCollectionType);
 /// | `PAUSED`    | MongoDB Cloud has stopped archiving. Archived documents can be queried. The specified archiving operation on the active cluster cannot archive additional documents. You can resume archiving for paused archives at any time. |
 /// | `ORPHANED`  | Someone has deleted the collection associated with an active or paused archive. MongoDB Cloud doesn't delete the archived data. You must manually delete the online archives associated with the deleted collection. |
 /// | `DELETED`   | Someone has deleted the archive was deleted. When someone deletes an online archive, MongoDB Cloud removes all associated archived documents from the cloud object storage. |
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupOnlineArchiveState {

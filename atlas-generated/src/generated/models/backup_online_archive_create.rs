@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BackupOnlineArchiveCreate` in the spec.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupOnlineArchiveCreate {
@@ -403,6 +405,8 @@ crate::impl_serde_via_json!(BackupOnlineArchiveCreate);
 /// Classification of MongoDB database collection that you want to return.
 ///
 /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupOnlineArchiveCreateCollectionType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BackupRestoreJob` in the spec.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupRestoreJob {
@@ -484,6 +486,8 @@ impl crate::runtime::Json for BackupRestoreJob {
 }
 crate::impl_serde_via_json!(BackupRestoreJob);
 /// Human-readable label that identifies the status of the downloadable file at the time of the request.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupRestoreJobStatusName {

@@ -4,6 +4,8 @@
 /// Restore Snapshot Delivery Metadata
 ///
 /// Method and details that indicate how to deliver the restored snapshot data.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupRestoreJobDelivery {
@@ -361,6 +363,8 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
 }
 crate::impl_serde_via_json!(BackupRestoreJobDelivery);
 /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupRestoreJobDeliveryMethodName {
@@ -476,6 +480,8 @@ impl crate::runtime::QueryValue for BackupRestoreJobDeliveryMethodName {
 }
 crate::impl_serde_via_json!(BackupRestoreJobDeliveryMethodName);
 /// State of the downloadable snapshot file when MongoDB Cloud received this request.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupRestoreJobDeliveryStatusName {

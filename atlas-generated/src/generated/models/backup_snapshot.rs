@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BackupSnapshot` in the spec.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupSnapshot {

@@ -4,6 +4,8 @@
 /// Snapshot Components
 ///
 /// Characteristics that identify this snapshot.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupSnapshotPart {
@@ -354,6 +356,8 @@ impl crate::runtime::Json for BackupSnapshotPart {
 }
 crate::impl_serde_via_json!(BackupSnapshotPart);
 /// Human-readable label that identifies the method of compression for the snapshot.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupSnapshotPartCompressionSetting {
@@ -437,6 +441,8 @@ impl crate::runtime::QueryValue for BackupSnapshotPartCompressionSetting {
 }
 crate::impl_serde_via_json!(BackupSnapshotPartCompressionSetting);
 /// Human-readable label that identifies the type of server from which MongoDB Cloud took this snapshot.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupSnapshotPartTypeName {

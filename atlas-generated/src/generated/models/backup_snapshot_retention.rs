@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BackupSnapshotRetention` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupSnapshotRetention {
@@ -127,6 +129,8 @@ impl crate::runtime::Json for BackupSnapshotRetention {
 }
 crate::impl_serde_via_json!(BackupSnapshotRetention);
 /// Quantity of time in which MongoDB Cloud measures snapshot retention.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupSnapshotRetentionRetentionUnit {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Name of the region to which the data lake routes client connections.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BaseAtlasDataLakeRegion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Instance size boundary to which your cluster can automatically scale.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BaseCloudProviderInstanceSize {

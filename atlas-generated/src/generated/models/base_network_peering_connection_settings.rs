@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BaseNetworkPeeringConnectionSettings` in the spec.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BaseNetworkPeeringConnectionSettings {

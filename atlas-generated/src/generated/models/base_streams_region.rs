@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Name of the cloud provider region hosting Atlas Stream Processing.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BaseStreamsRegion {

@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// `BasicDBObject` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 pub type BasicDbObject = std::collections::BTreeMap<String, serde_json::Value>;

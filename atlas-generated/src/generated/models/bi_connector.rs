@@ -6,6 +6,8 @@
 /// Settings needed to configure the MongoDB Connector for Business Intelligence for this cluster.
 ///
 /// See <https://docs.mongodb.com/bi-connector/current/>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BiConnector {
@@ -106,6 +108,8 @@ crate::impl_serde_via_json!(BiConnector);
 /// Data source node designated for the MongoDB Connector for Business Intelligence on MongoDB Cloud. The MongoDB Connector for Business Intelligence on MongoDB Cloud reads data from the primary, secondary, or analytics node based on your read preferences. Defaults to `ANALYTICS` node, or `SECONDARY` if there are no `ANALYTICS` nodes.
 ///
 /// See <https://docs.atlas.mongodb.com/cluster-config/enable-bic/#std-label-bic-read-preferences>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BiConnectorReadPreference {

@@ -4,6 +4,8 @@
 /// Billing Events
 ///
 /// Billing event identifies different activities related to billing, payment or financial status change of an organization.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingEventViewForNdsGroup {

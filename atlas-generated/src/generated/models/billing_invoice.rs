@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `BillingInvoice` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingInvoice {
@@ -422,6 +424,8 @@ crate::impl_serde_via_json!(BillingInvoice);
 /// - `PAID`: MongoDB succeeded in charging the provided credit card.
 /// - `PENDING`: Invoice includes charges for the current billing cycle.
 /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StatusName {

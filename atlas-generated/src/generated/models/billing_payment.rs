@@ -4,6 +4,8 @@
 /// Payment
 ///
 /// Funds transferred to MongoDB to cover the specified service in this invoice.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingPayment {
@@ -272,6 +274,8 @@ crate::impl_serde_via_json!(BillingPayment);
 /// - `NEW`: Customer provided a method of payment, but MongoDB hasn't tried to charge the credit card.
 /// - `PAID`: Customer submitted a successful payment.
 /// - `PARTIAL_PAID`: Customer paid for part of this line item.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BillingPaymentStatusName {

@@ -4,6 +4,8 @@
 /// Refund
 ///
 /// One payment that MongoDB returned to the organization for this invoice.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingRefund {

@@ -4,6 +4,8 @@
 /// Billing Threshold Alert Configuration
 ///
 /// Billing threshold alert configuration allows to select thresholds for bills and invoices which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingThresholdAlertConfigViewForNdsGroup {

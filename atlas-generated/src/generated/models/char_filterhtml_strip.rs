@@ -4,6 +4,8 @@
 /// htmlStrip
 ///
 /// Filter that strips out HTML constructs.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CharFilterhtmlStrip {
@@ -101,6 +103,8 @@ impl crate::runtime::Json for CharFilterhtmlStrip {
 }
 crate::impl_serde_via_json!(CharFilterhtmlStrip);
 /// Human-readable label that identifies this character filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CharFilterhtmlStripType {

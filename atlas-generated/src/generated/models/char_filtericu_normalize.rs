@@ -6,6 +6,8 @@
 /// Filter that processes normalized text with the ICU Normalizer. It is based on Lucene's ICUNormalizer2CharFilter.
 ///
 /// See <https://lucene.apache.org/core/8_3_0/analyzers-icu/org/apache/lucene/analysis/icu/ICUNormalizer2CharFilter.html>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CharFiltericuNormalize {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for CharFiltericuNormalize {
 }
 crate::impl_serde_via_json!(CharFiltericuNormalize);
 /// Human-readable label that identifies this character filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CharFiltericuNormalizeType {

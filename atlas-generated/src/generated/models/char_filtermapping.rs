@@ -4,6 +4,8 @@
 /// mapping
 ///
 /// Filter that applies normalization mappings that you specify to characters.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CharFiltermapping {
@@ -106,6 +108,8 @@ impl crate::runtime::Json for CharFiltermapping {
 }
 crate::impl_serde_via_json!(CharFiltermapping);
 /// Human-readable label that identifies this character filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CharFiltermappingType {

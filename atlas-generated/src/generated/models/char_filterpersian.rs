@@ -6,6 +6,8 @@
 /// Filter that replaces instances of a zero-width non-joiner with an ordinary space. It is based on Lucene's PersianCharFilter.
 ///
 /// See <https://lucene.apache.org/core/8_0_0/analyzers-common/org/apache/lucene/analysis/fa/PersianCharFilter.html>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CharFilterpersian {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for CharFilterpersian {
 }
 crate::impl_serde_via_json!(CharFilterpersian);
 /// Human-readable label that identifies this character filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CharFilterpersianType {

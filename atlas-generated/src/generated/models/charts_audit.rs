@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Audit events related to Atlas Charts.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChartsAudit {

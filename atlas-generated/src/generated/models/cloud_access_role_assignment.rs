@@ -4,6 +4,8 @@
 /// Role Assignment
 ///
 /// MongoDB Cloud user's roles and the corresponding organization or project to which that role applies. Each role can apply to one organization or one project but not both.
+///
+/// Cargo features: any of `mongo_db_cloud_users`, `organizations`, `programmatic_api_keys`, `root`, `teams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudAccessRoleAssignment {

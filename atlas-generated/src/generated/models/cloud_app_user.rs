@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudAppUser` in the spec.
+///
+/// Cargo features: any of `mongo_db_cloud_users`, `teams`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudAppUser {

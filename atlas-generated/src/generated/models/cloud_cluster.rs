@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings that describe the clusters in each project that the API key is authorized to view.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudCluster {
@@ -256,6 +258,8 @@ impl crate::runtime::Json for CloudCluster {
 }
 crate::impl_serde_via_json!(CloudCluster);
 /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudClusterAvailability {
@@ -352,6 +356,8 @@ impl crate::runtime::QueryValue for CloudClusterAvailability {
 }
 crate::impl_serde_via_json!(CloudClusterAvailability);
 /// Human-readable label that indicates the cluster type.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudClusterType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudDatabaseUser` in the spec.
+///
+/// Cargo feature: `database_users`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudDatabaseUser {
@@ -372,6 +374,8 @@ impl crate::runtime::Json for CloudDatabaseUser {
 }
 crate::impl_serde_via_json!(CloudDatabaseUser);
 /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserAwsIamType {
@@ -459,6 +463,8 @@ impl crate::runtime::QueryValue for CloudDatabaseUserAwsIamType {
 }
 crate::impl_serde_via_json!(CloudDatabaseUserAwsIamType);
 /// The database against which the database user authenticates. Database users must provide both a username and authentication database to log into MongoDB. If the user authenticates with AWS IAM, x.509, LDAP, or OIDC Workload this value should be `$external`. If the user authenticates with SCRAM-SHA or OIDC Workforce, this value should be `admin`.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserDatabaseName {
@@ -546,6 +552,8 @@ impl crate::runtime::QueryValue for CloudDatabaseUserDatabaseName {
 }
 crate::impl_serde_via_json!(CloudDatabaseUserDatabaseName);
 /// Part of the Lightweight Directory Access Protocol (LDAP) record that the database uses to authenticate this database user on the LDAP host.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserLdapAuthType {
@@ -633,6 +641,8 @@ impl crate::runtime::QueryValue for CloudDatabaseUserLdapAuthType {
 }
 crate::impl_serde_via_json!(CloudDatabaseUserLdapAuthType);
 /// Human-readable label that indicates whether the new database user or group authenticates with OIDC federated authentication. To create a federated authentication user, specify the value of USER in this field. To create a federated authentication group, specify the value of `IDP_GROUP` in this field.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserOidcAuthType {
@@ -725,6 +735,8 @@ crate::impl_serde_via_json!(CloudDatabaseUserOidcAuthType);
 /// - For self-managed X.509, specify `CUSTOMER`.
 ///
 /// Users created with the `CUSTOMER` method require a Common Name (CN) in the **username** parameter. You must create externally authenticated users on the `$external` database.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserX509Type {

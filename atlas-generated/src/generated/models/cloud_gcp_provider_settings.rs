@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudGCPProviderSettings` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudGcpProviderSettings {
@@ -121,6 +123,8 @@ crate::impl_serde_via_json!(CloudGcpProviderSettings);
 /// GCP Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GcpInstanceSize {
@@ -371,6 +375,8 @@ crate::impl_serde_via_json!(GcpInstanceSize);
 /// Google Compute Regions.
 ///
 /// See <https://docs.atlas.mongodb.com/reference/google-gcp/>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudGcpProviderSettingsRegionName {

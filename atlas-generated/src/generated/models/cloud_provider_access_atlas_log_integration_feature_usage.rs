@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the Atlas log integration linked to this cloud provider access role.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudProviderAccessAwsiamRole {
@@ -252,6 +254,8 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
 }
 crate::impl_serde_via_json!(CloudProviderAccessAwsiamRole);
 /// The `providerName` of a `CloudProviderAccessAwsiamRole`, which is always `AWS`.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CloudProviderAccessAwsiamRoleProviderName {

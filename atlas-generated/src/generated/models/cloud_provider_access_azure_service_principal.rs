@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Azure Service Principal.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudProviderAccessAzureServicePrincipal {
@@ -238,6 +240,8 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
 }
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipal);
 /// The `providerName` of a `CloudProviderAccessAzureServicePrincipal`, which is always `AZURE`.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CloudProviderAccessAzureServicePrincipalProviderName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the Key Management Service (KMS) linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {

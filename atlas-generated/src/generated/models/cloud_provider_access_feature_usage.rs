@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// MongoDB Cloud features associated with this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloudProviderAccessFeatureUsage {

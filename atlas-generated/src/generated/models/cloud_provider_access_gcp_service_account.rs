@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudProviderAccessGcpServiceAccount {
@@ -198,6 +200,8 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
 }
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccount);
 /// Provision status of the service account.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudProviderAccessGcpServiceAccountStatus {
@@ -294,6 +298,8 @@ impl crate::runtime::QueryValue for CloudProviderAccessGcpServiceAccountStatus {
 }
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccountStatus);
 /// The `providerName` of a `CloudProviderAccessGcpServiceAccount`, which is always `GCP`.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CloudProviderAccessGcpServiceAccountProviderName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Cloud provider access role.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloudProviderAccessRoleRequestUpdate {

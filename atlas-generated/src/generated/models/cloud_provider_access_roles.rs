@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudProviderAccessRoles` in the spec.
+///
+/// Cargo feature: `cloud_provider_access`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderAccessRoles {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Range of instance sizes to which your cluster can scale.
+///
+/// Cargo features: any of `clusters`, `encryption_at_rest_using_customer_key_management`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderAwsAutoScaling {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloudProviderContainer {
@@ -135,6 +137,8 @@ impl From<crate::models::GcpCloudProviderContainer> for CloudProviderContainer {
 }
 crate::impl_serde_via_json!(CloudProviderContainer);
 /// Cloud service provider that serves the requested network peering containers.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsCloudProvider {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudProviderEndpointServiceRequest` in the spec.
+///
+/// Cargo features: any of `cloud_backups`, `flex_clusters`, `private_endpoint_services`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderEndpointServiceRequest {
@@ -180,6 +182,8 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
 }
 crate::impl_serde_via_json!(CloudProviderEndpointServiceRequest);
 /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
+///
+/// Cargo features: any of `cloud_backups`, `flex_clusters`, `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloudProviderEndpointServiceRequestProviderName {

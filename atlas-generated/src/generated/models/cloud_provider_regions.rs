@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudProviderRegions` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudProviderRegions {

@@ -4,6 +4,8 @@
 /// Cloud Service Provider Settings
 ///
 /// Cloud service provider on which MongoDB Cloud provisions the hosts.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloudRegionConfig20240805 {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CloudSearchMetrics` in the spec.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudSearchMetrics {

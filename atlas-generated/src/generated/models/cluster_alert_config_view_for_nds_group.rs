@@ -4,6 +4,8 @@
 /// Cluster Alert Configuration
 ///
 /// Cluster alert configuration allows to select which conditions of mongod cluster which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterAlertConfigViewForNdsGroup {

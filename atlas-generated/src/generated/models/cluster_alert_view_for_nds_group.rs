@@ -4,6 +4,8 @@
 /// Cluster Alerts
 ///
 /// Cluster alert notifies different activities and conditions about cluster of mongod hosts.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterAlertViewForNdsGroup {

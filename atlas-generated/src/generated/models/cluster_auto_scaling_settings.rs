@@ -6,6 +6,8 @@
 /// Range of instance sizes to which your cluster can scale.
 ///
 /// See <https://docs.atlas.mongodb.com/cluster-autoscaling/>.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterAutoScalingSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterConfigurationValidation` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterConfigurationValidation {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration of a MongoDB Atlas cluster, including its replication topology, instance sizing, storage, and operational settings.
+///
+/// Cargo features: any of `clusters`, `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescription20240805 {

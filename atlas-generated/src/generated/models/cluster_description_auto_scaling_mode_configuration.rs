@@ -4,6 +4,8 @@
 /// Internal configuration of AutoScaling on sharded clusters
 ///
 /// Contains the internal configuration of AutoScaling on sharded clusters.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
@@ -93,6 +95,8 @@ impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfiguration {
 }
 crate::impl_serde_via_json!(ClusterDescriptionAutoScalingModeConfiguration);
 /// Describes whether cluster nodes scale together across all shards or independently.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {

@@ -6,6 +6,8 @@
 /// Private endpoint-aware connection string that you can use to connect to this cluster through a private endpoint.
 ///
 /// See <https://docs.atlas.mongodb.com/security-private-endpoint/>.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
@@ -190,6 +192,8 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
 }
 crate::impl_serde_via_json!(ClusterDescriptionConnectionStringsPrivateEndpoint);
 /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {

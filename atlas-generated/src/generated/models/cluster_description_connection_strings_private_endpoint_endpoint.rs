@@ -4,6 +4,8 @@
 /// Cluster Private Endpoint Connection Strings Endpoint
 ///
 /// Details of a private endpoint deployed for this cluster.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterDescriptionProcessArgs` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescriptionProcessArgs {
@@ -488,6 +490,8 @@ crate::impl_serde_via_json!(ClusterDescriptionProcessArgs);
 /// MongoDB 4.4 clusters default to `available`. MongoDB 5.0 and later clusters default to `local`.
 ///
 /// See <https://docs.mongodb.com/manual/reference/read-concern/>.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterDescriptionProcessArgsDefaultReadConcern {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Advanced MongoDB process configuration options applied to the cluster.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterDescriptionProcessArgs20240805 {

@@ -4,6 +4,8 @@
 /// Cluster Events
 ///
 /// Cluster event identifies different activities about cluster of mongod hosts.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterEventViewForNdsGroup {

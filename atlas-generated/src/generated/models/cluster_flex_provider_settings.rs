@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterFlexProviderSettings` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterFlexProviderSettings {
@@ -131,6 +133,8 @@ crate::impl_serde_via_json!(ClusterFlexProviderSettings);
 /// Flex Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `FLEX` and specify the cloud service provider in `providerSettings.backingProviderName`.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterFlexProviderSettingsInstanceSizeName {

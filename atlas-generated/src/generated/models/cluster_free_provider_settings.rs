@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterFreeProviderSettings` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterFreeProviderSettings {
@@ -178,6 +180,8 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
 }
 crate::impl_serde_via_json!(ClusterFreeProviderSettings);
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EffectiveInstanceSize {
@@ -271,6 +275,8 @@ crate::impl_serde_via_json!(EffectiveInstanceSize);
 /// Tenant Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterFreeProviderSettingsInstanceSizeName {

@@ -4,6 +4,8 @@
 /// Cluster IP Addresses
 ///
 /// List of IP addresses in a cluster.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterIpAddresses {

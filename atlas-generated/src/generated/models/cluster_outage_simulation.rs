@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterOutageSimulation` in the spec.
+///
+/// Cargo feature: `cluster_outage_simulation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterOutageSimulation {
@@ -224,6 +226,8 @@ crate::impl_serde_via_json!(ClusterOutageSimulation);
 /// | `RECOVERY_REQUESTED` | User has requested recovery from the simulated outage.|
 /// | `RECOVERING`         | MongoDB Cloud is recovering the cluster from the simulated outage.|
 /// | `COMPLETE`           | MongoDB Cloud has completed the cluster outage simulation.|
+///
+/// Cargo feature: `cluster_outage_simulation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterOutageSimulationState {

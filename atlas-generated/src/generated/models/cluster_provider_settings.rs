@@ -4,6 +4,8 @@
 /// Cloud Service Provider Settings for a Cluster
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB hosts.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ClusterProviderSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterSearchIndex` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ClusterSearchIndex {
@@ -110,6 +112,8 @@ crate::impl_serde_via_json!(ClusterSearchIndex);
 /// - `FAILED`: Atlas could not build the index.
 /// - `MIGRATING`: Atlas is upgrading the underlying cluster tier and migrating indexes.
 /// - `PAUSED`: The cluster is paused.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchIndexStatus {

@@ -4,6 +4,8 @@
 /// Serverless Backup Options
 ///
 /// Group of settings that configure serverless backup.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterServerlessBackupOptions {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ClusterStatus` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterStatus {
@@ -102,6 +104,8 @@ impl crate::runtime::Json for ClusterStatus {
 }
 crate::impl_serde_via_json!(ClusterStatus);
 /// State of cluster at the time of this request. Atlas returns **Applied** if it completed adding a user to, or removing a user from, your cluster. Atlas returns **Pending** if it's still making the requested user changes. When status is **Pending**, new users can't log in.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClusterStatusChangeStatus {

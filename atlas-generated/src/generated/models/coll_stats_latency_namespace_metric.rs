@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Coll Stats Latency metric name and its unit of measurement.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetric {
@@ -108,6 +110,8 @@ impl crate::runtime::Json for CollStatsLatencyNamespaceMetric {
 }
 crate::impl_serde_via_json!(CollStatsLatencyNamespaceMetric);
 /// Human-readable label that identifies this metric.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollStatsLatencyNamespaceMetricMetricName {
@@ -304,6 +308,8 @@ impl crate::runtime::QueryValue for CollStatsLatencyNamespaceMetricMetricName {
 }
 crate::impl_serde_via_json!(CollStatsLatencyNamespaceMetricMetricName);
 /// Unit of measurement that applies to this metric.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollStatsLatencyNamespaceMetricUnits {

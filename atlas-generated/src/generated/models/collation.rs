@@ -4,6 +4,8 @@
 /// One or more settings that specify language-specific rules to compare strings within this index.
 ///
 /// See <https://docs.mongodb.com/manual/reference/method/db.collection.createIndex/#options>.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Collation {
@@ -248,6 +250,8 @@ impl crate::runtime::Json for Collation {
 }
 crate::impl_serde_via_json!(Collation);
 /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollationAlternate {
@@ -331,6 +335,8 @@ impl crate::runtime::QueryValue for CollationAlternate {
 }
 crate::impl_serde_via_json!(CollationAlternate);
 /// Method to handle sort order of case differences during tertiary level comparisons. `"upper"` sorts Uppercase before lowercase. `"lower"` sorts Lowercase before uppercase. `"off"` is similar to "lower" with slight differences.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollationCaseFirst {
@@ -418,6 +424,8 @@ impl crate::runtime::QueryValue for CollationCaseFirst {
 }
 crate::impl_serde_via_json!(CollationCaseFirst);
 /// International Components for Unicode (ICU) code that represents a localized language. To specify simple binary comparison, set `"locale" : "simple"`.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollationLocale {
@@ -1048,6 +1056,8 @@ impl crate::runtime::QueryValue for CollationLocale {
 }
 crate::impl_serde_via_json!(CollationLocale);
 /// Field that indicates which characters can be ignored when `"alternate" : "shifted"`.`"punct"` ignores both whitespace and punctuation. `"space"` ignores whitespace. This has no affect if `"alternate" : "non-ignorable"`.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CollationMaxVariable {

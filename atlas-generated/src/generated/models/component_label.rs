@@ -4,6 +4,8 @@
 /// Component Label
 ///
 /// Human-readable labels applied to this MongoDB Cloud component.
+///
+/// Cargo features: any of `clusters`, `database_users`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComponentLabel {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Inherits the authentication configuration from Kafka for the Confluent Schema Registry.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfluentSaslInheritAuthentication {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
+///
+/// Cargo feature: `streams`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfluentUserInfoAuthentication {

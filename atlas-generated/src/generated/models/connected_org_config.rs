@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ConnectedOrgConfig` in the spec.
+///
+/// Cargo features: any of `federated_authentication`, `organizations`, `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectedOrgConfig {
@@ -283,6 +285,8 @@ impl crate::runtime::Json for ConnectedOrgConfig {
 }
 crate::impl_serde_via_json!(ConnectedOrgConfig);
 /// `ConnectedOrgConfig/properties/postAuthRoleGrants/items` in the spec.
+///
+/// Cargo features: any of `federated_authentication`, `organizations`, `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {

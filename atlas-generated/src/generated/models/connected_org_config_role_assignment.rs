@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ConnectedOrgConfigRoleAssignment` in the spec.
+///
+/// Cargo features: any of `federated_authentication`, `organizations`, `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectedOrgConfigRoleAssignment {

@@ -4,6 +4,8 @@
 /// Control Plane IP Addresses
 ///
 /// List of IP addresses in the Atlas control plane.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ControlPlaneIpAddresses {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for a cost explorer query.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CostExplorerFilterRequestBody {
@@ -222,6 +224,8 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
 }
 crate::impl_serde_via_json!(CostExplorerFilterRequestBody);
 /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CostExplorerFilterRequestBodyGroupBy {
@@ -318,6 +322,8 @@ impl crate::runtime::QueryValue for CostExplorerFilterRequestBodyGroupBy {
 }
 crate::impl_serde_via_json!(CostExplorerFilterRequestBodyGroupBy);
 /// `CostExplorerFilterRequestBody/properties/services/items` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CostExplorerFilterRequestBodyServicesItem {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response object to give information about created query.
+///
+/// Cargo feature: `invoices`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CostExplorerFilterResponseView {

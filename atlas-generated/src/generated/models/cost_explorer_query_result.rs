@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// `CostExplorerQueryResult` in the spec.
+///
+/// Cargo feature: `invoices`.
 pub type CostExplorerQueryResult = serde_json::Value;

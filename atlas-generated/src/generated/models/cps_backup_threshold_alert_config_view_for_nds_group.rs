@@ -4,6 +4,8 @@
 /// Cps Backup Threshold Alert Configuration
 ///
 /// Cps Backup threshold alert configuration allows to select thresholds for conditions of CPS backup or oplogs anomalies which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {

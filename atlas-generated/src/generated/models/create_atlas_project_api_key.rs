@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CreateAtlasProjectApiKey` in the spec.
+///
+/// Cargo feature: `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAtlasProjectApiKey {

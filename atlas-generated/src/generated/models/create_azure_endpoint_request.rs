@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Group of Private Endpoint settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAzureEndpointRequest {

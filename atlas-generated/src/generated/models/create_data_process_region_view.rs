@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings to configure the region where you wish to store your archived data.
+///
+/// Cargo features: any of `cloud_backups`, `cloud_provider_access`, `clusters`, `data_federation`, `network_peering`, `online_archive`, `private_endpoint_services`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateDataProcessRegionView {
@@ -138,6 +140,8 @@ for CreateDataProcessRegionView {
 }
 crate::impl_serde_via_json!(CreateDataProcessRegionView);
 /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
+///
+/// Cargo features: any of `cloud_backups`, `cloud_provider_access`, `clusters`, `data_federation`, `network_peering`, `online_archive`, `private_endpoint_services`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateDataProcessRegionViewCloudProvider {

@@ -4,6 +4,8 @@
 /// GCP
 ///
 /// Group of Private Endpoint settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGcpEndpointGroupRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// GCP Forwarding Rules
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGcpForwardingRuleRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CreateGroupMcpConfigRequest` in the spec.
+///
+/// Cargo feature: `remote_mcp_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupMcpConfigRequest {

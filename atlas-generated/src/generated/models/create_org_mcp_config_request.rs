@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CreateOrgMcpConfigRequest` in the spec.
+///
+/// Cargo features: any of `organizations`, `remote_mcp_configurations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrgMcpConfigRequest {
@@ -127,6 +129,8 @@ impl crate::runtime::Json for CreateOrgMcpConfigRequest {
 }
 crate::impl_serde_via_json!(CreateOrgMcpConfigRequest);
 /// Organization roles available for Service Accounts.
+///
+/// Cargo features: any of `organizations`, `remote_mcp_configurations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateOrgMcpConfigRequestRolesItem {

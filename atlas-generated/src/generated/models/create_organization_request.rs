@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CreateOrganizationRequest` in the spec.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CreatePushBasedLogExportProjectRequest` in the spec.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePushBasedLogExportProjectRequest {

@@ -6,6 +6,8 @@
 /// Use the `criteria.type` field to choose how MongoDB Cloud selects data to archive. Choose data using the age of the data or a MongoDB query.
 /// `"criteria.type": "DATE"` selects documents to archive based on a date.
 /// `"criteria.type": "CUSTOM"` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `"criteria.type": "CUSTOM"` when `"collectionType": "TIMESERIES"`.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CriteriaView {

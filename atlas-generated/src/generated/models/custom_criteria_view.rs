@@ -4,6 +4,8 @@
 /// Archival Criteria
 ///
 /// Custom archival criteria.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomCriteriaView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Defines the session timeout settings for managing user sessions at the organization level. When set to null, the field's value is unset, and the default timeout settings are applied.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomSessionTimeouts {

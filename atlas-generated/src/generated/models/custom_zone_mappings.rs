@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `CustomZoneMappings` in the spec.
+///
+/// Cargo feature: `global_clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomZoneMappings {

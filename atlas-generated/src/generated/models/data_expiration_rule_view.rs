@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Rule for specifying when data should be deleted from the archive.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataExpirationRuleView {

@@ -4,6 +4,8 @@
 /// Data Explorer Accessed Events
 ///
 /// Data Explorer accessed event tracks different data operations via Data Explorer interactions.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataExplorerAccessedEventView {

@@ -4,6 +4,8 @@
 /// Data Explorer Events
 ///
 /// Data Explorer event tracks different Data Explorer operations.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataExplorerEvent {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration for running Data Federation in GCP.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFederationGcpCloudProviderConfig {

@@ -4,6 +4,8 @@
 /// Limits
 ///
 /// Details of user managed limits.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataFederationLimit {
@@ -112,6 +114,8 @@ impl crate::runtime::Json for DataFederationLimit {
 }
 crate::impl_serde_via_json!(DataFederationLimit);
 /// The `name` values that select `DataFederationLimit::DefaultLimit`: which one a value has.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataFederationLimitDefaultLimitName {

@@ -4,6 +4,8 @@
 /// Data Federation Tenant-Level Query Limit
 ///
 /// Details of a tenant-level query limit for Data Federation. Query limit is the limit on the amount of usage during a time period based on cost.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFederationTenantQueryLimit {
@@ -239,6 +241,8 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
 }
 crate::impl_serde_via_json!(DataFederationTenantQueryLimit);
 /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataFederationTenantQueryLimitOverrunPolicy {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// An aggregation pipeline that applies to the collection.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeApiBase {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// MongoDB Cloud cluster read concern, which determines the consistency and isolation properties of the data read from an Atlas cluster.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeAtlasStoreReadConcern {
@@ -84,6 +86,8 @@ crate::impl_serde_via_json!(DataLakeAtlasStoreReadConcern);
 /// Read Concern level that specifies the consistency and availability of the data read.
 ///
 /// See <https://www.mongodb.com/docs/manual/reference/read-concern/#read-concern-levels>.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeAtlasStoreReadConcernLevel {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// MongoDB Cloud cluster read preference, which describes how to route read requests to the cluster.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeAtlasStoreReadPreference {
@@ -120,6 +122,8 @@ crate::impl_serde_via_json!(DataLakeAtlasStoreReadPreference);
 /// Read preference mode that specifies to which replica set member to route the read requests.
 ///
 /// See <https://docs.mongodb.com/manual/core/read-preference/#read-preference-modes>.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeAtlasStoreReadPreferenceMode {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataLakeAtlasStoreReadPreferenceTag` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeAtlasStoreReadPreferenceTag {

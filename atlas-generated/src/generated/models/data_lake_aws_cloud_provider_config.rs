@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration for running Data Federation in AWS.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataLakeAwsCloudProviderConfig {

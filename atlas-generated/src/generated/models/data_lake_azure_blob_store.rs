@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataLakeAzureBlobStore` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeAzureBlobStore {
@@ -196,6 +198,8 @@ crate::impl_serde_via_json!(DataLakeAzureBlobStore);
 /// Azure Regions
 ///
 /// Microsoft Azure Regions.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeAzureBlobStoreRegion {

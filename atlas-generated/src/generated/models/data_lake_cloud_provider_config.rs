@@ -4,6 +4,8 @@
 /// Data Federation Cloud Provider
 ///
 /// Cloud provider where this Federated Database Instance is hosted.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeCloudProviderConfig {

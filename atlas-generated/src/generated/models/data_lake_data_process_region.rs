@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataLakeDataProcessRegion {

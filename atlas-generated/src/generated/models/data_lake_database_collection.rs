@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A collection and data sources that map to a ``stores`` data store.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeDatabaseCollection {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Data store that maps to a collection for this data lake.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeDatabaseDataSourceSettings {
@@ -286,6 +288,8 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
 }
 crate::impl_serde_via_json!(DataLakeDatabaseDataSourceSettings);
 /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeDatabaseDataSourceSettingsDefaultFormat {

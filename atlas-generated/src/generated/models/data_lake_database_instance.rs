@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Database associated with this data lake. Databases contain collections and views.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeDatabaseInstance {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataLakeDLSGCPStore` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeDlsgcpStore {
@@ -97,6 +99,8 @@ crate::impl_serde_via_json!(DataLakeDlsgcpStore);
 /// GCP Regions
 ///
 /// Google Cloud Platform Regions.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeDlsgcpStoreRegion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataLakeS3StoreSettings` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeS3StoreSettings {
@@ -196,6 +198,8 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
 }
 crate::impl_serde_via_json!(DataLakeS3StoreSettings);
 /// AWS S3 [storage class](https://aws.amazon.com/s3/storage-classes/) where the files to include in the results are stored.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeS3StoreSettingsAdditionalStorageClassesItem {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration information for each data store and its mapping to MongoDB Cloud databases.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeStorage {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Group of settings that define where the data is stored.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataLakeStoreSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataLakeTenant` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataLakeTenant {
@@ -220,6 +222,8 @@ impl crate::runtime::Json for DataLakeTenant {
 }
 crate::impl_serde_via_json!(DataLakeTenant);
 /// Label that indicates the status of the Federated Database Instance.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataLakeTenantState {

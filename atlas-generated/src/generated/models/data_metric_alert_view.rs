@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataMetricAlertView` in the spec.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataMetricAlertView {

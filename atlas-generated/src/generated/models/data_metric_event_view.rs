@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataMetricEventView` in the spec.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataMetricEventView {

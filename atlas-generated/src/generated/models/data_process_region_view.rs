@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings to configure the region where you wish to store your archived data.
+///
+/// Cargo features: any of `atlas_search`, `cloud_backups`, `clusters`, `flex_clusters`, `online_archive`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataProcessRegionView {
@@ -135,6 +137,8 @@ impl From<crate::models::GcpDataProcessRegionView> for DataProcessRegionView {
 }
 crate::impl_serde_via_json!(DataProcessRegionView);
 /// Human-readable label that identifies the Cloud service provider where you store your archived data.
+///
+/// Cargo features: any of `atlas_search`, `cloud_backups`, `clusters`, `flex_clusters`, `online_archive`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataProcessRegionViewCloudProvider {

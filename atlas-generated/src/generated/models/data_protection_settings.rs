@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataProtectionSettings` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataProtectionSettings {
@@ -356,6 +358,8 @@ impl crate::runtime::Json for DataProtectionSettings {
 }
 crate::impl_serde_via_json!(DataProtectionSettings);
 /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataProtectionSettingsState {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DataProtectionSettings20231001` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataProtectionSettings20231001 {

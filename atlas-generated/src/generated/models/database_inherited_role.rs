@@ -6,6 +6,8 @@
 /// Role inherited from another context for this database user.
 ///
 /// See <https://docs.mongodb.com/manual/reference/built-in-roles/>.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseInheritedRole {

@@ -6,6 +6,8 @@
 /// Namespace to which this database user has access.
 ///
 /// See <https://docs.mongodb.com/manual/reference/resource-document/#cluster-resource>.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabasePermittedNamespaceResource {

@@ -4,6 +4,8 @@
 /// Database Privilege Action
 ///
 /// Privilege action that the role grants.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabasePrivilegeAction {
@@ -111,6 +113,8 @@ impl crate::runtime::Json for DatabasePrivilegeAction {
 }
 crate::impl_serde_via_json!(DatabasePrivilegeAction);
 /// Human-readable label that identifies the privilege action.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DatabasePrivilegeActionAction {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DatabaseRollingIndexRequest` in the spec.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DatabaseRollingIndexRequest {

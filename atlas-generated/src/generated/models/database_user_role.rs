@@ -4,6 +4,8 @@
 /// Database User Role
 ///
 /// Range of resources available to this database user.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseUserRole {
@@ -132,6 +134,8 @@ impl crate::runtime::Json for DatabaseUserRole {
 }
 crate::impl_serde_via_json!(DatabaseUserRole);
 /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DatabaseUserRoleRoleName {

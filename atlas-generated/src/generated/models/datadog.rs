@@ -4,6 +4,8 @@
 /// DATADOG
 ///
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Datadog {
@@ -248,6 +250,8 @@ crate::impl_serde_via_json!(Datadog);
 /// Two-letter code that indicates which regional URL MongoDB uses to access the Datadog API.
 ///
 /// See <https://docs.datadoghq.com/getting_started/site/>.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DatadogRegion {
@@ -354,6 +358,8 @@ impl crate::runtime::QueryValue for DatadogRegion {
 }
 crate::impl_serde_via_json!(DatadogRegion);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DatadogType {

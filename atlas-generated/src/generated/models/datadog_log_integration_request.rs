@@ -4,6 +4,8 @@
 /// Datadog Log Export Integration Request
 ///
 /// Request schema for creating or updating a Datadog log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatadogLogIntegrationRequest {
@@ -142,6 +144,8 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
 }
 crate::impl_serde_via_json!(DatadogLogIntegrationRequest);
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DatadogLogIntegrationRegion {

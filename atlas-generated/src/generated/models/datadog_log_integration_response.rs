@@ -4,6 +4,8 @@
 /// Datadog Log Export Integration Response
 ///
 /// Details to integrate Datadog log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatadogLogIntegrationResponse {

@@ -4,6 +4,8 @@
 /// Archival Criteria
 ///
 /// Date-Based archival criteria.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DateCriteriaView {
@@ -117,6 +119,8 @@ impl crate::runtime::Json for DateCriteriaView {
 crate::impl_serde_via_json!(DateCriteriaView);
 /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.
 /// You must set `criteria.type` : `DATE` if `collectionType`: `TIMESERIES`.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DateCriteriaViewDateFormat {

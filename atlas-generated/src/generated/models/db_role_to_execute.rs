@@ -4,6 +4,8 @@
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
 ///
 /// See <https://www.mongodb.com/docs/atlas/mongodb-users-roles-and-privileges/#mongodb-atlasrole-atlasAdmin>.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DbRoleToExecute {
@@ -114,6 +116,8 @@ crate::impl_serde_via_json!(DbRoleToExecute);
 /// DB Role Type
 ///
 /// Type of the DB role. Can be either Built In or Custom.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DbRoleToExecuteType {

@@ -4,6 +4,8 @@
 /// Database User TLS Certificate Settings
 ///
 /// Settings to configure TLS Certificates for database users.
+///
+/// Cargo features: any of `ldap_configuration`, `x_509_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DbUserTlsx509Settings {

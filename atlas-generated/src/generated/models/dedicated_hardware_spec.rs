@@ -3,6 +3,8 @@
 #![allow(deprecated)]
 /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
 ///
+/// Cargo feature: `full` (no operation uses it).
+///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

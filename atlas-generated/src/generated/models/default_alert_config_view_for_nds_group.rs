@@ -4,6 +4,8 @@
 /// Any Other Alert Configurations
 ///
 /// Other alerts which don't have extra details beside of basic one.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultAlertConfigViewForNdsGroup {
@@ -261,6 +263,8 @@ crate::impl_serde_via_json!(DefaultAlertConfigViewForNdsGroup);
 /// Incident that triggered this alert.
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/atlas-alert-event-types/>.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DefaultAlertConfigViewForNdsGroupEventTypeName {

@@ -4,6 +4,8 @@
 /// Any Other Alerts
 ///
 /// Other alerts which don't have extra details beside of basic one.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultAlertViewForNdsGroup {
@@ -333,6 +335,8 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
 }
 crate::impl_serde_via_json!(DefaultAlertViewForNdsGroup);
 /// Incident that triggered this alert.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DefaultAlertViewForNdsGroupEventTypeName {

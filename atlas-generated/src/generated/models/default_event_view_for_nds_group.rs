@@ -4,6 +4,8 @@
 /// Any Other Events
 ///
 /// Other events which don't have extra details beside of basic one.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultEventViewForNdsGroup {
@@ -334,6 +336,8 @@ impl crate::runtime::Json for DefaultEventViewForNdsGroup {
 }
 crate::impl_serde_via_json!(DefaultEventViewForNdsGroup);
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DefaultEventViewForNdsGroupEventTypeName {

@@ -4,6 +4,8 @@
 /// Any Other Events
 ///
 /// Other events which don't have extra details beside of basic one.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultEventViewForOrg {
@@ -332,6 +334,8 @@ impl crate::runtime::Json for DefaultEventViewForOrg {
 }
 crate::impl_serde_via_json!(DefaultEventViewForOrg);
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DefaultEventViewForOrgEventTypeName {

@@ -4,6 +4,8 @@
 /// Group limit description
 ///
 /// General information about a project-level, user-configured limit, including its name, maximum value, default value, and a description.
+///
+/// Cargo feature: `limit_description`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultGroupLimitResponse {

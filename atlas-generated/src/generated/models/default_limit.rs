@@ -4,6 +4,8 @@
 /// Default Limit
 ///
 /// Details of user managed limits.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultLimit {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Deleted copy setting whose backup copies need to also be deleted.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteCopiedBackups {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Document that describes the destination of the migration.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Destination {
@@ -161,6 +163,8 @@ impl crate::runtime::Json for Destination {
 }
 crate::impl_serde_via_json!(Destination);
 /// The network type to use between the migration host and the destination cluster.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DestinationHostnameSchemaType {

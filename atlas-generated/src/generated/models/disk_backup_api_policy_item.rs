@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for one policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupApiPolicyItem {
@@ -182,6 +184,8 @@ impl crate::runtime::Json for DiskBackupApiPolicyItem {
 }
 crate::impl_serde_via_json!(DiskBackupApiPolicyItem);
 /// Human-readable label that identifies the frequency type associated with the backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskBackupApiPolicyItemFrequencyType {

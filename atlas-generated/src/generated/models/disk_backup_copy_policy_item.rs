@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for one copy policy item.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiskBackupCopyPolicyItem {
@@ -133,6 +135,8 @@ impl From<crate::models::DiskBackupOnDemandCopyPolicyItem> for DiskBackupCopyPol
 }
 crate::impl_serde_via_json!(DiskBackupCopyPolicyItem);
 /// The `frequencyType` values that select `DiskBackupCopyPolicyItem::TimeBased`: which one a value has.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskBackupCopyPolicyItemTimeBasedFrequencyType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Copy setting item in the desired backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupCopySetting {
@@ -205,6 +207,8 @@ impl crate::runtime::Json for DiskBackupCopySetting {
 }
 crate::impl_serde_via_json!(DiskBackupCopySetting);
 /// `DiskBackupCopySetting/properties/frequencies/items` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskBackupCopySettingFrequenciesItem {

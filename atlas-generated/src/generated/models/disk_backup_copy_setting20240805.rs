@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Copy setting item in the desired backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupCopySetting20240805 {

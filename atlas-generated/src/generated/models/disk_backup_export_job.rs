@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupExportJob` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupExportJob {
@@ -273,6 +275,8 @@ impl crate::runtime::Json for DiskBackupExportJob {
 }
 crate::impl_serde_via_json!(DiskBackupExportJob);
 /// State of the Export Job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskBackupExportJobState {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupExportJobRequest` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupExportJobRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupExportMember` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupExportMember {

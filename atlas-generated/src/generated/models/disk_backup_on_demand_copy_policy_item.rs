@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for one on-demand copy policy item.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupOnDemandCopyPolicyItem {

@@ -4,6 +4,8 @@
 /// Replica Set Snapshot
 ///
 /// Details of the replica set snapshot that MongoDB Cloud created.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupReplicaSet {
@@ -372,6 +374,8 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
 }
 crate::impl_serde_via_json!(DiskBackupReplicaSet);
 /// Human-readable label that identifies how often this snapshot triggers.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FrequencyType {
@@ -473,6 +477,8 @@ impl crate::runtime::QueryValue for FrequencyType {
 }
 crate::impl_serde_via_json!(FrequencyType);
 /// Human-readable label that identifies when this snapshot triggers.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SnapshotType {
@@ -560,6 +566,8 @@ impl crate::runtime::QueryValue for SnapshotType {
 }
 crate::impl_serde_via_json!(SnapshotType);
 /// Human-readable label that indicates the stage of the backup process for this snapshot.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupStatus {
@@ -656,6 +664,8 @@ impl crate::runtime::QueryValue for BackupStatus {
 }
 crate::impl_serde_via_json!(BackupStatus);
 /// The `type` of a `DiskBackupReplicaSet`, which is always `replicaSet`.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiskBackupReplicaSetType2 {

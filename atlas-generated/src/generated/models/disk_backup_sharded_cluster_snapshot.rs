@@ -4,6 +4,8 @@
 /// Sharded Cluster Snapshot
 ///
 /// Details of the sharded cluster snapshot that MongoDB Cloud created.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshot {
@@ -372,6 +374,8 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
 }
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshot);
 /// Describes a sharded cluster's config server type.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiskBackupShardedClusterSnapshotConfigServerType {
@@ -455,6 +459,8 @@ impl crate::runtime::QueryValue for DiskBackupShardedClusterSnapshotConfigServer
 }
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshotConfigServerType);
 /// The `type` of a `DiskBackupShardedClusterSnapshot`, which is always `shardedCluster`.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiskBackupShardedClusterSnapshotType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshot` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiskBackupSnapshot {

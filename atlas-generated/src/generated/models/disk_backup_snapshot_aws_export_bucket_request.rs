@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAWSExportBucketRequest` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
@@ -172,6 +174,8 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketRequest);
 /// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketRequest`, which is always `AWS`.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiskBackupSnapshotAwsExportBucketRequestCloudProvider {

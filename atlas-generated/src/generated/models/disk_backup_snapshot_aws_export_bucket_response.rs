@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAWSExportBucketResponse` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
@@ -200,6 +202,8 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponse);
 /// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketResponse`, which is always `AWS`.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiskBackupSnapshotAwsExportBucketResponseCloudProvider {

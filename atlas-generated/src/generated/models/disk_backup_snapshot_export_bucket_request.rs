@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Disk backup snapshot Export Bucket Request.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiskBackupSnapshotExportBucketRequest {

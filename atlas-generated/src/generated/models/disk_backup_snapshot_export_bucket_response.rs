@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Disk backup snapshot Export Bucket.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiskBackupSnapshotExportBucketResponse {

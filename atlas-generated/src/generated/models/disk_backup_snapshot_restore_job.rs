@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotRestoreJob` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotRestoreJob {
@@ -428,6 +430,8 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotRestoreJob);
 /// Human-readable label that categorizes the restore job to create.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RestoreJobDeliveryType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotSchedule` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotSchedule {

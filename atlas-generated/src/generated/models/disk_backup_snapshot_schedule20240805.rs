@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotSchedule20240805` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotSchedule20240805 {

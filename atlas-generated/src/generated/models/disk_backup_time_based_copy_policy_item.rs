@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for one time-based copy policy item.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupTimeBasedCopyPolicyItem {

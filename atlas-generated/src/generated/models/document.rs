@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// `Document` in the spec.
+///
+/// Cargo feature: `streams`.
 pub type Document = std::collections::BTreeMap<String, serde_json::Value>;

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// See <https://docs.atlas.mongodb.com/database-auditing/>.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DownloadClusterLogLogName {

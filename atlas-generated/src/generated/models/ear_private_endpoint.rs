@@ -4,6 +4,8 @@
 /// Encryption At Rest Private Endpoint
 ///
 /// Encryption At Rest Private Endpoint.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EarPrivateEndpoint {

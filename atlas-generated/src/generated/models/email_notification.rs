@@ -4,6 +4,8 @@
 /// Email Notification
 ///
 /// Email notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailNotification {
@@ -163,6 +165,8 @@ impl crate::runtime::Json for EmailNotification {
 }
 crate::impl_serde_via_json!(EmailNotification);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailNotificationTypeName {

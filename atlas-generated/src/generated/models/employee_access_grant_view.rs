@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// MongoDB employee granted access level and expiration for a cluster.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmployeeAccessGrantView {
@@ -127,6 +129,8 @@ impl crate::runtime::Json for EmployeeAccessGrantView {
 }
 crate::impl_serde_via_json!(EmployeeAccessGrantView);
 /// Level of access to grant to MongoDB Employees.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmployeeAccessGrantViewGrantType {

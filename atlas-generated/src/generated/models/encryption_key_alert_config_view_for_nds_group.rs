@@ -4,6 +4,8 @@
 /// Encryption Key Alert Configuration
 ///
 /// Encryption key alert configuration allows to select thresholds  which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptionKeyAlertConfigViewForNdsGroup {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `EndpointService` in the spec.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EndpointService {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response envelope that wraps the response payload in `content` and includes response metadata such as `status` and `locations`.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnvelopedSchemaAdvisorResponse {

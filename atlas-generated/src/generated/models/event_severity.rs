@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Severity of the event.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSeverity {

@@ -4,6 +4,8 @@
 /// Event type details
 ///
 /// A singular type of event.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventTypeDetails {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `EventTypeForOrg` in the spec.
+///
+/// Cargo features: any of `activity_feed`, `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventTypeForOrg {

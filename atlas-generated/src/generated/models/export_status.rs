@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// State of the Export Job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExportStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Extra retention setting item in the desired backup policy.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtraRetentionSetting {

@@ -4,6 +4,8 @@
 /// Federated User
 ///
 /// MongoDB Cloud user linked to this federated authentication.
+///
+/// Cargo features: any of `federated_authentication`, `organizations`, `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FederatedUser {

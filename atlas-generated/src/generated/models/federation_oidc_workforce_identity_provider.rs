@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// OIDC WORKFORCE
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FederationOidcWorkforceIdentityProvider {
@@ -352,6 +354,8 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
 }
 crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProvider);
 /// Indicates whether authorization is granted based on group membership or user ID.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthorizationType {
@@ -435,6 +439,8 @@ impl crate::runtime::QueryValue for AuthorizationType {
 }
 crate::impl_serde_via_json!(AuthorizationType);
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IdpType {
@@ -518,6 +524,8 @@ impl crate::runtime::QueryValue for IdpType {
 }
 crate::impl_serde_via_json!(IdpType);
 /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IdentityProviderProtocol {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// OIDC WORKLOAD
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FederationOidcWorkloadIdentityProvider {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// SAML
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FederationSamlIdentityProvider {
@@ -407,6 +409,8 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
 }
 crate::impl_serde_via_json!(FederationSamlIdentityProvider);
 /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RequestBinding {
@@ -490,6 +494,8 @@ impl crate::runtime::QueryValue for RequestBinding {
 }
 crate::impl_serde_via_json!(RequestBinding);
 /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResponseSignatureAlgorithm {
@@ -573,6 +579,8 @@ impl crate::runtime::QueryValue for ResponseSignatureAlgorithm {
 }
 crate::impl_serde_via_json!(ResponseSignatureAlgorithm);
 /// String enum that indicates whether the identity provider is active.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FederationStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// SAML
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FederationSamlIdentityProviderUpdate {
@@ -311,6 +313,8 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
 }
 crate::impl_serde_via_json!(FederationSamlIdentityProviderUpdate);
 /// String enum that indicates whether the identity provider is active.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FederationSamlIdentityProviderUpdateStatus {

@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// See <https://dochub.mongodb.org/core/field-mapping-definition-fts#define-field-mappings>.
+///
+/// Cargo feature: `atlas_search`.
 pub type Fields = serde_json::Value;

@@ -4,6 +4,8 @@
 /// Flex Backup Restore Job
 ///
 /// Details for one restore job of a flex cluster.
+///
+/// Cargo features: any of `flex_restore_jobs`, `flex_snapshots`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexBackupRestoreJob20241113 {
@@ -356,6 +358,8 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
 }
 crate::impl_serde_via_json!(FlexBackupRestoreJob20241113);
 /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
+///
+/// Cargo features: any of `flex_restore_jobs`, `flex_snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlexBackupRestoreJobDeliveryType {
@@ -439,6 +443,8 @@ impl crate::runtime::QueryValue for FlexBackupRestoreJobDeliveryType {
 }
 crate::impl_serde_via_json!(FlexBackupRestoreJobDeliveryType);
 /// Phase of the restore workflow for this job at the time this resource made this request.
+///
+/// Cargo features: any of `flex_restore_jobs`, `flex_snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlexBackupStatus {

@@ -4,6 +4,8 @@
 /// Create Flex Backup Restore Job
 ///
 /// Details to create one restore job of a flex cluster.
+///
+/// Cargo feature: `flex_restore_jobs`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexBackupRestoreJobCreate20241113 {

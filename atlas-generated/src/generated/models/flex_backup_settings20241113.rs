@@ -4,6 +4,8 @@
 /// Flex Backup Configuration
 ///
 /// Flex backup configuration.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexBackupSettings20241113 {

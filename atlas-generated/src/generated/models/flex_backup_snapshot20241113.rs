@@ -4,6 +4,8 @@
 /// Flex Backup Snapshot
 ///
 /// Details for one snapshot of a flex cluster.
+///
+/// Cargo feature: `flex_snapshots`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexBackupSnapshot20241113 {

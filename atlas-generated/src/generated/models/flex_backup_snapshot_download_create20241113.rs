@@ -4,6 +4,8 @@
 /// Flex Backup Snapshot Download Create
 ///
 /// Details for one backup snapshot download of a flex cluster.
+///
+/// Cargo feature: `flex_snapshots`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexBackupSnapshotDownloadCreate20241113 {

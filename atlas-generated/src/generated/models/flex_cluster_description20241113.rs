@@ -4,6 +4,8 @@
 /// Flex Cluster Description
 ///
 /// Group of settings that configure a MongoDB Flex cluster.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexClusterDescription20241113 {
@@ -343,6 +345,8 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
 }
 crate::impl_serde_via_json!(FlexClusterDescription20241113);
 /// Flex cluster topology.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlexClusterDescription20241113ClusterType {
@@ -422,6 +426,8 @@ impl crate::runtime::QueryValue for FlexClusterDescription20241113ClusterType {
 }
 crate::impl_serde_via_json!(FlexClusterDescription20241113ClusterType);
 /// Method by which the cluster maintains the MongoDB versions.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FlexClusterDescription20241113VersionReleaseSystem {

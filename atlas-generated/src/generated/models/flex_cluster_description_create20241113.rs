@@ -4,6 +4,8 @@
 /// Flex Cluster Description Create
 ///
 /// Settings that you can specify when you create a flex cluster.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexClusterDescriptionCreate20241113 {

@@ -4,6 +4,8 @@
 /// Flex Cluster Description Update
 ///
 /// Settings that you can specify when you update a flex cluster.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexClusterDescriptionUpdate20241113 {

@@ -4,6 +4,8 @@
 /// Flex Cluster Metric Threshold
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics about the serverless database.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FlexClusterMetricThreshold {

@@ -4,6 +4,8 @@
 /// Flex Metric Alerts
 ///
 /// Flex Metric Alert notifies about changes of measurements or metrics for a Flex cluster.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexMetricAlert {

@@ -4,6 +4,8 @@
 /// Flex Alert Configuration
 ///
 /// Flex metric alert configuration allows to select which Flex database metrics trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexMetricAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Cloud Service Provider Settings for a Flex Cluster
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexProviderSettings20241113 {
@@ -146,6 +148,8 @@ impl crate::runtime::Json for FlexProviderSettings20241113 {
 }
 crate::impl_serde_via_json!(FlexProviderSettings20241113);
 /// Human-readable label that identifies the provider type.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProviderName {

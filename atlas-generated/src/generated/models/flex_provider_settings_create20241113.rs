@@ -4,6 +4,8 @@
 /// Cloud Service Provider Settings for a Flex Cluster
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlexProviderSettingsCreate20241113 {

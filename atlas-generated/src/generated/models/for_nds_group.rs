@@ -4,6 +4,8 @@
 /// ReplicaSet Events
 ///
 /// Replica Set Event identifies different activities about replica set of mongod instances.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ForNdsGroup {

@@ -4,6 +4,8 @@
 /// Tenant
 ///
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FreeComputeAutoScalingRules {

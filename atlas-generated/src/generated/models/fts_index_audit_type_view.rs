@@ -4,6 +4,8 @@
 /// FTS Index Audit Types
 ///
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FtsIndexAuditTypeView {

@@ -4,6 +4,8 @@
 /// FTS Index Audits
 ///
 /// FTS index audit indicates any activities about search index.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FtsIndexAuditView {

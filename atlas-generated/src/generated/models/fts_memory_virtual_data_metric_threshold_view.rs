@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `FtsMemoryVirtualDataMetricThresholdView` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FtsMemoryVirtualDataMetricThresholdView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Measurement of one Atlas Search status when MongoDB Atlas received this request.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FtsMetric {
@@ -103,6 +105,8 @@ impl crate::runtime::Json for FtsMetric {
 }
 crate::impl_serde_via_json!(FtsMetric);
 /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FtsMetricMetricName {
@@ -284,6 +288,8 @@ impl crate::runtime::QueryValue for FtsMetricMetricName {
 }
 crate::impl_serde_via_json!(FtsMetricMetricName);
 /// Unit of measurement that applies to this Atlas Search metric.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FtsMetricUnits {

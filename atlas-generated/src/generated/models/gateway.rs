@@ -4,6 +4,8 @@
 /// Gateway
 ///
 /// Represents a service-specific gateway, such as the Atlas Gateway, with its IP addresses.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Gateway {

@@ -4,6 +4,8 @@
 /// Gateway IP Addresses
 ///
 /// IP addresses for a specific gateway, organized by direction and cloud provider.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayIpAddresses {

@@ -4,6 +4,8 @@
 /// GCP
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GcpCloudProviderContainer {
@@ -200,6 +202,8 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
 }
 crate::impl_serde_via_json!(GcpCloudProviderContainer);
 /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
+///
+/// Cargo features: any of `network_peering`, `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GcpCloudProviderContainerRegionsItem {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GCPConsumerForwardingRule` in the spec.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GcpConsumerForwardingRule {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GCPCreateDataProcessRegionView` in the spec.
+///
+/// Cargo features: any of `cloud_backups`, `cloud_provider_access`, `clusters`, `data_federation`, `network_peering`, `online_archive`, `private_endpoint_services`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GcpCreateDataProcessRegionView {
@@ -82,6 +84,8 @@ impl crate::runtime::Json for GcpCreateDataProcessRegionView {
 }
 crate::impl_serde_via_json!(GcpCreateDataProcessRegionView);
 /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
+///
+/// Cargo features: any of `cloud_backups`, `cloud_provider_access`, `clusters`, `data_federation`, `network_peering`, `online_archive`, `private_endpoint_services`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GcpCreateDataProcessRegionViewRegion {

@@ -4,6 +4,8 @@
 /// GCP
 ///
 /// Group of Private Endpoint Service settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GcpEndpointService {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GCPHardwareSpec` in the spec.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GcpHardwareSpec {

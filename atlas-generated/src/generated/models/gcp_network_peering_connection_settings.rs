@@ -4,6 +4,8 @@
 /// GCP
 ///
 /// Group of Network Peering connection settings.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GcpNetworkPeeringConnectionSettings {
@@ -192,6 +194,8 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
 }
 crate::impl_serde_via_json!(GcpNetworkPeeringConnectionSettings);
 /// State of the network peering connection at the time you made the request.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GcpNetworkPeeringConnectionSettingsStatus {

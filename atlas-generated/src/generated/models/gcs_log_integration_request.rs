@@ -4,6 +4,8 @@
 /// GCS Log Export Integration Request
 ///
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GcsLogIntegrationRequest {

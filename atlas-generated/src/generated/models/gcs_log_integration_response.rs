@@ -4,6 +4,8 @@
 /// GCS Log Export Integration Response
 ///
 /// Details to integrate Google Cloud Storage log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GcsLogIntegrationResponse {

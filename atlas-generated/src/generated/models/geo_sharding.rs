@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GeoSharding` in the spec.
+///
+/// Cargo feature: `global_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GeoSharding {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1defaultGroupLimits~1{limitName}/get/parameters/2/schema` in the spec.
+///
+/// Cargo feature: `limit_description`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetDefaultGroupLimitLimitName {

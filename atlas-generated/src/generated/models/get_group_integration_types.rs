@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Integration Type
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetGroupIntegrationIntegrationType {

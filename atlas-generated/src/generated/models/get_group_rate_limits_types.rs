@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1aiModelApiClouds~1{cloud}~1geographies~1{geography}~1modelGroupNames~1{modelGroupName}~1rateLimits/get/parameters/3/schema` in the spec.
+///
+/// Cargo feature: `ai_model_rate_limits`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetGroupRateLimitsCloud {

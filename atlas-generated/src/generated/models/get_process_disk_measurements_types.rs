@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// One measurement requested for this MongoDB process.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetProcessDiskMeasurementsMItem {

@@ -4,6 +4,8 @@
 /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-gcp-kms/>.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GoogleCloudKms {

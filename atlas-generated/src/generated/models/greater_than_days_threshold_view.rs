@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Threshold value that triggers an alert.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GreaterThanDaysThresholdView {
@@ -111,6 +113,8 @@ impl crate::runtime::Json for GreaterThanDaysThresholdView {
 }
 crate::impl_serde_via_json!(GreaterThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GreaterThanOperator {
@@ -190,6 +194,8 @@ impl crate::runtime::QueryValue for GreaterThanOperator {
 }
 crate::impl_serde_via_json!(GreaterThanOperator);
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ThanDaysThresholdViewUnits {

@@ -4,6 +4,8 @@
 /// Greater Than Raw Threshold
 ///
 /// A Limit that triggers an alert when greater than a number.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GreaterThanRawThreshold {

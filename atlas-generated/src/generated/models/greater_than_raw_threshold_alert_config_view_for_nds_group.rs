@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GreaterThanRawThresholdAlertConfigViewForNdsGroup` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {

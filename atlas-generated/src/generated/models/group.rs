@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `Group` in the spec.
+///
+/// Cargo features: any of `organizations`, `projects`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Group {
@@ -255,6 +257,8 @@ crate::impl_serde_via_json!(Group);
 /// `GOV_REGIONS_ONLY`: Only allows deployments in GovCloud regions.
 ///
 /// See <https://www.mongodb.com/docs/atlas/government/overview/supported-regions/#supported-cloud-providers-and-regions>.
+///
+/// Cargo features: any of `organizations`, `projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GroupRegionUsageRestrictions {

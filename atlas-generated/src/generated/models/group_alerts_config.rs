@@ -3,6 +3,8 @@
 #![allow(deprecated)]
 /// `GroupAlertsConfig` in the spec.
 ///
+/// Cargo feature: `alert_configurations`.
+///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -4,6 +4,8 @@
 /// Group IP Address
 ///
 /// List of IP addresses in a project.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupIpAddresses {

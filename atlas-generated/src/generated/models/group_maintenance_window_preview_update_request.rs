@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupMaintenanceWindowPreviewUpdateRequest` in the spec.
+///
+/// Cargo feature: `maintenance_windows`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupMaintenanceWindowPreviewUpdateRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupMigrationRequest` in the spec.
+///
+/// Cargo feature: `projects`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupMigrationRequest {

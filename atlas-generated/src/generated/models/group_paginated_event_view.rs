@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupPaginatedEventView` in the spec.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupPaginatedEventView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupRole` in the spec.
+///
+/// Cargo features: any of `organizations`, `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupRole {

@@ -4,6 +4,8 @@
 /// Group Service IP Addresses
 ///
 /// List of IP addresses in a project categorized by services.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupService {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupServiceAccountRoleAssignment` in the spec.
+///
+/// Cargo feature: `service_accounts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupServiceAccountRoleAssignment {

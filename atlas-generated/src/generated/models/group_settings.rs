@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Collection of settings that configures the project.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request view to update the group.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupUpdate {

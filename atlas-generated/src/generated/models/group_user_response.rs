@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `GroupUserResponse` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GroupUserResponse {
@@ -139,6 +141,8 @@ impl From<crate::models::GroupActiveUserResponse> for GroupUserResponse {
 }
 crate::impl_serde_via_json!(GroupUserResponse);
 /// The `orgMembershipStatus` values that select `GroupUserResponse::Pending`: which one a value has.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GroupUserResponsePendingOrgMembershipStatus {

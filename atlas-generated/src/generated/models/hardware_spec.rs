@@ -3,6 +3,8 @@
 #![allow(deprecated)]
 /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.
 ///
+/// Cargo feature: `full` (no operation uses it).
+///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// HTTP header with name and value.
+///
+/// Cargo features: any of `metric_integrations`, `push_based_log_export`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Header {

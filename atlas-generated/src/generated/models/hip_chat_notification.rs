@@ -4,6 +4,8 @@
 /// HipChat Notification
 ///
 /// HipChat notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HipChatNotification {
@@ -225,6 +227,8 @@ impl crate::runtime::Json for HipChatNotification {
 }
 crate::impl_serde_via_json!(HipChatNotification);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HipChatNotificationTypeName {

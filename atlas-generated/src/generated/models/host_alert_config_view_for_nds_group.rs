@@ -4,6 +4,8 @@
 /// Host Alert Configuration
 ///
 /// Host alert configuration allows to select which mongod host events trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HostAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Host Alerts
 ///
 /// Host alert notifies about activities on mongod host.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HostAlertViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Host Events
 ///
 /// Host event identifies different activities about mongod host.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HostEventViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Host Metric Alerts
 ///
 /// Host Metric Alert notifies about changes of measurements or metrics for mongod host.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum HostMetricAlert {
@@ -562,6 +564,8 @@ impl From<crate::models::NumberMetricAlertView> for HostMetricAlert {
 }
 crate::impl_serde_via_json!(HostMetricAlert);
 /// The `metricName` values that select `HostMetricAlert::Raw`: which one a value has.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricAlertRawMetricName {
@@ -1379,6 +1383,8 @@ impl crate::runtime::Json for HostMetricAlertRawMetricName {
 }
 crate::impl_serde_via_json!(HostMetricAlertRawMetricName);
 /// The `metricName` values that select `HostMetricAlert::Time`: which one a value has.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricAlertTimeMetricName {
@@ -1618,6 +1624,8 @@ impl crate::runtime::Json for HostMetricAlertTimeMetricName {
 }
 crate::impl_serde_via_json!(HostMetricAlertTimeMetricName);
 /// The `metricName` values that select `HostMetricAlert::Data`: which one a value has.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricAlertDataMetricName {

@@ -4,6 +4,8 @@
 /// Host Metric Alert Configuration
 ///
 /// Host metric alert configuration allows to select which mongod host metrics trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HostMetricAlertConfigViewForNdsGroup {

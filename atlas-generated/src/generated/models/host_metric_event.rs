@@ -4,6 +4,8 @@
 /// Host Metric Events
 ///
 /// Host Metric Event reflects different measurements and metrics about mongod host.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum HostMetricEvent {
@@ -562,6 +564,8 @@ impl From<crate::models::NumberMetricEventView> for HostMetricEvent {
 }
 crate::impl_serde_via_json!(HostMetricEvent);
 /// The `metricName` values that select `HostMetricEvent::Raw`: which one a value has.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricEventRawMetricName {
@@ -1379,6 +1383,8 @@ impl crate::runtime::Json for HostMetricEventRawMetricName {
 }
 crate::impl_serde_via_json!(HostMetricEventRawMetricName);
 /// The `metricName` values that select `HostMetricEvent::Time`: which one a value has.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricEventTimeMetricName {
@@ -1618,6 +1624,8 @@ impl crate::runtime::Json for HostMetricEventTimeMetricName {
 }
 crate::impl_serde_via_json!(HostMetricEventTimeMetricName);
 /// The `metricName` values that select `HostMetricEvent::Data`: which one a value has.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricEventDataMetricName {

@@ -4,6 +4,8 @@
 /// Host Metric Threshold
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics about mongod host.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum HostMetricThreshold {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostMetricValue {
@@ -99,6 +101,8 @@ impl crate::runtime::Json for HostMetricValue {
 }
 crate::impl_serde_via_json!(HostMetricValue);
 /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostMetricValueUnits {

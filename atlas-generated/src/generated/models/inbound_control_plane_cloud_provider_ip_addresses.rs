@@ -4,6 +4,8 @@
 /// Inbound Control Plane IP Addresses By Cloud Provider
 ///
 /// List of inbound IP addresses to the Atlas control plane, categorized by cloud provider. If your application allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your API requests can reach the Atlas control plane.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InboundControlPlaneCloudProviderIpAddresses {

@@ -4,6 +4,8 @@
 /// One or more settings that determine how the MongoDB Cloud creates this MongoDB index.
 ///
 /// See <https://docs.mongodb.com/manual/reference/method/db.collection.createIndex/#options>.
+///
+/// Cargo feature: `rolling_index`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IndexOptions {

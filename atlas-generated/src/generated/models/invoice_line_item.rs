@@ -4,6 +4,8 @@
 /// Line Item
 ///
 /// One service included in this invoice.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvoiceLineItem {
@@ -421,6 +423,8 @@ impl crate::runtime::Json for InvoiceLineItem {
 }
 crate::impl_serde_via_json!(InvoiceLineItem);
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LineItemCloudProvider {

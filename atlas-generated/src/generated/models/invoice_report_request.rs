@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `InvoiceReportRequest` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceReportRequest {
@@ -132,6 +134,8 @@ impl crate::runtime::Json for InvoiceReportRequest {
 }
 crate::impl_serde_via_json!(InvoiceReportRequest);
 /// Format of the report.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReportFormat {
@@ -215,6 +219,8 @@ impl crate::runtime::QueryValue for ReportFormat {
 }
 crate::impl_serde_via_json!(ReportFormat);
 /// Type of report to generate.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReportType {

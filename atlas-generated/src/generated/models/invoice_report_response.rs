@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Status and details of a previously requested invoice report.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceReportResponse {
@@ -246,6 +248,8 @@ impl crate::runtime::Json for InvoiceReportResponse {
 }
 crate::impl_serde_via_json!(InvoiceReportResponse);
 /// Current state of the report generation.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InvoiceReportResponseState {

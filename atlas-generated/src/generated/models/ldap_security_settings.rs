@@ -4,6 +4,8 @@
 /// LDAP Security Settings
 ///
 /// Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details that apply to the specified project.
+///
+/// Cargo features: any of `ldap_configuration`, `x_509_authentication`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LdapSecuritySettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LDAPVerifyConnectivityJobRequest` in the spec.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequest {
@@ -165,6 +167,8 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
 }
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequest);
 /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequestParams {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// One test that MongoDB Cloud runs to test verification of the provided Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LdapVerifyConnectivityJobRequestValidation {
@@ -111,6 +113,8 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidation {
 }
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequestValidation);
 /// Human-readable string that indicates the result of this verification test.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestValidationStatus {
@@ -194,6 +198,8 @@ impl crate::runtime::QueryValue for LdapVerifyConnectivityJobRequestValidationSt
 }
 crate::impl_serde_via_json!(LdapVerifyConnectivityJobRequestValidationStatus);
 /// Human-readable label that identifies this verification test that MongoDB Cloud runs.
+///
+/// Cargo feature: `ldap_configuration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LdapVerifyConnectivityJobRequestValidationValidationType {

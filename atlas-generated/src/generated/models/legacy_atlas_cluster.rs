@@ -4,6 +4,8 @@
 /// Cluster Description
 ///
 /// Group of settings that configure a MongoDB cluster.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LegacyAtlasCluster {

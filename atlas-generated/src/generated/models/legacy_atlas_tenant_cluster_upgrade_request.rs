@@ -4,6 +4,8 @@
 /// Tenant Cluster Upgrade Request
 ///
 /// Request containing target state of tenant cluster to be upgraded.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LegacyAtlasTenantClusterUpgradeRequest {

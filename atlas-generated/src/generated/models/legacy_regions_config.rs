@@ -4,6 +4,8 @@
 /// Region Configuration
 ///
 /// Physical location where MongoDB Cloud provisions cluster nodes.
+///
+/// Cargo feature: `clusters`.
 pub type LegacyRegionsConfig = std::collections::BTreeMap<
     String,
     crate::models::RegionSpec,

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Threshold value that triggers an alert.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LessThanDaysThresholdView {
@@ -111,6 +113,8 @@ impl crate::runtime::Json for LessThanDaysThresholdView {
 }
 crate::impl_serde_via_json!(LessThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LessThanOperator {

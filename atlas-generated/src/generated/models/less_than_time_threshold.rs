@@ -4,6 +4,8 @@
 /// Less Than Time Threshold
 ///
 /// A Limit that triggers an alert when less than a time period.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LessThanTimeThreshold {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LessThanTimeThresholdAlertConfigViewForNdsGroup` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {

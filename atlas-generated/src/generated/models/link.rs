@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `Link` in the spec.
+///
+/// Cargo features: any of `activity_feed`, `ai_model_api_keys`, `ai_model_rate_limits`, `alert_configurations`, `alerts`, `cloud_backups`, `cloud_migration_service`, `clusters`, `collection_level_metrics`, `data_federation`, `database_users`, `encryption_at_rest_using_customer_key_management`, `events`, `federated_authentication`, `flex_clusters`, `flex_restore_jobs`, `flex_snapshots`, `invoices`, `ldap_configuration`, `legacy_backup`, `limit_description`, `metric_integrations`, `mongo_db_cloud_users`, `monitoring_and_logs`, `network_peering`, `online_archive`, `organizations`, `overload_protection_simulation`, `performance_advisor`, `programmatic_api_keys`, `project_ip_access_list`, `projects`, `push_based_log_export`, `rate_limiting`, `remote_mcp_configurations`, `root`, `sandbox`, `serverless_instances`, `service_accounts`, `standby_links`, `streams`, `teams`, `third_party_integrations`, `x_509_authentication`, `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Link {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `Link_Atlas` in the spec.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkAtlas {

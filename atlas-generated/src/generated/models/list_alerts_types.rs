@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alerts/get/parameters/6/schema` in the spec.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListAlertsStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1{clusterView}~1{databaseName}~1{collectionName}~1collStats~1measurements/get/parameters/2/schema` in the spec.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListCollStatMeasurementsClusterView {
@@ -93,6 +95,8 @@ impl crate::runtime::QueryValue for ListCollStatMeasurementsClusterView {
 }
 crate::impl_serde_via_json!(ListCollStatMeasurementsClusterView);
 /// Metric requested for the given cluster
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListCollStatMeasurementsMetricsItem {

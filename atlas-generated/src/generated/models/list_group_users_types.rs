@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1users/get/parameters/9/schema/items` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListGroupUsersOrgMembershipStatusesItem {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invoices/get/parameters/10/schema` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListInvoicesSortBy {
@@ -85,6 +87,8 @@ impl crate::runtime::QueryValue for ListInvoicesSortBy {
 }
 crate::impl_serde_via_json!(ListInvoicesSortBy);
 /// `#/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invoices/get/parameters/11/schema` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListInvoicesOrderBy {

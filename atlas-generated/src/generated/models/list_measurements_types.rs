@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `#/paths/~1api~1atlas~1v2~1groups~1{groupId}~1hosts~1{processId}~1fts~1metrics~1measurements/get/parameters/7/schema/items` in the spec.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListMeasurementsMetricsItem {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Current state of this collection within the restore job.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListRestoreJobCollectionsState {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LiveImportAvailableProject` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LiveImportAvailableProject {

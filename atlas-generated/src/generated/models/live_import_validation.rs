@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LiveImportValidation` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LiveImportValidation {
@@ -156,6 +158,8 @@ impl crate::runtime::Json for LiveImportValidation {
 }
 crate::impl_serde_via_json!(LiveImportValidation);
 /// State of the specified validation job returned at the time of the request.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LiveImportValidationStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LiveMigrationRequest20240530` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LiveMigrationRequest20240530 {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `LiveMigrationResponse` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LiveMigrationResponse {
@@ -193,6 +195,8 @@ crate::impl_serde_via_json!(LiveMigrationResponse);
 /// - Replicating data from source to destination.
 /// - Verifying MongoDB Atlas connection settings.
 /// - Stopping replication after the cut over.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LiveMigrationResponseStatus {

@@ -4,6 +4,8 @@
 /// Log Export Integration Request
 ///
 /// Request schema for creating or updating a log integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LogIntegrationRequest {
@@ -241,6 +243,8 @@ impl From<crate::models::SplunkLogIntegrationRequest> for LogIntegrationRequest 
 }
 crate::impl_serde_via_json!(LogIntegrationRequest);
 /// `LogIntegrationRequest/properties/logTypes/items` in the spec.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LogIntegrationRequestLogTypesItem {

@@ -4,6 +4,8 @@
 /// Log Integration Response
 ///
 /// Response schema for log integration operations.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LogIntegrationResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MatcherFieldView` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MatcherFieldView {

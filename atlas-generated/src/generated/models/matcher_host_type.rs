@@ -4,6 +4,8 @@
 /// Matcher Host Types
 ///
 /// Value to match or exceed using the specified `matchers.operator`.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MatcherHostType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MdbAvailableVersion` in the spec.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MdbAvailableVersion {
@@ -157,6 +159,8 @@ impl crate::runtime::Json for MdbAvailableVersion {
 }
 crate::impl_serde_via_json!(MdbAvailableVersion);
 /// Whether the version is the current default for the Instance Size and Cloud Provider.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MdbAvailableVersionDefaultStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MeasurementsCollStatsLatencyCluster` in the spec.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MeasurementsCollStatsLatencyCluster {

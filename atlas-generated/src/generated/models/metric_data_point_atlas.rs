@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricDataPointAtlas {

@@ -4,6 +4,8 @@
 /// Metric Integration Request
 ///
 /// Request schema for creating a metric integration.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetricIntegrationRequest {
@@ -232,6 +234,8 @@ impl crate::runtime::Json for MetricIntegrationRequest {
 }
 crate::impl_serde_via_json!(MetricIntegrationRequest);
 /// The temporality to send to the metric integration.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AggregationTemporality {
@@ -319,6 +323,8 @@ impl crate::runtime::QueryValue for AggregationTemporality {
 }
 crate::impl_serde_via_json!(AggregationTemporality);
 /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthType {
@@ -402,6 +408,8 @@ impl crate::runtime::QueryValue for AuthType {
 }
 crate::impl_serde_via_json!(AuthType);
 /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntegrationType {
@@ -485,6 +493,8 @@ impl crate::runtime::QueryValue for IntegrationType {
 }
 crate::impl_serde_via_json!(IntegrationType);
 /// `MetricIntegrationRequest/properties/metricSelection/items` in the spec.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MetricIntegrationRequestMetricSelectionItem {
@@ -576,6 +586,8 @@ impl crate::runtime::QueryValue for MetricIntegrationRequestMetricSelectionItem 
 }
 crate::impl_serde_via_json!(MetricIntegrationRequestMetricSelectionItem);
 /// The provider type for the metric integration. Identifies the third-party service provider.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProviderType {

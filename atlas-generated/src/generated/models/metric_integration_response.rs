@@ -4,6 +4,8 @@
 /// Metric Integration Response
 ///
 /// Response schema for metric integration operations.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetricIntegrationResponse {

@@ -4,6 +4,8 @@
 /// Metric Integration Update Request
 ///
 /// Request schema for updating a metric integration.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetricIntegrationUpdateRequest {

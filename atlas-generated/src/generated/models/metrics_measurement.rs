@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MetricsMeasurement` in the spec.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricsMeasurement {
@@ -117,6 +119,8 @@ impl crate::runtime::Json for MetricsMeasurement {
 }
 crate::impl_serde_via_json!(MetricsMeasurement);
 /// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.
+///
+/// Cargo features: any of `collection_level_metrics`, `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MetricsMeasurementUnits {

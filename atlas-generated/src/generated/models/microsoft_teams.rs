@@ -4,6 +4,8 @@
 /// MICROSOFT_TEAMS
 ///
 /// Details to integrate one Microsoft Teams account with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicrosoftTeams {
@@ -116,6 +118,8 @@ impl crate::runtime::Json for MicrosoftTeams {
 }
 crate::impl_serde_via_json!(MicrosoftTeams);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MicrosoftTeamsType {

@@ -4,6 +4,8 @@
 /// Microsoft Teams Notification
 ///
 /// Microsoft Teams notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicrosoftTeamsNotification {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Authentication attempt, one per object, made against the cluster.
+///
+/// Cargo feature: `access_tracking`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MongoDbAccessLogs {

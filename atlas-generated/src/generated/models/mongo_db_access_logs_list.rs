@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MongoDBAccessLogsList` in the spec.
+///
+/// Cargo feature: `access_tracking`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MongoDbAccessLogsList {

@@ -4,6 +4,8 @@
 /// Intelligent Workload Management Alert Configuration
 ///
 /// Intelligent Workload Management alert configuration allows to select which Intelligent Workload Management events trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MongotuneAlertConfigViewForNdsGroup {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `MonthlyScheduleView` in the spec.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MonthlyScheduleView {

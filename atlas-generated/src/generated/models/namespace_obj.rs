@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NamespaceObj {
@@ -96,6 +98,8 @@ impl crate::runtime::Json for NamespaceObj {
 }
 crate::impl_serde_via_json!(NamespaceObj);
 /// Human-readable label that identifies the type of namespace.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NamespaceObjType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `NamespacesRequest` in the spec.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NamespacesRequest {

@@ -4,6 +4,8 @@
 /// Atlas Project Audits
 ///
 /// Audit saving information about Atlas cloud provider and other Atlas related details.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsAuditViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Auto Scaling Audits
 ///
 /// Auto scaling audit indicates when Atlas auto-scaling cluster tier up or down.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsAutoScalingAuditViewForNdsGroup {

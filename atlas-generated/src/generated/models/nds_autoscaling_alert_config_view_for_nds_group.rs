@@ -4,6 +4,8 @@
 /// NDS Auto-Scaling Alert Configuration
 ///
 /// NDS Auto-Scaling alert configuration allows selecting which auto-scaling events trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsAutoscalingAlertConfigViewForNdsGroup {

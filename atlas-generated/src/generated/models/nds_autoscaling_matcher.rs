@@ -4,6 +4,8 @@
 /// Matchers
 ///
 /// Rules to apply when comparing a cluster against this alert configuration.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsAutoscalingMatcher {

@@ -4,6 +4,8 @@
 /// Serverless Instance Audits
 ///
 /// Serverless instance audit identifies any activities around serverless instance.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsServerlessInstanceAuditView {

@@ -4,6 +4,8 @@
 /// Tenant Endpoint Audits
 ///
 /// Tenant endpoint audit indicates when Atlas auto-scaling cluster tier up or down.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NdsTenantEndpointAuditView {

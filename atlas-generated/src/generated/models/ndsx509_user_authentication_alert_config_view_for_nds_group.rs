@@ -4,6 +4,8 @@
 /// X509 User Authentication Alert Configuration
 ///
 /// X509 User Authentication alert configuration allows to select thresholds for expiration of client, CA certificates and CRL which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ndsx509UserAuthenticationAlertConfigViewForNdsGroup {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `NetworkPermissionEntryStatus` in the spec.
+///
+/// Cargo feature: `project_ip_access_list`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkPermissionEntryStatus {
@@ -96,6 +98,8 @@ crate::impl_serde_via_json!(NetworkPermissionEntryStatus);
 /// `PENDING`: MongoDB Cloud has started to add access list entry. This access list entry may not apply to all cloud providers at the time of this request.
 ///
 /// `FAILED`: MongoDB Cloud didn't succeed in adding this access list entry.
+///
+/// Cargo feature: `project_ip_access_list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NetworkPermissionEntryStatusStatus {

@@ -10,6 +10,8 @@
 /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
 ///
 /// See <https://discuss.newrelic.com/t/new-relic-plugin-eol-wednesday-june-16th-2021/127267>.
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewRelic {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ObjectStoragePrivateEndpointRequest` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ObjectStoragePrivateEndpointRequest {
@@ -124,6 +126,8 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointRequest {
 }
 crate::impl_serde_via_json!(ObjectStoragePrivateEndpointRequest);
 /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointRegionName {

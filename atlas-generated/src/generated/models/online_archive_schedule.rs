@@ -4,6 +4,8 @@
 /// Online Archive Schedule
 ///
 /// Regular frequency and duration when archiving process occurs.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OnlineArchiveSchedule {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Comparison operator to apply when checking the current metric value.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Operator {

@@ -4,6 +4,8 @@
 /// OPS_GENIE
 ///
 /// Details to integrate one OpsGenie account with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpsGenie {
@@ -142,6 +144,8 @@ impl crate::runtime::Json for OpsGenie {
 }
 crate::impl_serde_via_json!(OpsGenie);
 /// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpsGenieRegion {
@@ -225,6 +229,8 @@ impl crate::runtime::QueryValue for OpsGenieRegion {
 }
 crate::impl_serde_via_json!(OpsGenieRegion);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpsGenieType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrgActiveUserResponse` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgActiveUserResponse {

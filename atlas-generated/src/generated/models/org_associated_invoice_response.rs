@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response containing associated invoices for an organization.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgAssociatedInvoiceResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrgDelegationSettingsResponse` in the spec.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgDelegationSettingsResponse {
@@ -166,6 +168,8 @@ impl crate::runtime::Json for OrgDelegationSettingsResponse {
 }
 crate::impl_serde_via_json!(OrgDelegationSettingsResponse);
 /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DelegatedMcpAccess {
@@ -253,6 +257,8 @@ impl crate::runtime::QueryValue for DelegatedMcpAccess {
 }
 crate::impl_serde_via_json!(DelegatedMcpAccess);
 /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DelegatedPartnerAccess {

@@ -4,6 +4,8 @@
 /// Organization Events
 ///
 /// Organization event identifies different activities and changes in an organization settings.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrgEventViewForOrg {

@@ -4,6 +4,8 @@
 /// Organization Federation Settings
 ///
 /// Details that define how to connect one MongoDB Cloud organization to one federated authentication service.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrgFederationSettings {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrgMcpConfigResponse` in the spec.
+///
+/// Cargo feature: `remote_mcp_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgMcpConfigResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrgMcpConfigUpdateRequest` in the spec.
+///
+/// Cargo feature: `remote_mcp_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgMcpConfigUpdateRequest {
@@ -123,6 +125,8 @@ impl crate::runtime::Json for OrgMcpConfigUpdateRequest {
 }
 crate::impl_serde_via_json!(OrgMcpConfigUpdateRequest);
 /// Organization roles available for Service Accounts.
+///
+/// Cargo feature: `remote_mcp_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrgMcpConfigUpdateRequestRolesItem {

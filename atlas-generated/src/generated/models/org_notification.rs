@@ -4,6 +4,8 @@
 /// Organization Notification
 ///
 /// Organization notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrgNotification {
@@ -203,6 +205,8 @@ impl crate::runtime::Json for OrgNotification {
 }
 crate::impl_serde_via_json!(OrgNotification);
 /// One or more organization roles that receive the configured alert.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrgNotificationRolesItem {
@@ -309,6 +313,8 @@ impl crate::runtime::QueryValue for OrgNotificationRolesItem {
 }
 crate::impl_serde_via_json!(OrgNotificationRolesItem);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrgNotificationTypeName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Organization Service Account that Atlas created for the organization.
+///
+/// Cargo features: any of `organizations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgServiceAccount {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
+///
+/// Cargo features: any of `organizations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrgServiceAccountRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrgUserResponse` in the spec.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OrgUserResponse {
@@ -139,6 +141,8 @@ impl From<crate::models::OrgActiveUserResponse> for OrgUserResponse {
 }
 crate::impl_serde_via_json!(OrgUserResponse);
 /// The `orgMembershipStatus` values that select `OrgUserResponse::Pending`: which one a value has.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrgUserResponsePendingOrgMembershipStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
+///
+/// Cargo feature: `mongo_db_cloud_users`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrgUserRolesResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrganizationInvitation` in the spec.
+///
+/// Cargo features: any of `organizations`, `projects`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
@@ -275,6 +277,8 @@ impl crate::runtime::Json for OrganizationInvitation {
 }
 crate::impl_serde_via_json!(OrganizationInvitation);
 /// `OrganizationInvitation/properties/roles/items` in the spec.
+///
+/// Cargo features: any of `organizations`, `projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationInvitationRolesItem {

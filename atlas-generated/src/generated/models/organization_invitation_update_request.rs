@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrganizationInvitationUpdateRequest` in the spec.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationInvitationUpdateRequest {

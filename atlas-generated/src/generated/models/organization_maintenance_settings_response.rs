@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Maintenance configuration settings for an organization.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationMaintenanceSettingsResponse {
@@ -125,6 +127,8 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {
 }
 crate::impl_serde_via_json!(OrganizationMaintenanceSettingsResponse);
 /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
@@ -215,6 +219,8 @@ crate::impl_serde_via_json!(
     OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode
 );
 /// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationMaintenanceSettingsResponseWaveAssignmentMode {

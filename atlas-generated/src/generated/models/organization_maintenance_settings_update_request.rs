@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `OrganizationMaintenanceSettingsUpdateRequest` in the spec.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationMaintenanceSettingsUpdateRequest {
@@ -93,6 +95,8 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequest {
 }
 crate::impl_serde_via_json!(OrganizationMaintenanceSettingsUpdateRequest);
 /// Mode configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when unset. Set the organization to `ENV_TAG_MAPPING` mode to have Atlas derive the maintenance wave from each project's environment tag. The tag key must be `environment`. The tag value determines the wave: `development` or `test` maps to Wave 1, `staging` maps to Wave 2, and `production` maps to Wave 3. Only this field can be updated; Atlas derives read-only `effectiveWaveAssignmentMode` on GET responses and uses that value for scheduling when it differs from `waveAssignmentMode`. Omit this field to leave the current value unchanged. Specify null to reset to the default value (`MANUAL`).
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Collection of settings that configures the organization.
+///
+/// Cargo feature: `organizations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationSettings {

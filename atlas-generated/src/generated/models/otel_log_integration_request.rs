@@ -4,6 +4,8 @@
 /// OTel Log Export Integration Request
 ///
 /// Request schema for creating or updating an OpenTelemetry log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OtelLogIntegrationRequest {

@@ -4,6 +4,8 @@
 /// OTel Log Export Integration Response
 ///
 /// Details to integrate OpenTelemetry log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OtelLogIntegrationResponse {

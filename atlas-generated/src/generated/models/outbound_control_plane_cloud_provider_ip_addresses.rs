@@ -4,6 +4,8 @@
 /// Outbound Control Plane IP Addresses By Cloud Provider
 ///
 /// List of outbound IP addresses from the Atlas control plane, categorized by cloud provider. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that Atlas can communicate with your webhooks and KMS.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OutboundControlPlaneCloudProviderIpAddresses {

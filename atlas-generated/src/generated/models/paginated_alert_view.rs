@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedAlertView` in the spec.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedAlertView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiAppUserView` in the spec.
+///
+/// Cargo feature: `teams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAppUserView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List of MongoDB Database users granted access to databases in the specified project.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasDatabaseUserView {

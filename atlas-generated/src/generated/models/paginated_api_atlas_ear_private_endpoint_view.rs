@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiAtlasEARPrivateEndpointView` in the spec.
+///
+/// Cargo feature: `encryption_at_rest_using_customer_key_management`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasEarPrivateEndpointView {

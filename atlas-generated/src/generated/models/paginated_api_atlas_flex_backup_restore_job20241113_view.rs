@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiAtlasFlexBackupRestoreJob20241113View` in the spec.
+///
+/// Cargo feature: `flex_restore_jobs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113View {

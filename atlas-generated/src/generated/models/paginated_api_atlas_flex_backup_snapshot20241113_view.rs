@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiAtlasFlexBackupSnapshot20241113View` in the spec.
+///
+/// Cargo feature: `flex_snapshots`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasFlexBackupSnapshot20241113View {

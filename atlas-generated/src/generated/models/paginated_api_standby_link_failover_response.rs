@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiStandbyLinkFailoverResponse` in the spec.
+///
+/// Cargo feature: `standby_links`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiStandbyLinkFailoverResponse {

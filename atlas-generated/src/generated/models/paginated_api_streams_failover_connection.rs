@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiStreamsFailoverConnection` in the spec.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsFailoverConnection {

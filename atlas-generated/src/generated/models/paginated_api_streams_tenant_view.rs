@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedApiStreamsTenantView` in the spec.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsTenantView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List response for AI Model API keys at the organization and project level.
+///
+/// Cargo feature: `ai_model_api_keys`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedAtlasAiModelApiKeysResponse {

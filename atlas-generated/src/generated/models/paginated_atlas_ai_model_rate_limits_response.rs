@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List response for AI Model rate limits at the organization and project level.
+///
+/// Cargo feature: `ai_model_rate_limits`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedAtlasAiModelRateLimitsResponse {

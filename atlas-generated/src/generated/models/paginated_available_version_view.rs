@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedAvailableVersionView` in the spec.
+///
+/// Cargo feature: `projects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedAvailableVersionView {

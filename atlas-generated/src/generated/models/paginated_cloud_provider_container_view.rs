@@ -4,6 +4,8 @@
 /// Network Peering
 ///
 /// List of Network Peering Containers that Amazon Web Services serves.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedCloudProviderContainerView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedClusterDescription20240805` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedClusterDescription20240805 {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Group of Network Peering connection settings.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedContainerPeerView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedDatabaseView` in the spec.
+///
+/// Cargo feature: `monitoring_and_logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedDatabaseView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A list of user-configurable, project-level limits with descriptions.
+///
+/// Cargo feature: `limit_description`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedDefaultGroupLimitResponse {

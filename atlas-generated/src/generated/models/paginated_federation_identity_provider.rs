@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedFederationIdentityProvider` in the spec.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedFederationIdentityProvider {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedFlexClusters20241113` in the spec.
+///
+/// Cargo feature: `flex_clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedFlexClusters20241113 {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedGroupMcpConfigView` in the spec.
+///
+/// Cargo feature: `remote_mcp_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedGroupMcpConfigView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedIntegrationView` in the spec.
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedIntegrationView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedLegacyClusterView` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedLegacyClusterView {

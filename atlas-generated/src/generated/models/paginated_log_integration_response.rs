@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedLogIntegrationResponse` in the spec.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedLogIntegrationResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedMetricIntegrationResponse` in the spec.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedMetricIntegrationResponse {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedNetworkAccessView` in the spec.
+///
+/// Cargo feature: `project_ip_access_list`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedNetworkAccessView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A list of Organization Service Accounts.
+///
+/// Cargo feature: `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedOrgServiceAccounts {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List of overload protection simulations for a cluster.
+///
+/// Cargo feature: `overload_protection_simulation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedOverloadProtectionSimulationResponse {

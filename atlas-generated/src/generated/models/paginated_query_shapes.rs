@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Paginated collection of query shapes. This endpoint returns a maximum of 100 results.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedQueryShapes {

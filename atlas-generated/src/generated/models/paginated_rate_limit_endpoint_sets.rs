@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A list of rate limit endpoint sets.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedRateLimitEndpointSets {

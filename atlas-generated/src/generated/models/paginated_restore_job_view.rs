@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedRestoreJobView` in the spec.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedRestoreJobView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// List role mappings from the specified organization in the specified federation.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedRoleMappingView {

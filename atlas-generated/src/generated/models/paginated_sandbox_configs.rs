@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedSandboxConfigs` in the spec.
+///
+/// Cargo feature: `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedSandboxConfigs {

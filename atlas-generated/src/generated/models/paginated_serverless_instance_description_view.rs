@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedServerlessInstanceDescriptionView` in the spec.
+///
+/// Cargo feature: `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedServerlessInstanceDescriptionView {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A list of projects associated with the Service Account.
+///
+/// Cargo feature: `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedServiceAccountGroup {

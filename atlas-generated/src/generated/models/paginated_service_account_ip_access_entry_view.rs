@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedServiceAccountIPAccessEntryView` in the spec.
+///
+/// Cargo feature: `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedServiceAccountIpAccessEntryView {

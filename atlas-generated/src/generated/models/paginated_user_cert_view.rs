@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PaginatedUserCertView` in the spec.
+///
+/// Cargo feature: `x_509_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedUserCertView {

@@ -4,6 +4,8 @@
 /// Online Archive Partition
 ///
 /// Metadata to partition this online archive.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartitionFieldView {
@@ -123,6 +125,8 @@ crate::impl_serde_via_json!(PartitionFieldView);
 /// Data type of the parameter that that MongoDB Cloud uses to partition data. Partition parameters of type UUID must be of binary subtype 4. MongoDB Cloud skips partition parameters of type UUID with subtype 3.
 ///
 /// See <http://bsonspec.org/spec.html>.
+///
+/// Cargo feature: `online_archive`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartitionFieldViewFieldType {

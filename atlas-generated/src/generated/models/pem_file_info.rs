@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// PEM file information for the identity provider's current certificates.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PemFileInfo {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that this resource returned about the specified query.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PerformanceAdvisorOpStats {

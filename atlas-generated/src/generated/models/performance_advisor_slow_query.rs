@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details of one slow query that the Performance Advisor detected.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PerformanceAdvisorSlowQuery {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Metrics from a slow query log.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PerformanceAdvisorSlowQueryMetrics {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Pinned namespaces view for cluster.
+///
+/// Cargo feature: `collection_level_metrics`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PinnedNamespaces {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Information about a principal, such as an OAuth application, that triggered the event through delegated access.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Principal {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Set of Private endpoint and hostnames.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateEndpointHostname {

@@ -4,6 +4,8 @@
 /// GCP
 ///
 /// Group of Private Endpoint settings.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateGcpEndpointGroup {
@@ -214,6 +216,8 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
 }
 crate::impl_serde_via_json!(PrivateGcpEndpointGroup);
 /// State of the Google Cloud network endpoint group when MongoDB Cloud received this request.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateGcpEndpointGroupStatus {

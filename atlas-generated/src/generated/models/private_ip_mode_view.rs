@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PrivateIPModeView` in the spec.
+///
+/// Cargo feature: `network_peering`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpModeView {

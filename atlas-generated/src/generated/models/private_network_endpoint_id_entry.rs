@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PrivateNetworkEndpointIdEntry` in the spec.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateNetworkEndpointIdEntry {
@@ -256,6 +258,8 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
 }
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntry);
 /// Human-readable label that identifies the cloud service provider. Atlas Data Lake supports Amazon Web Services and Azure.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryProvider {
@@ -339,6 +343,8 @@ impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryProvider {
 }
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntryProvider);
 /// Status of the private endpoint connection request.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryStatus {
@@ -430,6 +436,8 @@ impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryStatus {
 }
 crate::impl_serde_via_json!(PrivateNetworkEndpointIdEntryStatus);
 /// Human-readable label that identifies the resource type associated with this private endpoint.
+///
+/// Cargo feature: `data_federation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrivateNetworkEndpointIdEntryType {

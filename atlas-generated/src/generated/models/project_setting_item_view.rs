@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ProjectSettingItemView` in the spec.
+///
+/// Cargo feature: `private_endpoint_services`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProjectSettingItemView {

@@ -4,6 +4,8 @@
 /// PROMETHEUS
 ///
 /// Details to integrate one Prometheus account with one MongoDB Cloud project.
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Prometheus {
@@ -215,6 +217,8 @@ impl crate::runtime::Json for Prometheus {
 }
 crate::impl_serde_via_json!(Prometheus);
 /// Desired method to discover the Prometheus service.
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PrometheusServiceDiscovery {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Defines the a window where maintenance will not begin within.
+///
+/// Cargo feature: `maintenance_windows`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProtectedHours {

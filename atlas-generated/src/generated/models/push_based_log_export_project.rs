@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `PushBasedLogExportProject` in the spec.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PushBasedLogExportProject {
@@ -153,6 +155,8 @@ impl crate::runtime::Json for PushBasedLogExportProject {
 }
 crate::impl_serde_via_json!(PushBasedLogExportProject);
 /// Describes whether or not the feature is enabled and what status it is in.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PushBasedLogExportProjectState {

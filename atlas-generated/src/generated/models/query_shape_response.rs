@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response containing the details and status of a query shape. The query shape field may be null if the user lacks PII view access.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryShapeResponse {
@@ -163,6 +165,8 @@ impl crate::runtime::Json for QueryShapeResponse {
 }
 crate::impl_serde_via_json!(QueryShapeResponse);
 /// The MongoDB command type issued for a query shape.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum QueryShapeResponseCommand {
@@ -250,6 +254,8 @@ impl crate::runtime::QueryValue for QueryShapeResponseCommand {
 }
 crate::impl_serde_via_json!(QueryShapeResponseCommand);
 /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum QueryShapeStatus {

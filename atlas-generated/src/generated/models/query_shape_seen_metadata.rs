@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Metadata about when a query shape was seen.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryShapeSeenMetadata {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for modifying the rejection status of a query shape.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryShapeUpdateRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Metadata and summary statistics for a given query shape.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryStatsDetailsResponse {

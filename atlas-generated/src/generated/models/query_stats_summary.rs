@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A summary of execution statistics for a given query shape.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryStatsSummary {
@@ -431,6 +433,8 @@ impl crate::runtime::Json for QueryStatsSummary {
 }
 crate::impl_serde_via_json!(QueryStatsSummary);
 /// The MongoDB command issued for this query shape.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum QueryStatsSummaryCommand {

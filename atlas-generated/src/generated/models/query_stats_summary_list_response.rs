@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `QueryStatsSummaryListResponse` in the spec.
+///
+/// Cargo feature: `query_shape_insights`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryStatsSummaryListResponse {

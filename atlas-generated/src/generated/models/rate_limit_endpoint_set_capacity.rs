@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The rate limit capacity for the endpoint set.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetCapacity {

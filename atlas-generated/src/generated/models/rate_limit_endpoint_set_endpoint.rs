@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `RateLimitEndpointSetEndpoint` in the spec.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetEndpoint {
@@ -95,6 +97,8 @@ impl crate::runtime::Json for RateLimitEndpointSetEndpoint {
 }
 crate::impl_serde_via_json!(RateLimitEndpointSetEndpoint);
 /// The HTTP method of the endpoint.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RateLimitEndpointSetEndpointMethod {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `RateLimitEndpointSetResponse` in the spec.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetResponse {
@@ -199,6 +201,8 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
 }
 crate::impl_serde_via_json!(RateLimitEndpointSetResponse);
 /// The scope of the endpoint set.
+///
+/// Cargo feature: `rate_limiting`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RateLimitEndpointSetResponseScope {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Raw {
@@ -224,6 +226,8 @@ impl crate::runtime::Json for Raw {
 }
 crate::impl_serde_via_json!(Raw);
 /// Severity of the event.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RawSeverity {

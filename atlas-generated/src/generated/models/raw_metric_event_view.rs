@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `RawMetricEventView` in the spec.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RawMetricEventView {

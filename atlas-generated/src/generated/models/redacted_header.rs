@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// HTTP header with a redacted value.
+///
+/// Cargo feature: `metric_integrations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RedactedHeader {

@@ -4,6 +4,8 @@
 /// Region Configuration
 ///
 /// Physical location where MongoDB Cloud provisions cluster nodes.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegionSpec {

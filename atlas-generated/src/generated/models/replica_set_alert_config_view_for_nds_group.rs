@@ -4,6 +4,8 @@
 /// Replica Set Alert Configuration
 ///
 /// Replica Set alert configuration allows to select which conditions of mongod replica set trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicaSetAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// ReplicaSet Alerts
 ///
 /// Replica Set alert notifies about different activities on replica set of mongod instances.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplicaSetAlertViewForNdsGroup {

@@ -6,6 +6,8 @@
 /// Event type that triggers an alert.
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/atlas-alert-event-types/>.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {

@@ -4,6 +4,8 @@
 /// Replica Set Threshold Alert Configuration
 ///
 /// Replica Set threshold alert configuration allows to select thresholds for conditions of mongod replica set which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplicaSetThresholdAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Replication Specifications
 ///
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplicationSpec {

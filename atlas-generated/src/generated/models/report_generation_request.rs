@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ReportGenerationRequest` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReportGenerationRequest {

@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// Accepted.
+///
+/// Cargo feature: `network_peering`.
 pub type RequestAccepted = serde_json::Value;

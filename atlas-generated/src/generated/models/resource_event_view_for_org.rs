@@ -4,6 +4,8 @@
 /// Resource Events
 ///
 /// Resource event reflects different activities about resources.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceEventViewForOrg {

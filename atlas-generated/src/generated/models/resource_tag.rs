@@ -4,6 +4,8 @@
 /// Resource Tag
 ///
 /// Key-value pair that tags and categorizes a MongoDB Cloud organization, project, or cluster. For example, `environment : production`.
+///
+/// Cargo features: any of `clusters`, `flex_clusters`, `organizations`, `projects`, `sandbox`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceTag {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Key and value pair that map one restore file to one hashed checksum. This parameter applies after you download the corresponding `delivery.url`.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RestoreJobFileHash {
@@ -129,6 +131,8 @@ impl crate::runtime::Json for RestoreJobFileHash {
 }
 crate::impl_serde_via_json!(RestoreJobFileHash);
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
+///
+/// Cargo feature: `legacy_backup`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RestoreJobFileHashTypeName {

@@ -4,6 +4,8 @@
 /// S3 Log Export Integration Request
 ///
 /// Request schema for creating or updating an S3 log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct S3LogIntegrationRequest {

@@ -4,6 +4,8 @@
 /// S3 Log Export Integration Response
 ///
 /// Details to integrate S3 log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct S3LogIntegrationResponse {

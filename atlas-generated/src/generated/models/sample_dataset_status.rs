@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SampleDatasetStatus` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SampleDatasetStatus {
@@ -176,6 +178,8 @@ impl crate::runtime::Json for SampleDatasetStatus {
 }
 crate::impl_serde_via_json!(SampleDatasetStatus);
 /// Status of the sample dataset load job.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SampleDatasetStatusState {

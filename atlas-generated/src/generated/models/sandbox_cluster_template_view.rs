@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Cluster template configuration for sandbox clusters.
+///
+/// Cargo feature: `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxClusterTemplateView {

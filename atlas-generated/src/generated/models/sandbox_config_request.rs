@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings to configure the sandbox feature for an organization.
+///
+/// Cargo feature: `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxConfigRequest {

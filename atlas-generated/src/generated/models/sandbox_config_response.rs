@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration details for the sandbox feature of an organization.
+///
+/// Cargo feature: `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxConfigResponse {

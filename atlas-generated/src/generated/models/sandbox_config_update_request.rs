@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings to update an existing sandbox for an organization.
+///
+/// Cargo feature: `sandbox`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxConfigUpdateRequest {

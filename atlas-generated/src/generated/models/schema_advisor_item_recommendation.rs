@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SchemaAdvisorItemRecommendation` in the spec.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SchemaAdvisorItemRecommendation {
@@ -131,6 +133,8 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
 }
 crate::impl_serde_via_json!(SchemaAdvisorItemRecommendation);
 /// Type of recommendation.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SchemaAdvisorItemRecommendationRecommendation {

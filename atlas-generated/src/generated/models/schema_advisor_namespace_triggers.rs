@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SchemaAdvisorNamespaceTriggers` in the spec.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SchemaAdvisorNamespaceTriggers {

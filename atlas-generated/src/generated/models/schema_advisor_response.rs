@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Response that contains Performance Advisor schema suggestions.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SchemaAdvisorResponse {

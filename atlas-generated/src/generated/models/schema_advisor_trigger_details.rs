@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SchemaAdvisorTriggerDetails` in the spec.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SchemaAdvisorTriggerDetails {
@@ -99,6 +101,8 @@ impl crate::runtime::Json for SchemaAdvisorTriggerDetails {
 }
 crate::impl_serde_via_json!(SchemaAdvisorTriggerDetails);
 /// Type of trigger.
+///
+/// Cargo feature: `performance_advisor`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SchemaAdvisorTriggerDetailsTriggerType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Authentication configuration for Schema Registry.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SchemaRegistryAuthentication {

@@ -4,6 +4,8 @@
 /// Search Deployment Audits
 ///
 /// Indicates activities on decoupled search nodes.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchDeploymentAuditView {

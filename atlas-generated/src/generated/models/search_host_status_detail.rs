@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Search Host Status Detail
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchHostStatusDetail {
@@ -151,6 +153,8 @@ crate::impl_serde_via_json!(SearchHostStatusDetail);
 /// - `PENDING`: Atlas has not yet started building the index.
 /// - `BUILDING`: Atlas is building or re-building the index after an edit.
 /// - `READY`: The index is ready and can support queries.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SearchIndex` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchIndex {
@@ -317,6 +319,8 @@ crate::impl_serde_via_json!(SearchIndex);
 /// MongoDB Cloud uses the selected process to build the Atlas Search index.
 ///
 /// See <https://dochub.mongodb.org/core/analyzers--fts>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchAnalyzer {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SearchIndexCreateRequest` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchIndexCreateRequest {

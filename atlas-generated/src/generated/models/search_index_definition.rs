@@ -4,6 +4,8 @@
 /// Search Index Definition
 ///
 /// The search index definition set by the user.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchIndexDefinition {

@@ -4,6 +4,8 @@
 /// Search Index Definition Version
 ///
 /// Object which includes the version number of the index definition and the time that the index definition was created.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchIndexDefinitionVersion {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Search Index Response
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchIndexResponse {

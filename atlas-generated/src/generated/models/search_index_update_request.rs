@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Search Index Update Request
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchIndexUpdateRequest {
@@ -93,6 +95,8 @@ impl crate::runtime::Json for SearchIndexUpdateRequest {
 }
 crate::impl_serde_via_json!(SearchIndexUpdateRequest);
 /// The index definition to update the search index to.
+///
+/// Cargo feature: `atlas_search`.
 ///
 /// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]

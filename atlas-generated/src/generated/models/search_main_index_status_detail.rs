@@ -4,6 +4,8 @@
 /// Search Main Index Status Detail
 ///
 /// Contains status information about the active index.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchMainIndexStatusDetail {

@@ -4,6 +4,8 @@
 /// Mappings
 ///
 /// Index specifications for the collection's fields.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchMappings {

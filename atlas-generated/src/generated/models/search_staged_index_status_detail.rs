@@ -4,6 +4,8 @@
 /// Search Staged Index Status Detail
 ///
 /// Contains status information about an index building in the background.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchStagedIndexStatusDetail {

@@ -4,6 +4,8 @@
 /// Synonym Mapping Definition
 ///
 /// Synonyms used for this full text index.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchSynonymMappingDefinition {

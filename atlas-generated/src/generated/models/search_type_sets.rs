@@ -6,6 +6,8 @@
 /// Type sets for an Atlas Search index definition.
 ///
 /// See <https://dochub.mongodb.org/core/atlas-search-configure-dynamic-indexing>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchTypeSets {

@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// View for a serverless AWS tenant endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessAwsTenantEndpoint {
@@ -211,6 +213,8 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
 }
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpoint);
 /// Human-readable label that identifies the cloud service provider.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessAwsTenantEndpointProviderName {
@@ -290,6 +294,8 @@ impl crate::runtime::QueryValue for ServerlessAwsTenantEndpointProviderName {
 }
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpointProviderName);
 /// Human-readable label that indicates the current operating status of the private endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TenantEndpointStatus {

@@ -4,6 +4,8 @@
 /// AWS
 ///
 /// Updates to a serverless AWS tenant endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessAwsTenantEndpointUpdate {

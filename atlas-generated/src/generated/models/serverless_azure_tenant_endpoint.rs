@@ -4,6 +4,8 @@
 /// Azure
 ///
 /// View for a serverless Azure tenant endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessAzureTenantEndpoint {
@@ -258,6 +260,8 @@ impl crate::runtime::Json for ServerlessAzureTenantEndpoint {
 }
 crate::impl_serde_via_json!(ServerlessAzureTenantEndpoint);
 /// Human-readable label that identifies the cloud service provider.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessAzureTenantEndpointProviderName {

@@ -4,6 +4,8 @@
 /// AZURE
 ///
 /// Updates to a serverless Azure tenant endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessAzureTenantEndpointUpdate {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServerlessBackupSnapshot` in the spec.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessBackupSnapshot {
@@ -260,6 +262,8 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
 }
 crate::impl_serde_via_json!(ServerlessBackupSnapshot);
 /// Human-readable label that identifies how often this snapshot triggers.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotFrequencyType {
@@ -351,6 +355,8 @@ impl crate::runtime::QueryValue for ServerlessBackupSnapshotFrequencyType {
 }
 crate::impl_serde_via_json!(ServerlessBackupSnapshotFrequencyType);
 /// Human-readable label that identifies when this snapshot triggers.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {

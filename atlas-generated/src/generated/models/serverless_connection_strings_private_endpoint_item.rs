@@ -4,6 +4,8 @@
 /// Serverless Instance Private Endpoint Connection Strings Endpoint
 ///
 /// Details of a private endpoint deployed for this serverless instance.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointItem {
@@ -125,6 +127,8 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItem {
 }
 crate::impl_serde_via_json!(ServerlessConnectionStringsPrivateEndpointItem);
 /// Cloud provider where the private endpoint is deployed.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessConnectionStringsPrivateEndpointItemProviderName {

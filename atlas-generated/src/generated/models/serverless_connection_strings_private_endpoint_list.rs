@@ -6,6 +6,8 @@
 /// Private endpoint connection string that you can use to connect to this serverless instance through a private endpoint.
 ///
 /// See <https://docs.atlas.mongodb.com/security-serverless-private-endpoint/>.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointList {
@@ -136,6 +138,8 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
 }
 crate::impl_serde_via_json!(ServerlessConnectionStringsPrivateEndpointList);
 /// MongoDB process type to which your application connects.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessConnectionStringsPrivateEndpointListType {

@@ -4,6 +4,8 @@
 /// Serverless Instance Description
 ///
 /// Group of settings that configure a MongoDB serverless instance.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessInstanceDescription {

@@ -6,6 +6,8 @@
 /// Collection of Uniform Resource Locators that point to the MongoDB database.
 ///
 /// See <https://docs.mongodb.com/manual/reference/connection-string/>.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessInstanceDescriptionConnectionStrings {

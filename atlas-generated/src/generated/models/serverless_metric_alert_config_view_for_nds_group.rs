@@ -4,6 +4,8 @@
 /// Serverless Alert Configuration
 ///
 /// Serverless metric alert configuration allows to select which serverless database metrics trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessMetricAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Serverless Metric Units
 ///
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessMetricUnits {

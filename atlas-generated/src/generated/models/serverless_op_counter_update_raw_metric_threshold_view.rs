@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServerlessOpCounterUpdateRawMetricThresholdView` in the spec.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessOpCounterUpdateRawMetricThresholdView {

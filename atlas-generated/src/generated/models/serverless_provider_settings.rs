@@ -4,6 +4,8 @@
 /// Cloud Service Provider Settings for a Serverless Instance
 ///
 /// Group of cloud provider settings that configure the provisioned MongoDB serverless instance.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessProviderSettings {
@@ -229,6 +231,8 @@ impl crate::runtime::Json for ServerlessProviderSettings {
 }
 crate::impl_serde_via_json!(ServerlessProviderSettings);
 /// Human-readable label that identifies the cloud service provider.
+///
+/// Cargo features: any of `clusters`, `serverless_instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessProviderSettingsProviderName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServerlessTenantCreateRequest` in the spec.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessTenantCreateRequest {

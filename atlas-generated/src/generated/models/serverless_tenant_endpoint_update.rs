@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Update view for a serverless tenant endpoint.
+///
+/// Cargo feature: `serverless_private_endpoints`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ServerlessTenantEndpointUpdate {

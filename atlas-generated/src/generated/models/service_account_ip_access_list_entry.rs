@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServiceAccountIPAccessListEntry` in the spec.
+///
+/// Cargo features: any of `organizations`, `remote_mcp_configurations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceAccountIpAccessListEntry {

@@ -4,6 +4,8 @@
 /// ServiceAccount Events
 ///
 /// Service Account event identifies different activities around user API keys.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceAccountOrgEvents {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServiceAccountSecret` in the spec.
+///
+/// Cargo features: any of `organizations`, `remote_mcp_configurations`, `service_accounts`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceAccountSecret {

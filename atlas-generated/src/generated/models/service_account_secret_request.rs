@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServiceAccountSecretRequest` in the spec.
+///
+/// Cargo features: any of `remote_mcp_configurations`, `service_accounts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceAccountSecretRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Sharding configuration for a collection to be sharded on the destination cluster.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShardEntry {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Document that configures the shard key on the destination cluster.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShardKeys {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Document that configures sharding on the destination cluster when migrating from a replica set source to a sharded cluster destination on MongoDB 6.0 or higher. If you don't wish to shard any collections on the destination cluster, leave this empty.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShardingRequest {

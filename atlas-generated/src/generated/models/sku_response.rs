@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SkuResponse` in the spec.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SkuResponse {

@@ -4,6 +4,8 @@
 /// SLACK
 ///
 /// Details to integrate one Slack account with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Slack {
@@ -161,6 +163,8 @@ impl crate::runtime::Json for Slack {
 }
 crate::impl_serde_via_json!(Slack);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SlackType {

@@ -4,6 +4,8 @@
 /// SMS Notification
 ///
 /// SMS notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsNotification {
@@ -156,6 +158,8 @@ impl crate::runtime::Json for SmsNotification {
 }
 crate::impl_serde_via_json!(SmsNotification);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SmsNotificationTypeName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Document that describes the source of the migration.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Source {

@@ -4,6 +4,8 @@
 /// Splunk Log Export Integration Request
 ///
 /// Request schema for creating or updating a Splunk log export integration.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplunkLogIntegrationRequest {

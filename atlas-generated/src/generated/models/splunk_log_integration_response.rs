@@ -4,6 +4,8 @@
 /// Splunk Log Export Integration Response
 ///
 /// Details to integrate Splunk log export with one Atlas project.
+///
+/// Cargo feature: `push_based_log_export`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplunkLogIntegrationResponse {

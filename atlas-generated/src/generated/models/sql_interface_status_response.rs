@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SqlInterfaceStatusResponse` in the spec.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SqlInterfaceStatusResponse {
@@ -135,6 +137,8 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
 }
 crate::impl_serde_via_json!(SqlInterfaceStatusResponse);
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SqlInterfaceStatus {
@@ -222,6 +226,8 @@ impl crate::runtime::QueryValue for SqlInterfaceStatus {
 }
 crate::impl_serde_via_json!(SqlInterfaceStatus);
 /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.
+///
+/// Cargo feature: `clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SqlInterfaceStatusResponseUnsupportedReason {

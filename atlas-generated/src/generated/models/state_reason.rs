@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// State reason of the Job. This is set when the job state is "Failed".
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StateReason {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Configuration options for an Atlas Stream Processing Workspace.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamConfig {
@@ -115,6 +117,8 @@ crate::impl_serde_via_json!(StreamConfig);
 /// Stream Workspace Max Tier Size
 ///
 /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamConfigMaxTierSize {

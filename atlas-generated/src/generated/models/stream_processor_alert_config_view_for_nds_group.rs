@@ -4,6 +4,8 @@
 /// Stream Processor Alert Configuration
 ///
 /// Host metric alert configuration allows to select which Atlas streams processors trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamProcessorAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Stream Processor Alerts
 ///
 /// Stream Processor alert notifies about activities on Stream Processor in Atlas Streams.
+///
+/// Cargo feature: `alerts`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamProcessorAlertViewForNdsGroup {

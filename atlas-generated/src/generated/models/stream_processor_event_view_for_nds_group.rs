@@ -4,6 +4,8 @@
 /// Stream Processor Events
 ///
 /// Stream Processor event identifies different activities about a stream processor in Atlas Streams.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamProcessorEventViewForNdsGroup {

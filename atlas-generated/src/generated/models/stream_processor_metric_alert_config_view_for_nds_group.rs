@@ -4,6 +4,8 @@
 /// Stream Processor Metric Alert Configuration
 ///
 /// Stream Processor threshold alert configuration allows to select thresholds on metrics which trigger alerts and how users are notified.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {

@@ -4,6 +4,8 @@
 /// Stream Processor Metric Threshold
 ///
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in stream processors.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StreamProcessorMetricThreshold {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// AWS configurations for AWS-based connection types.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsAwsConnectionConfig {

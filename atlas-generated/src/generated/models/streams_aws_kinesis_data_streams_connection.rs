@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The configuration for AWS Kinesis Data Stream connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsAwsKinesisDataStreamsConnection {

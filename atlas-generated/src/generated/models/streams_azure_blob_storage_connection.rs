@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The configuration for Azure Blob Storage connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsAzureBlobStorageConnection {

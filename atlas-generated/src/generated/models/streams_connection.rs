@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings that define a connection to an external data store.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StreamsConnection {
@@ -310,6 +312,8 @@ impl From<crate::models::StreamsSchemaRegistryConnection> for StreamsConnection 
 }
 crate::impl_serde_via_json!(StreamsConnection);
 /// The connection state.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsState {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsDataProcessRegion {

@@ -4,6 +4,8 @@
 /// Dead letter queue for the stream processor.
 ///
 /// See <https://www.mongodb.com/docs/atlas/reference/glossary/#std-term-dead-letter-queue>.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsDlq {

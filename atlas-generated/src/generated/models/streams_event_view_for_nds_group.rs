@@ -4,6 +4,8 @@
 /// Streams Events
 ///
 /// Streams event identifies different activities about Atlas Streams.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsEventViewForNdsGroup {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Settings that define a failover connection to an external data store.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StreamsFailoverConnection {

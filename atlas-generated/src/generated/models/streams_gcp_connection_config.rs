@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// GCP-specific configuration for the connection.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsGcpConnectionConfig {

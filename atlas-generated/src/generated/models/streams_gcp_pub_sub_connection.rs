@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The configuration for GCP Pub/Sub connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsGcpPubSubConnection {

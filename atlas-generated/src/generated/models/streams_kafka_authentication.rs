@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
+///
+/// Cargo feature: `streams`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsKafkaAuthentication {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Networking configuration for Streams connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsKafkaNetworking {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Information about networking access.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsKafkaNetworkingAccess {
@@ -143,6 +145,8 @@ crate::impl_serde_via_json!(StreamsKafkaNetworkingAccess);
 /// Networking Access Type
 ///
 /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsKafkaNetworkingAccessType {

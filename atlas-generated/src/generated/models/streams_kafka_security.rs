@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsKafkaSecurity {

@@ -4,6 +4,8 @@
 /// Streams Matcher Fields
 ///
 /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsMatcherField {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A request to modify an existing stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsModifyStreamProcessor {

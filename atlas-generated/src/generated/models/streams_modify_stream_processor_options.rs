@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Additional options for modifying a stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsModifyStreamProcessorOptions {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Optional configuration for the stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsOptions {

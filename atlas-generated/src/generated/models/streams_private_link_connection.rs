@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Container for metadata needed to create a Private Link connection.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsPrivateLinkConnection {
@@ -448,6 +450,8 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
 }
 crate::impl_serde_via_json!(StreamsPrivateLinkConnection);
 /// Authentication mechanism to use with this private networking connection.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsPrivateLinkConnectionAuthenticationScheme {

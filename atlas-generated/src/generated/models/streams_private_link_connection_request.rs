@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body for updating a Private Link connection.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsPrivateLinkConnectionRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// An atlas stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsProcessor {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Desired status change to apply to a tenant's stream processors.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsProcessorStatus {
@@ -142,6 +144,8 @@ impl crate::runtime::Json for StreamsProcessorStatus {
 }
 crate::impl_serde_via_json!(StreamsProcessorStatus);
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsProcessorStatusMode {
@@ -225,6 +229,8 @@ impl crate::runtime::QueryValue for StreamsProcessorStatusMode {
 }
 crate::impl_serde_via_json!(StreamsProcessorStatusMode);
 /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsProcessorStatusStatus {

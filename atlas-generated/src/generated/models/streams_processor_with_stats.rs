@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// An atlas stream processor with optional stats.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsProcessorWithStats {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworking {

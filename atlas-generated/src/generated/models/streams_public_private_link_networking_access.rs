@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Information about networking access.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworkingAccess {
@@ -117,6 +119,8 @@ crate::impl_serde_via_json!(StreamsPublicPrivateLinkNetworkingAccess);
 /// Networking Access Type
 ///
 /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsPublicPrivateLinkNetworkingAccessType {

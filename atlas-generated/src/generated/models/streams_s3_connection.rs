@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The configuration for S3 connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsS3Connection {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Sample connections to add to SPI.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsSampleConnections {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// The configuration for Schema Registry connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsSchemaRegistryConnection {
@@ -221,6 +223,8 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
 }
 crate::impl_serde_via_json!(StreamsSchemaRegistryConnection);
 /// The Schema Registry provider.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsSchemaRegistryConnectionProvider {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Failover options for starting a stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsStartProcessorFailover {
@@ -141,6 +143,8 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
 }
 crate::impl_serde_via_json!(StreamsStartProcessorFailover);
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamsStartProcessorFailoverMode {

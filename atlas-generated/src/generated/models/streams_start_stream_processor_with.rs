@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// A request to start a stream processor.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsStartStreamProcessorWith {

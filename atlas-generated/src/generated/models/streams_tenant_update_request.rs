@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StreamsTenantUpdateRequest {

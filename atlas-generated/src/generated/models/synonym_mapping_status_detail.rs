@@ -4,6 +4,8 @@
 /// Synonym Mapping Status Detail
 ///
 /// Contains the status of the index's synonym mappings on each search host. This field (and its subfields) only appear if the index has synonyms defined.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SynonymMappingStatusDetail {
@@ -110,6 +112,8 @@ impl crate::runtime::Json for SynonymMappingStatusDetail {
 }
 crate::impl_serde_via_json!(SynonymMappingStatusDetail);
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SynonymMappingStatusDetailStatus {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SynonymMappingStatusDetailMap` in the spec.
+///
+/// Cargo feature: `atlas_search`.
 pub type SynonymMappingStatusDetailMap = std::collections::BTreeMap<
     String,
     crate::models::SynonymMappingStatusDetail,

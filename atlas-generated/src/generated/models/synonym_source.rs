@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Data set that stores words and their applicable synonyms.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SynonymSource {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `SystemStatus` in the spec.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SystemStatus {
@@ -144,6 +146,8 @@ impl crate::runtime::Json for SystemStatus {
 }
 crate::impl_serde_via_json!(SystemStatus);
 /// Human-readable label that identifies the service from which you requested this response.
+///
+/// Cargo feature: `root`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SystemStatusAppName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `TargetOrg` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TargetOrg {

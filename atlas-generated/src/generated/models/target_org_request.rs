@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `TargetOrgRequest` in the spec.
+///
+/// Cargo feature: `cloud_migration_service`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetOrgRequest {

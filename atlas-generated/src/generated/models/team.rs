@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `Team` in the spec.
+///
+/// Cargo feature: `teams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Team {

@@ -4,6 +4,8 @@
 /// Team Events
 ///
 /// Team event identifies different activities around organization teams.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamEvent {

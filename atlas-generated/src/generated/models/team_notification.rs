@@ -4,6 +4,8 @@
 /// Team Notification
 ///
 /// Team notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamNotification {
@@ -215,6 +217,8 @@ impl crate::runtime::Json for TeamNotification {
 }
 crate::impl_serde_via_json!(TeamNotification);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TeamNotificationTypeName {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `TeamRole` in the spec.
+///
+/// Cargo feature: `teams`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamRole {

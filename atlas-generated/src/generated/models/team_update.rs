@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `TeamUpdate` in the spec.
+///
+/// Cargo feature: `teams`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamUpdate {

@@ -2,4 +2,6 @@
 
 #![allow(deprecated)]
 /// `TenantWithSampleConnections` in the spec.
+///
+/// Cargo feature: `streams`.
 pub type TenantWithSampleConnections = serde_json::Value;

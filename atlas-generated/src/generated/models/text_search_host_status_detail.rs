@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Text Search Host Status Detail
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TextSearchHostStatusDetail {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Text Search Index Create Request.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextSearchIndexCreateRequest {

@@ -4,6 +4,8 @@
 /// Text Search Index Definition
 ///
 /// The text search index definition set by the user.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextSearchIndexDefinition {

@@ -4,6 +4,8 @@
 /// Text Search Index Status Detail
 ///
 /// Contains status information about a text search index.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TextSearchIndexStatusDetail {

@@ -4,6 +4,8 @@
 /// Third-Party Integration
 ///
 /// Collection of settings that describe third-party integrations.
+///
+/// Cargo feature: `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThirdPartyIntegration {

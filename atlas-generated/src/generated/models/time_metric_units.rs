@@ -4,6 +4,8 @@
 /// Time Metric Units
 ///
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
+///
+/// Cargo features: any of `alert_configurations`, `alerts`, `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TimeMetricUnits {

@@ -4,6 +4,8 @@
 /// Time Metric Value
 ///
 /// Measurement of the `metricName` recorded at the time of the event.
+///
+/// Cargo features: any of `alerts`, `events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TimeMetricValueView {

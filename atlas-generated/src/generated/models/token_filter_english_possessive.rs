@@ -4,6 +4,8 @@
 /// englishPossessive
 ///
 /// Filter that removes possessives (trailing 's) from words.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterEnglishPossessive {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for TokenFilterEnglishPossessive {
 }
 crate::impl_serde_via_json!(TokenFilterEnglishPossessive);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterEnglishPossessiveType {

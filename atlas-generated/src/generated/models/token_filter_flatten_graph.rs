@@ -4,6 +4,8 @@
 /// flattenGraph
 ///
 /// Filter that transforms a token filter graph, such as the token filter graph that the `wordDelimiterGraph` token filter produces, into a flat form suitable for indexing.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterFlattenGraph {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFilterFlattenGraph {
 }
 crate::impl_serde_via_json!(TokenFilterFlattenGraph);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterFlattenGraphType {

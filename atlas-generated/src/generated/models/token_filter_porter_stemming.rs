@@ -4,6 +4,8 @@
 /// porterStemming
 ///
 /// Filter that uses the porter stemming algorithm to remove the common morphological and inflectional suffixes from words in English. It expects lowercase text and doesn't work as expected for uppercase text.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterPorterStemming {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFilterPorterStemming {
 }
 crate::impl_serde_via_json!(TokenFilterPorterStemming);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterPorterStemmingType {

@@ -4,6 +4,8 @@
 /// spanishPluralStemming
 ///
 /// Filter that stems Spanish plural words. It expects lowercase text.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterSpanishPluralStemming {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for TokenFilterSpanishPluralStemming {
 }
 crate::impl_serde_via_json!(TokenFilterSpanishPluralStemming);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterSpanishPluralStemmingType {

@@ -6,6 +6,8 @@
 /// Filter that uses Lucene's default Polish stemmer table to stem words in the Polish language. It expects lowercase text.
 ///
 /// See <https://lucene.apache.org/core/9_2_0/analysis/stempel/org/apache/lucene/analysis/pl/PolishAnalyzer.html#DEFAULT_STEMMER_FILE>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterStempel {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for TokenFilterStempel {
 }
 crate::impl_serde_via_json!(TokenFilterStempel);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterStempelType {

@@ -4,6 +4,8 @@
 /// wordDelimiterGraph
 ///
 /// Filter that splits tokens into sub-tokens based on configured rules.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraph {
@@ -137,6 +139,8 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraph);
 /// Object that contains the rules that determine how to split words into sub-words.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
@@ -402,6 +406,8 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphDelimiterOptions);
 /// Object that contains options for protected words.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
@@ -499,6 +505,8 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphProtectedWords);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterWordDelimiterGraphType {

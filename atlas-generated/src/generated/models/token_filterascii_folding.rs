@@ -6,6 +6,8 @@
 /// Filter that converts alphabetic, numeric, and symbolic Unicode characters that are not in the Basic Latin Unicode block to their ASCII equivalents, if available.
 ///
 /// See <https://en.wikipedia.org/wiki/Basic_Latin_(Unicode_block)>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterasciiFolding {
@@ -119,6 +121,8 @@ crate::impl_serde_via_json!(TokenFilterasciiFolding);
 /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
 ///
 /// Choose `omit` if you want to query only on the converted forms of the original tokens.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterasciiFoldingOriginalTokens {
@@ -202,6 +206,8 @@ impl crate::runtime::QueryValue for TokenFilterasciiFoldingOriginalTokens {
 }
 crate::impl_serde_via_json!(TokenFilterasciiFoldingOriginalTokens);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterasciiFoldingType {

@@ -11,6 +11,8 @@
 /// - Operators where **fuzzy** is enabled. Atlas Search supports the **fuzzy** option only for the **autocomplete**, **term**, and **text** operators.
 ///
 /// See <https://en.wikipedia.org/wiki/Daitch%E2%80%93Mokotoff_Soundex>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterdaitchMokotoffSoundex {
@@ -122,6 +124,8 @@ impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundex {
 }
 crate::impl_serde_via_json!(TokenFilterdaitchMokotoffSoundex);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterdaitchMokotoffSoundexType {

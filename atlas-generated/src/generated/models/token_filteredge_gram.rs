@@ -4,6 +4,8 @@
 /// edgeGram
 ///
 /// Filter that tokenizes input from the left side, or "edge", of a text input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilteredgeGram {
@@ -145,6 +147,8 @@ impl crate::runtime::Json for TokenFilteredgeGram {
 }
 crate::impl_serde_via_json!(TokenFilteredgeGram);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilteredgeGramType {

@@ -6,6 +6,8 @@
 /// Filter that applies character folding from Unicode Technical Report #30.
 ///
 /// See <http://www.unicode.org/reports/tr30/tr30-4.html>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFiltericuFolding {
@@ -89,6 +91,8 @@ impl crate::runtime::Json for TokenFiltericuFolding {
 }
 crate::impl_serde_via_json!(TokenFiltericuFolding);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltericuFoldingType {

@@ -6,6 +6,8 @@
 /// Filter that normalizes tokens using a standard Unicode Normalization Mode.
 ///
 /// See <https://unicode.org/reports/tr15/>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFiltericuNormalizer {
@@ -113,6 +115,8 @@ impl crate::runtime::Json for TokenFiltericuNormalizer {
 }
 crate::impl_serde_via_json!(TokenFiltericuNormalizer);
 /// Normalization form to apply.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltericuNormalizerNormalizationForm {
@@ -204,6 +208,8 @@ impl crate::runtime::QueryValue for TokenFiltericuNormalizerNormalizationForm {
 }
 crate::impl_serde_via_json!(TokenFiltericuNormalizerNormalizationForm);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltericuNormalizerType {

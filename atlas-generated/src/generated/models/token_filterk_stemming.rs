@@ -4,6 +4,8 @@
 /// kStemming
 ///
 /// Filter that combines algorithmic stemming with a built-in dictionary for the English language to stem words.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterkStemming {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFilterkStemming {
 }
 crate::impl_serde_via_json!(TokenFilterkStemming);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterkStemmingType {

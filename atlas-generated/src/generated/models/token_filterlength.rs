@@ -4,6 +4,8 @@
 /// length
 ///
 /// Filter that removes tokens that are too short or too long.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterlength {
@@ -115,6 +117,8 @@ impl crate::runtime::Json for TokenFilterlength {
 }
 crate::impl_serde_via_json!(TokenFilterlength);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterlengthType {

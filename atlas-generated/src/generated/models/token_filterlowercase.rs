@@ -4,6 +4,8 @@
 /// lowercase
 ///
 /// Filter that normalizes token text to lowercase.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterlowercase {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFilterlowercase {
 }
 crate::impl_serde_via_json!(TokenFilterlowercase);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterlowercaseType {

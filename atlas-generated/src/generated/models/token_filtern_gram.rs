@@ -4,6 +4,8 @@
 /// nGram
 ///
 /// Filter that tokenizes input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilternGram {
@@ -145,6 +147,8 @@ impl crate::runtime::Json for TokenFilternGram {
 }
 crate::impl_serde_via_json!(TokenFilternGram);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilternGramType {

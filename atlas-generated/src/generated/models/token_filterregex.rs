@@ -4,6 +4,8 @@
 /// regex
 ///
 /// Filter that applies a regular expression to each token, replacing matches with a specified string.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterregex {
@@ -139,6 +141,8 @@ impl crate::runtime::Json for TokenFilterregex {
 }
 crate::impl_serde_via_json!(TokenFilterregex);
 /// Value that indicates whether to replace only the first matching pattern or all matching patterns.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterregexMatches {
@@ -226,6 +230,8 @@ impl crate::runtime::QueryValue for TokenFilterregexMatches {
 }
 crate::impl_serde_via_json!(TokenFilterregexMatches);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterregexType {

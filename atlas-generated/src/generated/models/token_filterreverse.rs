@@ -4,6 +4,8 @@
 /// reverse
 ///
 /// Filter that reverses each string token.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterreverse {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFilterreverse {
 }
 crate::impl_serde_via_json!(TokenFilterreverse);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterreverseType {

@@ -4,6 +4,8 @@
 /// shingle
 ///
 /// Filter that constructs shingles (token n-grams) from a series of tokens. You can't use this token filter in synonym or autocomplete mapping definitions.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFiltershingle {
@@ -123,6 +125,8 @@ impl crate::runtime::Json for TokenFiltershingle {
 }
 crate::impl_serde_via_json!(TokenFiltershingle);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltershingleType {

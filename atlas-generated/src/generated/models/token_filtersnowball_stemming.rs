@@ -6,6 +6,8 @@
 /// Filter that stems tokens using a Snowball-generated stemmer.
 ///
 /// See <https://snowballstem.org/>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFiltersnowballStemming {
@@ -109,6 +111,8 @@ impl crate::runtime::Json for TokenFiltersnowballStemming {
 }
 crate::impl_serde_via_json!(TokenFiltersnowballStemming);
 /// Snowball-generated stemmer to use.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltersnowballStemmingStemmerName {
@@ -314,6 +318,8 @@ impl crate::runtime::QueryValue for TokenFiltersnowballStemmingStemmerName {
 }
 crate::impl_serde_via_json!(TokenFiltersnowballStemmingStemmerName);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltersnowballStemmingType {

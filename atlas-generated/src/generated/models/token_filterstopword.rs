@@ -4,6 +4,8 @@
 /// stopword
 ///
 /// Filter that removes tokens that correspond to the specified stop words. This token filter doesn't analyze the stop words that you specify.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFilterstopword {
@@ -118,6 +120,8 @@ impl crate::runtime::Json for TokenFilterstopword {
 }
 crate::impl_serde_via_json!(TokenFilterstopword);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFilterstopwordType {

@@ -4,6 +4,8 @@
 /// trim
 ///
 /// Filter that trims leading and trailing whitespace from tokens.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenFiltertrim {
@@ -87,6 +89,8 @@ impl crate::runtime::Json for TokenFiltertrim {
 }
 crate::impl_serde_via_json!(TokenFiltertrim);
 /// Human-readable label that identifies this token filter type.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenFiltertrimType {

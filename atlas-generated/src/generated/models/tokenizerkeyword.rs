@@ -4,6 +4,8 @@
 /// keyword
 ///
 /// Tokenizer that combines the entire input as a single token.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tokenizerkeyword {

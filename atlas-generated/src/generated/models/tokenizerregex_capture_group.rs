@@ -4,6 +4,8 @@
 /// regexCaptureGroup
 ///
 /// Tokenizer that uses a regular expression pattern to extract tokens.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenizerregexCaptureGroup {

@@ -4,6 +4,8 @@
 /// regexSplit
 ///
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenizerregexSplit {

@@ -6,6 +6,8 @@
 /// Tokenizer that splits tokens based on word break rules from the Unicode Text Segmentation algorithm.
 ///
 /// See <https://www.unicode.org/L2/L2019/19034-uax29-34-draft.pdf>.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tokenizerstandard {

@@ -4,6 +4,8 @@
 /// whitespace
 ///
 /// Tokenizer that creates tokens based on occurrences of whitespace between words.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tokenizerwhitespace {

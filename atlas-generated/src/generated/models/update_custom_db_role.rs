@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `UpdateCustomDBRole` in the spec.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCustomDbRole {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body to toggle the private-networking requirement for an existing export bucket.
+///
+/// Cargo feature: `cloud_backups`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRequirePrivateNetworkingRequestView {

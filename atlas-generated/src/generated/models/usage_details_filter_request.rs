@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
+///
+/// Cargo feature: `invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageDetailsFilterRequest {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `UserAccessListRequest` in the spec.
+///
+/// Cargo feature: `programmatic_api_keys`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserAccessListRequest {

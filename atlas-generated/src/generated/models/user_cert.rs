@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `UserCert` in the spec.
+///
+/// Cargo feature: `x_509_authentication`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserCert {

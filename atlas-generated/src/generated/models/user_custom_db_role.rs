@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `UserCustomDBRole` in the spec.
+///
+/// Cargo feature: `custom_database_roles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserCustomDbRole {

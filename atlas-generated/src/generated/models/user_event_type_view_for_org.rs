@@ -4,6 +4,8 @@
 /// User Event Types
 ///
 /// Unique identifier of event type.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserEventTypeViewForOrg {

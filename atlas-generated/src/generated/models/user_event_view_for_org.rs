@@ -4,6 +4,8 @@
 /// User Events
 ///
 /// User event reflects different activities about the atlas user.
+///
+/// Cargo feature: `events`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserEventViewForOrg {

@@ -4,6 +4,8 @@
 /// User Notification
 ///
 /// User notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserNotification {
@@ -200,6 +202,8 @@ impl crate::runtime::Json for UserNotification {
 }
 crate::impl_serde_via_json!(UserNotification);
 /// Human-readable label that displays the alert notification type.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserNotificationTypeName {

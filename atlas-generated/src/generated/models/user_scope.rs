@@ -4,6 +4,8 @@
 /// Database User Scope
 ///
 /// Range of resources available to this database user.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserScope {
@@ -98,6 +100,8 @@ impl crate::runtime::Json for UserScope {
 }
 crate::impl_serde_via_json!(UserScope);
 /// Category of resource that this database user can access.
+///
+/// Cargo feature: `database_users`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserScopeType {

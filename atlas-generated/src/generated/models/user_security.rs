@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `UserSecurity` in the spec.
+///
+/// Cargo features: any of `ldap_configuration`, `x_509_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserSecurity {

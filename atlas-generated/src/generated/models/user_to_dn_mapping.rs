@@ -4,6 +4,8 @@
 /// User to Distinguished Name Mapping
 ///
 /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
+///
+/// Cargo features: any of `ldap_configuration`, `x_509_authentication`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserToDnMapping {

@@ -4,6 +4,8 @@
 /// Vector Search Index Definition
 ///
 /// The vector search index definition set by the user.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VectorSearchIndexDefinition {

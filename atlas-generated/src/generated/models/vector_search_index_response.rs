@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Vector Search Index Response
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VectorSearchIndexResponse {

@@ -4,6 +4,8 @@
 /// Vector Search Index Status Detail
 ///
 /// Contains status information about a vector search index.
+///
+/// Cargo feature: `atlas_search`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VectorSearchIndexStatusDetail {

@@ -4,6 +4,8 @@
 /// VICTOR_OPS
 ///
 /// Details to integrate one Splunk On-Call account with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VictorOps {
@@ -142,6 +144,8 @@ impl crate::runtime::Json for VictorOps {
 }
 crate::impl_serde_via_json!(VictorOps);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VictorOpsType {

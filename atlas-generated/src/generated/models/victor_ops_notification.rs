@@ -4,6 +4,8 @@
 /// VictorOps Notification
 ///
 /// VictorOps notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+///
+/// Cargo feature: `alert_configurations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VictorOpsNotification {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcPeeringActionChallenge {

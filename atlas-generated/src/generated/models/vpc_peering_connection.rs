@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Represents a VPC Peering connection on AWS.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcPeeringConnection {
@@ -315,6 +317,8 @@ impl crate::runtime::Json for VpcPeeringConnection {
 }
 crate::impl_serde_via_json!(VpcPeeringConnection);
 /// The local status of the VPC Peering Connection.
+///
+/// Cargo feature: `streams`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VpcPeeringConnectionLocalStatus {

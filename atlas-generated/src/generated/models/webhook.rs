@@ -4,6 +4,8 @@
 /// WEBHOOK
 ///
 /// Details to integrate one webhook with one MongoDB Cloud project.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Webhook {
@@ -184,6 +186,8 @@ impl crate::runtime::Json for Webhook {
 }
 crate::impl_serde_via_json!(Webhook);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
+///
+/// Cargo features: any of `alert_configurations`, `third_party_integrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookType {

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `X509CertificateUpdate` in the spec.
+///
+/// Cargo feature: `federated_authentication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct X509CertificateUpdate {

@@ -4,6 +4,8 @@
 /// Global Cluster Zone
 ///
 /// Human-readable label that identifies the subset of a global cluster.
+///
+/// Cargo feature: `global_clusters`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ZoneMapping {

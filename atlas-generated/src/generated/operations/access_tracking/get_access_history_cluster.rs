@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupDbAccessHistoryCluster`
 /// - Short name (Atlas CLI, Go SDK): `getAccessHistoryCluster`
 /// - Tag: Access Tracking
+/// - Cargo feature: `access_tracking`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryCluster>
 #[derive(Debug, Clone, PartialEq)]

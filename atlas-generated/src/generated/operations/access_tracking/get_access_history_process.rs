@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupDbAccessHistoryProcess`
 /// - Short name (Atlas CLI, Go SDK): `getAccessHistoryProcess`
 /// - Tag: Access Tracking
+/// - Cargo feature: `access_tracking`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryProcess>
 #[derive(Debug, Clone, PartialEq)]

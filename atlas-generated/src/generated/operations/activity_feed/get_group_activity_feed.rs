@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupActivityFeed`
 /// - Tag: Activity Feed
+/// - Cargo feature: `activity_feed`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Activity-Feed/operation/getGroupActivityFeed>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getOrgAiModelApiKey`
 /// - Short name (Atlas CLI, Go SDK): `getOrgModelKey`
 /// - Tag: AI Model API Keys
+/// - Cargo feature: `ai_model_api_keys`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/getOrgAiModelApiKey>
 #[derive(Debug, Clone, PartialEq)]

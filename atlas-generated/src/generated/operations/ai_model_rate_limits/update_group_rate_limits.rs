@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits`
 /// - Short name (Atlas CLI, Go SDK): `updateGroupRateLimits`
 /// - Tag: AI Model Rate Limits
+/// - Cargo feature: `ai_model_rate_limits`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupAlertConfig`
 /// - Short name (Atlas CLI, Go SDK): `getAlertConfig`
 /// - Tag: Alert Configurations
+/// - Cargo feature: `alert_configurations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertConfig>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupAlertAlertConfigs`
 /// - Short name (Atlas CLI, Go SDK): `getAlertConfigs`
 /// - Tag: Alert Configurations
+/// - Cargo feature: `alert_configurations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertAlertConfigs>
 #[derive(Debug, Clone, PartialEq)]

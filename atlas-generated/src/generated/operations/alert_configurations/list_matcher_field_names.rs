@@ -10,6 +10,7 @@
 /// - Operation id: `listAlertConfigMatcherFieldNames`
 /// - Short name (Atlas CLI, Go SDK): `listMatcherFieldNames`
 /// - Tag: Alert Configurations
+/// - Cargo feature: `alert_configurations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames>
 #[derive(Debug, Clone, PartialEq)]

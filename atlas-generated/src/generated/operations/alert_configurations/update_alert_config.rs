@@ -14,6 +14,7 @@
 /// - Operation id: `updateGroupAlertConfig`
 /// - Short name (Atlas CLI, Go SDK): `updateAlertConfig`
 /// - Tag: Alert Configurations
+/// - Cargo feature: `alert_configurations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/updateGroupAlertConfig>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `acknowledgeGroupAlert`
 /// - Short name (Atlas CLI, Go SDK): `acknowledgeAlert`
 /// - Tag: Alerts
+/// - Cargo feature: `alerts`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>
@@ -128,6 +129,7 @@ impl crate::dynamic::DynamicEndpoint for AcknowledgeAlertV20230101 {
 /// - Operation id: `acknowledgeGroupAlert`
 /// - Short name (Atlas CLI, Go SDK): `acknowledgeAlert`
 /// - Tag: Alerts
+/// - Cargo feature: `alerts`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>
 #[derive(Debug, Clone, PartialEq)]

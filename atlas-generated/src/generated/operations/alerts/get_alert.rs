@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupAlert`
 /// - Short name (Atlas CLI, Go SDK): `getAlert`
 /// - Tag: Alerts
+/// - Cargo feature: `alerts`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlert>
 #[derive(Debug, Clone, PartialEq)]

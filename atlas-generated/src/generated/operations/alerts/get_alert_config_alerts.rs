@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupAlertConfigAlerts`
 /// - Short name (Atlas CLI, Go SDK): `getAlertConfigAlerts`
 /// - Tag: Alerts
+/// - Cargo feature: `alerts`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlertConfigAlerts>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `listGroupAlerts`
 /// - Short name (Atlas CLI, Go SDK): `listAlerts`
 /// - Tag: Alerts
+/// - Cargo feature: `alerts`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/listGroupAlerts>
 #[derive(Debug, Clone, PartialEq)]

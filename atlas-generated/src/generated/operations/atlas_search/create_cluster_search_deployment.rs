@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `createClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>
@@ -126,6 +127,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20230101 
 /// - Operation id: `createGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `createClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment>
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterSearchDeploymentV20230101 
 /// - Operation id: `deleteGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]

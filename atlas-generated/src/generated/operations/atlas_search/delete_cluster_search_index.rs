@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterSearchIndex`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterSearchIndex`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchIndex>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `getClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`, `2025-03-12`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20230101 {
 /// - Operation id: `getGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `getClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`, `2025-03-12`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
@@ -214,6 +216,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20240530 {
 /// - Operation id: `getGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `getClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`, `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterFtsIndex`
 /// - Short name (Atlas CLI, Go SDK): `listClusterFtsIndex`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterFtsIndex>

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `updateClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment>
@@ -126,6 +127,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20230101 
 /// - Operation id: `updateGroupClusterSearchDeployment`
 /// - Short name (Atlas CLI, Go SDK): `updateClusterSearchDeployment`
 /// - Tag: Atlas Search
+/// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]

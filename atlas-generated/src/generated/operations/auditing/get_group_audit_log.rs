@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupAuditLog`
 /// - Tag: Auditing
+/// - Cargo feature: `auditing`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/getGroupAuditLog>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupAuditLog`
 /// - Short name (Atlas CLI, Go SDK): `updateAuditLog`
 /// - Tag: Auditing
+/// - Cargo feature: `auditing`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/updateGroupAuditLog>
 #[derive(Debug, Clone, PartialEq)]

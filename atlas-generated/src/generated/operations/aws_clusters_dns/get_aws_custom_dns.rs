@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupAwsCustomDns`
 /// - Short name (Atlas CLI, Go SDK): `getAwsCustomDns`
 /// - Tag: AWS Clusters DNS
+/// - Cargo feature: `aws_clusters_dns`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AWS-Clusters-DNS/operation/getGroupAwsCustomDns>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupBackupPrivateEndpoint`
 /// - Short name (Atlas CLI, Go SDK): `createBackupPrivateEndpoint`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupPrivateEndpoint>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `createExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket>
@@ -119,6 +120,7 @@ impl crate::dynamic::DynamicEndpoint for CreateExportBucketV20230101 {
 /// - Operation id: `createGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `createExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket>
 #[derive(Debug, Clone, PartialEq)]

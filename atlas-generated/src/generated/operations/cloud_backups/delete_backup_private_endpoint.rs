@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupBackupPrivateEndpoint`
 /// - Short name (Atlas CLI, Go SDK): `deleteBackupPrivateEndpoint`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupBackupPrivateEndpoint>
 #[derive(Debug, Clone, PartialEq)]

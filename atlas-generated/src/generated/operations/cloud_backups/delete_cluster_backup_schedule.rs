@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule>
@@ -98,6 +99,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterBackupScheduleV20230101 {
 /// - Operation id: `deleteGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule>
 #[derive(Debug, Clone, PartialEq)]

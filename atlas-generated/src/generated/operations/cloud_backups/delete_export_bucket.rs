@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `deleteExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupBackupExportBucket>
 #[derive(Debug, Clone, PartialEq)]

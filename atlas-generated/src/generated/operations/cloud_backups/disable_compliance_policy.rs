@@ -10,6 +10,7 @@
 /// - Operation id: `disableGroupBackupCompliancePolicy`
 /// - Short name (Atlas CLI, Go SDK): `disableCompliancePolicy`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/disableGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]

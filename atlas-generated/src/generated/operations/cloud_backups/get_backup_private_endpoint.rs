@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupBackupPrivateEndpoint`
 /// - Short name (Atlas CLI, Go SDK): `getBackupPrivateEndpoint`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupPrivateEndpoint>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `getBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule>
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for GetBackupScheduleV20230101 {
 /// - Operation id: `getGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `getBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule>
 #[derive(Debug, Clone, PartialEq)]

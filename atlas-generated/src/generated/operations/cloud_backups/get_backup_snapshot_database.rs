@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterBackupSnapshotDatabase`
 /// - Short name (Atlas CLI, Go SDK): `getBackupSnapshotDatabase`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotDatabase>
 #[derive(Debug, Clone, PartialEq)]

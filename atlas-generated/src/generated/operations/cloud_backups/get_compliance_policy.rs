@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupBackupCompliancePolicy`
 /// - Short name (Atlas CLI, Go SDK): `getCompliancePolicy`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy>
@@ -103,6 +104,7 @@ impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20230101 {
 /// - Operation id: `getGroupBackupCompliancePolicy`
 /// - Short name (Atlas CLI, Go SDK): `getCompliancePolicy`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `getExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket>
@@ -101,6 +102,7 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20230101 {
 /// - Operation id: `getGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `getExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket>
 #[derive(Debug, Clone, PartialEq)]

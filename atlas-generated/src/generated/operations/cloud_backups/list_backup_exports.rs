@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterBackupExports`
 /// - Short name (Atlas CLI, Go SDK): `listBackupExports`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupExports>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupBackupPrivateEndpoints`
 /// - Short name (Atlas CLI, Go SDK): `listBackupPrivateEndpoints`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupPrivateEndpoints>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterCollectionRestoreJobs`
 /// - Short name (Atlas CLI, Go SDK): `listCollectionRestoreJobs`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterCollectionRestoreJobs>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupBackupExportBuckets`
 /// - Short name (Atlas CLI, Go SDK): `listExportBuckets`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets>
@@ -168,6 +169,7 @@ impl crate::runtime::Paginated for ListExportBucketsV20230101 {
 /// - Operation id: `listGroupBackupExportBuckets`
 /// - Short name (Atlas CLI, Go SDK): `listExportBuckets`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets>
 #[derive(Debug, Clone, PartialEq)]

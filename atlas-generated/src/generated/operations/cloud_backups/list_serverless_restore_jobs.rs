@@ -12,6 +12,7 @@
 /// - Operation id: `listGroupServerlessBackupRestoreJobs`
 /// - Short name (Atlas CLI, Go SDK): `listServerlessRestoreJobs`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupServerlessBackupRestoreJobs>

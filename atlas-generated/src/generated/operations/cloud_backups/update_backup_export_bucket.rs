@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupBackupExportBucket`
 /// - Short name (Atlas CLI, Go SDK): `updateBackupExportBucket`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupExportBucket>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `updateBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule>
@@ -128,6 +129,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupScheduleV20230101 {
 /// - Operation id: `updateGroupClusterBackupSchedule`
 /// - Short name (Atlas CLI, Go SDK): `updateBackupSchedule`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterBackupSnapshot`
 /// - Short name (Atlas CLI, Go SDK): `updateBackupSnapshot`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSnapshot>
 #[derive(Debug, Clone, PartialEq)]

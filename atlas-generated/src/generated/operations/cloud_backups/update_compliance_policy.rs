@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupBackupCompliancePolicy`
 /// - Short name (Atlas CLI, Go SDK): `updateCompliancePolicy`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>
@@ -131,6 +132,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
 /// - Operation id: `updateGroupBackupCompliancePolicy`
 /// - Short name (Atlas CLI, Go SDK): `updateCompliancePolicy`
 /// - Tag: Cloud Backups
+/// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@
 ///
 /// - Operation id: `createGroupLiveMigration`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>
@@ -126,6 +127,7 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20230101 {
 ///
 /// - Operation id: `createGroupLiveMigration`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `cutoverGroupLiveMigration`
 /// - Short name (Atlas CLI, Go SDK): `cutoverMigration`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/cutoverGroupLiveMigration>
 #[derive(Debug, Clone, PartialEq)]

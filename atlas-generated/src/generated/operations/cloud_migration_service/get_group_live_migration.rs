@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupLiveMigration`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigration>
 #[derive(Debug, Clone, PartialEq)]

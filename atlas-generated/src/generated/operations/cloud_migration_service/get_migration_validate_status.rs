@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupLiveMigrationValidateStatus`
 /// - Short name (Atlas CLI, Go SDK): `getMigrationValidateStatus`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigrationValidateStatus>
 #[derive(Debug, Clone, PartialEq)]

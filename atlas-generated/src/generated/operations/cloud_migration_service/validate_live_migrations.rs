@@ -10,6 +10,7 @@
 /// - Operation id: `validateGroupLiveMigrations`
 /// - Short name (Atlas CLI, Go SDK): `validateLiveMigrations`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations>
@@ -117,6 +118,7 @@ impl crate::dynamic::DynamicEndpoint for ValidateLiveMigrationsV20230101 {
 /// - Operation id: `validateGroupLiveMigrations`
 /// - Short name (Atlas CLI, Go SDK): `validateLiveMigrations`
 /// - Tag: Cloud Migration Service
+/// - Cargo feature: `cloud_migration_service`
 /// - Versions: `2023-01-01`, `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations>
 #[derive(Debug, Clone, PartialEq)]

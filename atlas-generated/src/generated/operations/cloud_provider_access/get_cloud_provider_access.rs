@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupCloudProviderAccess`
 /// - Short name (Atlas CLI, Go SDK): `getCloudProviderAccess`
 /// - Tag: Cloud Provider Access
+/// - Cargo feature: `cloud_provider_access`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/getGroupCloudProviderAccess>
 #[derive(Debug, Clone, PartialEq)]

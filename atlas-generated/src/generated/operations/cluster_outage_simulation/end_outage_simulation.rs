@@ -10,6 +10,7 @@
 /// - Operation id: `endGroupClusterOutageSimulation`
 /// - Short name (Atlas CLI, Go SDK): `endOutageSimulation`
 /// - Tag: Cluster Outage Simulation
+/// - Cargo feature: `cluster_outage_simulation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/endGroupClusterOutageSimulation>
 #[derive(Debug, Clone, PartialEq)]

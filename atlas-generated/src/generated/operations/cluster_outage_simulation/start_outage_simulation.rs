@@ -10,6 +10,7 @@
 /// - Operation id: `startGroupClusterOutageSimulation`
 /// - Short name (Atlas CLI, Go SDK): `startOutageSimulation`
 /// - Tag: Cluster Outage Simulation
+/// - Cargo feature: `cluster_outage_simulation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/startGroupClusterOutageSimulation>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `autoGroupClusterScalingConfiguration`
 /// - Short name (Atlas CLI, Go SDK): `autoScalingConfiguration`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/autoGroupClusterScalingConfiguration>
 #[derive(Debug, Clone, PartialEq)]

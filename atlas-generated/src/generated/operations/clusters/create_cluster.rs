@@ -12,6 +12,7 @@
 /// - Operation id: `createGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `createCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
@@ -167,6 +168,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
 /// - Operation id: `createGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `createCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
@@ -322,6 +324,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
 /// - Operation id: `createGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `createCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
@@ -477,6 +480,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
 /// - Operation id: `createGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `createCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `deleteGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `deleteCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
@@ -129,6 +130,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
 /// - Operation id: `deleteGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `deleteCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]

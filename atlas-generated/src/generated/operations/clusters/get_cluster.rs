@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `getCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
@@ -161,6 +162,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
 /// - Operation id: `getGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `getCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
@@ -310,6 +312,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
 /// - Operation id: `getGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `getCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterSqlInterface`
 /// - Short name (Atlas CLI, Go SDK): `getClusterSqlInterface`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterSqlInterface>

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterStatus`
 /// - Short name (Atlas CLI, Go SDK): `getClusterStatus`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterStatus>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterProcessArgs`
 /// - Short name (Atlas CLI, Go SDK): `getProcessArgs`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>
@@ -111,6 +112,7 @@ impl crate::dynamic::DynamicEndpoint for GetProcessArgsV20230101 {
 /// - Operation id: `getGroupClusterProcessArgs`
 /// - Short name (Atlas CLI, Go SDK): `getProcessArgs`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]

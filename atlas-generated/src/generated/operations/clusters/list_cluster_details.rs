@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listClusterDetails`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails>
 #[derive(Debug, Clone, PartialEq)]

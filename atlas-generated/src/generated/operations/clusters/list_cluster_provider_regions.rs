@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterProviderRegions`
 /// - Short name (Atlas CLI, Go SDK): `listClusterProviderRegions`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusterProviderRegions>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `listGroupClusters`
 /// - Short name (Atlas CLI, Go SDK): `listClusters`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
@@ -218,6 +219,7 @@ impl crate::runtime::Paginated for ListClustersV20230101 {
 /// - Operation id: `listGroupClusters`
 /// - Short name (Atlas CLI, Go SDK): `listClusters`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
@@ -424,6 +426,7 @@ impl crate::runtime::Paginated for ListClustersV20230201 {
 /// - Operation id: `listGroupClusters`
 /// - Short name (Atlas CLI, Go SDK): `listClusters`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `pinGroupClusterFeatureCompatibilityVersion`
 /// - Short name (Atlas CLI, Go SDK): `pinFeatureCompatibilityVersion`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/pinGroupClusterFeatureCompatibilityVersion>
 #[derive(Debug, Clone, PartialEq)]

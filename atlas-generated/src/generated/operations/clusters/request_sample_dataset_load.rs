@@ -10,6 +10,7 @@
 /// - Operation id: `requestGroupSampleDatasetLoad`
 /// - Short name (Atlas CLI, Go SDK): `requestSampleDatasetLoad`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/requestGroupSampleDatasetLoad>
 #[derive(Debug, Clone, PartialEq)]

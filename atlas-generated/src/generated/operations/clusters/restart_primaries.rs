@@ -10,6 +10,7 @@
 /// - Operation id: `restartGroupClusterPrimaries`
 /// - Short name (Atlas CLI, Go SDK): `restartPrimaries`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries>
@@ -111,6 +112,7 @@ impl crate::dynamic::DynamicEndpoint for RestartPrimariesV20230101 {
 /// - Operation id: `restartGroupClusterPrimaries`
 /// - Short name (Atlas CLI, Go SDK): `restartPrimaries`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `revokeGroupClusterMongoDbEmployeeAccess`
 /// - Short name (Atlas CLI, Go SDK): `revokeMongoEmployeeAccess`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/revokeGroupClusterMongoDbEmployeeAccess>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `unpinGroupClusterFeatureCompatibilityVersion`
 /// - Short name (Atlas CLI, Go SDK): `unpinFeatureCompatibilityVersion`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/unpinGroupClusterFeatureCompatibilityVersion>
 #[derive(Debug, Clone, PartialEq)]

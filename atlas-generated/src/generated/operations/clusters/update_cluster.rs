@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `updateCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
@@ -171,6 +172,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
 /// - Operation id: `updateGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `updateCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
@@ -332,6 +334,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
 /// - Operation id: `updateGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `updateCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
@@ -493,6 +496,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
 /// - Operation id: `updateGroupCluster`
 /// - Short name (Atlas CLI, Go SDK): `updateCluster`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]

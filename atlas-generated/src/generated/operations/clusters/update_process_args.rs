@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterProcessArgs`
 /// - Short name (Atlas CLI, Go SDK): `updateProcessArgs`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>
@@ -125,6 +126,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20230101 {
 /// - Operation id: `updateGroupClusterProcessArgs`
 /// - Short name (Atlas CLI, Go SDK): `updateProcessArgs`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]

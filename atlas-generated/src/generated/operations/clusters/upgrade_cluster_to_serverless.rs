@@ -12,6 +12,7 @@
 /// - Operation id: `upgradeGroupClusterTenantUpgradeToServerless`
 /// - Short name (Atlas CLI, Go SDK): `upgradeClusterToServerless`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2025-02-05
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgradeToServerless>

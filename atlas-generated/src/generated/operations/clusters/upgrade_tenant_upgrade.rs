@@ -12,6 +12,7 @@
 /// - Operation id: `upgradeGroupClusterTenantUpgrade`
 /// - Short name (Atlas CLI, Go SDK): `upgradeTenantUpgrade`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgrade>
 #[derive(Debug, Clone, PartialEq)]

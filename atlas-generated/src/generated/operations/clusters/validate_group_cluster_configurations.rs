@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `validateGroupClusterConfigurations`
 /// - Tag: Clusters
+/// - Cargo feature: `clusters`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/validateGroupClusterConfigurations>
 #[derive(Debug, Clone, PartialEq)]

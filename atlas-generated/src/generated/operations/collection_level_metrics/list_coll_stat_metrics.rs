@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupCollStatMetrics`
 /// - Short name (Atlas CLI, Go SDK): `listCollStatMetrics`
 /// - Tag: Collection Level Metrics
+/// - Cargo feature: `collection_level_metrics`
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupCollStatMetrics>
 #[derive(Debug, Clone, PartialEq)]

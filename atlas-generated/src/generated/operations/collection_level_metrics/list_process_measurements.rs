@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupProcessCollStatMeasurements`
 /// - Short name (Atlas CLI, Go SDK): `listProcessMeasurements`
 /// - Tag: Collection Level Metrics
+/// - Cargo feature: `collection_level_metrics`
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupProcessCollStatMeasurements>
 #[derive(Debug, Clone, PartialEq)]

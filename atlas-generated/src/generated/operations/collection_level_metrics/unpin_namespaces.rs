@@ -10,6 +10,7 @@
 /// - Operation id: `unpinGroupClusterCollStatUnpinNamespaces`
 /// - Short name (Atlas CLI, Go SDK): `unpinNamespaces`
 /// - Tag: Collection Level Metrics
+/// - Cargo feature: `collection_level_metrics`
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/unpinGroupClusterCollStatUnpinNamespaces>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupCustomDbRoleRole`
 /// - Short name (Atlas CLI, Go SDK): `deleteCustomDbRole`
 /// - Tag: Custom Database Roles
+/// - Cargo feature: `custom_database_roles`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/deleteGroupCustomDbRoleRole>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupCustomDbRoleRole`
 /// - Short name (Atlas CLI, Go SDK): `updateCustomDbRole`
 /// - Tag: Custom Database Roles
+/// - Cargo feature: `custom_database_roles`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/updateGroupCustomDbRoleRole>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupDataFederation`
 /// - Short name (Atlas CLI, Go SDK): `createDataFederation`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupDataFederation>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupPrivateNetworkSettingEndpointId`
 /// - Short name (Atlas CLI, Go SDK): `createPrivateEndpointId`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupPrivateNetworkSettingEndpointId>
 #[derive(Debug, Clone, PartialEq)]

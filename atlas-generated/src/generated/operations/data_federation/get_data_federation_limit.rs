@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupDataFederationLimit`
 /// - Short name (Atlas CLI, Go SDK): `getDataFederationLimit`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupDataFederationLimit>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupPrivateNetworkSettingEndpointId`
 /// - Short name (Atlas CLI, Go SDK): `getPrivateEndpointId`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupPrivateNetworkSettingEndpointId>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupPrivateNetworkSettingEndpointIds`
 /// - Short name (Atlas CLI, Go SDK): `listPrivateEndpointIds`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupPrivateNetworkSettingEndpointIds>
 #[derive(Debug, Clone, PartialEq)]

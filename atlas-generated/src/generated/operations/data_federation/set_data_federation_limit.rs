@@ -10,6 +10,7 @@
 /// - Operation id: `setGroupDataFederationLimit`
 /// - Short name (Atlas CLI, Go SDK): `setDataFederationLimit`
 /// - Tag: Data Federation
+/// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/setGroupDataFederationLimit>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupDatabaseUser`
 /// - Short name (Atlas CLI, Go SDK): `createDatabaseUser`
 /// - Tag: Database Users
+/// - Cargo feature: `database_users`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/createGroupDatabaseUser>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupDatabaseUser`
 /// - Short name (Atlas CLI, Go SDK): `deleteDatabaseUser`
 /// - Tag: Database Users
+/// - Cargo feature: `database_users`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/deleteGroupDatabaseUser>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupDatabaseUser`
 /// - Short name (Atlas CLI, Go SDK): `getDatabaseUser`
 /// - Tag: Database Users
+/// - Cargo feature: `database_users`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/getGroupDatabaseUser>
 #[derive(Debug, Clone, PartialEq)]

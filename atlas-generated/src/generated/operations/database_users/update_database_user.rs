@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupDatabaseUser`
 /// - Short name (Atlas CLI, Go SDK): `updateDatabaseUser`
 /// - Tag: Database Users
+/// - Cargo feature: `database_users`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/updateGroupDatabaseUser>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupEncryptionAtRestPrivateEndpoints`
 /// - Short name (Atlas CLI, Go SDK): `listRestPrivateEndpoints`
 /// - Tag: Encryption at Rest using Customer Key Management
+/// - Cargo feature: `encryption_at_rest_using_customer_key_management`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/listGroupEncryptionAtRestPrivateEndpoints>
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@
 ///
 /// - Operation id: `getOrgEvent`
 /// - Tag: Events
+/// - Cargo feature: `events`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/getOrgEvent>
 #[derive(Debug, Clone, PartialEq)]

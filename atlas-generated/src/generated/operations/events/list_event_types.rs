@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listEventTypes`
 /// - Tag: Events
+/// - Cargo feature: `events`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listEventTypes>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createFederationSettingConnectedOrgConfigRoleMapping`
 /// - Short name (Atlas CLI, Go SDK): `createRoleMapping`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingConnectedOrgConfigRoleMapping>
 #[derive(Debug, Clone, PartialEq)]

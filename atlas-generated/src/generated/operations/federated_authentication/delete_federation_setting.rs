@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `deleteFederationSetting`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/deleteFederationSetting>
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@
 /// - Operation id: `deleteFederationSettingIdentityProvider`
 /// - Short name (Atlas CLI, Go SDK): `deleteIdentityProvider`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/deleteFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getFederationSettingIdentityProvider`
 /// - Short name (Atlas CLI, Go SDK): `getIdentityProvider`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Sunset: 2025-01-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider>
@@ -99,6 +100,7 @@ impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20230101 {
 /// - Operation id: `getFederationSettingIdentityProvider`
 /// - Short name (Atlas CLI, Go SDK): `getIdentityProvider`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]

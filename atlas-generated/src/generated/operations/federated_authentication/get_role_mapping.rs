@@ -10,6 +10,7 @@
 /// - Operation id: `getFederationSettingConnectedOrgConfigRoleMapping`
 /// - Short name (Atlas CLI, Go SDK): `getRoleMapping`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingConnectedOrgConfigRoleMapping>
 #[derive(Debug, Clone, PartialEq)]

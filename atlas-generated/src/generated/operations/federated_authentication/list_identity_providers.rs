@@ -10,6 +10,7 @@
 /// - Operation id: `listFederationSettingIdentityProviders`
 /// - Short name (Atlas CLI, Go SDK): `listIdentityProviders`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingIdentityProviders>
 #[derive(Debug, Clone, PartialEq)]

@@ -18,6 +18,7 @@
 /// - Operation id: `updateFederationSettingConnectedOrgConfig`
 /// - Short name (Atlas CLI, Go SDK): `updateConnectedOrgConfig`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingConnectedOrgConfig>
 #[derive(Debug, Clone, PartialEq)]

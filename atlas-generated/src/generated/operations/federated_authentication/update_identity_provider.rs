@@ -14,6 +14,7 @@
 /// - Operation id: `updateFederationSettingIdentityProvider`
 /// - Short name (Atlas CLI, Go SDK): `updateIdentityProvider`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Sunset: 2025-01-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider>
@@ -120,6 +121,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
 /// - Operation id: `updateFederationSettingIdentityProvider`
 /// - Short name (Atlas CLI, Go SDK): `updateIdentityProvider`
 /// - Tag: Federated Authentication
+/// - Cargo feature: `federated_authentication`
 /// - Versions: `2023-01-01`, `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupFlexCluster`
 /// - Short name (Atlas CLI, Go SDK): `getFlexCluster`
 /// - Tag: Flex Clusters
+/// - Cargo feature: `flex_clusters`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/getGroupFlexCluster>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupFlexClusters`
 /// - Short name (Atlas CLI, Go SDK): `listFlexClusters`
 /// - Tag: Flex Clusters
+/// - Cargo feature: `flex_clusters`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/listGroupFlexClusters>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupFlexClusterBackupRestoreJob`
 /// - Short name (Atlas CLI, Go SDK): `createFlexRestoreJob`
 /// - Tag: Flex Restore Jobs
+/// - Cargo feature: `flex_restore_jobs`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/createGroupFlexClusterBackupRestoreJob>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupFlexClusterBackupRestoreJobs`
 /// - Short name (Atlas CLI, Go SDK): `listFlexRestoreJobs`
 /// - Tag: Flex Restore Jobs
+/// - Cargo feature: `flex_restore_jobs`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/listGroupFlexClusterBackupRestoreJobs>
 #[derive(Debug, Clone, PartialEq)]

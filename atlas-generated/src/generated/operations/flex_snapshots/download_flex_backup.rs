@@ -10,6 +10,7 @@
 /// - Operation id: `downloadGroupFlexClusterBackup`
 /// - Short name (Atlas CLI, Go SDK): `downloadFlexBackup`
 /// - Tag: Flex Snapshots
+/// - Cargo feature: `flex_snapshots`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/downloadGroupFlexClusterBackup>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupFlexClusterBackupSnapshot`
 /// - Short name (Atlas CLI, Go SDK): `getFlexBackupSnapshot`
 /// - Tag: Flex Snapshots
+/// - Cargo feature: `flex_snapshots`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/getGroupFlexClusterBackupSnapshot>
 #[derive(Debug, Clone, PartialEq)]

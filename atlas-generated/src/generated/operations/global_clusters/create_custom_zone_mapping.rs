@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `createCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>
@@ -126,6 +127,7 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230101 {
 /// - Operation id: `createGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `createCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>
@@ -242,6 +244,7 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230201 {
 /// - Operation id: `createGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `createCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `deleteCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteCustomZoneMappingV20230101 {
 /// - Operation id: `deleteGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `deleteCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>
@@ -214,6 +216,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteCustomZoneMappingV20230201 {
 /// - Operation id: `deleteGroupClusterGlobalWriteCustomZoneMapping`
 /// - Short name (Atlas CLI, Go SDK): `deleteCustomZoneMapping`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterGlobalWriteManagedNamespaces`
 /// - Short name (Atlas CLI, Go SDK): `deleteManagedNamespaces`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>
@@ -140,6 +141,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230101 {
 /// - Operation id: `deleteGroupClusterGlobalWriteManagedNamespaces`
 /// - Short name (Atlas CLI, Go SDK): `deleteManagedNamespaces`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>
@@ -270,6 +272,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230201 {
 /// - Operation id: `deleteGroupClusterGlobalWriteManagedNamespaces`
 /// - Short name (Atlas CLI, Go SDK): `deleteManagedNamespaces`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterGlobalWrites`
 /// - Short name (Atlas CLI, Go SDK): `getClusterGlobalWrites`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
@@ -111,6 +112,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230101 {
 /// - Operation id: `getGroupClusterGlobalWrites`
 /// - Short name (Atlas CLI, Go SDK): `getClusterGlobalWrites`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
@@ -212,6 +214,7 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230201 {
 /// - Operation id: `getGroupClusterGlobalWrites`
 /// - Short name (Atlas CLI, Go SDK): `getClusterGlobalWrites`
 /// - Tag: Global Clusters
+/// - Cargo feature: `global_clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
 #[derive(Debug, Clone, PartialEq)]

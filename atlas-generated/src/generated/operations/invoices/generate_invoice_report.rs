@@ -10,6 +10,7 @@
 /// - Operation id: `generateOrgInvoiceAndDownloadReport`
 /// - Short name (Atlas CLI, Go SDK): `generateInvoiceReport`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/generateOrgInvoiceAndDownloadReport>

@@ -10,6 +10,7 @@
 /// - Operation id: `getOrgBillingCostExplorerUsage`
 /// - Short name (Atlas CLI, Go SDK): `getCostExplorerUsage`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Formats: [`GetCostExplorerUsageV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetCostExplorerUsageV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
@@ -101,6 +102,7 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
 /// - Operation id: `getOrgBillingCostExplorerUsage`
 /// - Short name (Atlas CLI, Go SDK): `getCostExplorerUsage`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Formats: [`GetCostExplorerUsageV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetCostExplorerUsageV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>

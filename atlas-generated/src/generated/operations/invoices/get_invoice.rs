@@ -11,6 +11,7 @@
 /// - Operation id: `getOrgInvoice`
 /// - Short name (Atlas CLI, Go SDK): `getInvoice`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Formats: [`GetInvoiceV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetInvoiceV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>
@@ -107,6 +108,7 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
 /// - Operation id: `getOrgInvoice`
 /// - Short name (Atlas CLI, Go SDK): `getInvoice`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Formats: [`GetInvoiceV20230101`] (`application/vnd.atlas.2023-01-01+json`), [`GetInvoiceV20230101Csv`] (`application/vnd.atlas.2023-01-01+csv`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>

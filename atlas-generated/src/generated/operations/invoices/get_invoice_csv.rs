@@ -11,6 +11,7 @@
 /// - Operation id: `getOrgInvoiceCsv`
 /// - Short name (Atlas CLI, Go SDK): `getInvoiceCsv`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoiceCsv>
 #[derive(Debug, Clone, PartialEq)]

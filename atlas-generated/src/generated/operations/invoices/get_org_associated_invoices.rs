@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getOrgAssociatedInvoices`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +125,7 @@ impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesV20250312 {
 ///
 /// - Operation id: `getOrgAssociatedInvoices`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-09-16
 /// - Preview: may change without notice

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getOrgInvoiceReport`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoiceReport>
 #[derive(Debug, Clone, PartialEq)]

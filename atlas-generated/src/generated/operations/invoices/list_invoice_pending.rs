@@ -10,6 +10,7 @@
 /// - Operation id: `listOrgInvoicePending`
 /// - Short name (Atlas CLI, Go SDK): `listInvoicePending`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoicePending>
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@
 /// - Operation id: `listOrgInvoices`
 /// - Short name (Atlas CLI, Go SDK): `listInvoices`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoices>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listOrgInvoiceReports`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoiceReports>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listSkus`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus>
 #[derive(Debug, Clone, PartialEq)]

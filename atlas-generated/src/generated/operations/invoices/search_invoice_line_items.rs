@@ -10,6 +10,7 @@
 /// - Operation id: `searchOrgInvoiceLineItems`
 /// - Short name (Atlas CLI, Go SDK): `searchInvoiceLineItems`
 /// - Tag: Invoices
+/// - Cargo feature: `invoices`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/searchOrgInvoiceLineItems>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupUserSecurityLdapVerify`
 /// - Short name (Atlas CLI, Go SDK): `getUserSecurityVerify`
 /// - Tag: LDAP Configuration
+/// - Cargo feature: `ldap_configuration`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/getGroupUserSecurityLdapVerify>
 #[derive(Debug, Clone, PartialEq)]

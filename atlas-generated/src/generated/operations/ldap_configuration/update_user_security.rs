@@ -12,6 +12,7 @@
 /// - Operation id: `updateGroupUserSecurity`
 /// - Short name (Atlas CLI, Go SDK): `updateUserSecurity`
 /// - Tag: LDAP Configuration
+/// - Cargo feature: `ldap_configuration`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/updateGroupUserSecurity>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupClusterRestoreJob`
 /// - Short name (Atlas CLI, Go SDK): `createClusterRestoreJob`
 /// - Tag: Legacy Backup
+/// - Cargo feature: `legacy_backup`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/createGroupClusterRestoreJob>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterSnapshot`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterSnapshot`
 /// - Tag: Legacy Backup
+/// - Cargo feature: `legacy_backup`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/deleteGroupClusterSnapshot>
 #[derive(Debug, Clone, PartialEq)]

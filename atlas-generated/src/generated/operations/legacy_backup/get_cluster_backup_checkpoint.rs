@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterBackupCheckpoint`
 /// - Short name (Atlas CLI, Go SDK): `getClusterBackupCheckpoint`
 /// - Tag: Legacy Backup
+/// - Cargo feature: `legacy_backup`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterBackupCheckpoint>
 #[derive(Debug, Clone, PartialEq)]

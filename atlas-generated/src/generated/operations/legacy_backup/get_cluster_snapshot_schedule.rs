@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupClusterSnapshotSchedule`
 /// - Short name (Atlas CLI, Go SDK): `getClusterSnapshotSchedule`
 /// - Tag: Legacy Backup
+/// - Cargo feature: `legacy_backup`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterSnapshotSchedule>
 #[derive(Debug, Clone, PartialEq)]

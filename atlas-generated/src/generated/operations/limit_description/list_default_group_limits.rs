@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listDefaultGroupLimits`
 /// - Tag: Limit Description
+/// - Cargo feature: `limit_description`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits>

@@ -10,6 +10,7 @@
 /// - Operation id: `deferGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `deferMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/deferGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]

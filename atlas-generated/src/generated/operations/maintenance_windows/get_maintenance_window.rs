@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `getMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +100,7 @@ impl crate::dynamic::DynamicEndpoint for GetMaintenanceWindowV20230101 {
 /// - Operation id: `getGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `getMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`, `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow>

@@ -10,6 +10,7 @@
 /// - Operation id: `resetGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `resetMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/resetGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `toggleGroupMaintenanceWindowAutoDefer`
 /// - Short name (Atlas CLI, Go SDK): `toggleMaintenanceAutoDefer`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/toggleGroupMaintenanceWindowAutoDefer>
 #[derive(Debug, Clone, PartialEq)]

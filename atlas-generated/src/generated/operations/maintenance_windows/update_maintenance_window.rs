@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `updateMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +99,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowV20230101 {
 /// - Operation id: `updateGroupMaintenanceWindow`
 /// - Short name (Atlas CLI, Go SDK): `updateMaintenanceWindow`
 /// - Tag: Maintenance Windows
+/// - Cargo feature: `maintenance_windows`
 /// - Versions: `2023-01-01`, `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow>

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `createGroupMetricIntegration`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/createGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +111,7 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupMetricIntegrationV20250312 {
 ///
 /// - Operation id: `createGroupMetricIntegration`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-09-14
 /// - Preview: may change without notice

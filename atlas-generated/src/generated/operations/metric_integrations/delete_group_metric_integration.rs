@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `deleteGroupMetricIntegration`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +109,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationV20250312 {
 ///
 /// - Operation id: `deleteGroupMetricIntegration`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-09-14
 /// - Preview: may change without notice

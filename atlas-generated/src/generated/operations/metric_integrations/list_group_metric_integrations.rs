@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listGroupMetricIntegrations`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations>
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +191,7 @@ impl crate::runtime::Paginated for ListGroupMetricIntegrationsV20250312 {
 ///
 /// - Operation id: `listGroupMetricIntegrations`
 /// - Tag: Metric Integrations
+/// - Cargo feature: `metric_integrations`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-09-14
 /// - Preview: may change without notice

@@ -14,6 +14,7 @@
 /// - Operation id: `addOrgUserRole`
 /// - Short name (Atlas CLI, Go SDK): `addOrgRole`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgUserRole>
 #[derive(Debug, Clone, PartialEq)]

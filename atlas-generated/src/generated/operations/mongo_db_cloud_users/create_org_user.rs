@@ -13,6 +13,7 @@
 ///
 /// - Operation id: `createOrgUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createOrgUser>
 #[derive(Debug, Clone, PartialEq)]

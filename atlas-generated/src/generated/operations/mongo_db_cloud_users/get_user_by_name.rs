@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getUserByName`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUserByName>

@@ -13,6 +13,7 @@
 ///
 /// - Operation id: `listGroupUsers`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>
@@ -258,6 +259,7 @@ impl crate::runtime::Paginated for ListGroupUsersV20230101 {
 ///
 /// - Operation id: `listGroupUsers`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@
 /// - Operation id: `listOrgTeamUsers`
 /// - Short name (Atlas CLI, Go SDK): `listTeamUsers`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
@@ -235,6 +236,7 @@ impl crate::runtime::Paginated for ListTeamUsersV20230101 {
 /// - Operation id: `listOrgTeamUsers`
 /// - Short name (Atlas CLI, Go SDK): `listTeamUsers`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
 #[derive(Debug, Clone, PartialEq)]

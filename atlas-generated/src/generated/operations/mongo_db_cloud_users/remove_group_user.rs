@@ -13,6 +13,7 @@
 ///
 /// - Operation id: `removeGroupUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser>
@@ -116,6 +117,7 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20230101 {
 ///
 /// - Operation id: `removeGroupUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser>
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@
 /// - Operation id: `removeOrgUserRole`
 /// - Short name (Atlas CLI, Go SDK): `removeOrgRole`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUserRole>
 #[derive(Debug, Clone, PartialEq)]

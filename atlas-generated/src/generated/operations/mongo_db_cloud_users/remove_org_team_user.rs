@@ -11,6 +11,7 @@
 ///
 /// - Operation id: `removeOrgTeamUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgTeamUser>
 #[derive(Debug, Clone, PartialEq)]

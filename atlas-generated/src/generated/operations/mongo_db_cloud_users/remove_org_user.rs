@@ -13,6 +13,7 @@
 ///
 /// - Operation id: `removeOrgUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser>
@@ -112,6 +113,7 @@ impl crate::dynamic::DynamicEndpoint for RemoveOrgUserV20230101 {
 ///
 /// - Operation id: `removeOrgUser`
 /// - Tag: MongoDB Cloud Users
+/// - Cargo feature: `mongo_db_cloud_users`
 /// - Versions: `2023-01-01`, `2025-02-19`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser>
 #[derive(Debug, Clone, PartialEq)]

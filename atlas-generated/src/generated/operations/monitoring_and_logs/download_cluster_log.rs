@@ -10,6 +10,7 @@
 /// - Operation id: `downloadGroupClusterLog`
 /// - Short name (Atlas CLI, Go SDK): `downloadClusterLog`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
@@ -145,6 +146,7 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230101 {
 /// - Operation id: `downloadGroupClusterLog`
 /// - Short name (Atlas CLI, Go SDK): `downloadClusterLog`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`, `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupProcess`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcess>
 #[derive(Debug, Clone, PartialEq)]

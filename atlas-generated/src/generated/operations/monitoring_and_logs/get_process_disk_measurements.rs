@@ -14,6 +14,7 @@
 /// - Operation id: `getGroupProcessDiskMeasurements`
 /// - Short name (Atlas CLI, Go SDK): `getProcessDiskMeasurements`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDiskMeasurements>
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@
 /// - Operation id: `getGroupProcessMeasurements`
 /// - Short name (Atlas CLI, Go SDK): `getProcessMeasurements`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessMeasurements>
 #[derive(Debug, Clone, PartialEq)]

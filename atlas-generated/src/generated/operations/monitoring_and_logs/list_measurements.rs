@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupHostFtsMetricMeasurements`
 /// - Short name (Atlas CLI, Go SDK): `listMeasurements`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricMeasurements>
 #[derive(Debug, Clone, PartialEq)]

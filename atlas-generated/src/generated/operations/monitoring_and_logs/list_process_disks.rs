@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupProcessDisks`
 /// - Short name (Atlas CLI, Go SDK): `listProcessDisks`
 /// - Tag: Monitoring and Logs
+/// - Cargo feature: `monitoring_and_logs`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcessDisks>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `createGroupContainer`
 /// - Tag: Network Peering
+/// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupContainer>
 #[derive(Debug, Clone, PartialEq)]

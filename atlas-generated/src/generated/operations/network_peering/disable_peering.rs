@@ -10,6 +10,7 @@
 /// - Operation id: `disableGroupPrivateIpModePeering`
 /// - Short name (Atlas CLI, Go SDK): `disablePeering`
 /// - Tag: Network Peering
+/// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/disableGroupPrivateIpModePeering>
 #[derive(Debug, Clone, PartialEq)]

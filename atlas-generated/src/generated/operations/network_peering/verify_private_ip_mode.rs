@@ -10,6 +10,7 @@
 /// - Operation id: `verifyGroupPrivateIpMode`
 /// - Short name (Atlas CLI, Go SDK): `verifyPrivateIpMode`
 /// - Tag: Network Peering
+/// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/verifyGroupPrivateIpMode>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterOnlineArchive`
 /// - Short name (Atlas CLI, Go SDK): `deleteOnlineArchive`
 /// - Tag: Online Archive
+/// - Cargo feature: `online_archive`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/deleteGroupClusterOnlineArchive>
 #[derive(Debug, Clone, PartialEq)]

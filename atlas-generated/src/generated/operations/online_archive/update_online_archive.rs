@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterOnlineArchive`
 /// - Short name (Atlas CLI, Go SDK): `updateOnlineArchive`
 /// - Tag: Online Archive
+/// - Cargo feature: `online_archive`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/updateGroupClusterOnlineArchive>
 #[derive(Debug, Clone, PartialEq)]

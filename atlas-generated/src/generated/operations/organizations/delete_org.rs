@@ -12,6 +12,7 @@
 ///
 /// - Operation id: `deleteOrg`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrg>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getOrgDelegationSettings`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgDelegationSettings>
 #[derive(Debug, Clone, PartialEq)]

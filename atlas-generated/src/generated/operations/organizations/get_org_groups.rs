@@ -14,6 +14,7 @@
 ///
 /// - Operation id: `getOrgGroups`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups>
 #[derive(Debug, Clone, PartialEq)]

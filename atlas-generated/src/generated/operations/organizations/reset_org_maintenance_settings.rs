@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `resetOrgMaintenanceSettings`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/resetOrgMaintenanceSettings>

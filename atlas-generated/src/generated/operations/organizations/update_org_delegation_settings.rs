@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `updateOrgDelegationSettings`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgDelegationSettings>
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@
 ///
 /// - Operation id: `updateOrgInviteById`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInviteById>

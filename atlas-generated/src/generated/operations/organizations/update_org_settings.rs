@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `updateOrgSettings`
 /// - Tag: Organizations
+/// - Cargo feature: `organizations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgSettings>
 #[derive(Debug, Clone, PartialEq)]

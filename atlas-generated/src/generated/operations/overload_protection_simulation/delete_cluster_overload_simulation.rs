@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupClusterOverloadSimulation`
 /// - Short name (Atlas CLI, Go SDK): `deleteClusterOverloadSimulation`
 /// - Tag: Overload Protection Simulation
+/// - Cargo feature: `overload_protection_simulation`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/deleteGroupClusterOverloadSimulation>

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterOverloadSimulation`
 /// - Short name (Atlas CLI, Go SDK): `getClusterOverloadSimulation`
 /// - Tag: Overload Protection Simulation
+/// - Cargo feature: `overload_protection_simulation`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/getGroupClusterOverloadSimulation>

@@ -10,6 +10,7 @@
 /// - Operation id: `enableGroupManagedSlowMs`
 /// - Short name (Atlas CLI, Go SDK): `enableManagedSlowMs`
 /// - Tag: Performance Advisor
+/// - Cargo feature: `performance_advisor`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/enableGroupManagedSlowMs>
 #[derive(Debug, Clone, PartialEq)]

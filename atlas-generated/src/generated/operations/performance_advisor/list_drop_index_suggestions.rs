@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterPerformanceAdvisorDropIndexSuggestions`
 /// - Short name (Atlas CLI, Go SDK): `listDropIndexSuggestions`
 /// - Tag: Performance Advisor
+/// - Cargo feature: `performance_advisor`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorDropIndexSuggestions>
 #[derive(Debug, Clone, PartialEq)]

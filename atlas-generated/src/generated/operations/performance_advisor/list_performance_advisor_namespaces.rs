@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupProcessPerformanceAdvisorNamespaces`
 /// - Short name (Atlas CLI, Go SDK): `listPerformanceAdvisorNamespaces`
 /// - Tag: Performance Advisor
+/// - Cargo feature: `performance_advisor`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorNamespaces>
 #[derive(Debug, Clone, PartialEq)]

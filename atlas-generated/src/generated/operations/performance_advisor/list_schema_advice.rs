@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupClusterPerformanceAdvisorSchemaAdvice`
 /// - Short name (Atlas CLI, Go SDK): `listSchemaAdvice`
 /// - Tag: Performance Advisor
+/// - Cargo feature: `performance_advisor`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorSchemaAdvice>
 #[derive(Debug, Clone, PartialEq)]

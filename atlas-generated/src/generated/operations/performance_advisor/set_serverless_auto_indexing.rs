@@ -10,6 +10,7 @@
 /// - Operation id: `setGroupServerlessPerformanceAdvisorAutoIndexing`
 /// - Short name (Atlas CLI, Go SDK): `setServerlessAutoIndexing`
 /// - Tag: Performance Advisor
+/// - Cargo feature: `performance_advisor`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/setGroupServerlessPerformanceAdvisorAutoIndexing>

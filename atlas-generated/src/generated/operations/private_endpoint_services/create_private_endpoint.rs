@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupPrivateEndpointEndpointServiceEndpoint`
 /// - Short name (Atlas CLI, Go SDK): `createPrivateEndpoint`
 /// - Tag: Private Endpoint Services
+/// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointServiceEndpoint>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupPrivateEndpointEndpointService`
 /// - Short name (Atlas CLI, Go SDK): `getPrivateEndpointService`
 /// - Tag: Private Endpoint Services
+/// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointEndpointService>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `toggleGroupPrivateEndpointRegionalMode`
 /// - Short name (Atlas CLI, Go SDK): `toggleRegionalEndpointMode`
 /// - Tag: Private Endpoint Services
+/// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/toggleGroupPrivateEndpointRegionalMode>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteOrgApiKeyAccessListEntry`
 /// - Short name (Atlas CLI, Go SDK): `deleteAccessEntry`
 /// - Tag: Programmatic API Keys
+/// - Cargo feature: `programmatic_api_keys`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/deleteOrgApiKeyAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]

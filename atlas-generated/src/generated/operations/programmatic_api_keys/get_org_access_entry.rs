@@ -10,6 +10,7 @@
 /// - Operation id: `getOrgApiKeyAccessListEntry`
 /// - Short name (Atlas CLI, Go SDK): `getOrgAccessEntry`
 /// - Tag: Programmatic API Keys
+/// - Cargo feature: `programmatic_api_keys`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/getOrgApiKeyAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listGroupApiKeys`
 /// - Tag: Programmatic API Keys
+/// - Cargo feature: `programmatic_api_keys`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listGroupApiKeys>
 #[derive(Debug, Clone, PartialEq)]

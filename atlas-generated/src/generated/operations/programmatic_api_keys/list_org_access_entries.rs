@@ -10,6 +10,7 @@
 /// - Operation id: `listOrgApiKeyAccessListEntries`
 /// - Short name (Atlas CLI, Go SDK): `listOrgAccessEntries`
 /// - Tag: Programmatic API Keys
+/// - Cargo feature: `programmatic_api_keys`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeyAccessListEntries>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupAccessListStatus`
 /// - Short name (Atlas CLI, Go SDK): `getAccessListStatus`
 /// - Tag: Project IP Access List
+/// - Cargo feature: `project_ip_access_list`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/getGroupAccessListStatus>
 #[derive(Debug, Clone, PartialEq)]

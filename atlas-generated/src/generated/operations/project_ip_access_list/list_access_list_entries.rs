@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupAccessListEntries`
 /// - Short name (Atlas CLI, Go SDK): `listAccessListEntries`
 /// - Tag: Project IP Access List
+/// - Cargo feature: `project_ip_access_list`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/listGroupAccessListEntries>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `addGroupAccessUser`
 /// - Short name (Atlas CLI, Go SDK): `addGroupUser`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-02-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/addGroupAccessUser>

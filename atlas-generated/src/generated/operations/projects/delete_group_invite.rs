@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `deleteGroupInvite`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupInvite>

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupSettings`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupSettings>
 #[derive(Debug, Clone, PartialEq)]

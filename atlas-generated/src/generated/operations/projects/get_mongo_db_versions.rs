@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupMongoDbVersions`
 /// - Short name (Atlas CLI, Go SDK): `getMongoDbVersions`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupMongoDbVersions>
 #[derive(Debug, Clone, PartialEq)]

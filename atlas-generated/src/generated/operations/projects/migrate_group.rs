@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `migrateGroup`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/migrateGroup>
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@
 ///
 /// - Operation id: `setGroupLimit`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/setGroupLimit>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupInviteById`
 /// - Short name (Atlas CLI, Go SDK): `updateInviteById`
 /// - Tag: Projects
+/// - Cargo feature: `projects`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById>

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `createGroupLogIntegration`
 /// - Tag: Push-Based Log Export
+/// - Cargo feature: `push_based_log_export`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/createGroupLogIntegration>
 #[derive(Debug, Clone, PartialEq)]

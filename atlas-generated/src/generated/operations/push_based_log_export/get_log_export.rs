@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupPushBasedLogExport`
 /// - Short name (Atlas CLI, Go SDK): `getLogExport`
 /// - Tag: Push-Based Log Export
+/// - Cargo feature: `push_based_log_export`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-02-04
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupPushBasedLogExport>

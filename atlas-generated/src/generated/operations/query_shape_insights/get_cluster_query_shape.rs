@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupClusterQueryShape`
 /// - Short name (Atlas CLI, Go SDK): `getClusterQueryShape`
 /// - Tag: Query Shape Insights
+/// - Cargo feature: `query_shape_insights`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShape>
 #[derive(Debug, Clone, PartialEq)]

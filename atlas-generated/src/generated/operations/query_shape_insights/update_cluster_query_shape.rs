@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupClusterQueryShape`
 /// - Short name (Atlas CLI, Go SDK): `updateClusterQueryShape`
 /// - Tag: Query Shape Insights
+/// - Cargo feature: `query_shape_insights`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/updateGroupClusterQueryShape>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getRateLimit`
 /// - Tag: Rate Limiting
+/// - Cargo feature: `rate_limiting`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit>
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +152,7 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitV20250312 {
 ///
 /// - Operation id: `getRateLimit`
 /// - Tag: Rate Limiting
+/// - Cargo feature: `rate_limiting`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-04-21
 /// - Preview: may change without notice

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `listRateLimits`
 /// - Tag: Rate Limiting
+/// - Cargo feature: `rate_limiting`
 /// - Versions: `2025-03-12`, `preview`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits>
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +221,7 @@ impl crate::runtime::Paginated for ListRateLimitsV20250312 {
 ///
 /// - Operation id: `listRateLimits`
 /// - Tag: Rate Limiting
+/// - Cargo feature: `rate_limiting`
 /// - Versions: `2025-03-12`, `preview`
 /// - Sunset: 2026-04-21
 /// - Preview: may change without notice

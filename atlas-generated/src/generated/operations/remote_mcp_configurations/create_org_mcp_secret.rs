@@ -10,6 +10,7 @@
 /// - Operation id: `createOrgMcpConfigSecret`
 /// - Short name (Atlas CLI, Go SDK): `createOrgMcpSecret`
 /// - Tag: Remote MCP Configurations
+/// - Cargo feature: `remote_mcp_configurations`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createOrgMcpConfigSecret>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupMcpConfigSecrets`
 /// - Short name (Atlas CLI, Go SDK): `listGroupMcpSecrets`
 /// - Tag: Remote MCP Configurations
+/// - Cargo feature: `remote_mcp_configurations`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigSecrets>
 #[derive(Debug, Clone, PartialEq)]

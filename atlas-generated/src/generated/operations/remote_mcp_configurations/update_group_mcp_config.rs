@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `updateGroupMcpConfig`
 /// - Tag: Remote MCP Configurations
+/// - Cargo feature: `remote_mcp_configurations`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/updateGroupMcpConfig>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `createOrgResourcePolicy`
 /// - Tag: Resource Policies
+/// - Cargo feature: `resource_policies`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/createOrgResourcePolicy>
 #[derive(Debug, Clone, PartialEq)]

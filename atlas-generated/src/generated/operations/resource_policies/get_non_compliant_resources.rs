@@ -10,6 +10,7 @@
 /// - Operation id: `getOrgNonCompliantResources`
 /// - Short name (Atlas CLI, Go SDK): `getNonCompliantResources`
 /// - Tag: Resource Policies
+/// - Cargo feature: `resource_policies`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/getOrgNonCompliantResources>
 #[derive(Debug, Clone, PartialEq)]

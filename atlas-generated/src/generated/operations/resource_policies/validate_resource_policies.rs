@@ -10,6 +10,7 @@
 /// - Operation id: `validateOrgResourcePolicies`
 /// - Short name (Atlas CLI, Go SDK): `validateResourcePolicies`
 /// - Tag: Resource Policies
+/// - Cargo feature: `resource_policies`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/validateOrgResourcePolicies>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupClusterIndexRollingIndex`
 /// - Short name (Atlas CLI, Go SDK): `createRollingIndex`
 /// - Tag: Rolling Index
+/// - Cargo feature: `rolling_index`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rolling-Index/operation/createGroupClusterIndexRollingIndex>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getSystemStatus`
 /// - Tag: Root
+/// - Cargo feature: `root`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listControlPlaneIpAddresses`
 /// - Short name (Atlas CLI, Go SDK): `listControlPlaneAddresses`
 /// - Tag: Root
+/// - Cargo feature: `root`
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses>
 #[derive(Debug, Clone, PartialEq)]

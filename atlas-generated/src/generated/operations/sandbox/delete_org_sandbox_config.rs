@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `deleteOrgSandboxConfig`
 /// - Tag: Sandbox
+/// - Cargo feature: `sandbox`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/deleteOrgSandboxConfig>

@@ -10,6 +10,7 @@
 /// - Operation id: `generateGroupSandboxClusterDescription`
 /// - Short name (Atlas CLI, Go SDK): `generateSandboxClusterDescription`
 /// - Tag: Sandbox
+/// - Cargo feature: `sandbox`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/generateGroupSandboxClusterDescription>

@@ -12,6 +12,7 @@
 /// - Operation id: `getGroupServerlessInstance`
 /// - Short name (Atlas CLI, Go SDK): `getServerlessInstance`
 /// - Tag: Serverless Instances
+/// - Cargo feature: `serverless_instances`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-01-18
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/getGroupServerlessInstance>

@@ -14,6 +14,7 @@
 /// - Operation id: `createGroupPrivateEndpointServerlessInstanceEndpoint`
 /// - Short name (Atlas CLI, Go SDK): `createServerlessPrivateEndpoint`
 /// - Tag: Serverless Private Endpoints
+/// - Cargo feature: `serverless_private_endpoints`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/createGroupPrivateEndpointServerlessInstanceEndpoint>

@@ -10,6 +10,7 @@
 /// - Operation id: `createOrgServiceAccountSecret`
 /// - Short name (Atlas CLI, Go SDK): `createOrgSecret`
 /// - Tag: Service Accounts
+/// - Cargo feature: `service_accounts`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createOrgServiceAccountSecret>
 #[derive(Debug, Clone, PartialEq)]

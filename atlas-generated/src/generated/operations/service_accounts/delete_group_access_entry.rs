@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupServiceAccountAccessListEntry`
 /// - Short name (Atlas CLI, Go SDK): `deleteGroupAccessEntry`
 /// - Tag: Service Accounts
+/// - Cargo feature: `service_accounts`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]

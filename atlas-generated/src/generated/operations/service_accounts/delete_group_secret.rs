@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupServiceAccountSecret`
 /// - Short name (Atlas CLI, Go SDK): `deleteGroupSecret`
 /// - Tag: Service Accounts
+/// - Cargo feature: `service_accounts`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountSecret>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupServiceAccount`
 /// - Tag: Service Accounts
+/// - Cargo feature: `service_accounts`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/getGroupServiceAccount>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupServiceAccountAccessList`
 /// - Short name (Atlas CLI, Go SDK): `listAccessList`
 /// - Tag: Service Accounts
+/// - Cargo feature: `service_accounts`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listGroupServiceAccountAccessList>
 #[derive(Debug, Clone, PartialEq)]

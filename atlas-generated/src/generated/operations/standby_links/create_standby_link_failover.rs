@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupStandbyLinkFailover`
 /// - Short name (Atlas CLI, Go SDK): `createStandbyLinkFailover`
 /// - Tag: Standby Links
+/// - Cargo feature: `standby_links`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLinkFailover>

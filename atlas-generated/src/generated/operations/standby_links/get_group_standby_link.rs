@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `getGroupStandbyLink`
 /// - Tag: Standby Links
+/// - Cargo feature: `standby_links`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLink>

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupStandbyLinkFailover`
 /// - Short name (Atlas CLI, Go SDK): `getStandbyLinkFailover`
 /// - Tag: Standby Links
+/// - Cargo feature: `standby_links`
 /// - Versions: `preview`
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLinkFailover>

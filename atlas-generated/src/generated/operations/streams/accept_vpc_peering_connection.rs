@@ -10,6 +10,7 @@
 /// - Operation id: `acceptGroupStreamVpcPeeringConnection`
 /// - Short name (Atlas CLI, Go SDK): `acceptVpcPeeringConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/acceptGroupStreamVpcPeeringConnection>
 #[derive(Debug, Clone, PartialEq)]

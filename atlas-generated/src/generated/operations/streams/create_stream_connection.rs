@@ -10,6 +10,7 @@
 /// - Operation id: `createGroupStreamConnection`
 /// - Short name (Atlas CLI, Go SDK): `createStreamConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupStreamConnection`
 /// - Short name (Atlas CLI, Go SDK): `deleteStreamConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `deleteGroupStreamProcessor`
 /// - Short name (Atlas CLI, Go SDK): `deleteStreamProcessor`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]

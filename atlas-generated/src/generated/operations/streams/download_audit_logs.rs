@@ -10,6 +10,7 @@
 /// - Operation id: `downloadGroupStreamAuditLogs`
 /// - Short name (Atlas CLI, Go SDK): `downloadAuditLogs`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/downloadGroupStreamAuditLogs>
 #[derive(Debug, Clone, PartialEq)]

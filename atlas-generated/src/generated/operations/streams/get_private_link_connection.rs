@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupStreamPrivateLinkConnection`
 /// - Short name (Atlas CLI, Go SDK): `getPrivateLinkConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamPrivateLinkConnection>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `getGroupStreamConnection`
 /// - Short name (Atlas CLI, Go SDK): `getStreamConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]

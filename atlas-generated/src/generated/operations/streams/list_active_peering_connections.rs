@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupStreamActiveVpcPeeringConnections`
 /// - Short name (Atlas CLI, Go SDK): `listActivePeeringConnections`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2024-11-13`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamActiveVpcPeeringConnections>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `stopGroupStreamProcessor`
 /// - Short name (Atlas CLI, Go SDK): `stopStreamProcessor`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2024-05-30`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/stopGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]

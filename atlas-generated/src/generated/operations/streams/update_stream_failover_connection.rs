@@ -10,6 +10,7 @@
 /// - Operation id: `updateGroupStreamConnectionFailoverConnection`
 /// - Short name (Atlas CLI, Go SDK): `updateStreamFailoverConnection`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2025-03-12`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnectionFailoverConnection>
 #[derive(Debug, Clone, PartialEq)]

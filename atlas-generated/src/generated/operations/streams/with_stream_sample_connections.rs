@@ -10,6 +10,7 @@
 /// - Operation id: `withGroupStreamSampleConnections`
 /// - Short name (Atlas CLI, Go SDK): `withStreamSampleConnections`
 /// - Tag: Streams
+/// - Cargo feature: `streams`
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/withGroupStreamSampleConnections>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `addGroupTeams`
 /// - Tag: Teams
+/// - Cargo feature: `teams`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addGroupTeams>
 #[derive(Debug, Clone, PartialEq)]

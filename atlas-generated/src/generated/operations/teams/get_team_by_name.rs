@@ -10,6 +10,7 @@
 /// - Operation id: `getOrgTeamByName`
 /// - Short name (Atlas CLI, Go SDK): `getTeamByName`
 /// - Tag: Teams
+/// - Cargo feature: `teams`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeamByName>
 #[derive(Debug, Clone, PartialEq)]

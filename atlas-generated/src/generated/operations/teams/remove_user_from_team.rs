@@ -12,6 +12,7 @@
 /// - Operation id: `removeOrgTeamUserFromTeam`
 /// - Short name (Atlas CLI, Go SDK): `removeUserFromTeam`
 /// - Tag: Teams
+/// - Cargo feature: `teams`
 /// - Versions: `2023-01-01`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/removeOrgTeamUserFromTeam>

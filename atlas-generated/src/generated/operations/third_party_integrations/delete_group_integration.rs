@@ -9,6 +9,7 @@
 ///
 /// - Operation id: `deleteGroupIntegration`
 /// - Tag: Third-Party Integrations
+/// - Cargo feature: `third_party_integrations`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/deleteGroupIntegration>
 #[derive(Debug, Clone, PartialEq)]

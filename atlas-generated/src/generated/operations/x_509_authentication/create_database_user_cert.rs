@@ -15,6 +15,7 @@
 /// - Operation id: `createGroupDatabaseUserCert`
 /// - Short name (Atlas CLI, Go SDK): `createDatabaseUserCert`
 /// - Tag: X.509 Authentication
+/// - Cargo feature: `x_509_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/createGroupDatabaseUserCert>
 #[derive(Debug, Clone, PartialEq)]

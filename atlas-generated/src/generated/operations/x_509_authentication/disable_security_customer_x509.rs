@@ -12,6 +12,7 @@
 /// - Operation id: `disableGroupUserSecurityCustomerX509`
 /// - Short name (Atlas CLI, Go SDK): `disableSecurityCustomerX509`
 /// - Tag: X.509 Authentication
+/// - Cargo feature: `x_509_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/disableGroupUserSecurityCustomerX509>
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@
 /// - Operation id: `listGroupDatabaseUserCerts`
 /// - Short name (Atlas CLI, Go SDK): `listDatabaseUserCerts`
 /// - Tag: X.509 Authentication
+/// - Cargo feature: `x_509_authentication`
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/listGroupDatabaseUserCerts>
 #[derive(Debug, Clone, PartialEq)]
