@@ -286,6 +286,20 @@ fn too_many_requests() -> Response {
     response
 }
 
+/// Atlas's token-bucket refusal with its wait only in `parameters` (no `Retry-After`):
+/// `[path, retry-after seconds, capacity, refill rate, refill seconds]`.
+fn rate_limited_without_header() -> Response {
+    json_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({
+            "error": 429,
+            "errorCode": "RATE_LIMITED_TOKEN_BUCKET",
+            "detail": "Rate limit exceeded.",
+            "parameters": ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}", 7, 100, 10, 1]
+        }),
+    )
+}
+
 fn proxy_unavailable() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -312,6 +326,30 @@ async fn too_many_requests_waits_as_retry_after_says() {
             started.elapsed() >= Duration::from_secs(1),
             "waited {:?}",
             started.elapsed()
+        );
+    })
+    .await;
+}
+
+// Paused clock, as above.
+#[tokio::test(start_paused = true)]
+async fn a_rate_limit_error_s_own_retry_after_is_honoured_without_the_header() {
+    within(async {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let script = vec![rate_limited_without_header, ok_cluster];
+        let base = serve(scripted(calls.clone(), script)).await;
+        let started = tokio::time::Instant::now();
+        let cluster = unauthenticated(&base, fast_retries())
+            .send(&get_cluster())
+            .await
+            .unwrap();
+        assert_eq!(cluster.name.as_deref(), Some("Cluster0"));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        // The 7 s the error asks for, not the policy's millisecond backoff.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(7) && waited < Duration::from_secs(8),
+            "waited {waited:?}"
         );
     })
     .await;

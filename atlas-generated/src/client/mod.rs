@@ -740,7 +740,7 @@ impl Client {
                 continue;
             }
             if self.inner.retry.retries_status(&parts.method, status) {
-                match self.retry_wait(attempt, started, Some(&headers)) {
+                match self.retry_wait(attempt, started, Some((&headers, &body_bytes))) {
                     Some(wait) => {
                         tracing::debug!(attempt, status, ?wait, "retrying");
                         tokio::time::sleep(wait).await;
@@ -810,13 +810,13 @@ impl Client {
         &self,
         attempt: u32,
         started: Instant,
-        headers: Option<&HeaderMap>,
+        answer: Option<(&HeaderMap, &[u8])>,
     ) -> Option<Duration> {
         let policy = &self.inner.retry;
         if attempt >= policy.max_attempts {
             return None;
         }
-        let wait = policy.delay(attempt, headers, SystemTime::now());
+        let wait = policy.delay(attempt, answer, SystemTime::now());
         (started.elapsed().saturating_add(wait) <= policy.max_elapsed).then_some(wait)
     }
 

@@ -83,15 +83,19 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait before attempt `attempt + 1` (`attempt` counted from 1): `Retry-After`
-    /// when the answer has one, else a random wait up to the backoff ceiling.
+    /// The wait before attempt `attempt + 1` (`attempt` counted from 1): what the answer
+    /// (its headers and body) asks for, `Retry-After` or Atlas's rate-limit error, else a
+    /// random wait up to the backoff ceiling.
     pub(crate) fn delay(
         &self,
         attempt: u32,
-        headers: Option<&HeaderMap>,
+        answer: Option<(&HeaderMap, &[u8])>,
         now: SystemTime,
     ) -> Duration {
-        if let Some(wait) = headers.and_then(|h| retry_after(h, now)) {
+        let asked = answer.and_then(|(headers, body)| {
+            retry_after(headers, now).or_else(|| rate_limit_wait(body))
+        });
+        if let Some(wait) = asked {
             return wait;
         }
         let doublings = attempt.saturating_sub(1).min(20);
@@ -105,6 +109,24 @@ impl RetryPolicy {
 
 fn is_idempotent(method: &Method) -> bool {
     !matches!(*method, Method::POST | Method::PATCH)
+}
+
+/// The wait an Atlas rate-limit error asks for when `Retry-After` is absent: a `429` body
+/// whose `errorCode` begins with `RATE_LIMITED` (`RATE_LIMITED_TOKEN_BUCKET`) carries
+/// `parameters` `[path, retry-after seconds, capacity, refill rate, refill seconds]`.
+/// The seconds may be a number or a numeric string.
+pub(crate) fn rate_limit_wait(body: &[u8]) -> Option<Duration> {
+    let error: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let code = error.get("errorCode")?.as_str()?;
+    if !code.starts_with("RATE_LIMITED") {
+        return None;
+    }
+    let seconds = match error.get("parameters")?.get(1)? {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)))
 }
 
 /// The wait `Retry-After` asks for: seconds, or an HTTP date (a date past is no wait).
@@ -144,6 +166,42 @@ mod tests {
     }
 
     #[test]
+    fn an_atlas_rate_limit_error_says_how_long_to_wait() {
+        let body = |code: &str, seconds: serde_json::Value| {
+            serde_json::to_vec(&serde_json::json!({
+                "error": 429, "errorCode": code, "parameters": ["/path", seconds, 100, 10, 1]
+            }))
+            .unwrap()
+        };
+        let token_bucket = "RATE_LIMITED_TOKEN_BUCKET";
+        let seven = Some(Duration::from_secs(7));
+        assert_eq!(rate_limit_wait(&body(token_bucket, 7.into())), seven);
+        assert_eq!(rate_limit_wait(&body(token_bucket, "7".into())), seven);
+        assert_eq!(
+            rate_limit_wait(&body(token_bucket, 0.5.into())),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(rate_limit_wait(&body("RATE_LIMITED", 7.into())), seven);
+        // Another error, a negative or missing wait, or no JSON at all: no opinion.
+        assert_eq!(rate_limit_wait(&body("CLUSTER_NOT_FOUND", 7.into())), None);
+        assert_eq!(rate_limit_wait(&body(token_bucket, (-1).into())), None);
+        assert_eq!(rate_limit_wait(br#"{"errorCode":"RATE_LIMITED"}"#), None);
+        assert_eq!(rate_limit_wait(b"<html>429</html>"), None);
+        // `Retry-After` wins over the body; the body over the backoff.
+        let policy = RetryPolicy::default();
+        let now = SystemTime::now();
+        let limited = body(token_bucket, 7.into());
+        assert_eq!(
+            policy.delay(1, Some((&headers("3"), &limited)), now),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            policy.delay(1, Some((&HeaderMap::new(), &limited)), now),
+            Duration::from_secs(7)
+        );
+    }
+
+    #[test]
     fn which_answers_are_retried() {
         let policy = RetryPolicy::default();
         for status in [429, 502, 503, 504] {
@@ -177,7 +235,7 @@ mod tests {
         }
         // `Retry-After` wins over the backoff.
         assert_eq!(
-            policy.delay(1, Some(&headers("3")), now),
+            policy.delay(1, Some((&headers("3"), b"")), now),
             Duration::from_secs(3)
         );
     }
