@@ -973,3 +973,27 @@ async fn a_clone_with_its_own_timeout_leaves_the_client_s_alone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_rate_limit_headers_of_an_answer_are_readable_as_numbers() {
+    within(async {
+        let router = Router::new().route(
+            CLUSTER_PATH,
+            any(|| async {
+                let mut response = ok_cluster();
+                let headers = response.headers_mut();
+                headers.insert("RateLimit-Limit", "100".parse().unwrap());
+                headers.insert("RateLimit-Remaining", "99".parse().unwrap());
+                response
+            }),
+        );
+        let client = unauthenticated(&serve(router).await, fast_retries());
+        let answer = client.send_with_meta(&get_cluster()).await.unwrap();
+        assert_eq!(answer.value.name.as_deref(), Some("Cluster0"));
+        assert_eq!(answer.meta.status, 200);
+        let limit = answer.meta.rate_limit.expect("the headers were sent");
+        assert_eq!((limit.limit, limit.remaining), (Some(100), Some(99)));
+        assert!(answer.meta.headers.contains_key("ratelimit-remaining"));
+    })
+    .await;
+}

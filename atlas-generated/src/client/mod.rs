@@ -31,6 +31,7 @@ mod body;
 mod credentials;
 mod digest;
 mod error;
+mod meta;
 mod oauth;
 mod retry;
 
@@ -50,6 +51,7 @@ use tracing::Instrument;
 
 pub use credentials::Credentials;
 pub use error::{Error, ErrorBody, ErrorKind};
+pub use meta::{RateLimit, ResponseMeta, WithMeta};
 pub use retry::RetryPolicy;
 
 use crate::runtime::request::dot_segment;
@@ -485,6 +487,23 @@ impl Client {
         E: Endpoint,
         E::Error: ErrorBody,
     {
+        self.send_with_meta(endpoint)
+            .await
+            .map(|answer| answer.value)
+    }
+
+    /// Like [`send`](Self::send), with the status and headers of the answer, and Atlas's
+    /// rate-limit headers as numbers ([`RateLimit`]): how many requests the window has
+    /// left.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_meta<E>(&self, endpoint: &E) -> Result<WithMeta<E::Success>, Error>
+    where
+        E: Endpoint,
+        E::Error: ErrorBody,
+    {
         let name = |e: Error| e.for_operation(E::OPERATION_ID, E::METHOD, E::PATH);
         let request = endpoint
             .to_request_with_base(&self.inner.base_url)
@@ -496,7 +515,12 @@ impl Client {
         if (300..400).contains(&status) {
             return Err(name(Error::redirect(status, &headers)));
         }
-        E::decode_response(status, &headers, &body).map_err(|e| name(Error::response(e, &body)))
+        let value = E::decode_response(status, &headers, &body)
+            .map_err(|e| name(Error::response(e, &body)))?;
+        Ok(WithMeta {
+            value,
+            meta: ResponseMeta::new(status, headers),
+        })
     }
 
     /// Every item of a list operation, fetched lazily a page at a time with the largest
