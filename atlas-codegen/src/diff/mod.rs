@@ -233,12 +233,7 @@ pub fn diff(old: &Surface, new: &Surface, current: &str) -> Report {
 /// written by its new name wherever `old` refers to it: through the alias, the two names
 /// are one Rust type, so a field of that type has not changed.
 fn aliases_followed(old: &Surface, new: &Surface) -> Surface {
-    let renamed: BTreeMap<String, String> = new
-        .type_aliases
-        .iter()
-        .filter(|(alias, _)| old.types.contains_key(*alias))
-        .map(|(alias, target)| (alias.clone(), target.clone()))
-        .collect();
+    let renamed = types::aliased_since(old, new);
     if renamed.is_empty() {
         return old.clone();
     }

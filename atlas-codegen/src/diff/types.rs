@@ -92,12 +92,7 @@ fn renamed(from: &str, to: &str, new: &Surface) -> ChangeKind {
 /// the same content, the one whose name sorts first: a stable key, never the spec's order.
 /// The newer surface's own aliases come first: they are what its generator decided.
 pub(crate) fn renamed_types(old: &Surface, new: &Surface) -> BTreeMap<String, String> {
-    let mut found: BTreeMap<String, String> = new
-        .type_aliases
-        .iter()
-        .filter(|(alias, _)| old.types.contains_key(*alias))
-        .map(|(alias, target)| (alias.clone(), target.clone()))
-        .collect();
+    let mut found = aliased_since(old, new);
     let gone: Vec<(&String, &Type)> = old
         .types
         .iter()
@@ -124,6 +119,15 @@ pub(crate) fn renamed_types(old: &Surface, new: &Surface) -> BTreeMap<String, St
             return found;
         }
     }
+}
+
+/// The aliases of `new` for types `old` has: old name → new name.
+pub(super) fn aliased_since(old: &Surface, new: &Surface) -> BTreeMap<String, String> {
+    new.type_aliases
+        .iter()
+        .filter(|(alias, _)| old.types.contains_key(*alias))
+        .map(|(alias, target)| (alias.clone(), target.clone()))
+        .collect()
 }
 
 /// A type's content as one text: what two types of the same content share.

@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::debug::{Shown, redacting_debug};
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
-use super::tokens::{gate_doc, ident, open_to_additions, type_tokens};
+use super::tokens::{gate_doc, ident, open_to_additions, renamed_alias, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
     EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeDef, TypeId,
@@ -69,19 +69,14 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
 /// The names a previous crate published for this type, which the spec renamed, each as a
 /// `#[deprecated]` alias (see `passes::type_aliases`).
 fn renamed_aliases(def: &TypeDef) -> TokenStream {
-    let aliases = def.aliases.iter().map(|old| {
-        let (alias, target) = (ident(old), ident(&def.name));
-        let doc = format!(
-            " `{}` under the name it had before the spec renamed it.",
-            def.name
-        );
-        let note = format!("renamed to `{}` by the Atlas API spec", def.name);
-        quote! {
-            #[doc = #doc]
-            #[deprecated(note = #note)]
-            pub type #alias = #target;
-        }
-    });
+    let doc = format!(
+        " `{}` under the name it had before the spec renamed it.",
+        def.name
+    );
+    let aliases = def
+        .aliases
+        .iter()
+        .map(|old| renamed_alias(old, &def.name, &doc));
     quote!(#(#aliases)*)
 }
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::debug::{Shown, redacting_debug};
 use super::docs::{lines_to_doc, sanitize};
-use super::tokens::{ident, open_to_additions, type_tokens};
+use super::tokens::{ident, open_to_additions, renamed_alias, type_tokens};
 use crate::ir::{
     Endpoint, Ir, Operation, OperationVersion, PageParam, Pagination, Paging, Param, ParamLocation,
     PathSegment, Presence, ResponseBody, Success, SuccessCase, TypeKind, TypeRef,
@@ -31,12 +31,8 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
             " `{}` in its newest stable API version, `{}`.",
             op.operation_id, v.version
         );
-        let others: Vec<String> = v.endpoints[1..]
-            .iter()
-            .map(|f| format!("[`{}`] (`{}`)", f.type_name, f.accept))
-            .collect();
-        if !others.is_empty() {
-            doc.push_str(&format!(" Other formats: {}.", others.join(", ")));
+        if v.endpoints.len() > 1 {
+            doc.push_str(&format!(" Other formats: {}.", formats(&v.endpoints[1..])));
         }
         out.push(quote! {
             #[doc = #doc]
@@ -44,14 +40,8 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
         });
     }
     for (old, new) in &op.aliases {
-        let (alias, target) = (ident(old), ident(new));
         let doc = format!(" `{new}` under the name it had before the spec renamed the operation.");
-        let note = format!("renamed to `{new}` by the Atlas API spec");
-        out.push(quote! {
-            #[doc = #doc]
-            #[deprecated(note = #note)]
-            pub type #alias = #target;
-        });
+        out.push(renamed_alias(old, new, &doc));
     }
     quote!(#(#out)*)
 }
@@ -162,12 +152,7 @@ fn endpoint_docs(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     }
     if v.endpoints.len() > 1 {
         // Each format of the answer is its own request type: name them all, linked.
-        let formats: Vec<String> = v
-            .endpoints
-            .iter()
-            .map(|f| format!("[`{}`] (`{}`)", f.type_name, f.accept))
-            .collect();
-        facts.push(format!("- Formats: {}", formats.join(", ")));
+        facts.push(format!("- Formats: {}", formats(&v.endpoints)));
     }
     if let Some(s) = &v.sunset {
         facts.push(format!("- Sunset: {s}"));
@@ -189,6 +174,15 @@ fn endpoint_docs(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
         docs.push(quote!(#[doc = #note]));
     }
     docs
+}
+
+/// Request types of one version's formats, each linked with the `Accept` it sends.
+fn formats(endpoints: &[Endpoint]) -> String {
+    let linked: Vec<String> = endpoints
+        .iter()
+        .map(|f| format!("[`{}`] (`{}`)", f.type_name, f.accept))
+        .collect();
+    linked.join(", ")
 }
 
 /// Why the request type is deprecated: its version is sunset, or the operation deprecated.

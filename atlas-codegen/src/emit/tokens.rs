@@ -79,8 +79,6 @@ pub(crate) fn tag_cfg(ir: &Ir, tag: usize) -> TokenStream {
     quote!(#[cfg(feature = #feature)])
 }
 
-/// The `#[cfg]` that compiles a model with the features its gate names; nothing for a
-/// model every build has.
 /// The line of an item's documentation that names the cargo features compiling it, as
 /// [`gate_cfg`] gates it: how a user who meets an unresolved name finds the feature in
 /// one step. `None` for an item every build has.
@@ -101,6 +99,8 @@ pub(crate) fn gate_doc(ir: &Ir, gate: &Gate) -> Option<String> {
     }
 }
 
+/// The `#[cfg]` that compiles a model with the features its gate names; nothing for a
+/// model every build has.
 pub(crate) fn gate_cfg(ir: &Ir, gate: &Gate) -> TokenStream {
     match gate {
         Gate::Always => quote!(),
@@ -110,5 +110,18 @@ pub(crate) fn gate_cfg(ir: &Ir, gate: &Gate) -> TokenStream {
             let features = tags.iter().map(|&t| ir.tags[t].module.as_str());
             quote!(#[cfg(any(#(feature = #features),*))])
         }
+    }
+}
+
+/// `old`, a name the crate published before the spec renamed what it names, kept as a
+/// `#[deprecated]` alias of `new`: for request types (`passes::request_aliases`) and for
+/// types (`passes::type_aliases`).
+pub(crate) fn renamed_alias(old: &str, new: &str, doc: &str) -> TokenStream {
+    let (alias, target) = (ident(old), ident(new));
+    let note = format!("renamed to `{new}` by the Atlas API spec");
+    quote! {
+        #[doc = #doc]
+        #[deprecated(note = #note)]
+        pub type #alias = #target;
     }
 }

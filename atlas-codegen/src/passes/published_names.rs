@@ -15,8 +15,7 @@
 //! So are an enum's variant names: a value keeps the variant it had, and a new value whose
 //! name one of them took is numbered (`SHA-1` stays `Sha1` when the spec adds `SHA1`,
 //! which becomes `Sha12`). And the other members of a published type: a field keeps its
-//! ident (found by wire name; two wire names can make one ident, which the one met first
-//! would take), a discriminated union's variant its name (found by any tag that selected
+//! ident (found by wire name: it depends on nothing else, but the naming rule may change), a discriminated union's variant its name (found by any tag that selected
 //! it), an untagged union's variant its name (found by its branch's type), although a new
 //! branch changes what the names share and so what they would be without the record.
 //!
@@ -35,50 +34,13 @@ use crate::names::{FILLED_FIELD, UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIAN
 
 pub fn keep_published_names(ir: &mut Ir, published: &Surface) {
     keep_names(ir, published);
-    keep_variant_names(ir, published);
     keep_member_names(ir, published);
     keep_variant_order(ir, published);
 }
 
-/// Gives each value of a published enum the variant it had; a new value whose variant a
-/// kept one took is numbered.
-fn keep_variant_names(ir: &mut Ir, published: &Surface) {
-    for def in &mut ir.types {
-        let (values, catch_all) = match &mut def.kind {
-            TypeKind::Enum(e) => (&mut e.values, Some(e.catch_all.clone())),
-            TypeKind::TagValues(values) => (values, None),
-            _ => continue,
-        };
-        let variants = match published.types.get(&def.name) {
-            Some(Type::Enum { values }) | Some(Type::TagValues { values, .. }) => values,
-            _ => continue,
-        };
-        // Kept values take their variants first; a new value that wants one is numbered
-        // against every variant that stays.
-        let mut clashing = Vec::new();
-        let kept: BTreeSet<String> = values
-            .iter()
-            .filter_map(|v| variants.get(&v.wire).cloned())
-            .collect();
-        for (i, value) in values.iter_mut().enumerate() {
-            match variants.get(&value.wire) {
-                Some(variant) => value.ident.clone_from(variant),
-                None if kept.contains(&value.ident) => clashing.push(i),
-                None => {}
-            }
-        }
-        let mut taken: BTreeSet<String> = values.iter().map(|v| v.ident.clone()).collect();
-        taken.extend(catch_all);
-        for i in clashing {
-            let ident = numbered(&values[i].ident, |n| taken.contains(n));
-            taken.insert(ident.clone());
-            values[i].ident = ident;
-        }
-    }
-}
-
-/// Gives each field and union variant of a published type the name it had; a new member
-/// whose name a kept one took, or a second member claiming one name, is numbered.
+/// Gives each enum value, field and union variant of a published type the name it had; a
+/// new member whose name a kept one took, or a second member claiming one name, is
+/// numbered.
 fn keep_member_names(ir: &mut Ir, published: &Surface) {
     for id in 0..ir.types.len() {
         let Some(before) = published.types.get(&ir.types[id].name) else {
@@ -88,27 +50,46 @@ fn keep_member_names(ir: &mut Ir, published: &Surface) {
         if kept.iter().all(Option::is_none) {
             continue;
         }
-        let (members, reserved): (Vec<&mut String>, &[&str]) = match &mut ir.types[id].kind {
+        let (members, reserved): (Vec<&mut String>, Vec<&str>) = match &mut ir.types[id].kind {
+            TypeKind::Enum(e) => (
+                e.values.iter_mut().map(|v| &mut v.ident).collect(),
+                vec![e.catch_all.as_str()],
+            ),
+            TypeKind::TagValues(values) => {
+                (values.iter_mut().map(|v| &mut v.ident).collect(), vec![])
+            }
             TypeKind::Struct(s) => (
                 s.fields.iter_mut().map(|f| &mut f.ident).collect(),
-                &[UNDECLARED_PROPERTIES_FIELD, FILLED_FIELD],
+                vec![UNDECLARED_PROPERTIES_FIELD, FILLED_FIELD],
             ),
             TypeKind::Tagged(t) => (
                 t.variants.iter_mut().map(|v| &mut v.ident).collect(),
-                &[UNKNOWN_TAG_VARIANT],
+                vec![UNKNOWN_TAG_VARIANT],
             ),
             TypeKind::Untagged(variants) => {
-                (variants.iter_mut().map(|v| &mut v.ident).collect(), &[])
+                (variants.iter_mut().map(|v| &mut v.ident).collect(), vec![])
             }
-            _ => continue,
+            TypeKind::Alias(_) => continue,
         };
-        give_back(members, &kept, reserved);
+        give_back(members, &kept, &reserved);
     }
 }
 
-/// For each member of `kind` (fields, or variants), the name `before` published for it.
+/// For each member of `kind` (enum values, fields, or variants), the name `before`
+/// published for it.
 fn published_member_names(ir: &Ir, kind: &TypeKind, before: &Type) -> Vec<Option<String>> {
+    let values = |values: &[EnumValue], published: &BTreeMap<String, String>| {
+        let kept = values.iter().map(|v| published.get(&v.wire).cloned());
+        kept.collect()
+    };
     match (kind, before) {
+        (TypeKind::Enum(e), Type::Enum { values: published }) => values(&e.values, published),
+        (
+            TypeKind::TagValues(v),
+            Type::TagValues {
+                values: published, ..
+            },
+        ) => values(v, published),
         (TypeKind::Struct(s), Type::Struct { fields }) => s
             .fields
             .iter()

@@ -176,6 +176,7 @@ fn undeclared_members<M: SerializeMap>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::json::{DecodeError, Path, object, required};
 
     /// A union whose variant's payload is not a struct cannot splice its members after
     /// the tag: encoding fails, naming the type, instead of writing a wrong document.
@@ -203,13 +204,10 @@ mod tests {
     }
 
     impl Json for Link {
-        fn from_json(
-            value: Value,
-            path: &super::super::json::Path<'_>,
-        ) -> Result<Self, super::super::json::DecodeError> {
-            let mut map = super::super::json::object(value, path)?;
+        fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+            let mut map = object(value, path)?;
             Ok(Link {
-                href: super::super::json::required(&mut map, "href", path)?,
+                href: required(&mut map, "href", path)?,
             })
         }
 
