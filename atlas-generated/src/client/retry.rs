@@ -116,12 +116,11 @@ fn is_idempotent(method: &Method) -> bool {
 /// `parameters` `[path, retry-after seconds, capacity, refill rate, refill seconds]`.
 /// The seconds may be a number or a numeric string.
 pub(crate) fn rate_limit_wait(body: &[u8]) -> Option<Duration> {
-    let error: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let code = error.get("errorCode")?.as_str()?;
-    if !code.starts_with("RATE_LIMITED") {
+    let error: crate::models::ApiError = crate::runtime::from_slice(body).ok()?;
+    if !error.error_code()?.starts_with("RATE_LIMITED") {
         return None;
     }
-    let seconds = match error.get("parameters")?.get(1)? {
+    let seconds = match error.parameters.as_ref()?.get(1)? {
         serde_json::Value::Number(n) => n.as_f64()?,
         serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,
