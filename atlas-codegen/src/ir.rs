@@ -504,6 +504,109 @@ pub struct OperationVersion {
     /// Set by the pagination pass: whether the version is a list, and how the first of its
     /// request types asks for a page and reads one.
     pub paging: Paging,
+    /// Set by the waiters pass: how to wait for the work the version's main request type
+    /// starts, when `spec/waiters.yaml` says.
+    pub waiter: Option<Waiter>,
+}
+
+/// How to wait for a long-running (operation, version): the GET that polls, built from
+/// the request and its answer, and what ends the wait. Every fact is checked against the
+/// spec.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// Where the file declares it: `spec/waiters.yaml#/actions/0`.
+    pub place: String,
+    /// The polling GET (index into [`Ir::operations`]) and its version (into its
+    /// `versions`): the operation's own version when the GET has it, else the file's.
+    pub poll: usize,
+    pub poll_version: usize,
+    /// The arguments of the GET's `new`, in order.
+    pub args: Vec<WaitArg>,
+    pub expect: WaitExpect,
+    /// The operation changes a resource that may already be in a target state.
+    pub after_change: bool,
+    /// The state at the same path in the operation's own answer, when it has one.
+    pub answer_state: Option<FieldPath>,
+}
+
+/// One argument of the polling GET's `new`: text from the request or its answer, given as
+/// `&str` to a `String` parameter or converted to the parameter's enum.
+#[derive(Debug, Clone)]
+pub struct WaitArg {
+    /// The GET's path parameter, as the spec names it.
+    pub wire_name: String,
+    pub source: WaitSource,
+    /// The parameter's string enum, when it is one.
+    pub into_enum: Option<TypeId>,
+}
+
+/// Where a polling GET's path parameter comes from.
+#[derive(Debug, Clone)]
+pub enum WaitSource {
+    /// The request's path parameter of this field.
+    Input { ident: String },
+    /// A text field of the answer to the request.
+    Answer(FieldPath),
+}
+
+/// What ends a wait.
+#[derive(Debug, Clone)]
+pub enum WaitExpect {
+    /// `404`: the resource is gone.
+    Gone,
+    /// A state at `path` of the GET's answer: one of `targets`, or one of `failures`.
+    State {
+        path: FieldPath,
+        targets: Vec<String>,
+        failures: Vec<String>,
+    },
+}
+
+/// A JSON path through struct fields, and the branches of unions that all have the rest
+/// of it, to a text (a string or a string enum).
+#[derive(Debug, Clone)]
+pub struct FieldPath {
+    /// As the file writes it: `$.stateName`.
+    pub json: String,
+    pub steps: Vec<FieldStep>,
+}
+
+/// A branch of a union on a [`FieldPath`], and the rest of the path in it.
+#[derive(Debug, Clone)]
+pub struct BranchArm {
+    pub variant: String,
+    /// The variant holds its tag beside its value (`VariantTag::Carried`): a struct
+    /// variant whose payload is `value`.
+    pub carries_tag: bool,
+    pub text: ArmText,
+}
+
+/// Where a union's branch has the text a [`FieldPath`] leads to.
+#[derive(Debug, Clone)]
+pub enum ArmText {
+    /// Below the branch's value.
+    Steps(Vec<FieldStep>),
+    /// The path names the union's tag property, which the branch's value no longer has:
+    /// the one tag that selects it.
+    Tag(String),
+    /// As [`ArmText::Tag`], for a variant several tags select: its field holding which.
+    CarriedTag(String),
+}
+
+/// One step of a [`FieldPath`].
+#[derive(Debug, Clone)]
+pub enum FieldStep {
+    /// A struct's field.
+    Field { ident: String, presence: Presence },
+    /// A union (a [`TypeKind::Tagged`] or [`TypeKind::Untagged`]), each of whose branches
+    /// has the rest of the path; the last step.
+    Branches {
+        union: TypeId,
+        arms: Vec<BranchArm>,
+        /// A variant keeps values of no branch (a tagged union's `Unknown`): the path
+        /// finds nothing in it.
+        catch_all: bool,
+    },
 }
 
 /// Whether an (operation, version) is a list: its request takes `pageNum` and

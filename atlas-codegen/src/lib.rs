@@ -22,6 +22,7 @@ mod passes;
 mod refs;
 mod schema_view;
 pub mod testgen;
+pub mod waiters;
 
 pub use emit::features::{BEGIN as FEATURES_BEGIN, END as FEATURES_END};
 pub use emit::reports::Counts;
@@ -63,8 +64,19 @@ pub fn build_ir(
     spec: &openapiv3::OpenAPI,
     published: Option<&diff::Surface>,
 ) -> Result<ir::Ir, CodegenError> {
+    build_ir_with(spec, published, &waiters::Waiters::default())
+}
+
+/// [`build_ir`], with the long-running operations `waiters` (the text of
+/// [`waiters::PATH`], read by [`waiters::parse`]) describes, each checked against `spec`.
+pub fn build_ir_with(
+    spec: &openapiv3::OpenAPI,
+    published: Option<&diff::Surface>,
+    waiters: &waiters::Waiters,
+) -> Result<ir::Ir, CodegenError> {
     let mut ir = lower::lower(spec)?;
     passes::run(&mut ir, published);
+    passes::waiters::attach_waiters(&mut ir, waiters)?;
     Ok(ir)
 }
 
@@ -83,7 +95,17 @@ pub fn generate(
     spec: &openapiv3::OpenAPI,
     published: Option<&diff::Surface>,
 ) -> Result<Generated, CodegenError> {
-    let ir = build_ir(spec, published)?;
+    generate_with(spec, published, &waiters::Waiters::default())
+}
+
+/// [`generate`], with waiters for the long-running operations `waiters` describes (see
+/// [`build_ir_with`]): what `cargo xtask codegen` runs.
+pub fn generate_with(
+    spec: &openapiv3::OpenAPI,
+    published: Option<&diff::Surface>,
+    waiters: &waiters::Waiters,
+) -> Result<Generated, CodegenError> {
+    let ir = build_ir_with(spec, published, waiters)?;
     let tests = testgen::Tests::prepare(spec, &ir)?;
     let mut jobs = emit::jobs(&ir);
     jobs.extend(tests.jobs(&ir));

@@ -198,12 +198,13 @@ fn bench_generation(
 ) -> Result<(), XtaskError> {
     let (mut read, mut parse, mut generate, mut total) = (vec![], vec![], vec![], vec![]);
     let mut summary = String::new();
+    let waiters = crate::generation::load_waiters(&crate::workspace_root())?;
     for _ in 0..options.runs {
         let start = Instant::now();
         let text = std::fs::read_to_string(spec_path)
             .map_err(|e| XtaskError::io_at("cannot read the spec", spec_path, e))?;
         let read_time = start.elapsed();
-        let run = parse_and_generate(&text, spec_path, None)?;
+        let run = parse_and_generate(&text, spec_path, None, &waiters)?;
         total.push(start.elapsed());
         read.push(read_time);
         parse.push(run.parse_time);

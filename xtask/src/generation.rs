@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use atlas_codegen::diff::Surface;
+use atlas_codegen::waiters::Waiters;
 use std::time::{Duration, Instant};
 
 use crate::changelog;
@@ -41,7 +42,13 @@ pub fn generate(
         Some(_) => None,
         None => changelog::published(&workspace_root.join(GENERATED_CRATE))?,
     };
-    let run = parse_and_generate(&spec.text, &spec.path, previous.or(recorded.as_ref()))?;
+    let waiters = load_waiters(workspace_root)?;
+    let run = parse_and_generate(
+        &spec.text,
+        &spec.path,
+        previous.or(recorded.as_ref()),
+        &waiters,
+    )?;
     Ok(Generation {
         spec,
         document: run.document,
@@ -59,23 +66,37 @@ pub struct Run {
     pub generate_time: Duration,
 }
 
-/// `parse_spec` then `generate` (keeping the names `published` holds), timed separately;
-/// `path` names the spec in errors.
+/// `parse_spec` then `generate_with` (keeping the names `published` holds, with the
+/// waiters `waiters` describes), timed separately; `path` names the spec in errors.
 pub fn parse_and_generate(
     text: &str,
     path: &Path,
     published: Option<&Surface>,
+    waiters: &Waiters,
 ) -> Result<Run, XtaskError> {
     let start = Instant::now();
     let document = parse(text, path)?;
     let parse_time = start.elapsed();
     let start = Instant::now();
-    let generated = atlas_codegen::generate(&document, published).map_err(generate_error(path))?;
+    let generated = atlas_codegen::generate_with(&document, published, waiters)
+        .map_err(generate_error(path))?;
     Ok(Run {
         document,
         generated,
         parse_time,
         generate_time: start.elapsed(),
+    })
+}
+
+/// The waiters of the workspace at `workspace_root` ([`atlas_codegen::waiters::PATH`]),
+/// read and parsed; each is checked against the spec when it generates.
+pub fn load_waiters(workspace_root: &Path) -> Result<Waiters, XtaskError> {
+    let path = workspace_root.join(atlas_codegen::waiters::PATH);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| XtaskError::io_at("cannot read the waiters", &path, e))?;
+    atlas_codegen::waiters::parse(&text).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot read the waiters {}", path.display()),
+        source,
     })
 }
 

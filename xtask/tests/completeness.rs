@@ -307,3 +307,43 @@ fn every_fallback_is_free_form(spec: &Spec) {
         "{report}"
     );
 }
+
+/// Every entry of `spec/waiters.yaml`, counted from the file as plain YAML, is a waiter of
+/// every version of its operation in the pinned crate, and the report counts them.
+#[test]
+fn every_waiter_of_the_file_is_generated_and_counted() {
+    let path = xtask::workspace_root().join(atlas_codegen::waiters::PATH);
+    let file: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("readable"))
+        .expect("the waiters are YAML");
+    let targets: BTreeSet<String> = file["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["target"].as_str().expect("a target").to_owned())
+        .collect();
+    let ir = &generation().generated.ir;
+    let waited: Vec<&atlas_codegen::ir::Operation> = ir
+        .operations
+        .iter()
+        .filter(|op| op.versions.iter().any(|v| v.waiter.is_some()))
+        .collect();
+    let waited_targets: BTreeSet<String> = waited
+        .iter()
+        .map(|op| format!("$.paths['{}'].{}", op.path, op.method.key()))
+        .collect();
+    assert_eq!(waited_targets, targets);
+    for op in &waited {
+        assert!(
+            op.versions.iter().all(|v| v.waiter.is_some()),
+            "every version of `{}` waits",
+            op.operation_id
+        );
+    }
+    let pairs: usize = waited.iter().map(|op| op.versions.len()).sum();
+    let report = &generation().generated.files["reports/completeness.md"];
+    let line = format!(
+        "{} operations, {pairs} (operation, API version) pairs.",
+        targets.len()
+    );
+    assert!(report.contains(&line), "the report says `{line}`");
+}

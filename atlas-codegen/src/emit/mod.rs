@@ -14,6 +14,7 @@ mod render;
 pub(crate) mod reports;
 mod tables;
 pub(crate) mod tokens;
+mod waiters;
 
 use std::collections::BTreeMap;
 

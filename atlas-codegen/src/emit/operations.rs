@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::debug::{Shown, redacting_debug};
 use super::docs::{lines_to_doc, sanitize};
 use super::tokens::{ident, open_to_additions, renamed_alias, type_tokens};
+use super::waiters::{waitable_impl, waiter_doc};
 use crate::ir::{
     Endpoint, Ir, Operation, OperationVersion, PageParam, Pagination, Paging, Param, ParamLocation,
     PathSegment, Presence, ResponseBody, Success, SuccessCase, TypeKind, TypeRef,
@@ -22,6 +23,9 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
         }
         if let (Paging::Paginated(pagination), Some(main)) = (&v.paging, v.endpoints.first()) {
             out.push(paginated_impl(ir, &main.type_name, pagination));
+        }
+        if let Some(waiter) = &v.waiter {
+            out.push(waitable_impl(ir, v, waiter));
         }
     }
     if let Some(v) = op.default_version.map(|i| &op.versions[i]) {
@@ -153,6 +157,9 @@ fn endpoint_docs(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     if v.endpoints.len() > 1 {
         // Each format of the answer is its own request type: name them all, linked.
         facts.push(format!("- Formats: {}", formats(&v.endpoints)));
+    }
+    if let Some(waiter) = v.waiter.as_ref().filter(|_| !e.alternate) {
+        facts.push(waiter_doc(ir, waiter));
     }
     if let Some(s) = &v.sunset {
         facts.push(format!("- Sunset: {s}"));

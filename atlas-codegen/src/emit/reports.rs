@@ -51,6 +51,7 @@ pub(crate) fn emit(
         counts.examples,
     );
     completeness.push_str(&lists(ir));
+    completeness.push_str(&long_running(ir));
     completeness.push_str(&features(ir));
     completeness.push_str("\n## Parameters typed requests leave out\n\n");
     if ir.left_out.is_empty() {
@@ -313,6 +314,66 @@ fn lists(ir: &Ir) -> String {
     } else {
         out.push_str("Versions of list operations that are not paginated:\n\n| operation | API versions | why |\n| --- | --- | --- |\n");
         out.push_str(&unpaginated);
+    }
+    out
+}
+
+/// The long-running operations `spec/waiters.yaml` describes: a row per operation, with
+/// the GET that polls it and what ends the wait.
+fn long_running(ir: &Ir) -> String {
+    let mut rows = String::new();
+    let (mut operations, mut pairs) = (0, 0);
+    for op in &ir.operations {
+        let waiters: Vec<&crate::ir::Waiter> = op
+            .versions
+            .iter()
+            .filter_map(|v| v.waiter.as_ref())
+            .collect();
+        let Some(first) = waiters.first() else {
+            continue;
+        };
+        operations += 1;
+        pairs += waiters.len();
+        let ends = match &first.expect {
+            crate::ir::WaitExpect::Gone => "`404`".to_owned(),
+            crate::ir::WaitExpect::State {
+                path,
+                targets,
+                failures,
+            } => {
+                let mut text = format!("`{}` in {}", path.json, targets.join(", "));
+                if !failures.is_empty() {
+                    text.push_str(&format!("; fails in {}", failures.join(", ")));
+                }
+                if first.after_change {
+                    text.push_str("; after the change begins");
+                }
+                text
+            }
+        };
+        rows.push_str(&format!(
+            "| `{}` | {} | `{}` | {ends} |\n",
+            op.operation_id,
+            waiters.len(),
+            ir.operations[first.poll].operation_id
+        ));
+    }
+    let mut out = format!(
+        "\n## Long-running operations\n\n`spec/waiters.yaml` says how to wait for each \
+         (checked against the spec when generating); the request type of each of their versions \
+         implements `runtime::Waitable`, which `Client::send_and_wait` and `Client::watch` poll \
+         with.\n\n"
+    );
+    if rows.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str(&format!(
+            "{operations} operations, {pairs} (operation, API version) pairs.\n\n"
+        ));
+        out.push_str(
+            "| operation | versions | polled with | ends at |\n| --- | --- | --- | --- |\n",
+        );
+        out.push_str(&rows);
     }
     out
 }

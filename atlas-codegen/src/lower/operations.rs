@@ -446,6 +446,7 @@ impl Versions {
                 sunset: None,
                 endpoints: Vec::new(),
                 paging: Paging::NotAList,
+                waiter: None,
             })
     }
 }

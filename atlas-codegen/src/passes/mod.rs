@@ -23,6 +23,10 @@
 //! 12. [`secrets`] marks the fields and parameters whose values `Debug` hides;
 //! 13. [`type_aliases`] keeps the names published before for types the spec renamed (same
 //!     content), as deprecated aliases: last, as it compares the whole surface.
+//!
+//! [`waiters`] runs after them all, when the generation has `spec/waiters.yaml`: it checks
+//! each entry against the spec, which can fail, and says how to wait for each
+//! long-running (operation, version).
 
 mod context;
 mod cycles;
@@ -38,6 +42,7 @@ mod shared_names;
 mod tags;
 mod type_aliases;
 mod unused;
+pub(crate) mod waiters;
 mod zeros;
 
 use crate::diff::Surface;

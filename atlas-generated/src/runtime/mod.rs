@@ -13,6 +13,7 @@
 //! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`limits`]: the depth and memory bounds of every decoding.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
+//! - [`wait`]: [`Waitable`] long-running operations, and the states that end a wait.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
 //! - [`redact`]: `Debug` that shows whether a secret is set, never what it is.
 
@@ -27,6 +28,7 @@ pub mod registry;
 pub mod request;
 pub mod response;
 pub mod time;
+pub mod wait;
 
 pub use crate::impl_serde_via_json;
 pub use correction::{Corrected, Correction, Filled};
@@ -50,6 +52,7 @@ pub use response::{
     decode_no_content,
 };
 pub use time::Timestamp;
+pub use wait::{Progress, Seen, Verdict, WaitRule, Waitable};
 
 /// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.
 pub use chrono::NaiveDate as Date;

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterFtsIndexV20230101`](crate::operations::GetClusterFtsIndexV20230101) until `$.status` is `STEADY` (failed: `FAILED`)
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterFtsIndex>
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +117,66 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterFtsIndexV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterSearchIndex>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
+    type Poll = super::GetClusterFtsIndexV20230101;
+    type Output = crate::models::ClusterSearchIndex;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterFtsIndex",
+        state_path: "$.status",
+        targets: &["STEADY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterFtsIndexV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                match answer {
+                    crate::models::ClusterSearchIndex::Search(value) => {
+                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                    }
+                    crate::models::ClusterSearchIndex::VectorSearch(value) => {
+                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                    }
+                    _ => return Err("$.indexID"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::ClusterSearchIndex::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ClusterSearchIndex::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::ClusterSearchIndex::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ClusterSearchIndex::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::ClusterSearchIndex>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupClusterFtsIndex` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterFtsIndexV20230101`](crate::operations::GetClusterFtsIndexV20230101) until it answers `404`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterFtsIndex>
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +114,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterFtsIndexV20230101 {
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             index_id: args.required(crate::dynamic::Section::Path, "indexId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteClusterFtsIndexV20230101 {
+    type Poll = super::GetClusterFtsIndexV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterFtsIndex",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterFtsIndexV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.index_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::ClusterSearchIndex>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterFtsIndex` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchDeploymentV20230101`](crate::operations::GetClusterSearchDeploymentV20230101) until it answers `404`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +105,37 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterSearchDeploymentV20230101 
         })
     }
 }
+impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20230101 {
+    type Poll = super::GetClusterSearchDeploymentV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchDeployment",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchDeploymentV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::ApiSearchDeploymentResponseView>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
+    }
+}
 /// Delete Search Nodes
 ///
 /// Deletes the Search Nodes for the specified cluster.
@@ -115,6 +147,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterSearchDeploymentV20230101 
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchDeploymentV20240530`](crate::operations::GetClusterSearchDeploymentV20240530) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -201,6 +234,37 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterSearchDeploymentV20240530 
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20240530 {
+    type Poll = super::GetClusterSearchDeploymentV20240530;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchDeployment",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchDeploymentV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::ApiSearchDeploymentResponseView>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterSearchDeployment` in its newest stable API version, `2024-05-30`.

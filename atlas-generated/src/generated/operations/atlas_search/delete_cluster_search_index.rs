@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchIndexV20240530`](crate::operations::GetClusterSearchIndexV20240530) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchIndex>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -109,6 +110,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterSearchIndexV20240530 {
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             index_id: args.required(crate::dynamic::Section::Path, "indexId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteClusterSearchIndexV20240530 {
+    type Poll = super::GetClusterSearchIndexV20240530;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchIndex",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchIndexV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.index_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::SearchIndexResponse>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterSearchIndex` in its newest stable API version, `2024-05-30`.

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetIndexByNameV20240530`](crate::operations::GetIndexByNameV20240530) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchIndexByName>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -126,6 +127,40 @@ impl crate::dynamic::DynamicEndpoint for DeleteIndexByNameV20240530 {
             database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
             index_name: args.required(crate::dynamic::Section::Path, "indexName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteIndexByNameV20240530 {
+    type Poll = super::GetIndexByNameV20240530;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchIndexByName",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetIndexByNameV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.collection_name.as_str(),
+                self.database_name.as_str(),
+                self.index_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::SearchIndexResponse>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterSearchIndexByName` in its newest stable API version, `2024-05-30`.

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchDeploymentV20230101`](crate::operations::GetClusterSearchDeploymentV20230101) until `$.stateName` is `IDLE`, once the change has begun
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +119,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20230101 
         crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20230101 {
+    type Poll = super::GetClusterSearchDeploymentV20230101;
+    type Output = crate::models::ApiSearchDeploymentResponseView;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchDeployment",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchDeploymentV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ApiSearchDeploymentResponseView>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update Search Nodes
 ///
 /// Updates the Search Nodes for the specified cluster.
@@ -129,6 +162,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20230101 
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2023-01-01`, `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchDeploymentV20240530`](crate::operations::GetClusterSearchDeploymentV20240530) until `$.stateName` is `IDLE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -229,6 +263,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20240530 
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20240530 {
+    type Poll = super::GetClusterSearchDeploymentV20240530;
+    type Output = crate::models::ApiSearchDeploymentResponseView;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchDeployment",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchDeploymentV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ApiSearchDeploymentResponseView>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupClusterSearchDeployment` in its newest stable API version, `2024-05-30`.

@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterSearchIndexV20240530`](crate::operations::GetClusterSearchIndexV20240530) until `$.status` is `READY` (failed: `FAILED`), once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndex>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -120,6 +121,59 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchIndexV20240530 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::SearchIndexUpdateRequest>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateClusterSearchIndexV20240530 {
+    type Poll = super::GetClusterSearchIndexV20240530;
+    type Output = crate::models::SearchIndexResponse;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchIndex",
+        state_path: "$.status",
+        targets: &["READY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterSearchIndexV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.index_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::SearchIndexResponse::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::SearchIndexResponse::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::SearchIndexResponse::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::SearchIndexResponse::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::SearchIndexResponse>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupClusterSearchIndex` in its newest stable API version, `2024-05-30`.

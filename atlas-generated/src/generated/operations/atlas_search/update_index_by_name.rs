@@ -12,6 +12,7 @@
 /// - Tag: Atlas Search
 /// - Cargo feature: `atlas_search`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetIndexByNameV20240530`](crate::operations::GetIndexByNameV20240530) until `$.status` is `READY` (failed: `FAILED`), once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndexByName>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -137,6 +138,61 @@ impl crate::dynamic::DynamicEndpoint for UpdateIndexByNameV20240530 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::SearchIndexUpdateRequest>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
+    type Poll = super::GetIndexByNameV20240530;
+    type Output = crate::models::SearchIndexResponse;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterSearchIndexByName",
+        state_path: "$.status",
+        targets: &["READY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetIndexByNameV20240530::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.collection_name.as_str(),
+                self.database_name.as_str(),
+                self.index_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::SearchIndexResponse::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::SearchIndexResponse::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::SearchIndexResponse::Search(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::SearchIndexResponse::VectorSearch(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::SearchIndexResponse>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupClusterSearchIndexByName` in its newest stable API version, `2024-05-30`.

@@ -12,6 +12,7 @@
 /// - Tag: Cloud Backups
 /// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetBackupExportV20230101`](crate::operations::GetBackupExportV20230101) until `$.state` is `Successful` (failed: `Failed` or `Cancelled`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterBackupExport>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -98,6 +99,38 @@ impl crate::dynamic::DynamicEndpoint for CreateBackupExportV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DiskBackupExportJobRequest>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateBackupExportV20230101 {
+    type Poll = super::GetBackupExportV20230101;
+    type Output = crate::models::DiskBackupExportJob;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterBackupExport",
+        state_path: "$.state",
+        targets: &["Successful"],
+        failures: &["Failed", "Cancelled"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetBackupExportV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                answer.id.as_ref().ok_or("$.id")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::DiskBackupExportJob) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::DiskBackupExportJob>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupClusterBackupExport` in its newest stable API version, `2023-01-01`.

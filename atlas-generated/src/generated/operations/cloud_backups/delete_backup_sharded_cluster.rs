@@ -12,6 +12,7 @@
 /// - Tag: Cloud Backups
 /// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetBackupShardedClusterV20230101`](crate::operations::GetBackupShardedClusterV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSnapshotShardedCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -110,6 +111,40 @@ impl crate::dynamic::DynamicEndpoint for DeleteBackupShardedClusterV20230101 {
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             snapshot_id: args.required(crate::dynamic::Section::Path, "snapshotId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteBackupShardedClusterV20230101 {
+    type Poll = super::GetBackupShardedClusterV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterBackupSnapshotShardedCluster",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetBackupShardedClusterV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                self.snapshot_id.as_str(),
+            ),
+        )
+    }
+    fn state(
+        resource: &crate::models::DiskBackupShardedClusterSnapshot,
+    ) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::DiskBackupShardedClusterSnapshot>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterBackupSnapshotShardedCluster` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Cloud Backups
 /// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterBackupSnapshotV20230101`](crate::operations::GetClusterBackupSnapshotV20230101) until `$.status` is `completed` (failed: `failed`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/takeGroupClusterBackupSnapshots>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -114,6 +115,56 @@ impl crate::dynamic::DynamicEndpoint for TakeSnapshotsV20230101 {
         crate::dynamic::reencode::<
             crate::models::DiskBackupOnDemandSnapshotRequest,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for TakeSnapshotsV20230101 {
+    type Poll = super::GetClusterBackupSnapshotV20230101;
+    type Output = crate::models::DiskBackupReplicaSet;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterBackupSnapshot",
+        state_path: "$.status",
+        targets: &["completed"],
+        failures: &["failed"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterBackupSnapshotV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+                match answer {
+                    crate::models::DiskBackupSnapshot::ReplicaSet(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    crate::models::DiskBackupSnapshot::ShardedCluster(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    _ => return Err("$.id"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::DiskBackupReplicaSet) -> Option<&str> {
+        Some(resource.status.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::DiskBackupSnapshot::ReplicaSet(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::DiskBackupSnapshot::ShardedCluster(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::DiskBackupReplicaSet>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `takeGroupClusterBackupSnapshots` in its newest stable API version, `2023-01-01`.

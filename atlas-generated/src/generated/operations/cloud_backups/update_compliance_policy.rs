@@ -12,6 +12,7 @@
 /// - Tag: Cloud Backups
 /// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetCompliancePolicyV20230101`](crate::operations::GetCompliancePolicyV20230101) until `$.state` is `ACTIVE`, once the change has begun
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +124,33 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
         crate::dynamic::reencode::<crate::models::DataProtectionSettings>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateCompliancePolicyV20230101 {
+    type Poll = super::GetCompliancePolicyV20230101;
+    type Output = crate::models::DataProtectionSettings;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupBackupCompliancePolicy",
+        state_path: "$.state",
+        targets: &["ACTIVE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetCompliancePolicyV20230101::new(self.group_id.as_str()))
+    }
+    fn state(resource: &crate::models::DataProtectionSettings) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::DataProtectionSettings>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update Backup Compliance Policy Settings
 ///
 /// Updates the Backup Compliance Policy settings for the specified project.
@@ -134,6 +162,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
 /// - Tag: Cloud Backups
 /// - Cargo feature: `cloud_backups`
 /// - Versions: `2023-01-01`, `2023-10-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetCompliancePolicyV20231001`](crate::operations::GetCompliancePolicyV20231001) until `$.state` is `ACTIVE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -239,6 +268,33 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20231001 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DataProtectionSettings20231001>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateCompliancePolicyV20231001 {
+    type Poll = super::GetCompliancePolicyV20231001;
+    type Output = crate::models::DataProtectionSettings20231001;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupBackupCompliancePolicy",
+        state_path: "$.state",
+        targets: &["ACTIVE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetCompliancePolicyV20231001::new(self.group_id.as_str()))
+    }
+    fn state(resource: &crate::models::DataProtectionSettings20231001) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::DataProtectionSettings20231001>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupBackupCompliancePolicy` in its newest stable API version, `2023-10-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Cluster Outage Simulation
 /// - Cargo feature: `cluster_outage_simulation`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetOutageSimulationV20230101`](crate::operations::GetOutageSimulationV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/endGroupClusterOutageSimulation>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -97,6 +98,37 @@ impl crate::dynamic::DynamicEndpoint for EndOutageSimulationV20230101 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for EndOutageSimulationV20230101 {
+    type Poll = super::GetOutageSimulationV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterOutageSimulation",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetOutageSimulationV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterOutageSimulation) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::ClusterOutageSimulation>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `endGroupClusterOutageSimulation` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Cluster Outage Simulation
 /// - Cargo feature: `cluster_outage_simulation`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetOutageSimulationV20230101`](crate::operations::GetOutageSimulationV20230101) until `$.state` is `SIMULATING`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/startGroupClusterOutageSimulation>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +112,38 @@ impl crate::dynamic::DynamicEndpoint for StartOutageSimulationV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterOutageSimulation>(body)
+    }
+}
+impl crate::runtime::Waitable for StartOutageSimulationV20230101 {
+    type Poll = super::GetOutageSimulationV20230101;
+    type Output = crate::models::ClusterOutageSimulation;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterOutageSimulation",
+        state_path: "$.state",
+        targets: &["SIMULATING"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetOutageSimulationV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterOutageSimulation) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterOutageSimulation>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `startGroupClusterOutageSimulation` in its newest stable API version, `2023-01-01`.

@@ -14,6 +14,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230101`](crate::operations::GetClusterV20230101) until `$.stateName` is `IDLE`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -157,6 +158,37 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
         crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
     }
 }
+impl crate::runtime::Waitable for CreateClusterV20230101 {
+    type Poll = super::GetClusterV20230101;
+    type Output = crate::models::LegacyAtlasCluster;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterV20230101::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::LegacyAtlasCluster>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Create One Cluster in One Project
 ///
 /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
@@ -170,6 +202,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230201`](crate::operations::GetClusterV20230201) until `$.stateName` is `IDLE`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -313,6 +346,37 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
         crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
     }
 }
+impl crate::runtime::Waitable for CreateClusterV20230201 {
+    type Poll = super::GetClusterV20230201;
+    type Output = crate::models::AdvancedClusterDescription;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterV20230201::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::AdvancedClusterDescription>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Create One Cluster in One Project
 ///
 /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
@@ -326,6 +390,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -469,6 +534,37 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
+impl crate::runtime::Waitable for CreateClusterV20240805 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Create One Cluster in One Project
 ///
 /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
@@ -482,6 +578,7 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -619,6 +716,37 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20241023 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateClusterV20241023 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupCluster` in its newest stable API version, `2024-10-23`.

@@ -14,6 +14,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230101`](crate::operations::GetClusterV20230101) until it answers `404`
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +120,37 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
         })
     }
 }
+impl crate::runtime::Waitable for DeleteClusterV20230101 {
+    type Poll = super::GetClusterV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::LegacyAtlasCluster>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
+    }
+}
 /// Remove One Cluster from One Project
 ///
 /// Removes one cluster from the specified project. The cluster must have termination protection disabled in order to be deleted. This feature is not available for serverless clusters.
@@ -132,6 +164,7 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230201`](crate::operations::GetClusterV20230201) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -231,6 +264,37 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230201 {
             retain_backups: args
                 .optional(crate::dynamic::Section::Query, "retainBackups")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteClusterV20230201 {
+    type Poll = super::GetClusterV20230201;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20230201::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::AdvancedClusterDescription>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupCluster` in its newest stable API version, `2023-02-01`.

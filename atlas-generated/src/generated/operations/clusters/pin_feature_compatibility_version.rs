@@ -12,6 +12,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/pinGroupClusterFeatureCompatibilityVersion>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -116,6 +117,35 @@ impl crate::dynamic::DynamicEndpoint for PinFeatureCompatibilityVersionV20240530
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::PinFcvView>(body)
+    }
+}
+impl crate::runtime::Waitable for PinFeatureCompatibilityVersionV20240530 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `pinGroupClusterFeatureCompatibilityVersion` in its newest stable API version, `2024-05-30`.

@@ -12,6 +12,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetSampleDatasetLoadV20230101`](crate::operations::GetSampleDatasetLoadV20230101) until `$.state` is `COMPLETED` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/requestGroupSampleDatasetLoad>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -82,6 +83,37 @@ impl crate::dynamic::DynamicEndpoint for RequestSampleDatasetLoadV20230101 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             name: args.required(crate::dynamic::Section::Path, "name")?,
         })
+    }
+}
+impl crate::runtime::Waitable for RequestSampleDatasetLoadV20230101 {
+    type Poll = super::GetSampleDatasetLoadV20230101;
+    type Output = crate::models::SampleDatasetStatus;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupSampleDatasetLoad",
+        state_path: "$.state",
+        targets: &["COMPLETED"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetSampleDatasetLoadV20230101::new(
+                self.group_id.as_str(),
+                answer.id.as_ref().ok_or("$._id")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::SampleDatasetStatus) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::SampleDatasetStatus>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `requestGroupSampleDatasetLoad` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230101`](crate::operations::GetClusterV20230101) until `$.stateName` is `IDLE`, once the change has begun
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +164,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
         crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateClusterV20230101 {
+    type Poll = super::GetClusterV20230101;
+    type Output = crate::models::LegacyAtlasCluster;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::LegacyAtlasCluster>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update One Cluster in One Project
 ///
 /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
@@ -174,6 +207,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230201`](crate::operations::GetClusterV20230201) until `$.stateName` is `IDLE`, once the change has begun
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -325,6 +359,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
         crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateClusterV20230201 {
+    type Poll = super::GetClusterV20230201;
+    type Output = crate::models::AdvancedClusterDescription;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20230201::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::AdvancedClusterDescription>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update One Cluster in One Project
 ///
 /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
@@ -336,6 +402,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`, once the change has begun
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
@@ -487,6 +554,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateClusterV20240805 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update One Cluster in One Project
 ///
 /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
@@ -498,6 +597,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2023-02-01`, `2024-08-05`, `2024-10-23`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -643,6 +743,38 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20241023 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateClusterV20241023 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupCluster` in its newest stable API version, `2024-10-23`.

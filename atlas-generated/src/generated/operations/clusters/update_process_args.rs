@@ -12,6 +12,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230101`](crate::operations::GetClusterV20230101) until `$.stateName` is `IDLE`, once the change has begun
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +118,35 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20230101 {
         crate::dynamic::reencode::<crate::models::ClusterDescriptionProcessArgs>(body)
     }
 }
+impl crate::runtime::Waitable for UpdateProcessArgsV20230101 {
+    type Poll = super::GetClusterV20230101;
+    type Output = crate::models::LegacyAtlasCluster;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20230101::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::LegacyAtlasCluster>,
+    ) -> Option<Self::Output> {
+        resource
+    }
+}
 /// Update Advanced Configuration Options for One Cluster
 ///
 /// Updates the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
@@ -128,6 +158,7 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20230101 {
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`, `2024-08-05`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20240805`](crate::operations::GetClusterV20240805) until `$.stateName` is `IDLE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -229,6 +260,35 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20240805 {
         crate::dynamic::reencode::<
             crate::models::ClusterDescriptionProcessArgs20240805,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateProcessArgsV20240805 {
+    type Poll = super::GetClusterV20240805;
+    type Output = crate::models::ClusterDescription20240805;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetClusterV20240805::new(
+                self.group_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::ClusterDescription20240805>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupClusterProcessArgs` in its newest stable API version, `2024-08-05`.

@@ -14,6 +14,7 @@
 /// - Tag: Clusters
 /// - Cargo feature: `clusters`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetClusterV20230101`](crate::operations::GetClusterV20230101) until `$.stateName` is `IDLE`, once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgrade>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -107,6 +108,37 @@ impl crate::dynamic::DynamicEndpoint for UpgradeTenantUpgradeV20230101 {
         crate::dynamic::reencode::<
             crate::models::LegacyAtlasTenantClusterUpgradeRequest,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for UpgradeTenantUpgradeV20230101 {
+    type Poll = super::GetClusterV20230101;
+    type Output = crate::models::LegacyAtlasCluster;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetClusterV20230101::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::LegacyAtlasCluster>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `upgradeGroupClusterTenantUpgrade` in its newest stable API version, `2023-01-01`.

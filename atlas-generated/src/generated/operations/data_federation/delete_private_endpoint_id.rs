@@ -12,6 +12,7 @@
 /// - Tag: Data Federation
 /// - Cargo feature: `data_federation`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetPrivateEndpointIdV20230101`](crate::operations::GetPrivateEndpointIdV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/deleteGroupPrivateNetworkSettingEndpointId>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -97,6 +98,37 @@ impl crate::dynamic::DynamicEndpoint for DeletePrivateEndpointIdV20230101 {
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeletePrivateEndpointIdV20230101 {
+    type Poll = super::GetPrivateEndpointIdV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateNetworkSettingEndpointId",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetPrivateEndpointIdV20230101::new(
+                self.group_id.as_str(),
+                self.endpoint_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::PrivateNetworkEndpointIdEntry) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::PrivateNetworkEndpointIdEntry>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupPrivateNetworkSettingEndpointId` in its newest stable API version, `2023-01-01`.

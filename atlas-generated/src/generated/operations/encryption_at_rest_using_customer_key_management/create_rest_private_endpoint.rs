@@ -12,6 +12,7 @@
 /// - Tag: Encryption at Rest using Customer Key Management
 /// - Cargo feature: `encryption_at_rest_using_customer_key_management`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetRestPrivateEndpointV20230101`](crate::operations::GetRestPrivateEndpointV20230101) until `$.status` is `PENDING_ACCEPTANCE` or `ACTIVE` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/createGroupEncryptionAtRestPrivateEndpoint>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -112,6 +113,68 @@ impl crate::dynamic::DynamicEndpoint for CreateRestPrivateEndpointV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::EarPrivateEndpoint>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
+    type Poll = super::GetRestPrivateEndpointV20230101;
+    type Output = crate::models::EarPrivateEndpoint;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupEncryptionAtRestPrivateEndpoint",
+        state_path: "$.status",
+        targets: &["PENDING_ACCEPTANCE", "ACTIVE"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetRestPrivateEndpointV20230101::new(
+                self.group_id.as_str(),
+                crate::models::ListRestPrivateEndpointsCloudProvider::from(
+                    self.cloud_provider.as_str(),
+                ),
+                match answer {
+                    crate::models::EarPrivateEndpoint::Aws(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    crate::models::EarPrivateEndpoint::Azure(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    _ => return Err("$.id"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::EarPrivateEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EarPrivateEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::EarPrivateEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EarPrivateEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::EarPrivateEndpoint>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupEncryptionAtRestPrivateEndpoint` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Encryption at Rest using Customer Key Management
 /// - Cargo feature: `encryption_at_rest_using_customer_key_management`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetRestPrivateEndpointV20230101`](crate::operations::GetRestPrivateEndpointV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/requestGroupEncryptionAtRestPrivateEndpointDeletion>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -109,6 +110,40 @@ impl crate::dynamic::DynamicEndpoint for RequestPrivateEndpointDeletionV20230101
                 .required(crate::dynamic::Section::Path, "cloudProvider")?,
             endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for RequestPrivateEndpointDeletionV20230101 {
+    type Poll = super::GetRestPrivateEndpointV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupEncryptionAtRestPrivateEndpoint",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetRestPrivateEndpointV20230101::new(
+                self.group_id.as_str(),
+                crate::models::ListRestPrivateEndpointsCloudProvider::from(
+                    self.cloud_provider.as_str(),
+                ),
+                self.endpoint_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::EarPrivateEndpoint>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `requestGroupEncryptionAtRestPrivateEndpointDeletion` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Flex Clusters
 /// - Cargo feature: `flex_clusters`
 /// - Versions: `2024-11-13`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetFlexClusterV20241113`](crate::operations::GetFlexClusterV20241113) until `$.stateName` is `IDLE`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/createGroupFlexCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -104,6 +105,37 @@ impl crate::dynamic::DynamicEndpoint for CreateFlexClusterV20241113 {
         crate::dynamic::reencode::<
             crate::models::FlexClusterDescriptionCreate20241113,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for CreateFlexClusterV20241113 {
+    type Poll = super::GetFlexClusterV20241113;
+    type Output = crate::models::FlexClusterDescription20241113;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupFlexCluster",
+        state_path: "$.stateName",
+        targets: &["IDLE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetFlexClusterV20241113::new(
+                self.group_id.as_str(),
+                answer.name.as_ref().ok_or("$.name")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
+        Some(resource.state_name.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state_name.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::FlexClusterDescription20241113>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupFlexCluster` in its newest stable API version, `2024-11-13`.

@@ -12,6 +12,7 @@
 /// - Tag: Flex Clusters
 /// - Cargo feature: `flex_clusters`
 /// - Versions: `2024-11-13`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetFlexClusterV20241113`](crate::operations::GetFlexClusterV20241113) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/deleteGroupFlexCluster>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -96,6 +97,37 @@ impl crate::dynamic::DynamicEndpoint for DeleteFlexClusterV20241113 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             name: args.required(crate::dynamic::Section::Path, "name")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteFlexClusterV20241113 {
+    type Poll = super::GetFlexClusterV20241113;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupFlexCluster",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetFlexClusterV20241113::new(
+                self.group_id.as_str(),
+                self.name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::FlexClusterDescription20241113>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupFlexCluster` in its newest stable API version, `2024-11-13`.

@@ -12,6 +12,7 @@
 /// - Tag: Flex Restore Jobs
 /// - Cargo feature: `flex_restore_jobs`
 /// - Versions: `2024-11-13`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetFlexRestoreJobV20241113`](crate::operations::GetFlexRestoreJobV20241113) until `$.status` is `COMPLETED` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/createGroupFlexClusterBackupRestoreJob>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -114,6 +115,38 @@ impl crate::dynamic::DynamicEndpoint for CreateFlexRestoreJobV20241113 {
         crate::dynamic::reencode::<
             crate::models::FlexBackupRestoreJobCreate20241113,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for CreateFlexRestoreJobV20241113 {
+    type Poll = super::GetFlexRestoreJobV20241113;
+    type Output = crate::models::FlexBackupRestoreJob20241113;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupFlexClusterBackupRestoreJob",
+        state_path: "$.status",
+        targets: &["COMPLETED"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetFlexRestoreJobV20241113::new(
+                self.group_id.as_str(),
+                self.name.as_str(),
+                answer.id.as_ref().ok_or("$.id")?.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::FlexBackupRestoreJob20241113) -> Option<&str> {
+        Some(resource.status.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.status.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::FlexBackupRestoreJob20241113>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupFlexClusterBackupRestoreJob` in its newest stable API version, `2024-11-13`.

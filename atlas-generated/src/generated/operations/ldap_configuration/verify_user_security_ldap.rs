@@ -12,6 +12,7 @@
 /// - Tag: LDAP Configuration
 /// - Cargo feature: `ldap_configuration`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetUserSecurityVerifyV20230101`](crate::operations::GetUserSecurityVerifyV20230101) until `$.status` is `SUCCESS` (failed: `FAIL`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/verifyGroupUserSecurityLdap>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -106,6 +107,39 @@ impl crate::dynamic::DynamicEndpoint for VerifyUserSecurityLdapV20230101 {
         crate::dynamic::reencode::<
             crate::models::LdapVerifyConnectivityJobRequestParams,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for VerifyUserSecurityLdapV20230101 {
+    type Poll = super::GetUserSecurityVerifyV20230101;
+    type Output = crate::models::LdapVerifyConnectivityJobRequest;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupUserSecurityLdapVerify",
+        state_path: "$.status",
+        targets: &["SUCCESS"],
+        failures: &["FAIL"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetUserSecurityVerifyV20230101::new(
+                self.group_id.as_str(),
+                answer.request_id.as_ref().ok_or("$.requestId")?.as_str(),
+            ),
+        )
+    }
+    fn state(
+        resource: &crate::models::LdapVerifyConnectivityJobRequest,
+    ) -> Option<&str> {
+        Some(resource.status.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.status.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::LdapVerifyConnectivityJobRequest>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `verifyGroupUserSecurityLdap` in its newest stable API version, `2023-01-01`.

@@ -11,6 +11,7 @@
 /// - Tag: Network Peering
 /// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetGroupPeerV20230101`](crate::operations::GetGroupPeerV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/deleteGroupPeer>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -95,6 +96,39 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupPeerV20230101 {
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             peer_id: args.required(crate::dynamic::Section::Path, "peerId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteGroupPeerV20230101 {
+    type Poll = super::GetGroupPeerV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPeer",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetGroupPeerV20230101::new(
+                self.group_id.as_str(),
+                self.peer_id.as_str(),
+            ),
+        )
+    }
+    fn state(
+        resource: &crate::models::BaseNetworkPeeringConnectionSettings,
+    ) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupPeer` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Online Archive
 /// - Cargo feature: `online_archive`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetOnlineArchiveV20230101`](crate::operations::GetOnlineArchiveV20230101) until `$.state` is `ACTIVE`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/createGroupClusterOnlineArchive>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +112,38 @@ impl crate::dynamic::DynamicEndpoint for CreateOnlineArchiveV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::BackupOnlineArchiveCreate>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateOnlineArchiveV20230101 {
+    type Poll = super::GetOnlineArchiveV20230101;
+    type Output = crate::models::BackupOnlineArchive;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterOnlineArchive",
+        state_path: "$.state",
+        targets: &["ACTIVE"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetOnlineArchiveV20230101::new(
+                self.group_id.as_str(),
+                answer.id.as_ref().ok_or("$._id")?.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(answer.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::BackupOnlineArchive>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupClusterOnlineArchive` in its newest stable API version, `2023-01-01`.

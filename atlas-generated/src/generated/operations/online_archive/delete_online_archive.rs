@@ -12,6 +12,7 @@
 /// - Tag: Online Archive
 /// - Cargo feature: `online_archive`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetOnlineArchiveV20230101`](crate::operations::GetOnlineArchiveV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/deleteGroupClusterOnlineArchive>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -108,6 +109,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteOnlineArchiveV20230101 {
             archive_id: args.required(crate::dynamic::Section::Path, "archiveId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteOnlineArchiveV20230101 {
+    type Poll = super::GetOnlineArchiveV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupClusterOnlineArchive",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetOnlineArchiveV20230101::new(
+                self.group_id.as_str(),
+                self.archive_id.as_str(),
+                self.cluster_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::BackupOnlineArchive>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupClusterOnlineArchive` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Private Endpoint Services
 /// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetPrivateEndpointServiceV20230101`](crate::operations::GetPrivateEndpointServiceV20230101) until `$.status` is `WAITING_FOR_USER` or `AVAILABLE` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointService>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -105,6 +106,80 @@ impl crate::dynamic::DynamicEndpoint for CreatePrivateEndpointServiceV20230101 {
         crate::dynamic::reencode::<
             crate::models::CloudProviderEndpointServiceRequest,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
+    type Poll = super::GetPrivateEndpointServiceV20230101;
+    type Output = crate::models::EndpointService;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointEndpointService",
+        state_path: "$.status",
+        targets: &["WAITING_FOR_USER", "AVAILABLE"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetPrivateEndpointServiceV20230101::new(
+                self.group_id.as_str(),
+                crate::models::CreateDataProcessRegionViewCloudProvider::from(
+                    match answer {
+                        crate::models::EndpointService::Aws(_) => "AWS",
+                        crate::models::EndpointService::Azure(_) => "AZURE",
+                        crate::models::EndpointService::Gcp(_) => "GCP",
+                        _ => return Err("$.cloudProvider"),
+                    },
+                ),
+                match answer {
+                    crate::models::EndpointService::Aws(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    crate::models::EndpointService::Azure(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    crate::models::EndpointService::Gcp(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    _ => return Err("$.id"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::EndpointService) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::EndpointService::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EndpointService::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EndpointService::Gcp(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::EndpointService::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EndpointService::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::EndpointService::Gcp(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(resource: Option<crate::models::EndpointService>) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Private Endpoint Services
 /// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetPrivateEndpointServiceV20230101`](crate::operations::GetPrivateEndpointServiceV20230101) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/deleteGroupPrivateEndpointEndpointService>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -110,6 +111,38 @@ impl crate::dynamic::DynamicEndpoint for DeletePrivateEndpointServiceV20230101 {
             endpoint_service_id: args
                 .required(crate::dynamic::Section::Path, "endpointServiceId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeletePrivateEndpointServiceV20230101 {
+    type Poll = super::GetPrivateEndpointServiceV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointEndpointService",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetPrivateEndpointServiceV20230101::new(
+                self.group_id.as_str(),
+                crate::models::CreateDataProcessRegionViewCloudProvider::from(
+                    self.cloud_provider.as_str(),
+                ),
+                self.endpoint_service_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::EndpointService) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(resource: Option<crate::models::EndpointService>) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Push-Based Log Export
 /// - Cargo feature: `push_based_log_export`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetLogExportV20230101`](crate::operations::GetLogExportV20230101) until `$.state` is `UNCONFIGURED`
 /// - Sunset: 2027-02-04
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/deleteGroupPushBasedLogExport>
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +94,30 @@ impl crate::dynamic::DynamicEndpoint for DeleteLogExportV20230101 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteLogExportV20230101 {
+    type Poll = super::GetLogExportV20230101;
+    type Output = crate::models::PushBasedLogExportProject;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPushBasedLogExport",
+        state_path: "$.state",
+        targets: &["UNCONFIGURED"],
+        failures: &[],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetLogExportV20230101::new(self.group_id.as_str()))
+    }
+    fn state(resource: &crate::models::PushBasedLogExportProject) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::PushBasedLogExportProject>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `deleteGroupPushBasedLogExport` in its newest stable API version, `2023-01-01`.

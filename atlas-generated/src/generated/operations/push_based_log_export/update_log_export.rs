@@ -12,6 +12,7 @@
 /// - Tag: Push-Based Log Export
 /// - Cargo feature: `push_based_log_export`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetLogExportV20230101`](crate::operations::GetLogExportV20230101) until `$.state` is `ACTIVE` (failed: `BUCKET_VERIFICATION_FAILED` or `ASSUME_ROLE_FAILED`), once the change has begun
 /// - Sunset: 2027-02-04
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupPushBasedLogExport>
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +107,30 @@ impl crate::dynamic::DynamicEndpoint for UpdateLogExportV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::PushBasedLogExportProject>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateLogExportV20230101 {
+    type Poll = super::GetLogExportV20230101;
+    type Output = crate::models::PushBasedLogExportProject;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPushBasedLogExport",
+        state_path: "$.state",
+        targets: &["ACTIVE"],
+        failures: &["BUCKET_VERIFICATION_FAILED", "ASSUME_ROLE_FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetLogExportV20230101::new(self.group_id.as_str()))
+    }
+    fn state(resource: &crate::models::PushBasedLogExportProject) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::PushBasedLogExportProject>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupPushBasedLogExport` in its newest stable API version, `2023-01-01`.

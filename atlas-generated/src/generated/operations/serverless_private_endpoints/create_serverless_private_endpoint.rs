@@ -16,6 +16,7 @@
 /// - Tag: Serverless Private Endpoints
 /// - Cargo feature: `serverless_private_endpoints`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetServerlessPrivateEndpointV20230101`](crate::operations::GetServerlessPrivateEndpointV20230101) until `$.status` is `RESERVED` or `AVAILABLE` (failed: `FAILED`)
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/createGroupPrivateEndpointServerlessInstanceEndpoint>
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +108,63 @@ impl crate::dynamic::DynamicEndpoint for CreateServerlessPrivateEndpointV2023010
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ServerlessTenantCreateRequest>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateServerlessPrivateEndpointV20230101 {
+    type Poll = super::GetServerlessPrivateEndpointV20230101;
+    type Output = crate::models::ServerlessTenantEndpoint;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
+        state_path: "$.status",
+        targets: &["RESERVED", "AVAILABLE"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetServerlessPrivateEndpointV20230101::new(
+                self.group_id.as_str(),
+                self.instance_name.as_str(),
+                match answer {
+                    crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                        value.id.as_ref().ok_or("$._id")?.as_str()
+                    }
+                    crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                        value.id.as_ref().ok_or("$._id")?.as_str()
+                    }
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::ServerlessTenantEndpoint>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.

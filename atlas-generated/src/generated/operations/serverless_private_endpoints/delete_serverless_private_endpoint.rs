@@ -14,6 +14,7 @@
 /// - Tag: Serverless Private Endpoints
 /// - Cargo feature: `serverless_private_endpoints`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetServerlessPrivateEndpointV20230101`](crate::operations::GetServerlessPrivateEndpointV20230101) until it answers `404`
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/deleteGroupPrivateEndpointServerlessInstanceEndpoint>
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +103,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteServerlessPrivateEndpointV2023010
             instance_name: args.required(crate::dynamic::Section::Path, "instanceName")?,
             endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteServerlessPrivateEndpointV20230101 {
+    type Poll = super::GetServerlessPrivateEndpointV20230101;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetServerlessPrivateEndpointV20230101::new(
+                self.group_id.as_str(),
+                self.instance_name.as_str(),
+                self.endpoint_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::ServerlessTenantEndpoint>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.

@@ -14,6 +14,7 @@
 /// - Tag: Serverless Private Endpoints
 /// - Cargo feature: `serverless_private_endpoints`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetServerlessPrivateEndpointV20230101`](crate::operations::GetServerlessPrivateEndpointV20230101) until `$.status` is `AVAILABLE` (failed: `FAILED`), once the change has begun
 /// - Sunset: 2026-01-22
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/updateGroupPrivateEndpointServerlessInstanceEndpoint>
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +114,57 @@ impl crate::dynamic::DynamicEndpoint for UpdateServerlessPrivateEndpointV2023010
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ServerlessTenantEndpointUpdate>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateServerlessPrivateEndpointV20230101 {
+    type Poll = super::GetServerlessPrivateEndpointV20230101;
+    type Output = crate::models::ServerlessTenantEndpoint;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
+        state_path: "$.status",
+        targets: &["AVAILABLE"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetServerlessPrivateEndpointV20230101::new(
+                self.group_id.as_str(),
+                self.instance_name.as_str(),
+                self.endpoint_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::ServerlessTenantEndpoint>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2025-03-12`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamFailoverConnectionV20250312`](crate::operations::GetStreamFailoverConnectionV20250312) until `$.state` is `READY` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnectionFailoverConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -121,6 +122,67 @@ impl crate::dynamic::DynamicEndpoint for CreateFailoverConnectionV20250312 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsFailoverConnection>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
+    type Poll = super::GetStreamFailoverConnectionV20250312;
+    type Output = crate::models::StreamsFailoverConnection;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamConnectionFailoverConnection",
+        state_path: "$.state",
+        targets: &["READY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetStreamFailoverConnectionV20250312::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                self.connection_name.as_str(),
+                match answer {
+                    crate::models::StreamsFailoverConnection::Cluster(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    crate::models::StreamsFailoverConnection::Kafka(value) => {
+                        value.id.as_ref().ok_or("$.id")?.as_str()
+                    }
+                    _ => return Err("$.id"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::StreamsFailoverConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsFailoverConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::StreamsFailoverConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsFailoverConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::StreamsFailoverConnection>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupStreamConnectionFailoverConnection` in its newest stable API version, `2025-03-12`.

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamConnectionV20230201`](crate::operations::GetStreamConnectionV20230201) until `$.state` is `READY` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +112,138 @@ impl crate::dynamic::DynamicEndpoint for CreateStreamConnectionV20230201 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsConnection>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
+    type Poll = super::GetStreamConnectionV20230201;
+    type Output = crate::models::StreamsConnection;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamConnection",
+        state_path: "$.state",
+        targets: &["READY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(
+            super::GetStreamConnectionV20230201::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                match answer {
+                    crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::AwsLambda(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::AzureBlobStorage(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::Cluster(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::GcpPubSub(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::Https(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::Kafka(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::S3(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::Sample(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    crate::models::StreamsConnection::SchemaRegistry(value) => {
+                        value.name.as_ref().ok_or("$.name")?.as_str()
+                    }
+                    _ => return Err("$.name"),
+                },
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::AwsLambda(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::AzureBlobStorage(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::GcpPubSub(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Https(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::S3(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Sample(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::SchemaRegistry(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::AwsLambda(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::AzureBlobStorage(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::GcpPubSub(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Https(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::S3(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::Sample(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsConnection::SchemaRegistry(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::StreamsConnection>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupStreamConnection` in its newest stable API version, `2023-02-01`.

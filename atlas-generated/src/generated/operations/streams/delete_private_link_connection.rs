@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetPrivateLinkConnectionV20230201`](crate::operations::GetPrivateLinkConnectionV20230201) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamPrivateLinkConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -97,6 +98,37 @@ impl crate::dynamic::DynamicEndpoint for DeletePrivateLinkConnectionV20230201 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             connection_id: args.required(crate::dynamic::Section::Path, "connectionId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeletePrivateLinkConnectionV20230201 {
+    type Poll = super::GetPrivateLinkConnectionV20230201;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamPrivateLinkConnection",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetPrivateLinkConnectionV20230201::new(
+                self.group_id.as_str(),
+                self.connection_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsPrivateLinkConnection) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::StreamsPrivateLinkConnection>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupStreamPrivateLinkConnection` in its newest stable API version, `2023-02-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamConnectionV20230201`](crate::operations::GetStreamConnectionV20230201) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -109,6 +110,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteStreamConnectionV20230201 {
             connection_name: args
                 .required(crate::dynamic::Section::Path, "connectionName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteStreamConnectionV20230201 {
+    type Poll = super::GetStreamConnectionV20230201;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamConnection",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetStreamConnectionV20230201::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                self.connection_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::StreamsConnection>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupStreamConnection` in its newest stable API version, `2023-02-01`.

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2025-03-12`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamFailoverConnectionV20250312`](crate::operations::GetStreamFailoverConnectionV20250312) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamConnectionFailoverConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -119,6 +120,39 @@ impl crate::dynamic::DynamicEndpoint for DeleteStreamFailoverConnectionV20250312
             failover_connection_id: args
                 .required(crate::dynamic::Section::Path, "failoverConnectionId")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteStreamFailoverConnectionV20250312 {
+    type Poll = super::GetStreamFailoverConnectionV20250312;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamConnectionFailoverConnection",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetStreamFailoverConnectionV20250312::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                self.connection_name.as_str(),
+                self.failover_connection_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::StreamsFailoverConnection>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupStreamConnectionFailoverConnection` in its newest stable API version, `2025-03-12`.

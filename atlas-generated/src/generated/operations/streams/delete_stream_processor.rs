@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamProcessorV20240530`](crate::operations::GetStreamProcessorV20240530) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -109,6 +110,38 @@ impl crate::dynamic::DynamicEndpoint for DeleteStreamProcessorV20240530 {
             processor_name: args
                 .required(crate::dynamic::Section::Path, "processorName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteStreamProcessorV20240530 {
+    type Poll = super::GetStreamProcessorV20240530;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamProcessor",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetStreamProcessorV20240530::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                self.processor_name.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(
+        resource: Option<crate::models::StreamsProcessorWithStats>,
+    ) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupStreamProcessor` in its newest stable API version, `2024-05-30`.

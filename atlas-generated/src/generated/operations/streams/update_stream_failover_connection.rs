@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2025-03-12`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamFailoverConnectionV20250312`](crate::operations::GetStreamFailoverConnectionV20250312) until `$.state` is `READY` (failed: `FAILED`), once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnectionFailoverConnection>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -130,6 +131,60 @@ impl crate::dynamic::DynamicEndpoint for UpdateStreamFailoverConnectionV20250312
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsFailoverConnection>(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateStreamFailoverConnectionV20250312 {
+    type Poll = super::GetStreamFailoverConnectionV20250312;
+    type Output = crate::models::StreamsFailoverConnection;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamConnectionFailoverConnection",
+        state_path: "$.state",
+        targets: &["READY"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(
+            super::GetStreamFailoverConnectionV20250312::new(
+                self.group_id.as_str(),
+                self.tenant_name.as_str(),
+                self.connection_name.as_str(),
+                self.failover_connection_id.as_str(),
+            ),
+        )
+    }
+    fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::StreamsFailoverConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsFailoverConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        Some(
+            match answer {
+                crate::models::StreamsFailoverConnection::Cluster(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                crate::models::StreamsFailoverConnection::Kafka(value) => {
+                    value.state.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn output(
+        resource: Option<crate::models::StreamsFailoverConnection>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupStreamConnectionFailoverConnection` in its newest stable API version, `2025-03-12`.

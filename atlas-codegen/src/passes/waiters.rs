@@ -1,0 +1,448 @@
+//! Which (operation, version) pairs are long-running, and how to wait for each: the
+//! entries of `spec/waiters.yaml`, each checked against the spec and resolved into a
+//! [`Waiter`] of every version of its operation.
+//!
+//! An entry holds when: its target is an operation of the spec, and no other entry's;
+//! the poll is a GET of the same tag (the same family of the API, and the same cargo
+//! feature) that has the entry's version; its parameters are exactly the GET's path
+//! parameters, each a path parameter of the operation or a text field of every version's
+//! answer; and what ends the wait is `404`, or a state at a JSON path of the GET's answer
+//! whose string enum lists every target and failure value. The first fact that does not
+//! hold is the error, at its place in the file.
+
+use std::collections::HashMap;
+
+use crate::error::CodegenError;
+use crate::ir::{
+    ArmText, BranchArm, FieldPath, FieldStep, Ir, Method, Operation, OperationVersion,
+    ParamLocation, TypeId, TypeKind, TypeRef, VariantTag, WaitArg, WaitExpect, WaitSource, Waiter,
+};
+use crate::waiters::{Entry, Waiters};
+
+pub fn attach_waiters(ir: &mut Ir, waiters: &Waiters) -> Result<(), CodegenError> {
+    let mut claimed: HashMap<usize, &str> = HashMap::new();
+    let mut planned = Vec::new();
+    for entry in &waiters.entries {
+        let op = find_target(ir, entry)?;
+        if let Some(first) = claimed.insert(op, &entry.place) {
+            return Err(CodegenError::at(
+                format!("{}/target", entry.place),
+                format!("`{first}` already has a waiter for this operation"),
+            ));
+        }
+        let poll = find_poll(ir, entry, op)?;
+        for (index, version) in ir.operations[op].versions.iter().enumerate() {
+            let waiter = resolve(ir, entry, op, version, poll)?;
+            planned.push((op, index, waiter));
+        }
+    }
+    for (op, version, waiter) in planned {
+        ir.operations[op].versions[version].waiter = Some(waiter);
+    }
+    Ok(())
+}
+
+fn find_target(ir: &Ir, entry: &Entry) -> Result<usize, CodegenError> {
+    ir.operations
+        .iter()
+        .position(|o| o.path == entry.path && o.method.key() == entry.method)
+        .ok_or_else(|| {
+            CodegenError::at(
+                format!("{}/target", entry.place),
+                format!(
+                    "the spec has no operation `{} {}`",
+                    entry.method.to_uppercase(),
+                    entry.path
+                ),
+            )
+        })
+}
+
+/// The polling GET: a GET of the target's tag.
+fn find_poll(ir: &Ir, entry: &Entry, op: usize) -> Result<usize, CodegenError> {
+    let id = &entry.waiter.get.operation_id;
+    let at = entry.at("get/operation-id");
+    let poll = ir
+        .operations
+        .iter()
+        .position(|o| &o.operation_id == id)
+        .ok_or_else(|| CodegenError::at(&at, format!("the spec has no operation `{id}`")))?;
+    let (target, polled) = (&ir.operations[op], &ir.operations[poll]);
+    if polled.method != Method::Get {
+        return Err(CodegenError::at(
+            &at,
+            format!("`{id}` is a {}, not a GET", polled.method.as_str()),
+        ));
+    }
+    if polled.tag != target.tag {
+        return Err(CodegenError::at(
+            &at,
+            format!(
+                "`{id}` is in the tag `{}`, not `{}` as `{}` is: a waiter polls within the operation's family",
+                ir.tags[polled.tag].name, ir.tags[target.tag].name, target.operation_id
+            ),
+        ));
+    }
+    Ok(poll)
+}
+
+fn resolve(
+    ir: &Ir,
+    entry: &Entry,
+    op: usize,
+    version: &OperationVersion,
+    poll: usize,
+) -> Result<Waiter, CodegenError> {
+    let text = &entry.waiter;
+    let polled = &ir.operations[poll];
+    let poll_version = polled
+        .versions
+        .iter()
+        .position(|v| v.version == version.version)
+        .unwrap_or(file_version(ir, entry, poll)?);
+    let args = arguments(ir, entry, &ir.operations[op], version, polled)?;
+    let resource_type = success_type(&polled.versions[poll_version]);
+    let expect = expectation(ir, entry, resource_type)?;
+    let answer_state = match &expect {
+        WaitExpect::State { path, .. } => success_type(version)
+            .and_then(|ty| field_path(ir, ty, &path.json).ok())
+            .map(|(path, _)| path),
+        WaitExpect::Gone => None,
+    };
+    Ok(Waiter {
+        place: entry.place.clone(),
+        poll,
+        poll_version,
+        args,
+        expect,
+        after_change: text.after_change,
+        answer_state,
+    })
+}
+
+/// The index of the file's `get.version` in the GET's versions: it must have it, as
+/// the versions of the operation the GET has not are polled with it.
+fn file_version(ir: &Ir, entry: &Entry, poll: usize) -> Result<usize, CodegenError> {
+    let polled = &ir.operations[poll];
+    let wanted = &entry.waiter.get.version;
+    polled
+        .versions
+        .iter()
+        .position(|v| v.version.as_str() == wanted)
+        .ok_or_else(|| {
+            let versions: Vec<&str> = polled.versions.iter().map(|v| v.version.as_str()).collect();
+            CodegenError::at(
+                entry.at("get/version"),
+                format!(
+                    "`{}` has no version `{wanted}`; it has {}",
+                    polled.operation_id,
+                    versions.join(", ")
+                ),
+            )
+        })
+}
+
+/// The type of the first success of a version's main request type, when it is JSON.
+fn success_type(version: &OperationVersion) -> Option<&TypeRef> {
+    let case = version.endpoints.first()?.success.cases().first()?;
+    match &case.body {
+        crate::ir::ResponseBody::Json(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// The GET's `new` arguments: its required parameters, all in the path, each from the
+/// entry's `params`, which names no other.
+fn arguments(
+    ir: &Ir,
+    entry: &Entry,
+    target: &Operation,
+    version: &OperationVersion,
+    polled: &Operation,
+) -> Result<Vec<WaitArg>, CodegenError> {
+    let params = &entry.waiter.get.params;
+    for name in params.keys() {
+        let known = polled
+            .params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && &p.wire_name == name);
+        if !known {
+            return Err(CodegenError::at(
+                entry.at(&format!("get/params/{name}")),
+                format!("`{}` has no path parameter `{name}`", polled.operation_id),
+            ));
+        }
+    }
+    let mut args = Vec::new();
+    for param in polled.params.iter().filter(|p| p.required) {
+        let at = entry.at(&format!("get/params/{}", param.wire_name));
+        let Some(source) = params.get(&param.wire_name) else {
+            return Err(CodegenError::at(
+                entry.at("get/params"),
+                format!(
+                    "`{}` needs its {} parameter `{}`, which `params` does not give",
+                    polled.operation_id,
+                    if param.location == ParamLocation::Path {
+                        "path"
+                    } else {
+                        "required"
+                    },
+                    param.wire_name
+                ),
+            ));
+        };
+        let into_enum = match ir.unaliased(&param.ty) {
+            TypeRef::String => None,
+            TypeRef::Named(id) if matches!(ir.types[*id].kind, TypeKind::Enum(_)) => Some(*id),
+            _ => {
+                return Err(CodegenError::at(
+                    &at,
+                    "the parameter is neither a string nor a string enum",
+                ));
+            }
+        };
+        let source =
+            wait_source(ir, target, version, source).map_err(|why| CodegenError::at(&at, why))?;
+        args.push(WaitArg {
+            wire_name: param.wire_name.clone(),
+            source,
+            into_enum,
+        });
+    }
+    Ok(args)
+}
+
+/// `input:<name>` or `body:$.<path>`, resolved in `target`'s `version`.
+fn wait_source(
+    ir: &Ir,
+    target: &Operation,
+    version: &OperationVersion,
+    source: &str,
+) -> Result<WaitSource, String> {
+    if let Some(name) = source.strip_prefix("input:") {
+        let param = target
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            .ok_or_else(|| format!("`{}` has no path parameter `{name}`", target.operation_id))?;
+        return Ok(WaitSource::Input {
+            ident: param.ident.clone(),
+        });
+    }
+    if let Some(path) = source.strip_prefix("body:") {
+        let answer = success_type(version).ok_or_else(|| {
+            format!(
+                "`{}` {} answers with no JSON body to take `{path}` from",
+                target.operation_id, version.version
+            )
+        })?;
+        let (path, _) = field_path(ir, answer, path).map_err(|why| {
+            format!(
+                "the answer of `{}` {}: {why}",
+                target.operation_id, version.version
+            )
+        })?;
+        return Ok(WaitSource::Answer(path));
+    }
+    Err(format!(
+        "`{source}` is neither `input:<path parameter>` nor `body:$.<field>`"
+    ))
+}
+
+/// `http-code: 404`, or a state at a path of the polled answer whose enum lists every
+/// value.
+fn expectation(
+    ir: &Ir,
+    entry: &Entry,
+    resource: Option<&TypeRef>,
+) -> Result<WaitExpect, CodegenError> {
+    let expect = &entry.waiter.expect;
+    match (&expect.state, expect.http_code) {
+        (None, Some(404)) if expect.failure.is_empty() => Ok(WaitExpect::Gone),
+        (None, Some(404)) => Err(CodegenError::at(
+            entry.at("expect/failure"),
+            "a wait that ends on 404 has no failure states",
+        )),
+        (Some(state), None) => {
+            let resource = resource.ok_or_else(|| {
+                CodegenError::at(entry.at("expect/match/path"), "the GET answers no JSON")
+            })?;
+            let (path, values) = field_path(ir, resource, &state.path)
+                .map_err(|why| CodegenError::at(entry.at("expect/match/path"), why))?;
+            let Some(listed) = values else {
+                return Err(CodegenError::at(
+                    entry.at("expect/match/path"),
+                    format!(
+                        "`{}` is a string without an enum: its states cannot be checked",
+                        state.path
+                    ),
+                ));
+            };
+            for (key, values) in [
+                ("match/values", &state.values),
+                ("failure", &expect.failure),
+            ] {
+                if let Some(value) = values.iter().find(|v| !listed.contains(v)) {
+                    return Err(CodegenError::at(
+                        entry.at(&format!("expect/{key}")),
+                        format!(
+                            "`{value}` is not a value of `{}`, which lists {}",
+                            state.path,
+                            listed.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if state.values.is_empty() {
+                return Err(CodegenError::at(
+                    entry.at("expect/match/values"),
+                    "no target state",
+                ));
+            }
+            Ok(WaitExpect::State {
+                path,
+                targets: state.values.clone(),
+                failures: expect.failure.clone(),
+            })
+        }
+        _ => Err(CodegenError::at(
+            entry.at("expect"),
+            "`expect` has either `match` or `http-code: 404`",
+        )),
+    }
+}
+
+/// `$.a.b` through the struct fields from `ty` to a string or string enum, with the
+/// enum's values (`None`: a string without an enum). A union on the way must have the
+/// rest of the path in every branch; the values are then those every branch lists.
+fn field_path(
+    ir: &Ir,
+    ty: &TypeRef,
+    json: &str,
+) -> Result<(FieldPath, Option<Vec<String>>), String> {
+    let Some(rest) = json.strip_prefix("$.") else {
+        return Err(format!("`{json}` is not a JSON path `$.<field>…`"));
+    };
+    let names: Vec<&str> = rest.split('.').collect();
+    let (steps, values) = steps_to_text(ir, ty, &names, json)?;
+    let path = FieldPath {
+        json: json.to_owned(),
+        steps,
+    };
+    Ok((path, values))
+}
+
+type Resolved = (Vec<FieldStep>, Option<Vec<String>>);
+
+/// The steps of `names` below `ty`, and the values of the text they end at.
+fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Resolved, String> {
+    let Some((name, rest)) = names.split_first() else {
+        return match ir.unaliased(ty) {
+            TypeRef::String => Ok((Vec::new(), None)),
+            TypeRef::Named(id) => enum_values(ir, *id)
+                .map(|values| (Vec::new(), Some(values)))
+                .ok_or_else(|| format!("`{json}` is not a string")),
+            _ => Err(format!("`{json}` is not a string")),
+        };
+    };
+    let TypeRef::Named(id) = ir.unaliased(ty) else {
+        return Err(format!("`{json}`: `{name}` is not below an object"));
+    };
+    let union = match &ir.types[*id].kind {
+        TypeKind::Struct(s) => {
+            let field = s
+                .fields
+                .iter()
+                .find(|f| f.wire_name == *name)
+                .ok_or_else(|| {
+                    format!("`{json}`: `{}` has no field `{name}`", ir.types[*id].name)
+                })?;
+            let (mut steps, values) = steps_to_text(ir, &field.ty, rest, json)?;
+            steps.insert(
+                0,
+                FieldStep::Field {
+                    ident: field.ident.clone(),
+                    presence: field.presence,
+                },
+            );
+            return Ok((steps, values));
+        }
+        TypeKind::Tagged(_) | TypeKind::Untagged(_) => *id,
+        _ => {
+            return Err(format!(
+                "`{json}`: `{}` is not an object with fields",
+                ir.types[*id].name
+            ));
+        }
+    };
+    let (arms, values) = branch_arms(ir, union, names, json)?;
+    let step = FieldStep::Branches {
+        union,
+        arms,
+        catch_all: matches!(ir.types[union].kind, TypeKind::Tagged(_)),
+    };
+    Ok((vec![step], values))
+}
+
+/// The rest of the path `names` in each branch of `union`, and the values every branch
+/// lists. The tag property of a tagged union is each variant's tag.
+fn branch_arms(
+    ir: &Ir,
+    union: TypeId,
+    names: &[&str],
+    json: &str,
+) -> Result<(Vec<BranchArm>, Option<Vec<String>>), String> {
+    let branches: Vec<(String, Option<&VariantTag>, TypeRef)> = match &ir.types[union].kind {
+        TypeKind::Tagged(t) if names == [t.property.as_str()] => {
+            let arms = t.variants.iter().map(|v| BranchArm {
+                variant: v.ident.clone(),
+                carries_tag: matches!(v.tag, VariantTag::Carried { .. }),
+                text: match &v.tag {
+                    VariantTag::One(tag) => ArmText::Tag(tag.clone()),
+                    VariantTag::Carried { field, .. } => ArmText::CarriedTag(field.clone()),
+                },
+            });
+            return Ok((arms.collect(), None));
+        }
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .map(|v| (v.ident.clone(), Some(&v.tag), TypeRef::Named(v.ty)))
+            .collect(),
+        TypeKind::Untagged(variants) => variants
+            .iter()
+            .map(|v| (v.ident.clone(), None, v.ty.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut arms = Vec::new();
+    let mut values: Option<Vec<String>> = None;
+    for (index, (variant, tag, branch)) in branches.into_iter().enumerate() {
+        let (steps, listed) = steps_to_text(ir, &branch, names, json).map_err(|why| {
+            format!(
+                "the branch `{variant}` of `{}`: {why}",
+                ir.types[union].name
+            )
+        })?;
+        values = match (index, values, listed) {
+            (0, _, listed) => listed,
+            (_, Some(all), Some(listed)) => {
+                Some(all.into_iter().filter(|v| listed.contains(v)).collect())
+            }
+            _ => None,
+        };
+        arms.push(BranchArm {
+            variant,
+            carries_tag: matches!(tag, Some(VariantTag::Carried { .. })),
+            text: ArmText::Steps(steps),
+        });
+    }
+    Ok((arms, values))
+}
+
+fn enum_values(ir: &Ir, id: TypeId) -> Option<Vec<String>> {
+    match &ir.types[id].kind {
+        TypeKind::Enum(e) => Some(e.values.iter().map(|v| v.wire.clone()).collect()),
+        _ => None,
+    }
+}
