@@ -62,6 +62,10 @@ pub enum ErrorKind {
     /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)),
     /// or says it is; it was not held.
     TooLarge,
+    /// A wait for a long-running operation ended without its work done: a failure state,
+    /// the resource gone, or the deadline ([`WaitError`](super::WaitError) has the
+    /// details and the resource).
+    Wait,
 }
 
 impl Error {

@@ -34,6 +34,7 @@ mod error;
 mod meta;
 mod oauth;
 mod retry;
+mod wait;
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -53,6 +54,7 @@ pub use credentials::Credentials;
 pub use error::{Error, ErrorBody, ErrorKind};
 pub use meta::{RateLimit, ResponseMeta, WithMeta};
 pub use retry::RetryPolicy;
+pub use wait::{Observed, Resource, Wait, WaitError};
 
 use crate::runtime::request::dot_segment;
 use crate::runtime::{DEFAULT_BASE_URL, Endpoint, MAX_PAGE_SIZE, PageCursor, Paginated};
