@@ -358,11 +358,11 @@ fn long_running(ir: &Ir) -> String {
             ir.operations[first.poll].operation_id
         ));
     }
-    let mut out = format!(
+    let mut out = String::from(
         "\n## Long-running operations\n\n`spec/waiters.yaml` says how to wait for each \
          (checked against the spec when generating); the request type of each of their versions \
          implements `runtime::Waitable`, which `Client::send_and_wait` and `Client::watch` poll \
-         with.\n\n"
+         with.\n\n",
     );
     if rows.is_empty() {
         out.push_str("None.\n");
