@@ -142,6 +142,141 @@ async fn sixty_four_concurrent_sends_share_one_token_fetch() {
     .await;
 }
 
+/// Two clients built apart, the second sharing the first's tokens: one fetch for both.
+#[tokio::test]
+async fn clients_that_share_a_token_fetch_it_once() {
+    within(async {
+        let counts = Arc::new(Counts::default());
+        let base = serve(service_account_atlas(counts.clone(), 3600, |t| {
+            t == "access-token-1"
+        }))
+        .await;
+        let first = service_account(&base);
+        let second = Client::builder()
+            .base_url(&base)
+            .credentials(Credentials::service_account("id", SECRET))
+            .timeout(Duration::from_secs(5))
+            .share_token_with(&first)
+            .build()
+            .unwrap();
+        let sends = (0..32).map(|i| {
+            let client = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            tokio::spawn(async move { client.send(&get_cluster()).await })
+        });
+        for send in futures_util::future::join_all(sends).await {
+            send.unwrap().unwrap();
+        }
+        assert_eq!(
+            counts.tokens.load(Ordering::SeqCst),
+            1,
+            "one token for both"
+        );
+
+        let alone = service_account(&base);
+        alone
+            .send(&get_cluster())
+            .await
+            .expect_err("token 2 is refused");
+        assert_eq!(
+            counts.tokens.load(Ordering::SeqCst),
+            3,
+            "a client built alone fetches its own (and refreshes it once)"
+        );
+
+        let mismatches = [
+            Client::builder()
+                .base_url(&base)
+                .credentials(Credentials::service_account("id", "another secret"))
+                .share_token_with(&first),
+            Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .credentials(Credentials::service_account("id", SECRET))
+                .share_token_with(&first),
+            Client::builder()
+                .base_url(&base)
+                .credentials(Credentials::digest("public", "private"))
+                .share_token_with(&first),
+        ];
+        for builder in mismatches {
+            let error = builder.build().expect_err("nothing to share");
+            assert_eq!(error.kind(), ErrorKind::Config);
+            assert!(
+                error.to_string().starts_with("share_token_with: "),
+                "{error}"
+            );
+        }
+    })
+    .await;
+}
+
+/// A cluster endpoint that says `remaining` of a budget of 10 are left.
+async fn rate_limited_atlas(remaining: &'static str) -> String {
+    serve(Router::new().route(
+        CLUSTER_PATH,
+        any(move || async move {
+            let mut response = json_response(StatusCode::OK, json!({"name": "Cluster0"}));
+            let headers = response.headers_mut();
+            headers.insert("RateLimit-Limit", "10".parse().unwrap());
+            headers.insert("RateLimit-Remaining", remaining.parse().unwrap());
+            response
+        }),
+    ))
+    .await
+}
+
+/// How long `sends` sends of `getCluster` take, `concurrent` at a time.
+async fn time_sends(client: &Client, sends: usize, concurrent: bool) -> Duration {
+    client.send(&get_cluster()).await.unwrap();
+    let started = std::time::Instant::now();
+    if concurrent {
+        let all = (0..sends).map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(&get_cluster()).await })
+        });
+        for send in futures_util::future::join_all(all).await {
+            send.unwrap().unwrap();
+        }
+    } else {
+        for _ in 0..sends {
+            client.send(&get_cluster()).await.unwrap();
+        }
+    }
+    started.elapsed()
+}
+
+/// With pacing, an empty budget of 10 a second spaces requests 100 ms apart (5 sends: the
+/// first at once, then 4 waits), one after
+/// another or at once; a budget with more than a quarter left, or no pacing, does not.
+#[tokio::test]
+async fn paced_requests_slow_down_as_the_budget_runs_out() {
+    within(async {
+        let empty = rate_limited_atlas("0").await;
+        let paced = |base: &str| {
+            Client::builder()
+                .base_url(base)
+                .pace_requests(Duration::from_secs(1))
+                .build()
+                .unwrap()
+        };
+        let spaced = time_sends(&paced(&empty), 5, false).await;
+        assert!(spaced >= Duration::from_millis(390), "{spaced:?}");
+        let spaced = time_sends(&paced(&empty), 5, true).await;
+        assert!(spaced >= Duration::from_millis(390), "at once: {spaced:?}");
+
+        let unpaced = Client::builder().base_url(&empty).build().unwrap();
+        let quick = time_sends(&unpaced, 5, false).await;
+        assert!(quick < Duration::from_millis(300), "not paced: {quick:?}");
+        let plenty = rate_limited_atlas("9").await;
+        let quick = time_sends(&paced(&plenty), 5, false).await;
+        assert!(quick < Duration::from_millis(300), "budget left: {quick:?}");
+    })
+    .await;
+}
+
 // The paused clock jumps over the waits: the test takes milliseconds.
 #[tokio::test(start_paused = true)]
 async fn a_token_is_replaced_before_it_expires() {

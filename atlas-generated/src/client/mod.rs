@@ -33,6 +33,7 @@ mod digest;
 mod error;
 mod meta;
 mod oauth;
+mod pacing;
 mod retry;
 mod wait;
 
@@ -62,6 +63,7 @@ use body::BodyError;
 use credentials::Kind;
 use digest::{Challenge, DigestState};
 use oauth::TokenCache;
+use pacing::Pacer;
 
 /// The `User-Agent` of every request.
 const USER_AGENT: &str = concat!("atlas-generated/", env!("CARGO_PKG_VERSION"));
@@ -89,6 +91,8 @@ struct Inner {
     turns: Semaphore,
     /// Sent with every request, under the operation's own headers.
     default_headers: HeaderMap,
+    /// Spaces requests as Atlas's rate-limit headers say the budget runs low.
+    pacer: Option<Pacer>,
 }
 
 /// How much a server can make the client hold, and how many requests it sends at once.
@@ -110,7 +114,8 @@ impl Default for Limits {
 }
 
 enum Auth {
-    ServiceAccount(TokenCache),
+    /// Shared by the clients built with [`ClientBuilder::share_token_with`].
+    ServiceAccount(Arc<TokenCache>),
     Digest(DigestState),
     Bearer(SecretString),
     None,
@@ -140,6 +145,10 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     root_certificates: Vec<reqwest::Certificate>,
     default_headers: HeaderMap,
+    /// The client whose service account tokens this one uses.
+    token_from: Option<Client>,
+    /// The window Atlas's rate limits count in, when requests are paced.
+    pacing_window: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -155,6 +164,8 @@ impl Default for ClientBuilder {
             http: None,
             root_certificates: Vec::new(),
             default_headers: HeaderMap::new(),
+            token_from: None,
+            pacing_window: None,
         }
     }
 }
@@ -211,6 +222,33 @@ impl ClientBuilder {
         value: http::header::HeaderValue,
     ) -> Self {
         self.default_headers.insert(name, value);
+        self
+    }
+
+    /// Paces requests from Atlas's rate-limit headers instead of running into `429`s:
+    /// once an answer says less than a quarter of an endpoint's budget is left
+    /// (`RateLimit-Remaining` of `RateLimit-Limit`), the requests to that endpoint (its
+    /// path template) are spaced, up to `window` / limit apart when none is left. `window`
+    /// is what the limit counts over: a minute for Atlas's documented limits. Off by
+    /// default; the wait counts in each attempt's [`timeout`](Self::timeout).
+    #[must_use]
+    pub fn pace_requests(mut self, window: Duration) -> Self {
+        self.pacing_window = Some(window);
+        self
+    }
+
+    /// Uses the service account tokens of `other` (a client built apart, with the same
+    /// credentials and base URL): one token for both, fetched once, refreshed once, however
+    /// many clients share it. Atlas's token endpoint allows 10 requests a minute, and each
+    /// client built alone fetches its own; clones of one client share it already.
+    ///
+    /// # Errors
+    ///
+    /// [`build`](Self::build) fails with [`ErrorKind::Config`] when the credentials are not
+    /// `other`'s service account, or the base URL is not `other`'s.
+    #[must_use]
+    pub fn share_token_with(mut self, other: &Client) -> Self {
+        self.token_from = Some(other.clone());
         self
     }
 
@@ -315,11 +353,20 @@ impl ClientBuilder {
             Kind::ServiceAccount {
                 client_id,
                 client_secret,
-            } => Auth::ServiceAccount(TokenCache::new(
-                client_id.clone(),
-                client_secret.clone(),
-                self.timeout,
-            )),
+            } => Auth::ServiceAccount(match &self.token_from {
+                Some(other) => shared_tokens(other, &base_url, client_id, client_secret)?,
+                None => Arc::new(TokenCache::new(
+                    client_id.clone(),
+                    client_secret.clone(),
+                    self.timeout,
+                )),
+            }),
+            _ if self.token_from.is_some() => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "share_token_with: only a service account has tokens to share",
+                ));
+            }
             Kind::Digest {
                 public_key,
                 private_key,
@@ -338,10 +385,31 @@ impl ClientBuilder {
                 turns: Semaphore::new(self.limits.concurrent_requests),
                 limits: self.limits,
                 default_headers: self.default_headers,
+                pacer: self.pacing_window.map(Pacer::new),
             }),
             timeout: self.timeout,
         })
     }
+}
+
+/// The token cache of `other`, if it is the service account `client_id` at `base_url`.
+fn shared_tokens(
+    other: &Client,
+    base_url: &str,
+    client_id: &str,
+    client_secret: &SecretString,
+) -> Result<Arc<TokenCache>, Error> {
+    let config = |why: &str| Error::new(ErrorKind::Config, format!("share_token_with: {why}"));
+    let Auth::ServiceAccount(cache) = &other.inner.auth else {
+        return Err(config("the other client has no service account"));
+    };
+    if !cache.is_for(client_id, client_secret) {
+        return Err(config("the other client has another service account"));
+    }
+    if other.inner.base_url != base_url {
+        return Err(config("the other client's tokens are for another base URL"));
+    }
+    Ok(Arc::clone(cache))
 }
 
 /// The `reqwest` client the builder makes: its `User-Agent`, connect timeout and roots,
@@ -513,7 +581,11 @@ impl Client {
         let span = request_span(E::METHOD.as_str(), E::PATH);
         span.record("operation", E::OPERATION_ID);
         span.record("version", E::VERSION);
-        let (status, headers, body) = self.execute(request).instrument(span).await.map_err(name)?;
+        let (status, headers, body) = self
+            .execute(request, E::PATH)
+            .instrument(span)
+            .await
+            .map_err(name)?;
         if (300..400).contains(&status) {
             return Err(name(Error::redirect(status, &headers)));
         }
@@ -616,8 +688,9 @@ impl Client {
                 ),
             ));
         }
-        let span = request_span(request.method().as_str(), request.uri().path());
-        let (status, headers, body) = self.execute(request).instrument(span).await?;
+        let endpoint = request.uri().path().to_owned();
+        let span = request_span(request.method().as_str(), &endpoint);
+        let (status, headers, body) = self.execute(request, &endpoint).instrument(span).await?;
         let mut response = http::Response::new(body.to_vec());
         *response.status_mut() = http::StatusCode::from_u16(status)
             .map_err(|e| Error::new(ErrorKind::Transport, "an invalid status").with_source(e))?;
@@ -670,10 +743,17 @@ impl Client {
     /// Each attempt logs one `info` event (its number, status or failure, and time); the
     /// call's span gets its final attempt count, status and time once, at the end, with a
     /// `debug` summary, so that retries do not pile fields onto it.
-    async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<Answer, Error> {
+    /// `endpoint` names the rate-limit bucket requests are paced in: the path template.
+    async fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+        endpoint: &str,
+    ) -> Result<Answer, Error> {
         let started = Instant::now();
         let mut attempts = 0_u32;
-        let result = self.attempts(request, started, &mut attempts).await;
+        let result = self
+            .attempts(request, endpoint, started, &mut attempts)
+            .await;
         let span = tracing::Span::current();
         let elapsed_ms = millis(started.elapsed());
         span.record("attempt", attempts);
@@ -697,6 +777,7 @@ impl Client {
     async fn attempts(
         &self,
         request: http::Request<Vec<u8>>,
+        endpoint: &str,
         started: Instant,
         attempts: &mut u32,
     ) -> Result<Answer, Error> {
@@ -723,6 +804,7 @@ impl Client {
                 headers: &parts.headers,
                 body: &body,
                 limit,
+                endpoint,
             };
             let attempted = tokio::time::timeout(budget, self.attempt(sent, &mut auth)).await;
             let elapsed_ms = millis(attempt_started.elapsed());
@@ -788,6 +870,9 @@ impl Client {
 
     /// One attempt: a turn among the requests in flight, authentication, the exchange.
     async fn attempt(&self, sent: Attempt<'_>, auth: &mut AuthAttempt) -> Result<Answer, Exchange> {
+        if let Some(pacer) = &self.inner.pacer {
+            tokio::time::sleep_until(pacer.slot(sent.endpoint)).await;
+        }
         // The semaphore lives as long as the client and is never closed.
         let _turn = self.inner.turns.acquire().await;
         let builder = self
@@ -801,7 +886,11 @@ impl Client {
             .authenticate(builder, sent.method, sent.target, sent.body, auth)
             .await
             .map_err(Exchange::Failed)?;
-        exchange(builder, sent.limit).await
+        let answer = exchange(builder, sent.limit).await?;
+        if let Some(pacer) = &self.inner.pacer {
+            pacer.update(sent.endpoint, &answer.1);
+        }
+        Ok(answer)
     }
 
     /// The longest the next attempt may take: the timeout, or what is left of the call's
@@ -926,6 +1015,8 @@ struct Attempt<'a> {
     body: &'a Bytes,
     /// The longest body the answer may have.
     limit: usize,
+    /// The rate-limit bucket of the request, for pacing.
+    endpoint: &'a str,
 }
 
 /// What one request did about authentication, across its attempts.

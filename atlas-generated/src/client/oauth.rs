@@ -61,6 +61,11 @@ impl TokenCache {
         }
     }
 
+    /// Whether this cache holds the tokens of the service account `client_id`, `secret`.
+    pub(crate) fn is_for(&self, client_id: &str, secret: &SecretString) -> bool {
+        self.client_id == client_id && self.client_secret.expose_secret() == secret.expose_secret()
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // The state is whole after any panic: each change is one assignment.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
