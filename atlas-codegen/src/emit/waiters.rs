@@ -19,14 +19,10 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
     let poll_name = ident(&poll_version.endpoints[0].type_name);
     let poll = quote!(super::#poll_name);
     let poll_id = &polled.operation_id;
-    let resource = match poll_version.endpoints[0]
-        .success
-        .cases()
-        .first()
-        .map(|c| &c.body)
-    {
-        Some(ResponseBody::Json(ty)) => type_tokens(ir, ty),
-        _ => quote!(<#poll as crate::runtime::Endpoint>::Success),
+    let poll_type = json_success(poll_version);
+    let resource = match poll_type {
+        Some(ty) => type_tokens(ir, ty),
+        None => quote!(<#poll as crate::runtime::Endpoint>::Success),
     };
     let args = w.args.iter().map(|arg| {
         let text = match &arg.source {
@@ -82,10 +78,16 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
         ),
     };
     let answer_state = w.answer_state.as_ref().map(|path| {
-        let text = text_at(ir, quote!(answer), &path.steps, &Missing::ReturnNone);
+        // An answer of the polled type reads its state as a poll does.
+        let text = if poll_type.is_some() && json_success(v) == poll_type {
+            quote!(<Self as crate::runtime::Waitable>::state(answer))
+        } else {
+            let text = text_at(ir, quote!(answer), &path.steps, &Missing::ReturnNone);
+            quote!(Some(#text))
+        };
         quote! {
             fn answer_state(answer: &Self::Success) -> Option<&str> {
-                Some(#text)
+                #text
             }
         }
     });
@@ -114,6 +116,14 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
                 #output_fn
             }
         }
+    }
+}
+
+/// The JSON type of the first success of a version's main request type.
+fn json_success(v: &OperationVersion) -> Option<&TypeRef> {
+    match v.endpoints[0].success.cases().first().map(|c| &c.body) {
+        Some(ResponseBody::Json(ty)) => Some(ty),
+        _ => None,
     }
 }
 

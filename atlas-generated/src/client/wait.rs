@@ -82,7 +82,9 @@ impl Wait {
             .interval
             .mul_f64(growth.min(1e6))
             .min(self.max_interval);
-        backoff.mul_f64(0.8 + 0.4 * fastrand::f64()).min(left)
+        // At least a millisecond: a zero interval must not spin.
+        let jittered = backoff.mul_f64(0.8 + 0.4 * fastrand::f64());
+        jittered.max(Duration::from_millis(1)).min(left)
     }
 }
 

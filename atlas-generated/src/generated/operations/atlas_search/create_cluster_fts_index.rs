@@ -161,17 +161,7 @@ impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::ClusterSearchIndex::Search(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::ClusterSearchIndex::VectorSearch(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterSearchIndex>,

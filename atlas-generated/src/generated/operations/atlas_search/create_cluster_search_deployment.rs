@@ -143,7 +143,7 @@ impl crate::runtime::Waitable for CreateClusterSearchDeploymentV20230101 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,
@@ -289,7 +289,7 @@ impl crate::runtime::Waitable for CreateClusterSearchDeploymentV20240530 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,

@@ -162,17 +162,7 @@ impl crate::runtime::Waitable for UpdateClusterFtsIndexV20230101 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::ClusterSearchIndex::Search(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::ClusterSearchIndex::VectorSearch(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterSearchIndex>,

@@ -177,17 +177,7 @@ impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::SearchIndexResponse::Search(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::SearchIndexResponse::VectorSearch(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::SearchIndexResponse>,

@@ -125,7 +125,7 @@ impl crate::runtime::Waitable for CreateBackupExportV20230101 {
         Some(resource.state.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::DiskBackupExportJob>,

@@ -143,7 +143,7 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20230101 {
         Some(resource.state.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::DataProtectionSettings>,
@@ -289,7 +289,7 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20231001 {
         Some(resource.state.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::DataProtectionSettings20231001>,

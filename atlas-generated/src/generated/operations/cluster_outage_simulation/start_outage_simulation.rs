@@ -138,7 +138,7 @@ impl crate::runtime::Waitable for StartOutageSimulationV20230101 {
         Some(resource.state.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterOutageSimulation>,

@@ -181,7 +181,7 @@ impl crate::runtime::Waitable for CreateClusterV20230101 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
@@ -369,7 +369,7 @@ impl crate::runtime::Waitable for CreateClusterV20230201 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::AdvancedClusterDescription>,
@@ -557,7 +557,7 @@ impl crate::runtime::Waitable for CreateClusterV20240805 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
@@ -741,7 +741,7 @@ impl crate::runtime::Waitable for CreateClusterV20241023 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,

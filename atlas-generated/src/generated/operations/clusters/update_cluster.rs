@@ -188,7 +188,7 @@ impl crate::runtime::Waitable for UpdateClusterV20230101 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
@@ -383,7 +383,7 @@ impl crate::runtime::Waitable for UpdateClusterV20230201 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::AdvancedClusterDescription>,
@@ -578,7 +578,7 @@ impl crate::runtime::Waitable for UpdateClusterV20240805 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
@@ -769,7 +769,7 @@ impl crate::runtime::Waitable for UpdateClusterV20241023 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,

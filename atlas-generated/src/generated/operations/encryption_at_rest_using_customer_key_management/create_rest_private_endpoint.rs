@@ -159,17 +159,7 @@ impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::EarPrivateEndpoint::Aws(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::EarPrivateEndpoint::Azure(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::EarPrivateEndpoint>,

@@ -130,7 +130,7 @@ impl crate::runtime::Waitable for CreateFlexClusterV20241113 {
         Some(resource.state_name.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.state_name.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::FlexClusterDescription20241113>,

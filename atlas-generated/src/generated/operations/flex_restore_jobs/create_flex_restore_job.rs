@@ -141,7 +141,7 @@ impl crate::runtime::Waitable for CreateFlexRestoreJobV20241113 {
         Some(resource.status.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.status.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::FlexBackupRestoreJob20241113>,

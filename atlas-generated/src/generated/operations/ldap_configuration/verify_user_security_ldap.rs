@@ -134,7 +134,7 @@ impl crate::runtime::Waitable for VerifyUserSecurityLdapV20230101 {
         Some(resource.status.as_ref()?.as_str())
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(answer.status.as_ref()?.as_str())
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::LdapVerifyConnectivityJobRequest>,

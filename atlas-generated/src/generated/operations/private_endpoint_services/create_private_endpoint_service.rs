@@ -163,20 +163,7 @@ impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::EndpointService::Aws(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::EndpointService::Azure(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::EndpointService::Gcp(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(resource: Option<crate::models::EndpointService>) -> Option<Self::Output> {
         resource

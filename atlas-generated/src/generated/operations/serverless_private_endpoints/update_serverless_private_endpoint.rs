@@ -150,16 +150,7 @@ impl crate::runtime::Waitable for UpdateServerlessPrivateEndpointV20230101 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::ServerlessTenantEndpoint::Aws(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-                crate::models::ServerlessTenantEndpoint::Azure(value) => {
-                    value.status.as_ref()?.as_str()
-                }
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::ServerlessTenantEndpoint>,

@@ -167,17 +167,7 @@ impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::StreamsFailoverConnection::Cluster(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsFailoverConnection::Kafka(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::StreamsFailoverConnection>,

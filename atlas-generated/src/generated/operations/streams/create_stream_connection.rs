@@ -204,41 +204,7 @@ impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
         )
     }
     fn answer_state(answer: &Self::Success) -> Option<&str> {
-        Some(
-            match answer {
-                crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::AwsLambda(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::AzureBlobStorage(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::Cluster(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::GcpPubSub(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::Https(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::Kafka(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::S3(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::Sample(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                crate::models::StreamsConnection::SchemaRegistry(value) => {
-                    value.state.as_ref()?.as_str()
-                }
-                _ => return None,
-            },
-        )
+        <Self as crate::runtime::Waitable>::state(answer)
     }
     fn output(
         resource: Option<crate::models::StreamsConnection>,
