@@ -7,7 +7,9 @@
 //! parameter of the operation or `body:$.<field>…` for a field of its answer), and what
 //! ends the wait (`expect`: `match` a state at a JSON path among `values`, with `failure`
 //! values that end it with an error, or `http-code: 404`), and `after-change` for an
-//! operation that changes an existing resource. This module only reads the text; the
+//! operation that changes an existing resource. A path may list alternatives,
+//! `$.statusName | $.status`, the first each union branch has; a state the spec gives
+//! no enum needs `values-source`, where its values are documented. This module only reads the text; the
 //! waiters pass checks every fact against the spec.
 
 use indexmap::IndexMap;
@@ -110,6 +112,9 @@ pub(crate) struct ExpectText {
     pub http_code: Option<u16>,
     #[serde(default)]
     pub failure: Vec<String>,
+    /// Where the values of a state the spec gives no enum are documented.
+    #[serde(rename = "values-source")]
+    pub values_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -173,7 +173,7 @@ fn a_mistake_fails_at_its_place_in_the_file() {
             "values: [AVAILABLE]",
             "values: [READY]",
             format!("{W}/3/{X}/expect/match/values"),
-            "`READY` is not a value of `$.status.phase`, which lists INITIATING, AVAILABLE, FAILED, DELETING",
+            "`READY` is not a value of `$.status.phase`, which lists AVAILABLE, DELETING, FAILED, INITIATING",
         ),
         (
             "[AVAILABLE]\n          failure: [FAILED]",
@@ -195,9 +195,9 @@ fn a_mistake_fails_at_its_place_in_the_file() {
         ),
         (
             "values: [READY]",
-            "values: [BUILDING]",
+            "values: [DONE]",
             format!("{W}/4/{X}/expect/match/values"),
-            "`BUILDING` is not a value of `$.status`, which lists PENDING, READY, FAILED",
+            "`DONE` is not a value of `$.status`, which lists BUILDING, FAILED, PENDING, READY, STALE",
         ),
         (
             "indexId: body:$.indexID",
@@ -240,4 +240,54 @@ fn a_delete_has_no_answer_to_take_parameters_from() {
         error.message.contains("answers with no JSON body"),
         "{error}"
     );
+}
+
+/// A path may list alternatives, the first each type (or union branch) has; a state the
+/// spec gives no enum is taken only with `values-source`, and one with an enum never.
+#[test]
+fn alternative_paths_and_documented_values() {
+    let good = fixture("waiters.yaml");
+    let create = "path: $.stateName\n            values: [IDLE]\n  - target: $.paths['/api/atlas/v2/groups/{groupId}/clusters/{clusterName}'].patch";
+    assert_eq!(good.matches(create).count(), 1);
+    let alternatives = create.replace("$.stateName", "$.state | $.stateName");
+    let generated = generate(&good.replacen(create, &alternatives, 1)).expect("generates");
+    let op = &generated.ir.operations[0];
+    let Some(atlas_codegen::ir::WaitExpect::State { path, .. }) =
+        op.versions[0].waiter.as_ref().map(|w| &w.expect)
+    else {
+        panic!("a state wait");
+    };
+    assert_eq!(path.json, "$.state | $.stateName");
+    assert!(
+        matches!(&path.steps[..], [atlas_codegen::ir::FieldStep::Field { ident, .. }] if ident == "state_name"),
+        "{path:?}"
+    );
+
+    let documented = create.replace(
+        "values: [IDLE]",
+        "values: [IDLE]\n          values-source: the docs",
+    );
+    let Err(error) = generate(&good.replacen(create, &documented, 1)) else {
+        panic!("an enum needs no values-source");
+    };
+    assert!(error.message.contains("has an enum"), "{error}");
+    let comment = documented.replace("$.stateName", "$.comment");
+    generate(&good.replacen(create, &comment, 1)).expect("a documented string state generates");
+
+    let union = "values: [READY]";
+    let Err(error) = generate(&good.replacen(union, "values: [STALE]", 1)) else {
+        panic!("only the vector branch lists STALE");
+    };
+    assert_eq!(
+        error.location.to_string(),
+        "spec/waiters.yaml#/actions/4/update/x-atlas-generated-waiter/expect/match/values"
+    );
+    assert!(
+        error
+            .message
+            .contains("a branch of `$.status` lists none of the targets"),
+        "{error}"
+    );
+    generate(&good.replacen(union, "values: [READY, STALE]", 1))
+        .expect("a value one branch lists is a value of the union");
 }

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use atlas_generated::client::{Client, ErrorKind, RetryPolicy, Wait, WaitError};
 use atlas_generated::models::{
-    ClusterDescription20240805, SearchIndexCreateRequest, SearchIndexResponse, SearchMappings,
-    TextSearchIndexCreateRequest, TextSearchIndexDefinition,
+    BaseNetworkPeeringConnectionSettings, ClusterDescription20240805, SearchIndexCreateRequest,
+    SearchIndexResponse, SearchMappings, TextSearchIndexCreateRequest, TextSearchIndexDefinition,
 };
 use atlas_generated::operations::{
-    CreateCluster, CreateClusterSearchIndex, DeleteCluster, UpdateCluster,
+    CreateCluster, CreateClusterSearchIndex, CreateGroupPeer, DeleteCluster, StartStreamProcessor,
+    UpdateCluster,
 };
 use futures_util::TryStreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -479,4 +480,60 @@ async fn each_change_of_state_is_logged_once() {
         assert!(line.contains(&format!("state=\"{state}\"")), "{line}");
         assert!(line.contains("operation=\"createGroupCluster\""), "{line}");
     }
+}
+
+/// A peering's state is `statusName` for AWS and `status` for Azure and GCP: the waiter
+/// reads the one its branch has; an AWS peering ends waiting on the user's acceptance.
+#[tokio::test]
+async fn each_branch_of_a_union_reads_its_own_state_field() {
+    within(async {
+        let azure = r#"{"providerName":"AZURE","id":"p1","containerId":"c1","azureDirectoryId":"d","azureSubscriptionId":"s","resourceGroupName":"r","vnetName":"v","status":"ADDING_PEER"}"#;
+        let polls = vec![
+            Step::Json(200, r#"{"providerName":"AZURE","id":"p1","status":"ADDING_PEER"}"#),
+            Step::Json(200, r#"{"providerName":"AZURE","id":"p1","status":"AVAILABLE"}"#),
+        ];
+        let (fake, base) = Fake::start(Step::Json(200, azure), polls).await;
+        let body: BaseNetworkPeeringConnectionSettings =
+            atlas_generated::runtime::from_slice(azure.as_bytes()).unwrap();
+        let peering = client(&base)
+            .send_and_wait(&CreateGroupPeer::new(GROUP, body.clone()), quick())
+            .await
+            .unwrap();
+        assert!(
+            matches!(peering, BaseNetworkPeeringConnectionSettings::Azure(_)),
+            "{peering:?}"
+        );
+        assert_eq!(fake.polls(), 2);
+        let seen = fake.seen.lock().unwrap().clone();
+        assert_eq!(seen[1], format!("GET /api/atlas/v2/groups/{GROUP}/peers/p1 HTTP/1.1"));
+
+        let aws = Step::Json(
+            200,
+            r#"{"providerName":"AWS","id":"p2","statusName":"PENDING_ACCEPTANCE"}"#,
+        );
+        let (fake, base) = Fake::start(aws.clone(), vec![aws]).await;
+        client(&base)
+            .send_and_wait(&CreateGroupPeer::new(GROUP, body), quick())
+            .await
+            .unwrap();
+        assert_eq!(fake.polls(), 1, "the AWS peering waits on its acceptance");
+    })
+    .await;
+}
+
+/// A stream processor's state is a string the spec documents without an enum.
+#[tokio::test]
+async fn a_started_stream_processor_ends_its_wait() {
+    within(async {
+        let polls = vec![
+            Step::Json(200, r#"{"name":"p","state":"CREATED"}"#),
+            Step::Json(200, r#"{"name":"p","state":"STARTED"}"#),
+        ];
+        let (fake, base) = Fake::start(Step::Json(200, "{}"), polls).await;
+        let start = StartStreamProcessor::new(GROUP, "workspace", "p");
+        let processor = client(&base).send_and_wait(&start, quick()).await.unwrap();
+        assert_eq!(processor.state.as_deref(), Some("STARTED"));
+        assert_eq!(fake.polls(), 2);
+    })
+    .await;
 }

@@ -24,7 +24,12 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
         Some(ty) => type_tokens(ir, ty),
         None => quote!(<#poll as crate::runtime::Endpoint>::Success),
     };
-    let args = w.args.iter().map(|arg| {
+    // A struct literal rather than `new`: no generic `impl Into<String>` to instantiate.
+    let fields = polled.params.iter().map(|param| {
+        let field = ident(&param.ident);
+        let Some(arg) = w.args.iter().find(|a| a.wire_name == param.wire_name) else {
+            return quote!(#field: None,);
+        };
         let text = match &arg.source {
             WaitSource::Input { ident: field } => {
                 let field = ident(field);
@@ -37,13 +42,14 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
                 &Missing::ReturnErr(&path.json),
             ),
         };
-        match arg.into_enum {
+        let value = match arg.into_enum {
             Some(id) => {
                 let ty = type_tokens(ir, &TypeRef::Named(id));
                 quote!(#ty::from(#text))
             }
-            None => text,
-        }
+            None => quote!(#text.to_owned()),
+        };
+        quote!(#field: #value,)
     });
     let uses_answer = w
         .args
@@ -106,7 +112,7 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
             };
             fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
                 #unused_answer
-                Ok(#poll::new(#(#args),*))
+                Ok(#poll { #(#fields)* })
             }
             fn state(resource: &#resource) -> Option<&str> {
                 #state_fn

@@ -17,7 +17,7 @@ use crate::ir::{
     ArmText, BranchArm, FieldPath, FieldStep, Ir, Method, Operation, OperationVersion,
     ParamLocation, TypeId, TypeKind, TypeRef, VariantTag, WaitArg, WaitExpect, WaitSource, Waiter,
 };
-use crate::waiters::{Entry, Waiters};
+use crate::waiters::{Entry, MatchText, Waiters};
 
 pub fn attach_waiters(ir: &mut Ir, waiters: &Waiters) -> Result<(), CodegenError> {
     let mut claimed: HashMap<usize, &str> = HashMap::new();
@@ -258,47 +258,22 @@ fn expectation(
 ) -> Result<WaitExpect, CodegenError> {
     let expect = &entry.waiter.expect;
     match (&expect.state, expect.http_code) {
-        (None, Some(404)) if expect.failure.is_empty() => Ok(WaitExpect::Gone),
-        (None, Some(404)) => Err(CodegenError::at(
+        (None, Some(404)) if !expect.failure.is_empty() => Err(CodegenError::at(
             entry.at("expect/failure"),
             "a wait that ends on 404 has no failure states",
         )),
+        (None, Some(404)) if expect.values_source.is_some() => Err(CodegenError::at(
+            entry.at("expect/values-source"),
+            "a wait that ends on 404 reads no state",
+        )),
+        (None, Some(404)) => Ok(WaitExpect::Gone),
         (Some(state), None) => {
             let resource = resource.ok_or_else(|| {
                 CodegenError::at(entry.at("expect/match/path"), "the GET answers no JSON")
             })?;
             let (path, values) = field_path(ir, resource, &state.path)
                 .map_err(|why| CodegenError::at(entry.at("expect/match/path"), why))?;
-            let Some(listed) = values else {
-                return Err(CodegenError::at(
-                    entry.at("expect/match/path"),
-                    format!(
-                        "`{}` is a string without an enum: its states cannot be checked",
-                        state.path
-                    ),
-                ));
-            };
-            for (key, values) in [
-                ("match/values", &state.values),
-                ("failure", &expect.failure),
-            ] {
-                if let Some(value) = values.iter().find(|v| !listed.contains(v)) {
-                    return Err(CodegenError::at(
-                        entry.at(&format!("expect/{key}")),
-                        format!(
-                            "`{value}` is not a value of `{}`, which lists {}",
-                            state.path,
-                            listed.join(", ")
-                        ),
-                    ));
-                }
-            }
-            if state.values.is_empty() {
-                return Err(CodegenError::at(
-                    entry.at("expect/match/values"),
-                    "no target state",
-                ));
-            }
+            check_values(entry, state, values)?;
             Ok(WaitExpect::State {
                 path,
                 targets: state.values.clone(),
@@ -312,19 +287,84 @@ fn expectation(
     }
 }
 
-/// `$.a.b` through the struct fields from `ty` to a string or string enum, with the
-/// enum's values (`None`: a string without an enum). A union on the way must have the
-/// rest of the path in every branch; the values are then those every branch lists.
-fn field_path(
-    ir: &Ir,
-    ty: &TypeRef,
-    json: &str,
-) -> Result<(FieldPath, Option<Vec<String>>), String> {
-    let Some(rest) = json.strip_prefix("$.") else {
-        return Err(format!("`{json}` is not a JSON path `$.<field>…`"));
+/// Every target and failure value is one the state's enum lists (in some branch of a
+/// union), and every branch lists a target; a state without an enum needs the file to
+/// say where its values are documented (`values-source`), and one with an enum must not.
+fn check_values(entry: &Entry, state: &MatchText, values: Values) -> Result<(), CodegenError> {
+    let expect = &entry.waiter.expect;
+    let json = &state.path;
+    let at = |part: &str| entry.at(&format!("expect/{part}"));
+    if state.values.is_empty() {
+        return Err(CodegenError::at(at("match/values"), "no target state"));
+    }
+    let Some(branches) = values else {
+        return match &expect.values_source {
+            Some(_) => Ok(()),
+            None => Err(CodegenError::at(
+                at("match/path"),
+                format!(
+                    "`{json}` is a string without an enum: its states cannot be checked; \
+                     give `values-source`, where they are documented"
+                ),
+            )),
+        };
     };
-    let names: Vec<&str> = rest.split('.').collect();
-    let (steps, values) = steps_to_text(ir, ty, &names, json)?;
+    if expect.values_source.is_some() {
+        return Err(CodegenError::at(
+            at("values-source"),
+            format!("`{json}` has an enum, which the values are checked against"),
+        ));
+    }
+    let mut listed: Vec<&String> = branches.iter().flatten().collect();
+    listed.sort();
+    listed.dedup();
+    let listed_text = listed
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (key, values) in [
+        ("match/values", &state.values),
+        ("failure", &expect.failure),
+    ] {
+        if let Some(value) = values.iter().find(|v| !listed.contains(v)) {
+            return Err(CodegenError::at(
+                at(key),
+                format!("`{value}` is not a value of `{json}`, which lists {listed_text}"),
+            ));
+        }
+    }
+    if let Some(branch) = branches
+        .iter()
+        .find(|b| !b.iter().any(|v| state.values.contains(v)))
+    {
+        return Err(CodegenError::at(
+            at("match/values"),
+            format!(
+                "a branch of `{json}` lists none of the targets, so its wait could not end: it lists {}",
+                branch.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `$.a.b` through the struct fields from `ty` to a string or string enum, or several
+/// such paths `$.a | $.b`, the first that is there (in each branch of a union: AWS
+/// peerings say `statusName`, Azure and GCP ones `status`). A union on the way must have
+/// the rest of a path in every branch. With the values each branch's enum lists (`None`:
+/// a string without an enum in some branch).
+fn field_path(ir: &Ir, ty: &TypeRef, json: &str) -> Result<(FieldPath, Values), String> {
+    let alternatives = json
+        .split('|')
+        .map(|one| {
+            let one = one.trim();
+            one.strip_prefix("$.")
+                .map(|rest| rest.split('.').collect::<Vec<&str>>())
+                .ok_or_else(|| format!("`{one}` is not a JSON path `$.<field>…`"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let (steps, values) = first_path(ir, ty, &alternatives, json)?;
     let path = FieldPath {
         json: json.to_owned(),
         steps,
@@ -332,7 +372,39 @@ fn field_path(
     Ok((path, values))
 }
 
-type Resolved = (Vec<FieldStep>, Option<Vec<String>>);
+/// The enum values at the end of a path: a list for each union branch it goes through
+/// (one for none); `None` when a branch ends at a string without an enum.
+type Values = Option<Vec<Vec<String>>>;
+
+type Resolved = (Vec<FieldStep>, Values);
+
+/// The first of `alternatives` (each a path's field names) below `ty`; below a union,
+/// the first in each branch.
+fn first_path(
+    ir: &Ir,
+    ty: &TypeRef,
+    alternatives: &[Vec<&str>],
+    json: &str,
+) -> Result<Resolved, String> {
+    if let (TypeRef::Named(id), true) = (ir.unaliased(ty), alternatives.len() > 1)
+        && matches!(
+            ir.types[*id].kind,
+            TypeKind::Tagged(_) | TypeKind::Untagged(_)
+        )
+    {
+        return union_step(ir, *id, alternatives, json);
+    }
+    let mut first_error = None;
+    for names in alternatives {
+        match steps_to_text(ir, ty, names, json) {
+            Ok(resolved) => return Ok(resolved),
+            Err(why) => {
+                first_error.get_or_insert(why);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| format!("`{json}` names no field")))
+}
 
 /// The steps of `names` below `ty`, and the values of the text they end at.
 fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Resolved, String> {
@@ -340,7 +412,7 @@ fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Re
         return match ir.unaliased(ty) {
             TypeRef::String => Ok((Vec::new(), None)),
             TypeRef::Named(id) => enum_values(ir, *id)
-                .map(|values| (Vec::new(), Some(values)))
+                .map(|values| (Vec::new(), Some(vec![values])))
                 .ok_or_else(|| format!("`{json}` is not a string")),
             _ => Err(format!("`{json}` is not a string")),
         };
@@ -348,7 +420,7 @@ fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Re
     let TypeRef::Named(id) = ir.unaliased(ty) else {
         return Err(format!("`{json}`: `{name}` is not below an object"));
     };
-    let union = match &ir.types[*id].kind {
+    match &ir.types[*id].kind {
         TypeKind::Struct(s) => {
             let field = s
                 .fields
@@ -365,17 +437,24 @@ fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Re
                     presence: field.presence,
                 },
             );
-            return Ok((steps, values));
+            Ok((steps, values))
         }
-        TypeKind::Tagged(_) | TypeKind::Untagged(_) => *id,
-        _ => {
-            return Err(format!(
-                "`{json}`: `{}` is not an object with fields",
-                ir.types[*id].name
-            ));
-        }
-    };
-    let (arms, values) = branch_arms(ir, union, names, json)?;
+        TypeKind::Tagged(_) | TypeKind::Untagged(_) => union_step(ir, *id, &[names.to_vec()], json),
+        _ => Err(format!(
+            "`{json}`: `{}` is not an object with fields",
+            ir.types[*id].name
+        )),
+    }
+}
+
+/// The step into each branch of `union`, each taking the first of `alternatives` it has.
+fn union_step(
+    ir: &Ir,
+    union: TypeId,
+    alternatives: &[Vec<&str>],
+    json: &str,
+) -> Result<Resolved, String> {
+    let (arms, values) = branch_arms(ir, union, alternatives, json)?;
     let step = FieldStep::Branches {
         union,
         arms,
@@ -384,16 +463,16 @@ fn steps_to_text(ir: &Ir, ty: &TypeRef, names: &[&str], json: &str) -> Result<Re
     Ok((vec![step], values))
 }
 
-/// The rest of the path `names` in each branch of `union`, and the values every branch
-/// lists. The tag property of a tagged union is each variant's tag.
+/// The rest of the path in each branch of `union`, and the values each lists. The tag
+/// property of a tagged union is each variant's tag.
 fn branch_arms(
     ir: &Ir,
     union: TypeId,
-    names: &[&str],
+    alternatives: &[Vec<&str>],
     json: &str,
-) -> Result<(Vec<BranchArm>, Option<Vec<String>>), String> {
+) -> Result<(Vec<BranchArm>, Values), String> {
     let branches: Vec<(String, Option<&VariantTag>, TypeRef)> = match &ir.types[union].kind {
-        TypeKind::Tagged(t) if names == [t.property.as_str()] => {
+        TypeKind::Tagged(t) if alternatives == [vec![t.property.as_str()]] => {
             let arms = t.variants.iter().map(|v| BranchArm {
                 variant: v.ident.clone(),
                 carries_tag: matches!(v.tag, VariantTag::Carried { .. }),
@@ -416,21 +495,18 @@ fn branch_arms(
         _ => Vec::new(),
     };
     let mut arms = Vec::new();
-    let mut values: Option<Vec<String>> = None;
-    for (index, (variant, tag, branch)) in branches.into_iter().enumerate() {
-        let (steps, listed) = steps_to_text(ir, &branch, names, json).map_err(|why| {
+    let mut values = Some(Vec::new());
+    for (variant, tag, branch) in branches {
+        let (steps, listed) = first_path(ir, &branch, alternatives, json).map_err(|why| {
             format!(
                 "the branch `{variant}` of `{}`: {why}",
                 ir.types[union].name
             )
         })?;
-        values = match (index, values, listed) {
-            (0, _, listed) => listed,
-            (_, Some(all), Some(listed)) => {
-                Some(all.into_iter().filter(|v| listed.contains(v)).collect())
-            }
-            _ => None,
-        };
+        values = values.zip(listed).map(|(mut all, listed)| {
+            all.extend(listed);
+            all
+        });
         arms.push(BranchArm {
             variant,
             carries_tag: matches!(tag, Some(VariantTag::Carried { .. })),

@@ -131,21 +131,21 @@ impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterFtsIndexV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                match answer {
-                    crate::models::ClusterSearchIndex::Search(value) => {
-                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
-                    }
-                    crate::models::ClusterSearchIndex::VectorSearch(value) => {
-                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
-                    }
-                    _ => return Err("$.indexID"),
-                },
-            ),
-        )
+        Ok(super::GetClusterFtsIndexV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            index_id: match answer {
+                crate::models::ClusterSearchIndex::Search(value) => {
+                    value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                }
+                crate::models::ClusterSearchIndex::VectorSearch(value) => {
+                    value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                }
+                _ => return Err("$.indexID"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
         Some(

@@ -127,21 +127,21 @@ impl crate::runtime::Waitable for CreateClusterSearchIndexV20240530 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterSearchIndexV20240530::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                match answer {
-                    crate::models::SearchIndexResponse::Search(value) => {
-                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
-                    }
-                    crate::models::SearchIndexResponse::VectorSearch(value) => {
-                        value.index_id.as_ref().ok_or("$.indexID")?.as_str()
-                    }
-                    _ => return Err("$.indexID"),
-                },
-            ),
-        )
+        Ok(super::GetClusterSearchIndexV20240530 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            index_id: match answer {
+                crate::models::SearchIndexResponse::Search(value) => {
+                    value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                }
+                crate::models::SearchIndexResponse::VectorSearch(value) => {
+                    value.index_id.as_ref().ok_or("$.indexID")?.as_str()
+                }
+                _ => return Err("$.indexID"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
         Some(

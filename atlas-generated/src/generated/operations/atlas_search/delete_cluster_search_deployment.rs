@@ -118,12 +118,11 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterSearchDeploymentV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterSearchDeploymentV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         let _ = resource;
@@ -249,12 +248,11 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20240530 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterSearchDeploymentV20240530::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterSearchDeploymentV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         let _ = resource;

@@ -140,13 +140,12 @@ impl crate::runtime::Waitable for UpdateClusterFtsIndexV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterFtsIndexV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                self.index_id.as_str(),
-            ),
-        )
+        Ok(super::GetClusterFtsIndexV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            index_id: self.index_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
         Some(

@@ -132,12 +132,11 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterSearchDeploymentV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterSearchDeploymentV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -278,12 +277,11 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20240530 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterSearchDeploymentV20240530::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterSearchDeploymentV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

@@ -153,15 +153,14 @@ impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetIndexByNameV20240530::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                self.collection_name.as_str(),
-                self.database_name.as_str(),
-                self.index_name.as_str(),
-            ),
-        )
+        Ok(super::GetIndexByNameV20240530 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            collection_name: self.collection_name.as_str().to_owned(),
+            database_name: self.database_name.as_str().to_owned(),
+            index_name: self.index_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
         Some(

@@ -113,13 +113,11 @@ impl crate::runtime::Waitable for CreateBackupExportV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetBackupExportV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                answer.id.as_ref().ok_or("$.id")?.as_str(),
-            ),
-        )
+        Ok(super::GetBackupExportV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            export_id: answer.id.as_ref().ok_or("$.id")?.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::DiskBackupExportJob) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

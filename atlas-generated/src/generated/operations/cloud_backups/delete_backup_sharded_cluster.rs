@@ -126,13 +126,12 @@ impl crate::runtime::Waitable for DeleteBackupShardedClusterV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetBackupShardedClusterV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                self.snapshot_id.as_str(),
-            ),
-        )
+        Ok(super::GetBackupShardedClusterV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            snapshot_id: self.snapshot_id.as_str().to_owned(),
+        })
     }
     fn state(
         resource: &crate::models::DiskBackupShardedClusterSnapshot,

@@ -129,21 +129,21 @@ impl crate::runtime::Waitable for TakeSnapshotsV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterBackupSnapshotV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-                match answer {
-                    crate::models::DiskBackupSnapshot::ReplicaSet(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    crate::models::DiskBackupSnapshot::ShardedCluster(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    _ => return Err("$.id"),
-                },
-            ),
-        )
+        Ok(super::GetClusterBackupSnapshotV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            snapshot_id: match answer {
+                crate::models::DiskBackupSnapshot::ReplicaSet(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::DiskBackupSnapshot::ShardedCluster(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                _ => return Err("$.id"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::DiskBackupReplicaSet) -> Option<&str> {
         Some(resource.status.as_ref()?.as_str())

@@ -137,7 +137,10 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(super::GetCompliancePolicyV20230101::new(self.group_id.as_str()))
+        Ok(super::GetCompliancePolicyV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+        })
     }
     fn state(resource: &crate::models::DataProtectionSettings) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
@@ -283,7 +286,10 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20231001 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(super::GetCompliancePolicyV20231001::new(self.group_id.as_str()))
+        Ok(super::GetCompliancePolicyV20231001 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+        })
     }
     fn state(resource: &crate::models::DataProtectionSettings20231001) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

@@ -127,12 +127,11 @@ impl crate::runtime::Waitable for StartOutageSimulationV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetOutageSimulationV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetOutageSimulationV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ClusterOutageSimulation) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

@@ -170,12 +170,13 @@ impl crate::runtime::Waitable for CreateClusterV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterV20230101::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -358,12 +359,13 @@ impl crate::runtime::Waitable for CreateClusterV20230201 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterV20230201::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230201 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -546,12 +548,13 @@ impl crate::runtime::Waitable for CreateClusterV20240805 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterV20240805::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20240805 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -730,12 +733,13 @@ impl crate::runtime::Waitable for CreateClusterV20241023 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterV20240805::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20240805 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

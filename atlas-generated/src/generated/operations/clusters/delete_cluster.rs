@@ -133,12 +133,13 @@ impl crate::runtime::Waitable for DeleteClusterV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         let _ = resource;
@@ -279,12 +280,13 @@ impl crate::runtime::Waitable for DeleteClusterV20230201 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20230201::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230201 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         let _ = resource;

@@ -97,12 +97,10 @@ impl crate::runtime::Waitable for RequestSampleDatasetLoadV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetSampleDatasetLoadV20230101::new(
-                self.group_id.as_str(),
-                answer.id.as_ref().ok_or("$._id")?.as_str(),
-            ),
-        )
+        Ok(super::GetSampleDatasetLoadV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            sample_dataset_id: answer.id.as_ref().ok_or("$._id")?.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::SampleDatasetStatus) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

@@ -113,12 +113,13 @@ impl crate::runtime::Waitable for UnpinFeatureCompatibilityVersionV20240530 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20240805::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20240805 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

@@ -177,12 +177,13 @@ impl crate::runtime::Waitable for UpdateClusterV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20230101::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -372,12 +373,13 @@ impl crate::runtime::Waitable for UpdateClusterV20230201 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20230201::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230201 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -567,12 +569,13 @@ impl crate::runtime::Waitable for UpdateClusterV20240805 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20240805::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20240805 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
@@ -758,12 +761,13 @@ impl crate::runtime::Waitable for UpdateClusterV20241023 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetClusterV20240805::new(
-                self.group_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20240805 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

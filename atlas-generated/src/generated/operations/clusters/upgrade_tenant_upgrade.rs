@@ -122,12 +122,13 @@ impl crate::runtime::Waitable for UpgradeTenantUpgradeV20230101 {
         after_change: true,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetClusterV20230101::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetClusterV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cluster_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        })
     }
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

@@ -113,12 +113,11 @@ impl crate::runtime::Waitable for DeletePrivateEndpointIdV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetPrivateEndpointIdV20230101::new(
-                self.group_id.as_str(),
-                self.endpoint_id.as_str(),
-            ),
-        )
+        Ok(super::GetPrivateEndpointIdV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            endpoint_id: self.endpoint_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::PrivateNetworkEndpointIdEntry) -> Option<&str> {
         let _ = resource;

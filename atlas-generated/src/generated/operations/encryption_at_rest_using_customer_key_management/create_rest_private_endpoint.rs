@@ -127,23 +127,23 @@ impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetRestPrivateEndpointV20230101::new(
-                self.group_id.as_str(),
-                crate::models::ListRestPrivateEndpointsCloudProvider::from(
-                    self.cloud_provider.as_str(),
-                ),
-                match answer {
-                    crate::models::EarPrivateEndpoint::Aws(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    crate::models::EarPrivateEndpoint::Azure(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    _ => return Err("$.id"),
-                },
+        Ok(super::GetRestPrivateEndpointV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cloud_provider: crate::models::ListRestPrivateEndpointsCloudProvider::from(
+                self.cloud_provider.as_str(),
             ),
-        )
+            endpoint_id: match answer {
+                crate::models::EarPrivateEndpoint::Aws(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::EarPrivateEndpoint::Azure(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                _ => return Err("$.id"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
         Some(

@@ -125,15 +125,14 @@ impl crate::runtime::Waitable for RequestPrivateEndpointDeletionV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetRestPrivateEndpointV20230101::new(
-                self.group_id.as_str(),
-                crate::models::ListRestPrivateEndpointsCloudProvider::from(
-                    self.cloud_provider.as_str(),
-                ),
-                self.endpoint_id.as_str(),
+        Ok(super::GetRestPrivateEndpointV20230101 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            cloud_provider: crate::models::ListRestPrivateEndpointsCloudProvider::from(
+                self.cloud_provider.as_str(),
             ),
-        )
+            endpoint_id: self.endpoint_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
         let _ = resource;

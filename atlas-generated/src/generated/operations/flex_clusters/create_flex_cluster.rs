@@ -119,12 +119,11 @@ impl crate::runtime::Waitable for CreateFlexClusterV20241113 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetFlexClusterV20241113::new(
-                self.group_id.as_str(),
-                answer.name.as_ref().ok_or("$.name")?.as_str(),
-            ),
-        )
+        Ok(super::GetFlexClusterV20241113 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

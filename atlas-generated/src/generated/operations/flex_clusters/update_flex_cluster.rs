@@ -128,12 +128,11 @@ impl crate::runtime::Waitable for UpdateFlexClusterV20241113 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetFlexClusterV20241113::new(
-                self.group_id.as_str(),
-                self.name.as_str(),
-            ),
-        )
+        Ok(super::GetFlexClusterV20241113 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            name: self.name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())

@@ -129,13 +129,12 @@ impl crate::runtime::Waitable for CreateFlexRestoreJobV20241113 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetFlexRestoreJobV20241113::new(
-                self.group_id.as_str(),
-                self.name.as_str(),
-                answer.id.as_ref().ok_or("$.id")?.as_str(),
-            ),
-        )
+        Ok(super::GetFlexRestoreJobV20241113 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            name: self.name.as_str().to_owned(),
+            restore_job_id: answer.id.as_ref().ok_or("$.id")?.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::FlexBackupRestoreJob20241113) -> Option<&str> {
         Some(resource.status.as_ref()?.as_str())

@@ -121,12 +121,16 @@ impl crate::runtime::Waitable for VerifyUserSecurityLdapV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetUserSecurityVerifyV20230101::new(
-                self.group_id.as_str(),
-                answer.request_id.as_ref().ok_or("$.requestId")?.as_str(),
-            ),
-        )
+        Ok(super::GetUserSecurityVerifyV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            request_id: answer
+                .request_id
+                .as_ref()
+                .ok_or("$.requestId")?
+                .as_str()
+                .to_owned(),
+        })
     }
     fn state(
         resource: &crate::models::LdapVerifyConnectivityJobRequest,

@@ -11,6 +11,7 @@
 /// - Tag: Network Peering
 /// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetGroupPeerV20230101`](crate::operations::GetGroupPeerV20230101) until `$.statusName | $.status` is `AVAILABLE` or `PENDING_ACCEPTANCE` or `WAITING_FOR_USER` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupPeer>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -103,6 +104,63 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupPeerV20230101 {
         crate::dynamic::reencode::<
             crate::models::BaseNetworkPeeringConnectionSettings,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for CreateGroupPeerV20230101 {
+    type Poll = super::GetGroupPeerV20230101;
+    type Output = crate::models::BaseNetworkPeeringConnectionSettings;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPeer",
+        state_path: "$.statusName | $.status",
+        targets: &["AVAILABLE", "PENDING_ACCEPTANCE", "WAITING_FOR_USER"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(super::GetGroupPeerV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            peer_id: match answer {
+                crate::models::BaseNetworkPeeringConnectionSettings::Aws(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Azure(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Gcp(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                _ => return Err("$.id"),
+            }
+                .to_owned(),
+        })
+    }
+    fn state(
+        resource: &crate::models::BaseNetworkPeeringConnectionSettings,
+    ) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::BaseNetworkPeeringConnectionSettings::Aws(value) => {
+                    value.status_name.as_ref()?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Gcp(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        <Self as crate::runtime::Waitable>::state(answer)
+    }
+    fn output(
+        resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupPeer` in its newest stable API version, `2023-01-01`.

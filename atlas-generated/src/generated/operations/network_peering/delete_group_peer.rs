@@ -111,12 +111,11 @@ impl crate::runtime::Waitable for DeleteGroupPeerV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetGroupPeerV20230101::new(
-                self.group_id.as_str(),
-                self.peer_id.as_str(),
-            ),
-        )
+        Ok(super::GetGroupPeerV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            peer_id: self.peer_id.as_str().to_owned(),
+        })
     }
     fn state(
         resource: &crate::models::BaseNetworkPeeringConnectionSettings,

@@ -11,6 +11,7 @@
 /// - Tag: Network Peering
 /// - Cargo feature: `network_peering`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetGroupPeerV20230101`](crate::operations::GetGroupPeerV20230101) until `$.statusName | $.status` is `AVAILABLE` (failed: `FAILED`), once the change has begun
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/updateGroupPeer>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +112,52 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupPeerV20230101 {
         crate::dynamic::reencode::<
             crate::models::BaseNetworkPeeringConnectionSettings,
         >(body)
+    }
+}
+impl crate::runtime::Waitable for UpdateGroupPeerV20230101 {
+    type Poll = super::GetGroupPeerV20230101;
+    type Output = crate::models::BaseNetworkPeeringConnectionSettings;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPeer",
+        state_path: "$.statusName | $.status",
+        targets: &["AVAILABLE"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: true,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetGroupPeerV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            peer_id: self.peer_id.as_str().to_owned(),
+        })
+    }
+    fn state(
+        resource: &crate::models::BaseNetworkPeeringConnectionSettings,
+    ) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::BaseNetworkPeeringConnectionSettings::Aws(value) => {
+                    value.status_name.as_ref()?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::BaseNetworkPeeringConnectionSettings::Gcp(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        <Self as crate::runtime::Waitable>::state(answer)
+    }
+    fn output(
+        resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `updateGroupPeer` in its newest stable API version, `2023-01-01`.

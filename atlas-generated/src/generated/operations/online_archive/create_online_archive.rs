@@ -126,13 +126,12 @@ impl crate::runtime::Waitable for CreateOnlineArchiveV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetOnlineArchiveV20230101::new(
-                self.group_id.as_str(),
-                answer.id.as_ref().ok_or("$._id")?.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetOnlineArchiveV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            archive_id: answer.id.as_ref().ok_or("$._id")?.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

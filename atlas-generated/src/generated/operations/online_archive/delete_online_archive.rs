@@ -124,13 +124,12 @@ impl crate::runtime::Waitable for DeleteOnlineArchiveV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetOnlineArchiveV20230101::new(
-                self.group_id.as_str(),
-                self.archive_id.as_str(),
-                self.cluster_name.as_str(),
-            ),
-        )
+        Ok(super::GetOnlineArchiveV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            archive_id: self.archive_id.as_str().to_owned(),
+            cluster_name: self.cluster_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
         let _ = resource;

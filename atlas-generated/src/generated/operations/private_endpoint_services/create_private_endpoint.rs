@@ -12,6 +12,7 @@
 /// - Tag: Private Endpoint Services
 /// - Cargo feature: `private_endpoint_services`
 /// - Versions: `2023-01-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetPrivateEndpointV20230101`](crate::operations::GetPrivateEndpointV20230101) until `$.connectionStatus | $.status` is `AVAILABLE` (failed: `REJECTED` or `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointServiceEndpoint>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -122,6 +123,87 @@ impl crate::dynamic::DynamicEndpoint for CreatePrivateEndpointV20230101 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CreateEndpointRequest>(body)
+    }
+}
+impl crate::runtime::Waitable for CreatePrivateEndpointV20230101 {
+    type Poll = super::GetPrivateEndpointV20230101;
+    type Output = crate::models::PrivateLinkEndpoint;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupPrivateEndpointEndpointServiceEndpoint",
+        state_path: "$.connectionStatus | $.status",
+        targets: &["AVAILABLE"],
+        failures: &["REJECTED", "FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(super::GetPrivateEndpointV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider::from(
+                self.cloud_provider.as_str(),
+            ),
+            endpoint_id: match answer {
+                crate::models::PrivateLinkEndpoint::Aws(value) => {
+                    value
+                        .interface_endpoint_id
+                        .as_ref()
+                        .ok_or(
+                            "$.interfaceEndpointId | $.privateEndpointResourceId | $.endpointGroupName",
+                        )?
+                        .as_str()
+                }
+                crate::models::PrivateLinkEndpoint::Azure(value) => {
+                    value
+                        .private_endpoint_resource_id
+                        .as_ref()
+                        .ok_or(
+                            "$.interfaceEndpointId | $.privateEndpointResourceId | $.endpointGroupName",
+                        )?
+                        .as_str()
+                }
+                crate::models::PrivateLinkEndpoint::Gcp(value) => {
+                    value
+                        .endpoint_group_name
+                        .as_ref()
+                        .ok_or(
+                            "$.interfaceEndpointId | $.privateEndpointResourceId | $.endpointGroupName",
+                        )?
+                        .as_str()
+                }
+                _ => {
+                    return Err(
+                        "$.interfaceEndpointId | $.privateEndpointResourceId | $.endpointGroupName",
+                    );
+                }
+            }
+                .to_owned(),
+            endpoint_service_id: self.endpoint_service_id.as_str().to_owned(),
+        })
+    }
+    fn state(resource: &crate::models::PrivateLinkEndpoint) -> Option<&str> {
+        Some(
+            match resource {
+                crate::models::PrivateLinkEndpoint::Aws(value) => {
+                    value.connection_status.as_ref()?.as_str()
+                }
+                crate::models::PrivateLinkEndpoint::Azure(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                crate::models::PrivateLinkEndpoint::Gcp(value) => {
+                    value.status.as_ref()?.as_str()
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn answer_state(answer: &Self::Success) -> Option<&str> {
+        <Self as crate::runtime::Waitable>::state(answer)
+    }
+    fn output(
+        resource: Option<crate::models::PrivateLinkEndpoint>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupPrivateEndpointEndpointServiceEndpoint` in its newest stable API version, `2023-01-01`.

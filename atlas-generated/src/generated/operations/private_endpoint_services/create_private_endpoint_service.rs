@@ -120,31 +120,31 @@ impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetPrivateEndpointServiceV20230101::new(
-                self.group_id.as_str(),
-                crate::models::CreateDataProcessRegionViewCloudProvider::from(
-                    match answer {
-                        crate::models::EndpointService::Aws(_) => "AWS",
-                        crate::models::EndpointService::Azure(_) => "AZURE",
-                        crate::models::EndpointService::Gcp(_) => "GCP",
-                        _ => return Err("$.cloudProvider"),
-                    },
-                ),
+        Ok(super::GetPrivateEndpointServiceV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider::from(
                 match answer {
-                    crate::models::EndpointService::Aws(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    crate::models::EndpointService::Azure(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    crate::models::EndpointService::Gcp(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    _ => return Err("$.id"),
+                    crate::models::EndpointService::Aws(_) => "AWS",
+                    crate::models::EndpointService::Azure(_) => "AZURE",
+                    crate::models::EndpointService::Gcp(_) => "GCP",
+                    _ => return Err("$.cloudProvider"),
                 },
             ),
-        )
+            endpoint_service_id: match answer {
+                crate::models::EndpointService::Aws(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::EndpointService::Azure(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::EndpointService::Gcp(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                _ => return Err("$.id"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::EndpointService) -> Option<&str> {
         Some(

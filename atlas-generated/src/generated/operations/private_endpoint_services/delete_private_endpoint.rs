@@ -135,16 +135,15 @@ impl crate::runtime::Waitable for DeletePrivateEndpointV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetPrivateEndpointV20230101::new(
-                self.group_id.as_str(),
-                crate::models::CreateDataProcessRegionViewCloudProvider::from(
-                    self.cloud_provider.as_str(),
-                ),
-                self.endpoint_id.as_str(),
-                self.endpoint_service_id.as_str(),
+        Ok(super::GetPrivateEndpointV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+            cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider::from(
+                self.cloud_provider.as_str(),
             ),
-        )
+            endpoint_id: self.endpoint_id.as_str().to_owned(),
+            endpoint_service_id: self.endpoint_service_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::PrivateLinkEndpoint) -> Option<&str> {
         let _ = resource;

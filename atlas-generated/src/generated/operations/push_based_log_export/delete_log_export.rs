@@ -109,7 +109,10 @@ impl crate::runtime::Waitable for DeleteLogExportV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(super::GetLogExportV20230101::new(self.group_id.as_str()))
+        Ok(super::GetLogExportV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            pretty: None,
+        })
     }
     fn state(resource: &crate::models::PushBasedLogExportProject) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())

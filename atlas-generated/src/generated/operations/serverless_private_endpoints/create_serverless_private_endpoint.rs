@@ -122,20 +122,19 @@ impl crate::runtime::Waitable for CreateServerlessPrivateEndpointV20230101 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetServerlessPrivateEndpointV20230101::new(
-                self.group_id.as_str(),
-                self.instance_name.as_str(),
-                match answer {
-                    crate::models::ServerlessTenantEndpoint::Aws(value) => {
-                        value.id.as_ref().ok_or("$._id")?.as_str()
-                    }
-                    crate::models::ServerlessTenantEndpoint::Azure(value) => {
-                        value.id.as_ref().ok_or("$._id")?.as_str()
-                    }
-                },
-            ),
-        )
+        Ok(super::GetServerlessPrivateEndpointV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            instance_name: self.instance_name.as_str().to_owned(),
+            endpoint_id: match answer {
+                crate::models::ServerlessTenantEndpoint::Aws(value) => {
+                    value.id.as_ref().ok_or("$._id")?.as_str()
+                }
+                crate::models::ServerlessTenantEndpoint::Azure(value) => {
+                    value.id.as_ref().ok_or("$._id")?.as_str()
+                }
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
         Some(

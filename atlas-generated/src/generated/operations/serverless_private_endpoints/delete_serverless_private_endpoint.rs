@@ -118,13 +118,11 @@ impl crate::runtime::Waitable for DeleteServerlessPrivateEndpointV20230101 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetServerlessPrivateEndpointV20230101::new(
-                self.group_id.as_str(),
-                self.instance_name.as_str(),
-                self.endpoint_id.as_str(),
-            ),
-        )
+        Ok(super::GetServerlessPrivateEndpointV20230101 {
+            group_id: self.group_id.as_str().to_owned(),
+            instance_name: self.instance_name.as_str().to_owned(),
+            endpoint_id: self.endpoint_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
         let _ = resource;

@@ -136,22 +136,22 @@ impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetStreamFailoverConnectionV20250312::new(
-                self.group_id.as_str(),
-                self.tenant_name.as_str(),
-                self.connection_name.as_str(),
-                match answer {
-                    crate::models::StreamsFailoverConnection::Cluster(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    crate::models::StreamsFailoverConnection::Kafka(value) => {
-                        value.id.as_ref().ok_or("$.id")?.as_str()
-                    }
-                    _ => return Err("$.id"),
-                },
-            ),
-        )
+        Ok(super::GetStreamFailoverConnectionV20250312 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            connection_name: self.connection_name.as_str().to_owned(),
+            failover_connection_id: match answer {
+                crate::models::StreamsFailoverConnection::Cluster(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                crate::models::StreamsFailoverConnection::Kafka(value) => {
+                    value.id.as_ref().ok_or("$.id")?.as_str()
+                }
+                _ => return Err("$.id"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
         Some(

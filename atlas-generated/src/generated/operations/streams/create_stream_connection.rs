@@ -126,45 +126,44 @@ impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
         after_change: false,
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
-        Ok(
-            super::GetStreamConnectionV20230201::new(
-                self.group_id.as_str(),
-                self.tenant_name.as_str(),
-                match answer {
-                    crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::AwsLambda(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::AzureBlobStorage(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::Cluster(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::GcpPubSub(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::Https(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::Kafka(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::S3(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::Sample(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    crate::models::StreamsConnection::SchemaRegistry(value) => {
-                        value.name.as_ref().ok_or("$.name")?.as_str()
-                    }
-                    _ => return Err("$.name"),
-                },
-            ),
-        )
+        Ok(super::GetStreamConnectionV20230201 {
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            connection_name: match answer {
+                crate::models::StreamsConnection::AwsKinesisDataStreams(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::AwsLambda(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::AzureBlobStorage(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::Cluster(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::GcpPubSub(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::Https(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::Kafka(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::S3(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::Sample(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                crate::models::StreamsConnection::SchemaRegistry(value) => {
+                    value.name.as_ref().ok_or("$.name")?.as_str()
+                }
+                _ => return Err("$.name"),
+            }
+                .to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
         Some(

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamProcessorV20240530`](crate::operations::GetStreamProcessorV20240530) until `$.state` is `CREATED` or `STARTED` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +112,34 @@ impl crate::dynamic::DynamicEndpoint for CreateStreamProcessorV20240530 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsProcessor>(body)
+    }
+}
+impl crate::runtime::Waitable for CreateStreamProcessorV20240530 {
+    type Poll = super::GetStreamProcessorV20240530;
+    type Output = crate::models::StreamsProcessorWithStats;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamProcessor",
+        state_path: "$.state",
+        targets: &["CREATED", "STARTED"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        Ok(super::GetStreamProcessorV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            processor_name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
+        })
+    }
+    fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::StreamsProcessorWithStats>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `createGroupStreamProcessor` in its newest stable API version, `2024-05-30`.

@@ -113,12 +113,10 @@ impl crate::runtime::Waitable for DeletePrivateLinkConnectionV20230201 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetPrivateLinkConnectionV20230201::new(
-                self.group_id.as_str(),
-                self.connection_id.as_str(),
-            ),
-        )
+        Ok(super::GetPrivateLinkConnectionV20230201 {
+            group_id: self.group_id.as_str().to_owned(),
+            connection_id: self.connection_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsPrivateLinkConnection) -> Option<&str> {
         let _ = resource;

@@ -135,14 +135,13 @@ impl crate::runtime::Waitable for DeleteStreamFailoverConnectionV20250312 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetStreamFailoverConnectionV20250312::new(
-                self.group_id.as_str(),
-                self.tenant_name.as_str(),
-                self.connection_name.as_str(),
-                self.failover_connection_id.as_str(),
-            ),
-        )
+        Ok(super::GetStreamFailoverConnectionV20250312 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            connection_name: self.connection_name.as_str().to_owned(),
+            failover_connection_id: self.failover_connection_id.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
         let _ = resource;

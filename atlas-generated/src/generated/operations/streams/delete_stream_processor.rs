@@ -125,13 +125,12 @@ impl crate::runtime::Waitable for DeleteStreamProcessorV20240530 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetStreamProcessorV20240530::new(
-                self.group_id.as_str(),
-                self.tenant_name.as_str(),
-                self.processor_name.as_str(),
-            ),
-        )
+        Ok(super::GetStreamProcessorV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            processor_name: self.processor_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
         let _ = resource;

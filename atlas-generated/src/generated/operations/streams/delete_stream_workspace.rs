@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2023-02-01`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamWorkspaceV20230201`](crate::operations::GetStreamWorkspaceV20230201) until it answers `404`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamWorkspace>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -96,6 +97,34 @@ impl crate::dynamic::DynamicEndpoint for DeleteStreamWorkspaceV20230201 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for DeleteStreamWorkspaceV20230201 {
+    type Poll = super::GetStreamWorkspaceV20230201;
+    type Output = ();
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamWorkspace",
+        state_path: "",
+        targets: &[],
+        failures: &[],
+        ends_when_gone: true,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetStreamWorkspaceV20230201 {
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            include_connections: None,
+        })
+    }
+    fn state(resource: &crate::models::StreamsTenant) -> Option<&str> {
+        let _ = resource;
+        None
+    }
+    fn output(resource: Option<crate::models::StreamsTenant>) -> Option<Self::Output> {
+        let _ = resource;
+        Some(())
     }
 }
 /// `deleteGroupStreamWorkspace` in its newest stable API version, `2023-02-01`.

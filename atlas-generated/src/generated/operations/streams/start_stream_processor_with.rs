@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2025-03-12`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamProcessorV20240530`](crate::operations::GetStreamProcessorV20240530) until `$.state` is `STARTED` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/startGroupStreamProcessorWith>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -132,6 +133,35 @@ impl crate::dynamic::DynamicEndpoint for StartStreamProcessorWithV20250312 {
         body: &[u8],
     ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsStartStreamProcessorWith>(body)
+    }
+}
+impl crate::runtime::Waitable for StartStreamProcessorWithV20250312 {
+    type Poll = super::GetStreamProcessorV20240530;
+    type Output = crate::models::StreamsProcessorWithStats;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamProcessor",
+        state_path: "$.state",
+        targets: &["STARTED"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetStreamProcessorV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            processor_name: self.processor_name.as_str().to_owned(),
+        })
+    }
+    fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::StreamsProcessorWithStats>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `startGroupStreamProcessorWith` in its newest stable API version, `2025-03-12`.

@@ -12,6 +12,7 @@
 /// - Tag: Streams
 /// - Cargo feature: `streams`
 /// - Versions: `2024-05-30`
+/// - Long-running: `Client::send_and_wait` sends it, then polls [`GetStreamProcessorV20240530`](crate::operations::GetStreamProcessorV20240530) until `$.state` is `STOPPED` (failed: `FAILED`)
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/stopGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -110,6 +111,35 @@ impl crate::dynamic::DynamicEndpoint for StopStreamProcessorV20240530 {
             processor_name: args
                 .required(crate::dynamic::Section::Path, "processorName")?,
         })
+    }
+}
+impl crate::runtime::Waitable for StopStreamProcessorV20240530 {
+    type Poll = super::GetStreamProcessorV20240530;
+    type Output = crate::models::StreamsProcessorWithStats;
+    const RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+        poll_operation: "getGroupStreamProcessor",
+        state_path: "$.state",
+        targets: &["STOPPED"],
+        failures: &["FAILED"],
+        ends_when_gone: false,
+        after_change: false,
+    };
+    fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
+        let _ = answer;
+        Ok(super::GetStreamProcessorV20240530 {
+            pretty: None,
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            processor_name: self.processor_name.as_str().to_owned(),
+        })
+    }
+    fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
+        Some(resource.state.as_ref()?.as_str())
+    }
+    fn output(
+        resource: Option<crate::models::StreamsProcessorWithStats>,
+    ) -> Option<Self::Output> {
+        resource
     }
 }
 /// `stopGroupStreamProcessor` in its newest stable API version, `2024-05-30`.

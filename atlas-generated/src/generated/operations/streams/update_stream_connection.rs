@@ -136,13 +136,11 @@ impl crate::runtime::Waitable for UpdateStreamConnectionV20230201 {
     };
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
-        Ok(
-            super::GetStreamConnectionV20230201::new(
-                self.group_id.as_str(),
-                self.tenant_name.as_str(),
-                self.connection_name.as_str(),
-            ),
-        )
+        Ok(super::GetStreamConnectionV20230201 {
+            group_id: self.group_id.as_str().to_owned(),
+            tenant_name: self.tenant_name.as_str().to_owned(),
+            connection_name: self.connection_name.as_str().to_owned(),
+        })
     }
     fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
         Some(
