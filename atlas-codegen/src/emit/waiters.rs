@@ -10,7 +10,8 @@ use crate::ir::{
     WaitExpect, WaitSource, Waiter,
 };
 
-/// The impl for the version's main request type.
+/// The impl for the version's main request type. Its functions are `#[inline]`, as the
+/// models' are: compiled where a wait uses them, not for every waiter in every build.
 pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
     let name = ident(&v.endpoints[0].type_name);
     let polled = &ir.operations[w.poll];
@@ -92,6 +93,7 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
             quote!(Some(#text))
         };
         quote! {
+            #[inline]
             fn answer_state(answer: &Self::Success) -> Option<&str> {
                 #text
             }
@@ -110,14 +112,17 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
                 ends_when_gone: #gone,
                 after_change: #after_change,
             };
+            #[inline]
             fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
                 #unused_answer
                 Ok(#poll { #(#fields)* })
             }
+            #[inline]
             fn state(resource: &#resource) -> Option<&str> {
                 #state_fn
             }
             #answer_state
+            #[inline]
             fn output(resource: Option<#resource>) -> Option<Self::Output> {
                 #output_fn
             }

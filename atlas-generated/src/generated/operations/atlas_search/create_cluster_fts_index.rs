@@ -130,6 +130,7 @@ impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterFtsIndexV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -147,6 +148,7 @@ impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
         Some(
             match resource {
@@ -160,9 +162,11 @@ impl crate::runtime::Waitable for CreateClusterFtsIndexV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterSearchIndex>,
     ) -> Option<Self::Output> {

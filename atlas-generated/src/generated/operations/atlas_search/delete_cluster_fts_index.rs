@@ -127,6 +127,7 @@ impl crate::runtime::Waitable for DeleteClusterFtsIndexV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterFtsIndexV20230101 {
@@ -136,10 +137,12 @@ impl crate::runtime::Waitable for DeleteClusterFtsIndexV20230101 {
             index_id: self.index_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterSearchIndex>,
     ) -> Option<Self::Output> {

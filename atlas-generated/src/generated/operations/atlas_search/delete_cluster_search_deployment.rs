@@ -116,6 +116,7 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterSearchDeploymentV20230101 {
@@ -124,10 +125,12 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,
     ) -> Option<Self::Output> {
@@ -246,6 +249,7 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20240530 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterSearchDeploymentV20240530 {
@@ -254,10 +258,12 @@ impl crate::runtime::Waitable for DeleteClusterSearchDeploymentV20240530 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,
     ) -> Option<Self::Output> {

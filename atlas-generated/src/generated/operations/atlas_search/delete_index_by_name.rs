@@ -140,6 +140,7 @@ impl crate::runtime::Waitable for DeleteIndexByNameV20240530 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetIndexByNameV20240530 {
@@ -151,10 +152,12 @@ impl crate::runtime::Waitable for DeleteIndexByNameV20240530 {
             index_name: self.index_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::SearchIndexResponse>,
     ) -> Option<Self::Output> {

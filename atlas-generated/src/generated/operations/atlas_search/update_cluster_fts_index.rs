@@ -138,6 +138,7 @@ impl crate::runtime::Waitable for UpdateClusterFtsIndexV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterFtsIndexV20230101 {
@@ -147,6 +148,7 @@ impl crate::runtime::Waitable for UpdateClusterFtsIndexV20230101 {
             index_id: self.index_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterSearchIndex) -> Option<&str> {
         Some(
             match resource {
@@ -160,9 +162,11 @@ impl crate::runtime::Waitable for UpdateClusterFtsIndexV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterSearchIndex>,
     ) -> Option<Self::Output> {

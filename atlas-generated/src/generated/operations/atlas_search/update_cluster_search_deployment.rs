@@ -130,6 +130,7 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterSearchDeploymentV20230101 {
@@ -138,12 +139,15 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,
     ) -> Option<Self::Output> {
@@ -275,6 +279,7 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20240530 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterSearchDeploymentV20240530 {
@@ -283,12 +288,15 @@ impl crate::runtime::Waitable for UpdateClusterSearchDeploymentV20240530 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ApiSearchDeploymentResponseView) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ApiSearchDeploymentResponseView>,
     ) -> Option<Self::Output> {

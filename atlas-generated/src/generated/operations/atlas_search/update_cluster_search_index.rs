@@ -134,6 +134,7 @@ impl crate::runtime::Waitable for UpdateClusterSearchIndexV20240530 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterSearchIndexV20240530 {
@@ -143,6 +144,7 @@ impl crate::runtime::Waitable for UpdateClusterSearchIndexV20240530 {
             index_id: self.index_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
         Some(
             match resource {
@@ -156,9 +158,11 @@ impl crate::runtime::Waitable for UpdateClusterSearchIndexV20240530 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::SearchIndexResponse>,
     ) -> Option<Self::Output> {

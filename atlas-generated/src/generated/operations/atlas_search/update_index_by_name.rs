@@ -151,6 +151,7 @@ impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetIndexByNameV20240530 {
@@ -162,6 +163,7 @@ impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
             index_name: self.index_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::SearchIndexResponse) -> Option<&str> {
         Some(
             match resource {
@@ -175,9 +177,11 @@ impl crate::runtime::Waitable for UpdateIndexByNameV20240530 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::SearchIndexResponse>,
     ) -> Option<Self::Output> {

@@ -112,6 +112,7 @@ impl crate::runtime::Waitable for CreateBackupExportV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetBackupExportV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -119,12 +120,15 @@ impl crate::runtime::Waitable for CreateBackupExportV20230101 {
             export_id: answer.id.as_ref().ok_or("$.id")?.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::DiskBackupExportJob) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DiskBackupExportJob>,
     ) -> Option<Self::Output> {

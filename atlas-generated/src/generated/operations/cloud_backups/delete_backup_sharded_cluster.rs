@@ -124,6 +124,7 @@ impl crate::runtime::Waitable for DeleteBackupShardedClusterV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetBackupShardedClusterV20230101 {
@@ -133,12 +134,14 @@ impl crate::runtime::Waitable for DeleteBackupShardedClusterV20230101 {
             snapshot_id: self.snapshot_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(
         resource: &crate::models::DiskBackupShardedClusterSnapshot,
     ) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DiskBackupShardedClusterSnapshot>,
     ) -> Option<Self::Output> {

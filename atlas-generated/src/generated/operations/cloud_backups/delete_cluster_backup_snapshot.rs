@@ -123,6 +123,7 @@ impl crate::runtime::Waitable for DeleteClusterBackupSnapshotV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterBackupSnapshotV20230101 {
@@ -132,10 +133,12 @@ impl crate::runtime::Waitable for DeleteClusterBackupSnapshotV20230101 {
             snapshot_id: self.snapshot_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::DiskBackupReplicaSet) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DiskBackupReplicaSet>,
     ) -> Option<Self::Output> {

@@ -128,6 +128,7 @@ impl crate::runtime::Waitable for TakeSnapshotsV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterBackupSnapshotV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -145,9 +146,11 @@ impl crate::runtime::Waitable for TakeSnapshotsV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::DiskBackupReplicaSet) -> Option<&str> {
         Some(resource.status.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         Some(
             match answer {
@@ -161,6 +164,7 @@ impl crate::runtime::Waitable for TakeSnapshotsV20230101 {
             },
         )
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DiskBackupReplicaSet>,
     ) -> Option<Self::Output> {

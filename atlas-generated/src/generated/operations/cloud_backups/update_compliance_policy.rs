@@ -135,6 +135,7 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetCompliancePolicyV20230101 {
@@ -142,12 +143,15 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20230101 {
             pretty: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::DataProtectionSettings) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DataProtectionSettings>,
     ) -> Option<Self::Output> {
@@ -284,6 +288,7 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20231001 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetCompliancePolicyV20231001 {
@@ -291,12 +296,15 @@ impl crate::runtime::Waitable for UpdateCompliancePolicyV20231001 {
             pretty: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::DataProtectionSettings20231001) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::DataProtectionSettings20231001>,
     ) -> Option<Self::Output> {

@@ -111,6 +111,7 @@ impl crate::runtime::Waitable for EndOutageSimulationV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetOutageSimulationV20230101 {
@@ -119,10 +120,12 @@ impl crate::runtime::Waitable for EndOutageSimulationV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterOutageSimulation) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterOutageSimulation>,
     ) -> Option<Self::Output> {

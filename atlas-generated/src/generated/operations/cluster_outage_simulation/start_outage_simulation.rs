@@ -125,6 +125,7 @@ impl crate::runtime::Waitable for StartOutageSimulationV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetOutageSimulationV20230101 {
@@ -133,12 +134,15 @@ impl crate::runtime::Waitable for StartOutageSimulationV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterOutageSimulation) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterOutageSimulation>,
     ) -> Option<Self::Output> {

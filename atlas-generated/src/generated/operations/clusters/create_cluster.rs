@@ -169,6 +169,7 @@ impl crate::runtime::Waitable for CreateClusterV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterV20230101 {
             pretty: None,
@@ -178,12 +179,15 @@ impl crate::runtime::Waitable for CreateClusterV20230101 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
     ) -> Option<Self::Output> {
@@ -358,6 +362,7 @@ impl crate::runtime::Waitable for CreateClusterV20230201 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterV20230201 {
             pretty: None,
@@ -367,12 +372,15 @@ impl crate::runtime::Waitable for CreateClusterV20230201 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::AdvancedClusterDescription>,
     ) -> Option<Self::Output> {
@@ -547,6 +555,7 @@ impl crate::runtime::Waitable for CreateClusterV20240805 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterV20240805 {
             pretty: None,
@@ -556,12 +565,15 @@ impl crate::runtime::Waitable for CreateClusterV20240805 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {
@@ -732,6 +744,7 @@ impl crate::runtime::Waitable for CreateClusterV20241023 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterV20240805 {
             pretty: None,
@@ -741,12 +754,15 @@ impl crate::runtime::Waitable for CreateClusterV20241023 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {

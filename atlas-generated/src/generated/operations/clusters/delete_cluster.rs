@@ -131,6 +131,7 @@ impl crate::runtime::Waitable for DeleteClusterV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20230101 {
@@ -141,10 +142,12 @@ impl crate::runtime::Waitable for DeleteClusterV20230101 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
     ) -> Option<Self::Output> {
@@ -278,6 +281,7 @@ impl crate::runtime::Waitable for DeleteClusterV20230201 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20230201 {
@@ -288,10 +292,12 @@ impl crate::runtime::Waitable for DeleteClusterV20230201 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::AdvancedClusterDescription>,
     ) -> Option<Self::Output> {

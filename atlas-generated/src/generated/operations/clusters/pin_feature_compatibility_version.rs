@@ -130,6 +130,7 @@ impl crate::runtime::Waitable for PinFeatureCompatibilityVersionV20240530 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20240805 {
@@ -140,9 +141,11 @@ impl crate::runtime::Waitable for PinFeatureCompatibilityVersionV20240530 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {

@@ -96,18 +96,22 @@ impl crate::runtime::Waitable for RequestSampleDatasetLoadV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetSampleDatasetLoadV20230101 {
             group_id: self.group_id.as_str().to_owned(),
             sample_dataset_id: answer.id.as_ref().ok_or("$._id")?.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::SampleDatasetStatus) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::SampleDatasetStatus>,
     ) -> Option<Self::Output> {

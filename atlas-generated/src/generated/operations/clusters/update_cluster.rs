@@ -175,6 +175,7 @@ impl crate::runtime::Waitable for UpdateClusterV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20230101 {
@@ -185,12 +186,15 @@ impl crate::runtime::Waitable for UpdateClusterV20230101 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
     ) -> Option<Self::Output> {
@@ -371,6 +375,7 @@ impl crate::runtime::Waitable for UpdateClusterV20230201 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20230201 {
@@ -381,12 +386,15 @@ impl crate::runtime::Waitable for UpdateClusterV20230201 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::AdvancedClusterDescription) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::AdvancedClusterDescription>,
     ) -> Option<Self::Output> {
@@ -567,6 +575,7 @@ impl crate::runtime::Waitable for UpdateClusterV20240805 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20240805 {
@@ -577,12 +586,15 @@ impl crate::runtime::Waitable for UpdateClusterV20240805 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {
@@ -759,6 +771,7 @@ impl crate::runtime::Waitable for UpdateClusterV20241023 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20240805 {
@@ -769,12 +782,15 @@ impl crate::runtime::Waitable for UpdateClusterV20241023 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {

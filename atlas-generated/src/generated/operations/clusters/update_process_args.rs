@@ -129,6 +129,7 @@ impl crate::runtime::Waitable for UpdateProcessArgsV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20230101 {
@@ -139,9 +140,11 @@ impl crate::runtime::Waitable for UpdateProcessArgsV20230101 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
     ) -> Option<Self::Output> {
@@ -274,6 +277,7 @@ impl crate::runtime::Waitable for UpdateProcessArgsV20240805 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetClusterV20240805 {
@@ -284,9 +288,11 @@ impl crate::runtime::Waitable for UpdateProcessArgsV20240805 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ClusterDescription20240805) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ClusterDescription20240805>,
     ) -> Option<Self::Output> {

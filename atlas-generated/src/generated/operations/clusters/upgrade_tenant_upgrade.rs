@@ -121,6 +121,7 @@ impl crate::runtime::Waitable for UpgradeTenantUpgradeV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetClusterV20230101 {
             pretty: None,
@@ -130,12 +131,15 @@ impl crate::runtime::Waitable for UpgradeTenantUpgradeV20230101 {
             use_effective_fields_replication_specs: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::LegacyAtlasCluster) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LegacyAtlasCluster>,
     ) -> Option<Self::Output> {

@@ -111,6 +111,7 @@ impl crate::runtime::Waitable for DeletePrivateEndpointIdV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetPrivateEndpointIdV20230101 {
@@ -119,10 +120,12 @@ impl crate::runtime::Waitable for DeletePrivateEndpointIdV20230101 {
             endpoint_id: self.endpoint_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::PrivateNetworkEndpointIdEntry) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::PrivateNetworkEndpointIdEntry>,
     ) -> Option<Self::Output> {

@@ -126,6 +126,7 @@ impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetRestPrivateEndpointV20230101 {
             pretty: None,
@@ -145,6 +146,7 @@ impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
         Some(
             match resource {
@@ -158,9 +160,11 @@ impl crate::runtime::Waitable for CreateRestPrivateEndpointV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::EarPrivateEndpoint>,
     ) -> Option<Self::Output> {

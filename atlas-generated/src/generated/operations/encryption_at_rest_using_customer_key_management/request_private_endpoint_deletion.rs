@@ -123,6 +123,7 @@ impl crate::runtime::Waitable for RequestPrivateEndpointDeletionV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetRestPrivateEndpointV20230101 {
@@ -134,10 +135,12 @@ impl crate::runtime::Waitable for RequestPrivateEndpointDeletionV20230101 {
             endpoint_id: self.endpoint_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::EarPrivateEndpoint) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::EarPrivateEndpoint>,
     ) -> Option<Self::Output> {

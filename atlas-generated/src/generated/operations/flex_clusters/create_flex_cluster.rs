@@ -118,6 +118,7 @@ impl crate::runtime::Waitable for CreateFlexClusterV20241113 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetFlexClusterV20241113 {
             group_id: self.group_id.as_str().to_owned(),
@@ -125,12 +126,15 @@ impl crate::runtime::Waitable for CreateFlexClusterV20241113 {
             name: answer.name.as_ref().ok_or("$.name")?.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::FlexClusterDescription20241113>,
     ) -> Option<Self::Output> {

@@ -110,6 +110,7 @@ impl crate::runtime::Waitable for DeleteFlexClusterV20241113 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetFlexClusterV20241113 {
@@ -118,10 +119,12 @@ impl crate::runtime::Waitable for DeleteFlexClusterV20241113 {
             name: self.name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::FlexClusterDescription20241113>,
     ) -> Option<Self::Output> {

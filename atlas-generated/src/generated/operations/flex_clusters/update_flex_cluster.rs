@@ -126,6 +126,7 @@ impl crate::runtime::Waitable for UpdateFlexClusterV20241113 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetFlexClusterV20241113 {
@@ -134,12 +135,15 @@ impl crate::runtime::Waitable for UpdateFlexClusterV20241113 {
             name: self.name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::FlexClusterDescription20241113) -> Option<&str> {
         Some(resource.state_name.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::FlexClusterDescription20241113>,
     ) -> Option<Self::Output> {

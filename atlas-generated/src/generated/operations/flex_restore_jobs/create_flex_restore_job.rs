@@ -128,6 +128,7 @@ impl crate::runtime::Waitable for CreateFlexRestoreJobV20241113 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetFlexRestoreJobV20241113 {
             group_id: self.group_id.as_str().to_owned(),
@@ -136,12 +137,15 @@ impl crate::runtime::Waitable for CreateFlexRestoreJobV20241113 {
             restore_job_id: answer.id.as_ref().ok_or("$.id")?.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::FlexBackupRestoreJob20241113) -> Option<&str> {
         Some(resource.status.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::FlexBackupRestoreJob20241113>,
     ) -> Option<Self::Output> {

@@ -120,6 +120,7 @@ impl crate::runtime::Waitable for VerifyUserSecurityLdapV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetUserSecurityVerifyV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -132,14 +133,17 @@ impl crate::runtime::Waitable for VerifyUserSecurityLdapV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(
         resource: &crate::models::LdapVerifyConnectivityJobRequest,
     ) -> Option<&str> {
         Some(resource.status.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::LdapVerifyConnectivityJobRequest>,
     ) -> Option<Self::Output> {

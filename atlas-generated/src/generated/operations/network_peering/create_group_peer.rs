@@ -117,6 +117,7 @@ impl crate::runtime::Waitable for CreateGroupPeerV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetGroupPeerV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -136,6 +137,7 @@ impl crate::runtime::Waitable for CreateGroupPeerV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(
         resource: &crate::models::BaseNetworkPeeringConnectionSettings,
     ) -> Option<&str> {
@@ -154,9 +156,11 @@ impl crate::runtime::Waitable for CreateGroupPeerV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
     ) -> Option<Self::Output> {

@@ -109,6 +109,7 @@ impl crate::runtime::Waitable for DeleteGroupPeerV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetGroupPeerV20230101 {
@@ -117,12 +118,14 @@ impl crate::runtime::Waitable for DeleteGroupPeerV20230101 {
             peer_id: self.peer_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(
         resource: &crate::models::BaseNetworkPeeringConnectionSettings,
     ) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
     ) -> Option<Self::Output> {

@@ -125,6 +125,7 @@ impl crate::runtime::Waitable for UpdateGroupPeerV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetGroupPeerV20230101 {
@@ -133,6 +134,7 @@ impl crate::runtime::Waitable for UpdateGroupPeerV20230101 {
             peer_id: self.peer_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(
         resource: &crate::models::BaseNetworkPeeringConnectionSettings,
     ) -> Option<&str> {
@@ -151,9 +153,11 @@ impl crate::runtime::Waitable for UpdateGroupPeerV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
     ) -> Option<Self::Output> {

@@ -125,6 +125,7 @@ impl crate::runtime::Waitable for CreateOnlineArchiveV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetOnlineArchiveV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -133,12 +134,15 @@ impl crate::runtime::Waitable for CreateOnlineArchiveV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::BackupOnlineArchive>,
     ) -> Option<Self::Output> {

@@ -122,6 +122,7 @@ impl crate::runtime::Waitable for DeleteOnlineArchiveV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetOnlineArchiveV20230101 {
@@ -131,10 +132,12 @@ impl crate::runtime::Waitable for DeleteOnlineArchiveV20230101 {
             cluster_name: self.cluster_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::BackupOnlineArchive) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::BackupOnlineArchive>,
     ) -> Option<Self::Output> {

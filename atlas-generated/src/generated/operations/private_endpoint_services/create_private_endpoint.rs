@@ -136,6 +136,7 @@ impl crate::runtime::Waitable for CreatePrivateEndpointV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetPrivateEndpointV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -181,6 +182,7 @@ impl crate::runtime::Waitable for CreatePrivateEndpointV20230101 {
             endpoint_service_id: self.endpoint_service_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::PrivateLinkEndpoint) -> Option<&str> {
         Some(
             match resource {
@@ -197,9 +199,11 @@ impl crate::runtime::Waitable for CreatePrivateEndpointV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::PrivateLinkEndpoint>,
     ) -> Option<Self::Output> {

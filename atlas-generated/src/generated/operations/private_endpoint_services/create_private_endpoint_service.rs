@@ -119,6 +119,7 @@ impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetPrivateEndpointServiceV20230101 {
             group_id: self.group_id.as_str().to_owned(),
@@ -146,6 +147,7 @@ impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::EndpointService) -> Option<&str> {
         Some(
             match resource {
@@ -162,9 +164,11 @@ impl crate::runtime::Waitable for CreatePrivateEndpointServiceV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(resource: Option<crate::models::EndpointService>) -> Option<Self::Output> {
         resource
     }

@@ -133,6 +133,7 @@ impl crate::runtime::Waitable for DeletePrivateEndpointV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetPrivateEndpointV20230101 {
@@ -145,10 +146,12 @@ impl crate::runtime::Waitable for DeletePrivateEndpointV20230101 {
             endpoint_service_id: self.endpoint_service_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::PrivateLinkEndpoint) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::PrivateLinkEndpoint>,
     ) -> Option<Self::Output> {

@@ -124,6 +124,7 @@ impl crate::runtime::Waitable for DeletePrivateEndpointServiceV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetPrivateEndpointServiceV20230101 {
@@ -135,10 +136,12 @@ impl crate::runtime::Waitable for DeletePrivateEndpointServiceV20230101 {
             endpoint_service_id: self.endpoint_service_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::EndpointService) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(resource: Option<crate::models::EndpointService>) -> Option<Self::Output> {
         let _ = resource;
         Some(())

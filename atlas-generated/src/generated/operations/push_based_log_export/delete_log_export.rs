@@ -107,6 +107,7 @@ impl crate::runtime::Waitable for DeleteLogExportV20230101 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetLogExportV20230101 {
@@ -114,9 +115,11 @@ impl crate::runtime::Waitable for DeleteLogExportV20230101 {
             pretty: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::PushBasedLogExportProject) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::PushBasedLogExportProject>,
     ) -> Option<Self::Output> {

@@ -120,6 +120,7 @@ impl crate::runtime::Waitable for UpdateLogExportV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetLogExportV20230101 {
@@ -127,9 +128,11 @@ impl crate::runtime::Waitable for UpdateLogExportV20230101 {
             pretty: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::PushBasedLogExportProject) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::PushBasedLogExportProject>,
     ) -> Option<Self::Output> {

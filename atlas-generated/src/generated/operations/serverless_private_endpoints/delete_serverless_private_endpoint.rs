@@ -116,6 +116,7 @@ impl crate::runtime::Waitable for DeleteServerlessPrivateEndpointV20230101 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetServerlessPrivateEndpointV20230101 {
@@ -124,10 +125,12 @@ impl crate::runtime::Waitable for DeleteServerlessPrivateEndpointV20230101 {
             endpoint_id: self.endpoint_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ServerlessTenantEndpoint>,
     ) -> Option<Self::Output> {

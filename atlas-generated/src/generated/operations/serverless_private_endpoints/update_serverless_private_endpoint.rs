@@ -127,6 +127,7 @@ impl crate::runtime::Waitable for UpdateServerlessPrivateEndpointV20230101 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetServerlessPrivateEndpointV20230101 {
@@ -135,6 +136,7 @@ impl crate::runtime::Waitable for UpdateServerlessPrivateEndpointV20230101 {
             endpoint_id: self.endpoint_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::ServerlessTenantEndpoint) -> Option<&str> {
         Some(
             match resource {
@@ -147,9 +149,11 @@ impl crate::runtime::Waitable for UpdateServerlessPrivateEndpointV20230101 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::ServerlessTenantEndpoint>,
     ) -> Option<Self::Output> {

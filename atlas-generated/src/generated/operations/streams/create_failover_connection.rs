@@ -135,6 +135,7 @@ impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetStreamFailoverConnectionV20250312 {
             pretty: None,
@@ -153,6 +154,7 @@ impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
         Some(
             match resource {
@@ -166,9 +168,11 @@ impl crate::runtime::Waitable for CreateFailoverConnectionV20250312 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsFailoverConnection>,
     ) -> Option<Self::Output> {

@@ -125,6 +125,7 @@ impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         Ok(super::GetStreamConnectionV20230201 {
             group_id: self.group_id.as_str().to_owned(),
@@ -165,6 +166,7 @@ impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
                 .to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
         Some(
             match resource {
@@ -202,9 +204,11 @@ impl crate::runtime::Waitable for CreateStreamConnectionV20230201 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsConnection>,
     ) -> Option<Self::Output> {

@@ -111,6 +111,7 @@ impl crate::runtime::Waitable for DeletePrivateLinkConnectionV20230201 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetPrivateLinkConnectionV20230201 {
@@ -118,10 +119,12 @@ impl crate::runtime::Waitable for DeletePrivateLinkConnectionV20230201 {
             connection_id: self.connection_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsPrivateLinkConnection) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsPrivateLinkConnection>,
     ) -> Option<Self::Output> {

@@ -123,6 +123,7 @@ impl crate::runtime::Waitable for DeleteStreamConnectionV20230201 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamConnectionV20230201 {
@@ -131,10 +132,12 @@ impl crate::runtime::Waitable for DeleteStreamConnectionV20230201 {
             connection_name: self.connection_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsConnection>,
     ) -> Option<Self::Output> {

@@ -133,6 +133,7 @@ impl crate::runtime::Waitable for DeleteStreamFailoverConnectionV20250312 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamFailoverConnectionV20250312 {
@@ -143,10 +144,12 @@ impl crate::runtime::Waitable for DeleteStreamFailoverConnectionV20250312 {
             failover_connection_id: self.failover_connection_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsFailoverConnection>,
     ) -> Option<Self::Output> {

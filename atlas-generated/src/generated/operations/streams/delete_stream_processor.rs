@@ -123,6 +123,7 @@ impl crate::runtime::Waitable for DeleteStreamProcessorV20240530 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamProcessorV20240530 {
@@ -132,10 +133,12 @@ impl crate::runtime::Waitable for DeleteStreamProcessorV20240530 {
             processor_name: self.processor_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsProcessorWithStats>,
     ) -> Option<Self::Output> {

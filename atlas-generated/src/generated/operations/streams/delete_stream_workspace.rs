@@ -110,6 +110,7 @@ impl crate::runtime::Waitable for DeleteStreamWorkspaceV20230201 {
         ends_when_gone: true,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamWorkspaceV20230201 {
@@ -118,10 +119,12 @@ impl crate::runtime::Waitable for DeleteStreamWorkspaceV20230201 {
             include_connections: None,
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsTenant) -> Option<&str> {
         let _ = resource;
         None
     }
+    #[inline]
     fn output(resource: Option<crate::models::StreamsTenant>) -> Option<Self::Output> {
         let _ = resource;
         Some(())

@@ -124,6 +124,7 @@ impl crate::runtime::Waitable for StartStreamProcessorV20240530 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamProcessorV20240530 {
@@ -133,9 +134,11 @@ impl crate::runtime::Waitable for StartStreamProcessorV20240530 {
             processor_name: self.processor_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsProcessorWithStats>,
     ) -> Option<Self::Output> {

@@ -146,6 +146,7 @@ impl crate::runtime::Waitable for StartStreamProcessorWithV20250312 {
         ends_when_gone: false,
         after_change: false,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamProcessorV20240530 {
@@ -155,9 +156,11 @@ impl crate::runtime::Waitable for StartStreamProcessorWithV20250312 {
             processor_name: self.processor_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsProcessorWithStats) -> Option<&str> {
         Some(resource.state.as_ref()?.as_str())
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsProcessorWithStats>,
     ) -> Option<Self::Output> {

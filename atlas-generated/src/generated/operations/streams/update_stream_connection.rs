@@ -134,6 +134,7 @@ impl crate::runtime::Waitable for UpdateStreamConnectionV20230201 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamConnectionV20230201 {
@@ -142,6 +143,7 @@ impl crate::runtime::Waitable for UpdateStreamConnectionV20230201 {
             connection_name: self.connection_name.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsConnection) -> Option<&str> {
         Some(
             match resource {
@@ -179,9 +181,11 @@ impl crate::runtime::Waitable for UpdateStreamConnectionV20230201 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsConnection>,
     ) -> Option<Self::Output> {

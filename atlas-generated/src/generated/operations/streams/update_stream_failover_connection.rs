@@ -144,6 +144,7 @@ impl crate::runtime::Waitable for UpdateStreamFailoverConnectionV20250312 {
         ends_when_gone: false,
         after_change: true,
     };
+    #[inline]
     fn poll_request(&self, answer: &Self::Success) -> Result<Self::Poll, &'static str> {
         let _ = answer;
         Ok(super::GetStreamFailoverConnectionV20250312 {
@@ -154,6 +155,7 @@ impl crate::runtime::Waitable for UpdateStreamFailoverConnectionV20250312 {
             failover_connection_id: self.failover_connection_id.as_str().to_owned(),
         })
     }
+    #[inline]
     fn state(resource: &crate::models::StreamsFailoverConnection) -> Option<&str> {
         Some(
             match resource {
@@ -167,9 +169,11 @@ impl crate::runtime::Waitable for UpdateStreamFailoverConnectionV20250312 {
             },
         )
     }
+    #[inline]
     fn answer_state(answer: &Self::Success) -> Option<&str> {
         <Self as crate::runtime::Waitable>::state(answer)
     }
+    #[inline]
     fn output(
         resource: Option<crate::models::StreamsFailoverConnection>,
     ) -> Option<Self::Output> {
