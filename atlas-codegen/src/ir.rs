@@ -28,6 +28,9 @@ pub struct Ir {
     /// Set by the shared-names pass: inline types several types' properties use, renamed
     /// after what the uses share (see the report).
     pub shared_types: Vec<SharedType>,
+    /// Set by the families pass: the collections and their items, with the operations
+    /// on them (what a fake Atlas keeps state for).
+    pub families: Vec<Family>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,
@@ -61,6 +64,34 @@ impl Ir {
             }
         }
         ty
+    }
+}
+
+/// A collection and its items: `POST`/`GET` on `collection`, `GET`/`PATCH`/`PUT`/`DELETE`
+/// on `collection/{key_param}`. Each operation is an index into [`Ir::operations`].
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// `/api/atlas/v2/groups/{groupId}/clusters`.
+    pub collection: String,
+    /// The item's path parameter: `clusterName`.
+    pub key_param: String,
+    /// The field of the item's answer holding the key (`name`), when one does.
+    pub key_field: Option<String>,
+    pub create: Option<usize>,
+    pub list: Option<usize>,
+    pub get: usize,
+    /// `PATCH`, then `PUT`, of the item.
+    pub update: Vec<usize>,
+    pub delete: Option<usize>,
+}
+
+impl Family {
+    /// Every operation of the family.
+    pub fn operations(&self) -> impl Iterator<Item = usize> + '_ {
+        [self.create, self.list, Some(self.get), self.delete]
+            .into_iter()
+            .flatten()
+            .chain(self.update.iter().copied())
     }
 }
 

@@ -52,6 +52,7 @@ pub(crate) fn emit(
     );
     completeness.push_str(&lists(ir));
     completeness.push_str(&long_running(ir));
+    completeness.push_str(&families(ir));
     completeness.push_str(&features(ir));
     completeness.push_str("\n## Parameters typed requests leave out\n\n");
     if ir.left_out.is_empty() {
@@ -374,6 +375,51 @@ fn long_running(ir: &Ir) -> String {
             "| operation | versions | polled with | ends at |\n| --- | --- | --- | --- |\n",
         );
         out.push_str(&rows);
+    }
+    out
+}
+
+/// The resource families: how many, what each can do, and the operations outside any.
+fn families(ir: &Ir) -> String {
+    let families = &ir.families;
+    let count =
+        |has: &dyn Fn(&crate::ir::Family) -> bool| families.iter().filter(|f| has(f)).count();
+    let served: std::collections::BTreeSet<usize> =
+        families.iter().flat_map(|f| f.operations()).collect();
+    let mut out = String::from(
+        "\n## Resource families\n\nA family is a collection and its items: an item path \
+         `<collection>/{key}` with a `GET`, whose collection has a `POST` or a `GET`; its \
+         operations create, list, read, change and delete the items, and the key is a field of \
+         the item the key parameter names (`clusterName` → `name`).\n\n",
+    );
+    if families.is_empty() {
+        out.push_str("None.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "| what | count |\n| --- | --- |\n| families | {} |\n| with a create (`POST`) | {} |\n\
+         | with a list (`GET`) | {} |\n| with an update (`PATCH` or `PUT`) | {} |\n\
+         | with a delete | {} |\n| whose key is a field of the item | {} |\n\
+         | operations in a family | {} of {} |\n",
+        families.len(),
+        count(&|f| f.create.is_some()),
+        count(&|f| f.list.is_some()),
+        count(&|f| !f.update.is_empty()),
+        count(&|f| f.delete.is_some()),
+        count(&|f| f.key_field.is_some()),
+        served.len(),
+        ir.operations.len(),
+    ));
+    let keyless: Vec<String> = families
+        .iter()
+        .filter(|f| f.key_field.is_none())
+        .map(|f| format!("`{}/{{{}}}`", f.collection, f.key_param))
+        .collect();
+    if !keyless.is_empty() {
+        out.push_str(&format!(
+            "\nItems whose answer has no field for their key: {}.\n",
+            keyless.join(", ")
+        ));
     }
     out
 }

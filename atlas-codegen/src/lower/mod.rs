@@ -27,6 +27,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         left_out: lowered.left_out,
         narrowed: Vec::new(),
         shared_types: Vec::new(),
+        families: Vec::new(),
         components: b.components,
         fallbacks: b.fallbacks,
         component_response_examples,

@@ -18,7 +18,7 @@
 //!    [`request_aliases`] keeps the names published before for those of an operation the
 //!    spec renamed, as deprecated aliases;
 //! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
-//!     reads one;
+//!     reads one, and [`families`] which operations act on one collection and its items;
 //! 11. [`features`] decides which cargo features (a feature per tag) compile each model;
 //! 12. [`secrets`] marks the fields and parameters whose values `Debug` hides;
 //! 13. [`type_aliases`] keeps the names published before for types the spec renamed (same
@@ -32,6 +32,7 @@ mod context;
 mod cycles;
 mod defaults;
 mod endpoints;
+pub(crate) mod families;
 pub(crate) mod features;
 pub(crate) mod pagination;
 mod published_names;
@@ -67,6 +68,7 @@ pub fn run(ir: &mut Ir, published: Option<&Surface>) {
         request_aliases::alias_renamed_requests(ir, published);
     }
     pagination::plan_pagination(ir);
+    families::find_families(ir);
     features::gate_models(ir);
     secrets::mark_secrets(ir);
     if let Some(published) = published {

@@ -183,6 +183,7 @@ mod tests {
             fallbacks: Vec::new(),
             left_out: Vec::new(),
             narrowed: Vec::new(),
+            families: Vec::new(),
             shared_types: Vec::new(),
             component_response_examples: Vec::new(),
             spec_title: String::new(),
