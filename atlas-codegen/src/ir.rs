@@ -640,6 +640,17 @@ pub enum FieldStep {
     },
 }
 
+impl OperationVersion {
+    /// The type of the first success of the version's main request type, when it is JSON:
+    /// what a caller of the main request type gets.
+    pub fn main_success_json(&self) -> Option<&TypeRef> {
+        match &self.endpoints.first()?.success.cases().first()?.body {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
 /// Whether an (operation, version) is a list: its request takes `pageNum` and
 /// `itemsPerPage` query parameters.
 #[derive(Debug, Clone, Default)]

@@ -6,8 +6,8 @@ use quote::quote;
 
 use super::tokens::{ident, type_tokens};
 use crate::ir::{
-    ArmText, BranchArm, FieldStep, Ir, OperationVersion, Presence, ResponseBody, TypeRef,
-    WaitExpect, WaitSource, Waiter,
+    ArmText, BranchArm, FieldStep, Ir, OperationVersion, Presence, TypeRef, WaitExpect, WaitSource,
+    Waiter,
 };
 
 /// The impl for the version's main request type. Its functions are `#[inline]`, as the
@@ -20,7 +20,7 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
     let poll_name = ident(&poll_version.endpoints[0].type_name);
     let poll = quote!(super::#poll_name);
     let poll_id = &polled.operation_id;
-    let poll_type = json_success(poll_version);
+    let poll_type = poll_version.main_success_json();
     let resource = match poll_type {
         Some(ty) => type_tokens(ir, ty),
         None => quote!(<#poll as crate::runtime::Endpoint>::Success),
@@ -86,7 +86,7 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
     };
     let answer_state = w.answer_state.as_ref().map(|path| {
         // An answer of the polled type reads its state as a poll does.
-        let text = if poll_type.is_some() && json_success(v) == poll_type {
+        let text = if poll_type.is_some() && v.main_success_json() == poll_type {
             quote!(<Self as crate::runtime::Waitable>::state(answer))
         } else {
             let text = text_at(ir, quote!(answer), &path.steps, &Missing::ReturnNone);
@@ -127,14 +127,6 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
                 #output_fn
             }
         }
-    }
-}
-
-/// The JSON type of the first success of a version's main request type.
-fn json_success(v: &OperationVersion) -> Option<&TypeRef> {
-    match v.endpoints[0].success.cases().first().map(|c| &c.body) {
-        Some(ResponseBody::Json(ty)) => Some(ty),
-        _ => None,
     }
 }
 

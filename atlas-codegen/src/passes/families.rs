@@ -9,7 +9,7 @@
 //! `id`, `_id` or the name in another case for an `…Id` one (`indexId` → `indexID`). An
 //! answer that is a union has it when every branch has it.
 
-use crate::ir::{Family, Ir, Method, OperationVersion, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Family, Ir, Method, OperationVersion, TypeKind, TypeRef};
 
 pub fn find_families(ir: &mut Ir) {
     let mut families = Vec::new();
@@ -66,10 +66,7 @@ fn main_version(op: &crate::ir::Operation) -> Option<&OperationVersion> {
 
 /// The wire name of the field of the item's answer that holds `key`.
 fn key_field(ir: &Ir, version: Option<&OperationVersion>, key: &str) -> Option<String> {
-    let case = version?.endpoints.first()?.success.cases().first()?;
-    let ResponseBody::Json(ty) = &case.body else {
-        return None;
-    };
+    let ty = version?.main_success_json()?;
     let mut candidates = vec![key.to_owned()];
     if key.ends_with("Name") {
         candidates.push("name".to_owned());

@@ -101,10 +101,11 @@ fn resolve(
         .position(|v| v.version == version.version)
         .unwrap_or(file_version(ir, entry, poll)?);
     let args = arguments(ir, entry, &ir.operations[op], version, polled)?;
-    let resource_type = success_type(&polled.versions[poll_version]);
+    let resource_type = polled.versions[poll_version].main_success_json();
     let expect = expectation(ir, entry, resource_type)?;
     let answer_state = match &expect {
-        WaitExpect::State { path, .. } => success_type(version)
+        WaitExpect::State { path, .. } => version
+            .main_success_json()
             .and_then(|ty| field_path(ir, ty, &path.json).ok())
             .map(|(path, _)| path),
         WaitExpect::Gone => None,
@@ -140,15 +141,6 @@ fn file_version(ir: &Ir, entry: &Entry, poll: usize) -> Result<usize, CodegenErr
                 ),
             )
         })
-}
-
-/// The type of the first success of a version's main request type, when it is JSON.
-fn success_type(version: &OperationVersion) -> Option<&TypeRef> {
-    let case = version.endpoints.first()?.success.cases().first()?;
-    match &case.body {
-        crate::ir::ResponseBody::Json(ty) => Some(ty),
-        _ => None,
-    }
 }
 
 /// The GET's `new` arguments: its required parameters, all in the path, each from the
@@ -230,7 +222,7 @@ fn wait_source(
         });
     }
     if let Some(path) = source.strip_prefix("body:") {
-        let answer = success_type(version).ok_or_else(|| {
+        let answer = version.main_success_json().ok_or_else(|| {
             format!(
                 "`{}` {} answers with no JSON body to take `{path}` from",
                 target.operation_id, version.version
