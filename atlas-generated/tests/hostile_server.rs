@@ -9,6 +9,8 @@
 #[path = "common/allocations.rs"]
 mod allocations;
 mod common;
+#[path = "common/raw_http.rs"]
+mod raw_http;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -20,8 +22,10 @@ use atlas_generated::models::{CloudDatabaseUser, DatabaseUserRole, DatabaseUserR
 use atlas_generated::operations::{CreateDatabaseUser, GetCluster, GetInvoice, ListGroups};
 use atlas_generated::runtime::DecodeError;
 use futures_util::TryStreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use raw_http::read_request;
 
 const GROUP: &str = "5f1e2d3c4b5a69788796a5b4";
 
@@ -66,39 +70,6 @@ async fn raw_server(answer: Answer) -> (String, Arc<AtomicUsize>) {
         }
     });
     (base, requests)
-}
-
-/// Reads a request's head and body; the head as text.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut data = Vec::new();
-    let mut buffer = [0_u8; 4096];
-    let end = loop {
-        let n = stream.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buffer[..n]);
-        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..end]).into_owned();
-    let length: usize = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
-        })
-        .unwrap_or(0);
-    while data.len() < end + length {
-        let n = stream.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    Some(head)
 }
 
 /// An answer written whole after `delay`.

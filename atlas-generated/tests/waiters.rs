@@ -2,6 +2,9 @@
 //! walks a resource through its states, with what real polling meets on the way: a `503`
 //! HTML page, a connection closed before the answer, a body cut short, a `429`.
 
+#[path = "common/raw_http.rs"]
+mod raw_http;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,8 +19,10 @@ use atlas_generated::operations::{
     UpdateCluster,
 };
 use futures_util::TryStreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use raw_http::read_request;
 
 const GROUP: &str = "5f1e2d3c4b5a69788796a5b4";
 
@@ -68,7 +73,10 @@ impl Fake {
     }
 
     async fn serve(self: Arc<Self>, mut stream: TcpStream) {
-        let Some(line) = read_request(&mut stream).await else {
+        let Some(line) = read_request(&mut stream)
+            .await
+            .and_then(|head| head.lines().next().map(str::to_owned))
+        else {
             return;
         };
         self.seen.lock().unwrap().push(line.clone());
@@ -106,39 +114,6 @@ fn response(status: u16, content_type: &str, body: &str, length: usize) -> Strin
     format!(
         "HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\n\r\n{body}"
     )
-}
-
-/// Reads a request's head and body; its first line.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut data = Vec::new();
-    let mut buffer = [0_u8; 4096];
-    let end = loop {
-        let n = stream.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buffer[..n]);
-        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..end]).into_owned();
-    let length: usize = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
-        })
-        .unwrap_or(0);
-    while data.len() < end + length {
-        let n = stream.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    head.lines().next().map(str::to_owned)
 }
 
 /// A client without retries of its own, so that every failure reaches the wait; every
