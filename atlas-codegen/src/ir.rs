@@ -73,19 +73,41 @@ impl Ir {
 pub struct Family {
     /// `/api/atlas/v2/groups/{groupId}/clusters`.
     pub collection: String,
-    /// The item's path parameter: `clusterName`.
-    pub key_param: String,
-    /// The field of the item's answer holding the key (`name`), when one does.
-    pub key_field: Option<String>,
+    /// The item's path parameters after the collection, and the field of the item's
+    /// answer each names (`clusterName` → `name`), when one does: one for most items, two
+    /// for a database user (`{databaseName}/{username}`), none for a singleton, whose
+    /// collection is its own path (`…/backupCompliancePolicy`).
+    pub keys: Vec<ItemKey>,
     pub create: Option<usize>,
     pub list: Option<usize>,
     pub get: usize,
     /// `PATCH`, then `PUT`, of the item.
     pub update: Vec<usize>,
     pub delete: Option<usize>,
+    /// The `errorCode` of a `404` for a missing item: the collection's last word made
+    /// singular, `CLUSTER_NOT_FOUND` for `…/clusters`, as Atlas names them.
+    pub not_found_code: String,
+    /// The read-only fields of the item's answer that the spec gives an example, each with
+    /// its first example: what the server fills in, the way the spec shows it.
+    pub read_only_examples: Vec<(String, serde_json::Value)>,
+    /// The `writeOnly` fields of the item: a create or update takes them, no answer
+    /// gives them back.
+    pub write_only: Vec<String>,
+}
+
+/// A path parameter that addresses an item of its collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKey {
+    pub param: String,
+    pub field: Option<String>,
 }
 
 impl Family {
+    /// Whether every key of an item is a field of it.
+    pub fn keys_are_fields(&self) -> bool {
+        self.keys.iter().all(|k| k.field.is_some())
+    }
+
     /// Every operation of the family.
     pub fn operations(&self) -> impl Iterator<Item = usize> + '_ {
         [self.create, self.list, Some(self.get), self.delete]
@@ -558,6 +580,18 @@ pub struct Waiter {
     pub after_change: bool,
     /// The state at the same path in the operation's own answer, when it has one.
     pub answer_state: Option<FieldPath>,
+    /// The state the resource shows while the work runs (`CREATING`, `DELETING`), at a
+    /// path of the polled answer, when the spec documents one: what a fake Atlas walks
+    /// the resource through before its target (or before the `404`).
+    pub passing: Option<PassingState>,
+}
+
+/// A state the polled resource goes through on its way to a wait's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassingState {
+    /// The JSON path as the file writes it: `$.stateName`, `$.statusName | $.status`.
+    pub path: String,
+    pub value: String,
 }
 
 /// One argument of the polling GET's `new`: text from the request or its answer, given as
@@ -590,6 +624,9 @@ pub enum WaitExpect {
         path: FieldPath,
         targets: Vec<String>,
         failures: Vec<String>,
+        /// Every value the state's enum lists, in its order (in every branch of a union);
+        /// empty for a state without an enum.
+        documented: Vec<String>,
     },
 }
 

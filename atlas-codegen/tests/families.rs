@@ -17,8 +17,10 @@ fn collections_and_their_items_make_families_with_their_key_fields() {
             let update: Vec<_> = f.update.iter().map(|&i| id(Some(i))).collect();
             (
                 f.collection.as_str(),
-                f.key_param.as_str(),
-                f.key_field.as_deref(),
+                f.keys
+                    .iter()
+                    .map(|k| (k.param.as_str(), k.field.as_deref()))
+                    .collect::<Vec<_>>(),
                 id(f.create),
                 id(Some(f.get)),
                 update,
@@ -31,30 +33,40 @@ fn collections_and_their_items_make_families_with_their_key_fields() {
         [
             (
                 "/api/atlas/v2/groups/{groupId}/clusters",
-                "clusterName",
-                Some("name"),
+                vec![("clusterName", Some("name"))],
                 Some("createCluster"),
                 Some("getCluster"),
                 vec![Some("updateCluster")],
                 Some("deleteCluster"),
             ),
             (
+                "/api/atlas/v2/groups/{groupId}/endpoints",
+                // Two keys after the collection, each a field of the item.
+                vec![
+                    ("cloudProvider", Some("cloudProvider")),
+                    ("endpointId", Some("id"))
+                ],
+                Some("createEndpoint"),
+                Some("getEndpoint"),
+                vec![],
+                None,
+            ),
+            (
                 "/api/atlas/v2/groups/{groupId}/indexes",
-                "indexId",
-                // Each branch of the union names it so.
-                Some("indexID"),
+                // Each branch of the union names it `indexID`.
+                vec![("indexId", Some("indexID"))],
                 Some("createIndex"),
                 Some("getIndex"),
                 vec![],
                 None,
             ),
         ],
-        "`/endpoints/{{cloudProvider}}/{{endpointId}}` is no item of `/endpoints`"
+        "`/endpoints/{{cloudProvider}}/{{endpointId}}` is an item of `/endpoints`, by two keys"
     );
     let report = &generated.files["reports/completeness.md"];
-    assert!(report.contains("| families | 2 |"), "{report}");
+    assert!(report.contains("| families | 3 |"), "{report}");
     assert!(
-        report.contains("| operations in a family | 6 of 8 |"),
+        report.contains("| operations in a family | 8 of 8 |"),
         "{report}"
     );
 }

@@ -161,6 +161,20 @@ pub fn build_request(
     (entry.build)(&mut args)
 }
 
+/// The typed request `E` built from JSON arguments, as [`build_request`] builds it: for
+/// tests that drive every request type of a kind (the waiters) from the same samples.
+///
+/// # Errors
+///
+/// As [`build_request`].
+#[doc(hidden)]
+pub fn typed_request<E: DynamicEndpoint>(args: &Value) -> Result<E, DynamicError> {
+    let mut args = Args::new(args)?;
+    let endpoint = E::from_args(&mut args)?;
+    args.finish()?;
+    Ok(endpoint)
+}
+
 /// Decodes a request body of `operation_id` in `api_version` into its typed model and
 /// encodes it back to JSON, so that a caller can compare the two.
 ///

@@ -45,6 +45,9 @@ pub mod dynamic;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 /// The README's examples, compiled and run as doctests so that they stay true.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -139,10 +139,12 @@ fn lib_rs(krate: &ScratchCrate) -> String {
     text
 }
 
+/// A scratch crate's manifest. It declares `testing`, which the generated code gates the
+/// fake Atlas's tables on, without the kit: scratch crates never enable it.
 fn manifest(krate: &ScratchCrate, dependencies: &str) -> String {
     format!(
         "[package]\nname = {:?}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\", \"full\"]\ndynamic = []\n{}\n{dependencies}",
+         [lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\", \"full\"]\ndynamic = []\ntesting = []\n{}\n{dependencies}",
         krate.name, krate.features
     )
 }

@@ -41,6 +41,8 @@ pub(crate) fn jobs(ir: &Ir) -> Vec<Job<'_>> {
                 pub mod registry;
                 #[cfg(feature = "dynamic")]
                 pub(crate) mod dynamic;
+                #[cfg(feature = "testing")]
+                pub(crate) mod testing;
             })
         },
     ));
@@ -49,6 +51,9 @@ pub(crate) fn jobs(ir: &Ir) -> Vec<Job<'_>> {
     }));
     jobs.push(Job::new("src/generated/dynamic.rs", "#/paths", || {
         Ok(tables::emit_dynamic(ir))
+    }));
+    jobs.push(Job::new("src/generated/testing.rs", "#/paths", || {
+        Ok(tables::emit_testing(ir))
     }));
     jobs
 }

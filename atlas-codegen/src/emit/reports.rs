@@ -341,6 +341,7 @@ fn long_running(ir: &Ir) -> String {
                 path,
                 targets,
                 failures,
+                ..
             } => {
                 let mut text = format!("`{}` in {}", path.json, targets.join(", "));
                 if !failures.is_empty() {
@@ -351,6 +352,10 @@ fn long_running(ir: &Ir) -> String {
                 }
                 text
             }
+        };
+        let ends = match &first.passing {
+            Some(p) => format!("{ends}; a fake shows `{}` = {} meanwhile", p.path, p.value),
+            None => ends,
         };
         rows.push_str(&format!(
             "| `{}` | {} | `{}` | {ends} |\n",
@@ -388,32 +393,42 @@ fn families(ir: &Ir) -> String {
         families.iter().flat_map(|f| f.operations()).collect();
     let mut out = String::from(
         "\n## Resource families\n\nA family is a collection and its items: an item path \
-         `<collection>/{key}` with a `GET`, whose collection has a `POST` or a `GET`; its \
+         `<collection>/{key}` (or several keys: `{databaseName}/{username}`) with a `GET`, whose collection has a `POST` or a `GET`; its \
          operations create, list, read, change and delete the items, and the key is a field of \
-         the item the key parameter names (`clusterName` → `name`).\n\n",
+         the item the key parameter names (`clusterName` → `name`). A singleton is a path \
+         that ends in a word, with a `GET` that answers an object and a `POST`, `PUT` or \
+         `PATCH` (`…/backupCompliancePolicy`): one item, without a key. The `testing` \
+         feature's fake Atlas keeps the items of every family, and walks those of the \
+         long-running operations through their states; it answers the other operations \
+         `501`.\n\n",
     );
     if families.is_empty() {
         out.push_str("None.\n");
         return out;
     }
     out.push_str(&format!(
-        "| what | count |\n| --- | --- |\n| families | {} |\n| with a create (`POST`) | {} |\n\
+        "| what | count |\n| --- | --- |\n| families | {} |\n| singletons | {} |\n| with a create (`POST`) | {} |\n\
          | with a list (`GET`) | {} |\n| with an update (`PATCH` or `PUT`) | {} |\n\
-         | with a delete | {} |\n| whose key is a field of the item | {} |\n\
+         | with a delete | {} |\n| whose key is a field of the item | {} of {} |\n\
          | operations in a family | {} of {} |\n",
         families.len(),
+        count(&|f| f.keys.is_empty()),
         count(&|f| f.create.is_some()),
         count(&|f| f.list.is_some()),
         count(&|f| !f.update.is_empty()),
         count(&|f| f.delete.is_some()),
-        count(&|f| f.key_field.is_some()),
+        count(&|f| !f.keys.is_empty() && f.keys_are_fields()),
+        count(&|f| !f.keys.is_empty()),
         served.len(),
         ir.operations.len(),
     ));
     let keyless: Vec<String> = families
         .iter()
-        .filter(|f| f.key_field.is_none())
-        .map(|f| format!("`{}/{{{}}}`", f.collection, f.key_param))
+        .filter(|f| !f.keys_are_fields())
+        .map(|f| {
+            let keys: Vec<String> = f.keys.iter().map(|k| format!("{{{}}}", k.param)).collect();
+            format!("`{}/{}`", f.collection, keys.join("/"))
+        })
         .collect();
     if !keyless.is_empty() {
         out.push_str(&format!(

@@ -71,6 +71,7 @@ pub fn waitable_impl(ir: &Ir, v: &OperationVersion, w: &Waiter) -> TokenStream {
             path,
             targets,
             failures,
+            ..
         } => (
             resource.clone(),
             quote!(resource),
@@ -227,6 +228,7 @@ pub fn waiter_doc(ir: &Ir, w: &Waiter) -> String {
             path,
             targets,
             failures,
+            ..
         } => {
             let list = |values: &[String]| {
                 values

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use crate::error::CodegenError;
 use crate::ir::{
     ArmText, BranchArm, FieldPath, FieldStep, Ir, Method, Operation, OperationVersion,
-    ParamLocation, TypeId, TypeKind, TypeRef, VariantTag, WaitArg, WaitExpect, WaitSource, Waiter,
+    ParamLocation, PassingState, TypeId, TypeKind, TypeRef, VariantTag, WaitArg, WaitExpect,
+    WaitSource, Waiter,
 };
 use crate::waiters::{Entry, MatchText, Waiters};
 
@@ -36,10 +37,95 @@ pub fn attach_waiters(ir: &mut Ir, waiters: &Waiters) -> Result<(), CodegenError
             planned.push((op, index, waiter));
         }
     }
-    for (op, version, waiter) in planned {
+    let passing: Vec<Option<PassingState>> = planned
+        .iter()
+        .map(|(op, _, waiter)| passing_state(ir.operations[*op].method, waiter, &planned))
+        .collect();
+    for ((op, version, mut waiter), passing) in planned.into_iter().zip(passing) {
+        waiter.passing = passing;
         ir.operations[op].versions[version].waiter = Some(waiter);
     }
     Ok(())
+}
+
+/// Words of the states a resource passes through while each method's work runs, most
+/// telling first: a create's `CREATING`, an update's `UPDATING`, a delete's `DELETING`.
+const PASSING_WORDS: &[(Method, &[&str])] = &[
+    (
+        Method::Post,
+        &[
+            "CREATING",
+            "INITIATING",
+            "PENDING",
+            "CREAT",
+            "INITIAT",
+            "PROVISION",
+            "QUEUED",
+            "STARTING",
+            "PROGRESS",
+            "RUNNING",
+            "WORKING",
+        ],
+    ),
+    (Method::Patch, UPDATE_WORDS),
+    (Method::Put, UPDATE_WORDS),
+    (
+        Method::Delete,
+        &["DELETING", "TERMINATING", "DELET", "TERMINAT"],
+    ),
+];
+
+/// The words of an update's passing state; also those of an action (`POST`) that changes
+/// an existing resource.
+const UPDATE_WORDS: &[&str] = &[
+    "UPDATING", "REPAIR", "UPDAT", "PENDING", "PROGRESS", "WORKING",
+];
+
+/// Words of a state that ends in failure, never one passed through.
+const FAILURE_WORDS: &[&str] = &["FAIL", "ERROR", "REJECT", "CANCEL"];
+
+/// The state a resource shows while `waiter`'s work runs: of its own state's values (for a
+/// `404` wait, of another wait on the same GET), the first that is neither a target nor a
+/// failure (nor named like one) and has the earliest of the method's [`PASSING_WORDS`]
+/// ([`UPDATE_WORDS`] for a change of an existing resource).
+fn passing_state(
+    method: Method,
+    waiter: &Waiter,
+    planned: &[(usize, usize, Waiter)],
+) -> Option<PassingState> {
+    let words = match PASSING_WORDS.iter().find(|(m, _)| *m == method)?.1 {
+        _ if waiter.after_change => UPDATE_WORDS,
+        words => words,
+    };
+    let states =
+        std::iter::once(waiter).chain(planned.iter().map(|(_, _, other)| other).filter(|other| {
+            other.poll == waiter.poll && matches!(waiter.expect, WaitExpect::Gone)
+        }));
+    states
+        .filter_map(|w| match &w.expect {
+            WaitExpect::State {
+                path,
+                targets,
+                failures,
+                documented,
+            } => {
+                let value = words.iter().find_map(|word| {
+                    documented
+                        .iter()
+                        .filter(|v| !targets.contains(v) && !failures.contains(v))
+                        .map(|v| (v, v.to_ascii_uppercase()))
+                        .filter(|(_, upper)| !FAILURE_WORDS.iter().any(|w| upper.contains(w)))
+                        .find(|(_, upper)| upper.contains(word))
+                        .map(|(v, _)| v)
+                })?;
+                Some(PassingState {
+                    path: path.json.clone(),
+                    value: value.clone(),
+                })
+            }
+            WaitExpect::Gone => None,
+        })
+        .next()
 }
 
 fn find_target(ir: &Ir, entry: &Entry) -> Result<usize, CodegenError> {
@@ -118,6 +204,7 @@ fn resolve(
         expect,
         after_change: text.after_change,
         answer_state,
+        passing: None,
     })
 }
 
@@ -265,11 +352,18 @@ fn expectation(
             })?;
             let (path, values) = field_path(ir, resource, &state.path)
                 .map_err(|why| CodegenError::at(entry.at("expect/match/path"), why))?;
+            let mut documented: Vec<String> = Vec::new();
+            for value in values.iter().flatten().flatten() {
+                if !documented.contains(value) {
+                    documented.push(value.clone());
+                }
+            }
             check_values(entry, state, values)?;
             Ok(WaitExpect::State {
                 path,
                 targets: state.values.clone(),
                 failures: expect.failure.clone(),
+                documented,
             })
         }
         _ => Err(CodegenError::at(

@@ -9,6 +9,7 @@
 //! - `tags`: every variant of every discriminated union, with each of its tags.
 //! - `recursion`: every type that can hold itself, with the JSON that nests it.
 //! - `redaction`: every secret field of the models, which `Debug` must hide.
+//! - `waiters`: every long-running request type, for the fake Atlas to walk.
 
 mod example_sites;
 mod examples;
@@ -17,6 +18,7 @@ mod redaction;
 mod requests;
 pub mod samples;
 mod tags;
+mod waiters;
 
 use openapiv3::OpenAPI;
 
@@ -75,6 +77,11 @@ impl Tests {
                 "tests/generated/redaction.rs",
                 "every secret field of the models",
                 move || Ok(redaction::emit(ir)),
+            ),
+            Job::new(
+                "tests/generated/fake_waiters.rs",
+                "spec/waiters.yaml",
+                move || Ok(waiters::emit(ir)),
             ),
         ]
     }

@@ -35,6 +35,8 @@ mod meta;
 mod oauth;
 mod pacing;
 mod retry;
+#[cfg(feature = "testing")]
+mod transport;
 mod wait;
 
 use std::collections::VecDeque;
@@ -55,6 +57,8 @@ pub use credentials::Credentials;
 pub use error::{Error, ErrorBody, ErrorKind};
 pub use meta::{RateLimit, ResponseMeta, WithMeta};
 pub use retry::RetryPolicy;
+#[cfg(feature = "testing")]
+pub use transport::{Network, Transport, TransportFuture, TransportResult};
 pub use wait::{Observed, Resource, Wait, WaitError};
 
 use crate::runtime::request::dot_segment;
@@ -93,6 +97,9 @@ struct Inner {
     default_headers: HeaderMap,
     /// Spaces requests as Atlas's rate-limit headers say the budget runs low.
     pacer: Option<Pacer>,
+    /// Answers requests in place of `http`.
+    #[cfg(feature = "testing")]
+    transport: Option<Arc<dyn Transport>>,
 }
 
 /// How much a server can make the client hold, and how many requests it sends at once.
@@ -149,6 +156,8 @@ pub struct ClientBuilder {
     token_from: Option<Client>,
     /// The window Atlas's rate limits count in, when requests are paced.
     pacing_window: Option<Duration>,
+    #[cfg(feature = "testing")]
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Default for ClientBuilder {
@@ -166,6 +175,8 @@ impl Default for ClientBuilder {
             default_headers: HeaderMap::new(),
             token_from: None,
             pacing_window: None,
+            #[cfg(feature = "testing")]
+            transport: None,
         }
     }
 }
@@ -188,6 +199,18 @@ impl ClientBuilder {
     /// [`ErrorKind::Config`], naming the variables that are missing.
     pub fn from_env() -> Result<ClientBuilder, Error> {
         builder_from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Sends every request through `transport` instead of the network (cargo feature
+    /// `testing`): a [`Mock`](crate::testing::Mock), a [`Replay`](crate::testing::Replay)
+    /// or a [`Recorder`](crate::testing::Recorder). Authentication, retries, timeouts and
+    /// decoding stay the client's; a service account's token still comes from the base URL
+    /// over the network, so a client with a transport usually has no credentials.
+    #[cfg(feature = "testing")]
+    #[must_use]
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
     }
 
     /// Sends through `http`, your `reqwest` client (its TLS roots, proxy, pool, headers),
@@ -386,6 +409,8 @@ impl ClientBuilder {
                 limits: self.limits,
                 default_headers: self.default_headers,
                 pacer: self.pacing_window.map(Pacer::new),
+                #[cfg(feature = "testing")]
+                transport: self.transport,
             }),
             timeout: self.timeout,
         })
@@ -886,11 +911,25 @@ impl Client {
             .authenticate(builder, sent.method, sent.target, sent.body, auth)
             .await
             .map_err(Exchange::Failed)?;
-        let answer = exchange(builder, sent.limit).await?;
+        let answer = self.exchange(builder, sent.limit).await?;
         if let Some(pacer) = &self.inner.pacer {
             pacer.update(sent.endpoint, &answer.1);
         }
         Ok(answer)
+    }
+
+    /// Sends an authenticated request: over the network, or through the transport.
+    async fn exchange(
+        &self,
+        builder: reqwest::RequestBuilder,
+        limit: usize,
+    ) -> Result<Answer, Exchange> {
+        #[cfg(feature = "testing")]
+        if let Some(transport) = &self.inner.transport {
+            let request = builder.build().map_err(Exchange::NotSent)?;
+            return transport::exchange(transport.as_ref(), request, limit).await;
+        }
+        exchange(builder, limit).await
     }
 
     /// The longest the next attempt may take: the timeout, or what is left of the call's

@@ -6,3 +6,5 @@ pub mod operations;
 pub mod registry;
 #[cfg(feature = "dynamic")]
 pub(crate) mod dynamic;
+#[cfg(feature = "testing")]
+pub(crate) mod testing;
