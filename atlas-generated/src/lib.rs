@@ -18,6 +18,9 @@
 //!   pagination. Without default features the crate is sans-IO only.
 //! - `dynamic` (cargo feature `dynamic`): building requests and decoding bodies by
 //!   operation id with JSON arguments, through the typed layer.
+//! - `testing` (cargo feature `testing`, for dev-dependencies): a fake Atlas on 127.0.0.1
+//!   that keeps state per resource family, mocks by operation type, and cassettes
+//!   recorded and replayed with secrets scrubbed.
 //!
 //! Each tag is a cargo feature named like its module under [`operations`] (`clusters`,
 //! `atlas_search`, …), compiling the tag's operations and the models they use; `full`, a

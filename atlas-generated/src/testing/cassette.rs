@@ -1,27 +1,4 @@
-//! Record and replay: a [`Recorder`] in front of any [`Transport`] writes each exchange as
-//! a line of JSON (a cassette), secrets scrubbed; a [`Replay`] serves a cassette offline.
-//!
-//! A line holds the operation and API version, the method, path and query, the request's
-//! and the answer's headers that matter, the status, and both bodies (JSON as JSON, other
-//! text as `bodyText`, bytes as `bodyBase64`):
-//!
-//! ```json
-//! {"operationId":"getGroupCluster","version":"2024-08-05","method":"GET","path":"/api/atlas/v2/groups/5f1e…/clusters/c0","query":null,"request":{"headers":{"accept":"application/vnd.atlas.2024-08-05+json"},"body":null},"response":{"status":200,"headers":{"content-type":"application/vnd.atlas.2024-08-05+json"},"body":{"name":"c0"}}}
-//! ```
-//!
-//! What never reaches a cassette:
-//! - the headers that authenticate: `Authorization`, `Cookie`, `Set-Cookie`,
-//!   `WWW-Authenticate` (a Digest nonce), and Digest's `401` challenges themselves (the
-//!   handshake, which a replay has no use for); a service account's token requests go
-//!   to the token endpoint outside the transport;
-//! - in request bodies, the value of every field the spec marks `writeOnly` or
-//!   `format: password`, or whose name says it is a credential (`reports/redacted.md`,
-//!   the fields whose `Debug` is redacted); in answers, the text of those the server may
-//!   send (a created API key's `privateKey`, a user's `password`);
-//! - the query parameters that are secrets;
-//! - optionally ([`Recorder::scrub_ids`]), every 24-digit hexadecimal id, each replaced by
-//!   a stand-in made from it (`ffffffff` and 16 digits of its FNV-1a hash), the same in
-//!   every place and every run, so that a replay finds it whatever order ids come in.
+//! Record and replay: [`Recorder`] writes cassettes, secrets scrubbed; [`Replay`] serves them.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -209,8 +186,32 @@ fn scrub_text(value: &mut Value) {
     }
 }
 
-/// A [`Transport`] that sends through another and writes each exchange to a cassette
-/// (see the [module](self)).
+/// A [`Transport`] that sends through another and writes each exchange as a line of JSON
+/// (a cassette), secrets scrubbed; a [`Replay`] serves a cassette offline.
+///
+/// A line holds the operation and API version, the method, path and query, the request's
+/// and the answer's headers that matter, the status, and both bodies (JSON as JSON, other
+/// text as `bodyText`, bytes as `bodyBase64`):
+///
+/// ```json
+/// {"operationId":"getGroupCluster","version":"2024-08-05","method":"GET","path":"/api/atlas/v2/groups/5f1e…/clusters/c0","query":null,"request":{"headers":{"accept":"application/vnd.atlas.2024-08-05+json"},"body":null},"response":{"status":200,"headers":{"content-type":"application/vnd.atlas.2024-08-05+json"},"body":{"name":"c0"}}}
+/// ```
+///
+/// What never reaches a cassette:
+/// - the headers that authenticate: `Authorization`, `Cookie`, `Set-Cookie`,
+///   `WWW-Authenticate` (a Digest nonce), and Digest's `401` challenges themselves (the
+///   handshake, which a replay has no use for); a service account's token requests go
+///   to the token endpoint outside the transport;
+/// - in request bodies, the value of every field the spec marks `writeOnly` or
+///   `format: password`, or whose name says it is a credential (`reports/redacted.md`,
+///   the fields whose `Debug` is redacted; [`secret_fields`](super::secret_fields)); in
+///   answers, the text of those the server may send (a created API key's `privateKey`, a
+///   user's `password`). Fields are matched by name, so a field of another model with a
+///   secret's name is scrubbed too;
+/// - the query parameters that are secrets;
+/// - optionally ([`Recorder::scrub_ids`]), every 24-digit hexadecimal id, each replaced by
+///   a stand-in made from it (`ffffffff` and 16 digits of its FNV-1a hash), the same in
+///   every place and every run, so that a replay finds it whatever order ids come in.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,18 +1,5 @@
-//! [`FakeAtlas`]: an Atlas on 127.0.0.1 that keeps what it is told, for tests.
-//!
-//! Each request goes through what Atlas does, in order:
-//! 1. the service account's token endpoint (`/api/oauth/token`, `/api/oauth/revoke`);
-//! 2. the test's rules ([`FakeAtlas::rule`]): a fault or an answer of its own;
-//! 3. authentication: a bearer token it issued, or a Digest answer to its challenge;
-//! 4. the route: an operation of the compiled tags, in an API version it has (`Accept`),
-//!    with a body that decodes as its request type;
-//! 5. the answer: the resource families keep state ([`store`](super::store)), walk
-//!    long-running resources through their states, and page lists; any other operation
-//!    is a `501` naming it.
-//!
-//! Every answer it gives decodes as the operation's declared outcome; one that would not
-//! is a `500` naming the decoding error, so that the fake never hands a test a body Atlas
-//! would not send.
+//! [`FakeAtlas`], an Atlas on 127.0.0.1 that keeps what it is told: its server, checks
+//! and credentials (the store keeps its resources).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -55,8 +42,22 @@ type Refused = Box<http::Response<Bytes>>;
 /// The realm of its Digest challenges, Atlas's.
 const REALM: &str = "MMS Public API";
 
-/// An Atlas on 127.0.0.1 for tests (see the [module](self)): stateful per resource family,
-/// strict about what it receives, and fallible on demand. It stops when dropped.
+/// An Atlas on 127.0.0.1 for tests: stateful per resource family, strict about what it
+/// receives, and fallible on demand. It stops when dropped.
+///
+/// Each request goes through what Atlas does, in order:
+/// 1. the service account's token endpoint (`/api/oauth/token`, `/api/oauth/revoke`);
+/// 2. the test's rules ([`FakeAtlas::rule`]): a fault or an answer of its own;
+/// 3. authentication: a bearer token it issued, or a Digest answer to its challenge;
+/// 4. the route: an operation of the compiled tags, in an API version it has (`Accept`),
+///    with a body that decodes as its request type;
+/// 5. the answer: the resource families ([`families`](super::families)) keep state, walk
+///    long-running resources through their states, and page lists; any other operation
+///    is a `501` naming it.
+///
+/// Every answer it gives decodes as the operation's declared outcome; one that would not
+/// is a `500` naming the decoding error, so that the fake never hands a test a body Atlas
+/// would not send.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]

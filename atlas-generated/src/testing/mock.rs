@@ -1,27 +1,4 @@
-//! Mocks without a server: a [`Transport`] that answers each request by the rule written
-//! for its operation type, with a typed value, an error or a fault.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), atlas_generated::client::Error> {
-//! use atlas_generated::models::Group;
-//! use atlas_generated::operations::{GetGroup, DeleteCluster};
-//! use atlas_generated::testing::{Mock, mock};
-//!
-//! let group: Group = atlas_generated::runtime::from_slice(
-//!     br#"{"name": "p1", "orgId": "32b6e34b3d91647abb20e7b8", "clusterCount": 0, "created": "2024-01-01T00:00:00Z"}"#,
-//! ).unwrap();
-//! let atlas = Mock::new()
-//!     .with(mock::<GetGroup>().returns(group))
-//!     .with(mock::<DeleteCluster>().fails(404, "CLUSTER_NOT_FOUND", "No cluster named c0."));
-//! let client = atlas.client();
-//! let got = client.send(&GetGroup::new("32b6e34b3d91647abb20e7b8")).await?;
-//! assert_eq!(got.name, "p1");
-//! let gone = client.send(&DeleteCluster::new("32b6e34b3d91647abb20e7b8", "c0")).await;
-//! assert_eq!(gone.unwrap_err().api_error().unwrap().error_code(), Some("CLUSTER_NOT_FOUND"));
-//! assert_eq!(atlas.received_for::<GetGroup>().len(), 1);
-//! # Ok(()) }
-//! ```
+//! [`Mock`]: a transport that answers by rules, by operation type.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -37,8 +14,31 @@ use crate::client::{Client, Transport, TransportFuture};
 use crate::runtime::json::{Json, to_vec};
 use crate::runtime::{DEFAULT_BASE_URL, Endpoint, NoContent};
 
-/// A transport that answers by rules (see the [module](self)). Clones share the rules and
-/// the requests received.
+/// Mocks without a server: a [`Transport`] that answers each request by the rule written
+/// for its operation type ([`mock`]), with a typed value, an error or a fault. Clones share
+/// the rules and the requests received.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), atlas_generated::client::Error> {
+/// use atlas_generated::models::Group;
+/// use atlas_generated::operations::{GetGroup, DeleteCluster};
+/// use atlas_generated::testing::{Mock, mock};
+///
+/// let group: Group = atlas_generated::runtime::from_slice(
+///     br#"{"name": "p1", "orgId": "32b6e34b3d91647abb20e7b8", "clusterCount": 0, "created": "2024-01-01T00:00:00Z"}"#,
+/// ).unwrap();
+/// let atlas = Mock::new()
+///     .with(mock::<GetGroup>().returns(group))
+///     .with(mock::<DeleteCluster>().fails(404, "CLUSTER_NOT_FOUND", "No cluster named c0."));
+/// let client = atlas.client();
+/// let got = client.send(&GetGroup::new("32b6e34b3d91647abb20e7b8")).await?;
+/// assert_eq!(got.name, "p1");
+/// let gone = client.send(&DeleteCluster::new("32b6e34b3d91647abb20e7b8", "c0")).await;
+/// assert_eq!(gone.unwrap_err().api_error().unwrap().error_code(), Some("CLUSTER_NOT_FOUND"));
+/// assert_eq!(atlas.received_for::<GetGroup>().len(), 1);
+/// # Ok(()) }
+/// ```
 ///
 /// A request no rule answers gets a `501` in Atlas's error shape, `errorCode`
 /// `NOT_MOCKED`, naming the operation and version, so that the test fails saying what it
