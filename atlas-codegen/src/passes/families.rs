@@ -4,8 +4,12 @@
 //! family; the report counts them.
 //!
 //! A family is an item path `<collection>/{key}` (or `/{key}/{key}`…, a database user's
-//! `{databaseName}/{username}`) with a `GET`, whose collection has a `POST` or a `GET`; or a singleton, a path that ends in a word with a `GET` that answers
-//! no page and a `POST`, `PUT` or `PATCH` (`…/backupCompliancePolicy`), which has no key. The key's field is the one of the item's answer the key parameter
+//! `{databaseName}/{username}`) with a `GET`, whose collection has a `POST` or a `GET`
+//! (the parent's, for a view: `…/snapshots/shardedCluster/{id}` reads `…/snapshots`; a
+//! collection's `POST` may name the item another way: `…/sampleDatasetLoad/{name}`); or a
+//! singleton, a path that ends in a word with a `GET` that answers an object and a `POST`,
+//! `PUT` or `PATCH` (`…/backupCompliancePolicy`), which has no key. The key's field is the
+//! one of the item's answer the key parameter
 //! names: the same name (`entryValue`), `name` for a `…Name` parameter (`clusterName`),
 //! `id`, `_id` or the name in another case for an `…Id` one (`indexId` → `indexID`). An
 //! answer that is a union has it when every branch has it.
@@ -52,14 +56,25 @@ fn collection_family(ir: &Ir, get: usize, op: &Operation) -> Option<Family> {
     if op.method != Method::Get || answers_a_list(ir, op) {
         return None;
     }
-    let (collection, keys) = item_path(&op.path)?;
-    let (create, list) = (
-        find(ir, Method::Post, collection),
-        find(ir, Method::Get, collection),
-    );
-    if create.is_none() && list.is_none() {
-        return None;
-    }
+    let (own, keys) = item_path(&op.path)?;
+    // `…/snapshots/shardedCluster/{snapshotId}`, whose collection has no operation, reads
+    // the items of `…/snapshots`.
+    let served = |c: &&str| {
+        [Method::Post, Method::Get]
+            .into_iter()
+            .any(|m| find(ir, m, c).is_some())
+    };
+    let view_of = own
+        .rsplit_once('/')
+        .map(|(parent, _)| parent)
+        .filter(|parent| !parent.ends_with('}'));
+    let collection = if served(&own) || post_by_name(ir, own).is_some() {
+        own
+    } else {
+        view_of.filter(served)?
+    };
+    let create = find(ir, Method::Post, collection).or_else(|| post_by_name(ir, collection));
+    let list = find(ir, Method::Get, collection);
     let keys = keys
         .into_iter()
         .map(|key| ItemKey {
@@ -76,6 +91,19 @@ fn collection_family(ir: &Ir, get: usize, op: &Operation) -> Option<Family> {
             ..family(ir, get, op, collection)
         },
     ))
+}
+
+/// The `POST` of `<collection>/{name}`, when the collection has none of its own: a
+/// sample dataset is requested at `…/sampleDatasetLoad/{name}` (a cluster's name) and read
+/// at `…/sampleDatasetLoad/{sampleDatasetId}`.
+fn post_by_name(ir: &Ir, collection: &str) -> Option<usize> {
+    ir.operations.iter().position(|o| {
+        o.method == Method::Post
+            && o.path
+                .strip_prefix(collection)
+                .and_then(|rest| rest.strip_prefix("/{"))
+                .is_some_and(|name| name.ends_with('}') && !name.contains('/'))
+    })
 }
 
 /// The singleton `op` reads: a `GET` of a path that ends in a word and answers an object,

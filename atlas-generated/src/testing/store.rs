@@ -197,13 +197,19 @@ impl Store {
         }
         drop_misfits(&mut item, family, fits);
         // Every family of the collection finds the item by its own keys (a search index
-        // by `indexID`, and by name): each gets its key fields.
+        // by `indexID`, and by name): each gets its key fields. A key the request gives
+        // (a name) is unique in the collection, as Atlas's names are.
         let mut keys = Map::new();
+        let mut given = Vec::new();
         for sibling in FAMILIES
             .iter()
             .filter(|f| f.collection == family.collection)
         {
-            keys.extend(self.keys_of(sibling, &mut item));
+            let (sibling_keys, all_given) = self.keys_of(sibling, &mut item, params);
+            keys.extend(sibling_keys);
+            if all_given && !sibling.keys.is_empty() {
+                given.push(sibling);
+            }
         }
         let collection = fill(family.collection, params);
         let mut own_params = params.clone();
@@ -214,7 +220,11 @@ impl Store {
             pending: None,
         };
         let items = self.collections.entry(collection).or_default();
-        match items.iter().position(|i| i.is_at(family, &own_params)) {
+        let taken = |i: &Item| given.iter().any(|f| i.is_at(f, &own_params));
+        match items
+            .iter()
+            .position(|i| i.is_at(family, &own_params) || taken(i))
+        {
             // A singleton's create (often a `PUT`) replaces it.
             Some(at) if family.keys.is_empty() => items[at] = created.clone(),
             Some(_) => {
@@ -231,11 +241,19 @@ impl Store {
         Ok(created.body)
     }
 
-    /// The value of each key of `family` for a new item: its field, else (a family that
-    /// names no field) its field named as the path parameter, its `id` or `_id`, else a
-    /// fresh id, written into the key's field when it has one.
-    fn keys_of(&mut self, family: &Family, item: &mut Map<String, Value>) -> Map<String, Value> {
+    /// The value of each key of `family` for a new item, and whether the request gave them
+    /// all: its field; a path parameter of the create of the same name (`POST
+    /// …/integrations/{integrationType}`); for a key that names no field, the field named
+    /// as the parameter, its `id` or `_id`; else a fresh id. A key with a field is written
+    /// into it.
+    fn keys_of(
+        &mut self,
+        family: &Family,
+        item: &mut Map<String, Value>,
+        params: &Map<String, Value>,
+    ) -> (Map<String, Value>, bool) {
         let mut keys = Map::new();
+        let mut all_given = true;
         for (param, field) in family.keys {
             let named = |name: &str| item.get(name).filter(|v| v.is_string()).cloned();
             let found = match field {
@@ -244,19 +262,19 @@ impl Store {
                     .or_else(|| named("id"))
                     .or_else(|| named("_id")),
             };
-            let value = match found {
+            let value = match found.or_else(|| params.get(*param).cloned()) {
                 Some(value) => value,
                 None => {
-                    let fresh = Value::String(self.new_id());
-                    if let Some(field) = field {
-                        item.insert((*field).to_owned(), fresh.clone());
-                    }
-                    fresh
+                    all_given = false;
+                    Value::String(self.new_id())
                 }
             };
+            if let Some(field) = field {
+                item.insert((*field).to_owned(), value.clone());
+            }
             keys.insert((*param).to_owned(), value);
         }
-        keys
+        (keys, all_given)
     }
 
     /// The items of a collection, a page of them: `(items, totalCount)`.
@@ -559,7 +577,15 @@ pub(crate) fn answer(
 ) -> Result<Option<Value>, Refusal> {
     match role {
         Role::Create => store.create(family, params, body, fits).map(Some),
-        Role::Get => store.read(family, params).map(Some),
+        Role::Get => {
+            let item = store.read(family, params)?;
+            // A view shows only the items of its shape (the sharded snapshots of a
+            // cluster's snapshots).
+            if fits(Some(&item)).is_err() {
+                return Err(not_found(family, params));
+            }
+            Ok(Some(item))
+        }
         Role::Update => store.update(family, params, body, fits).map(Some),
         Role::Delete => {
             store.exists(family, params)?;

@@ -64,6 +64,12 @@ const EXCEPTIONS: &[Exception] = &[
                  keeps the export's settings, not in a 404",
     },
     Exception {
+        collection: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
+        step: "get getGroupClusterBackupSnapshotShardedCluster",
+        reason: "a view of the sharded clusters' snapshots: the spec's sample of \
+                 `takeSnapshots` makes a replica set's, which the view does not show (404)",
+    },
+    Exception {
         collection: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage",
         step: "create createOrgBillingCostExplorerUsageProcess",
         reason: "the create answers the token of a usage query, which no spec example gives \
@@ -91,6 +97,9 @@ struct Walk<'a> {
     failures: Vec<String>,
     /// The operations that answered as expected.
     served: BTreeSet<&'static str>,
+    /// The path parameters the create was sent with, which name keys its answer may not
+    /// hold.
+    given: Map<String, Value>,
 }
 
 /// The version an operation is called in: its default, else its newest (a preview-only
@@ -158,8 +167,13 @@ fn excerpt(body: &[u8]) -> String {
 }
 
 /// The values of an item's keys, by path parameter: each key's field; for a key that
-/// names none, the field named as the parameter, else `id` or `_id`. A singleton has none.
-fn keys_of(family: &Family, item: &Value) -> Option<Map<String, Value>> {
+/// names none, the field named as the parameter, else `id` or `_id`, else the value the
+/// create's path gave (`given`). A singleton has none.
+fn keys_of(
+    family: &Family,
+    item: &Value,
+    given: &Map<String, Value>,
+) -> Option<Map<String, Value>> {
     let field = |name: &str| item.get(name).filter(|v| v.is_string()).cloned();
     family
         .keys
@@ -170,15 +184,17 @@ fn keys_of(family: &Family, item: &Value) -> Option<Map<String, Value>> {
                 None => field(param)
                     .or_else(|| field("id"))
                     .or_else(|| field("_id")),
-            }?;
+            }
+            // A key the create's path names (`POST …/integrations/{integrationType}`).
+            .or_else(|| given.get(*param).cloned())?;
             Some(((*param).to_owned(), value))
         })
         .collect()
 }
 
 /// An item's keys as one text, for comparing: `admin/u1`.
-fn key_of(family: &Family, item: &Value) -> Option<String> {
-    let keys = keys_of(family, item)?;
+fn key_of(family: &Family, item: &Value, given: &Map<String, Value>) -> Option<String> {
+    let keys = keys_of(family, item, given)?;
     let texts: Vec<&str> = keys.values().filter_map(Value::as_str).collect();
     Some(texts.join("/"))
 }
@@ -190,12 +206,16 @@ fn items_of(answer: &Value) -> Option<&Vec<Value>> {
 
 /// The item a create answers, and its key: the answer, or the last item of the page of
 /// the collection it answers (an access list's create takes a list).
-fn created_item(family: &Family, answer: &Value) -> Option<(String, Value)> {
+fn created_item(
+    family: &Family,
+    answer: &Value,
+    given: &Map<String, Value>,
+) -> Option<(String, Value)> {
     let item = match items_of(answer) {
         Some(items) => items.last()?,
         None => answer,
     };
-    Some((key_of(family, item)?, item.clone()))
+    Some((key_of(family, item, given)?, item.clone()))
 }
 
 /// Sending one request and checking its answer.
@@ -219,7 +239,14 @@ impl Walk<'_> {
         let version = version_of(operation_id);
         let mut args = sample_args(operation_id);
         if let Some(path) = path {
-            args.insert("path".to_owned(), Value::Object(path.clone()));
+            // Only the parameters the operation's path has (a create by name has others).
+            let template = dynamic::find(operation_id).map_or("", |op| op.path);
+            let own: Map<String, Value> = path
+                .iter()
+                .filter(|(name, _)| template.contains(&format!("{{{name}}}")))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            args.insert("path".to_owned(), Value::Object(own));
         }
         let request =
             match dynamic::build_request(operation_id, Some(version), &Value::Object(args)) {
@@ -345,7 +372,7 @@ impl Walk<'_> {
         let Some(created) = self.call("create", create, None, Expect::Success).await else {
             return;
         };
-        let Some((key, mut expected)) = created_item(family, &created) else {
+        let Some((key, mut expected)) = created_item(family, &created, collection) else {
             let what = format!(
                 "no key in the answer {}",
                 excerpt(created.to_string().as_bytes())
@@ -353,7 +380,8 @@ impl Walk<'_> {
             return self.fail("create", create, what);
         };
         let mut item = collection.clone();
-        item.extend(keys_of(family, &expected).unwrap_or_default());
+        item.extend(keys_of(family, &expected, collection).unwrap_or_default());
+        self.given = collection.clone();
         self.read("get", &item, &expected).await;
         if let Some(list) = family.list {
             self.list(list, collection, Some(&key)).await;
@@ -362,7 +390,9 @@ impl Walk<'_> {
             let changed = self
                 .call("update", update, Some(&item), Expect::Success)
                 .await;
-            if let Some(changed) = changed.filter(|c| key_of(family, c).as_deref() == Some(&key)) {
+            if let Some(changed) =
+                changed.filter(|c| key_of(family, c, &self.given).as_deref() == Some(&key))
+            {
                 expected = changed;
                 self.read("get updated", &item, &expected).await;
             }
@@ -407,7 +437,7 @@ impl Walk<'_> {
         let found = items_of(&page).map(|items| {
             items
                 .iter()
-                .filter_map(|item| key_of(self.family, item))
+                .filter_map(|item| key_of(self.family, item, &self.given))
                 .collect::<Vec<_>>()
         });
         let total = page.get("totalCount").and_then(Value::as_u64);
@@ -430,6 +460,7 @@ async fn exercise<'a>(client: &'a Client, family: &'static Family) -> Walk<'a> {
         family,
         failures: Vec::new(),
         served: BTreeSet::new(),
+        given: Map::new(),
     };
     walk.run().await;
     walk
@@ -443,19 +474,25 @@ async fn every_family_is_served() {
 }
 
 async fn every_family() {
-    let fake = FakeAtlas::start().await.expect("a fake Atlas on 127.0.0.1");
-    fake.set_reads_in_passing(0);
-    let client = fake.client();
     let mut failures = Vec::new();
     let (mut exercised, mut served, mut expected) = (0, BTreeSet::new(), BTreeSet::new());
     for family in families().iter().filter(|f| compiled(f)) {
+        // A fake of its own: families that share a collection (a view, a name) would
+        // otherwise meet each other's items.
+        let fake = FakeAtlas::start().await.expect("a fake Atlas on 127.0.0.1");
+        fake.set_reads_in_passing(0);
+        let client = fake.client();
         let walk = exercise(&client, family).await;
         exercised += 1;
         served.extend(walk.served);
-        match EXCEPTIONS
-            .iter()
-            .find(|e| e.collection == family.collection)
-        {
+        // The exception of this family: its collection, and the operation of its step.
+        let excused = EXCEPTIONS.iter().find(|e| {
+            e.collection == family.collection
+                && operations(family)
+                    .iter()
+                    .any(|op| e.step.ends_with(&format!(" {op}")))
+        });
+        match excused {
             Some(exception) => failures.extend(unexcused(exception, walk.failures)),
             None => {
                 failures.extend(walk.failures);

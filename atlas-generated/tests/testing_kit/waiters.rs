@@ -155,11 +155,6 @@ fn polls(fixture: &Fixture, poll: &str) -> usize {
 /// fake cannot keep it: each must still fail, or it leaves the list.
 const UNKEPT: &[(&str, &str)] = &[
     (
-        "deleteGroupClusterBackupSnapshotShardedCluster",
-        "`…/backup/snapshots/shardedCluster/{snapshotId}` has no collection of its own: \
-         the snapshots of `…/backup/snapshots` by another path",
-    ),
-    (
         "createGroupPrivateEndpointEndpointService",
         "created at `…/privateEndpoint/endpointService`, read at \
          `…/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}`",
@@ -176,11 +171,6 @@ const UNKEPT: &[(&str, &str)] = &[
     (
         "deleteGroupPrivateEndpointEndpointServiceEndpoint",
         "its resource has no key the fake can read (above)",
-    ),
-    (
-        "requestGroupSampleDatasetLoad",
-        "requested at `…/sampleDatasetLoad/{name}`, read at \
-         `…/sampleDatasetLoad/{sampleDatasetId}`: no collection holds both",
     ),
 ];
 
