@@ -139,12 +139,14 @@ fn lib_rs(krate: &ScratchCrate) -> String {
     text
 }
 
-/// A scratch crate's manifest. It declares `testing`, which the generated code gates the
-/// fake Atlas's tables on, without the kit: scratch crates never enable it.
+/// A scratch crate's manifest. The generated code gates the fake Atlas's tables on the
+/// feature `testing`, which a scratch crate has not (it has no kit): the manifest declares
+/// the value expected, not a feature, so that `--all-features` builds stay whole.
 fn manifest(krate: &ScratchCrate, dependencies: &str) -> String {
     format!(
         "[package]\nname = {:?}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\", \"full\"]\ndynamic = []\ntesting = []\n{}\n{dependencies}",
+         [lib]\ndoctest = false\n\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = ['cfg(feature, values(\"testing\"))'] }}\n\n\
+         [features]\ndefault = [\"dynamic\", \"full\"]\ndynamic = []\n{}\n{dependencies}",
         krate.name, krate.features
     )
 }
