@@ -47,8 +47,8 @@ const REALM: &str = "MMS Public API";
 ///
 /// Each request goes through what Atlas does, in order:
 /// 1. the service account's token endpoint (`/api/oauth/token`, `/api/oauth/revoke`);
-/// 2. the test's rules ([`FakeAtlas::rule`]): a fault or an answer of its own;
-/// 3. authentication: a bearer token it issued, or a Digest answer to its challenge;
+/// 2. authentication: a bearer token it issued, or a Digest answer to its challenge;
+/// 3. the test's rules ([`FakeAtlas::rule`]): a fault or an answer of its own;
 /// 4. the route: an operation of the compiled tags, in an API version it has (`Accept`),
 ///    with a body that decodes as its request type;
 /// 5. the answer: the resource families ([`families`](super::families)) keep state, walk
@@ -180,9 +180,10 @@ impl FakeAtlas {
         lock(&self.shared.store).walks_fail = fail;
     }
 
-    /// Adds a rule that answers before the fake does, for faults (`429`, a `503` page, a
-    /// reset, a slow answer, to the Nth matching request with [`Rule::nth`]) or an answer
-    /// of the test's own. A rule with only [`Fault::Slow`] delays the fake's answer.
+    /// Adds a rule that answers authenticated requests before the fake does, for faults
+    /// (`429`, a `503` page, a reset, a slow answer, to the Nth matching request with
+    /// [`Rule::nth`]: a Digest challenge is not counted) or an answer of the test's own. A
+    /// rule with only [`Fault::Slow`] delays the fake's answer.
     pub fn rule<E: Endpoint>(&self, rule: Rule<E>) {
         self.shared.rules.add(rule);
     }
@@ -226,6 +227,9 @@ impl Shared {
         if let Some(answer) = self.oauth(&received) {
             return respond(answer);
         }
+        if let Err(refused) = self.authenticate(&received) {
+            return respond(*refused);
+        }
         if let Some((delay, reply)) = self.rules.take(&received) {
             if let Some(delay) = delay {
                 tokio::time::sleep(delay).await;
@@ -239,11 +243,8 @@ impl Shared {
         respond(self.answer(&received))
     }
 
-    /// The answer of an authenticated, routed, checked request.
+    /// The answer of an authenticated request, once routed and checked.
     fn answer(&self, request: &ReceivedRequest) -> http::Response<Bytes> {
-        if let Err(refused) = self.authenticate(request) {
-            return *refused;
-        }
         let Some(operation) = request.operation else {
             return api_error(
                 StatusCode::NOT_FOUND,
