@@ -439,6 +439,12 @@ fn decide(
 ) -> Result<store::Decided, store::Refusal> {
     let status = success_status(operation_id, version);
     let walk = store::walk_of(operation_id, version);
+    // Whether a body (`None`: none) is one the operation's success type takes.
+    let fits = |body: Option<&Value>| {
+        let text = body.map(Value::to_string).unwrap_or_default();
+        crate::dynamic::check_response(operation_id, Some(version), status, text.as_bytes())
+            .map_err(|error| error.to_string())
+    };
     let Some((family, role)) = store::family_of(operation_id) else {
         let Some(walk) = walk else {
             return Err((
@@ -462,25 +468,15 @@ fn decide(
                     format!("{operation_id}: the resource it changes does not exist"),
                 )
             })?;
-        let fits = |body: Option<&Value>| {
-            let text = body.map(Value::to_string).unwrap_or_default();
-            crate::dynamic::check_response(operation_id, Some(version), status, text.as_bytes())
-                .is_ok()
-        };
         let empty = Value::Object(serde_json::Map::new());
         let answer = [Some(resource), None, Some(empty)]
             .into_iter()
-            .find(|candidate| fits(candidate.as_ref()))
+            .find(|candidate| fits(candidate.as_ref()).is_ok())
             .flatten();
         return Ok((status, answer));
     };
-    let fits = |body: Option<&Value>| {
-        let text = body.map(Value::to_string).unwrap_or_default();
-        crate::dynamic::check_response(operation_id, Some(version), status, text.as_bytes())
-            .map_err(|error| error.to_string())
-    };
     let query = |name: &str| request.query_param(name);
-    let answer = store::answer(
+    let mut answer = store::answer(
         store,
         family,
         role,
@@ -489,7 +485,6 @@ fn decide(
         query,
         &fits,
     )?;
-    let mut answer = answer;
     if let Some(walk) = walk {
         let changed = store.start_walk(walk, &request.path_params, answer.as_ref());
         if role != Role::Delete {
@@ -501,8 +496,8 @@ fn decide(
     Ok((status, answer))
 }
 
-/// The answer, once it decodes as the operation's declared outcome: a body the success
-/// type does not take is tried without it (a `204`), and failing that is a `500`.
+/// The answer, once it decodes as the operation's declared outcome; one that does not is
+/// a `500` naming the decoding error.
 fn checked_answer(
     operation_id: &str,
     version: &str,
