@@ -15,9 +15,8 @@
 //! `the_wire_check_notices_a_collapsed_path` shows what reached the server before `.`
 //! and `..` were refused (they were sent as `%2E` and `%2E%2E`).
 
-#[rustfmt::skip]
-#[path = "generated/spec_requests.rs"]
-mod cases;
+#[path = "common/samples.rs"]
+mod samples;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -37,24 +36,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-/// One generated case of `tests/generated/spec_requests.rs` (the same shape as there).
-pub struct Case {
-    operation_id: &'static str,
-    version: &'static str,
-    /// The `dynamic::build_request` arguments, as JSON text.
-    args: &'static str,
-    method: &'static str,
-    /// The path's segments, percent-decoded.
-    segments: &'static [&'static str],
-    /// Query pairs, decoded, in any order.
-    query: &'static [(&'static str, &'static str)],
-    /// Checked by `spec_requests.rs`, not here.
-    #[allow(dead_code)]
-    headers: &'static [(&'static str, &'static str)],
-    /// Checked by `spec_requests.rs`, not here.
-    #[allow(dead_code)]
-    body: Option<&'static str>,
-}
+use samples::{Case, cases};
 
 const GROUP: &str = "5f1e2d3c4b5a69788796a5b4";
 

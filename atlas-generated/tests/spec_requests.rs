@@ -7,30 +7,15 @@
 //! JSON Lines, for the independent validator that `cargo xtask prism` runs.
 
 mod common;
-#[rustfmt::skip]
-#[path = "generated/spec_requests.rs"]
-mod cases;
+#[path = "common/samples.rs"]
+mod samples;
 
 use std::fmt::Write as _;
 
 use atlas_generated::dynamic;
 use serde_json::{Value, json};
 
-/// One generated case.
-pub struct Case {
-    operation_id: &'static str,
-    version: &'static str,
-    /// The `dynamic::build_request` arguments, as JSON text.
-    args: &'static str,
-    method: &'static str,
-    /// The path's segments, percent-decoded.
-    segments: &'static [&'static str],
-    /// Query pairs, decoded, in any order.
-    query: &'static [(&'static str, &'static str)],
-    /// Headers (lower-case names) that must be present with these values.
-    headers: &'static [(&'static str, &'static str)],
-    body: Option<&'static str>,
-}
+use samples::{Case, cases};
 
 fn percent_decode(text: &str) -> Result<String, String> {
     percent_encoding::percent_decode_str(text)

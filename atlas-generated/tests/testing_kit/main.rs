@@ -9,21 +9,7 @@ mod families;
 mod kit;
 mod waiters;
 
-#[rustfmt::skip]
-#[path = "../generated/spec_requests.rs"]
-mod cases;
+#[path = "../common/samples.rs"]
+mod samples;
 
-/// One generated request sample (the shape `tests/spec_requests.rs` reads; these tests
-/// read only the operation, its version and its arguments).
-#[allow(dead_code)]
-pub struct Case {
-    operation_id: &'static str,
-    version: &'static str,
-    /// The `dynamic::build_request` arguments, as JSON text.
-    args: &'static str,
-    method: &'static str,
-    segments: &'static [&'static str],
-    query: &'static [(&'static str, &'static str)],
-    headers: &'static [(&'static str, &'static str)],
-    body: Option<&'static str>,
-}
+use samples::cases;
